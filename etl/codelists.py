@@ -1,0 +1,124 @@
+"""The shipped SKOS code lists, loaded once, and matching printed text to concepts.
+
+API: :func:`codelists` ``() -> CodeLists`` (cached); :class:`CodeLists` with
+``concept(scheme, notation)``, ``match(scheme, text)``, ``label(iri)``,
+``scheme_of_code(code)``; :func:`concept_iri`; :data:`CL`.
+
+Matching compares :func:`etl.text.match_key` of the printed text with the
+keys of every ``skos:prefLabel``/``skos:altLabel`` (zh) and ``skos:notation``;
+when no key is equal, the longest label the text ends with wins
+(``一般公共预算基本支出`` ends with ``基本支出``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from budgetkg.paths import CODELISTS
+
+from .text import match_key
+
+CL = "https://budgetkg.org/def/cl/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+TOTAL, NOT_APPLICABLE = "_T", "_Z"
+
+
+def concept_iri(scheme: str, notation: str) -> str:
+    return f"{CL}{scheme}/{notation}"
+
+
+def scheme_iri(scheme: str) -> str:
+    return f"{CL}{scheme}"
+
+
+@dataclass
+class CodeLists:
+    # scheme slug -> match key -> concept IRI
+    keys: dict[str, dict[str, str]] = field(default_factory=dict)
+    # concept IRI -> (zh label, en label)
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # concept IRI -> notation
+    notations: dict[str, str] = field(default_factory=dict)
+    broader: dict[str, str] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def known(self, iri: str) -> bool:
+        return iri in self.labels
+
+    def concept(self, scheme: str, notation: str) -> str | None:
+        iri = concept_iri(scheme, notation)
+        return iri if iri in self.labels else None
+
+    def label(self, iri: str, lang: str = "zh") -> str | None:
+        pair = self.labels.get(iri)
+        return None if pair is None else pair[0 if lang == "zh" else 1]
+
+    def match(self, scheme: str, text: str, *, suffix: bool = True) -> str | None:
+        """The concept of ``scheme`` whose label is the printed ``text``, or None."""
+        key = match_key(text)
+        table = self.keys.get(scheme, {})
+        if not key:
+            return None
+        if key in table:
+            return table[key]
+        if suffix:
+            best = max((k for k in table if len(k) >= 2 and key.endswith(k)), key=len, default=None)
+            if best is not None:
+                return table[best]
+        return None
+
+
+def _local(iri: str) -> tuple[str, str] | None:
+    if not iri.startswith(CL):
+        return None
+    rest = iri[len(CL):]
+    if "/" not in rest:
+        return None
+    scheme, notation = rest.split("/", 1)
+    return scheme, notation
+
+
+@lru_cache(maxsize=1)
+def codelists(folder: Path = CODELISTS) -> CodeLists:
+    """Load every ``*.ttl`` of the code-list folder (once per process)."""
+    lists = CodeLists()
+    if not folder.exists():
+        return lists
+    pref, alt, notation, broader = (SKOS + n for n in ("prefLabel", "altLabel", "notation", "broader"))
+    for path in sorted(folder.glob("*.ttl")):
+        lists.files.append(path)
+        zh: dict[str, str] = {}
+        en: dict[str, str] = {}
+        with path.open("rb") as fh:
+            for t in ox.parse(fh, format=ox.RdfFormat.TURTLE):
+                s, p, o = t.subject, t.predicate.value, t.object
+                if not isinstance(s, ox.NamedNode):
+                    continue
+                loc = _local(s.value)
+                if loc is None:
+                    continue
+                scheme = loc[0]
+                if p in (pref, alt) and isinstance(o, ox.Literal):
+                    if o.language == "zh" or (o.language or "").startswith("zh"):
+                        lists.keys.setdefault(scheme, {}).setdefault(match_key(o.value), s.value)
+                        if p == pref:
+                            zh[s.value] = o.value
+                    elif o.language == "en" and p == pref:
+                        en[s.value] = o.value
+                elif p == notation and isinstance(o, ox.Literal):
+                    lists.notations[s.value] = o.value
+                    lists.keys.setdefault(scheme, {}).setdefault(match_key(o.value), s.value)
+                elif p == broader and isinstance(o, ox.NamedNode):
+                    lists.broader[s.value] = o.value
+        for iri in set(zh) | set(en):
+            lists.labels[iri] = (zh.get(iri, ""), en.get(iri, ""))
+    # A preferred label must win over another concept's alternative label.
+    for iri, (zh_label, _) in lists.labels.items():
+        loc = _local(iri)
+        if loc and zh_label:
+            lists.keys.setdefault(loc[0], {})[match_key(zh_label)] = iri
+    return lists

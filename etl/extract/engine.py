@@ -1,0 +1,272 @@
+"""The shared engine that turns a :class:`~etl.model.Table` into a :class:`TableRec`.
+
+API: :class:`KindSpec` (what a table kind means) and :func:`extract_with`
+``(table, spec, *, doc) -> TableRec``.
+
+The per-kind modules only declare a :class:`KindSpec`: which code list
+classifies the rows, which classifies the columns, which dimensions are fixed
+for the whole table. The engine reads column roles from the header, rows from
+the body, and raises :class:`~etl.model.EtlError` naming file, line, table and
+column for a cell that is not an amount where an amount belongs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..amounts import Amount, parse_amount, unit_multiplier
+from ..codelists import NOT_APPLICABLE, TOTAL, CodeLists, codelists, concept_iri
+from ..model import Document, EtlError, Row, Table
+from ..text import match_key
+from .records import ColumnRec, LineRec, NewConcept, ObsRec, TableRec, TextRec
+
+SCHEME_DIM = {
+    "functional": "functionalClassification",
+    "economic": "economicClassification",
+    "fund-source": "fundSource",
+    "expenditure-type": "expenditureType",
+    "three-public": "threePublicCategory",
+    "asset": "assetCategory",
+    "summary-item": "summaryItem",
+}
+COMMON_DIMS = ("organization", "fiscalYear", "budgetPhase", "operationCharacter", "lineItem", "column")
+
+_SEQ = {"序号", "行次", "编号"}
+_CODE = {"科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "科目代码", "代码"}
+_CODE_PART = {"类", "款", "项"}
+_LABEL = {"科目名称", "项目", "名称", "项目名称", "单位名称", "功能分类科目名称", "经济分类科目名称", "支出项目"}
+_TEXT = {"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注"}
+_QUANTITY = {"数量"}
+_TOTAL_WORDS = {"合计", "总计", "小计"}
+_UNIT_IN_HEADER = re.compile(r"(?:金额)?单位[：:]\s*(千元|万元|百万元|亿元|元)")
+_CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    key: str
+    operation: str | None = None  # "revenue" / "expenditure"; None: by side
+    code_scheme: str | None = None  # scheme of a printed code column
+    row_schemes: tuple[str, ...] = ()  # schemes that classify a row by its label
+    side_row_schemes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    column_schemes: tuple[str, ...] = ()
+    constants: dict[str, str] = field(default_factory=dict)  # dimension -> scheme/notation
+    dims: tuple[str, ...] = ()  # dimensions of the DSD beyond COMMON_DIMS
+
+
+def _role(label: str, path: list[str]) -> str:
+    key = match_key(label)
+    if key in _SEQ:
+        return "seq"
+    if key in _CODE or (key.endswith("编码") and len(key) <= 10):
+        return "code"
+    if key in _CODE_PART:
+        return "code_part"
+    if key in _LABEL or key.endswith("科目名称"):
+        return "label"
+    if key in _TEXT:
+        return "text"
+    if key in _QUANTITY or key.startswith("数量"):
+        return "quantity"
+    return "amount"
+
+
+def _side(path: list[str]) -> str | None:
+    top = match_key(path[0]) if path else ""
+    if top in {"收入", "收入项目", "收入决算", "收入预算"}:
+        return "in"
+    if top in {"支出", "支出项目", "支出决算", "支出预算"}:
+        return "out"
+    return None
+
+
+def _column_concept(lists: CodeLists, schemes: tuple[str, ...], path: list[str]) -> dict[str, str]:
+    """The concepts a column stands for: the leaf first, then the groups above it."""
+    dims: dict[str, str] = {}
+    for scheme in schemes:
+        for cell in reversed(path):
+            if match_key(cell) in _TOTAL_WORDS:
+                continue
+            iri = lists.match(scheme, cell)
+            if iri:
+                dims[SCHEME_DIM[scheme]] = iri
+                break
+        else:
+            if path and match_key(path[-1]) in _TOTAL_WORDS:
+                dims[SCHEME_DIM[scheme]] = concept_iri(scheme, TOTAL)
+    return dims
+
+
+def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
+    cols = []
+    numbers = table.column_numbers or []
+    for i, path in enumerate(table.header_paths()):
+        label = path[-1] if path else ""
+        role = _role(label, path)
+        col = ColumnRec(i + 1, label, path, numbers[i] if i < len(numbers) and i > 0 else None, role, _side(path))
+        if role in ("amount", "quantity"):
+            col.dims = _column_concept(lists, spec.column_schemes, path)
+        cols.append(col)
+    # The first label column of a side is the row label; later ones are text cells.
+    seen: set[str | None] = set()
+    for col in cols:
+        if col.role == "label":
+            if col.side in seen:
+                col.role = "text"
+            seen.add(col.side)
+    return cols
+
+
+def _unit(table: Table, doc: Document) -> str | None:
+    if "unit" in table.meta:
+        return table.meta["unit"]
+    for row in table.header:
+        for cell in row:
+            m = _UNIT_IN_HEADER.search(cell)
+            if m:
+                return m.group(1)
+    return doc.meta.get("unit")
+
+
+def _check_width(table: Table, width: int, doc: Document) -> None:
+    """Rows whose trailing empty cells were dropped are padded; a cut-off last row is an error."""
+    keeps_trailing = any(len(r) == width and not r[-1] for r in table.header) or any(
+        len(r.cells) == width and not r.cells[-1] for r in table.rows
+    )
+    for n, row in enumerate(table.rows):
+        if len(row.cells) > width:
+            extra = [c for c in row.cells[width:] if c]
+            if extra:
+                raise EtlError(
+                    f"row has {len(row.cells)} cells but the table has {width} columns",
+                    doc.location(row.line, row.page, table.title),
+                )
+            row.cells = row.cells[:width]
+        elif len(row.cells) < width:
+            if keeps_trailing and n == len(table.rows) - 1:
+                raise EtlError(
+                    f"table cut off mid-row: {len(row.cells)} of {width} cells",
+                    doc.location(row.line, row.page, table.title),
+                )
+            row.cells = row.cells + [""] * (width - len(row.cells))
+
+
+def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
+    """Extract ``table`` as a table of kind ``spec``.
+
+    :raises EtlError: for a non-numeric amount, a row wider than the table, a cut-off row,
+        or amounts without a unit.
+    """
+    lists = codelists()
+    columns = _columns(table, spec, lists)
+    width = len(columns)
+    _check_width(table, width, doc)
+    unit = _unit(table, doc)
+    multiplier = None
+    if unit is not None:
+        try:
+            multiplier = unit_multiplier(unit)
+        except ValueError as exc:
+            raise EtlError(str(exc), doc.location(table.line, table.page, table.title)) from None
+    rec = TableRec(
+        key=spec.key, title=table.title, line=table.line, page=table.page, unit=unit,
+        multiplier=multiplier, columns=columns, items=[], observations=[], notes=list(table.notes),
+        as_of=table.meta.get("as_of"),
+    )
+    rec.constants = {dim: concept_iri(*value.split("/", 1)) for dim, value in spec.constants.items()}
+    sides = sorted({c.side for c in columns if c.role in ("label", "amount", "quantity")}, key=str)
+    previous_code = ""
+    for index, row in enumerate(table.rows, start=1):
+        number = _row_number(row, columns)
+        for side in sides:
+            item, previous_code = _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table)
+            if item is None:
+                continue
+            rec.items.append(item)
+            for col in columns:
+                if col.side != side:
+                    continue
+                cell = row.cells[col.index - 1]
+                if col.role == "text" and cell:
+                    rec.texts.append(TextRec(item, col, cell))
+                if col.role not in ("amount", "quantity"):
+                    continue
+                amount = _amount(cell, doc, row, table, col)
+                if amount is None:
+                    continue
+                if unit is None and col.role == "amount":
+                    raise EtlError("amounts printed without a unit (元/万元)", doc.location(row.line, row.page, table.title))
+                rec.observations.append(ObsRec(item, col, amount, col.role, _dims(spec, item, col, rec)))
+    return rec
+
+
+def _amount(cell: str, doc: Document, row: Row, table: Table, col: ColumnRec) -> Amount | None:
+    try:
+        return parse_amount(cell)
+    except ValueError as exc:
+        raise EtlError(f"{exc} in column {col.index} ({col.label})", doc.location(row.line, row.page, table.title)) from None
+
+
+def _row_number(row: Row, columns: list[ColumnRec]) -> int | None:
+    for col in columns:
+        if col.role == "seq":
+            text = match_key(row.cells[col.index - 1])
+            return int(text) if text.isdigit() else None
+    return None
+
+
+def _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table):
+    label_cols = [c for c in columns if c.side == side and c.role == "label"]
+    code_cols = [c for c in columns if c.role in ("code", "code_part") and (c.side == side or c.side is None)]
+    label = row.cells[label_cols[0].index - 1] if label_cols else ""
+    code = "".join(row.cells[c.index - 1].replace(" ", "") for c in code_cols) or None
+    if code and any(c.role == "code_part" for c in code_cols) and len(code) in (2, 4):
+        # A split-code row printing only 款/项 belongs under the 类/款 of the row above.
+        parent = previous_code[: 7 - len(code)]
+        if len(parent) == 7 - len(code):
+            code = parent + code
+    amounts = [c for c in columns if c.side == side and c.role in ("amount", "quantity")]
+    has_amount = any(row.cells[c.index - 1] for c in amounts)
+    if not label and not code and not has_amount:
+        return None, previous_code
+    item = LineRec(index, row.line, row.page, side, number, code, label, bold=row.bold)
+    key = match_key(label)
+    if code and spec.code_scheme:
+        if not _CODE_RE.match(code):
+            raise EtlError(f"not a classification code: {code!r}", doc.location(row.line, row.page, table.title))
+        item.scheme = spec.code_scheme
+        item.classification = concept_iri(spec.code_scheme, code)
+        if not lists.known(item.classification):
+            rec.new_concepts.append(NewConcept(spec.code_scheme, code, label, row.line))
+        previous_code = code
+    else:
+        schemes = spec.side_row_schemes.get(side or "", spec.row_schemes)
+        if key in _TOTAL_WORDS and schemes:
+            item.scheme = spec.code_scheme or schemes[0]
+            item.classification = concept_iri(item.scheme, TOTAL)
+        else:
+            for scheme in schemes:
+                iri = lists.match(scheme, label, suffix=False)
+                if iri:
+                    item.scheme, item.classification = scheme, iri
+                    break
+            else:
+                if label and schemes:
+                    rec.unmatched.append(f"line {row.line}: {label}")
+    return item, previous_code
+
+
+def _dims(spec: KindSpec, item: LineRec, col: ColumnRec, rec: TableRec) -> dict[str, str]:
+    dims = dict(rec.constants)
+    dims.update(col.dims)
+    if item.scheme and item.classification:
+        dims[SCHEME_DIM[item.scheme]] = item.classification
+    operation = spec.operation or {"in": "revenue", "out": "expenditure"}.get(item.side or "")
+    if operation:
+        dims["operationCharacter"] = concept_iri("operation", operation)
+    scheme_of = {v: k for k, v in SCHEME_DIM.items()}
+    for dim in spec.dims:
+        if dim not in dims and dim in scheme_of:
+            dims[dim] = concept_iri(scheme_of[dim], NOT_APPLICABLE)
+    return dims

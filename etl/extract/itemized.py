@@ -1,0 +1,20 @@
+"""Tables whose rows are named items: 三公经费, 政府采购, 固定资产.
+
+API: :data:`SPECS`.
+"""
+
+from .engine import KindSpec
+
+SPECS = {
+    "three_public_expenses": KindSpec(
+        "three_public_expenses", operation="expenditure", row_schemes=("three-public",),
+        column_schemes=("fund-source",), dims=("threePublicCategory", "fundSource"),
+    ),
+    "government_procurement": KindSpec(
+        "government_procurement", operation="expenditure", column_schemes=("fund-source",),
+        dims=("fundSource",),
+    ),
+    "fixed_assets": KindSpec(
+        "fixed_assets", row_schemes=("asset",), dims=("assetCategory",),
+    ),
+}

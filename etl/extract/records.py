@@ -1,0 +1,85 @@
+"""Typed records: what a table says, before it is RDF.
+
+API: :class:`ColumnRec`, :class:`LineRec`, :class:`ObsRec`, :class:`TextRec`,
+:class:`NewConcept`, :class:`TableRec`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..amounts import Amount
+
+
+@dataclass
+class ColumnRec:
+    index: int  # 1-based position in the printed table
+    label: str  # leaf header as printed
+    path: list[str]
+    number: str | None  # 栏次
+    role: str  # seq | code | code_part | label | text | amount | quantity
+    side: str | None = None  # "in" / "out" on two-sided tables
+    dims: dict[str, str] = field(default_factory=dict)  # dimension -> concept IRI
+
+
+@dataclass
+class LineRec:
+    index: int  # 1-based row position in the table
+    line: int
+    page: int | None
+    side: str | None
+    number: int | None  # 序号 as printed
+    code: str | None
+    label: str
+    classification: str | None = None  # concept IRI
+    scheme: str | None = None
+    bold: bool = False
+
+
+@dataclass
+class ObsRec:
+    item: LineRec
+    column: ColumnRec
+    amount: Amount
+    measure: str  # "amount" or "quantity"
+    dims: dict[str, str]
+
+
+@dataclass
+class TextRec:
+    """A printed text cell that is neither the row label nor its code (e.g. 计量单位)."""
+
+    item: LineRec
+    column: ColumnRec
+    text: str
+
+
+@dataclass(frozen=True)
+class NewConcept:
+    scheme: str
+    notation: str
+    label: str
+    line: int
+
+
+@dataclass
+class TableRec:
+    key: str
+    title: str
+    line: int
+    page: int | None
+    unit: str | None
+    multiplier: int | None
+    columns: list[ColumnRec]
+    items: list[LineRec]
+    observations: list[ObsRec]
+    texts: list[TextRec] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    new_concepts: list[NewConcept] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # labels not found in a code list, with line
+    constants: dict[str, str] = field(default_factory=dict)
+    as_of: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.items

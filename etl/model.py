@@ -1,0 +1,147 @@
+"""Document model shared by every reader.
+
+API: :class:`Document` made of :class:`Heading`, :class:`Paragraph` and :class:`Table`
+blocks in source order; :class:`Row`; :class:`Location`; :class:`EtlError`.
+
+A reader (text or PDF) turns a file into a :class:`Document`; recognition,
+extraction and mapping only ever see this model, so every template is read once
+and mapped by the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something stands in a source file (line is 1-based; page when known)."""
+
+    file: str
+    line: int | None = None
+    page: int | None = None
+    table: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.table:
+            parts.append(f"table {self.table!r}")
+        return ", ".join(parts)
+
+
+class EtlError(ValueError):
+    """Bad input: the message names file, page or line, and table."""
+
+    def __init__(self, message: str, location: Location):
+        super().__init__(f"{location}: {message}")
+        self.location = location
+        self.reason = message
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    line: int
+    page: int | None = None
+
+
+@dataclass
+class Paragraph:
+    text: str
+    line: int
+    page: int | None = None
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    line: int
+    page: int | None = None
+    bold: bool = False
+
+
+@dataclass
+class Table:
+    """One printed table, page-break continuations already merged.
+
+    ``header`` holds the header rows (above the 栏次 row or the first data row);
+    ``column_numbers`` the 栏次/档次 row when printed; ``notes`` the 注： lines.
+    """
+
+    title: str
+    line: int
+    page: int | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    header: list[list[str]] = field(default_factory=list)
+    column_numbers: list[str] | None = None
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        widths = [len(r) for r in self.header] + [len(r.cells) for r in self.rows]
+        return max(widths, default=0)
+
+    def leaf_headers(self) -> list[str]:
+        """The lowest non-empty header cell of each column."""
+        leaves = []
+        for i in range(self.width):
+            leaf = ""
+            for hrow in self.header:
+                if i < len(hrow) and hrow[i]:
+                    leaf = hrow[i]
+            leaves.append(leaf)
+        return leaves
+
+    def header_paths(self) -> list[list[str]]:
+        """For each column, the header cells from top to leaf.
+
+        An empty cell of an upper header row belongs to the group on its left when
+        a leaf stands below it (a horizontal span); otherwise the column's header
+        is a vertical span and the empty cell adds nothing.
+        """
+        width = self.width
+        leaves = self.header[-1] if self.header else []
+        paths: list[list[str]] = [[] for _ in range(width)]
+        for r, hrow in enumerate(self.header):
+            group = ""
+            for i in range(width):
+                cell = hrow[i] if i < len(hrow) else ""
+                if cell:
+                    group = cell
+                    paths[i].append(cell)
+                elif group and r < len(self.header) - 1 and i < len(leaves) and leaves[i]:
+                    paths[i].append(group)
+                else:
+                    group = ""
+        return paths
+
+
+Block = Heading | Paragraph | Table
+
+
+@dataclass
+class Document:
+    path: str
+    sha256: str
+    fmt: str  # "text" or "pdf"
+    blocks: list[Block] = field(default_factory=list)
+    title: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    repairs: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def location(self, line: int | None = None, page: int | None = None, table: str | None = None) -> Location:
+        return Location(self.name, line, page, table)

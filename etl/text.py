@@ -1,0 +1,56 @@
+"""Text normalisation shared by the readers and the matchers.
+
+API: :func:`clean_cell` (printed cell -> text as a reader sees it),
+:func:`match_key` (text -> key for matching labels against code lists),
+:func:`strip_ordinal` (drop ``一、`` ``（一）`` ``1、`` prefixes).
+
+>>> clean_cell("<b>资源勘探工业信息 等支出</b>")
+'资源勘探工业信息等支出'
+>>> clean_cell("2022 年底")
+'2022 年底'
+>>> match_key("十、卫生健康 支出")
+'卫生健康支出'
+>>> match_key("其中：公务用车购置费")
+'公务用车购置费'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that PDF extraction leaves in text and that carry no meaning.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+_MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span)[^>]*>|\*\*", re.IGNORECASE)
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’"
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \u00a0\u3000]+(?=[{_CJK}])")
+_SPACES = re.compile(r"[ \u00a0\u3000]+")
+_ORDINAL = re.compile(
+    r"^(?:[（(][一二三四五六七八九十百零\d]+[)）]|[一二三四五六七八九十百零]+[、.．]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+[部分条章节][、 ]?)\s*"
+)
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〈": "<", "〉": ">", "《": "<", "》": ">"})
+
+
+def is_bold(cell: str) -> bool:
+    return "<b>" in cell.lower() or cell.startswith("**")
+
+
+def clean_cell(cell: str) -> str:
+    """Markup stripped, invisible characters dropped, spaces between CJK characters rejoined."""
+    text = _MARKUP.sub("", cell.translate(INVISIBLE))
+    text = _CJK_SPACE.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def strip_ordinal(text: str) -> str:
+    return _ORDINAL.sub("", text).strip()
+
+
+def match_key(text: str) -> str:
+    """The key under which a printed label is matched against code-list labels."""
+    text = unicodedata.normalize("NFKC", clean_cell(text))
+    text = text.replace("其中:", "").replace("其中：", "")
+    text = strip_ordinal(text.strip())
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return re.sub(r"\s+", "", text).replace('"', "").replace("'", "")

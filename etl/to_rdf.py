@@ -1,0 +1,218 @@
+"""Records of one disclosure to RDF triples.
+
+API: :func:`to_rdf` ``(rec, *, base) -> (graph, triples)``; :func:`to_graph`
+``(rec, *, base) -> rdflib.Graph`` for callers that want rdflib;
+:data:`MAPPERS`, the list of extra mappers (indicators, narrative) called after
+the tables, each ``mapper(rec, minter, emit)``.
+
+Triples are built with pyoxigraph terms (see :mod:`etl.vocab`): building a
+document this way costs a fraction of ``rdflib.Graph.add``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyoxigraph as ox
+
+from .codelists import concept_iri, scheme_iri
+from .extract import COMMON_DIMS
+from .extract.records import TableRec
+from .iris import Minter
+from .jurisdictions import lineage
+from .pipeline import DisclosureRec
+from .vocab import BKG, CNY, DCT, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, A, decimal, integer, lit, typed
+
+Emit = Callable[[ox.NamedNode, ox.NamedNode, object], None]
+MAPPERS: list[Callable[[DisclosureRec, Minter, Emit], None]] = []
+_SCHEME_EN = {"functional": "Functional classification", "economic": "Economic classification"}
+
+
+def minter_for(rec: DisclosureRec, base: str) -> Minter:
+    jurisdiction = rec.jurisdiction.code if rec.jurisdiction else "x-unknown"
+    return Minter(base, jurisdiction, rec.year, rec.department_code or rec.department_name, rec.phase)
+
+
+def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """Map a disclosure to the triples of its named graph."""
+    m = minter_for(rec, base)
+    triples: list[ox.Triple] = []
+
+    def emit(s, p, o) -> None:
+        triples.append(ox.Triple(s, p, o))
+
+    source = m.source(rec.doc.sha256)
+    org = m.department()
+    year = typed(rec.year, "gYear")
+    phase = ox.NamedNode(concept_iri("phase", rec.phase))
+    _source(rec, source, org, year, phase, emit)
+    _organization(rec, m, org, emit)
+    for table in rec.tables:
+        _table(table, m, source, org, year, phase, emit)
+    for n, (loc, reason) in enumerate(rec.skipped, start=1):
+        node = m.skipped(n)
+        emit(node, A, BKG.SkippedItem)
+        emit(node, BKG.sourceDocument, source)
+        emit(node, BKG.location, lit(str(loc)))
+        emit(node, BKG.reason, lit(reason))
+        if loc.line is not None:
+            emit(node, BKG.sourceLine, integer(loc.line))
+        if loc.page is not None:
+            emit(node, BKG.sourcePage, integer(loc.page))
+    for mapper in MAPPERS:
+        mapper(rec, m, emit)
+    return m.graph, triples
+
+
+def to_graph(rec: DisclosureRec, *, base: str):
+    """The same triples as an :class:`rdflib.Graph` (slower; for tests and validation)."""
+    import rdflib
+
+    _, triples = to_rdf(rec, base=base)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return rdflib.Graph().parse(data=data, format="nt")
+
+
+def _source(rec, source, org, year, phase, emit) -> None:
+    doc = rec.doc
+    emit(source, A, BKG.Disclosure)
+    emit(source, A, PROV.Entity)
+    emit(source, A, FOAF.Document)
+    emit(source, BKG.fileName, lit(doc.name))
+    emit(source, BKG.sha256, lit(doc.sha256))
+    emit(source, DCT["format"], lit("application/pdf" if doc.fmt == "pdf" else "text/plain"))
+    if doc.title:
+        emit(source, DCT.title, lit(doc.title, "zh"))
+    emit(source, DCT.publisher, org)
+    emit(source, BKG.organization, org)
+    emit(source, BKG.fiscalYear, year)
+    emit(source, BKG.budgetPhase, phase)
+
+
+def _organization(rec: DisclosureRec, m: Minter, org, emit) -> None:
+    emit(org, A, BKG.Department)
+    emit(org, A, ORG.FormalOrganization)
+    emit(org, SKOS.prefLabel, lit(rec.department_name, "zh"))
+    emit(org, RDFS.label, lit(rec.department_name, "zh"))
+    if rec.department_code:
+        emit(org, SKOS.notation, lit(rec.department_code))
+    if rec.jurisdiction is None:
+        return
+    emit(org, BKG.jurisdiction, m.jurisdiction_node())
+    for j in lineage(rec.jurisdiction.code):
+        node = m.jurisdiction_node(j.code)
+        emit(node, A, BKG.Jurisdiction)
+        emit(node, RDFS.label, lit(j.name_zh, "zh"))
+        if j.name_en:
+            emit(node, RDFS.label, lit(j.name_en, "en"))
+        emit(node, BKG.divisionCode, lit(j.code))
+        if j.parent:
+            emit(node, SKOS.broader, m.jurisdiction_node(j.parent))
+
+
+def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
+    ds = m.dataset(t.key)
+    emit(ds, A, BKG.BudgetDataSet)
+    emit(ds, A, QB.DataSet)
+    emit(ds, QB.structure, BKG[f"dsd-{t.key}"])
+    emit(ds, BKG.tableKind, ox.NamedNode(concept_iri("table-kind", t.key)))
+    emit(ds, DCT.title, lit(t.title, "zh"))
+    emit(ds, RDFS.label, lit(t.title, "zh"))
+    emit(ds, PROV.wasDerivedFrom, source)
+    emit(ds, BKG.sourceDocument, source)
+    emit(ds, BKG.sourceLine, integer(t.line))
+    if t.page is not None:
+        emit(ds, BKG.sourcePage, integer(t.page))
+    emit(ds, BKG.organization, org)
+    emit(ds, BKG.fiscalYear, year)
+    emit(ds, BKG.budgetPhase, phase)
+    emit(ds, BKG.isEmpty, typed("true" if t.empty else "false", "boolean"))
+    if t.unit:
+        emit(ds, BKG.unitLabel, lit(t.unit))
+    if t.multiplier is not None:
+        emit(ds, BKG.unitMultiplier, integer(t.multiplier))
+    if t.as_of:
+        emit(ds, BKG.asOfDate, typed(t.as_of, "date"))
+    for note in t.notes:
+        emit(ds, BKG.note, lit(note, "zh"))
+    for dim, iri in sorted(t.constants.items()):
+        emit(ds, BKG[dim], ox.NamedNode(iri))
+    for col in t.columns:
+        c = m.column(t.key, col.index)
+        emit(ds, BKG.hasColumn, c)
+        emit(c, A, BKG.Column)
+        emit(c, BKG.columnIndex, integer(col.index))
+        emit(c, RDFS.label, lit(col.label, "zh"))
+        emit(c, BKG.columnRole, lit(col.role))
+        if len(col.path) > 1:
+            emit(c, BKG.headerPath, lit(" / ".join(col.path), "zh"))
+        if col.number:
+            emit(c, BKG.columnNumber, lit(col.number))
+        if col.side:
+            emit(c, BKG.side, lit(col.side))
+        for dim, iri in sorted(col.dims.items()):
+            emit(c, BKG[dim], ox.NamedNode(iri))
+    for item in t.items:
+        i = m.line_item(t.key, item.index, item.side)
+        emit(ds, BKG.hasLineItem, i)
+        emit(i, A, BKG.LineItem)
+        emit(i, BKG.rowIndex, integer(item.index))
+        emit(i, BKG.sourceLine, integer(item.line))
+        if item.page is not None:
+            emit(i, BKG.sourcePage, integer(item.page))
+        if item.number is not None:
+            emit(i, BKG.rowNumber, integer(item.number))
+        if item.label:
+            emit(i, BKG.printedLabel, lit(item.label, "zh"))
+            emit(i, RDFS.label, lit(item.label, "zh"))
+        if item.code:
+            emit(i, BKG.printedCode, lit(item.code))
+        if item.side:
+            emit(i, BKG.side, lit(item.side))
+        if item.classification:
+            emit(i, BKG.classification, ox.NamedNode(item.classification))
+    for obs in t.observations:
+        o = m.observation(t.key, obs.item.index, obs.column.index)
+        emit(o, A, BKG.BudgetObservation)
+        emit(o, A, QB.Observation)
+        emit(o, QB.dataSet, ds)
+        emit(o, BKG.sourceTable, ds)
+        emit(o, BKG.lineItem, m.line_item(t.key, obs.item.index, obs.item.side))
+        emit(o, BKG.column, m.column(t.key, obs.column.index))
+        emit(o, BKG.organization, org)
+        emit(o, BKG.fiscalYear, year)
+        emit(o, BKG.budgetPhase, phase)
+        for dim, iri in sorted(obs.dims.items()):
+            if dim not in COMMON_DIMS or dim == "operationCharacter":
+                emit(o, BKG[dim], ox.NamedNode(iri))
+        emit(o, BKG[obs.measure], decimal(obs.amount.printed()))
+        emit(o, BKG.decimals, integer(obs.amount.decimals))
+        emit(o, BKG.sourceLine, integer(obs.item.line))
+        if obs.item.page is not None:
+            emit(o, BKG.sourcePage, integer(obs.item.page))
+        if obs.measure == "amount":
+            emit(o, BKG.currency, CNY)
+            if t.multiplier is not None:
+                emit(o, BKG.unitMultiplier, integer(t.multiplier))
+    for text in t.texts:
+        c = m.cell(t.key, text.item.index, text.column.index)
+        emit(c, A, BKG.TextCell)
+        emit(c, BKG.lineItem, m.line_item(t.key, text.item.index, text.item.side))
+        emit(c, BKG.column, m.column(t.key, text.column.index))
+        emit(c, RDF.value, lit(text.text, "zh"))
+    for nc in t.new_concepts:
+        _new_concept(nc, source, emit)
+
+
+def _new_concept(nc, source, emit) -> None:
+    """A code met in the input but not in the shipped list lands as a concept of its scheme."""
+    node = ox.NamedNode(concept_iri(nc.scheme, nc.notation))
+    emit(node, A, SKOS.Concept)
+    emit(node, SKOS.inScheme, ox.NamedNode(scheme_iri(nc.scheme)))
+    emit(node, SKOS.notation, lit(nc.notation))
+    if nc.label:
+        emit(node, SKOS.prefLabel, lit(nc.label, "zh"))
+    emit(node, SKOS.prefLabel, lit(f"{_SCHEME_EN.get(nc.scheme, nc.scheme)} {nc.notation} (not in the shipped code list)", "en"))
+    if len(nc.notation) > 3:
+        emit(node, SKOS.broader, ox.NamedNode(concept_iri(nc.scheme, nc.notation[: len(nc.notation) - 2])))
+    emit(node, PROV.wasDerivedFrom, source)
