@@ -188,7 +188,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
                 if col.side != side:
                     continue
                 cell = row.cells[col.index - 1]
-                if col.role == "text" and cell:
+                if col.role in ("text", "code_part") and cell:
                     rec.texts.append(TextRec(item, col, cell))
                 if col.role not in ("amount", "quantity"):
                     continue

@@ -1,0 +1,132 @@
+"""Named SPARQL queries: the ``.rq`` files of ``sparql/`` with their header.
+
+API: :func:`load_queries` ``() -> dict[str, NamedQuery]``; :func:`resolve`
+``(name_or_file) -> NamedQuery``; :func:`bind` ``(query, params) -> dict``
+(substitutions for pyoxigraph); :func:`run` ``(store, query, params, *, graph=None)``.
+
+A query file opens with comment lines ``# title: ...``, ``# description: ...``
+and one ``# param: name [type] - description`` per parameter (type: iri,
+string, integer, decimal, gYear; default string). Parameters are bound as RDF
+terms through pyoxigraph's ``substitutions``, never pasted into the text.
+
+>>> q = NamedQuery.parse("x", "# title: T\\n# param: year [gYear] - the year\\nSELECT * {}")
+>>> (q.title, q.params[0].name, q.params[0].type)
+('T', 'year', 'gYear')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .paths import SPARQL
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(?:\[(\w+)\])?\s*(?:[-—:]\s*(.*))?$")
+_FIELD = re.compile(r"^#\s*(title|description):\s*(.*)$")
+TYPES = {"iri", "string", "integer", "decimal", "gYear", "date"}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    text: str
+    title: str = ""
+    description: str = ""
+    params: list[Param] = field(default_factory=list)
+    path: Path | None = None
+
+    @classmethod
+    def parse(cls, name: str, text: str, path: Path | None = None) -> "NamedQuery":
+        q = cls(name=name, text=text, path=path)
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                if line.strip():
+                    break
+                continue
+            m = _FIELD.match(line)
+            if m:
+                setattr(q, m.group(1), (getattr(q, m.group(1)) + " " + m.group(2)).strip())
+                continue
+            m = _PARAM.match(line)
+            if m:
+                ptype = m.group(2) or "string"
+                if ptype not in TYPES:
+                    raise ValueError(f"{name}: unknown parameter type {ptype!r}")
+                q.params.append(Param(m.group(1), ptype, (m.group(3) or "").strip()))
+        return q
+
+
+def load_queries(folder: Path = SPARQL) -> dict[str, NamedQuery]:
+    """Every ``.rq`` below ``folder``, named by its path without suffix (``tables/income``)."""
+    out = {}
+    for path in sorted(folder.rglob("*.rq")):
+        name = path.relative_to(folder).with_suffix("").as_posix()
+        out[name] = NamedQuery.parse(name, path.read_text(encoding="utf-8"), path)
+    return out
+
+
+def resolve(name_or_file: str) -> NamedQuery:
+    """:raises KeyError: when no named query or file has that name."""
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.is_file():
+        return NamedQuery.parse(path.stem, path.read_text(encoding="utf-8"), path)
+    queries = load_queries()
+    if name_or_file in queries:
+        return queries[name_or_file]
+    raise KeyError(f"no named query {name_or_file!r}; known: {', '.join(sorted(queries))}")
+
+
+def term(value: str, ptype: str):
+    """:raises ValueError: for a value that is not of the parameter's type."""
+    if ptype == "iri":
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+            raise ValueError(f"not an IRI: {value!r}")
+        return ox.NamedNode(value)
+    if ptype == "integer" and not re.match(r"^[+-]?\d+$", value):
+        raise ValueError(f"not an integer: {value!r}")
+    if ptype == "decimal" and not re.match(r"^[+-]?\d+(\.\d+)?$", value):
+        raise ValueError(f"not a decimal: {value!r}")
+    if ptype == "gYear" and not re.match(r"^\d{4}$", value):
+        raise ValueError(f"not a year: {value!r}")
+    if ptype == "date" and not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+        raise ValueError(f"not a date: {value!r}")
+    if ptype == "string":
+        return ox.Literal(value)
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + ptype))
+
+
+def bind(query: NamedQuery, params: dict[str, str]) -> dict[ox.Variable, object]:
+    """Substitutions for the given parameters.
+
+    :raises ValueError: for an unknown parameter or a value of the wrong type.
+    """
+    known = {p.name: p for p in query.params}
+    subs = {}
+    for key, value in params.items():
+        if key not in known:
+            raise ValueError(f"query {query.name!r} has no parameter {key!r}")
+        subs[ox.Variable(key)] = term(value, known[key].type)
+    return subs
+
+
+def run(store: ox.Store, query: NamedQuery, params: dict[str, str] | None = None, *, graph: str | None = None):
+    """Run a named query; with ``graph``, that named graph (plus the vocabulary) is the default graph."""
+    from etl.vocab import VOCAB_GRAPH
+
+    kwargs = {}
+    if graph:
+        kwargs["default_graph"] = [ox.NamedNode(graph), VOCAB_GRAPH]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    return store.query(query.text, substitutions=bind(query, params or {}), **kwargs)
