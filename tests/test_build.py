@@ -1,0 +1,72 @@
+"""The build command: dumps, determinism, atomic output, CLI."""
+
+import json
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+
+from etl.build import build
+from etl.model import EtlError
+
+
+def test_dumps_and_store_written(built):
+    for name in ("budgetkg.nq", "budgetkg.nt", "budgetkg.ttl", "vocabulary.ttl"):
+        assert (built / "dumps" / name).stat().st_size > 0
+    manifest = json.loads((built / "manifest.json").read_text())
+    (doc,) = manifest["documents"]
+    assert doc["year"] == "2022" and doc["phase"] == "budget"
+    store = ox.Store.read_only(str(built / "store"))
+    graphs = {g.value for g in store.named_graphs()}
+    assert doc["graph"] in graphs and "https://budgetkg.org/def/graph" in graphs
+
+
+def test_nquads_sorted(built):
+    lines = (built / "dumps" / "budgetkg.nq").read_text().splitlines()
+    assert lines == sorted(lines) and len(lines) == len(set(lines))
+
+
+def test_byte_identical_rebuild(sample_path, tmp_path, built):
+    out = build([sample_path], out=tmp_path / "again", jobs=1).out
+    for name in ("budgetkg.nq", "budgetkg.nt", "budgetkg.ttl", "vocabulary.ttl"):
+        assert (out / "dumps" / name).read_bytes() == (built / "dumps" / name).read_bytes()
+
+
+def test_base_iri_is_configurable(sample_path, tmp_path):
+    out = build([sample_path], out=tmp_path / "b", base="http://example.org/kg/", jobs=1).out
+    nt = (out / "dumps" / "budgetkg.nt").read_text()
+    assert "<http://example.org/kg/id/" in nt and "<https://budgetkg.org/id/" not in nt
+
+
+def test_amount_literal_keeps_printed_precision(built):
+    nt = (built / "dumps" / "budgetkg.nt").read_text()
+    assert '"440.00"^^<http://www.w3.org/2001/XMLSchema#decimal>' in nt
+
+
+def test_failed_build_leaves_previous_output(sample_path, tmp_path):
+    out = build([sample_path], out=tmp_path / "d", jobs=1).out
+    before = (out / "dumps" / "budgetkg.nq").read_bytes()
+    bad = tmp_path / "bad.txt"
+    bad.write_text(sample_path.read_text(encoding="utf-8").replace("916.29\t891.29", "916.2x\t891.29"), encoding="utf-8")
+    with pytest.raises(EtlError, match="bad.txt"):
+        build([sample_path, bad], out=out, jobs=1)
+    assert (out / "dumps" / "budgetkg.nq").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".d.")] == []
+
+
+def test_cli_bad_input_exit_status(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("这不是预算公开文件。\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "budgetkg.cli", "build", str(bad), "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2
+    assert "notes.txt" in r.stderr and "line 1" in r.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_build_prints_summary(sample_path, tmp_path):
+    r = subprocess.run([sys.executable, "-m", "budgetkg.cli", "build", str(sample_path), "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True, check=True)
+    assert "11 tables" in r.stdout and "observations" in r.stdout and "triples" in r.stdout
+    assert "skipped:" not in r.stdout or "table of contents" in r.stdout
