@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from .codelists import concept_iri, scheme_iri
 from .extract import COMMON_DIMS
 from .extract.records import TableRec
-from .iris import Minter
+from .iris import Minter, slug_for
 from .jurisdictions import lineage
 from .pipeline import DisclosureRec
 from .vocab import BKG, CNY, DCT, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, A, decimal, integer, lit, typed
@@ -29,7 +29,8 @@ _SCHEME_EN = {"functional": "Functional classification", "economic": "Economic c
 
 
 def minter_for(rec: DisclosureRec, base: str) -> Minter:
-    jurisdiction = rec.jurisdiction.code if rec.jurisdiction else "x-unknown"
+    # An unknown jurisdiction is scoped by the department's name, so two unknown places never merge.
+    jurisdiction = rec.jurisdiction.code if rec.jurisdiction else slug_for(rec.department_name)
     return Minter(base, jurisdiction, rec.year, rec.department_code or rec.department_name, rec.phase)
 
 
