@@ -41,6 +41,10 @@ class EtlError(ValueError):
         self.location = location
         self.reason = message
 
+    def __reduce__(self):
+        # Raised in build worker processes: must survive pickling back to the parent.
+        return (EtlError, (self.reason, self.location))
+
 
 @dataclass
 class Heading:

@@ -27,7 +27,8 @@ from .model import Document, EtlError, Heading, Location, Paragraph, Row, Table
 from .text import clean_cell, is_bold
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_PAGE_ORG = re.compile(r"^(\d{1,12})\s+([^\s\d：:，,。]{2,60})$")
+# "501 某某局": a department code and name; not "2022 年..." (a number and a unit word).
+_PAGE_ORG = re.compile(r"^(\d{1,12})\s+([^\s\d：:，,。；;、年月日万元%（(][^\s：:，,。；;]{1,59})$")
 _META = re.compile(r"^(预算年度|决算年度|年度|单位|金额单位|截止时间|截至时间|编制单位)\s*[：:]\s*(.+)$")
 _META_KEYS = {
     "预算年度": "year", "决算年度": "year", "年度": "year",

@@ -187,6 +187,8 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
             if dim not in COMMON_DIMS or dim == "operationCharacter":
                 emit(o, BKG[dim], ox.NamedNode(iri))
         emit(o, BKG[obs.measure], decimal(obs.amount.printed()))
+        if t.multi_measure:
+            emit(o, QB.measureType, BKG[obs.measure])
         emit(o, BKG.decimals, integer(obs.amount.decimals))
         emit(o, BKG.sourceLine, integer(obs.item.line))
         if obs.item.page is not None:

@@ -12,9 +12,9 @@ SPECS = {
     ),
     "government_procurement": KindSpec(
         "government_procurement", operation="expenditure", column_schemes=("fund-source",),
-        dims=("fundSource",),
+        dims=("fundSource",), multi_measure=True,
     ),
     "fixed_assets": KindSpec(
-        "fixed_assets", row_schemes=("asset",), dims=("assetCategory",),
+        "fixed_assets", row_schemes=("asset",), dims=("assetCategory",), multi_measure=True,
     ),
 }

@@ -79,6 +79,7 @@ class TableRec:
     unmatched: list[str] = field(default_factory=list)  # labels not found in a code list, with line
     constants: dict[str, str] = field(default_factory=dict)
     as_of: str | None = None
+    multi_measure: bool = False
 
     @property
     def empty(self) -> bool:

@@ -1,0 +1,196 @@
+"""Parse a printed performance target (指标值) into what it states.
+
+API: :func:`parse_target` ``(text, year=None) -> Target``; :class:`Target`;
+:data:`KINDS`.
+
+A target is kept as printed and also read as a careful reader would: a
+comparison with a number and a unit (``≥95 %``), a deadline (``2022 年底``,
+``6 月底前``: relative dates fall in the fiscal ``year``), a qualitative
+statement (``好于去年``) or not applicable (``不涉及``). Anything else is
+``unparsed``, with the reason, and the caller reports it; the printed text is
+never dropped. Numbers stay :class:`~decimal.Decimal` as printed.
+
+>>> t = parse_target("≥95 %")
+>>> (t.kind, t.comparator, t.value, t.unit)
+('quantitative', '≥', Decimal('95'), '%')
+>>> parse_target("≤1500 人/天").unit
+'人/天'
+>>> parse_target("100 %").comparator
+'='
+>>> parse_target("2022 年底").deadline
+datetime.date(2022, 12, 31)
+>>> parse_target("6 月底前", year="2022").deadline
+datetime.date(2022, 6, 30)
+>>> parse_target("好于去年").kind, parse_target("不涉及").kind
+('qualitative', 'not-applicable')
+>>> parse_target("好于2021年").kind
+'unparsed'
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .text import INVISIBLE
+
+KINDS = ("quantitative", "deadline", "qualitative", "not-applicable", "unparsed")
+
+# Printed comparison signs (after NFKC) and the sign they stand for.
+_SIGNS = {
+    ">=": "≥", "≥": "≥", "≧": "≥", "⩾": "≥", "=>": "≥",
+    "<=": "≤", "≤": "≤", "≦": "≤", "⩽": "≤", "=<": "≤",
+    ">": ">", "<": "<", "=": "=", "==": "=",
+}
+# Words before the number, longest first when matched.
+_PREFIX_WORDS = {
+    "大于或等于": "≥", "大于等于": "≥", "高于或等于": "≥", "不得低于": "≥", "不得少于": "≥",
+    "不低于": "≥", "不少于": "≥", "不小于": "≥", "至少": "≥", "达到": "≥", "≥": "≥",
+    "小于或等于": "≤", "小于等于": "≤", "低于或等于": "≤", "不得超过": "≤", "不得高于": "≤",
+    "不高于": "≤", "不超过": "≤", "不多于": "≤", "不大于": "≤", "至多": "≤", "控制在": "≤",
+    "大于": ">", "高于": ">", "超过": ">", "多于": ">",
+    "小于": "<", "低于": "<", "少于": "<",
+    "等于": "=", "为": "=",
+}
+# Words after the unit.
+_SUFFIX_WORDS = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
+_NOT_APPLICABLE = {"不涉及", "不适用", "无此项", "此项不适用", "/", "-", "--", "—", "——", "n/a", "na"}
+_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_QUANTITY = re.compile(rf"^(?P<sign>[<>=≥≤≧≦⩾⩽]{{1,2}})?(?P<num>[+-]?{_NUMBER})(?P<unit>[^\d]*)$")
+_UNIT = re.compile(r"^(?:[%‰℃°]|[A-Za-z²³]{1,6}|[^\x00-\x7f\s\d%‰]{1,4}(?:/[^\x00-\x7f\s\d]{1,3})?|[^\x00-\x7f\s\d]{1,3}/[A-Za-z]{1,3})$")
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMBER = re.compile(r"^(?P<num>[零一二两三四五六七八九十百]+)(?P<unit>[次个家项人条场期批份篇天年月所台套名户件座处])$")
+_SUFFIX_TIME = r"(?:前|之前|以前|内|之内)?(?:完成)?"
+_YEAR_END = re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?:度)?(?:年)?(?:底|末|年底|年末){_SUFFIX_TIME}$")
+_YEAR_ONLY = re.compile(rf"^(?P<y>\d{{4}})年(?:度)?(?:内|之内|年内)?(?:完成)?$")
+_MONTH_END = re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}})月(?:份)?(?:底|末|末前|底前){_SUFFIX_TIME}$")
+_DAY = re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]{_SUFFIX_TIME}$")
+_ISO = re.compile(r"^(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?:前|之前|以前)?$")
+_HALF = re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<h>上半年|下半年|年内|当年|本年度?|全年){_SUFFIX_TIME}$")
+_QUARTER = re.compile(rf"^(?:(?P<y>\d{{4}})年)?第?(?P<q>[一二三四1-4])季度(?:末|底)?{_SUFFIX_TIME}$")
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str  # as printed
+    kind: str  # one of KINDS
+    comparator: str | None = None  # ≥ ≤ = > <
+    value: Decimal | None = None
+    printed_value: str | None = None  # the number as printed, for an xsd:decimal literal
+    unit: str | None = None
+    deadline: date | None = None
+    reason: str | None = None  # why a target is unparsed
+
+
+def _normal(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text.translate(INVISIBLE))
+    return re.sub(r"\s+", "", text)
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year(printed: str | None, fiscal: str | int | None) -> int | None:
+    if printed:
+        return int(printed)
+    return int(fiscal) if fiscal is not None and str(fiscal).isdigit() else None
+
+
+def _deadline(key: str, fiscal: str | int | None) -> date | None | str:
+    """The date a deadline target names; a reason string when it needs a year it lacks."""
+    for pattern, kind in ((_YEAR_END, "year"), (_YEAR_ONLY, "year"), (_MONTH_END, "month"), (_DAY, "day"),
+                          (_ISO, "day"), (_HALF, "half"), (_QUARTER, "quarter")):
+        m = pattern.match(key)
+        if not m:
+            continue
+        y = _year(m.groupdict().get("y"), fiscal)
+        if y is None:
+            return "a relative deadline and no fiscal year"
+        try:
+            if kind == "year":
+                return date(y, 12, 31)
+            if kind == "month":
+                return _last_day(y, int(m["m"]))
+            if kind == "day":
+                return date(y, int(m["m"]), int(m["d"]))
+            if kind == "half":
+                return date(y, 6, 30) if m["h"] == "上半年" else date(y, 12, 31)
+            q = "一二三四".find(m["q"]) + 1 or int(m["q"])
+            return _last_day(y, 3 * q)
+        except ValueError:
+            return "not a calendar date"
+    return None
+
+
+def _chinese_number(text: str) -> int | None:
+    """Small Chinese numerals (一 .. 九百九十九)."""
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            if digit is not None:
+                return None
+            digit = _CN_DIGITS[ch]
+        elif ch in "十百":
+            scale = 10 if ch == "十" else 100
+            total += (1 if digit is None else digit) * scale
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def _quantity(key: str) -> Target | None:
+    comparator = None
+    for word in sorted(_PREFIX_WORDS, key=len, reverse=True):
+        if key.startswith(word) and len(key) > len(word) and (key[len(word)].isdigit() or key[len(word)] in "零一二两三四五六七八九十百"):
+            comparator, key = _PREFIX_WORDS[word], key[len(word):]
+            break
+    suffix = None
+    for word in sorted(_SUFFIX_WORDS, key=len, reverse=True):
+        if key.endswith(word):
+            suffix, key = _SUFFIX_WORDS[word], key[: -len(word)]
+            break
+    m = _QUANTITY.match(key)
+    if m:
+        sign = m["sign"]
+        if sign:
+            if sign not in _SIGNS or comparator:
+                return None
+            comparator = _SIGNS[sign]
+        printed, unit = m["num"].replace(",", ""), m["unit"]
+    else:
+        m = _CN_NUMBER.match(key)
+        if not m or (n := _chinese_number(m["num"])) is None:
+            return None
+        printed, unit = str(n), m["unit"]
+    if unit and not _UNIT.match(unit):
+        return None
+    if suffix and comparator and suffix != comparator:
+        return None
+    comparator = comparator or suffix or "="
+    return Target("", "quantitative", comparator, Decimal(printed), printed, unit or None)
+
+
+def parse_target(text: str, year: str | int | None = None) -> Target:
+    """Read a printed target; ``year`` is the fiscal year that relative deadlines fall in."""
+    key = _normal(text)
+    if not key:
+        return Target(text, "unparsed", reason="no target printed")
+    if key.lower() in _NOT_APPLICABLE:
+        return Target(text, "not-applicable")
+    deadline = _deadline(key, year)
+    if isinstance(deadline, date):
+        return Target(text, "deadline", deadline=deadline)
+    if isinstance(deadline, str):
+        return Target(text, "unparsed", reason=deadline)
+    q = _quantity(key)
+    if q is not None:
+        return Target(text, q.kind, q.comparator, q.value, q.printed_value, q.unit)
+    if not any(ch.isdigit() for ch in key) and any(not ch.isascii() for ch in key):
+        return Target(text, "qualitative")
+    return Target(text, "unparsed", reason="neither a number with a unit, a deadline nor a statement without figures")
