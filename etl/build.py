@@ -12,6 +12,7 @@ byte-identical files.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
 import shutil
@@ -45,7 +46,6 @@ class DocumentResult:
     repairs: list[str]
     new_concepts: list[str]
     unmatched: list[str]
-    nquads: bytes = field(repr=False, default=b"")
     warnings: list[dict] = field(default_factory=list)
 
 
@@ -91,8 +91,12 @@ def _nt_line(t) -> str:
     return f"{t} .\n"
 
 
-def process_one(path: str, base: str, validate: bool = True) -> DocumentResult:
-    """Read, map (and validate) one document; runs in a worker process."""
+def process_one(path: str, base: str, validate: bool = True, workdir: str | None = None, n: int = 0) -> DocumentResult:
+    """Read, map and validate one document; runs in a worker process.
+
+    The document's sorted quads and triples go to ``workdir/<n>.nq`` and ``<n>.nt``
+    so the parent merges files instead of holding every document in memory.
+    """
     from . import extensions  # noqa: F401  (registers indicators and narrative)
     from .pipeline import process
     from .to_rdf import to_rdf
@@ -108,12 +112,39 @@ def process_one(path: str, base: str, validate: bool = True) -> DocumentResult:
         repairs=list(rec.doc.repairs), new_concepts=sorted({f"{n.scheme}/{n.notation}" for t in rec.tables for n in t.new_concepts}),
         unmatched=[u for t in rec.tables for u in t.unmatched],
     )
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in unique]
     if validate:
         from .validate_hook import validate_document
 
         result.warnings = validate_document(unique, path)
-    result.nquads = "".join(f"{ox.Quad(t.subject, t.predicate, t.object, graph)} .\n" for t in unique).encode()
+        if result.warnings:
+            from .validation import report_graph_iri, report_triples
+
+            report = report_graph_iri(graph)
+            quads += [ox.Quad(t.subject, t.predicate, t.object, report) for t in report_triples(result.warnings, graph)]
+    if workdir is None:
+        return result
+    stem = Path(workdir) / str(n)
+    stem.with_suffix(".nq").write_text("".join(sorted(f"{q} .\n" for q in quads)), encoding="utf-8")
+    stem.with_suffix(".nt").write_text("".join(map(_nt_line, unique)), encoding="utf-8")
     return result
+
+
+def _merge_lines(files: list[Path], out: Path) -> int:
+    """Merge sorted line files into ``out``, dropping repeated lines; returns the line count."""
+    handles = [f.open(encoding="utf-8") for f in files]
+    count, last = 0, None
+    try:
+        with out.open("w", encoding="utf-8") as fh:
+            for line in heapq.merge(*handles):
+                if line != last:
+                    fh.write(line)
+                    count += 1
+                    last = line
+    finally:
+        for h in handles:
+            h.close()
+    return count
 
 
 def build(
@@ -135,21 +166,25 @@ def build(
     if not paths:
         raise FileNotFoundError("no source documents (.txt or .pdf) found")
     jobs = jobs or min(len(paths), os.cpu_count() or 1)
-    if jobs > 1 and len(paths) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            docs = list(pool.map(process_one, paths, [base] * len(paths), [validate] * len(paths), chunksize=max(1, len(paths) // (jobs * 4))))
-    else:
-        docs = [process_one(p, base, validate) for p in paths]
-    graphs = [d.graph for d in docs]
-    dupes = {g for g in graphs if graphs.count(g) > 1}
-    if dupes:
-        names = [d.path for d in docs if d.graph in dupes]
-        raise ValueError(f"two sources describe the same department, year and phase: {', '.join(names)}")
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        result = _write(docs, tmp)
+        work = tmp / "work"
+        work.mkdir()
+        args = (paths, [base] * len(paths), [validate] * len(paths), [str(work)] * len(paths), range(len(paths)))
+        if jobs > 1 and len(paths) > 1:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                docs = list(pool.map(process_one, *args, chunksize=max(1, min(16, len(paths) // (jobs * 4)))))
+        else:
+            docs = list(map(process_one, *args))
+        graphs: dict[str, str] = {}
+        for d in docs:
+            if d.graph in graphs:
+                raise ValueError(f"two sources describe the same department, year and phase: {graphs[d.graph]}, {d.path}")
+            graphs[d.graph] = d.path
+        result = _write(docs, tmp, work)
+        shutil.rmtree(work)
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         if out.exists():
             out.rename(old)
@@ -162,35 +197,34 @@ def build(
         raise
 
 
-def _write(docs: list[DocumentResult], tmp: Path) -> BuildResult:
+def _write(docs: list[DocumentResult], tmp: Path, work: Path) -> BuildResult:
     dumps = tmp / "dumps"
     dumps.mkdir()
-    nquads = b"".join(d.nquads for d in docs)
-    nq_lines = sorted(set(nquads.decode().splitlines(keepends=True)))
-    (dumps / "budgetkg.nq").write_text("".join(nq_lines), encoding="utf-8")
-    quads = list(ox.parse("".join(nq_lines), format=ox.RdfFormat.N_QUADS))
-    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-    (dumps / "budgetkg.nt").write_text("".join(map(_nt_line, triples)), encoding="utf-8")
-    ox.serialize(triples, str(dumps / "budgetkg.ttl"), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    n = len(docs)
+    quads = _merge_lines([work / f"{i}.nq" for i in range(n)], dumps / "budgetkg.nq")
+    triples = _merge_lines([work / f"{i}.nt" for i in range(n)], dumps / "budgetkg.nt")
+    with (dumps / "budgetkg.nt").open("rb") as fh:
+        ox.serialize(ox.parse(fh, format=ox.RdfFormat.N_TRIPLES), str(dumps / "budgetkg.ttl"), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     vocab = sorted(set(vocabulary_triples()), key=str)
     ox.serialize(vocab, str(dumps / "vocabulary.ttl"), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     store = ox.Store(str(tmp / "store"))
-    store.bulk_extend(quads)
+    store.bulk_load(path=str(dumps / "budgetkg.nq"), format=ox.RdfFormat.N_QUADS)
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, VOCAB_GRAPH) for t in vocab)
     store.flush()
     del store
     info = {}
     for f in sorted(dumps.iterdir()):
-        data = f.read_bytes()
-        info[f.name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        digest = hashlib.sha256()
+        with f.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        info[f.name] = {"bytes": f.stat().st_size, "sha256": digest.hexdigest()}
     manifest = {
-        "documents": [
-            {k: v for k, v in d.__dict__.items() if k != "nquads"} for d in docs
-        ],
-        "triples": len(triples),
-        "quads": len(quads),
+        "documents": [d.__dict__ for d in docs],
+        "triples": triples,
+        "quads": quads,
         "vocabulary_triples": len(vocab),
         "dumps": info,
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    return BuildResult(tmp, docs, len(triples), info)
+    return BuildResult(tmp, docs, triples, info)
