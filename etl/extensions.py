@@ -15,6 +15,13 @@ def register() -> None:
     if _registered:
         return
     _registered = True
+    from . import indicators, narrative, narrative_rdf
+
+    # Performance target tables (etl.indicators) and unit tables (etl.narrative) are
+    # read by these extractors, not the table engine; each accounts for every such table.
+    pipeline.HANDLED_ELSEWHERE.update({indicators.KIND, narrative.UNITS_KIND})
+    pipeline.EXTRACTORS.extend([indicators.extract_indicators, narrative.extract_narrative])
+    to_rdf.MAPPERS.extend([indicators.map_indicators, narrative_rdf.map_narrative])
 
 
 register()

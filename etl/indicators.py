@@ -18,7 +18,7 @@ be read is kept as printed and reported with ``rec.skip``.
 ['《甲办法》', '《乙关于〈丙〉的通知》']
 >>> basis_documents("某市政府《关于某事的意见》")
 ['某市政府《关于某事的意见》']
->>> basis_key("《关于 2016 年〈某〉的通知》 (某字 [2016]1号)") == basis_key("《关于2016年<某>的通知》（某字[2016]1 号）")
+>>> basis_key("《关于 2019 年〈某〉的通知》 (某字 [2019]1号)") == basis_key("《关于2019年<某>的通知》（某字[2019]1 号）")
 True
 """
 
@@ -52,7 +52,7 @@ _HEADER_KEYS = {
 }
 _GOAL_KEYS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "年度总体目标"}
 _NAME_KEYS = {"项目名称"}
-_TITLE_SUFFIX = re.compile(r"(?:项目)?(?:绩效目标(?:申报|设置)?表|绩效目标)$")
+_TITLE_SUFFIX = re.compile(r"(?:绩效目标(?:申报|设置)?表|绩效目标)$")
 _BRACKETS = {"《": "》", "〈": "〉", "<": ">", "（": "）", "(": ")", "[": "]", "【": "】", "“": "”"}
 _SEPARATORS = "，,；;、"
 _PROSE_END = tuple("。；;！!？?")
@@ -114,7 +114,7 @@ def basis_documents(text: str) -> list[str]:
     text = text.strip()
     if not text or match_key(text) in _NOT_APPLICABLE:
         return []
-    parts, depth, start, closing = [], 0, 0, []
+    parts, start, closing = [], 0, []
     for i, ch in enumerate(text):
         if ch in _BRACKETS:
             closing.append(_BRACKETS[ch])
@@ -125,14 +125,13 @@ def basis_documents(text: str) -> list[str]:
             start = i + 1
     parts.append(text[start:])
     parts = [p.strip() for p in parts if p.strip()]
-    del depth
     if len(parts) > 1 and all("《" in p and "》" in p for p in parts):
         return [_display(p) for p in parts]
     return [_display(text)]
 
 
 def _display(text: str) -> str:
-    """Spaces next to CJK characters dropped (``做好 2016 年`` -> ``做好2016年``)."""
+    """Spaces next to CJK characters dropped (``关于 2019 年`` -> ``关于2019年``)."""
     return _SPACE_NEAR_WIDE.sub("", text).strip().rstrip("。.")
 
 
@@ -203,28 +202,27 @@ def _project(doc: Document, rec, table: Table, index: int) -> ProjectRec | None:
         if role and role not in cols:
             cols[role] = i
         elif cell:
-            rec.skip(loc, f"column {cell!r} of a performance table not mapped (its cells are not kept)")
+            rec.skip(loc, f"column {cell!r} of a performance table not mapped; its cells are reported row by row")
     missing = [ROLE_LABELS[r] for r in ("level3", "target") if r not in cols]
     if missing:
         rec.skip(loc, f"performance table without {'/'.join(missing)} column, not mapped")
         return None
     project = ProjectRec(index, table.title, _project_name(table), None, table.line, table.page)
     for hrow in table.header:
-        if hrow is column_row:
-            continue
-        _header_row(doc, rec, table, project, hrow, loc)
-    raws = _rows(doc, rec, table, cols, column_row, project, loc)
+        if hrow is not column_row:
+            _header_row(doc, rec, table, project, hrow, loc)
+    raws = _rows(doc, rec, table, cols, column_row, project)
     _repair_description_merge(doc, table, raws)
     _repair_merged_names(doc, table, raws)
     _indicators(doc, rec, table, project, raws)
     return project
 
 
-def _header_row(doc, rec, table, project: ProjectRec, cells: list[str], loc) -> bool:
-    """Read a 绩效目标 / 项目名称 row; report any other header row. True when it was read."""
+def _header_row(doc, rec, table, project: ProjectRec, cells: list[str], loc) -> None:
+    """Read a 绩效目标 / 项目名称 row; report any other header row."""
     filled = [c for c in cells if c]
     if not filled:
-        return True
+        return
     key = match_key(filled[0])
     text = "".join(filled[1:]) if len(filled) > 1 else ""
     if key in _GOAL_KEYS:
@@ -233,24 +231,22 @@ def _header_row(doc, rec, table, project: ProjectRec, cells: list[str], loc) -> 
         elif _squash(text) != _squash(project.goal):
             project.goal = _join(project.goal, text)
             doc.repairs.append(f"table at line {table.line}: second {filled[0]} row joined to the goal")
-        return True
-    if key in _NAME_KEYS and text:
+    elif key in _NAME_KEYS and text:
         project.name = text
-        return True
-    rec.skip(loc, f"header row {' | '.join(filled)!r} of a performance table not mapped")
-    return False
+    else:
+        rec.skip(loc, f"header row {' | '.join(filled)!r} of a performance table not mapped")
 
 
-def _rows(doc, rec, table: Table, cols, column_row, project, loc) -> list[_Raw]:
+def _rows(doc, rec, table: Table, cols, column_row, project) -> list[_Raw]:
     header_key = [match_key(c) for c in column_row if c]
     raws: list[_Raw] = []
     for row in table.rows:
         cells = row.cells
         if not any(cells):
             continue
-        if [match_key(c) for c in cells if c] == header_key:
-            continue  # the column header repeated after a page break
         first = match_key(next(c for c in cells if c))
+        if first == header_key[0] and [match_key(c) for c in cells if c] == header_key:
+            continue  # the column header repeated after a page break
         if first in _GOAL_KEYS | _NAME_KEYS:
             _header_row(doc, rec, table, project, cells, doc.location(row.line, row.page, table.title))
             continue
@@ -366,6 +362,7 @@ def _repair_merged_names(doc, table: Table, raws: list[_Raw]) -> None:
 def _indicators(doc, rec, table: Table, project: ProjectRec, raws: list[_Raw]) -> None:
     lists = codelists()
     year = rec.year
+    memo: dict[tuple[str, str], str | None] = {}
     level1 = level2 = ""
     for n, raw in enumerate(raws, start=1):
         c = raw.cells
@@ -384,17 +381,19 @@ def _indicators(doc, rec, table: Table, project: ProjectRec, raws: list[_Raw]) -
             n, raw.line, raw.page, level1, level2, c.get("level3", "").strip(), c.get("description", "").strip(),
             target, c.get("basis", "").strip(), lines=raw.lines, notes=raw.notes,
         )
-        ind.level1_concept = _level(lists, level1, None, loc, rec, "一级指标")
-        ind.level2_concept = _level(lists, level2, ind.level1_concept, loc, rec, "二级指标")
+        ind.level1_concept = _level(lists, level1, None, loc, rec, "一级指标", memo)
+        ind.level2_concept = _level(lists, level2, ind.level1_concept, loc, rec, "二级指标", memo)
         if not ind.name:
             rec.skip(loc, "indicator row without a 三级指标 name; kept with its other cells")
         project.indicators.append(ind)
 
 
-def _level(lists, text: str, parent: str | None, loc, rec, what: str) -> str | None:
+def _level(lists, text: str, parent: str | None, loc, rec, what: str, memo: dict) -> str | None:
     if not text:
         return None
-    iri = lists.match(SCHEME, text, suffix=False)
+    if (what, text) not in memo:
+        memo[what, text] = lists.match(SCHEME, text, suffix=False)
+    iri = memo[what, text]
     want_top = what == "一级指标"
     if iri is None or (lists.broader.get(iri) is None) != want_top:
         rec.skip(loc, f"{what} {text!r} is not a {what} of the indicator-level code list; kept as printed text")
@@ -424,6 +423,7 @@ def map_indicators(rec, m, emit) -> None:
     emit(ds, BKG.organization, org)
     emit(ds, BKG.fiscalYear, year)
     emit(ds, BKG.budgetPhase, ox.NamedNode(concept_iri("phase", rec.phase)))
+    bases: dict[str, list[tuple[str, str]]] = {}  # printed basis cell -> (slug, title) of its documents
     labelled: set[str] = set()
     for p in projects:
         pn = m.node(f"project/{p.index}")
@@ -442,10 +442,12 @@ def map_indicators(rec, m, emit) -> None:
         emit(pn, BKG.organization, org)
         emit(pn, BKG.fiscalYear, year)
         for ind in p.indicators:
-            _indicator(m, emit, pn, p, ind, source, labelled)
+            if ind.basis not in bases:
+                bases[ind.basis] = [(basis_slug(title), title) for title in basis_documents(ind.basis)]
+            _indicator(m, emit, pn, p, ind, source, bases[ind.basis], labelled)
 
 
-def _indicator(m, emit, pn, p: ProjectRec, ind: IndicatorRec, source, labelled: set[str]) -> None:
+def _indicator(m, emit, pn, p: ProjectRec, ind: IndicatorRec, source, bases, labelled: set[str]) -> None:
     node = m.node(f"indicator/{p.index}/{ind.index}")
     emit(pn, BKG.hasIndicator, node)
     emit(node, A, BKG.PerformanceIndicator)
@@ -479,8 +481,7 @@ def _indicator(m, emit, pn, p: ProjectRec, ind: IndicatorRec, source, labelled: 
     if t.deadline:
         emit(node, BKG.deadline, typed(t.deadline.isoformat(), "date"))
     emit(node, BKG.basisText, lit(ind.basis, "zh"))
-    for title in ind.bases:
-        slug = basis_slug(title)
+    for slug, title in bases:
         b = m.resource(f"basis/{slug}")
         emit(node, BKG.basis, b)
         if slug not in labelled:

@@ -1,0 +1,315 @@
+"""The explanation text of a disclosure (情况说明) to facts.
+
+API: :func:`extract_narrative` ``(doc, rec)`` (a pipeline extractor: fills
+``rec.extra["narrative"]`` with a :class:`NarrativeRec`); :data:`UNITS_KIND`.
+The records become triples in :mod:`etl.narrative_rdf`.
+
+Every paragraph is kept: each sentence becomes a resource with its text and line,
+part of the section whose heading stands above it. On top of that the text is
+read for facts: the department's numbered duties (部门职责), its internal bodies
+(机构设置: ``共设置 N 个内部机构 ... 如下：甲、乙``), the unit table (部门机构设置情况),
+the department-level performance goals (总体绩效目标, 分项绩效目标 with their
+绩效目标/绩效指标 text), the glossary (名词解释) and the budget figures of the
+explanation (see :mod:`etl.narrative_figures`). A section whose only text says
+there is nothing to say (``无其他需要说明的事项``) is recorded as empty.
+
+>>> _empty_statement("我部门无其他需要说明的事项。"), _empty_statement("无"), _empty_statement("无政府采购预算，空表列示。")
+(True, True, False)
+>>> _glossary_entry("7、“三公”经费：是指因公出国（境）费。")
+('“三公”经费', '是指因公出国（境）费。')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from budgetkg.paths import ONTOLOGY
+
+from .codelists import codelists
+from .model import Document, Heading, Paragraph, Table
+from .narrative_figures import FigureRec, read_figures, split_sentences
+from .text import match_key, strip_ordinal
+from .vocab import BKG, RDFS, SKOS
+
+UNITS_KIND = "units"
+_TOP_ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_NUMBERED = re.compile(r"^(?:(\d+)[、.．](?!\d)|[（(]([一二三四五六七八九十百\d]+)[)）]|第([一二三四五六七八九十百]+)条)\s*")
+_EMPTY = re.compile(r"^(?:(?:本|我|该)(?:部门|单位|局|委|办|厅|院)?)?(?:本年度?|今年|\d{4}年度?)?(?:无|没有|不存在)"
+                    r"(?:其他|其它)?(?:需要|需)?(?:说明|披露|公开)?的?(?:事项|情况|内容)?[。.]?$")
+_BODIES = re.compile(r"(?:内部|内设|下设|职能)[^，,。；;：:]{0,8}?(?:机构|科室|处室)")
+_BODY_COUNT = re.compile(r"(\d+)\s*个(?:内部|内设|职能)?(?:机构|科室|处室)")
+_GOAL_LABEL = re.compile(r"^(绩效目标|绩效指标)\s*[：:]\s*")
+_GLOSSARY = re.compile(r"^(?P<term>[^：:。，,]{1,40}?)\s*[：:]\s*(?P<definition>.+)$")
+_UNIT_COLUMNS = {
+    "单位名称": "name", "单位编码": "code", "单位代码": "code", "单位性质": "unitNature",
+    "单位规格": "unitRank", "单位级别": "unitRank", "经费保障形式": "fundingForm", "经费形式": "fundingForm",
+    "序号": None,
+}
+_GLOSSARY_SCHEMES = ("fund-source", "expenditure-type", "three-public", "summary-item", "economic", "asset", "functional")
+
+
+@dataclass
+class SectionRec:
+    line: int
+    title: str
+    page: int | None = None
+    performance: bool = False  # within the part on performance (预算绩效)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    empty: bool = False
+    statement: str | None = None  # the sentence saying the section has nothing to say
+
+
+@dataclass
+class SentenceRec:
+    line: int
+    n: int
+    text: str
+    page: int | None
+    section: int | None  # line of the section heading
+
+
+@dataclass
+class DutyRec:
+    n: int
+    number: str  # as printed
+    text: str
+    line: int
+
+
+@dataclass
+class BodyRec:
+    n: int
+    name: str
+    line: int
+
+
+@dataclass
+class UnitRec:
+    name: str
+    code: str | None
+    values: dict[str, str]  # property -> printed value
+    others: list[tuple[str, str]]  # unmapped header -> value, kept as notes
+    line: int
+    page: int | None
+
+
+@dataclass
+class TermRec:
+    n: int
+    number: str | None
+    term: str
+    definition: str
+    line: int
+    matches: list[str] = field(default_factory=list)  # code-list concepts / ontology terms it explains
+
+
+@dataclass
+class GoalRec:
+    n: int  # 0 for the overall goal
+    title: str
+    goal: str
+    indicators: str | None
+    line: int  # of its section's heading
+
+
+@dataclass
+class NarrativeRec:
+    sections: list[SectionRec] = field(default_factory=list)
+    sentences: list[SentenceRec] = field(default_factory=list)
+    duties: list[DutyRec] = field(default_factory=list)
+    bodies: list[BodyRec] = field(default_factory=list)
+    body_count: int | None = None
+    units: list[UnitRec] = field(default_factory=list)
+    glossary: list[TermRec] = field(default_factory=list)
+    glossary_section: int | None = None
+    goals: list[GoalRec] = field(default_factory=list)
+    figures: list[FigureRec] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _empty_statement(text: str) -> bool:
+    return bool(_EMPTY.match(re.sub(r"\s+", "", text)))
+
+
+def _glossary_entry(text: str) -> tuple[str, str] | None:
+    m = _GLOSSARY.match(strip_ordinal(text))
+    return (m["term"].strip(), m["definition"].strip()) if m else None
+
+
+def _sections(doc: Document) -> tuple[list[SectionRec], list[tuple[Paragraph, SectionRec | None]]]:
+    sections: list[SectionRec] = []
+    paragraphs: list[tuple[Paragraph, SectionRec | None]] = []
+    current: SectionRec | None = None
+    performance = False
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if isinstance(nxt, Table):
+                continue  # the title of a table
+            key = match_key(block.text)
+            if "绩效" in key:
+                performance = True
+            elif _TOP_ORDINAL.match(block.text):
+                performance = False
+            current = SectionRec(block.line, block.text, block.page, performance)
+            sections.append(current)
+        elif isinstance(block, Paragraph):
+            paragraphs.append((block, current))
+            if current is not None:
+                current.paragraphs.append(block)
+    for i, s in enumerate(sections):
+        texts = [p.text for p in s.paragraphs]
+        if texts and all(_empty_statement(t) for t in texts):
+            s.empty, s.statement = True, " ".join(texts)
+        elif not texts and i == len(sections) - 1 and isinstance(blocks[-1], Heading):
+            s.empty = True
+    return sections, paragraphs
+
+
+def extract_narrative(doc: Document, rec) -> None:
+    """Read the explanation text (and the unit tables) into ``rec.extra["narrative"]``."""
+    out = NarrativeRec()
+    out.sections, paragraphs = _sections(doc)
+    for p, section in paragraphs:
+        for n, text in enumerate(split_sentences(p.text), start=1):
+            out.sentences.append(SentenceRec(p.line, n, text, p.page, section.line if section else None))
+    for section in out.sections:
+        key = match_key(section.title)
+        if "名词解释" in key:
+            _glossary(doc, rec, out, section)
+        elif ("职责" in key or "职能" in key) and not section.performance:
+            _duties(out, section)
+    for p, section in paragraphs:
+        if _BODIES.search(p.text) and not (section and section.performance):
+            _bodies(doc, rec, out, p)
+    _goals(out)
+    for table, kind in rec.kinds:
+        if kind == UNITS_KIND:
+            _units(doc, rec, out, table)
+    names = (rec.department_name,) + tuple(u.name for u in out.units)
+    # Budget figures are read outside the performance part (goals cite other amounts) and the glossary.
+    titles = {s.line: s.title for s in out.sections}
+    skip = {s.line for s in out.sections if s.performance or s.line == out.glossary_section}
+    explanation = [(s.line, s.n, s.text, titles.get(s.section, "")) for s in out.sentences if s.section not in skip]
+    out.figures = read_figures(explanation, year=rec.year, names=names)
+    rec.extra["narrative"] = out
+
+
+def _duties(out: NarrativeRec, section: SectionRec) -> None:
+    for p in section.paragraphs:
+        m = _NUMBERED.match(p.text)
+        if m:
+            number = next(g for g in m.groups() if g)
+            out.duties.append(DutyRec(len(out.duties) + 1, number, p.text[m.end():].strip(), p.line))
+        elif out.duties and not _BODIES.search(p.text):
+            out.duties[-1].text += p.text  # a duty continued in a paragraph of its own
+
+
+def _bodies(doc, rec, out: NarrativeRec, p: Paragraph) -> None:
+    for sentence in split_sentences(p.text):
+        if not _BODIES.search(sentence) or "：" not in sentence and ":" not in sentence:
+            continue
+        m = _BODY_COUNT.search(sentence)
+        listed = re.split(r"[：:]", sentence)[-1].rstrip("。.；;")
+        names = [n.strip().removesuffix("等") for n in re.split(r"[、，,]", listed) if n.strip()]
+        if len(names) < 2 or any(len(n) > 30 for n in names):
+            continue
+        for name in names:
+            out.bodies.append(BodyRec(len(out.bodies) + 1, name, p.line))
+        if m:
+            out.body_count = int(m.group(1))
+            if out.body_count != len(names):
+                rec.skip(doc.location(p.line, p.page),
+                         f"the text counts {out.body_count} internal bodies but names {len(names)}; all named kept")
+
+
+def _goals(out: NarrativeRec) -> None:
+    for section in out.sections:
+        if not section.performance or not section.paragraphs:
+            continue
+        labelled: dict[str, str] = {}
+        plain = []
+        for p in section.paragraphs:
+            m = _GOAL_LABEL.match(p.text)
+            if m:
+                labelled[m.group(1)] = (labelled.get(m.group(1), "") + p.text[m.end():]).strip()
+            else:
+                plain.append(p.text)
+        title, key = strip_ordinal(section.title), match_key(section.title)
+        if labelled:
+            n = sum(1 for g in out.goals if g.n) + 1
+            out.goals.append(GoalRec(n, title, labelled.get("绩效目标", ""), labelled.get("绩效指标"), section.line))
+        elif plain and ("总体绩效目标" in key or "整体绩效目标" in key or "总体目标" in key):
+            out.goals.insert(0, GoalRec(0, title, "".join(plain), None, section.line))
+
+
+def _glossary(doc, rec, out: NarrativeRec, section: SectionRec) -> None:
+    out.glossary_section = section.line
+    lists = codelists()
+    ontology = _ontology_terms()
+    for p in section.paragraphs:
+        entry = _glossary_entry(p.text)
+        if entry is None:
+            if out.glossary:
+                out.glossary[-1].definition += p.text
+            else:
+                rec.skip(doc.location(p.line, p.page), "glossary paragraph without 'term：definition'; kept as text only")
+            continue
+        m = _NUMBERED.match(p.text)
+        number = next((g for g in m.groups() if g), None) if m else None
+        term = TermRec(len(out.glossary) + 1, number, entry[0], entry[1], p.line)
+        for scheme in _GLOSSARY_SCHEMES:
+            iri = lists.match(scheme, term.term, suffix=False)
+            if iri:
+                term.matches.append(iri)
+        if match_key(term.term) in ontology:
+            term.matches.append(ontology[match_key(term.term)])
+        out.glossary.append(term)
+
+
+@lru_cache(maxsize=1)
+def _ontology_terms() -> dict[str, str]:
+    """Match keys of the zh labels of the ontology's own terms (bkg:)."""
+    out: dict[str, str] = {}
+    label = (RDFS.label.value, SKOS.prefLabel.value, SKOS.altLabel.value)
+    for path in sorted(ONTOLOGY.glob("*.ttl")):
+        with path.open("rb") as fh:
+            for t in ox.parse(fh, format=ox.RdfFormat.TURTLE):
+                if (t.predicate.value in label and isinstance(t.subject, ox.NamedNode)
+                        and t.subject.value.startswith(BKG.base) and isinstance(t.object, ox.Literal)
+                        and (t.object.language or "").startswith("zh")):
+                    out.setdefault(match_key(t.object.value), t.subject.value)
+    return out
+
+
+def _units(doc, rec, out: NarrativeRec, table: Table) -> None:
+    loc = doc.location(table.line, table.page, table.title)
+    header = table.leaf_headers()
+    roles = {i: _UNIT_COLUMNS.get(match_key(h), "other") for i, h in enumerate(header)}
+    if "name" not in roles.values():
+        rec.skip(loc, "unit table without a 单位名称 column, not mapped")
+        return
+    for row in table.rows:
+        values: dict[str, str] = {}
+        others = []
+        for i, cell in enumerate(row.cells):
+            role = roles.get(i, "other")
+            if not cell or role is None:
+                continue
+            if role == "other":
+                others.append((header[i] if i < len(header) else f"column {i + 1}", cell))
+            else:
+                values[role] = cell
+        name = values.pop("name", "")
+        if not name:
+            if values or others:
+                rec.skip(doc.location(row.line, row.page, table.title), "unit row without a 单位名称, not mapped")
+            continue
+        out.units.append(UnitRec(name, values.pop("code", None), values, others, row.line, row.page))

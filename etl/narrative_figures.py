@@ -1,0 +1,347 @@
+"""Budget figures stated in the explanation text (情况说明) of a disclosure.
+
+API: :func:`read_figures` ``(sentences, *, year, names) -> list[FigureRec]``
+(one call per document, sentences in source order); :func:`split_sentences`; :func:`topic_of`;
+:func:`map_figures` ``(figures, m, emit, *, rec, dataset, sentence_node)``;
+:class:`FigureRec`.
+
+A sentence such as ``2023年预算收入120.50万元，其中：一般公共预算收入100.50万元``
+states amounts with labels; ``较2022年预算增加20.25万元`` states a change of the
+amount before it (or of the label before ``增加``), from which the previous
+year's amount follows (a *derived* figure); ``与上年度持平`` states a change of
+nothing and ``未安排因公出国经费`` an amount of nothing in words (both derived).
+``其中`` and ``包括`` make the following amounts parts of the amount before them;
+a clause ``主要是因为 ...`` after a change is its reason. Amounts stay
+:class:`~decimal.Decimal` as printed.
+
+>>> figs = read_figures([(3, 1, "2022年预算收入10.5万元，其中：一般公共预算收入10.5万元。", "收入说明")], year="2022")
+>>> [(f.label, f.amount.printed(), f.parent) for f in figs]
+[('预算收入', '10.5', None), ('一般公共预算收入', '10.5', '3-1')]
+>>> figs = read_figures([(5, 1, "2022年经费安排8万元，比2021年预算增加0.5万元。", "")], year="2022")
+>>> [(f.kind, f.year, f.amount.printed(), f.derived) for f in figs]
+[('level', '2022', '8', False), ('change', '2022', '0.5', False), ('level', '2021', '7.5', True)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from .amounts import Amount, parse_amount, unit_multiplier
+from .codelists import NOT_APPLICABLE, codelists, concept_iri
+from .text import match_key, strip_ordinal
+from .vocab import BKG, CNY, PROV, QB, RDFS, A, decimal, integer, lit, typed
+
+_AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿元|万元|千元|元)")
+_SENTENCE = re.compile(r"(?<=[。！？!?])")
+_CLAUSE = re.compile(r"([，,；;：:])")
+_PAREN = re.compile(r"[（(][^（）()]*[)）]")
+_YEAR_CLAUSE = re.compile(r"^(\d{4})年度?$")
+_CHANGE = re.compile(r"(增加|减少|增长|下降|降低|上升|减|增|多|少)了?$")
+_DOWN = {"减少", "下降", "降低", "减", "少"}
+_COMPARE = re.compile(r"(?:较|比|同比|与|和)(?P<ref>\d{4}年度?|上一?年度?|去年|上年同期)?(?:的)?(?:年初)?(?:预算数?|决算数?|执行数|安排)?$")
+_FLAT = re.compile(r"(?:与|和|同|较|比)(?P<ref>\d{4}年度?|上一?年度?|去年)?(?:的)?(?:预算数?|决算数?)?(?:基本)?持平")
+_NONE = re.compile(r"^(?:(?P<y>\d{4})年度?)?(?:未安排|没有安排|未列支|无)(?P<label>.{2,24}?(?:经费|费用|费|支出|预算|收入))$")
+_REASON = re.compile(r"^(?:主要(?:是|为|系|原因|用于|包括)?|原因(?:是|为|主要是)|因为|由于|系因|系由于)")
+_INCLUDES = re.compile(r"^(?:主要)?(?:包括|含)")
+_LEAD = re.compile(
+    r"^(?:其中|主要包括|包括|含|和|及|以及|与|、|另外|此外|我局|本局|我委|本委|我办|本办|我厅|本厅|我部门|本部门"
+    r"|我单位|本单位|该部门|该单位|安排|共)"
+)
+_LEAD_YEAR = re.compile(r"^(\d{4})年度?")
+# Time words before a label (上年 alone is not one: 上年结转 is the name of an item of this year).
+_TIME = ((re.compile(r"^(?:上年末|上年底|上年度末|上一年末|上一年度末)"), -1, True), (re.compile(r"^(?:本年度?|今年|当年)"), 0, False))
+_TRAIL = re.compile(r"(?:预算安排|安排|预算数|为|是|达|共计|合计)$")
+_TOPIC_SUFFIX = re.compile(r"(?:的)?(?:安排)?(?:总体)?(?:情况说明|情况|说明)$")
+_SCHEMES = {
+    "revenue": ("fund-source", "summary-item"),
+    "expenditure": ("three-public", "expenditure-type", "summary-item"),
+    None: ("summary-item", "asset"),
+}
+_SCHEME_DIM = {
+    "fund-source": "fundSource", "expenditure-type": "expenditureType", "three-public": "threePublicCategory",
+    "summary-item": "summaryItem", "asset": "assetCategory",
+}
+
+
+@dataclass
+class FigureRec:
+    key: str  # "<paragraph line>-<k>", a derived previous-year figure "<change key>-prev"
+    label: str  # what the amount is of, as printed (cleaned of years, self-references and verbs)
+    amount: Amount
+    unit: str  # 万元
+    year: str  # fiscal year of the amount
+    kind: str  # "level" (an amount) or "change" (a difference to ``compared_year``)
+    line: int  # the paragraph's first line
+    sentence: int  # 1-based sentence of the paragraph
+    derived: bool = False  # computed, or read from words, not printed as a number
+    words: str | None = None  # the words a figure without a printed number was read from
+    compared_year: str | None = None
+    change_of: str | None = None  # key of the figure a change is the change of
+    parent: str | None = None  # key of the figure this one is a part of (其中 / 包括)
+    derived_from: list[str] = field(default_factory=list)
+    reason: str | None = None
+    note: str | None = None
+    as_of: str | None = None
+    operation: str | None = None
+    dims: dict[str, str] = field(default_factory=dict)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences ending with 。！？ (the last one may lack it)."""
+    return [s for s in (p.strip() for p in _SENTENCE.split(text)) if s]
+
+
+def _operation(label: str) -> str | None:
+    if "收支" in label:
+        return None
+    if "收入" in label:
+        return "revenue"
+    if any(w in label for w in ("支出", "经费", "费", "采购")):
+        return "expenditure"
+    return None
+
+
+def _clean(segment: str, year: str, names: tuple[str, ...]) -> tuple[str, str, str | None]:
+    """Label, fiscal year and as-of date of a labelled amount."""
+    s = _PAREN.sub("", segment).strip(" ，,；;：:")
+    for name in names:
+        if name:
+            s = s.replace(name, "")
+    fy, as_of = year, None
+    while True:
+        before = s
+        m = _LEAD_YEAR.match(s)
+        if m:
+            fy, s = m.group(1), s[m.end():]
+        for pattern, shift, end in _TIME:
+            m = pattern.match(s)
+            if m:
+                fy = str(int(year) + shift)
+                as_of = f"{fy}-12-31" if end else as_of
+                s = s[m.end():]
+                break
+        s = _LEAD.sub("", s).strip(" ，,、")
+        s = _TRAIL.sub("", s).strip()
+        if s == before:
+            return s, fy, as_of
+
+
+def _compared(ref: str | None, year: str) -> str:
+    if ref and ref[:4].isdigit():
+        return ref[:4]
+    return str(int(year) - 1)
+
+
+def _dims(label: str, operation: str | None) -> dict[str, str]:
+    lists = codelists()
+    dims = {}
+    for scheme in _SCHEMES[operation]:
+        iri = lists.match(scheme, label)
+        if iri:
+            dims[_SCHEME_DIM[scheme]] = iri
+    return dims
+
+
+class _Reader:
+    def __init__(self, year: str, names: tuple[str, ...]):
+        self.year, self.names = year, names
+        self.figures: list[FigureRec] = []
+
+    def level(self, key, label, amount, unit, fy, line, n, *, parent=None, as_of=None, words=None) -> FigureRec:
+        # A part (其中 / 包括) whose label names no side is on the side of its whole (上年结转结余 of 收入).
+        op = _operation(label) or (parent.operation if parent is not None else None)
+        f = FigureRec(key, label, amount, unit, fy, "level", line, n, derived=words is not None, words=words,
+                      parent=parent.key if parent is not None else None, as_of=as_of, operation=op,
+                      dims=_dims(label, op))
+        self.figures.append(f)
+        return f
+
+    def change(self, key, base: FigureRec | None, label, amount, unit, compared, line, n, *, words=None) -> FigureRec:
+        label = label or (base.label if base else "")
+        op = _operation(label)
+        f = FigureRec(key, label, amount, unit, base.year if base else self.year, "change", line, n,
+                      derived=words is not None, words=words, compared_year=compared,
+                      change_of=base.key if base else None, operation=op, dims=_dims(label, op))
+        self.figures.append(f)
+        if base is not None and base.unit == unit:
+            value = base.amount.value - amount.value
+            decimals = max(base.amount.decimals, amount.decimals)
+            prev = FigureRec(f"{key}-prev", base.label, Amount(value, decimals), unit, compared, "level", line, n,
+                             derived=True, operation=base.operation, dims=dict(base.dims), derived_from=[base.key, key])
+            self.figures.append(prev)
+        return f
+
+    def find(self, label: str, year: str) -> FigureRec | None:
+        key = match_key(label)
+        for f in reversed(self.figures):
+            if f.kind == "level" and not f.derived and f.year == year and match_key(f.label) == key:
+                return f
+        return None
+
+    def paragraph(self, line: int, n: int, sentence: str, topic: str, state: dict) -> None:
+        """Read one sentence; ``state`` carries 其中 and the last amount across a paragraph's sentences.
+
+        ``topic`` labels an amount printed without a label (the section's subject).
+        """
+        year = self.year
+        compared: str | None = None
+        in_sentence: list[FigureRec] = []
+        includes: FigureRec | None = None
+        k = state.setdefault("k", 0)
+        parts = _CLAUSE.split(sentence.rstrip("。！？!?"))
+        for i in range(0, len(parts), 2):
+            clause = parts[i].strip()
+            sep = parts[i + 1] if i + 1 < len(parts) else ""
+            text = _PAREN.sub("", clause).strip()
+            if _YEAR_CLAUSE.match(text):
+                year = _YEAR_CLAUSE.match(text).group(1)
+            elif text.startswith("其中"):
+                state["whole"] = state.get("last")
+                text = text[2:].strip()
+            last_level = next((f for f in reversed(in_sentence) if f.kind == "level"), None) or state.get("last")
+            amounts = list(_AMOUNT.finditer(text))
+            if not amounts and text and not _YEAR_CLAUSE.match(text):
+                flat = _FLAT.search(text)
+                none = _NONE.match(text)
+                if flat and last_level is not None:
+                    k += 1
+                    compared = _compared(flat.group("ref"), last_level.year)
+                    zero = Amount(Decimal(0), 0)
+                    in_sentence.append(self.change(f"{line}-{k}", last_level, "", zero, last_level.unit, compared,
+                                                   line, n, words=flat.group(0)))
+                elif none:
+                    k += 1
+                    label, fy, _ = _clean(none.group("label"), none.group("y") or year, self.names)
+                    f = self.level(f"{line}-{k}", label, Amount(Decimal(0), 0), "万元", fy, line, n,
+                                   parent=state.get("whole"), words=text)
+                    in_sentence.append(f)
+                    state["last"] = f
+                elif _REASON.match(text) and in_sentence:
+                    target = in_sentence[-1]
+                    if target.kind == "change":
+                        target.reason = text if target.reason is None else f"{target.reason}，{text}"
+                    else:
+                        target.note = text if target.note is None else f"{target.note}，{text}"
+            start = 0
+            for m in amounts:
+                segment = text[start:m.start()]
+                start = m.end()
+                try:
+                    amount = parse_amount(m.group(1))
+                except ValueError:
+                    continue
+                unit = m.group(2)
+                k += 1
+                key = f"{line}-{k}"
+                if _INCLUDES.match(segment.strip()):
+                    includes = state.get("last")
+                change = _CHANGE.search(segment)
+                if change:
+                    before = segment[: change.start()]
+                    cmp = _COMPARE.search(before)
+                    if cmp:
+                        compared = _compared(cmp.group("ref"), year)
+                        before = before[: cmp.start()]
+                    label, fy, _ = _clean(before, year, self.names)
+                    base = last_level if not label else (self.find(label, fy) or None)
+                    if change.group(1) in _DOWN:
+                        amount = Amount(-amount.value, amount.decimals)
+                    in_sentence.append(self.change(key, base, label, amount, unit, compared or _compared(None, fy),
+                                                   line, n))
+                    continue
+                label, fy, as_of = _clean(segment, year, self.names)
+                f = self.level(key, label or topic, amount, unit, fy, line, n, parent=includes or state.get("whole"),
+                               as_of=as_of)
+                in_sentence.append(f)
+                state["last"] = f
+            if sep in "；;":
+                includes = None
+        state["k"] = k
+
+
+def topic_of(heading: str) -> str:
+    """The subject of a section heading (``六、政府采购预算情况`` -> ``政府采购预算``).
+
+    >>> topic_of("六、政府采购预算情况")
+    '政府采购预算'
+    """
+    return _TOPIC_SUFFIX.sub("", strip_ordinal(heading)).strip()
+
+
+def read_figures(sentences: list[tuple[int, int, str, str]], *, year: str, names: tuple[str, ...] = ()) -> list[FigureRec]:
+    """Figures of ``(paragraph line, sentence number, sentence, section heading)``, in source order.
+
+    ``names`` are names of the department that stand in for 我局 in the text.
+    """
+    reader = _Reader(year, tuple(sorted(names, key=len, reverse=True)))
+    state: dict = {}
+    current = None
+    for line, n, sentence, heading in sentences:
+        if line != current:
+            state, current = {}, line
+        reader.paragraph(line, n, sentence, topic_of(heading), state)
+    return reader.figures
+
+
+def map_figures(figures: list[FigureRec], m, emit, *, rec, dataset, sentence_node) -> None:
+    """Each figure an observation of the narrative data set, derived from its sentence.
+
+    A figure has a line item of its own (the phrase it is stated with): the
+    dimensions of two figures of a sentence may otherwise coincide.
+    """
+    org = m.department()
+    phase = ox.NamedNode(concept_iri("phase", rec.phase))
+    nodes = {f.key: m.node(f"narrative/obs/{f.key}") for f in figures}
+    for index, f in enumerate(figures, start=1):
+        o = nodes[f.key]
+        emit(o, A, QB.Observation)
+        emit(o, A, BKG.NarrativeFigure)
+        emit(o, QB.dataSet, dataset)
+        emit(o, BKG.organization, org)
+        emit(o, BKG.fiscalYear, typed(f.year, "gYear"))
+        emit(o, BKG.budgetPhase, phase)
+        # Every dimension of bkg:dsd-narrative has a value (IC-11): _Z where the label names none.
+        emit(o, BKG.operationCharacter, ox.NamedNode(concept_iri("operation", f.operation or NOT_APPLICABLE)))
+        for scheme, dim in _SCHEME_DIM.items():
+            emit(o, BKG[dim], ox.NamedNode(f.dims.get(dim) or concept_iri(scheme, NOT_APPLICABLE)))
+        item = m.node(f"narrative/row/{index}")
+        emit(dataset, BKG.hasLineItem, item)
+        emit(item, A, BKG.LineItem)
+        emit(item, BKG.rowIndex, integer(index))
+        emit(item, BKG.sourceLine, integer(f.line))
+        if f.label:
+            emit(item, BKG.printedLabel, lit(f.label, "zh"))
+            emit(item, RDFS.label, lit(f.label, "zh"))
+        emit(o, BKG.lineItem, item)
+        emit(o, BKG.amount, decimal(f.amount.printed()))
+        emit(o, BKG.decimals, integer(f.amount.decimals))
+        emit(o, BKG.currency, CNY)
+        emit(o, BKG.unitLabel, lit(f.unit))
+        emit(o, BKG.unitMultiplier, integer(unit_multiplier(f.unit)))
+        if f.label:
+            emit(o, BKG.printedLabel, lit(f.label, "zh"))
+            emit(o, RDFS.label, lit(f.label, "zh"))
+        emit(o, BKG.figureKind, lit(f.kind))
+        emit(o, BKG.derived, typed("true" if f.derived else "false", "boolean"))
+        if f.words:
+            emit(o, BKG.note, lit(f"read from the words {f.words!r}", "en"))
+        if f.compared_year:
+            emit(o, BKG.comparedToYear, typed(f.compared_year, "gYear"))
+        if f.change_of:
+            emit(o, BKG.changeOf, nodes[f.change_of])
+        if f.parent:
+            emit(o, BKG.componentOf, nodes[f.parent])
+        if f.reason:
+            emit(o, BKG.changeReason, lit(f.reason, "zh"))
+        if f.note:
+            emit(o, BKG.note, lit(f.note, "zh"))
+        if f.as_of:
+            emit(o, BKG.asOfDate, typed(f.as_of, "date"))
+        for other in f.derived_from:
+            emit(o, PROV.wasDerivedFrom, nodes[other])
+        emit(o, PROV.wasDerivedFrom, sentence_node(f.line, f.sentence))
+        emit(o, BKG.sourceLine, integer(f.line))
