@@ -1,31 +1,28 @@
-"""Table grids of a PDF page, for :mod:`etl.read_pdf`.
+"""Page layout for :mod:`etl.read_pdf`: printed lines and table grids of a PDF page.
 
-API: :func:`ruled_grids` (tables drawn with ruling lines, via pdfplumber's
-``find_tables``), :func:`positional_grid` (a table without ruling lines, rebuilt
-from the x-positions of the text segments of its lines), :func:`norm` and
-:func:`cell_text` (cell normalisation), :func:`split_header` (header rows /
-栏次 row / data rows), :func:`repair_rows` (row repairs of a careful reader, each
-reported as a human-readable note), :func:`is_empty_table` and the predicates
-:func:`is_amount` / :func:`is_data_row`.
+API: :func:`scan_page` (visible characters -> :class:`Line` list, ruled :class:`Grid`
+list), :func:`build_lines`, :func:`drop_clipped` (text hidden by a clipping path),
+:func:`positional_grid` (a table without ruling lines, from the x-positions of its text),
+:func:`split_header`, :func:`split_code_head`, :func:`place_spanning_labels`,
+:func:`repair_rows`, :func:`is_empty_table`, :func:`parse_meta` / :func:`is_meta`
+(the 编制部门 / 单位 line above a table), and the text helpers :func:`norm`,
+:func:`join_lines`, :func:`is_amount`, :func:`is_data_row`.
 
-A :class:`Grid` is one printed table fragment on one page: ``rows`` of cell texts
-(``None`` cells of merged spans already turned into ``""``) and, for ruled grids,
-``spans[r][c]`` = how many columns the cell starting at ``c`` covers (0 where the
-cell is covered by a merged cell), so that a label printed across the code and
-name columns can be placed in the name column.
+A :class:`Grid` is one table fragment on one page: ``rows`` of normalised cell
+texts (cells covered by a merged cell are ``""``) and, for ruled grids,
+``spans[r][c]`` = the number of columns the cell starting at ``c`` covers (0 when
+covered), so that a label printed across the code and name columns can be put
+in the name column.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-_CJK = (
-    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31c0-\u31ef\u3200-\u9fff"
-    "\uf900-\ufaff\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
-)
-_CJK_RE = re.compile(f"[{_CJK}]")
-_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+from etl.text import clean_cell
+
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 AMOUNT_RE = re.compile(r"^[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十]+[)）]|\d+[、．.](?!\d))")
@@ -33,60 +30,187 @@ TOTAL_LABELS = {"合计", "总计", "小计", "无"}
 CODE_HEADS = ("类", "款", "项")
 
 
-def is_cjk(ch: str) -> bool:
-    return bool(_CJK_RE.match(ch))
-
-
 def norm(text: str | None) -> str:
-    """Collapse white space and drop the spaces between CJK characters."""
-    if not text:
-        return ""
-    text = _WS.sub(" ", text).strip()
-    return _SPACE_BETWEEN_CJK.sub("", text)
+    """White space collapsed, spaces between CJK characters dropped (as :func:`etl.text.clean_cell`)."""
+    return clean_cell(_WS.sub(" ", text)) if text else ""
 
 
 def join_lines(parts: list[str]) -> str:
-    """Join the printed lines of one wrapped text: no space unless both sides are Latin letters."""
+    """Join the printed lines of a wrapped text: no space unless both sides are Latin letters."""
     out = ""
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
-            out += " "
-        out += part
+    for part in (p.strip() for p in parts):
+        if part:
+            if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
+                out += " "
+            out += part
     return norm(out)
 
 
-def cell_text(raw: str | None) -> str:
-    return join_lines(raw.split("\n")) if raw else ""
-
-
 def is_amount(cell: str) -> bool:
-    return bool(AMOUNT_RE.match(cell.replace(" ", ""))) if cell else False
+    return bool(cell) and bool(AMOUNT_RE.match(cell.replace(" ", "")))
 
 
 def is_data_row(cells: list[str]) -> bool:
-    """A body row: it prints an amount or code, an ordinal label, or a total / 无."""
+    """A body row: it prints an amount or code, starts with an ordinal label, or is a lone 合计/无."""
     filled = [c for c in cells if c]
     if not filled:
         return False
-    if any(is_amount(c) for c in filled):
-        return True
-    if ORDINAL_RE.match(filled[0]):
+    if any(is_amount(c) for c in filled) or ORDINAL_RE.match(filled[0]):
         return True
     return len(filled) == 1 and filled[0] in TOTAL_LABELS
 
 
 def is_colnum_row(cells: list[str]) -> bool:
+    """The 栏次 row: 栏次/档次 first, or the column numbers 1, 2, 3 ... alone."""
     filled = [c for c in cells if c]
-    if not filled:
-        return False
-    if filled[0] in ("栏次", "档次"):
+    if filled and filled[0] in ("栏次", "档次"):
         return True
     return len(filled) >= 3 and all(c.isdigit() for c in filled) and [int(c) for c in filled] == list(
-        range(int(filled[0]), int(filled[0]) + len(filled))
-    ) and filled[0] in ("0", "1")
+        range(1, len(filled) + 1))
+
+
+META_RE = re.compile(r"(?:编制(?:部门|单位)|单位|预算年度)\s*[:：]")
+
+
+def is_meta(line) -> bool:
+    """A page-header line of a table (编制部门：... 单位：元)."""
+    return bool(META_RE.search(line.text)) and len(line.text) < 80
+
+
+def parse_meta(text: str, meta: dict[str, str]) -> None:
+    """``department_name`` / ``unit`` / ``year`` from a printed 编制部门 / 单位 / 预算年度 line."""
+    m = re.search(r"编制(?:部门|单位)\s*[:：]\s*(.+?)(?=\s*(?:金额)?单位\s*[:：]|\s*预算年度|$)", text)
+    if m:
+        meta["department_name"] = norm(m.group(1))
+    m = re.search(r"(?<!编制)单位\s*[:：]\s*(\S+)", text)
+    if m:
+        meta["unit"] = m.group(1)
+    m = re.search(r"预算年度\s*[:：]\s*(\d{4})", text)
+    if m:
+        meta["year"] = m.group(1)
+
+
+# ------------------------------------------------------------------------ lines
+
+
+@dataclass
+class Line:
+    """One printed line: characters whose boxes overlap vertically by half their height."""
+
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    segments: list[tuple[float, float, str]]  # runs of text separated by wide gaps
+    offset: float = 0.0  # largest baseline offset of a part read into this line
+    offset_parts: list[str] = field(default_factory=list)  # segments set off the baseline
+    no: int = 0  # running line number in the document
+
+
+def build_lines(chars: list[dict]) -> list[Line]:
+    """Group characters into lines, tolerating digits set a few points off the baseline.
+
+    pdfplumber's text extraction clusters by ``top`` and so puts such digits (or quote
+    marks of another font) on a line of their own; here a run of characters joins the
+    line it overlaps by more than half its height.
+    """
+    buckets: dict[int, list[dict]] = {}
+    for c in chars:
+        buckets.setdefault(round(c["top"]), []).append(c)
+    groups: list[list] = []  # [top, bottom, chars, [(offset, ids)]]
+    for key in sorted(buckets):
+        cs = buckets[key]
+        top, bottom = min(c["top"] for c in cs), max(c["bottom"] for c in cs)
+        for g in reversed(groups[-3:]):
+            if min(bottom, g[1]) - max(top, g[0]) > 0.5 * min(bottom - top, g[1] - g[0]):
+                g[2].extend(cs)
+                if abs(top - g[0]) > 1.5:
+                    g[3].append((top - g[0], {id(c) for c in cs}))
+                break
+        else:
+            groups.append([top, bottom, list(cs), []])
+    return [_make_line(*g) for g in groups]
+
+
+def _make_line(top: float, bottom: float, chars: list[dict], offsets: list) -> Line:
+    chars.sort(key=lambda c: c["x0"])
+    size = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
+    off_ids = set().union(*(ids for _, ids in offsets)) if offsets else set()
+    segments, seg_off = [], []
+    buf: list[str] = []
+    x0, n_off, prev = chars[0]["x0"], 0, None
+    for c in chars:
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            if gap > 1.5 * size:
+                segments.append((x0, prev["x1"], norm("".join(buf))))
+                seg_off.append(n_off * 2 > len(buf))
+                buf, n_off, x0 = [], 0, c["x0"]
+            elif gap > 0.25 * size:
+                buf.append(" ")
+        buf.append(c["text"])
+        n_off += id(c) in off_ids
+        prev = c
+    segments.append((x0, prev["x1"], norm("".join(buf))))
+    seg_off.append(n_off * 2 > len(buf))
+    line = Line(norm(" ".join(s[2] for s in segments)), top, bottom, chars[0]["x0"], chars[-1]["x1"], size, segments)
+    if offsets:
+        line.offset = max(abs(o) for o, _ in offsets)
+        line.offset_parts = [s[2] for s, off in zip(segments, seg_off) if off]
+    return line
+
+
+def drop_clipped(data: bytes, pages: list) -> list[str]:
+    """Drop lines hidden by a clipping path (text overflowing its box and printed again on the next page).
+
+    pdfminer ignores clipping paths, so such text would be read twice. Only pages sharing a
+    line with a neighbour (at another height) are rendered (with pdfium, which pdfplumber ships) to see which copy
+    has ink; a copy with clearly less ink than its twin is dropped. ``pages`` have
+    ``no`` and ``lines``; returns the notes of what was dropped.
+    """
+    suspects: set[int] = set()
+    for a, b in zip(pages, pages[1:]):
+        tops = {}
+        for ln in a.lines:
+            if len(ln.text) >= 8:
+                tops.setdefault(ln.text, []).append(ln.top)
+        # a twin at another height (a repeated page header stands at the same height)
+        if any(abs(ln.top - t) > 5 for ln in b.lines for t in tops.get(ln.text, ())):
+            suspects.update((a.no, b.no))
+    if not suspects:
+        return []
+    import pypdfium2 as pdfium
+
+    ink: dict[int, float] = {}
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for page in (p for p in pages if p.no in suspects):
+            img = pdf[page.no - 1].render(scale=2).to_pil().convert("L")
+            for ln in page.lines:
+                ys = range(int(ln.top * 2), max(int(ln.top * 2) + 1, int(ln.bottom * 2)))
+                box = (int(ln.x0 * 2), int(ln.x1 * 2) + 1)
+                ink[id(ln)] = sum(img.crop((box[0], y, box[1], y + 1)).getextrema()[0] < 160 for y in ys) / len(ys)
+    finally:
+        pdf.close()
+    best: dict[str, float] = {}
+    for page in (p for p in pages if p.no in suspects):
+        for ln in page.lines:
+            best[ln.text] = max(best.get(ln.text, 0.0), ink[id(ln)])
+    notes = []
+    for page in (p for p in pages if p.no in suspects):
+        # a line goes only when a twin of it is visibly printed and has clearly more ink (fonts that
+        # pdfium cannot render leave every copy without ink: then all are kept)
+        keep = [ln for ln in page.lines if best[ln.text] < 0.2 or ink[id(ln)] >= best[ln.text] - 0.05]
+        if len(keep) < len(page.lines):
+            notes.append(f"page {page.no}: {len(page.lines) - len(keep)} lines hidden by clipping (text "
+                         "overflowing its box, shown in full on the neighbouring page) ignored")
+            page.lines = keep
+    return notes
+
+
+# ------------------------------------------------------------------------ grids
 
 
 @dataclass
@@ -96,6 +220,8 @@ class Grid:
     spans: list[list[int]] | None = None
     ruled: bool = True
     notes: list[str] = field(default_factory=list)  # repairs made while building the grid
+    row_nos: list[int] = field(default_factory=list)
+    tops: list[float] = field(default_factory=list)
 
     @property
     def width(self) -> int:
@@ -103,211 +229,177 @@ class Grid:
 
 
 def ruled_grids(page) -> list[Grid]:
-    """Tables drawn with ruling lines; one-column boxes (framed text) are not tables."""
-    if not (page.rects or page.lines or page.curves):
-        return []
+    """Tables drawn with ruling lines (pdfplumber ``find_tables``); one-column boxes are framed text."""
     grids = []
     for table in page.find_tables():
         raw = table.extract()
         if not raw or max(len(r) for r in raw) < 2:
             continue
-        xs = _column_edges(table)
-        spans = []
-        for trow in table.rows:
-            srow = []
-            for cell in trow.cells:
-                if cell is None:
-                    srow.append(0)
-                else:
-                    srow.append(max(1, sum(1 for x in xs if cell[0] - 0.5 <= x < cell[2] - 0.5)))
-            spans.append(srow)
-        rows = [[cell_text(c) for c in r] for r in raw]
-        grids.append(Grid(tuple(table.bbox), rows, spans, True))
+        width = max(len(r.cells) for r in table.rows)
+        edges = []
+        for i in range(width):
+            x0s = [r.cells[i][0] for r in table.rows if i < len(r.cells) and r.cells[i] is not None]
+            edges.append(min(x0s) if x0s else float("inf"))
+        spans = [[0 if cell is None else max(1, sum(1 for x in edges if cell[0] - 0.5 <= x < cell[2] - 0.5))
+                  for cell in trow.cells] for trow in table.rows]
+        rows = [[join_lines(c.split("\n")) if c else "" for c in r] for r in raw]
+        grids.append(Grid(tuple(table.bbox), rows, spans))
     return grids
 
 
-def _column_edges(table) -> list[float]:
-    width = max(len(r.cells) for r in table.rows)
-    edges = []
-    for i in range(width):
-        x0s = [r.cells[i][0] for r in table.rows if i < len(r.cells) and r.cells[i] is not None]
-        edges.append(min(x0s) if x0s else float("inf"))
-    return edges
+def scan_page(page) -> tuple[list[Line], list[Grid], int]:
+    """Lines outside the tables, ruled tables, and the number of characters outside the page."""
+    x0, top, x1, bottom = page.bbox
+    visible, hidden = [], 0
+    for c in page.chars:
+        if c["text"].isspace() or not c.get("upright", True):
+            continue
+        if c["x0"] < x0 - 1 or c["x1"] > x1 + 1 or c["top"] < top - 1 or c["bottom"] > bottom + 1:
+            hidden += 1
+        else:
+            visible.append(c)
+    grids = ruled_grids(page) if visible and (page.rects or page.lines or page.curves) else []
+    if grids:
+        boxes = [g.bbox for g in grids]
+        visible = [c for c in visible if not any(
+            b[0] <= (c["x0"] + c["x1"]) / 2 <= b[2] and b[1] <= (c["top"] + c["bottom"]) / 2 <= b[3] for b in boxes)]
+    return build_lines(visible), grids, hidden
 
 
-# --------------------------------------------------------------- positional grids
+def positional_grid(lines: list[Line], page_no: int) -> Grid | None:
+    """Rebuild a table without ruling lines from its lines; ``None`` without a column structure.
 
-
-def positional_grid(lines, page_no: int) -> Grid | None:
-    """Rebuild a table without ruling lines from its text lines.
-
-    ``lines`` are :class:`etl.read_pdf.Line` objects (already merged across the small
-    baseline offsets some producers give to digits), each with ``segments``:
-    ``(x0, x1, text)`` runs separated by wide gaps. Columns are the union of the
-    x-ranges of the segments of the body lines; header segments are put into the
-    first column they overlap. Returns ``None`` when no column structure is found.
+    Columns are the unions of the overlapping x-ranges of the segments of the body lines;
+    a header segment goes to the first column it overlaps.
     """
-    body = [ln for ln in lines if is_data_row([s[2] for s in ln.segments])]
-    if not body:
-        return None
-    spans: list[list[float]] = []
-    for ln in body:
-        for x0, x1, _ in ln.segments:
-            spans.append([x0, x1])
-    spans.sort()
+    body = [ln for ln in lines if len(ln.segments) >= 2 and is_data_row([s[2] for s in ln.segments])]
     cols: list[list[float]] = []
-    for x0, x1 in spans:
+    for x0, x1 in sorted((s[0], s[1]) for ln in body for s in ln.segments):
         if cols and x0 <= cols[-1][1] + 1:
             cols[-1][1] = max(cols[-1][1], x1)
         else:
             cols.append([x0, x1])
     if len(cols) < 2:
         return None
-    notes = []
-    rows = []
+    rows, notes = [], []
     for ln in lines:
         cells = [""] * len(cols)
         for x0, x1, text in ln.segments:
             idx = next((i for i, (c0, c1) in enumerate(cols) if x0 <= c1 and x1 >= c0), None)
-            if idx is None:  # in a gap between columns: nearest column on the left
+            if idx is None:  # in the gap between two columns: the column on its left
                 idx = max([i for i, (c0, _) in enumerate(cols) if c0 <= x0] or [0])
-            cells[idx] = norm(f"{cells[idx]} {text}") if cells[idx] else text
+            cells[idx] = join_lines([cells[idx], text])
         rows.append(cells)
-        if getattr(ln, "offset_parts", None):
-            moved = ", ".join(f"'{t}'" for t in ln.offset_parts)
-            notes.append(
-                f"page {page_no}: {moved} printed {ln.offset:.1f}pt below the baseline of "
-                f"'{ln.segments[0][2]}'; read as part of that row"
-            )
-    x0 = min(c[0] for c in cols)
-    x1 = max(c[1] for c in cols)
-    return Grid((x0, lines[0].top, x1, lines[-1].bottom), rows, None, False, notes)
+        if ln.offset_parts:
+            notes.append(f"page {page_no}: {', '.join(repr(t) for t in ln.offset_parts)} printed {ln.offset:.1f}pt "
+                         f"off the baseline of '{ln.segments[0][2]}' (pdfplumber puts them on a line of their "
+                         "own); read as part of that row")
+    grid = Grid((cols[0][0], lines[0].top, cols[-1][1], lines[-1].bottom), rows, None, False, notes)
+    grid.row_nos, grid.tops = [ln.no for ln in lines], [ln.top for ln in lines]
+    return grid
 
 
-# --------------------------------------------------------------- header and rows
+# ----------------------------------------------------------------- header, rows
 
 
 def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[str] | None, int]:
-    """Header rows (above the 栏次 row or the first data row), 栏次 row, index of the first body row."""
-    header: list[list[str]] = []
+    """Header rows (above the 栏次 row or the first body row), the 栏次 row, index of the first body row."""
     for i, cells in enumerate(rows):
         if is_colnum_row(cells):
-            return [h for h in header if any(h)], cells, i + 1
+            return [h for h in rows[:i] if any(h)], cells, i + 1
         if is_data_row(cells):
-            return [h for h in header if any(h)], None, i
-        header.append(cells)
-    return [h for h in header if any(h)], None, len(rows)
+            return [h for h in rows[:i] if any(h)], None, i
+    return [h for h in rows if any(h)], None, len(rows)
 
 
 def split_code_head(cells: list[str]) -> tuple[list[str], list[str]] | None:
     """A ruled row holding both the 类/款/项 header cells and the first body row (合计)."""
     n = 0
-    while n < len(cells) and n < 3 and cells[n] == CODE_HEADS[n]:
+    while n < min(3, len(cells)) and cells[n] == CODE_HEADS[n]:
         n += 1
     if n < 2 or not any(cells[n:]):
         return None
     return cells[:n] + [""] * (len(cells) - n), [""] * n + cells[n:]
 
 
-def name_columns(header: list[list[str]], width: int) -> list[int]:
-    cols = []
-    for i in range(width):
-        if any(i < len(h) and "名称" in h[i] for h in header):
-            cols.append(i)
-    return cols
-
-
-def place_spanning_labels(rows, spans, header, width) -> list[str]:
-    """Move a label printed across the code and name columns into the name column."""
-    if not spans:
-        return []
-    names = name_columns(header, width)
+def place_spanning_labels(rows: list[list[str]], spans, header: list[list[str]], width: int) -> list[str]:
+    """Move a label printed across the code and name columns (合计 ...) into the name column."""
+    names = [i for i in range(width) if any(i < len(h) and "名称" in h[i] for h in header)]
     moved = []
-    for cells, srow in zip(rows, spans):
+    for cells, srow in zip(rows, spans or []):
         for c, span in enumerate(srow):
-            if span <= 1 or c >= len(cells) or not cells[c] or is_amount(cells[c]):
-                continue
-            target = next((n for n in names if c < n < c + span), None)
-            if target is not None and not cells[target]:
-                cells[target], cells[c] = cells[c], ""
-                moved.append(cells[target])
+            if span > 1 and c < len(cells) and cells[c] and not is_amount(cells[c]):
+                target = next((n for n in names if c < n < c + span), None)
+                if target is not None and not cells[target]:
+                    cells[target], cells[c] = cells[c], ""
+                    moved.append(cells[target])
     return moved
 
 
 def is_empty_table(rows: list[list[str]]) -> bool:
     """Only 无 / 合计 markers and no amounts: the table is printed empty."""
-    return all(all(c in TOTAL_LABELS for c in cells if c) for cells in rows)
+    return all(c in TOTAL_LABELS for cells in rows for c in cells if c)
 
 
-def _amount_columns(rows: list[list[str]]) -> set[int]:
+def repair_rows(rows: list[list[str]], tops: list[float], page_no: int) -> tuple[list[list[str]], list[int], list[str]]:
+    """Repairs of body rows read from text positions (no ruling lines): rows, their source indices, notes.
+
+    * amounts printed on the line below their labels: a line holding only amounts, each
+      under an empty cell of the row above, is joined to that row;
+    * wrapped names: a line holding only part of a name (no code, amount or ordinal) is
+      joined to the name of the nearer row, above or below it.
+    """
     width = max((len(r) for r in rows), default=0)
-    cols = set()
+    amount_cols = set()
     for i in range(width):
         vals = [r[i] for r in rows if i < len(r) and r[i]]
-        if vals and sum(is_amount(v) for v in vals) * 2 > len(vals):
-            cols.add(i)
-    return cols
-
-
-def _is_code(cell: str) -> bool:
-    return cell.isdigit() and len(cell) <= 7
-
-
-def repair_rows(rows: list[list[str]], tops: list[float], page_no: int) -> tuple[list[list[str]], list[str]]:
-    """Repairs for body rows read from text positions (no ruling lines).
-
-    * amounts printed on the line below their labels: a row holding only amounts,
-      each under an empty cell of the row above, is joined to that row;
-    * wrapped names: a line holding only part of a name (no code, no amount, no
-      ordinal) is joined to the name of the nearer row, above or below it.
-    """
-    amount_cols = _amount_columns(rows)
-    notes: list[str] = []
+        if vals and sum(map(is_amount, vals)) * 2 > len(vals):
+            amount_cols.add(i)
     out: list[list[str]] = []
     out_tops: list[float] = []
-    held: tuple[int, str, float] | None = None  # a name part waiting for the row below
+    src: list[int] = []
+    held: tuple[int, str, float, int] | None = None  # a name part waiting for the row below it
+    notes: list[str] = []
     for k, (cells, top) in enumerate(zip(rows, tops)):
         filled = {i: c for i, c in enumerate(cells) if c}
         if not filled:
             continue
-        prev = out[-1] if out else None
+        cells = list(cells)
         if held is not None:
-            col, text, htop = held
+            col, text, held_top, held_k = held
             held = None
-            if col < len(cells) and cells[col] and not ORDINAL_RE.match(cells[col]) and cells[col] not in TOTAL_LABELS:
+            if cells[col] and not ORDINAL_RE.match(cells[col]) and cells[col] not in TOTAL_LABELS:
                 notes.append(f"page {page_no}: name '{text}' wrapped above its row; joined to '{cells[col]}'")
-                cells = list(cells)
                 cells[col] = join_lines([text, cells[col]])
                 out.append(cells)
                 out_tops.append(top)
+                src.append(k)
                 continue
-            out.append([text if i == col else "" for i in range(len(cells))])
-            out_tops.append(htop)
-            prev = out[-1]
-        only_amounts = all(i in amount_cols and is_amount(c) for i, c in filled.items())
-        if prev is not None and only_amounts and all(i < len(prev) and not prev[i] for i in filled):
+            out.append([text if i == col else "" for i in range(width)])
+            out_tops.append(held_top)
+            src.append(held_k)
+        prev = out[-1] if out else None
+        if prev is not None and all(i in amount_cols and is_amount(c) and not prev[i] for i, c in filled.items()):
             label = " | ".join(c for i, c in enumerate(prev) if c and i not in amount_cols)
-            shown = ", ".join(f"'{c}'" for c in filled.values())
+            shown = ", ".join(repr(c) for c in filled.values())
             notes.append(f"page {page_no}: amounts {shown} printed on the line below '{label}'; joined to that row")
             for i, c in filled.items():
                 prev[i] = c
             continue
-        label_only = len(filled) == 1 and not any(
-            i in amount_cols or _is_code(c) or ORDINAL_RE.match(c) or c in TOTAL_LABELS for i, c in filled.items()
-        )
-        if label_only and prev is not None:
+        if prev is not None and len(filled) == 1:
             ((col, text),) = filled.items()
-            up = top - out_tops[-1]
-            down = tops[k + 1] - top if k + 1 < len(rows) else float("inf")
-            if col < len(prev) and prev[col] and up <= down:
-                notes.append(f"page {page_no}: wrapped name '{prev[col]}' + '{text}' joined")
-                prev[col] = join_lines([prev[col], text])
+            if not (col in amount_cols or text.isdigit() or ORDINAL_RE.match(text) or text in TOTAL_LABELS):
+                down = tops[k + 1] - top if k + 1 < len(rows) else float("inf")
+                if prev[col] and top - out_tops[-1] <= down:
+                    notes.append(f"page {page_no}: wrapped name '{prev[col]}' + '{text}' joined")
+                    prev[col] = join_lines([prev[col], text])
+                else:
+                    held = (col, text, top, k)
                 continue
-            held = (col, text, top)
-            continue
-        out.append(list(cells))
+        out.append(cells)
         out_tops.append(top)
+        src.append(k)
     if held is not None:
-        col, text, _ = held
-        out.append([text if i == col else "" for i in range(max(col + 1, len(out[-1]) if out else 0))])
-    return out, notes
+        out.append([held[1] if i == held[0] else "" for i in range(width)])
+        src.append(held[3])
+    return out, src, notes
