@@ -114,13 +114,20 @@ class Table:
         leaves = self.header[-1] if self.header else []
         paths: list[list[str]] = [[] for _ in range(width)]
         for r, hrow in enumerate(self.header):
-            group = ""
+            group, origin = "", -1
+            above = [list(p) for p in paths]
             for i in range(width):
                 cell = hrow[i] if i < len(hrow) else ""
                 if cell:
-                    group = cell
+                    group, origin = cell, i
                     paths[i].append(cell)
-                elif group and r < len(self.header) - 1 and i < len(leaves) and leaves[i]:
+                elif (
+                    group
+                    and r < len(self.header) - 1
+                    and i < len(leaves)
+                    and leaves[i]
+                    and above[i] == above[origin]  # not under another group's vertical span
+                ):
                     paths[i].append(group)
                 else:
                     group = ""

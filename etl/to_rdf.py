@@ -182,9 +182,10 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
         emit(o, BKG.column, m.column(t.key, obs.column.index))
         emit(o, BKG.organization, org)
         emit(o, BKG.fiscalYear, year)
-        emit(o, BKG.budgetPhase, phase)
+        if "budgetPhase" not in obs.dims:
+            emit(o, BKG.budgetPhase, phase)
         for dim, iri in sorted(obs.dims.items()):
-            if dim not in COMMON_DIMS or dim == "operationCharacter":
+            if dim not in COMMON_DIMS or dim in ("operationCharacter", "budgetPhase"):
                 emit(o, BKG[dim], ox.NamedNode(iri))
         emit(o, BKG[obs.measure], decimal(obs.amount.printed()))
         if t.multi_measure:

@@ -73,21 +73,59 @@ def _role(label: str, path: list[str]) -> str:
     return "amount"
 
 
-def _side(path: list[str]) -> str | None:
-    top = match_key(path[0]) if path else ""
-    if top in {"收入", "收入项目", "收入决算", "收入预算"}:
+def _side_name(path: list[str], position: int) -> str:
+    """``in``/``out`` for a segment printed under 收入/支出, else a letter by position."""
+    top = re.sub(r"(项目|预算|决算|预算数|决算数)$", "", match_key(path[0])) if path else ""
+    if top.endswith("收入"):
         return "in"
-    if top in {"支出", "支出项目", "支出决算", "支出预算"}:
+    if top.endswith("支出"):
         return "out"
-    return None
+    return "abcdefgh"[position]
+
+
+def _assign_sides(cols: list[ColumnRec]) -> None:
+    """Split a table printing two (or more) row segments side by side.
+
+    A new segment starts at a code or label column once the current segment
+    already has a label and an amount (收支总表: income | expenditure; the 决算
+    basic expenditure table: personnel | public). Single-segment tables keep no side.
+    """
+    segments: list[list[ColumnRec]] = [[]]
+    for col in cols:
+        current = segments[-1]
+        roles = {c.role for c in current}
+        if col.role in ("code", "code_part", "label") and "label" in roles and roles & {"amount", "quantity"}:
+            segments.append([])
+        segments[-1].append(col)
+    if len(segments) < 2:
+        return
+    for n, seg in enumerate(segments):
+        label = next((c for c in seg if c.role == "label"), seg[0])
+        side = _side_name(label.path, n)
+        for col in seg:
+            col.side = None if col.role == "seq" else side
+
+
+_PHASE_WORDS = (("决算数", "final-accounts"), ("决算", "final-accounts"), ("预算数", "budget"), ("执行数", "final-accounts"))
+_PHASE_SUFFIX = re.compile(r"(预算数|决算数|执行数|预算|决算)$")
 
 
 def _column_concept(lists: CodeLists, schemes: tuple[str, ...], path: list[str]) -> dict[str, str]:
-    """The concepts a column stands for: the leaf first, then the groups above it."""
+    """The concepts a column stands for: the leaf first, then the groups above it.
+
+    A column printed as 预算数 / 决算数 (budget beside execution) also carries its phase.
+    """
     dims: dict[str, str] = {}
+    for cell in reversed(path):
+        key = match_key(cell)
+        phase = next((p for word, p in _PHASE_WORDS if key == word), None)
+        if phase:
+            dims["budgetPhase"] = concept_iri("phase", phase)
+            break
     for scheme in schemes:
         for cell in reversed(path):
-            if match_key(cell) in _TOTAL_WORDS:
+            cell = _PHASE_SUFFIX.sub("", match_key(cell))
+            if not cell or cell in _TOTAL_WORDS:
                 continue
             iri = lists.match(scheme, cell)
             if iri:
@@ -105,10 +143,11 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
     for i, path in enumerate(table.header_paths()):
         label = path[-1] if path else ""
         role = _role(label, path)
-        col = ColumnRec(i + 1, label, path, numbers[i] if i < len(numbers) and i > 0 else None, role, _side(path))
+        col = ColumnRec(i + 1, label, path, numbers[i] if i < len(numbers) and i > 0 else None, role)
         if role in ("amount", "quantity"):
             col.dims = _column_concept(lists, spec.column_schemes, path)
         cols.append(col)
+    _assign_sides(cols)
     # The first label column of a side is the row label; later ones are text cells.
     seen: set[str | None] = set()
     for col in cols:

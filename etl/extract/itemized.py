@@ -8,7 +8,7 @@ from .engine import KindSpec
 SPECS = {
     "three_public_expenses": KindSpec(
         "three_public_expenses", operation="expenditure", row_schemes=("three-public",),
-        column_schemes=("fund-source",), dims=("threePublicCategory", "fundSource"),
+        column_schemes=("fund-source", "three-public"), dims=("threePublicCategory", "fundSource"),
     ),
     "government_procurement": KindSpec(
         "government_procurement", operation="expenditure", column_schemes=("fund-source",),
