@@ -198,6 +198,8 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
             emit(o, BKG.currency, CNY)
             if t.multiplier is not None:
                 emit(o, BKG.unitMultiplier, integer(t.multiplier))
+        else:
+            emit(o, BKG.unitMultiplier, integer(0))  # a count (vehicles, items) is printed in units
     for text in t.texts:
         c = m.cell(t.key, text.item.index, text.column.index)
         emit(c, A, BKG.TextCell)

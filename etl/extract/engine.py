@@ -303,8 +303,8 @@ def _dims(spec: KindSpec, item: LineRec, col: ColumnRec, rec: TableRec) -> dict[
     if item.scheme and item.classification:
         dims[SCHEME_DIM[item.scheme]] = item.classification
     operation = spec.operation or {"in": "revenue", "out": "expenditure"}.get(item.side or "")
-    if operation:
-        dims["operationCharacter"] = concept_iri("operation", operation)
+    # A stock (固定资产) is neither revenue nor expenditure.
+    dims["operationCharacter"] = concept_iri("operation", operation or NOT_APPLICABLE)
     scheme_of = {v: k for k, v in SCHEME_DIM.items()}
     for dim in spec.dims:
         if dim not in dims and dim in scheme_of:
