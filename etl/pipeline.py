@@ -10,6 +10,7 @@ extractor could not map, lands in ``rec.skipped`` with its location.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from .model import Document, EtlError, Location, Table
 from .read_text import read_text_file
 from .recognize import recognize
 
+_SKIPPED = re.compile(r"^skipped: page (\d+): (.*)$", re.S)
 EXTRACTORS: list[Callable[[Document, "DisclosureRec"], None]] = []
 # Table kinds that an extra extractor (not the table engine) maps.
 HANDLED_ELSEWHERE: set[str] = set()
@@ -81,6 +83,12 @@ def process_document(doc: Document) -> DisclosureRec:
     )
     if rec.jurisdiction is None:
         rec.skip(doc.location(1), f"jurisdiction of {name!r} not in ontology/jurisdictions.csv; department kept without it")
+    # Readers note what they could not read (a page without text, a table without structure).
+    for note in list(doc.repairs):
+        m = _SKIPPED.match(note)
+        if m:
+            doc.repairs.remove(note)
+            rec.skip(doc.location(page=int(m.group(1))), m.group(2))
     seen: dict[str, int] = {}
     for table in doc.tables():
         kind = recognize(table)
