@@ -117,8 +117,8 @@ def map_narrative(rec, m, emit) -> None:
             emit(node, SKOS.inScheme, scheme)
             emit(node, SKOS.prefLabel, lit(t.term, "zh"))
             emit(node, SKOS.definition, lit(t.definition, "zh"))
-            if t.number:
-                emit(node, SKOS.notation, lit(t.number))
+            # An unnumbered glossary is notated by position, so every concept has one notation.
+            emit(node, SKOS.notation, lit(t.number or str(t.n)))
             emit(node, BKG.sourceLine, integer(t.line))
             for iri in t.matches:
                 emit(node, SKOS.closeMatch if iri.startswith(scheme_iri("")) else RDFS.seeAlso, ox.NamedNode(iri))
