@@ -123,11 +123,14 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("text", "json", "ttl"), default="text")
     v.set_defaults(fn=_validate)
     s = sub.add_parser("serve", help="serve the built graph over HTTP (SPARQL, pages, dumps)")
-    s.add_argument("--data", default=DEFAULT_DATA)
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--sparql-endpoint", default=None)
-    s.add_argument("--timeout", type=float, default=None)
+    s.add_argument("--data", default=None, help="build folder (default ./dist, env BUDGETKG_DATA)")
+    s.add_argument("--host", default=None, help="interface (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    s.add_argument("--sparql-endpoint", default=None, help="serve an external SPARQL 1.1 endpoint instead of the store")
+    s.add_argument("--timeout", type=float, default=None, help="hard query timeout in seconds (default 30)")
+    from service.settings import add_arguments
+
+    add_arguments(s)
     s.set_defaults(fn=_serve)
     return p
 

@@ -28,7 +28,7 @@ def test_query_with_parameter_json(built):
 
 def test_query_file(built, tmp_path):
     q = tmp_path / "count.rq"
-    q.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?o a <http://purl.org/linked-data/cube#Observation> }")
+    q.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?o a <https://budgetkg.org/def/budget#BudgetObservation> }")
     r = cli("query", q, "--data", built, "--format", "csv")
     assert r.stdout.splitlines()[1] == "148"
 

@@ -1,0 +1,164 @@
+"""The FastAPI application and ``budgetkg serve``.
+
+API: :func:`create_app` ``(settings=None) -> FastAPI``; :func:`serve` ``(args) -> int``
+(what ``budgetkg serve`` calls); :class:`Service` (what the routes reach through
+``request.app.state.svc``: settings, data state, backend, per-build cache).
+
+Routes: ``/`` home; ``/sparql`` (SPARQL 1.1 Protocol, service description, query page);
+``/id/...``, ``/graph/...``, ``/def/...`` linked data; ``/api/queries`` named queries;
+``/dumps/``; ``/catalog`` (DCAT-AP); ``/.well-known/void``; ``/health``.
+
+The store is watched: when ``budgetkg build`` renames a new build into place,
+new query workers open it, the old ones finish their queries and end, and the
+caches are dropped; a failed build changes nothing, so nothing happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from budgetkg.queries import load_queries
+
+from . import api, catalog, dumps, errors, pages, sparql
+from .backend import LocalBackend, RemoteBackend
+from .settings import Settings, from_args, from_env
+from .state import DataState
+
+log = logging.getLogger("budgetkg.service")
+
+
+class Service:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.data = DataState(settings)
+        self.backend = RemoteBackend(settings) if settings.sparql_endpoint else LocalBackend(settings)
+        self.cache: dict = {}
+        self._queries: tuple[int, dict] | None = None
+        self._watcher: asyncio.Task | None = None
+        self._warming: asyncio.Task | None = None
+        self._failed: tuple | None = None
+
+    def named_queries(self) -> dict:
+        if self._queries is None or self._queries[0] != self.data.generation:
+            self._queries = (self.data.generation, load_queries())
+        return self._queries[1]
+
+    async def start(self) -> None:
+        self.data.load()
+        await self.backend.start()
+        self._warm()
+        if self.settings.reload_interval > 0:
+            self._watcher = asyncio.get_running_loop().create_task(self._watch())
+
+    def _warm(self) -> None:
+        """Compute what is slow on a large build (home page, catalog, VoID) before anyone asks."""
+        if not self.settings.warm:
+            return
+        if self._warming:
+            self._warming.cancel()
+
+        async def warm():
+            from .catalog import _docs, void_stats
+            from .pages import home_rows
+
+            for fn in (home_rows, _docs, void_stats):
+                try:
+                    await fn(self)
+                except Exception as exc:  # served later on demand, with its error then
+                    log.warning("precomputing %s failed: %s", fn.__name__, exc)
+
+        self._warming = asyncio.get_running_loop().create_task(warm())
+
+    @property
+    def warmed(self) -> bool:
+        return self._warming is None or self._warming.done()
+
+    async def close(self) -> None:
+        for task in (self._watcher, self._warming):
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        await self.backend.close()
+
+    async def check_reload(self) -> bool:
+        """Pick up a rebuilt store; True when a new build is now served."""
+        ident = self.data.identity()
+        if ident is None or ident == self.data.loaded_identity or ident == self._failed:
+            return False
+        if isinstance(self.backend, LocalBackend):
+            await self.backend.reopen()
+            if self.backend.error:
+                log.error("rebuilt store not opened, still serving the previous one: %s", self.backend.error)
+                self._failed = ident
+                return False
+        self.data.load()
+        self.cache.clear()
+        self._warm()
+        log.info("serving the rebuilt data (generation %d)", self.data.generation)
+        return True
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.reload_interval)
+            try:
+                await self.check_reload()
+            except Exception:  # keep watching whatever happened
+                log.exception("reload check failed")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or from_env()
+    service = Service(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.close()
+
+    app = FastAPI(title="budgetkg", description="SPARQL endpoint, linked data and named queries over budget disclosures.",
+                  lifespan=lifespan, docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.svc = service
+    errors.install(app)
+    for module in (sparql, api, dumps, catalog, pages):
+        app.include_router(module.router)
+
+    @app.get("/health", include_in_schema=False)
+    async def health(request: Request):
+        pool = getattr(service.backend, "pool", None)
+        return JSONResponse({"status": "ok", "generation": service.data.generation, "documents": len(service.data.documents),
+                             "backend": "remote" if settings.sparql_endpoint else "local",
+                             "workers": pool.size if pool else None, "workers_replaced": pool.killed if pool else None,
+                             "warm": service.warmed})
+
+    app.add_middleware(errors.BodyLimit, limit=settings.body_limit)
+    app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+                       allow_headers=["*"], expose_headers=["Link", "ETag", "Last-Modified", "Warning", "X-Result-Limit",
+                                                            "X-Result-Rows", "X-Result-Truncated"], max_age=3600)
+    return app
+
+
+def serve(args) -> int:
+    """Run the service under uvicorn until interrupted (``budgetkg serve``)."""
+    import uvicorn
+
+    settings = from_args(args)
+    if not settings.sparql_endpoint and not settings.store_path.is_dir():
+        print(f"budgetkg: error: no store at {settings.store_path} (run `budgetkg build --out {settings.data}` first)", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s: %(name)s: %(message)s")
+    print(f"budgetkg: serving {settings.sparql_endpoint or settings.data} at http://{settings.host}:{settings.port}/", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
+                access_log=settings.log_level.lower() in ("debug", "trace", "info"), timeout_graceful_shutdown=5)
+    return 0

@@ -1,0 +1,215 @@
+"""Where queries run: the embedded store (worker pool) or an external SPARQL 1.1 endpoint.
+
+API: :class:`Result`; :class:`LocalBackend` ``(settings)`` and :class:`RemoteBackend`
+``(settings)``, both with ``await start()``, ``await close()``, ``await reopen()``,
+``await query(text, ext, ...) -> Result`` and ``await rows(text, subs=None) -> list[dict]``.
+
+Both give the same answers: the default graph is the union of all graphs unless
+the query (FROM) or the request (``default-graph-uri``) names a dataset;
+parameters are bound as RDF terms (pyoxigraph substitutions locally, a
+``VALUES`` block built from escaped terms remotely); results are capped at the
+row limit and converted by pyoxigraph's serializers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from urllib.parse import urlencode
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from . import analyze
+from .errors import ServiceError
+from .executor import Pool, PoolBusy, QueryTimeout, WorkerFailed
+from .formats import capped, finish_boolean, finish_graph, finish_results
+from .settings import Settings
+
+PREFIXES = {
+    "bkg": "https://budgetkg.org/def/budget#", "cl": "https://budgetkg.org/def/cl/",
+    "qb": "http://purl.org/linked-data/cube#", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#", "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#", "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/", "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#", "sd": "http://www.w3.org/ns/sparql-service-description#",
+}
+
+
+@dataclass
+class Result:
+    kind: str  # "results", "boolean" or "graph"
+    body: bytes
+    ext: str
+    truncated: bool
+    rows: int
+
+
+def _timeout_message(seconds: float) -> str:
+    return (f"the query ran longer than the {seconds:g} s limit and was stopped; narrow it "
+            f"(more specific patterns, LIMIT) or use the dumps at /dumps/ for bulk access")
+
+
+def _error(reply: tuple) -> ServiceError:
+    kind, message = reply[1], reply[2]
+    if kind == "syntax":
+        return ServiceError(400, f"SPARQL syntax error: {message}")
+    if kind == "memory":
+        return ServiceError(503, message)
+    return ServiceError(400, f"query failed: {message}")
+
+
+class Backend:
+    settings: Settings
+
+    async def query(self, text: str, ext: str, *, info: analyze.QueryInfo | None = None,
+                    default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                    subs: dict[str, object] | None = None, limit: int | None = None,
+                    timeout: float | None = None, graph_name: str | None = None) -> Result:
+        raise NotImplementedError
+
+    async def rows(self, text: str, subs: dict[str, object] | None = None, *, limit: int | None = None,
+                   timeout: float | None = None) -> list[dict]:
+        """SELECT bindings as SPARQL JSON dicts (``{var: {"type", "value", ...}}``)."""
+        result = await self.query(text, "json", subs=subs, limit=limit, timeout=timeout)
+        return json.loads(result.body)["results"]["bindings"]
+
+    async def start(self) -> None:
+        pass
+
+    async def reopen(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+
+class LocalBackend(Backend):
+    """The on-disk pyoxigraph store, queried in worker processes."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.pool: Pool | None = None
+        self.error: str | None = None
+
+    async def start(self) -> None:
+        await self.reopen()
+
+    async def reopen(self) -> None:
+        """Open the store as it is now; on failure keep serving the previous one."""
+        pool = Pool(str(self.settings.store_path), self.settings.worker_count)
+        try:
+            await pool.start()
+        except WorkerFailed as exc:
+            self.error = str(exc)
+            if self.pool is None:
+                raise
+            return
+        old, self.pool, self.error = self.pool, pool, None
+        if old is not None:
+            old.retire()
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            await self.pool.close()
+
+    async def query(self, text, ext, *, info=None, default_graphs=None, named_graphs=None, subs=None,
+                    limit=None, timeout=None, graph_name=None) -> Result:
+        if self.pool is None:
+            raise ServiceError(503, self.error or "no store is open (run `budgetkg build` first)")
+        info = info or analyze.inspect(text)
+        timeout = timeout or self.settings.timeout
+        job = {
+            "query": text, "ext": ext, "limit": limit or self.settings.result_limit, "subs": subs or None,
+            "default_graphs": default_graphs, "named_graphs": named_graphs,
+            "union": default_graphs is None and not info.has_dataset, "prefixes": PREFIXES,
+            "graph_name": graph_name,
+        }
+        try:
+            reply = await self.pool.run(job, timeout)
+        except QueryTimeout:
+            raise ServiceError(503, _timeout_message(timeout)) from None
+        except PoolBusy:
+            raise ServiceError(503, f"all {self.pool.size} query workers stayed busy for {timeout:g} s; try again later",
+                               {"Retry-After": "5"}) from None
+        except WorkerFailed as exc:
+            raise ServiceError(503, str(exc)) from None
+        if reply[0] != "ok":
+            raise _error(reply)
+        return Result(reply[1], reply[2], ext, reply[3], reply[4])
+
+
+class RemoteBackend(Backend):
+    """An external SPARQL 1.1 endpoint (e.g. ``oxigraph serve-read-only --union-default-graph``)."""
+
+    def __init__(self, settings: Settings):
+        import httpx
+
+        self.settings = settings
+        self.endpoint = settings.sparql_endpoint
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(settings.timeout, connect=10.0))
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    async def query(self, text, ext, *, info=None, default_graphs=None, named_graphs=None, subs=None,
+                    limit=None, timeout=None, graph_name=None) -> Result:
+        import httpx
+
+        info = info or analyze.inspect(text)
+        if subs:
+            try:
+                text = analyze.inject_values(text, {k: str(v) for k, v in subs.items()})
+            except ValueError as exc:
+                raise ServiceError(400, str(exc)) from None
+        if info.form == "ASK":
+            accept = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+        elif info.kind == "graph":
+            accept = "application/n-triples, text/turtle;q=0.9"
+        else:
+            accept = ("text/tab-separated-values, application/sparql-results+json;q=0.9, "
+                      "application/sparql-results+xml;q=0.8, application/n-triples;q=0.7")
+        data = [("query", text)] + [("default-graph-uri", g) for g in default_graphs or []] \
+            + [("named-graph-uri", g) for g in named_graphs or []]
+        timeout = timeout or self.settings.timeout
+        try:
+            resp = await self.client.post(self.endpoint, content=urlencode(data).encode(), timeout=timeout,
+                                          headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+        except httpx.TimeoutException:
+            raise ServiceError(504, _timeout_message(timeout)) from None
+        except httpx.HTTPError as exc:
+            raise ServiceError(502, f"the SPARQL endpoint {self.endpoint} could not be reached: {exc}") from None
+        if resp.status_code == 400:
+            raise ServiceError(400, f"SPARQL syntax error: {resp.text.strip()}")
+        if resp.status_code >= 400:
+            status = 504 if resp.status_code in (503, 504) and "timeout" in resp.text.lower() else 502
+            raise ServiceError(status, f"the SPARQL endpoint answered {resp.status_code}: {resp.text.strip()[:500]}")
+        ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+        cap = limit or self.settings.result_limit
+        try:
+            return await asyncio.to_thread(_convert, resp.content, ctype, ext, cap, graph_name)
+        except (SyntaxError, ValueError) as exc:
+            raise ServiceError(502, f"the SPARQL endpoint sent results that could not be read ({ctype}): {exc}") from None
+
+
+def _convert(body: bytes, ctype: str, ext: str, cap: int, graph_name: str | None = None) -> Result:
+    graph_formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE,
+                     "application/rdf+xml": ox.RdfFormat.RDF_XML, "text/plain": ox.RdfFormat.N_TRIPLES}
+    if ctype in graph_formats:
+        if ctype != "application/n-triples":
+            body = ox.serialize(ox.parse(body, format=graph_formats[ctype]), format=ox.RdfFormat.N_TRIPLES)
+        raw, cut = capped(lambda w: w.write(body), cap)
+        return Result("graph", finish_graph(raw, ext, PREFIXES, graph_name), ext, cut, raw.count(b"\n"))
+    fmt = {"text/tab-separated-values": ox.QueryResultsFormat.TSV, "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+           "application/sparql-results+json": ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON}.get(ctype)
+    if fmt is None:
+        raise ValueError("unexpected media type")
+    parsed = ox.parse_query_results(body, format=fmt)
+    if isinstance(parsed, ox.QueryBoolean):
+        return Result("boolean", finish_boolean(bool(parsed), ext), ext, False, 1)
+    if fmt == ox.QueryResultsFormat.TSV:
+        raw, cut = capped(lambda w: w.write(body), cap + 1)
+    else:
+        raw, cut = capped(lambda w: parsed.serialize(w, format=ox.QueryResultsFormat.TSV), cap + 1)
+    return Result("results", finish_results(raw, ext), ext, cut, max(0, raw.count(b"\n") - 1))

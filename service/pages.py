@@ -1,0 +1,300 @@
+"""Linked data: every IRI the build mints, the ontology and the code lists, and the home page.
+
+Routes: ``/`` (home), ``/id/{path}``, ``/graph/{path}`` (``<base>id/...``, ``<base>graph/...``),
+``/def/budget`` and ``/def/budget/{term}`` (``https://budgetkg.org/def/budget#term``),
+``/def/cl/{scheme}[/{code}]``, ``/def/graph``. HTML for browsers; Turtle, JSON-LD,
+N-Triples, RDF/XML (and N-Quads/TriG for graphs) by ``Accept`` or by suffix
+(``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.nq``, ``.trig``, ``.html``), with
+``Vary: Accept`` and ``Link: rel="alternate"``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, Response
+
+from . import html as h
+from .common import alternates, choose, link_header, result_response, svc
+from .errors import ServiceError
+from .formats import GRAPH, split_suffix
+
+router = APIRouter()
+ONTOLOGY = "https://budgetkg.org/def/budget"
+VOCAB_GRAPH = "https://budgetkg.org/def/graph"
+P = ("PREFIX bkg: <https://budgetkg.org/def/budget#> PREFIX qb: <http://purl.org/linked-data/cube#> "
+     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+     "PREFIX dct: <http://purl.org/dc/terms/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n")
+CANDIDATES = ["ttl", "html", "jsonld", "nt", "rdf"]
+GRAPH_CANDIDATES = ["trig", "html", "ttl", "nq", "jsonld", "nt", "rdf"]
+TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+GRAPH_LIMIT = 5_000_000
+
+Q_OUT = "SELECT ?this ?p ?o WHERE { $this ?p ?o } LIMIT 5000"
+Q_IN = "SELECT ?this ?s ?p WHERE { ?s ?p $this } LIMIT 201"
+Q_DESCRIBE = "CONSTRUCT { $this ?p ?o . ?o ?bp ?bo } WHERE { $this ?p ?o OPTIONAL { ?o ?bp ?bo FILTER(isBlank(?o)) } }"
+Q_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH $this { ?s ?p ?o } }"
+Q_EXISTS = "SELECT ?this WHERE { { $this ?p ?o } UNION { ?s ?p $this } UNION { GRAPH $this { ?a ?b ?c } } } LIMIT 1"
+Q_CELLS = P + """SELECT ?this ?row ?col ?value ?obs WHERE {
+  { ?obs qb:dataSet $this ; bkg:lineItem ?item ; bkg:column ?column .
+    { ?obs bkg:amount ?value } UNION { ?obs bkg:quantity ?value }
+    ?item bkg:rowIndex ?row . ?column bkg:columnIndex ?col }
+  UNION
+  { $this bkg:hasColumn ?column ; bkg:hasLineItem ?item .
+    ?column bkg:columnIndex ?col ; bkg:columnRole ?role . ?item bkg:rowIndex ?row .
+    OPTIONAL { ?column bkg:side ?cs } OPTIONAL { ?item bkg:side ?is } FILTER(!BOUND(?cs) || ?cs = ?is)
+    { ?item bkg:printedLabel ?value FILTER(?role = "label") } UNION { ?item bkg:printedCode ?value FILTER(?role = "code") }
+    UNION { ?item bkg:rowNumber ?value FILTER(?role = "seq") } }
+} LIMIT 20000"""
+Q_COLUMNS = P + "SELECT ?this ?col ?label ?path WHERE { $this bkg:hasColumn ?c . ?c bkg:columnIndex ?col . OPTIONAL { ?c rdfs:label ?label } OPTIONAL { ?c bkg:headerPath ?path } } ORDER BY ?col"
+Q_SCHEME = P + "SELECT ?this ?c ?n ?l WHERE { ?c skos:inScheme $this . OPTIONAL { ?c skos:notation ?n } OPTIONAL { ?c skos:prefLabel ?l } } LIMIT 20000"
+Q_GRAPH_SETS = P + "SELECT ?this ?ds ?title WHERE { GRAPH $this { ?ds a qb:DataSet . OPTIONAL { ?ds rdfs:label ?title } } } ORDER BY ?ds"
+Q_GRAPH_DOCS = P + "SELECT ?this ?doc WHERE { GRAPH $this { ?doc a bkg:Disclosure } }"
+Q_TERMS = P + f"""SELECT ?t ?type ?l WHERE {{ ?t a ?type . FILTER(STRSTARTS(STR(?t), "{ONTOLOGY}#"))
+  OPTIONAL {{ ?t rdfs:label|skos:prefLabel ?l }} }} ORDER BY ?t LIMIT 5000"""
+Q_ONTOLOGY_RDF = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{ONTOLOGY}")) }}
+  UNION {{ ?t ?q ?s FILTER(STRSTARTS(STR(?t), "{ONTOLOGY}") && isBlank(?s)) ?s ?p ?o }} }}"""
+Q_HOME = P + """SELECT ?g ?doc ?title ?org ?orgLabel ?year ?phase ?op (MAX(?amount) AS ?total) (SAMPLE(?unit) AS ?unitLabel) WHERE {
+  GRAPH ?g { ?doc a bkg:Disclosure ; bkg:fiscalYear ?year ; bkg:budgetPhase ?phase .
+    OPTIONAL { ?doc dct:title ?title } OPTIONAL { ?doc bkg:organization ?org OPTIONAL { ?org skos:prefLabel ?orgLabel } }
+    OPTIONAL { ?ds bkg:tableKind ?k FILTER(?k IN (<https://budgetkg.org/def/cl/table-kind/income>, <https://budgetkg.org/def/cl/table-kind/expenditure>))
+      OPTIONAL { ?ds bkg:unitLabel ?unit }
+      ?obs qb:dataSet ?ds ; bkg:amount ?amount ; bkg:operationCharacter ?op .
+      FILTER NOT EXISTS { ?obs ?dim ?v FILTER(?dim IN (bkg:functionalClassification, bkg:economicClassification, bkg:fundSource,
+        bkg:expenditureType, bkg:summaryItem) && !STRENDS(STR(?v), "/_T")) } } }
+} GROUP BY ?g ?doc ?title ?org ?orgLabel ?year ?phase ?op ORDER BY ?orgLabel ?year ?phase"""
+
+
+def _labels_query(iris: list[str]) -> str:
+    values = " ".join(str(ox.NamedNode(i)) for i in iris)
+    return P + f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x skos:prefLabel|rdfs:label|dct:title ?l }}"
+
+
+async def labels_for(backend, iris) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    iris = sorted(set(iris))
+    for i in range(0, len(iris), 400):
+        for r in await backend.rows(_labels_query(iris[i:i + 400])):
+            out[r["x"]["value"]].append((r["l"].get("xml:lang", ""), r["l"]["value"]))
+    return out
+
+
+async def _exists(backend, iri: str) -> bool:
+    return bool(await backend.rows(Q_EXISTS, {"this": ox.NamedNode(iri)}))
+
+
+async def resource(request: Request, iri: str, path: str, ext: str | None, *, graph: bool = False) -> Response:
+    s = svc(request)
+    cands = GRAPH_CANDIDATES if graph else CANDIDATES
+    fmt = choose(request, cands, ext)
+    this = {"this": ox.NamedNode(iri)}
+    rdf_exts = [e for e in cands if e != "html"]
+    if fmt != "html":
+        q = Q_GRAPH if graph else (Q_ONTOLOGY_RDF if iri == ONTOLOGY else Q_DESCRIBE)
+        limit = max(s.settings.result_limit, GRAPH_LIMIT) if graph else None  # a document's graph is bounded: send it whole
+        result = await s.backend.query(q, fmt, subs=None if iri == ONTOLOGY else this, graph_name=iri if graph else None, limit=limit)
+        if result.rows == 0 and not await _exists(s.backend, iri):
+            raise ServiceError(404, f"nothing is known about <{iri}>")
+        return result_response(result, limit or s.settings.result_limit,
+                               {"Vary": "Accept", "Link": link_header(alternates(path, rdf_exts))})
+    out = await s.backend.rows(Q_OUT, this)
+    incoming = await s.backend.rows(Q_IN, this)
+    sections: list[str] = []
+    if graph:
+        sections.append(await _graph_section(s, iri, this))
+    if not out and not incoming and not await _exists(s.backend, iri):
+        raise ServiceError(404, f"nothing is known about <{iri}>")
+    iris = [iri] + [r["p"]["value"] for r in out] + [r["o"]["value"] for r in out if r["o"]["type"] == "uri"]
+    iris += [r["s"]["value"] for r in incoming] + [r["p"]["value"] for r in incoming]
+    labels = await labels_for(s.backend, iris[:2000])
+    types = {r["o"]["value"] for r in out if r["p"]["value"] == TYPE}
+    base = s.data.base_iri
+    title = h.label_text(labels.get(iri, [])) or h.esc(h.short(iri))
+    body = [f"<p class='iri'>{h.esc(iri)}</p>"]
+    if iri == ONTOLOGY:
+        sections.append(await _ontology_section(s))
+    if types & {"http://purl.org/linked-data/cube#DataSet", "https://budgetkg.org/def/budget#BudgetDataSet"}:
+        sections.append(await _dataset_section(s, this))
+    if "http://www.w3.org/2004/02/skos/core#ConceptScheme" in types:
+        sections.append(await _scheme_section(s, this))
+    body.append(_properties(out, labels, base))
+    body.extend(sections)
+    if incoming:
+        rows = [[h.term(r["s"], base, labels), h.term(r["p"], base, labels)] for r in incoming[:200]]
+        more = "<p class='note'>More than 200 resources link here; query them at <a href='/sparql'>/sparql</a>.</p>" if len(incoming) > 200 else ""
+        body.append("<h2>Linked from · 被引用</h2>" + h.table(["Resource", "Property"], rows) + more)
+    alts = alternates(path, rdf_exts)
+    text = h.page(_plain(title), "".join(body), alternates=alts)
+    return HTMLResponse(text, headers={"Vary": "Accept", "Link": link_header(alts)})
+
+
+def _plain(label_html: str) -> str:
+    import re
+
+    return re.sub(r"<[^>]+>", "", label_html).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+
+
+def _properties(out: list[dict], labels, base: str) -> str:
+    if not out:
+        return ""
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for r in out:
+        grouped[r["p"]["value"]].append(r["o"])
+    rows = []
+    for p in sorted(grouped, key=lambda x: (x != TYPE, h.short(x))):
+        values = sorted(grouped[p], key=lambda o: (o["type"], o.get("xml:lang", ""), o["value"]))
+        rows.append([h.term({"type": "uri", "value": p}, base, labels),
+                     "<br>".join(h.term(o, base, labels) for o in values[:500])])
+    return "<h2>Properties · 属性</h2>" + h.table(["Property", "Value"], rows)
+
+
+async def _dataset_section(s, this) -> str:
+    cols = await s.backend.rows(Q_COLUMNS, this)
+    cells = await s.backend.rows(Q_CELLS, this)
+    if not cells:
+        return "<h2>Observations · 观测值</h2><p>This table is empty (printed as an empty table).</p>"
+    base = s.data.base_iri
+    heads = {int(c["col"]["value"]): (c.get("path") or c.get("label") or {"value": ""})["value"] for c in cols}
+    grid: dict[int, dict[int, str]] = defaultdict(dict)
+    amount_cols = set()
+    for c in cells:
+        row, col = int(c["row"]["value"]), int(c["col"]["value"])
+        if "obs" in c:
+            amount_cols.add(col)
+            grid[row][col] = f"<a href='{h.esc(h.href(c['obs']['value'], base))}'>{h.esc(c['value']['value'])}</a>"
+        else:
+            grid[row].setdefault(col, h.esc(c["value"]["value"]))
+    ncols = sorted(set(heads) | {col for r in grid.values() for col in r})
+    head = [h.esc(heads.get(c, str(c))) for c in ncols]
+    rows = [[grid[r].get(c, "") for c in ncols] for r in sorted(grid)]
+    numeric = {i for i, c in enumerate(ncols) if c in amount_cols}
+    n = sum(1 for c in cells if "obs" in c)
+    return f"<h2>Observations · 观测值 ({n})</h2>" + h.table(head, rows, numeric)
+
+
+async def _scheme_section(s, this) -> str:
+    concepts: dict[str, dict] = {}
+    for r in await s.backend.rows(Q_SCHEME, this):
+        c = concepts.setdefault(r["c"]["value"], {"n": "", "l": []})
+        if "n" in r:
+            c["n"] = r["n"]["value"]
+        if "l" in r:
+            c["l"].append((r["l"].get("xml:lang", ""), r["l"]["value"]))
+    base = s.data.base_iri
+    rows = [[f"<a href='{h.esc(h.href(c, base))}'>{h.esc(v['n'] or h.short(c))}</a>", h.label_text(v["l"])]
+            for c, v in sorted(concepts.items(), key=lambda kv: kv[1]["n"])]
+    return f"<h2>Concepts · 概念 ({len(rows)})</h2>" + h.table(["Notation", "Label"], rows)
+
+
+async def _graph_section(s, iri: str, this) -> str:
+    base = s.data.base_iri
+    docs = await s.backend.rows(Q_GRAPH_DOCS, this)
+    sets = await s.backend.rows(Q_GRAPH_SETS, this)
+    info = next((d for d in s.data.documents if d.get("graph") == iri), None)
+    parts = ["<h2>Named graph · 命名图</h2>"]
+    if info:
+        parts.append(f"<p>{h.esc(info.get('department', ''))} {h.esc(info.get('year', ''))} {h.esc(info.get('phase', ''))}: "
+                     f"{info.get('tables', 0)} tables, {info.get('observations', 0)} observations, {info.get('triples', 0)} triples.</p>")
+    for d in docs:
+        parts.append(f"<p>Source document: {h.term(d['doc'], base)}</p>")
+    items = "".join(f"<li>{h.term(r['ds'], base)} {h.esc(r['title']['value']) if 'title' in r else ''}</li>" for r in sets)
+    parts.append(f"<h2>Data sets · 数据集 ({len(sets)})</h2><ul>{items}</ul>")
+    return "".join(parts)
+
+
+async def _ontology_section(s) -> str:
+    terms: dict[str, dict] = {}
+    for r in await s.backend.rows(Q_TERMS):
+        t = terms.setdefault(r["t"]["value"], {"types": set(), "l": []})
+        t["types"].add(h.short(r["type"]["value"]))
+        if "l" in r:
+            t["l"].append((r["l"].get("xml:lang", ""), r["l"]["value"]))
+    rows = []
+    for iri, t in sorted(terms.items(), key=lambda kv: (sorted(kv[1]["types"]), kv[0])):
+        local = iri.split("#", 1)[1]
+        rows.append([f"<a id='{h.esc(local)}' href='/def/budget/{h.esc(local)}'>bkg:{h.esc(local)}</a>",
+                     h.esc(", ".join(sorted(t["types"]))), h.label_text(t["l"])])
+    return f"<h2>Terms · 术语 ({len(rows)})</h2>" + h.table(["Term", "Type", "Label"], rows)
+
+
+def _target(request: Request, prefix: str) -> tuple[str, str | None, str]:
+    """(IRI path after ``prefix``, suffix, page path) from the raw request path (percent-escapes kept)."""
+    raw = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1").split("?", 1)[0]
+    path, ext = split_suffix(raw, GRAPH + ["html"])
+    return path[len(prefix):], ext, path
+
+
+async def instance(request: Request):
+    tail, ext, path = _target(request, "/id/")
+    return await resource(request, svc(request).data.base_iri + "id/" + tail, path, ext)
+
+
+async def named_graph(request: Request):
+    tail, ext, path = _target(request, "/graph/")
+    return await resource(request, svc(request).data.base_iri + "graph/" + tail, path, ext, graph=True)
+
+
+router.add_route("/id/{rest:path}", instance, methods=["GET"])
+router.add_route("/graph/{rest:path}", named_graph, methods=["GET"])
+
+
+@router.api_route("/def/graph", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/def/graph.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
+async def vocabulary_graph(request: Request):
+    _, ext, path = _target(request, "/def/graph")
+    return await resource(request, VOCAB_GRAPH, path, ext, graph=True)
+
+
+@router.api_route("/def/budget", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/def/budget.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
+async def ontology(request: Request):
+    _, ext, path = _target(request, "/def/budget")
+    return await resource(request, ONTOLOGY, path, ext)
+
+
+@router.api_route("/def/budget/{term}", methods=["GET", "HEAD"], include_in_schema=False)
+async def ontology_term(request: Request, term: str):
+    tail, ext, path = _target(request, "/def/budget/")
+    return await resource(request, f"{ONTOLOGY}#{tail}", path, ext)
+
+
+@router.api_route("/def/cl/{rest:path}", methods=["GET", "HEAD"], include_in_schema=False)
+async def code_list(request: Request, rest: str):
+    tail, ext, path = _target(request, "/def/cl/")
+    return await resource(request, "https://budgetkg.org/def/cl/" + tail, path, ext)
+
+
+async def home_rows(s) -> list[dict]:
+    cached = s.cache.get("home")
+    if cached is None:
+        cached = s.cache["home"] = await s.backend.rows(Q_HOME, timeout=max(s.settings.timeout, 60))
+    return cached
+
+
+@router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+async def home(request: Request):
+    s = svc(request)
+    base = s.data.base_iri
+    docs: dict[str, dict] = {}
+    for r in await home_rows(s):
+        d = docs.setdefault(r["g"]["value"], {"r": r, "revenue": "", "expenditure": ""})
+        if "op" in r and "total" in r:
+            unit = f" {h.esc(r['unitLabel']['value'])}" if "unitLabel" in r else ""
+            d[r["op"]["value"].rsplit("/", 1)[1]] = h.esc(r["total"]["value"]) + unit
+    rows = []
+    for g, d in docs.items():
+        r = d["r"]
+        org = h.term(r.get("org"), base, {r["org"]["value"]: [("zh", r["orgLabel"]["value"])]} if "orgLabel" in r else None)
+        rows.append([org, h.esc(r["year"]["value"]), h.esc(r["phase"]["value"].rsplit("/", 1)[1]),
+                     d["revenue"], d["expenditure"], f"<a href='{h.esc(h.href(g, base))}'>data sets</a>",
+                     h.term(r["doc"], base, {r["doc"]["value"]: [("zh", r["title"]["value"])]} if "title" in r else None)])
+    intro = ("<p>部门预算、决算公开表格的关联数据知识图谱。A linked-data knowledge graph of Chinese department budget and final-accounts "
+             "disclosures: every printed table is a Data Cube data set, every amount an observation.</p>"
+             "<p><a href='/sparql'>SPARQL query page</a> · <a href='/api/queries'>named queries</a> · "
+             "<a href='/dumps/'>dumps</a> · <a href='/catalog'>DCAT-AP catalog</a> · <a href='/.well-known/void'>VoID</a> · "
+             "<a href='/def/budget'>ontology</a> · <a href='/def/graph'>code lists</a></p>")
+    table = h.table(["Department · 部门", "Year · 年度", "Phase · 阶段", "Income total · 收入合计", "Expenditure total · 支出合计",
+                     "Tables", "Document"], rows, {3, 4})
+    return HTMLResponse(h.page("budgetkg · 预算公开知识图谱", intro + f"<h2>Disclosures · 公开文件 ({len(rows)})</h2>" + table))

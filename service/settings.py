@@ -1,0 +1,118 @@
+"""The service's settings: one typed list, read from flags or the environment.
+
+API: :class:`Settings` (a frozen dataclass), :func:`from_env` ``(environ=None, **overrides)``,
+:func:`from_args` ``(args, environ=None)``, :func:`add_arguments` ``(parser)`` and
+:data:`FIELDS` (name, environment variable, help).
+
+Precedence: a flag given on the command line, then ``BUDGETKG_<NAME>`` in the
+environment, then the default. Every setting has a flag (``--result-limit``) and
+a variable (``BUDGETKG_RESULT_LIMIT``).
+
+>>> s = from_env({"BUDGETKG_TIMEOUT": "2.5", "BUDGETKG_CORS_ORIGINS": "https://a.org, https://b.org"})
+>>> (s.timeout, s.cors_origins, s.result_limit)
+(2.5, ('https://a.org', 'https://b.org'), 100000)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_PREFIX = "BUDGETKG_"
+LICENSE_DEFAULT = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+
+
+def _meta(help_: str, flag: bool = True):
+    return {"help": help_, "flag": flag}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data: Path = field(default=Path("dist"), metadata=_meta("build output folder (manifest.json, dumps/, store/)"))
+    store: Path | None = field(default=None, metadata=_meta("pyoxigraph store folder (default DATA/store)"))
+    base_iri: str | None = field(default=None, metadata=_meta("base of the instance IRIs (default: read from the build, else https://budgetkg.org/)"))
+    public_url: str | None = field(default=None, metadata=_meta("public URL of this service, for links in the catalog and VoID (default: the request's)"))
+    host: str = field(default="127.0.0.1", metadata=_meta("address to listen on"))
+    port: int = field(default=8000, metadata=_meta("port to listen on"))
+    sparql_endpoint: str | None = field(default=None, metadata=_meta("run on an external SPARQL 1.1 endpoint instead of the embedded store"))
+    timeout: float = field(default=30.0, metadata=_meta("hard time limit of one query, in seconds"))
+    result_limit: int = field(default=100_000, metadata=_meta("most result rows (or triples) a query returns; more are cut and the cut is signalled"))
+    workers: int = field(default=0, metadata=_meta("query worker processes (0: two per core, at least 4, so cheap queries pass slow ones)"))
+    cors_origins: tuple[str, ...] = field(default=("*",), metadata=_meta("origins allowed by CORS, comma-separated ('*' for any)"))
+    body_limit: int = field(default=1 << 20, metadata=_meta("largest request body accepted, in bytes (413 above)"))
+    reload_interval: float = field(default=1.0, metadata=_meta("seconds between checks for a rebuilt store (0: never)"))
+    warm: int = field(default=1, metadata=_meta("1: compute the home page, catalog and VoID statistics in the background after each load"))
+    license: str = field(default=LICENSE_DEFAULT, metadata=_meta("license IRI stated in the DCAT catalog"))
+    log_level: str = field(default="info", metadata=_meta("uvicorn log level"))
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.store) if self.store else Path(self.data) / "store"
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers if self.workers > 0 else max(4, 2 * (os.cpu_count() or 1))
+
+
+FIELDS = [(f.name, ENV_PREFIX + f.name.upper(), f.metadata["help"]) for f in dataclasses.fields(Settings)]
+
+
+def _convert(f: dataclasses.Field, value):
+    if value is None:
+        return None
+    kind = str(f.type)
+    if kind.startswith("tuple"):
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        return tuple(value)
+    if kind.startswith("Path"):
+        return Path(value)
+    if kind == "int":
+        return int(value)
+    if kind == "float":
+        return float(value)
+    return str(value) if value != "" else None
+
+
+def from_env(environ: dict | None = None, **overrides) -> Settings:
+    """Settings from the environment, then ``overrides`` (values that are ``None`` are ignored).
+
+    :raises ValueError: for a value of the wrong type, or a timeout or limit that is not positive.
+    """
+    environ = os.environ if environ is None else environ
+    values = {}
+    for f in dataclasses.fields(Settings):
+        raw = overrides.get(f.name)
+        if raw is None:
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+        if raw is None:
+            continue
+        try:
+            values[f.name] = _convert(f, raw)
+        except ValueError as exc:
+            raise ValueError(f"setting {f.name}: {exc}") from None
+    settings = Settings(**values)
+    if settings.timeout <= 0 or settings.result_limit <= 0 or settings.body_limit <= 0:
+        raise ValueError("timeout, result_limit and body_limit must be positive")
+    if settings.base_iri and not settings.base_iri.endswith("/"):
+        raise ValueError("base_iri must end with '/'")
+    return settings
+
+
+def from_args(args, environ: dict | None = None) -> Settings:
+    """Settings from an argparse namespace (attributes named like the fields), then the environment."""
+    return from_env(environ, **{f.name: getattr(args, f.name, None) for f in dataclasses.fields(Settings)})
+
+
+def add_arguments(parser) -> None:
+    """Add one ``--flag`` per setting (default ``None``: the environment or the built-in default applies)."""
+    existing = {a.dest for a in parser._actions}
+    for f in dataclasses.fields(Settings):
+        if f.name in existing:
+            continue
+        kind = str(f.type)
+        typ = int if kind == "int" else float if kind == "float" else str
+        parser.add_argument("--" + f.name.replace("_", "-"), dest=f.name, type=typ, default=None,
+                            help=f"{f.metadata['help']} (env {ENV_PREFIX}{f.name.upper()})")

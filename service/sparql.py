@@ -1,0 +1,200 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``, its service description and query page.
+
+- Query by GET (``?query=``), POST form (``application/x-www-form-urlencoded``) and POST
+  ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri``; other
+  parameters are ignored, except ``format`` / ``output`` naming a format of the registry
+  that fits the query (what the query page's download links use).
+- Updates (``update=``, ``application/sparql-update``, or an update text), ``SERVICE``
+  and ``LOAD`` are refused with 403 before anything runs. FROM / FROM NAMED select
+  graphs of the store; nothing is ever fetched.
+- GET without a query: the SPARQL Service Description (Turtle, JSON-LD, ...), or for
+  a browser an HTML page with an editor, the named queries as examples and results as a table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import parse_qsl, quote
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, Response
+
+from . import analyze
+from . import html as h
+from .common import choose, limit_headers, public_url, result_response, svc
+from .errors import ServiceError
+from .formats import FORMATS, GRAPH, RESULTS, serialize_triples
+
+router = APIRouter()
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+HTML_ROWS = 1000
+SD_CANDIDATES = ["ttl", "html", "jsonld", "nt", "rdf", "nq", "trig"]
+
+
+async def _params(request: Request) -> tuple[list[tuple[str, str]], str | None]:
+    """Protocol parameters (URL and form) and the query text of a sparql-query body."""
+    params = list(request.query_params.multi_items())
+    if request.method != "POST":
+        return params, None
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ServiceError(400, "the request body is not UTF-8") from None
+    if ctype == "application/x-www-form-urlencoded":
+        return params + parse_qsl(text, keep_blank_values=True), None
+    if ctype == "application/sparql-query":
+        return params, text
+    if ctype == "application/sparql-update":
+        raise ServiceError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+    raise ServiceError(415, f"unsupported content type {ctype or '(none)'}; use application/x-www-form-urlencoded or application/sparql-query")
+
+
+async def sparql(request: Request):
+    s = svc(request)
+    params, body_query = await _params(request)
+    names = [k for k, _ in params]
+    if "update" in names:
+        raise ServiceError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+    queries = [v for k, v in params if k == "query"] + ([body_query] if body_query is not None else [])
+    if len(queries) > 1:
+        raise ServiceError(400, "exactly one query is allowed per request")
+    if not queries:
+        return await service_description(request, dict(params).get("example"))
+    text = queries[0]
+    if not text.strip():
+        raise ServiceError(400, "the query is empty")
+    info = analyze.inspect(text)
+    if info.refused:
+        raise ServiceError(403, f"refused: {info.refused}; nothing was run")
+    cands = {"results": RESULTS, "graph": GRAPH}[info.kind] if info.form else RESULTS + GRAPH
+    forced = next((v for k, v in params if k in ("format", "output") and v in cands + ["html"]), None)
+    ext = choose(request, cands + ["html"], forced)
+    default_graphs = [v for k, v in params if k == "default-graph-uri"] or None
+    named_graphs = [v for k, v in params if k == "named-graph-uri"] or None
+    if (default_graphs or named_graphs) and named_graphs is None:
+        named_graphs = []
+    if named_graphs and default_graphs is None:
+        default_graphs = []
+    for iri in (default_graphs or []) + (named_graphs or []):
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ServiceError(400, f"not an IRI: {iri!r} ({exc})") from None
+    kwargs = dict(info=info, default_graphs=default_graphs, named_graphs=named_graphs)
+    if ext == "html":
+        raw_ext = "nt" if info.kind == "graph" and info.form else "json"
+        result = await s.backend.query(text, raw_ext, limit=HTML_ROWS, **kwargs)
+        page = query_page(request, text, await asyncio.to_thread(_result_html, s, result), params)
+        return HTMLResponse(page, headers={"Vary": "Accept", **limit_headers(result, HTML_ROWS)})
+    result = await s.backend.query(text, ext, **kwargs)
+    return result_response(result, s.settings.result_limit, {"Vary": "Accept"})
+
+
+router.add_route("/sparql", sparql, methods=["GET", "POST"])  # a plain Starlette route: no dependency solving per query
+
+
+def _result_html(s, result) -> str:
+    import json
+
+    base = s.data.base_iri
+    note = (f"<p class='note'>Only the first {result.rows} results are shown; download the full results below "
+            f"(up to {s.settings.result_limit} rows).</p>") if result.truncated else ""
+    if result.kind == "boolean":
+        return f"<h2>Result</h2><p><b>{h.esc(json.loads(result.body)['boolean'])}</b></p>"
+    if result.kind == "graph":
+        rows = [[h.term(_binding(t.subject), base), h.term(_binding(t.predicate), base), h.term(_binding(t.object), base)]
+                for t in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES)]
+        return f"<h2>Triples ({len(rows)})</h2>{note}" + h.table(["subject", "predicate", "object"], rows)
+    data = json.loads(result.body)
+    names = data["head"]["vars"]
+    rows = [[h.term(b.get(n), base) for n in names] for b in data["results"]["bindings"]]
+    return f"<h2>Results ({len(rows)})</h2>{note}" + h.table([h.esc(n) for n in names], rows)
+
+
+def _binding(t) -> dict:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    b = {"type": "literal", "value": t.value}
+    if t.language:
+        b["xml:lang"] = t.language
+    else:
+        b["datatype"] = t.datatype.value
+    return b
+
+
+def query_page(request: Request, text: str, results_html: str = "", params=()) -> str:
+    s = svc(request)
+    examples = s.named_queries()
+    options = "".join(f"<option value='{h.esc(n)}'>{h.esc(q.title or n)}</option>" for n, q in examples.items())
+    scripts = "".join(f"<script type='text/plain' id='ex-{h.esc(n)}'>{h.esc(q.text)}</script>" for n, q in examples.items())
+    links = ""
+    if text and results_html:
+        extra = "".join(f"&{quote(k)}={quote(v)}" for k, v in params if k in ("default-graph-uri", "named-graph-uri"))
+        kind = analyze.inspect(text).kind
+        links = "<p>Download: " + " · ".join(
+            f"<a href='/sparql?query={quote(text)}{extra}&format={e}'>{FORMATS[e].label}</a>"
+            for e in (RESULTS if kind == "results" else GRAPH)) + "</p>"
+    example_links = "".join(f"<li><a href='/sparql?example={quote(n)}'>{h.esc(q.title or n)}</a>"
+                            f"{' — ' + h.esc(q.description[:160]) if q.description else ''}</li>" for n, q in examples.items())
+    body = f"""
+<form method='get' action='/sparql'>
+<p><label>Example: <select onchange="var e=document.getElementById('ex-'+this.value);if(e)document.getElementById('q').value=e.textContent">
+<option value=''>—</option>{options}</select></label></p>
+<textarea id='q' name='query' rows='14' spellcheck='false'>{h.esc(text)}</textarea>
+<p><button type='submit'>Run query</button> The default graph is the union of all graphs.
+Time limit {s.settings.timeout:g} s; at most {s.settings.result_limit} rows (HTML shows {HTML_ROWS}).</p>
+</form>{scripts}{links}{results_html}
+<h2>Named queries · 命名查询</h2><ul>{example_links}</ul>
+<p>Endpoint: <code>{h.esc(public_url(request))}sparql</code> (SPARQL 1.1 Protocol: GET, POST form, POST application/sparql-query).</p>"""
+    return h.page("SPARQL query · 查询", body)
+
+
+def _sd_triples(request: Request) -> list:
+    s = svc(request)
+    n, lit = ox.NamedNode, ox.Literal
+    xsd_int = n("http://www.w3.org/2001/XMLSchema#integer")
+    rdf_type = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    endpoint = n(public_url(request) + "sparql")
+    t = [ox.Triple(endpoint, rdf_type, n(SD + "Service")), ox.Triple(endpoint, n(SD + "endpoint"), endpoint),
+         ox.Triple(endpoint, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
+         ox.Triple(endpoint, n(SD + "feature"), n(SD + "UnionDefaultGraph")),
+         ox.Triple(endpoint, n(SD + "defaultEntailmentRegime"), n("http://www.w3.org/ns/entailment/Simple")),
+         ox.Triple(endpoint, n("http://purl.org/dc/terms/title"), lit("budgetkg SPARQL endpoint", language="en")),
+         ox.Triple(endpoint, n("http://www.w3.org/2000/01/rdf-schema#comment"), lit(
+             f"Read-only. Queries stop after {s.settings.timeout:g} s; results are cut at {s.settings.result_limit} rows "
+             f"(header X-Result-Truncated). SERVICE, LOAD and updates are refused.", language="en"))]
+    for fmt in FORMATS.values():
+        if fmt.w3c:
+            t.append(ox.Triple(endpoint, n(SD + "resultFormat"), n(fmt.w3c)))
+    ds, dg = ox.BlankNode(), ox.BlankNode()
+    manifest = s.data.manifest
+    total = int(manifest.get("quads", 0)) + int(manifest.get("vocabulary_triples", 0))
+    t += [ox.Triple(endpoint, n(SD + "defaultDataset"), ds), ox.Triple(ds, rdf_type, n(SD + "Dataset")),
+          ox.Triple(ds, n(SD + "defaultGraph"), dg), ox.Triple(dg, rdf_type, n(SD + "Graph")),
+          ox.Triple(dg, n(VOID + "triples"), lit(str(total), datatype=xsd_int))]
+    graphs = [(d["graph"], d.get("triples", 0)) for d in s.data.documents]
+    graphs.append(("https://budgetkg.org/def/graph", manifest.get("vocabulary_triples", 0)))
+    for name, count in graphs:
+        ng, g = ox.BlankNode(), ox.BlankNode()
+        t += [ox.Triple(ds, n(SD + "namedGraph"), ng), ox.Triple(ng, rdf_type, n(SD + "NamedGraph")),
+              ox.Triple(ng, n(SD + "name"), n(name)), ox.Triple(ng, n(SD + "graph"), g),
+              ox.Triple(g, rdf_type, n(SD + "Graph")), ox.Triple(g, n(VOID + "triples"), lit(str(count), datatype=xsd_int))]
+    return t
+
+
+async def service_description(request: Request, example: str | None = None):
+    s = svc(request)
+    ext = choose(request, SD_CANDIDATES)
+    if ext == "html":
+        q = s.named_queries().get(example or "")
+        return HTMLResponse(query_page(request, q.text if q else ""), headers={"Vary": "Accept"})
+    from .backend import PREFIXES
+
+    body = await asyncio.to_thread(serialize_triples, _sd_triples(request), ext, PREFIXES)
+    return Response(body, media_type=FORMATS[ext].content_type, headers={"Vary": "Accept"})

@@ -1,0 +1,106 @@
+"""A query worker process: opens the store read-only and answers jobs on stdin/stdout.
+
+Run as ``python -m service.worker STORE``. Frames are a 4-byte big-endian
+length followed by a pickle. The first frame sent is ``("ready", pid)`` (or
+``("error", "io", message)`` when the store cannot be opened); then, for each
+job received (see :func:`run`), one reply ``("ok", kind, body, truncated, rows)``
+or ``("error", kind, message)``. The parent kills a worker whose query runs
+past the time limit, which is what really stops a runaway query: pyoxigraph has
+no timeout of its own.
+
+Results are written by pyoxigraph's serializers: SELECT as TSV and CONSTRUCT /
+DESCRIBE as N-Triples into a sink that stops the query after the row cap, then
+converted to the format asked for (see :mod:`service.formats`).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+
+import pyoxigraph as ox
+
+from .formats import capped, finish_boolean, finish_graph, finish_results
+
+HEADER = struct.Struct("!I")
+
+
+def read_frame(stream):
+    head = stream.read(HEADER.size)
+    if len(head) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(head)
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data)
+
+
+def write_frame(stream, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _graphs(iris):
+    return [ox.DefaultGraph() if i is None else ox.NamedNode(i) for i in iris]
+
+
+def run(store: ox.Store, job: dict) -> tuple:
+    """Answer one job.
+
+    ``job`` keys: ``query`` (text), ``ext`` (target format), ``limit`` (row cap),
+    ``subs`` ({variable name: pyoxigraph term}), ``default_graphs`` / ``named_graphs``
+    (lists of IRIs, or None), ``union`` (default graph = union of all graphs),
+    ``prefixes`` (for Turtle output).
+    """
+    kwargs = {}
+    if job.get("default_graphs") is not None:
+        kwargs["default_graph"] = _graphs(job["default_graphs"])
+    elif job.get("union"):
+        kwargs["use_default_graph_as_union"] = True
+    if job.get("named_graphs") is not None:
+        kwargs["named_graphs"] = _graphs(job["named_graphs"])
+    subs = {ox.Variable(k): v for k, v in (job.get("subs") or {}).items()}
+    if subs:
+        kwargs["substitutions"] = subs
+    ext, limit = job["ext"], job["limit"]
+    try:
+        res = store.query(job["query"], **kwargs)
+        if isinstance(res, ox.QueryBoolean):
+            return ("ok", "boolean", finish_boolean(bool(res), ext), False, 1)
+        if isinstance(res, ox.QuerySolutions):
+            raw, cut = capped(lambda w: res.serialize(w, format=ox.QueryResultsFormat.TSV), limit + 1)
+            rows = max(0, raw.count(b"\n") - 1)
+            return ("ok", "results", finish_results(raw, ext), cut, rows)
+        raw, cut = capped(lambda w: res.serialize(w, format=ox.RdfFormat.N_TRIPLES), limit)
+        return ("ok", "graph", finish_graph(raw, ext, job.get("prefixes"), job.get("graph_name")), cut, raw.count(b"\n"))
+    except SyntaxError as exc:
+        return ("error", "syntax", str(exc))
+    except (OSError, RuntimeError, ValueError, TypeError, KeyError) as exc:
+        return ("error", "query", str(exc))
+    except MemoryError:
+        return ("error", "memory", "the query needed more memory than the worker has")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but frames on the pipe
+    try:
+        store = ox.Store.read_only(argv[0])
+    except OSError as exc:
+        write_frame(out, ("error", "io", f"cannot open the store {argv[0]}: {exc}"))
+        return 1
+    write_frame(out, ("ready", os.getpid()))
+    while True:
+        job = read_frame(inp)
+        if job is None:
+            return 0
+        write_frame(out, run(store, job))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
