@@ -1,0 +1,195 @@
+"""Validation benchmark: pyshacl (as the build runs it) next to pyshacl-turbo and shacl-engine.
+
+    python -m bench.bench_validate [--docs 100] [--engine-docs 3] [--repeat 5] [--json OUT]
+
+1. The sample disclosure's graph (with the vocabulary it uses): wall time of each engine on the
+   same data and shapes, best of ``--repeat`` runs after a warm-up, and whether it gives the same
+   report as pyshacl (same conformance, same (shape, focus node, severity) results).
+2. ``--docs`` synthetic documents from :mod:`bench.generate`: per-document time of each engine,
+   and pyshacl over all documents in parallel (one worker per core, as the build does).
+
+Engines: pyshacl (``etl.validation``: rdflib for the core constraints, SHACL-SPARQL in
+oxigraph); ``pyshacl-turbo`` (PyPI, Rust) if installed, on every shape; ``shacl-engine`` (npm,
+``shapes/engine``, Node) if installed, on the shapes it accepts (not those whose SPARQL groups
+by the pre-bound ``$this``), compared with pyshacl on the same subset. shacl-engine takes about
+a minute per document, so only ``--engine-docs`` of the synthetic documents are given to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parents[1]
+ENGINE = ROOT / "shapes" / "engine"
+
+
+def document_triples(path: str) -> list[ox.Triple]:
+    from etl import extensions  # noqa: F401
+    from etl.pipeline import process
+    from etl.to_rdf import to_rdf
+
+    _, triples = to_rdf(process(path), base="https://budgetkg.org/")
+    return sorted(set(triples), key=str)
+
+
+def _key(rule: str, focus: str, severity: str, value=None) -> tuple:
+    value = None if value in (None, "None") or str(value).startswith(("_:", "n")) and not str(value).startswith("http") else str(value)
+    return (rule.rsplit("#", 1)[-1], focus, severity.rsplit("#", 1)[-1], value)
+
+
+def run_pyshacl(triples, repeat: int, shapes=None) -> dict:
+    from etl.validation import validate_graph
+
+    validate_graph(triples, use_shapes=shapes)  # warm-up: shapes and vocabulary parsed once per process
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = validate_graph(triples, use_shapes=shapes)
+        times.append(time.perf_counter() - t)
+    keys = sorted({_key(r["rule"], r["focus"], r["severity"], r["value"]) for r in out.results}, key=str)
+    return {"seconds": min(times), "median": statistics.median(times), "conforms": out.conforms, "results": keys}
+
+
+def run_turbo(triples, repeat: int) -> dict | None:
+    try:
+        import pyshacl_turbo
+    except ImportError:
+        return None
+    import rdflib
+    from rdflib.namespace import SH
+
+    from etl.validation import context_triples, shapes_graph
+
+    data = rdflib.Graph().parse(data=ox.serialize(list(triples) + context_triples(triples), format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    times = []
+    for i in range(repeat + 1):
+        t = time.perf_counter()
+        try:
+            conforms, report, _ = pyshacl_turbo.validate(data, shacl_graph=shapes_graph(), allow_warnings=True, inference="none")
+        except Exception as exc:  # an engine that refuses the shapes
+            return {"error": f"{type(exc).__name__}: {exc}"[:300]}
+        if i:
+            times.append(time.perf_counter() - t)
+    keys = sorted({_key(str(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultSeverity)),
+                        report.value(r, SH.value)) for r in report.objects(None, SH.result)}, key=str)
+    return {"seconds": min(times), "median": statistics.median(times), "conforms": bool(conforms), "results": keys}
+
+
+def run_shacl_engine(triples, repeat: int, shapes: list[str]) -> dict | None:
+    if shutil.which("node") is None or not (ENGINE / "node_modules" / "shacl-engine").is_dir():
+        return None
+    from etl.validation import context_triples, shape_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data.nt"
+        data.write_bytes(ox.serialize(list(triples) + context_triples(list(triples)), format=ox.RdfFormat.N_TRIPLES))
+        cmd = ["node", str(ENGINE / "crosscheck.mjs"), "--shapes", ",".join(map(str, shape_files())), "--data", str(data),
+               "--shape", ",".join(shapes), "--repeat", str(repeat)]
+        out = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+    keys = sorted({_key(r["shape"], r["focus"], r["severity"], r["value"]) for r in out["results"]}, key=str)
+    ms = out["ms"][1:] or out["ms"]
+    return {"seconds": min(ms) / 1000, "first_run": out["ms"][0] / 1000, "conforms": out["conforms"], "results": keys}
+
+
+def compare(name: str, ours: dict, theirs: dict | None) -> dict:
+    if theirs is None:
+        return {"engine": name, "available": False}
+    if "error" in theirs:
+        return {"engine": name, "available": True, **theirs}
+    same = theirs["conforms"] == ours["conforms"] and theirs["results"] == ours["results"]
+    return {"engine": name, "available": True, "seconds": round(theirs["seconds"], 4), "same_report": same,
+            "results": len(theirs["results"]), **({"first_run": round(theirs["first_run"], 2)} if "first_run" in theirs else {})}
+
+
+def _validate_file(path: str) -> float:
+    from etl.validation import validate_triples
+
+    triples = document_triples(path)
+    t = time.perf_counter()
+    validate_triples(triples, path)
+    return time.perf_counter() - t
+
+
+def main(argv=None) -> int:
+    from tests.test_shapes_crosscheck import supported_shapes
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--docs", type=int, default=100)
+    p.add_argument("--engine-docs", type=int, default=3, help="synthetic documents given to shacl-engine (about 1 min each)")
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--json", default=None)
+    args = p.parse_args(argv)
+    subset = supported_shapes()
+    report: dict = {}
+
+    from budgetkg.paths import default_sources
+
+    sample = document_triples(str(default_sources()[0]))
+    ours = run_pyshacl(sample, args.repeat)
+    ours_subset = run_pyshacl(sample, args.repeat, subset)
+    report["sample"] = {
+        "triples": len(sample),
+        "pyshacl": {"seconds": round(ours["seconds"], 4), "median": round(ours["median"], 4), "results": len(ours["results"]),
+                    "conforms": ours["conforms"]},
+        "pyshacl_on_shacl_engine_shapes": {"seconds": round(ours_subset["seconds"], 4)},
+        "others": [compare("pyshacl-turbo", ours, run_turbo(sample, args.repeat)),
+                   compare("shacl-engine", ours_subset, run_shacl_engine(sample, min(args.repeat, 3), subset))],
+    }
+    print(json.dumps({"sample": report["sample"]}, ensure_ascii=False, indent=2), flush=True)
+
+    from bench.generate import generate_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [str(x) for x in generate_corpus(tmp, args.docs, [2022], seed=0)]
+        per_doc = {"pyshacl": [], "pyshacl-turbo": [], "shacl-engine": [], "pyshacl (shacl-engine shapes)": []}
+        same = {"pyshacl-turbo": 0, "shacl-engine": 0}
+        triples_per_doc = []
+        for n, path in enumerate(paths):
+            triples = document_triples(path)
+            triples_per_doc.append(len(triples))
+            ours = run_pyshacl(triples, 1)
+            per_doc["pyshacl"].append(ours["seconds"])
+            turbo = run_turbo(triples, 1)
+            if turbo and "error" not in turbo:
+                per_doc["pyshacl-turbo"].append(turbo["seconds"])
+                same["pyshacl-turbo"] += turbo["conforms"] == ours["conforms"] and turbo["results"] == ours["results"]
+            if n < args.engine_docs:
+                ours_subset = run_pyshacl(triples, 1, subset)
+                per_doc["pyshacl (shacl-engine shapes)"].append(ours_subset["seconds"])
+                engine = run_shacl_engine(triples, 1, subset)
+                if engine:
+                    per_doc["shacl-engine"].append(engine["seconds"])
+                    same["shacl-engine"] += engine["conforms"] == ours_subset["conforms"] and engine["results"] == ours_subset["results"]
+        jobs = os.cpu_count() or 1
+        t = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(_validate_file, paths))
+        parallel = time.perf_counter() - t
+    report["corpus"] = {
+        "documents": len(paths), "triples_per_document": round(statistics.mean(triples_per_doc)),
+        "per_document_seconds": {k: {"mean": round(statistics.mean(v), 4), "median": round(statistics.median(v), 4), "n": len(v)}
+                                 for k, v in per_doc.items() if v},
+        "same_report_as_pyshacl": {k: f"{v}/{len(per_doc[k])}" for k, v in same.items() if per_doc[k]},
+        "pyshacl_parallel": {"workers": jobs, "seconds_total": round(parallel, 2),
+                             "note": "includes reading and mapping each document"},
+    }
+    print(json.dumps({"corpus": report["corpus"]}, ensure_ascii=False, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,380 @@
+"""SHACL validation of document graphs against ``shapes/*.ttl`` (pyshacl).
+
+API: :func:`validate_triples` ``(triples, path) -> list[dict]`` (the build's hook: raises
+:class:`ValueError` naming the violations, returns the warnings); :func:`validate_graph`
+``(triples, *, document=None) -> Outcome`` (every result); :func:`validate_vocabulary`
+``() -> Outcome`` (the ontology and code lists themselves); :func:`context_triples`;
+:func:`report_triples` ``(warnings, graph_iri) -> list[pyoxigraph.Triple]`` and
+:func:`report_graph_iri` (the published validation report of a document); :func:`main`
+(``budgetkg validate``, in :mod:`etl.validation_report`).
+
+A document is validated on its own, with only the vocabulary it uses: the data structure
+definitions of its tables (components, dimensions, code lists) and the code-list concepts
+it refers to, with their broader concepts (:func:`context_triples`). No inference is run.
+Cost is linear in the size of the document; documents are validated in parallel by the
+build's worker processes. Arithmetic shapes use exact ``xsd:decimal`` arithmetic (rdflib
+evaluates decimal sums with Python :class:`decimal.Decimal`).
+
+Each result is a dict: ``rule`` (the shape's local name), ``name``, ``severity``
+(``Violation``/``Warning``/``Info``), ``message`` (en), ``message_zh``, ``focus``,
+``path``, ``value``, ``document``, ``table``, ``row``, ``column``, ``line``, ``page``,
+``expected``, ``printed`` (arithmetic), ``see_also``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from budgetkg.paths import CODELISTS, ONTOLOGY, SHAPES
+
+BKG_IRI = "https://budgetkg.org/def/budget#"
+CL_IRI = "https://budgetkg.org/def/cl/"
+QB_IRI = "http://purl.org/linked-data/cube#"
+SKOS_IRI = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+# Code lists included whole when a document uses them (rules need every concept, e.g.
+# "every project has an indicator of each level 1").
+WHOLE_SCHEMES = (CL_IRI + "indicator-level",)
+_CONCEPT_KEEP = {RDF_TYPE} | {SKOS_IRI + p for p in ("inScheme", "notation", "broader", "prefLabel", "topConceptOf")}
+# Component specifications and properties come without their rdf:type: the shapes on the
+# vocabulary itself (IC-3 to IC-6) are checked once, by validate_vocabulary, not per document.
+_PROPERTY_KEEP = {"http://www.w3.org/2000/01/rdf-schema#range", QB_IRI + "codeList"}
+_COMPONENT_KEEP = {QB_IRI + p for p in ("dimension", "measure", "attribute", "componentRequired", "order")}
+_DSD_KEEP = {RDF_TYPE, QB_IRI + "component"}
+log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- shapes and vocabulary
+
+
+def shape_files() -> list[Path]:
+    return sorted(SHAPES.glob("*.ttl"))
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> rdflib.Graph:
+    """Every shapes file in one graph (parsed once per process)."""
+    g = rdflib.Graph()
+    for path in shape_files():
+        g.parse(path, format="turtle")
+    return g
+
+
+def vocabulary_files() -> list[Path]:
+    return sorted(ONTOLOGY.glob("*.ttl")) + sorted(CODELISTS.glob("*.ttl"))
+
+
+@dataclass
+class _Vocabulary:
+    by_subject: dict[ox.NamedNode, list[ox.Triple]] = field(default_factory=dict)
+    schemes: dict[ox.NamedNode, list[ox.NamedNode]] = field(default_factory=dict)  # scheme -> concepts
+    dimension_properties: list[ox.NamedNode] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> _Vocabulary:
+    v = _Vocabulary()
+    in_scheme = ox.NamedNode(SKOS_IRI + "inScheme")
+    for path in vocabulary_files():
+        with path.open("rb") as fh:
+            for t in ox.parse(fh, format=ox.RdfFormat.TURTLE):
+                if isinstance(t.subject, ox.NamedNode):
+                    v.by_subject.setdefault(t.subject, []).append(t)
+                    if t.predicate == in_scheme and isinstance(t.object, ox.NamedNode):
+                        v.schemes.setdefault(t.object, []).append(t.subject)
+                    if t.predicate.value == RDF_TYPE and t.object.value == QB_IRI + "DimensionProperty":
+                        v.dimension_properties.append(t.subject)
+    return v
+
+
+def context_triples(triples) -> list[ox.Triple]:
+    """The vocabulary a document's graph needs to be validated on its own.
+
+    Data structure definitions named by ``qb:structure`` (with their component
+    specifications and component properties), every code-list concept the document refers
+    to (type, scheme, notation, broader, preferred labels) with its broader concepts, the
+    type of each scheme, and the range and code list of every dimension property.
+    """
+    v = _vocabulary()
+    out: list[ox.Triple] = []
+    seen: set[ox.NamedNode] = set()
+    subjects = set()
+    todo: list[tuple[ox.NamedNode, set[str]]] = [(p, _PROPERTY_KEEP) for p in v.dimension_properties]
+    for t in triples:
+        subjects.add(t.subject)
+        o = t.object
+        if isinstance(o, ox.NamedNode) and o in v.by_subject:
+            if o.value.startswith(CL_IRI):
+                todo.append((o, _CONCEPT_KEEP))
+            elif t.predicate.value == QB_IRI + "structure":
+                todo.append((o, _DSD_KEEP))
+    while todo:
+        node, keep = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for t in v.by_subject.get(node, ()):
+            p = t.predicate.value
+            if p not in keep:
+                continue
+            out.append(t)
+            o = t.object
+            if not isinstance(o, ox.NamedNode):
+                continue
+            if p == SKOS_IRI + "broader":
+                todo.append((o, _CONCEPT_KEEP))
+            elif p in (SKOS_IRI + "inScheme", SKOS_IRI + "topConceptOf", QB_IRI + "codeList"):
+                todo.append((o, {RDF_TYPE}))
+                if p == SKOS_IRI + "inScheme" and o.value in WHOLE_SCHEMES:
+                    todo.extend((c, _CONCEPT_KEEP) for c in v.schemes.get(o, ()))
+            elif p == QB_IRI + "component":
+                todo.append((o, _COMPONENT_KEEP))
+            elif p in (QB_IRI + "dimension", QB_IRI + "measure", QB_IRI + "attribute"):
+                todo.append((o, _PROPERTY_KEEP))
+    # A concept minted in the document itself keeps the document's description of it.
+    return [t for t in out if t.subject not in subjects or not t.subject.value.startswith(CL_IRI)]
+
+
+_PREPARED: dict[str, object] = {}
+SPARQL_ENGINES = ("oxigraph", "rdflib")
+
+
+class ValidationGraph(rdflib.Graph):
+    """The data graph handed to pyshacl: rdflib for the core constraints, with the SPARQL
+    of SHACL-SPARQL constraints evaluated by pyoxigraph over the same triples.
+
+    pyshacl runs a SPARQL constraint once per focus node, with ``$this`` pre-bound; rdflib
+    parses the query text at every call and evaluates it in Python. Here the query runs
+    in oxigraph with ``$this`` substituted (exact ``xsd:decimal`` arithmetic, as in rdflib).
+    With ``engine="rdflib"`` queries run in rdflib, parsed once per process (for
+    cross-checking the two engines).
+    """
+
+    def __init__(self, store: ox.Store | None = None, engine: str = "oxigraph"):
+        super().__init__()
+        if engine not in SPARQL_ENGINES:
+            raise ValueError(f"unknown SPARQL engine {engine!r}")
+        self.ox_store = store if engine == "oxigraph" else None
+
+    def query(self, query_object, *args, **kwargs):
+        init = kwargs.get("initBindings") or (args[3] if len(args) > 3 else None) or {}
+        if isinstance(query_object, str) and self.ox_store is not None and not any(
+            isinstance(v, rdflib.BNode) for v in init.values()
+        ):
+            return _ox_query(self.ox_store, query_object, init)
+        if isinstance(query_object, str):
+            prepared = _PREPARED.get(query_object)
+            if prepared is None:
+                from rdflib.plugins.sparql import prepareQuery
+
+                prepared = _PREPARED[query_object] = prepareQuery(query_object)
+            query_object = prepared
+        return super().query(query_object, *args, **kwargs)
+
+
+def _to_ox(term):
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def _to_rdflib(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    dt = term.datatype.value
+    return rdflib.Literal(term.value, datatype=None if dt.endswith("#string") else rdflib.URIRef(dt))
+
+
+def _ox_query(store: ox.Store, text: str, init: dict):
+    from rdflib.query import Result
+
+    subs = {ox.Variable(str(k)): _to_ox(v) for k, v in init.items()}
+    answer = store.query(text, substitutions=subs)
+    if isinstance(answer, ox.QueryBoolean):
+        out = Result("ASK")
+        out.askAnswer = bool(answer)
+        return out
+    out = Result("SELECT")
+    names = [v.value for v in answer.variables]
+    out.vars = [rdflib.Variable(n) for n in names]
+    out.bindings = [
+        {var: _to_rdflib(sol[n]) for var, n in zip(out.vars, names) if sol[n] is not None} for sol in answer
+    ]
+    return out
+
+
+def to_rdflib(triples, engine: str = "oxigraph") -> ValidationGraph:
+    """pyoxigraph triples to the validation graph (terms converted once each)."""
+    triples = list(triples)
+    store = None
+    if engine == "oxigraph":
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    g = ValidationGraph(store, engine)
+    cache: dict = {}
+
+    def conv(term):
+        r = cache.get(term)
+        if r is None:
+            r = cache[term] = _to_rdflib(term)
+        return r
+
+    g.addN((conv(t.subject), conv(t.predicate), conv(t.object), g) for t in triples)
+    return g
+
+
+# ---------------------------------------------------------------- running pyshacl
+
+
+@dataclass
+class Outcome:
+    conforms: bool
+    results: list[dict]
+    report: rdflib.Graph
+    data: rdflib.Graph
+
+    @property
+    def violations(self) -> list[dict]:
+        return [r for r in self.results if r["severity"] == "Violation"]
+
+    @property
+    def warnings(self) -> list[dict]:
+        return [r for r in self.results if r["severity"] != "Violation"]
+
+
+_CHECKED: set = set()
+
+
+def _cache_sparql_checks() -> None:
+    """Check each SPARQL constraint's text once per process, not once per focus node.
+
+    pyshacl re-runs its syntax checks (regular expressions over the whole query: no MINUS,
+    VALUES, SERVICE; nested SELECTs project $this) before every execution; on a document
+    they cost more than the queries themselves. The check is a pure function of the text.
+    """
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    original = SPARQLQueryHelper.check_invalid_sparql
+    if getattr(original, "_budgetkg_cached", False):
+        return
+
+    def check(self, sparql_text, valuenode=None, extravars=None):
+        key = (sparql_text, valuenode is not None, tuple(sorted(extravars or ())))
+        if key not in _CHECKED:
+            original(self, sparql_text, valuenode=valuenode, extravars=extravars)
+            _CHECKED.add(key)
+        return True
+
+    check._budgetkg_cached = True
+    SPARQLQueryHelper.check_invalid_sparql = check
+
+
+def run_pyshacl(
+    data: rdflib.Graph, shapes: rdflib.Graph | None = None, use_shapes: list[str] | None = None
+) -> tuple[bool, rdflib.Graph]:
+    import pyshacl
+
+    _cache_sparql_checks()
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes if shapes is not None else shapes_graph(), inference="none",
+        advanced=False, allow_warnings=True, allow_infos=True, inplace=True, abort_on_first=False,
+        use_shapes=use_shapes or None,
+    )
+    if not isinstance(report, rdflib.Graph):  # a ValidationFailure (malformed shapes)
+        raise RuntimeError(f"SHACL validation failed: {report}")
+    return bool(conforms), report
+
+
+def validate_graph(
+    triples, *, document: str | None = None, with_context: bool = True, engine: str = "oxigraph",
+    use_shapes: list[str] | None = None,
+) -> Outcome:
+    """Validate pyoxigraph ``triples`` (one document, or vocabulary) and describe every result.
+
+    ``engine``: where SHACL-SPARQL runs (``oxigraph`` or ``rdflib``); ``use_shapes``: IRIs of
+    the only shapes to run (tests).
+    """
+    from .validation_report import describe_results, retag_messages
+
+    triples = list(triples)
+    if with_context:
+        triples += context_triples(triples)
+    data = to_rdflib(triples, engine)
+    conforms, report = run_pyshacl(data, use_shapes=use_shapes)
+    retag_messages(report)
+    results = describe_results(report, data, document=document)
+    return Outcome(not any(r["severity"] == "Violation" for r in results), results, report, data)
+
+
+def validate_vocabulary() -> Outcome:
+    """The ontology and code lists validated as data (DSDs, dimension properties, concepts)."""
+    triples: list[ox.Triple] = []
+    for path in vocabulary_files():
+        with path.open("rb") as fh:
+            triples.extend(ox.parse(fh, format=ox.RdfFormat.TURTLE))
+    return validate_graph(triples, document="vocabulary", with_context=False)
+
+
+def validate_triples(triples, path) -> list[dict]:
+    """The build's hook: validate one document's triples.
+
+    :raises ValueError: naming every violation (rule, table, row, message) when the graph
+        violates a shape of severity sh:Violation.
+    :returns: the warnings (dicts, see the module docstring), sorted.
+    """
+    outcome = validate_graph(triples, document=Path(str(path)).name)
+    if outcome.violations:
+        lines = [format_result(r) for r in outcome.violations[:50]]
+        more = len(outcome.violations) - len(lines)
+        if more > 0:
+            lines.append(f"... and {more} more")
+        raise ValueError(f"{path}: {len(outcome.violations)} SHACL violation(s):\n  " + "\n  ".join(lines))
+    return outcome.warnings
+
+
+def format_result(r: dict) -> str:
+    where = ", ".join(
+        f"{k} {r[k]}" for k in ("table", "row", "column", "line", "page") if r.get(k) not in (None, "")
+    )
+    if r.get("table") and r["table"] in r["message"]:
+        where = ", ".join(f"{k} {r[k]}" for k in ("line", "page") if r.get(k) is not None)
+    return f"[{r['rule']}] {where + ': ' if where else ''}{r['message']}"
+
+
+def report_graph_iri(graph_iri):
+    """Named graph of a document's validation report: ``<document graph>/validation``."""
+    from .validation_report import report_graph_iri as f
+
+    return f(graph_iri)
+
+
+def report_triples(warnings: list[dict], graph_iri) -> list[ox.Triple]:
+    """The ``sh:ValidationReport`` of a document's warnings (see :mod:`etl.validation_report`)."""
+    from .validation_report import report_triples as f
+
+    return f(warnings, graph_iri)
+
+
+def main(args) -> int:
+    """``budgetkg validate``: see :mod:`etl.validation_report`."""
+    from .validation_report import main as report_main
+
+    return report_main(args)

@@ -1,0 +1,402 @@
+"""``budgetkg validate [SOURCES or RDF files] --format text|json|ttl``.
+
+API: :func:`main` ``(args) -> int`` (``args.sources``, ``args.format``); :func:`validate_sources`
+``(sources) -> list[tuple[str, Outcome]]``; :func:`render_text`, :func:`render_json`,
+:func:`render_ttl`; :func:`describe_results` (pyshacl's report to dicts, located by table,
+row and column); :func:`report_triples` and :func:`report_graph_iri` (the report a build
+publishes with a document).
+
+A source is a disclosure (``.txt``/``.pdf``, read and mapped as the build does), an RDF file
+(``.ttl``, ``.nt``: one graph; ``.nq``, ``.trig``: each named graph on its own, e.g. a build's
+``dumps/budgetkg.nq``), or a folder of those. A graph without a bkg:Disclosure (the ontology, a
+code list) is validated as vocabulary. No source: the bundled samples and the shipped
+vocabulary. Documents are validated on their own, in parallel. Exit status 1 on any violation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, RDFS, SH
+
+from .validation import Outcome, format_result, shapes_graph, validate_graph, validate_vocabulary
+
+BKG = rdflib.Namespace("https://budgetkg.org/def/budget#")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+_COLUMN = re.compile(r", column (.+?): printed ")
+_FIGURES = re.compile(r"printed (\S+?),? expected (\S+?)(?:[ ,;)]|$)")
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+RDF_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG,
+}
+DOCUMENT_SUFFIXES = {".txt", ".pdf"}
+DISCLOSURE = "https://budgetkg.org/def/budget#Disclosure"
+VOCABULARY_GRAPH = "https://budgetkg.org/def/graph"
+
+
+def _expand(sources: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for s in map(Path, sources):
+        if s.is_dir():
+            out.extend(sorted(p for p in s.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES | set(RDF_FORMATS)))
+        elif s.is_file():
+            out.append(s)
+        else:
+            raise FileNotFoundError(f"no such source: {s}")
+    return out
+
+
+def _document_triples(path: str) -> list[ox.Triple]:
+    from . import extensions  # noqa: F401  (indicators and narrative, as in the build)
+    from .pipeline import process
+    from .to_rdf import to_rdf
+
+    _, triples = to_rdf(process(path), base="https://budgetkg.org/")
+    return sorted(set(triples), key=str)
+
+
+def _has_disclosure(triples) -> bool:
+    return any(t.object.value == DISCLOSURE and t.predicate.value.endswith("#type") for t in triples)
+
+
+def _validate_one(job: tuple[str, str, list | None]) -> tuple[str, Outcome]:
+    kind, name, triples = job
+    if kind == "document":
+        return name, validate_graph(_document_triples(name), document=Path(name).name)
+    if kind == "vocabulary":
+        return name, validate_vocabulary()
+    if _has_disclosure(triples):
+        return name, validate_graph(triples, document=name)
+    return name, validate_graph(triples, document=name, with_context=False)
+
+
+def _jobs(paths: list[Path]) -> list[tuple[str, str, list | None]]:
+    jobs: list[tuple[str, str, list | None]] = []
+    for p in paths:
+        suffix = p.suffix.lower()
+        if suffix in DOCUMENT_SUFFIXES:
+            jobs.append(("document", str(p), None))
+        elif suffix in (".nq", ".trig"):
+            graphs: dict[str, list[ox.Triple]] = {}
+            with p.open("rb") as fh:
+                for q in ox.parse(fh, format=RDF_FORMATS[suffix]):
+                    g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+                    if g.endswith("/validation"):
+                        continue  # a published validation report, not data
+                    graphs.setdefault(g, []).append(ox.Triple(q.subject, q.predicate, q.object))
+            for g, triples in sorted(graphs.items()):
+                jobs.append(("rdf", f"{p.name} <{g}>" if g else p.name, triples))
+        elif suffix in RDF_FORMATS:
+            with p.open("rb") as fh:
+                jobs.append(("rdf", p.name, list(ox.parse(fh, format=RDF_FORMATS[suffix]))))
+        else:
+            raise ValueError(f"cannot validate {p}: not a disclosure (.txt, .pdf) or RDF file (.ttl, .nt, .nq, .trig)")
+    return jobs
+
+
+def validate_sources(sources: list[str] | None, jobs: int | None = None) -> list[tuple[str, Outcome]]:
+    """Validate every source on its own (in parallel); no source: samples and vocabulary."""
+    if sources:
+        work = _jobs(_expand(sources))
+    else:
+        from budgetkg.paths import default_sources
+
+        work = [("document", str(p), None) for p in default_sources()] + [("vocabulary", "vocabulary", None)]
+    workers = min(len(work), jobs or os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_validate_one, work))
+    return [_validate_one(j) for j in work]
+
+
+# ---------------------------------------------------------------- describing results
+
+
+@lru_cache(maxsize=4096)
+def _templates(node) -> tuple:
+    """(language, regex) of each sh:message of a shape or constraint; {?var} matches anything."""
+    out = []
+    for m in shapes_graph().objects(node, SH.message):
+        parts = re.split(r"\{[?$]\w+\}", str(m))
+        out.append((m.language, re.compile("^" + ".*?".join(map(re.escape, parts)) + "$", re.S)))
+    return tuple(out)
+
+
+def _language(text: str, nodes) -> str:
+    """The language of a result message: from the template it was filled from, else by script."""
+    for node in nodes:
+        if node is None:
+            continue
+        for lang, rx in _templates(node):
+            if lang and rx.match(text):
+                return lang
+    return "zh" if _CJK.search(text) else "en"
+
+
+def retag_messages(report: rdflib.Graph) -> None:
+    """pyshacl drops the language of a message it fills from SPARQL bindings: tag it again."""
+    for res in list(report.subjects(SH.resultMessage, None)):
+        nodes = (_first(report, res, SH.sourceConstraint), _first(report, res, SH.sourceShape))
+        for o in list(report.objects(res, SH.resultMessage)):
+            if isinstance(o, rdflib.Literal) and o.language is None:
+                report.remove((res, SH.resultMessage, o))
+                report.add((res, SH.resultMessage, rdflib.Literal(str(o), lang=_language(str(o), nodes))))
+
+
+def _first(g: rdflib.Graph, s, p):
+    for o in g.objects(s, p):
+        return o
+    return None
+
+
+def _text(node) -> str | None:
+    return None if node is None else str(node)
+
+
+def _locate(data: rdflib.Graph, node) -> dict:
+    """Table, row, column, line and page of a node of the data graph (observation, row, ...)."""
+    info: dict = {}
+    if node is None or not isinstance(node, rdflib.URIRef):
+        return info
+    item = column = table = None
+    types = set(data.objects(node, RDF.type))
+    if BKG.BudgetObservation in types or BKG.TextCell in types:
+        item, column = _first(data, node, BKG.lineItem), _first(data, node, BKG.column)
+        table = _first(data, node, BKG.sourceTable)
+        if table is None and item is not None:
+            table = next(data.subjects(BKG.hasLineItem, item), None)
+    elif BKG.LineItem in types:
+        item = node
+        table = next(data.subjects(BKG.hasLineItem, node), None)
+    elif BKG.Column in types:
+        column = node
+        table = next(data.subjects(BKG.hasColumn, node), None)
+    elif BKG.BudgetDataSet in types or BKG.PerformanceTargetSet in types:
+        table = node
+    elif BKG.PerformanceIndicator in types or BKG.Project in types:
+        project = _first(data, node, BKG.project) or node
+        info["row"] = _text(_first(data, node, BKG.rowIndex))
+        table = _first(data, project, DCT.isPartOf)
+        info["project"] = _text(_first(data, project, RDFS.label))
+    if table is not None:
+        info["table"] = _text(_first(data, table, DCT.title) or _first(data, table, RDFS.label))
+        info["table_iri"] = str(table)
+    if item is not None:
+        index = _first(data, item, BKG.rowIndex)
+        label = _first(data, item, BKG.printedLabel)
+        code = _first(data, item, BKG.printedCode)
+        side = _first(data, item, BKG.side)
+        row = str(index) if index is not None else ""
+        if side is not None:
+            row += f" ({side})"
+        text = " ".join(str(x) for x in (code, label) if x)
+        info["row"] = f"{row} {text}".strip()
+    if column is not None:
+        index = _first(data, column, BKG.columnIndex)
+        info["column"] = f"{index} {_first(data, column, RDFS.label) or ''}".strip()
+    for key, prop in (("line", BKG.sourceLine), ("page", BKG.sourcePage)):
+        value = _first(data, node, prop) or (item is not None and _first(data, item, prop)) or None
+        if value is not None:
+            info[key] = int(value) if str(value).isdigit() else str(value)
+    return info
+
+
+def describe_results(report: rdflib.Graph, data: rdflib.Graph, *, document: str | None = None) -> list[dict]:
+    shapes = shapes_graph()
+    out = []
+    for res in report.subjects(RDF.type, SH.ValidationResult):
+        shape = _first(report, res, SH.sourceShape)
+        constraint = _first(report, res, SH.sourceConstraint)
+        named = shape if isinstance(shape, rdflib.URIRef) else _named_parent(shapes, shape)
+        static = {str(m) for m in shapes.objects(shape, SH.message)} if constraint is not None else set()
+        messages = list(report.objects(res, SH.resultMessage))
+        specific = [m for m in messages if str(m) not in static] or messages
+        en = sorted(str(m) for m in specific if (m.language or "en") == "en")
+        zh = sorted(str(m) for m in specific if m.language == "zh")
+        focus, value, path = (_first(report, res, p) for p in (SH.focusNode, SH.value, SH.resultPath))
+        names = {o.language: str(o) for o in shapes.objects(constraint or shape, SH.name)}
+        if not names and named is not None:
+            names = {o.language: str(o) for o in shapes.objects(named, SH.name)}
+        r = {
+            "rule": _local(named) if named is not None else "shape",
+            "name": names.get("en") or names.get(None) or "",
+            "severity": SEVERITIES.get(_first(report, res, SH.resultSeverity), "Violation"),
+            "message": en[0] if en else (zh[0] if zh else ""),
+            "message_zh": zh[0] if zh else "",
+            "focus": _text(focus),
+            "path": _text(path) if not isinstance(path, rdflib.BNode) else "(path)",
+            "value": _text(value),
+            "document": document,
+            "see_also": sorted(str(o) for o in shapes.objects(constraint or shape, RDFS.seeAlso)),
+            "expected": None,
+            "printed": None,
+        }
+        loc = _locate(data, value if isinstance(value, rdflib.URIRef) and (value, None, None) in data else focus)
+        if "table" not in loc:
+            loc = {**_locate(data, focus), **loc}
+        r.update({k: loc.get(k) for k in ("table", "row", "column", "line", "page", "project")})
+        m = _FIGURES.search(r["message"])
+        if m:
+            r["printed"], r["expected"] = m.group(1), m.group(2)
+            amount = _first(data, value, BKG.amount) if isinstance(value, rdflib.URIRef) else None
+            if amount is not None and r["printed"] != "(blank)":
+                r["printed"] = str(amount)  # as printed (a SPARQL engine may canonicalise 440.00 to 440)
+            c = _COLUMN.search(r["message"])
+            if c and not r.get("column"):
+                r["column"] = c.group(1)
+        out.append(r)
+    out.sort(key=lambda r: (r["severity"], r["rule"], r.get("table") or "", _row_key(r.get("row")), r["message"]))
+    return out
+
+
+def _row_key(row) -> tuple:
+    m = re.match(r"\d+", row or "")
+    return (int(m.group()) if m else 0, row or "")
+
+
+def _named_parent(shapes: rdflib.Graph, node):
+    """The named node shape a blank property shape belongs to."""
+    for parent in shapes.subjects(SH.property, node):
+        if isinstance(parent, rdflib.URIRef):
+            return parent
+    return None
+
+
+def _local(node) -> str:
+    s = str(node)
+    return s.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+# ---------------------------------------------------------------- the published report
+
+
+def report_graph_iri(graph_iri: str | ox.NamedNode) -> ox.NamedNode:
+    """Named graph holding a document's validation report: ``<document graph>/validation``."""
+    value = graph_iri.value if isinstance(graph_iri, ox.NamedNode) else str(graph_iri)
+    return ox.NamedNode(value.rstrip("/") + "/validation")
+
+
+def report_triples(warnings: list[dict], graph_iri: str | ox.NamedNode) -> list[ox.Triple]:
+    """A ``sh:ValidationReport`` of a document's warnings, as triples with stable IRIs.
+
+    The report is ``<graph_iri>/validation`` and result *n* is ``<graph_iri>/validation/<n>``
+    (no blank nodes, so dumps stay byte-identical). Put the triples in the named graph
+    :func:`report_graph_iri` ``(graph_iri)``.
+    """
+    from .vocab import RDF as ORDF
+    from .vocab import RDFS as ORDFS
+    from .vocab import lit, typed
+
+    shn = "http://www.w3.org/ns/shacl#"
+    node = report_graph_iri(graph_iri)
+    sh = {k: ox.NamedNode(shn + k) for k in (
+        "ValidationReport", "ValidationResult", "conforms", "result", "focusNode", "resultPath", "value",
+        "resultSeverity", "sourceShape", "resultMessage", "Violation", "Warning", "Info")}
+    out = [
+        ox.Triple(node, ORDF.type, sh["ValidationReport"]),
+        ox.Triple(node, sh["conforms"], typed("true" if not any(w["severity"] == "Violation" for w in warnings) else "false", "boolean")),
+    ]
+    for n, w in enumerate(warnings, start=1):
+        r = ox.NamedNode(f"{node.value}/{n}")
+        out += [
+            ox.Triple(node, sh["result"], r),
+            ox.Triple(r, ORDF.type, sh["ValidationResult"]),
+            ox.Triple(r, sh["resultSeverity"], sh[w["severity"]]),
+            ox.Triple(r, sh["sourceShape"], ox.NamedNode("https://budgetkg.org/def/shapes#" + w["rule"])),
+        ]
+        for key, pred in (("focus", "focusNode"), ("value", "value")):
+            if w.get(key) and re.match(r"^[a-z][a-z0-9+.-]*:", w[key]):
+                out.append(ox.Triple(r, sh[pred], ox.NamedNode(w[key])))
+        if w.get("path") and w["path"].startswith("http"):
+            out.append(ox.Triple(r, sh["resultPath"], ox.NamedNode(w["path"])))
+        if w.get("message"):
+            out.append(ox.Triple(r, sh["resultMessage"], lit(w["message"], "en")))
+        if w.get("message_zh"):
+            out.append(ox.Triple(r, sh["resultMessage"], lit(w["message_zh"], "zh")))
+        if w.get("name"):
+            out.append(ox.Triple(r, ORDFS.label, lit(w["name"], "en")))
+    return out
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _counts(outcomes) -> tuple[int, int]:
+    v = sum(len(o.violations) for _, o in outcomes)
+    w = sum(len(o.warnings) for _, o in outcomes)
+    return v, w
+
+
+def render_text(outcomes: list[tuple[str, Outcome]]) -> str:
+    """Results grouped by rule, then by document, with table, row, column and line."""
+    v, w = _counts(outcomes)
+    lines = [f"{len(outcomes)} graph(s) validated: {v} violation(s), {w} warning(s)"]
+    by_rule: dict[tuple[str, str], dict[str, list[dict]]] = {}
+    for name, outcome in outcomes:
+        for r in outcome.results:
+            by_rule.setdefault((r["severity"], r["rule"]), {}).setdefault(name, []).append(r)
+    for (severity, rule), docs in sorted(by_rule.items()):
+        first = next(iter(docs.values()))[0]
+        total = sum(len(rs) for rs in docs.values())
+        lines += ["", f"{severity} {rule}: {first['name']} ({total})"]
+        if first["see_also"]:
+            lines.append(f"  see {', '.join(first['see_also'])}")
+        for doc, rs in sorted(docs.items()):
+            lines.append(f"  {doc}")
+            for r in rs:
+                lines.append(f"    {format_result(r)[len(r['rule']) + 3:]}")
+                if r.get("message_zh"):
+                    lines.append(f"      {r['message_zh']}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(outcomes: list[tuple[str, Outcome]]) -> str:
+    v, w = _counts(outcomes)
+    doc = {
+        "conforms": v == 0, "violations": v, "warnings": w,
+        "graphs": [{"source": name, "conforms": o.conforms, "results": o.results} for name, o in outcomes],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def render_ttl(outcomes: list[tuple[str, Outcome]]) -> str:
+    """One sh:ValidationReport with every result (pyshacl's reports merged)."""
+    import rdflib
+    from rdflib.namespace import RDF, SH
+
+    merged = rdflib.Graph()
+    merged.bind("sh", SH)
+    report = rdflib.BNode()
+    merged.add((report, RDF.type, SH.ValidationReport))
+    conforms = True
+    for _, outcome in outcomes:
+        conforms = conforms and outcome.conforms
+        for s, p, o in outcome.report:
+            if p == SH.conforms or (p == RDF.type and o == SH.ValidationReport):
+                continue
+            if p == SH.result:
+                merged.add((report, SH.result, o))
+            else:
+                merged.add((s, p, o))
+    merged.add((report, SH.conforms, rdflib.Literal(conforms)))
+    return merged.serialize(format="turtle")
+
+
+def main(args) -> int:
+    outcomes = validate_sources(list(getattr(args, "sources", None) or []))
+    fmt = getattr(args, "format", "text") or "text"
+    render = {"text": render_text, "json": render_json, "ttl": render_ttl}[fmt]
+    sys.stdout.write(render(outcomes))
+    violations, _ = _counts(outcomes)
+    return 1 if violations else 0
