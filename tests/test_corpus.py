@@ -76,3 +76,15 @@ def test_split_codes_share_concepts_with_whole_codes(corpus):
         "SELECT ?code WHERE { ?i <https://budgetkg.org/def/budget#classification> <https://budgetkg.org/def/cl/functional/2040601> ;"
         " <https://budgetkg.org/def/budget#printedCode> ?code }", use_default_graph_as_union=True)}
     assert items == {"2040601"}
+
+
+def test_final_accounts_warnings_are_the_printing_differences(corpus):
+    """The 决算 PDF prints 社会保障和就业支出 as 326.72 in 支出决算表 (page 10) but 326.71 in both
+    summary tables (pages 6 and 12); its 三公 table prints budget (预算数 0.95) beside a blank
+    execution column, which is no arithmetic error."""
+    result, _ = corpus
+    doc = next(d for d in result.documents if d.phase == "final-accounts")
+    messages = [w["message"] for w in doc.warnings]
+    assert len(messages) == 2, messages
+    assert all("326.71" in m and "326.72" in m for m in messages)
+    assert not any("三公" in m for m in messages)

@@ -282,7 +282,11 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
         previous_code = code
     else:
         schemes = spec.side_row_schemes.get(side or "", spec.row_schemes)
-        if key in _TOTAL_WORDS and schemes:
+        side_total = _side_total(lists, side, key) if key in _TOTAL_WORDS and spec.side_row_schemes else None
+        if side_total:
+            # A bare 总计 / 合计 on one side of a summary table is that side's total line.
+            item.scheme, item.classification = "summary-item", side_total
+        elif key in _TOTAL_WORDS and schemes:
             item.scheme = spec.code_scheme or schemes[0]
             item.classification = concept_iri(item.scheme, TOTAL)
         else:
@@ -295,6 +299,13 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
                 if label and schemes:
                     rec.unmatched.append(f"line {row.line}: {label}")
     return item, previous_code
+
+
+def _side_total(lists: CodeLists, side: str | None, key: str) -> str | None:
+    word = {"in": "收入", "out": "支出"}.get(side or "")
+    if not word:
+        return None
+    return lists.match("summary-item", word + key, suffix=False) or lists.match("summary-item", f"本年{word}{key}", suffix=False)
 
 
 def _dims(spec: KindSpec, item: LineRec, col: ColumnRec, rec: TableRec) -> dict[str, str]:
