@@ -31,3 +31,28 @@ def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build") / "dist"
     build([SAMPLE], out=out, jobs=1)
     return out
+
+
+@pytest.fixture(scope="session")
+def sample_rec():
+    """The sample through every stage, indicators and narrative included."""
+    import etl.extensions  # noqa: F401  (registers the extractors and mappers)
+    from etl.pipeline import process
+
+    return process(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_rec):
+    """An in-memory store with the sample's graph and the vocabulary: (store, graph)."""
+    import pyoxigraph as ox
+
+    from etl.build import vocabulary_triples
+    from etl.to_rdf import to_rdf
+    from etl.vocab import VOCAB_GRAPH
+
+    graph, triples = to_rdf(sample_rec, base="https://budgetkg.org/")
+    st = ox.Store()
+    st.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    st.extend(ox.Quad(t.subject, t.predicate, t.object, VOCAB_GRAPH) for t in vocabulary_triples())
+    return st, graph

@@ -63,7 +63,10 @@ def stop(proc: subprocess.Popen) -> None:
 def build_into(out: Path, sources=None) -> Path:
     from etl.build import build
 
-    build(sources, out=out, jobs=1, validate=False)  # the service is tested here, not the shapes
+    from tests.conftest import SAMPLE
+
+    # The text sample: the service tests count its tables and triples.
+    build(sources or [SAMPLE], out=out, jobs=1, validate=False)  # the service is tested here, not the shapes
     return out
 
 

@@ -14,13 +14,10 @@ import pytest
 import etl.extensions  # noqa: F401  (registers the extractors and mappers)
 from budgetkg.queries import load_queries, run
 from budgetkg.tables import table_rows
-from etl.build import vocabulary_triples
 from etl.codelists import codelists, concept_iri
 from etl.indicators import KIND, basis_documents, basis_key
-from etl.pipeline import HANDLED_ELSEWHERE, process, process_document
+from etl.pipeline import HANDLED_ELSEWHERE, process_document
 from etl.read_text import read_text
-from etl.to_rdf import to_rdf
-from etl.vocab import VOCAB_GRAPH
 
 EXPECTED = Path(__file__).parent / "expected"
 BASE = "https://budgetkg.org/"
@@ -34,8 +31,8 @@ def read_csv(path):
 
 
 @pytest.fixture(scope="module")
-def rec(sample_path):
-    return process(sample_path)
+def rec(sample_rec):
+    return sample_rec
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +41,8 @@ def projects(rec):
 
 
 @pytest.fixture(scope="module")
-def store(rec):
-    graph, triples = to_rdf(rec, base=BASE)
-    st = ox.Store()
-    st.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-    st.extend(ox.Quad(t.subject, t.predicate, t.object, VOCAB_GRAPH) for t in vocabulary_triples())
-    return st, graph
+def store(sample_store):
+    return sample_store
 
 
 def indicators(projects):

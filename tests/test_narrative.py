@@ -8,13 +8,10 @@ import pyoxigraph as ox
 import pytest
 
 import etl.extensions  # noqa: F401  (registers the extractors and mappers)
-from etl.build import vocabulary_triples
 from etl.codelists import concept_iri
 from etl.narrative_figures import read_figures, split_sentences
-from etl.pipeline import process, process_document
+from etl.pipeline import process_document
 from etl.read_text import read_text
-from etl.to_rdf import to_rdf
-from etl.vocab import VOCAB_GRAPH
 
 BASE = "https://budgetkg.org/"
 BKG = "https://budgetkg.org/def/budget#"
@@ -26,8 +23,8 @@ PREFIXES = f"PREFIX bkg: <{BKG}> PREFIX qb: <http://purl.org/linked-data/cube#> 
 
 
 @pytest.fixture(scope="module")
-def rec(sample_path):
-    return process(sample_path)
+def rec(sample_rec):
+    return sample_rec
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +33,8 @@ def nar(rec):
 
 
 @pytest.fixture(scope="module")
-def store(rec):
-    graph, triples = to_rdf(rec, base=BASE)
-    st = ox.Store()
-    st.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-    st.extend(ox.Quad(t.subject, t.predicate, t.object, VOCAB_GRAPH) for t in vocabulary_triples())
-    return st
+def store(sample_store):
+    return sample_store[0]
 
 
 def select(st, q):
