@@ -88,3 +88,11 @@ def test_final_accounts_warnings_are_the_printing_differences(corpus):
     assert len(messages) == 2, messages
     assert all("326.71" in m and "326.72" in m for m in messages)
     assert not any("三公" in m for m in messages)
+
+
+def test_departments_by_arithmetic_warnings(corpus):
+    """Two warnings each: the Hebei 三公 row printed blank (two columns), the 决算 326.71/326.72."""
+    _, store = corpus
+    got = {(r["name"], r["phase"]): int(r["warnings"]) for r in rows(store, "arithmetic_warnings", threshold="1")}
+    assert got == {("邢台市工业和信息化局", "budget"): 2, ("上海市普陀区财政局", "final-accounts"): 2}
+    assert rows(store, "arithmetic_warnings", threshold="2") == []
