@@ -8,8 +8,8 @@ An amount keeps its printed precision: ``440.00`` is ``Decimal('440.00')`` with
 characters are read as a careful reader would; an empty or dash-only cell is
 no amount (``None``), never zero.
 
->>> parse_amount("１,４７６.２９")
-Amount(value=Decimal('1476.29'), decimals=2)
+>>> parse_amount("１,２３４.５６")
+Amount(value=Decimal('1234.56'), decimals=2)
 >>> parse_amount("") is None, parse_amount("—") is None
 (True, True)
 >>> parse_amount("（12.50）").value

@@ -51,8 +51,8 @@ def _names() -> list[tuple[str, Jurisdiction]]:
 def find_jurisdiction(name: str) -> Jurisdiction | None:
     """The most specific division named at the start of ``name``.
 
-    A bare county-level name (``普陀区``) is only accepted with its parent
-    (``上海市普陀区``), since such names repeat across the country.
+    A bare county-level name (``朝阳区``) is only accepted with its parent
+    (``北京市朝阳区``), since such names repeat across the country.
     """
     for full, j in _names():
         if name.startswith(full):
