@@ -35,7 +35,7 @@ from .codelists import codelists, concept_iri
 from .model import Document, Row, Table
 from .targets import Target, parse_target
 from .text import match_key, strip_ordinal
-from .vocab import BKG, DCT, PROV, RDFS, A, decimal, integer, lit, typed
+from .vocab import BKG, DCT, PROV, RDFS, A, decimal, emit_location, integer, lit, typed
 
 KIND = "performance_targets"
 SCHEME = "indicator-level"
@@ -436,9 +436,7 @@ def map_indicators(rec, m, emit) -> None:
         emit(pn, DCT.isPartOf, ds)
         emit(pn, BKG.rowIndex, integer(p.index))
         emit(pn, BKG.sourceDocument, source)
-        emit(pn, BKG.sourceLine, integer(p.line))
-        if p.page is not None:
-            emit(pn, BKG.sourcePage, integer(p.page))
+        emit_location(emit, pn, p.line, p.page)
         emit(pn, BKG.organization, org)
         emit(pn, BKG.fiscalYear, year)
         for ind in p.indicators:
@@ -454,9 +452,7 @@ def _indicator(m, emit, pn, p: ProjectRec, ind: IndicatorRec, source, bases, lab
     emit(node, BKG.project, pn)
     emit(node, BKG.rowIndex, integer(ind.index))
     emit(node, BKG.sourceDocument, source)
-    emit(node, BKG.sourceLine, integer(ind.line))
-    if ind.page is not None:
-        emit(node, BKG.sourcePage, integer(ind.page))
+    emit_location(emit, node, ind.line, ind.page)
     if ind.level1:
         emit(node, BKG.level1Label, lit(ind.level1, "zh"))
     if ind.level2:

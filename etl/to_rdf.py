@@ -21,7 +21,7 @@ from .extract.records import TableRec
 from .iris import Minter, slug_for
 from .jurisdictions import lineage
 from .pipeline import DisclosureRec
-from .vocab import BKG, CNY, DCT, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, A, decimal, integer, lit, typed
+from .vocab import BKG, CNY, DCT, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, A, decimal, emit_location, integer, lit, typed
 
 Emit = Callable[[ox.NamedNode, ox.NamedNode, object], None]
 MAPPERS: list[Callable[[DisclosureRec, Minter, Emit], None]] = []
@@ -56,10 +56,7 @@ def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, list[ox.Trip
         emit(node, BKG.sourceDocument, source)
         emit(node, BKG.location, lit(str(loc)))
         emit(node, BKG.reason, lit(reason))
-        if loc.line is not None:
-            emit(node, BKG.sourceLine, integer(loc.line))
-        if loc.page is not None:
-            emit(node, BKG.sourcePage, integer(loc.page))
+        emit_location(emit, node, loc.line, loc.page)
     for mapper in MAPPERS:
         mapper(rec, m, emit)
     return m.graph, triples
@@ -121,9 +118,7 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
     emit(ds, RDFS.label, lit(t.title, "zh"))
     emit(ds, PROV.wasDerivedFrom, source)
     emit(ds, BKG.sourceDocument, source)
-    emit(ds, BKG.sourceLine, integer(t.line))
-    if t.page is not None:
-        emit(ds, BKG.sourcePage, integer(t.page))
+    emit_location(emit, ds, t.line, t.page)
     emit(ds, BKG.organization, org)
     emit(ds, BKG.fiscalYear, year)
     emit(ds, BKG.budgetPhase, phase)
@@ -158,9 +153,7 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
         emit(ds, BKG.hasLineItem, i)
         emit(i, A, BKG.LineItem)
         emit(i, BKG.rowIndex, integer(item.index))
-        emit(i, BKG.sourceLine, integer(item.line))
-        if item.page is not None:
-            emit(i, BKG.sourcePage, integer(item.page))
+        emit_location(emit, i, item.line, item.page)
         if item.number is not None:
             emit(i, BKG.rowNumber, integer(item.number))
         if item.label:
@@ -191,9 +184,7 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
         if t.multi_measure:
             emit(o, QB.measureType, BKG[obs.measure])
         emit(o, BKG.decimals, integer(obs.amount.decimals))
-        emit(o, BKG.sourceLine, integer(obs.item.line))
-        if obs.item.page is not None:
-            emit(o, BKG.sourcePage, integer(obs.item.page))
+        emit_location(emit, o, obs.item.line, obs.item.page)
         if obs.measure == "amount":
             emit(o, BKG.currency, CNY)
             if t.multiplier is not None:

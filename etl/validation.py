@@ -31,7 +31,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from budgetkg.paths import CODELISTS, ONTOLOGY, SHAPES
+from budgetkg.paths import SHAPES
+
+from .build import vocabulary_files
 
 BKG_IRI = "https://budgetkg.org/def/budget#"
 CL_IRI = "https://budgetkg.org/def/cl/"
@@ -64,10 +66,6 @@ def shapes_graph() -> rdflib.Graph:
     for path in shape_files():
         g.parse(path, format="turtle")
     return g
-
-
-def vocabulary_files() -> list[Path]:
-    return sorted(ONTOLOGY.glob("*.ttl")) + sorted(CODELISTS.glob("*.ttl"))
 
 
 @dataclass

@@ -77,3 +77,11 @@ def integer(value: int) -> ox.Literal:
 
 def typed(value: str, datatype: str) -> ox.Literal:
     return ox.Literal(value, datatype=XSD[datatype])
+
+
+def emit_location(emit, node: ox.NamedNode, line: int | None, page: int | None) -> None:
+    """``bkg:sourceLine`` and ``bkg:sourcePage`` of a node, for whichever is known."""
+    if line is not None:
+        emit(node, BKG.sourceLine, integer(line))
+    if page is not None:
+        emit(node, BKG.sourcePage, integer(page))
