@@ -140,12 +140,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ok", "generation": service.data.generation, "documents": len(service.data.documents),
                              "backend": "remote" if settings.sparql_endpoint else "local",
                              "workers": pool.size if pool else None, "workers_replaced": pool.killed if pool else None,
+                             "cache": service.backend.cache.stats() if hasattr(service.backend, "cache") else None,
                              "warm": service.warmed})
 
     app.add_middleware(errors.BodyLimit, limit=settings.body_limit)
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Link", "ETag", "Last-Modified", "Warning", "X-Result-Limit",
-                                                            "X-Result-Rows", "X-Result-Truncated"], max_age=3600)
+                                                            "X-Result-Rows", "X-Result-Truncated", "X-Cache"], max_age=3600)
     return app
 
 

@@ -14,6 +14,7 @@ row limit and converted by pyoxigraph's serializers.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from urllib.parse import urlencode
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import pyoxigraph as ox
 
 from . import analyze
 from .errors import ServiceError
+from .cache import ResultCache
 from .executor import Pool, PoolBusy, QueryTimeout, WorkerFailed
 from .formats import capped, finish_boolean, finish_graph, finish_results
 from .settings import Settings
@@ -44,6 +46,7 @@ class Result:
     ext: str
     truncated: bool
     rows: int
+    cache: str | None = None  # "hit" or "miss" where answers are kept (the embedded store), else None
 
 
 def _timeout_message(seconds: float) -> str:
@@ -86,12 +89,13 @@ class Backend:
 
 
 class LocalBackend(Backend):
-    """The on-disk pyoxigraph store, queried in worker processes."""
+    """The on-disk pyoxigraph store, queried in worker processes; answers kept per build (:mod:`service.cache`)."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self.pool: Pool | None = None
         self.error: str | None = None
+        self.cache = ResultCache(settings.cache_mb << 20)
 
     async def start(self) -> None:
         await self.reopen()
@@ -107,6 +111,7 @@ class LocalBackend(Backend):
                 raise
             return
         old, self.pool, self.error = self.pool, pool, None
+        self.cache = ResultCache(self.settings.cache_mb << 20)  # answers of the old build are void
         if old is not None:
             old.retire()
 
@@ -116,7 +121,8 @@ class LocalBackend(Backend):
 
     async def query(self, text, ext, *, info=None, default_graphs=None, named_graphs=None, subs=None,
                     limit=None, timeout=None, graph_name=None) -> Result:
-        if self.pool is None:
+        pool = self.pool
+        if pool is None:
             raise ServiceError(503, self.error or "no store is open (run `budgetkg build` first)")
         info = info or analyze.inspect(text)
         timeout = timeout or self.settings.timeout
@@ -126,18 +132,30 @@ class LocalBackend(Backend):
             "union": default_graphs is None and not info.has_dataset, "prefixes": PREFIXES,
             "graph_name": graph_name,
         }
+        key = (text, ext, job["limit"], tuple(sorted((k, str(v)) for k, v in (subs or {}).items())),
+               tuple(default_graphs) if default_graphs is not None else None,
+               tuple(named_graphs) if named_graphs is not None else None, graph_name)
+        cache = self.cache
         try:
-            reply = await self.pool.run(job, timeout)
+            result, hit = await cache.get_or_run(key, lambda: self._run(pool, job, timeout), timeout + 5)
+        except asyncio.TimeoutError:
+            raise ServiceError(503, _timeout_message(timeout)) from None
+        return dataclasses.replace(result, cache="hit" if hit else "miss")
+
+    @staticmethod
+    async def _run(pool: Pool, job: dict, timeout: float) -> Result:
+        try:
+            reply = await pool.run(job, timeout)
         except QueryTimeout:
             raise ServiceError(503, _timeout_message(timeout)) from None
         except PoolBusy:
-            raise ServiceError(503, f"all {self.pool.size} query workers stayed busy for {timeout:g} s; try again later",
+            raise ServiceError(503, f"all {pool.size} query workers stayed busy for {timeout:g} s; try again later",
                                {"Retry-After": "5"}) from None
         except WorkerFailed as exc:
             raise ServiceError(503, str(exc)) from None
         if reply[0] != "ok":
             raise _error(reply)
-        return Result(reply[1], reply[2], ext, reply[3], reply[4])
+        return Result(reply[1], reply[2], job["ext"], reply[3], reply[4])
 
 
 class RemoteBackend(Backend):

@@ -36,6 +36,8 @@ def choose(request: Request, candidates: list[str], ext: str | None = None) -> s
 
 def limit_headers(result, limit: int) -> dict[str, str]:
     headers = {"X-Result-Limit": str(limit), "X-Result-Rows": str(result.rows)}
+    if getattr(result, "cache", None):
+        headers["X-Cache"] = result.cache
     if result.truncated:
         headers["X-Result-Truncated"] = "true"
         headers["Warning"] = f'199 budgetkg "results cut at the limit of {limit} rows"'

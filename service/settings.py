@@ -40,6 +40,7 @@ class Settings:
     timeout: float = field(default=30.0, metadata=_meta("hard time limit of one query, in seconds"))
     result_limit: int = field(default=100_000, metadata=_meta("most result rows (or triples) a query returns; more are cut and the cut is signalled"))
     workers: int = field(default=0, metadata=_meta("query worker processes (0: two per core, at least 4, so cheap queries pass slow ones)"))
+    cache_mb: int = field(default=64, metadata=_meta("memory for answers kept until the next build, in MB (0: keep none)"))
     cors_origins: tuple[str, ...] = field(default=("*",), metadata=_meta("origins allowed by CORS, comma-separated ('*' for any)"))
     body_limit: int = field(default=1 << 20, metadata=_meta("largest request body accepted, in bytes (413 above)"))
     reload_interval: float = field(default=1.0, metadata=_meta("seconds between checks for a rebuilt store (0: never)"))
@@ -96,6 +97,8 @@ def from_env(environ: dict | None = None, **overrides) -> Settings:
     settings = Settings(**values)
     if settings.timeout <= 0 or settings.result_limit <= 0 or settings.body_limit <= 0:
         raise ValueError("timeout, result_limit and body_limit must be positive")
+    if settings.cache_mb < 0:
+        raise ValueError("cache_mb must be 0 or more")
     if settings.base_iri and not settings.base_iri.endswith("/"):
         raise ValueError("base_iri must end with '/'")
     return settings

@@ -23,10 +23,14 @@ from etl.model import EtlError
 COUNT_GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def _n(url: str, query: str = COUNT_GRAPHS) -> int:
+def _get(url: str, query: str = COUNT_GRAPHS) -> httpx.Response:
     r = httpx.get(url + "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
     assert r.status_code == 200, r.text
-    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+    return r
+
+
+def _n(url: str, query: str = COUNT_GRAPHS) -> int:
+    return int(_get(url, query).json()["results"]["bindings"][0]["n"]["value"])
 
 
 def test_rebuild_is_picked_up_and_failed_build_changes_nothing(tmp_path):
@@ -39,6 +43,7 @@ def test_rebuild_is_picked_up_and_failed_build_changes_nothing(tmp_path):
     proc, url = start_service(data, log=tmp_path / "serve.log")
     try:
         assert _n(url) == 2  # one document + the vocabulary
+        assert _get(url).headers["X-Cache"] == "hit"  # the same query again: the kept answer
         before = httpx.get(url + "/health").json()["generation"]
         subprocess.run([sys.executable, "-m", "bench.generate", "--departments", "2", "--years", "2022", "--out", str(sources)],
                        cwd=ROOT, check=True, capture_output=True, timeout=120)
@@ -46,7 +51,9 @@ def test_rebuild_is_picked_up_and_failed_build_changes_nothing(tmp_path):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and httpx.get(url + "/health").json()["generation"] == before:
             time.sleep(0.1)
-        assert _n(url) == 4
+        first = _get(url)
+        assert first.headers["X-Cache"] == "miss"  # answers of the old build were dropped with it
+        assert int(first.json()["results"]["bindings"][0]["n"]["value"]) == 4
         health = httpx.get(url + "/health").json()
         assert health["documents"] == 3 and health["generation"] == before + 1
         assert len(httpx.get(url + "/dumps/").json()["dumps"]) == 4
