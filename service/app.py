@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse
 
 from budgetkg.queries import load_queries
 
-from . import api, catalog, dumps, errors, pages, sparql
+from . import api, catalog, dumps, errors, fastlane, pages, sparql
 from .backend import LocalBackend, RemoteBackend
 from .settings import Settings, from_args, from_env
 from .state import DataState
@@ -115,6 +115,25 @@ class Service:
                 log.exception("reload check failed")
 
 
+class App(FastAPI):
+    """FastAPI with the replay of kept answers (:mod:`service.fastlane`) in front of everything else."""
+
+    async def __call__(self, scope, receive, send):
+        service = self.state.svc
+        key = fastlane.request_key(scope)
+        cache = getattr(service.backend, "cache", None)
+        if key is None or cache is None or cache.max_bytes <= 0:
+            return await super().__call__(scope, receive, send)
+        replay = cache.peek(key)
+        if replay is not None:
+            return await fastlane.respond(replay, send)
+        recording_send, finish = fastlane.recorder(send)
+        await super().__call__(scope, receive, recording_send)
+        replay = finish()
+        if replay is not None and service.backend.cache is cache:  # not across a reload
+            cache.put(key, replay)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or from_env()
     service = Service(settings)
@@ -127,7 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await service.close()
 
-    app = FastAPI(title="budgetkg", description="SPARQL endpoint, linked data and named queries over budget disclosures.",
+    app = App(title="budgetkg", description="SPARQL endpoint, linked data and named queries over budget disclosures.",
                   lifespan=lifespan, docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
     app.state.svc = service
     errors.install(app)

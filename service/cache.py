@@ -1,7 +1,7 @@
 """Answers kept per build: a byte-bounded LRU of query results that also merges identical queries in flight.
 
 API: :class:`ResultCache` ``(max_bytes)`` with ``await get_or_run(key, run, timeout)``,
-``clear()`` and ``stats()``.
+``peek(key)``, ``put(key, value)``, ``clear()`` and ``stats()``.
 
 The data only changes when ``budgetkg build`` renames a new build into place,
 and then the backend opens a new pool and a new cache; so a result is valid for
@@ -61,6 +61,19 @@ class ResultCache:
     def stats(self) -> dict:
         return {"entries": len(self._entries), "bytes": self._bytes, "max_bytes": self.max_bytes,
                 "hits": self.hits, "misses": self.misses, "merged": self.merged}
+
+    def peek(self, key: Hashable) -> Any | None:
+        """The kept value for ``key`` (counted as a hit), else None."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return entry[0]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` (a body, or an object with a ``body``) under the byte bound."""
+        self._keep(key, value)
 
     def _keep(self, key: Hashable, value: Any) -> None:
         size = _size(value)

@@ -10,7 +10,7 @@ import pytest
 
 from service import analyze, formats, settings
 
-MODULES = ["service.analyze", "service.cache", "service.formats", "service.settings", "service.state", "service.html"]
+MODULES = ["service.analyze", "service.cache", "service.fastlane", "service.formats", "service.settings", "service.state", "service.html"]
 
 
 @pytest.mark.parametrize("name", MODULES)
