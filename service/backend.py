@@ -129,7 +129,7 @@ class LocalBackend(Backend):
         job = {
             "query": text, "ext": ext, "limit": limit or self.settings.result_limit, "subs": subs or None,
             "default_graphs": default_graphs, "named_graphs": named_graphs,
-            "union": default_graphs is None and not info.has_dataset, "prefixes": PREFIXES,
+            "union": default_graphs is None and not info.has_dataset, "prefixes": None if info.form in ("SELECT", "ASK") else PREFIXES,
             "graph_name": graph_name,
         }
         key = (text, ext, job["limit"], tuple(sorted((k, str(v)) for k, v in (subs or {}).items())),
