@@ -102,7 +102,7 @@ class LocalBackend(Backend):
 
     async def reopen(self) -> None:
         """Open the store as it is now; on failure keep serving the previous one."""
-        pool = Pool(str(self.settings.store_path), self.settings.worker_count)
+        pool = Pool(str(self.settings.store_path), self.settings.worker_count, self.settings.worker_threads)
         try:
             await pool.start()
         except WorkerFailed as exc:
@@ -149,7 +149,7 @@ class LocalBackend(Backend):
         except QueryTimeout:
             raise ServiceError(503, _timeout_message(timeout)) from None
         except PoolBusy:
-            raise ServiceError(503, f"all {pool.size} query workers stayed busy for {timeout:g} s; try again later",
+            raise ServiceError(503, f"all {pool.size * pool.threads} query slots stayed busy for {timeout:g} s; try again later",
                                {"Retry-After": "5"}) from None
         except WorkerFailed as exc:
             raise ServiceError(503, str(exc)) from None

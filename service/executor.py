@@ -1,24 +1,27 @@
-"""Query execution with a hard timeout: a small pool of worker processes.
+"""Query execution with a hard timeout: a few worker processes, several queries each.
 
-API: :class:`Pool` ``(store_path, size)`` with ``await start()``, ``await run(job, timeout)``,
-``retire()``, ``await close()``; exceptions :class:`QueryTimeout`, :class:`PoolBusy`,
-:class:`WorkerFailed`.
+API: :class:`Pool` ``(store_path, size, threads=1)`` with ``await start()``,
+``await run(job, timeout)``, ``retire()``, ``await close()``, ``size``, ``killed``;
+exceptions :class:`QueryTimeout`, :class:`PoolBusy`, :class:`WorkerFailed`.
 
-Each worker (:mod:`service.worker`) opens the store read-only and runs one query
-at a time; the event loop only writes a job to a pipe and awaits the reply, so
-it never blocks. A worker whose query runs past the limit is killed (SIGKILL)
-and replaced in the background: the runaway query really stops and the other
-workers keep answering. A retired pool (the store was rebuilt) finishes the
-queries it has and then ends its workers.
+Each worker (:mod:`service.worker`) opens the store read-only and runs up to
+``threads`` queries at once, so cheap queries pass slow ones as they would in a
+threaded server. The event loop only writes a job to a pipe and awaits the reply,
+so it never blocks. Every job has a deadline watched by the event loop, whether
+or not its client still waits: a worker holding a query past its deadline is
+killed (SIGKILL), which really stops the query, and replaced in the background.
+The other queries that worker was running did nothing wrong; they are sent to
+another worker with the time they have left. A retired pool (the store was
+rebuilt) takes no more jobs and ends each worker once its queries are answered.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import pickle
 import sys
-import time
 
 from .worker import HEADER
 
@@ -37,17 +40,29 @@ class WorkerFailed(Exception):
     pass
 
 
+class WorkerGone(Exception):
+    """The worker ended while a job was in it; ``culprit`` is the job it was killed for, if any."""
+
+    def __init__(self, message: str, culprit: int | None = None):
+        super().__init__(message)
+        self.culprit = culprit
+
+
 class Worker:
-    def __init__(self, proc: asyncio.subprocess.Process):
+    def __init__(self, proc: asyncio.subprocess.Process, on_free):
         self.proc = proc
+        self.inflight: dict[int, tuple[asyncio.Future, asyncio.TimerHandle]] = {}
+        self.gone: WorkerGone | None = None
+        self._on_free = on_free
+        self._reader: asyncio.Task | None = None
 
     @classmethod
-    async def spawn(cls, store_path: str, ready_timeout: float = 60.0) -> "Worker":
+    async def spawn(cls, store_path: str, threads: int, on_free, ready_timeout: float = 60.0) -> "Worker":
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "service.worker", store_path,
+            sys.executable, "-m", "service.worker", store_path, str(threads),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 20,
         )
-        worker = cls(proc)
+        worker = cls(proc, on_free)
         try:
             hello = await asyncio.wait_for(worker._read(), ready_timeout)
         except (asyncio.TimeoutError, asyncio.IncompleteReadError) as exc:
@@ -56,6 +71,7 @@ class Worker:
         if hello[0] != "ready":
             worker.kill()
             raise WorkerFailed(hello[2] if len(hello) > 2 else str(hello))
+        worker._reader = asyncio.get_running_loop().create_task(worker._read_replies())
         return worker
 
     async def _read(self):
@@ -63,21 +79,50 @@ class Worker:
         (size,) = HEADER.unpack(head)
         return pickle.loads(await self.proc.stdout.readexactly(size))
 
-    async def call(self, job: dict):
-        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-        self.proc.stdin.write(HEADER.pack(len(data)) + data)
-        await self.proc.stdin.drain()
-        return await self._read()
+    async def _read_replies(self) -> None:
+        try:
+            while True:
+                job_id, reply = await self._read()
+                entry = self.inflight.pop(job_id, None)
+                if entry is not None:
+                    entry[1].cancel()
+                    if not entry[0].done():
+                        entry[0].set_result(reply)
+                    self._on_free(self)
+        except (asyncio.IncompleteReadError, ConnectionError, pickle.UnpicklingError, EOFError) as exc:
+            self._fail(WorkerGone(f"the query worker died ({exc!r})"))
 
-    def kill(self) -> None:
+    def submit(self, job_id: int, job: dict, deadline: float, on_overdue) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        data = pickle.dumps((job_id, job), protocol=pickle.HIGHEST_PROTOCOL)
+        self.proc.stdin.write(HEADER.pack(len(data)) + data)
+        self.inflight[job_id] = (future, loop.call_at(deadline, on_overdue, self, job_id))
+        return future
+
+    def _fail(self, exc: WorkerGone) -> None:
+        if self.gone is None:
+            self.gone = exc
+        for future, timer in self.inflight.values():
+            timer.cancel()
+            if not future.done():
+                future.set_exception(self.gone)
+                future.exception()  # the waiter may have left: no "never retrieved" noise
+        self.inflight.clear()
+        self._on_free(self)
+
+    def kill(self, culprit: int | None = None) -> None:
         if self.proc.returncode is None:
             try:
                 self.proc.kill()
             except ProcessLookupError:
                 pass
+        self._fail(WorkerGone("the query worker was stopped", culprit))
 
     async def reap(self) -> None:
         self.kill()
+        if self._reader is not None:
+            self._reader.cancel()
         try:
             await asyncio.wait_for(self.proc.wait(), 5)
         except asyncio.TimeoutError:
@@ -85,11 +130,13 @@ class Worker:
 
 
 class Pool:
-    def __init__(self, store_path: str, size: int):
+    def __init__(self, store_path: str, size: int, threads: int = 1):
         self.store_path = str(store_path)
         self.size = size
-        self._idle: asyncio.LifoQueue[Worker] = asyncio.LifoQueue()  # the last worker used has the warmest caches
-        self._all: set[Worker] = set()
+        self.threads = max(1, threads)
+        self._workers: list[Worker] = []
+        self._free = asyncio.Condition()
+        self._ids = itertools.count()
         self._tasks: set[asyncio.Task] = set()
         self.retired = False
         self.killed = 0
@@ -97,63 +144,87 @@ class Pool:
 
     async def start(self) -> None:
         """Start every worker; :raises WorkerFailed: when the store cannot be opened."""
-        workers = await asyncio.gather(*(Worker.spawn(self.store_path) for _ in range(self.size)), return_exceptions=True)
+        workers = await asyncio.gather(*(Worker.spawn(self.store_path, self.threads, self._freed) for _ in range(self.size)),
+                                       return_exceptions=True)
+        self._workers = [w for w in workers if not isinstance(w, BaseException)]
         failed = [w for w in workers if isinstance(w, BaseException)]
-        for w in workers:
-            if not isinstance(w, BaseException):
-                self._all.add(w)
-                self._idle.put_nowait(w)
         if failed:
             await self.close()
             raise WorkerFailed(str(failed[0]))
 
-    async def run(self, job: dict, timeout: float):
-        """Run ``job`` on a free worker within ``timeout`` seconds (waiting for a worker too).
+    def _pick(self) -> Worker | None:
+        """The live worker with the fewest queries, if one has room."""
+        best = None
+        for w in self._workers:
+            if w.gone is None and len(w.inflight) < self.threads and (best is None or len(w.inflight) < len(best.inflight)):
+                best = w
+        return best
 
-        :raises PoolBusy: no worker became free in time. :raises QueryTimeout: the query
+    async def run(self, job: dict, timeout: float):
+        """Run ``job`` within ``timeout`` seconds (waiting for room in a worker too).
+
+        :raises PoolBusy: no worker had room in time. :raises QueryTimeout: the query
             ran too long and was stopped. :raises WorkerFailed: the worker died.
         """
-        started = time.monotonic()
-        if self._idle.empty():
-            self._waiting += 1
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            worker = self._pick()
+            if worker is None:
+                self._waiting += 1
+                try:
+                    async with asyncio.timeout_at(deadline), self._free:
+                        await self._free.wait_for(lambda: self._pick() is not None or self.retired)
+                except TimeoutError:
+                    raise PoolBusy() from None
+                finally:
+                    self._waiting -= 1
+                worker = self._pick()
+                if worker is None:
+                    raise WorkerFailed("the store was reopened; try again")
+            job_id = next(self._ids)
             try:
-                async with asyncio.timeout(timeout):
-                    worker = await self._idle.get()
-            except TimeoutError:
-                raise PoolBusy() from None
-            finally:
-                self._waiting -= 1
-        else:
-            worker = self._idle.get_nowait()
-        remaining = max(0.05, timeout - (time.monotonic() - started))
-        try:
-            async with asyncio.timeout(remaining):  # no extra task per query, unlike wait_for
-                result = await worker.call(job)
-        except TimeoutError:
-            self._replace(worker, "timeout")
-            raise QueryTimeout() from None
-        except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError) as exc:
-            self._replace(worker, "died")
-            raise WorkerFailed(f"the query worker died ({exc!r})") from None
-        except BaseException:  # cancelled (client gone): the worker is mid-query, so replace it
-            self._replace(worker, "cancelled")
-            raise
-        if self.retired and not self._waiting:
-            self._all.discard(worker)
+                future = worker.submit(job_id, job, deadline, self._overdue)
+            except (ConnectionError, RuntimeError) as exc:
+                self._replace(worker, f"could not take a job ({exc!r})")
+                continue
+            try:
+                return await future
+            except WorkerGone as exc:
+                if exc.culprit == job_id:
+                    raise QueryTimeout() from None
+                if exc.culprit is None:  # it died on its own, perhaps of this query
+                    self._replace(worker, "died")
+                    raise WorkerFailed(str(exc)) from None
+                if loop.time() >= deadline:
+                    raise QueryTimeout() from None
+                # killed for another query's deadline: run this one elsewhere
+
+    def _overdue(self, worker: Worker, job_id: int) -> None:
+        if job_id in worker.inflight:
+            self._replace(worker, "timeout", job_id)
+
+    def _freed(self, worker: Worker) -> None:
+        if self.retired and not worker.inflight and worker.gone is None:
             self._spawn_task(worker.reap())
-        else:
-            self._idle.put_nowait(worker)
-        return result
+        if self._waiting:
+            self._spawn_task(self._notify())
+
+    async def _notify(self) -> None:
+        async with self._free:
+            self._free.notify_all()
 
     def _spawn_task(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _replace(self, worker: Worker, why: str) -> None:
+    def _replace(self, worker: Worker, why: str, culprit: int | None = None) -> None:
+        if worker not in self._workers:
+            return
         self.killed += 1
-        worker.kill()
-        self._all.discard(worker)
+        self._workers.remove(worker)
+        worker.kill(culprit)
         self._spawn_task(worker.reap())
         if not self.retired:
             log.warning("query worker %s (%s); starting another", worker.proc.pid, why)
@@ -162,7 +233,7 @@ class Pool:
     async def _add(self) -> None:
         for attempt in range(3):
             try:
-                worker = await Worker.spawn(self.store_path)
+                worker = await Worker.spawn(self.store_path, self.threads, self._freed)
             except WorkerFailed as exc:
                 log.error("%s", exc)
                 await asyncio.sleep(0.5 * (attempt + 1))
@@ -170,22 +241,21 @@ class Pool:
             if self.retired:
                 await worker.reap()
                 return
-            self._all.add(worker)
-            self._idle.put_nowait(worker)
+            self._workers.append(worker)
+            await self._notify()
             return
 
     def retire(self) -> None:
-        """Stop taking queries: idle workers end now, busy ones when their query is answered."""
+        """Take no more jobs: idle workers end now, busy ones when their queries are answered."""
         self.retired = True
-        while not self._idle.empty() and not self._waiting:
-            w = self._idle.get_nowait()
-            self._all.discard(w)
-            self._spawn_task(w.reap())
+        for w in list(self._workers):
+            if not w.inflight:
+                self._spawn_task(w.reap())
+        self._spawn_task(self._notify())
 
     async def close(self) -> None:
         self.retired = True
-        workers = list(self._all)
-        self._all.clear()
+        workers, self._workers = list(self._workers), []
         await asyncio.gather(*(w.reap() for w in workers), return_exceptions=True)
         for t in list(self._tasks):
             t.cancel()

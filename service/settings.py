@@ -39,7 +39,8 @@ class Settings:
     sparql_endpoint: str | None = field(default=None, metadata=_meta("run on an external SPARQL 1.1 endpoint instead of the embedded store"))
     timeout: float = field(default=30.0, metadata=_meta("hard time limit of one query, in seconds"))
     result_limit: int = field(default=100_000, metadata=_meta("most result rows (or triples) a query returns; more are cut and the cut is signalled"))
-    workers: int = field(default=0, metadata=_meta("query worker processes (0: two per core, at least 4, so cheap queries pass slow ones)"))
+    workers: int = field(default=0, metadata=_meta("query worker processes (0: one per core, at least 2)"))
+    worker_threads: int = field(default=8, metadata=_meta("queries one worker process runs at once, so cheap queries pass slow ones"))
     cache_mb: int = field(default=64, metadata=_meta("memory for answers kept until the next build, in MB (0: keep none)"))
     cors_origins: tuple[str, ...] = field(default=("*",), metadata=_meta("origins allowed by CORS, comma-separated ('*' for any)"))
     body_limit: int = field(default=1 << 20, metadata=_meta("largest request body accepted, in bytes (413 above)"))
@@ -54,7 +55,7 @@ class Settings:
 
     @property
     def worker_count(self) -> int:
-        return self.workers if self.workers > 0 else max(4, 2 * (os.cpu_count() or 1))
+        return self.workers if self.workers > 0 else max(2, os.cpu_count() or 1)
 
 
 FIELDS = [(f.name, ENV_PREFIX + f.name.upper(), f.metadata["help"]) for f in dataclasses.fields(Settings)]
@@ -95,8 +96,8 @@ def from_env(environ: dict | None = None, **overrides) -> Settings:
         except ValueError as exc:
             raise ValueError(f"setting {f.name}: {exc}") from None
     settings = Settings(**values)
-    if settings.timeout <= 0 or settings.result_limit <= 0 or settings.body_limit <= 0:
-        raise ValueError("timeout, result_limit and body_limit must be positive")
+    if settings.timeout <= 0 or settings.result_limit <= 0 or settings.body_limit <= 0 or settings.worker_threads <= 0:
+        raise ValueError("timeout, result_limit, body_limit and worker_threads must be positive")
     if settings.cache_mb < 0:
         raise ValueError("cache_mb must be 0 or more")
     if settings.base_iri and not settings.base_iri.endswith("/"):

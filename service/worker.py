@@ -1,12 +1,15 @@
 """A query worker process: opens the store read-only and answers jobs on stdin/stdout.
 
-Run as ``python -m service.worker STORE``. Frames are a 4-byte big-endian
+Run as ``python -m service.worker STORE [THREADS]``. Frames are a 4-byte big-endian
 length followed by a pickle. The first frame sent is ``("ready", pid)`` (or
-``("error", "io", message)`` when the store cannot be opened); then, for each
-job received (see :func:`run`), one reply ``("ok", kind, body, truncated, rows)``
-or ``("error", kind, message)``. The parent kills a worker whose query runs
-past the time limit, which is what really stops a runaway query: pyoxigraph has
-no timeout of its own.
+``("error", "io", message)`` when the store cannot be opened); then each frame
+received is ``(job_id, job)`` (see :func:`run`) and is answered, in the order the
+queries finish, by ``(job_id, reply)`` with reply ``("ok", kind, body, truncated, rows)``
+or ``("error", kind, message)``. Up to THREADS queries run at once (pyoxigraph
+releases the GIL while it evaluates), so a cheap query does not wait behind a
+slow one. The parent kills a worker whose query runs past the time limit, which
+is what really stops a runaway query (pyoxigraph has no timeout of its own); the
+other queries of that worker are sent again to another one.
 
 Results are written by pyoxigraph's serializers: SELECT as TSV and CONSTRUCT /
 DESCRIBE as N-Triples into a sink that stops the query after the row cap, then
@@ -19,6 +22,8 @@ import os
 import pickle
 import struct
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 
@@ -89,17 +94,30 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames on the pipe
+    threads = int(argv[1]) if len(argv) > 1 else 1
     try:
         store = ox.Store.read_only(argv[0])
     except OSError as exc:
         write_frame(out, ("error", "io", f"cannot open the store {argv[0]}: {exc}"))
         return 1
     write_frame(out, ("ready", os.getpid()))
+    lock = threading.Lock()
+
+    def answer(job_id, job):
+        try:
+            reply = run(store, job)
+        except Exception as exc:  # whatever happens, the parent hears of it
+            reply = ("error", "query", f"{type(exc).__name__}: {exc}")
+        with lock:
+            write_frame(out, (job_id, reply))
+
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="query")
     while True:
-        job = read_frame(inp)
-        if job is None:
-            return 0
-        write_frame(out, run(store, job))
+        frame = read_frame(inp)
+        if frame is None:  # the parent is gone or done with us
+            pool.shutdown(wait=False, cancel_futures=True)
+            os._exit(0)  # do not wait for queries nobody will read
+        pool.submit(answer, *frame)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,88 @@
+"""The worker pool of :mod:`service.executor` on a real on-disk store: deadlines, sharing a worker, re-running."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from service.executor import Pool, QueryTimeout
+
+EX = "http://example.org/"
+N = 4000  # a two-way cross join of N triples is N*N = 16 million rows to count: over a second
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 3.4 billion rows: minutes
+COUNT2 = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pool") / "store"
+    store = ox.Store(str(path))
+    store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(str(i)), ox.DefaultGraph()) for i in range(N))
+    store.flush()
+    del store
+    return str(path)
+
+
+def _job(query: str) -> dict:
+    return {"query": query, "ext": "tsv", "limit": 1000, "union": True}
+
+
+def test_a_runaway_is_stopped_and_a_query_sharing_its_worker_is_run_again(store_path):
+    async def scenario():
+        pool = Pool(store_path, size=1, threads=4)  # one process: both queries share it
+        await pool.start()
+        try:
+            runaway = asyncio.ensure_future(pool.run(_job(RUNAWAY), 0.5))
+            await asyncio.sleep(0.05)
+            started = time.monotonic()
+            count = asyncio.ensure_future(pool.run(_job(COUNT2), 30))
+            with pytest.raises(QueryTimeout):
+                await runaway
+            reply = await count
+            return reply, pool.killed, time.monotonic() - started
+        finally:
+            await pool.close()
+
+    reply, killed, took = asyncio.run(scenario())
+    assert reply[0] == "ok" and reply[2].splitlines()[1].startswith(str(N * N).encode())
+    assert killed == 1  # only the worker of the runaway, once
+    assert took > 0.5  # the count was still running when its worker was killed
+
+
+def test_a_cheap_query_passes_a_slow_one_in_the_same_worker(store_path):
+    async def scenario():
+        pool = Pool(store_path, size=1, threads=2)
+        await pool.start()
+        try:
+            slow = asyncio.ensure_future(pool.run(_job(COUNT2), 30))
+            await asyncio.sleep(0.05)
+            started = time.monotonic()
+            cheap = await pool.run(_job(f"ASK {{ <{EX}s1> ?p ?o }}"), 30)
+            cheap_took = time.monotonic() - started
+            await slow
+            return cheap, cheap_took, slow.done() and time.monotonic() - started
+        finally:
+            await pool.close()
+
+    cheap, cheap_took, slow_took = asyncio.run(scenario())
+    assert cheap[0] == "ok" and cheap[2] == b"true\n"
+    assert cheap_took < slow_took / 2  # it did not wait for the slow one
+
+
+def test_an_abandoned_query_is_still_stopped_at_its_deadline(store_path):
+    async def scenario():
+        pool = Pool(store_path, size=1, threads=2)
+        await pool.start()
+        try:
+            task = asyncio.ensure_future(pool.run(_job(RUNAWAY), 0.5))
+            await asyncio.sleep(0.1)
+            task.cancel()  # the client went away
+            await asyncio.sleep(1.0)
+            return pool.killed
+        finally:
+            await pool.close()
+
+    assert asyncio.run(scenario()) == 1
