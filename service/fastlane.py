@@ -5,12 +5,13 @@ status, headers, body); :func:`respond` ``(replay, send)``; :func:`recorder`
 ``(send) -> (send, finish)``.
 
 The endpoint's answers are fixed for the life of a build, and a response of
-``/sparql`` or ``/api/queries`` depends on nothing but the path, the query
+``/sparql`` or ``/api/queries`` or of a linked-data page depends on nothing but the path, the query
 string and the headers named in :data:`VARY` (negotiation, CORS, links built
 from the host). So the first full answer to such a request is recorded, whole,
 and an identical request later is answered with the same bytes straight from
 the ASGI entry point, skipping routing, middleware and negotiation, which cost
-most of the time of a small query. Only answers the query layer marks as
+most of the time of a small query. Linked-data pages (``/id/``, ``/graph/``,
+``/def/``) are replayed the same way. Only answers the query layer marks as
 replayable (they carry ``X-Cache``) with status 200 are recorded; requests with
 conditional, range, cookie or authorization headers are never replayed. The
 record lives in the backend's :class:`service.cache.ResultCache`, so it is
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PATHS = ("/sparql", "/api/queries/")
+PATHS = ("/sparql", "/api/queries/", "/id/", "/graph/", "/def/")
 VARY = (b"accept", b"host", b"origin", b"accept-encoding")
 NEVER = frozenset({b"range", b"if-none-match", b"if-modified-since", b"if-match", b"if-range", b"if-unmodified-since",
                    b"authorization", b"cookie"})
@@ -39,7 +40,7 @@ def request_key(scope) -> tuple | None:
     if scope.get("type") != "http" or scope.get("method") != "GET":
         return None
     path = scope.get("path", "")
-    if not (path == PATHS[0] or path.startswith(PATHS[1])):
+    if not (path == PATHS[0] or path.startswith(PATHS[1:])):
         return None
     values = dict.fromkeys(VARY)
     for name, value in scope.get("headers", ()):

@@ -127,7 +127,7 @@ async def resource(request: Request, iri: str, path: str, ext: str | None, *, gr
         body.append("<h2>Linked from · 被引用</h2>" + h.table(["Resource", "Property"], rows) + more)
     alts = alternates(path, rdf_exts)
     text = h.page(_plain(title), "".join(body), alternates=alts)
-    return HTMLResponse(text, headers={"Vary": "Accept", "Link": link_header(alts)})
+    return HTMLResponse(text, headers={"Vary": "Accept", "Link": link_header(alts), "X-Cache": "miss"})
 
 
 def _plain(label_html: str) -> str:

@@ -85,3 +85,16 @@ def test_replay_over_http_keeps_negotiation_and_cors(client):
     assert csv2.headers["access-control-allow-origin"] in ("*", "https://portal.example")
     assert js.headers["content-type"].startswith("application/sparql-results+json")
     assert js.json()["results"]["bindings"][0]["n"]["value"] == csv1.text.splitlines()[1]
+
+
+def test_a_linked_data_page_is_replayed(client):
+    q = "SELECT ?ds WHERE { ?ds a <https://budgetkg.org/def/budget#BudgetDataSet> } ORDER BY ?ds LIMIT 1"
+    iri = client.get("/sparql", params={"query": q}, headers={"Accept": "application/sparql-results+json"}).json()[
+        "results"]["bindings"][0]["ds"]["value"]
+    path = "/" + iri.split("/", 3)[3]
+    pages = [client.get(path, headers={"Accept": "text/html"}) for _ in range(2)]
+    turtle = client.get(path, headers={"Accept": "text/turtle"})
+    assert [p.status_code for p in pages] == [200, 200]
+    assert pages[0].headers["X-Cache"] == "miss" and pages[1].headers["X-Cache"] == "hit"
+    assert pages[1].content == pages[0].content and pages[1].headers["Link"] == pages[0].headers["Link"]
+    assert turtle.headers["content-type"].startswith("text/turtle") and iri.encode() in turtle.content
