@@ -53,6 +53,7 @@ class Worker:
         self.proc = proc
         self.inflight: dict[int, tuple[asyncio.Future, asyncio.TimerHandle]] = {}
         self.gone: WorkerGone | None = None
+        self.stopped = False  # ended by us, not on its own
         self._on_free = on_free
         self._reader: asyncio.Task | None = None
 
@@ -112,6 +113,7 @@ class Worker:
         self._on_free(self)
 
     def kill(self, culprit: int | None = None) -> None:
+        self.stopped = True
         if self.proc.returncode is None:
             try:
                 self.proc.kill()
@@ -205,6 +207,8 @@ class Pool:
             self._replace(worker, "timeout", job_id)
 
     def _freed(self, worker: Worker) -> None:
+        if worker.gone is not None and not worker.stopped:  # it died on its own, perhaps while idle
+            self._replace(worker, "died")
         if self.retired and not worker.inflight and worker.gone is None:
             self._spawn_task(worker.reap())
         if self._waiting:

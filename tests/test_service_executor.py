@@ -86,3 +86,23 @@ def test_an_abandoned_query_is_still_stopped_at_its_deadline(store_path):
             await pool.close()
 
     assert asyncio.run(scenario()) == 1
+
+
+def test_a_worker_that_dies_while_idle_is_replaced(store_path):
+    async def scenario():
+        pool = Pool(store_path, size=1, threads=2)
+        await pool.start()
+        try:
+            victim = pool._workers[0]
+            victim.proc.kill()  # as the kernel's OOM killer would
+            for _ in range(100):
+                await asyncio.sleep(0.05)
+                if pool._workers and pool._workers[0] is not victim:
+                    break
+            reply = await pool.run(_job(f"ASK {{ <{EX}s1> ?p ?o }}"), 30)
+            return reply, pool.killed, pool._workers[0] is victim
+        finally:
+            await pool.close()
+
+    reply, killed, same = asyncio.run(scenario())
+    assert reply[2] == b"true\n" and killed == 1 and not same
