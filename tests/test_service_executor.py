@@ -30,79 +30,71 @@ def _job(query: str) -> dict:
     return {"query": query, "ext": "tsv", "limit": 1000, "union": True}
 
 
-def test_a_runaway_is_stopped_and_a_query_sharing_its_worker_is_run_again(store_path):
-    async def scenario():
-        pool = Pool(store_path, size=1, threads=4)  # one process: both queries share it
+def _with_pool(store_path: str, threads: int, scenario):
+    """Run ``await scenario(pool)`` on a started one-process pool, closed afterwards."""
+    async def go():
+        pool = Pool(store_path, size=1, threads=threads)
         await pool.start()
         try:
-            runaway = asyncio.ensure_future(pool.run(_job(RUNAWAY), 0.5))
-            await asyncio.sleep(0.05)
-            started = time.monotonic()
-            count = asyncio.ensure_future(pool.run(_job(COUNT2), 30))
-            with pytest.raises(QueryTimeout):
-                await runaway
-            reply = await count
-            return reply, pool.killed, time.monotonic() - started
+            return await scenario(pool)
         finally:
             await pool.close()
+    return asyncio.run(go())
 
-    reply, killed, took = asyncio.run(scenario())
+
+def test_a_runaway_is_stopped_and_a_query_sharing_its_worker_is_run_again(store_path):
+    async def scenario(pool):
+        runaway = asyncio.ensure_future(pool.run(_job(RUNAWAY), 0.5))
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        count = asyncio.ensure_future(pool.run(_job(COUNT2), 30))
+        with pytest.raises(QueryTimeout):
+            await runaway
+        reply = await count
+        return reply, pool.killed, time.monotonic() - started
+
+    reply, killed, took = _with_pool(store_path, 4, scenario)
     assert reply[0] == "ok" and reply[2].splitlines()[1].startswith(str(N * N).encode())
     assert killed == 1  # only the worker of the runaway, once
     assert took > 0.5  # the count was still running when its worker was killed
 
 
 def test_a_cheap_query_passes_a_slow_one_in_the_same_worker(store_path):
-    async def scenario():
-        pool = Pool(store_path, size=1, threads=2)
-        await pool.start()
-        try:
-            slow = asyncio.ensure_future(pool.run(_job(COUNT2), 30))
-            await asyncio.sleep(0.05)
-            started = time.monotonic()
-            cheap = await pool.run(_job(f"ASK {{ <{EX}s1> ?p ?o }}"), 30)
-            cheap_took = time.monotonic() - started
-            await slow
-            return cheap, cheap_took, slow.done() and time.monotonic() - started
-        finally:
-            await pool.close()
+    async def scenario(pool):
+        slow = asyncio.ensure_future(pool.run(_job(COUNT2), 30))
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        cheap = await pool.run(_job(f"ASK {{ <{EX}s1> ?p ?o }}"), 30)
+        cheap_took = time.monotonic() - started
+        await slow
+        return cheap, cheap_took, slow.done() and time.monotonic() - started
 
-    cheap, cheap_took, slow_took = asyncio.run(scenario())
+    cheap, cheap_took, slow_took = _with_pool(store_path, 2, scenario)
     assert cheap[0] == "ok" and cheap[2] == b"true\n"
     assert cheap_took < slow_took / 2  # it did not wait for the slow one
 
 
 def test_an_abandoned_query_is_still_stopped_at_its_deadline(store_path):
-    async def scenario():
-        pool = Pool(store_path, size=1, threads=2)
-        await pool.start()
-        try:
-            task = asyncio.ensure_future(pool.run(_job(RUNAWAY), 0.5))
-            await asyncio.sleep(0.1)
-            task.cancel()  # the client went away
-            await asyncio.sleep(1.0)
-            return pool.killed
-        finally:
-            await pool.close()
+    async def scenario(pool):
+        task = asyncio.ensure_future(pool.run(_job(RUNAWAY), 0.5))
+        await asyncio.sleep(0.1)
+        task.cancel()  # the client went away
+        await asyncio.sleep(1.0)
+        return pool.killed
 
-    assert asyncio.run(scenario()) == 1
+    assert _with_pool(store_path, 2, scenario) == 1
 
 
 def test_a_worker_that_dies_while_idle_is_replaced(store_path):
-    async def scenario():
-        pool = Pool(store_path, size=1, threads=2)
-        await pool.start()
-        try:
-            victim = pool._workers[0]
-            victim.proc.kill()  # as the kernel's OOM killer would
-            for _ in range(100):
-                await asyncio.sleep(0.05)
-                if pool._workers and pool._workers[0] is not victim:
-                    break
-            reply = await pool.run(_job(f"ASK {{ <{EX}s1> ?p ?o }}"), 30)
-            return reply, pool.killed, pool._workers[0] is victim
-        finally:
-            await pool.close()
+    async def scenario(pool):
+        victim = pool._workers[0]
+        victim.proc.kill()  # as the kernel's OOM killer would
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if pool._workers and pool._workers[0] is not victim:
+                break
+        reply = await pool.run(_job(f"ASK {{ <{EX}s1> ?p ?o }}"), 30)
+        return reply, pool.killed, pool._workers[0] is victim
 
-    reply, killed, same = asyncio.run(scenario())
+    reply, killed, same = _with_pool(store_path, 2, scenario)
     assert reply[2] == b"true\n" and killed == 1 and not same
