@@ -373,7 +373,10 @@ def compare(results: list) -> None:
         if rdf and rdf.get("rps"):
             parts.append(f"rps / rdflib-endpoint = {r['rps'] / rdf['rps']:.1f}x (goal >= 20)")
         if oxi and oxi.get("rps"):
+            oxi_ok = oxi["rps"] * (1 - oxi.get("errors", 0) / max(1, oxi["n"]))  # errors are not answers
             parts.append(f"rps / oxigraph = {r['rps'] / oxi['rps']:.2f}x (goal >= 1)")
+            if oxi.get("errors"):
+                parts.append(f"(oxigraph: {oxi['errors']} of {oxi['n']} requests failed; answered rps ratio {r['rps'] / max(oxi_ok, 1e-9):.2f}x)")
             parts.append(f"p50 / oxigraph = {r['p50_ms'] / oxi['p50_ms']:.2f}x")
         print("  ".join(parts))
 
