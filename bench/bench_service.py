@@ -243,13 +243,20 @@ def summary(latencies, errors, wall) -> dict:
 
 # --- workloads ------------------------------------------------------------------------------------
 
-def named_jobs() -> list[tuple[str, str, dict, dict]]:
-    """(name, text, substitutions, raw params) for every named query."""
+def named_jobs(store: ox.Store | None = None) -> list[tuple[str, str, dict, dict]]:
+    """(name, text, substitutions, raw params) for every named query; IRI parameters drawn from the data."""
     from budgetkg.queries import bind, load_queries
 
+    typical = dict(PARAMS)
+    if store is not None:
+        bkg = "https://budgetkg.org/def/budget#"
+        for name, pattern in (("department", f"?x a <{bkg}Department>"), ("jurisdiction", f"?d <{bkg}jurisdiction> ?x"),
+                              ("basis", f"?p <{bkg}basis> ?x")):
+            for row in store.query(f"SELECT ?x WHERE {{ {pattern} }} ORDER BY ?x LIMIT 1", use_default_graph_as_union=True):
+                typical[name] = row[0].value
     out = []
     for name, q in load_queries().items():
-        params = {p.name: PARAMS[p.name] for p in q.params if p.name in PARAMS}
+        params = {p.name: typical[p.name] for p in q.params if p.name in typical}
         out.append((name, q.text, bind(q, params), params))
     return out
 
@@ -290,7 +297,7 @@ def run_dataset(name: str, data: Path, args, results: list) -> None:
     triples = manifest["triples"] + manifest["vocabulary_triples"]
     print(f"\n## {name}: {len(manifest['documents'])} documents, {triples} triples", flush=True)
     store = ox.Store.read_only(str(data / "store"))
-    named = named_jobs()
+    named = named_jobs(store)
     mixed = mixed_jobs(store)
     servers: dict[str, Server] = {}
     try:
