@@ -40,7 +40,7 @@ class Settings:
     timeout: float = field(default=30.0, metadata=_meta("hard time limit of one query, in seconds"))
     result_limit: int = field(default=100_000, metadata=_meta("most result rows (or triples) a query returns; more are cut and the cut is signalled"))
     workers: int = field(default=0, metadata=_meta("query worker processes (0: one per core, at least 2)"))
-    worker_threads: int = field(default=8, metadata=_meta("queries one worker process runs at once, so cheap queries pass slow ones"))
+    worker_threads: int = field(default=16, metadata=_meta("queries one worker process runs at once, so cheap queries pass slow ones"))
     cache_mb: int = field(default=64, metadata=_meta("memory for answers kept until the next build, in MB (0: keep none)"))
     cors_origins: tuple[str, ...] = field(default=("*",), metadata=_meta("origins allowed by CORS, comma-separated ('*' for any)"))
     body_limit: int = field(default=1 << 20, metadata=_meta("largest request body accepted, in bytes (413 above)"))
