@@ -14,7 +14,8 @@ on: pyoxigraph in-process on the same store (the floor: query + JSON serializati
 threads for concurrency), this service (``budgetkg serve``; named queries through
 ``/api/queries``, the mix through ``/sparql``) as it runs by default (answers kept
 per build, so repeated requests are hits) and with ``BUDGETKG_CACHE_MB=0``
-(``budgetkg-nocache``: every request evaluated), Oxigraph server (``oxigraph
+(``budgetkg-nocache``: every request evaluated), uvicorn answering a fixed body with no
+framework or query (``bare-uvicorn``, :mod:`bench.bare_asgi`: the HTTP floor), Oxigraph server (``oxigraph
 serve-read-only``) and rdflib-endpoint (only where the data has at most
 ``--rdflib-max-triples`` triples: it parses everything into rdflib's memory store,
 which takes too long and too much memory for the large corpus; named queries on it
@@ -313,6 +314,10 @@ def run_dataset(name: str, data: Path, args, results: list) -> None:
             servers["budgetkg-nocache"] = Server("budgetkg-nocache", [sys.executable, "-m", "budgetkg.cli", "serve", "--data", str(data),
                                                                       "--port", str(port)], port, "/sparql", "/health",
                                                  dict(env, BUDGETKG_CACHE_MB="0"))
+        port = free_port()  # the HTTP floor: uvicorn answering a fixed body, no framework, no query
+        servers["bare-uvicorn"] = Server("bare-uvicorn", [sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "bare_asgi:app",
+                                                          "--port", str(port), "--log-level", "warning", "--no-access-log"],
+                                         port, "/sparql", "/sparql")
         binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
         if Path(binary).exists():
             loc = oxigraph_location(data, binary)
@@ -374,11 +379,14 @@ def compare(results: list) -> None:
         floor = by.get((dataset, "in-process", clients))
         oxi = by.get((dataset, "oxigraph", clients))
         rdf = by.get((dataset, "rdflib-endpoint", clients))
+        bare = by.get((dataset, "bare-uvicorn", clients))
         parts = [f"{dataset:7} {system:16} {clients:3} clients:"]
         if floor:
             parts.append(f"p50 - floor = {r['p50_ms'] - floor['p50_ms']:+.3f} ms (goal <= 2)")
         if rdf and rdf.get("rps"):
             parts.append(f"rps / rdflib-endpoint = {r['rps'] / rdf['rps']:.1f}x (goal >= 20)")
+        if bare and bare.get("rps"):
+            parts.append(f"rps / bare uvicorn = {r['rps'] / bare['rps']:.2f}x")
         if oxi and oxi.get("rps"):
             oxi_ok = oxi["rps"] * (1 - oxi.get("errors", 0) / max(1, oxi["n"]))  # errors are not answers
             parts.append(f"rps / oxigraph = {r['rps'] / oxi['rps']:.2f}x (goal >= 1)")
