@@ -2,12 +2,15 @@
 
 API: :func:`load_queries` ``() -> dict[str, NamedQuery]``; :func:`resolve`
 ``(name_or_file) -> NamedQuery``; :func:`bind` ``(query, params) -> dict``
-(substitutions for pyoxigraph); :func:`run` ``(store, query, params, *, graph=None)``.
+(substitutions for pyoxigraph); :func:`narrowed` ``(text, subs) -> str``;
+:func:`run` ``(store, query, params, *, graph=None)``.
 
 A query file opens with comment lines ``# title: ...``, ``# description: ...``
 and one ``# param: name [type] - description`` per parameter (type: iri,
 string, integer, decimal, gYear; default string). Parameters are bound as RDF
-terms through pyoxigraph's ``substitutions``, never pasted into the text.
+terms through pyoxigraph's ``substitutions``, and the same terms (escaped by
+pyoxigraph) as a ``VALUES`` block, which lets them narrow what is read; no
+parameter text is ever pasted into a query.
 
 >>> q = NamedQuery.parse("x", "# title: T\\n# param: year [gYear] - the year\\nSELECT * {}")
 >>> (q.title, q.params[0].name, q.params[0].type)
@@ -23,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .paths import SPARQL
+from .sparqltext import inject_values
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(?:\[(\w+)\])?\s*(?:[-—:]\s*(.*))?$")
@@ -120,6 +124,23 @@ def bind(query: NamedQuery, params: dict[str, str]) -> dict[ox.Variable, object]
     return subs
 
 
+def narrowed(text: str, subs: dict | None) -> str:
+    """The text with the substituted parameters also given as a VALUES block.
+
+    pyoxigraph applies ``substitutions`` without letting them steer the plan, so a bound
+    parameter does not narrow what is read; the same terms as ``VALUES`` at the start of
+    the query do (measured on 1,000 documents: ``budget_vs_execution`` 1.3 s -> 0.06 s,
+    the other named queries equal or faster, the same rows in the same order).
+    ``subs`` maps variables (or their names) to pyoxigraph terms.
+    """
+    if not subs:
+        return text
+    try:
+        return inject_values(text, {getattr(k, "value", k): str(v) for k, v in subs.items()})
+    except ValueError:  # no group pattern: the substitutions alone bind them
+        return text
+
+
 def run(store: ox.Store, query: NamedQuery, params: dict[str, str] | None = None, *, graph: str | None = None):
     """Run a named query; with ``graph``, that named graph (plus the vocabulary) is the default graph."""
     from etl.vocab import VOCAB_GRAPH
@@ -129,4 +150,5 @@ def run(store: ox.Store, query: NamedQuery, params: dict[str, str] | None = None
         kwargs["default_graph"] = [ox.NamedNode(graph), VOCAB_GRAPH]
     else:
         kwargs["use_default_graph_as_union"] = True
-    return store.query(query.text, substitutions=bind(query, params or {}), **kwargs)
+    subs = bind(query, params or {})
+    return store.query(narrowed(query.text, subs), substitutions=subs, **kwargs)
