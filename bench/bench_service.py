@@ -48,6 +48,8 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 
+from budgetkg.queries import narrowed
+
 ROOT = Path(__file__).resolve().parents[1]
 VOCAB_GRAPH = "https://budgetkg.org/def/graph"
 JSON_ACCEPT = "application/sparql-results+json"
@@ -262,12 +264,6 @@ def named_jobs(store: ox.Store | None = None) -> list[tuple[str, str, dict, dict
     return out
 
 
-def with_values(text: str, subs: dict) -> str:
-    from service.analyze import inject_values
-
-    return inject_values(text, {v.value: str(t) for v, t in subs.items()}) if subs else text
-
-
 def mixed_jobs(store: ox.Store, seed: int = 7) -> list[tuple[str, dict]]:
     """A small mix like the pages and portals send, with IRIs drawn from the data."""
     rng = random.Random(seed)
@@ -353,13 +349,13 @@ def run_dataset(name: str, data: Path, args, results: list) -> None:
                 print(f"# {qname}: over the {args.timeout:g} s limit on this data; not run on the other systems", flush=True)
                 continue
             report(f"named:{qname}", "in-process", 1, summary(*floor_load(store, [(text, subs)], 1, dur, args.max_named)))
-            sparql = with_values(text, subs)
+            sparql = narrowed(text, subs)
             for sys_name in ("oxigraph", "rdflib-endpoint"):
                 if sys_name in servers and (sys_name != "rdflib-endpoint" or name == "sample" or args.rdflib_named):
                     s = servers[sys_name]
                     report(f"named:{qname}", sys_name, 1, summary(*http_load(s.port, [f"{s.path}?query={quote(sparql)}"], 1, dur,
                                                                              args.max_named, args.timeout)))
-        mix_paths = [f"?query={quote(with_values(t, s))}" for t, s in mixed]
+        mix_paths = [f"?query={quote(narrowed(t, s))}" for t, s in mixed]
         for clients in args.clients:
             report("mixed", "in-process", clients, summary(*floor_load(store, mixed, clients, args.duration)))
             for sys_name, s in servers.items():

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from .codelists import scheme_iri
 from .narrative import NarrativeRec
 from .narrative_figures import map_figures
-from .vocab import BKG, DCT, ORG, PROV, QB, RDF, RDFS, SKOS, A, integer, lit, typed
+from .vocab import BKG, DCT, ORG, PROV, QB, RDF, RDFS, SKOS, A, emit_organization, integer, lit, typed
 
 
 def map_narrative(rec, m, emit) -> None:
@@ -78,12 +78,7 @@ def map_narrative(rec, m, emit) -> None:
         emit(org, BKG.internalBodyCount, integer(out.body_count))
     for u in out.units:
         node = m.unit(u.code or u.name)
-        emit(node, A, BKG.BudgetUnit)
-        emit(node, A, ORG.FormalOrganization)
-        emit(node, RDFS.label, lit(u.name, "zh"))
-        emit(node, SKOS.prefLabel, lit(u.name, "zh"))
-        if u.code:
-            emit(node, SKOS.notation, lit(u.code))
+        emit_organization(emit, node, BKG.BudgetUnit, u.name, u.code)
         emit(node, ORG.subOrganizationOf, org)
         for prop, value in sorted(u.values.items()):
             emit(node, BKG[prop], lit(value, "zh"))

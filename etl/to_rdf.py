@@ -21,7 +21,7 @@ from .extract.records import TableRec
 from .iris import Minter, slug_for
 from .jurisdictions import lineage
 from .pipeline import DisclosureRec
-from .vocab import BKG, CNY, DCT, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, A, decimal, emit_location, integer, lit, typed
+from .vocab import BKG, CNY, DCT, FOAF, PROV, QB, RDF, RDFS, SKOS, A, decimal, emit_location, emit_organization, integer, lit, typed
 
 Emit = Callable[[ox.NamedNode, ox.NamedNode, object], None]
 MAPPERS: list[Callable[[DisclosureRec, Minter, Emit], None]] = []
@@ -88,12 +88,7 @@ def _source(rec, source, org, year, phase, emit) -> None:
 
 
 def _organization(rec: DisclosureRec, m: Minter, org, emit) -> None:
-    emit(org, A, BKG.Department)
-    emit(org, A, ORG.FormalOrganization)
-    emit(org, SKOS.prefLabel, lit(rec.department_name, "zh"))
-    emit(org, RDFS.label, lit(rec.department_name, "zh"))
-    if rec.department_code:
-        emit(org, SKOS.notation, lit(rec.department_code))
+    emit_organization(emit, org, BKG.Department, rec.department_name, rec.department_code)
     if rec.jurisdiction is None:
         return
     emit(org, BKG.jurisdiction, m.jurisdiction_node())

@@ -2,7 +2,7 @@
 
 API: :class:`NS` (namespace that mints :class:`pyoxigraph.NamedNode` by attribute),
 the namespaces :data:`BKG`, :data:`QB`, :data:`SKOS`, ..., :func:`lit`, :func:`decimal`,
-:func:`integer`, :data:`PREFIXES`.
+:func:`integer`, :func:`emit_location`, :func:`emit_organization`, :data:`PREFIXES`.
 
 pyoxigraph terms are built here rather than rdflib ones: they cost a fraction
 of rdflib's to create and serialize, and the dumps are written by pyoxigraph.
@@ -85,3 +85,13 @@ def emit_location(emit, node: ox.NamedNode, line: int | None, page: int | None) 
         emit(node, BKG.sourceLine, integer(line))
     if page is not None:
         emit(node, BKG.sourcePage, integer(page))
+
+
+def emit_organization(emit, node: ox.NamedNode, kind: ox.NamedNode, name: str, code: str | None) -> None:
+    """A department or unit: its class and ``org:FormalOrganization``, its name as label, its code as notation."""
+    emit(node, A, kind)
+    emit(node, A, ORG.FormalOrganization)
+    emit(node, SKOS.prefLabel, lit(name, "zh"))
+    emit(node, RDFS.label, lit(name, "zh"))
+    if code:
+        emit(node, SKOS.notation, lit(code))

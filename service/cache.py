@@ -73,9 +73,6 @@ class ResultCache:
 
     def put(self, key: Hashable, value: Any) -> None:
         """Keep ``value`` (a body, or an object with a ``body``) under the byte bound."""
-        self._keep(key, value)
-
-    def _keep(self, key: Hashable, value: Any) -> None:
         size = _size(value)
         if self.max_bytes <= 0 or size > self.max_bytes // 8:
             return
@@ -95,11 +92,9 @@ class ResultCache:
         enforces its own limit. :raises: whatever ``run`` raises (not kept);
         ``asyncio.TimeoutError`` when a shared evaluation outlives ``timeout``.
         """
-        entry = self._entries.get(key)
-        if entry is not None:
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return entry[0], True
+        kept = self.peek(key)
+        if kept is not None:
+            return kept, True
         flight = self._flights.get(key)
         if flight is None:
             self.misses += 1
@@ -124,5 +119,5 @@ class ResultCache:
             flight = self._flights.get(key)
             if flight is not None and flight.task is asyncio.current_task():
                 del self._flights[key]
-        self._keep(key, value)
+        self.put(key, value)
         return value
