@@ -22,7 +22,7 @@ from pathlib import Path
 
 CHILD = r"""
 import json, resource, sys, time
-from etl.build import build
+from budgetkg.etl.build import build
 paths, out, jobs, validate = json.loads(sys.argv[1])
 t0 = time.perf_counter()
 r = build(paths, out=out, jobs=jobs, validate=validate)

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from budgetkg.paths import default_sources
+from budgetkg.resources import default_sources
 
 
 def etl_to_ntriples(path: Path) -> bytes:
-    from etl import extensions  # noqa: F401
-    from etl.pipeline import process
-    from etl.to_rdf import to_rdf
+    from budgetkg.etl import extensions  # noqa: F401
+    from budgetkg.etl.pipeline import process
+    from budgetkg.etl.to_rdf import to_rdf
 
     _, triples = to_rdf(process(path), base="https://budgetkg.org/")
     return "".join(sorted({f"{t} .\n" for t in triples})).encode()

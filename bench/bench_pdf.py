@@ -5,7 +5,7 @@ Run: ``python -m bench.bench_pdf [FILES...] [--repeat N]`` (default: the PDFs in
 
 For each PDF it times, in the same run and interleaved, (a) pdfplumber alone
 extracting the text of every page (``page.extract_text()``, the floor: the reader
-parses the same pages and does more with them) and (b) ``etl.read_pdf.read_pdf``
+parses the same pages and does more with them) and (b) ``budgetkg.etl.read_pdf.read_pdf``
 (text lines, ruled tables, headings, repairs -> Document). It prints pages/s and
 documents/s of both and the ratio read_pdf / pdfplumber (goal: within 1.5x).
 When PyMuPDF is installed, its plain text extraction and table finder are timed
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from etl.read_pdf import read_pdf
+from budgetkg.etl.read_pdf import read_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = ROOT.parent / "shared" / "samples"

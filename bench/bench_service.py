@@ -62,7 +62,7 @@ PARAMS = {  # typical values for the named queries' parameters
 # --- data -----------------------------------------------------------------------------------------
 
 def build_dataset(work: Path, name: str, documents: int | None) -> Path:
-    from etl.build import build
+    from budgetkg.etl.build import build
 
     data = work / name / "data"
     if (data / "manifest.json").exists():

@@ -8,7 +8,7 @@
 2. ``--docs`` synthetic documents from :mod:`bench.generate`: per-document time of each engine,
    and pyshacl over all documents in parallel (one worker per core, as the build does).
 
-Engines: pyshacl (``etl.validation``: rdflib for the core constraints, SHACL-SPARQL in
+Engines: pyshacl (``budgetkg.etl.validation``: rdflib for the core constraints, SHACL-SPARQL in
 oxigraph); ``pyshacl-turbo`` (PyPI, Rust) if installed, on every shape; ``shacl-engine`` (npm,
 ``shapes/engine``, Node) if installed, on the shapes it accepts (not those whose SPARQL groups
 by the pre-bound ``$this``), compared with pyshacl on the same subset. shacl-engine takes about
@@ -36,9 +36,9 @@ ENGINE = ROOT / "shapes" / "engine"
 
 
 def document_triples(path: str) -> list[ox.Triple]:
-    from etl import extensions  # noqa: F401
-    from etl.pipeline import process
-    from etl.to_rdf import to_rdf
+    from budgetkg.etl import extensions  # noqa: F401
+    from budgetkg.etl.pipeline import process
+    from budgetkg.etl.to_rdf import to_rdf
 
     _, triples = to_rdf(process(path), base="https://budgetkg.org/")
     return sorted(set(triples), key=str)
@@ -50,7 +50,7 @@ def _key(rule: str, focus: str, severity: str, value=None) -> tuple:
 
 
 def run_pyshacl(triples, repeat: int, shapes=None) -> dict:
-    from etl.validation import validate_graph
+    from budgetkg.etl.validation import validate_graph
 
     validate_graph(triples, use_shapes=shapes)  # warm-up: shapes and vocabulary parsed once per process
     times = []
@@ -70,7 +70,7 @@ def run_turbo(triples, repeat: int) -> dict | None:
     import rdflib
     from rdflib.namespace import SH
 
-    from etl.validation import context_triples, shapes_graph
+    from budgetkg.etl.validation import context_triples, shapes_graph
 
     data = rdflib.Graph().parse(data=ox.serialize(list(triples) + context_triples(triples), format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
     times = []
@@ -90,7 +90,7 @@ def run_turbo(triples, repeat: int) -> dict | None:
 def run_shacl_engine(triples, repeat: int, shapes: list[str]) -> dict | None:
     if shutil.which("node") is None or not (ENGINE / "node_modules" / "shacl-engine").is_dir():
         return None
-    from etl.validation import context_triples, shape_files
+    from budgetkg.etl.validation import context_triples, shape_files
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data.nt"
@@ -114,7 +114,7 @@ def compare(name: str, ours: dict, theirs: dict | None) -> dict:
 
 
 def _validate_file(path: str) -> float:
-    from etl.validation import validate_triples
+    from budgetkg.etl.validation import validate_triples
 
     triples = document_triples(path)
     t = time.perf_counter()
@@ -134,7 +134,7 @@ def main(argv=None) -> int:
     subset = supported_shapes()
     report: dict = {}
 
-    from budgetkg.paths import default_sources
+    from budgetkg.resources import default_sources
 
     sample = document_triples(str(default_sources()[0]))
     ours = run_pyshacl(sample, args.repeat)

@@ -18,7 +18,7 @@ DEFAULT_DATA = "dist"
 
 
 def _build(args) -> int:
-    from etl.build import build
+    from budgetkg.etl.build import build
 
     result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs)
     for d in result.documents:
@@ -86,19 +86,19 @@ def _query(args) -> int:
 
 
 def _validate(args) -> int:
-    from etl.validation import main as validate_main
+    from budgetkg.etl.validation import main as validate_main
 
     return validate_main(args)
 
 
 def _serve(args) -> int:
-    from service.app import serve
+    from budgetkg.service.app import serve
 
     return serve(args)
 
 
 def parser() -> argparse.ArgumentParser:
-    from etl.iris import DEFAULT_BASE
+    from budgetkg.etl.iris import DEFAULT_BASE
 
     p = argparse.ArgumentParser(prog="budgetkg", description="Knowledge graph of public budget disclosures.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -128,7 +128,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=None, help="port (default 8000)")
     s.add_argument("--sparql-endpoint", default=None, help="serve an external SPARQL 1.1 endpoint instead of the store")
     s.add_argument("--timeout", type=float, default=None, help="hard query timeout in seconds (default 30)")
-    from service.settings import add_arguments
+    from budgetkg.service.settings import add_arguments
 
     add_arguments(s)
     s.set_defaults(fn=_serve)
@@ -136,7 +136,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from etl.model import EtlError
+    from budgetkg.etl.model import EtlError
 
     args = parser().parse_args(argv)
     try:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .paths import SPARQL
+from .resources import SPARQL, files
 from .sparqltext import inject_values
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -74,7 +74,7 @@ class NamedQuery:
 def load_queries(folder: Path = SPARQL) -> dict[str, NamedQuery]:
     """Every ``.rq`` below ``folder``, named by its path without suffix (``tables/income``)."""
     out = {}
-    for path in sorted(folder.rglob("*.rq")):
+    for path in files(folder, "**/*.rq"):
         name = path.relative_to(folder).with_suffix("").as_posix()
         out[name] = NamedQuery.parse(name, path.read_text(encoding="utf-8"), path)
     return out
@@ -143,7 +143,7 @@ def narrowed(text: str, subs: dict | None) -> str:
 
 def run(store: ox.Store, query: NamedQuery, params: dict[str, str] | None = None, *, graph: str | None = None):
     """Run a named query; with ``graph``, that named graph (plus the vocabulary) is the default graph."""
-    from etl.vocab import VOCAB_GRAPH
+    from budgetkg.etl.vocab import VOCAB_GRAPH
 
     kwargs = {}
     if graph:

@@ -6,7 +6,7 @@ API: :func:`tokens` ``(text) -> list[Token]``; :func:`query_form` ``(toks) -> (f
 The tokenizer knows strings, IRIs, comments, variables and prefixed names, so
 ``"SERVICE"`` in a literal or ``# WHERE`` in a comment is never taken for a
 keyword. Used by the service to decide what to refuse before a query runs
-(:mod:`service.analyze`) and by :mod:`budgetkg.queries` to bind parameters.
+(:mod:`budgetkg.service.analyze`) and by :mod:`budgetkg.queries` to bind parameters.
 
 >>> inject_values('SELECT ?p { $this ?p ?o }', {"this": "<http://x/a>"})
 'SELECT ?p { VALUES ?this { <http://x/a> } $this ?p ?o }'

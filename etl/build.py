@@ -23,12 +23,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from budgetkg.paths import CODELISTS, ONTOLOGY, default_sources
+from budgetkg.resources import CODELISTS, ONTOLOGY, SOURCE_SUFFIXES, default_sources, files
 
 from .iris import DEFAULT_BASE, check_base
 from .vocab import PREFIXES, VOCAB_GRAPH
 
-SOURCE_SUFFIXES = {".txt", ".pdf"}
 
 
 @dataclass
@@ -76,7 +75,7 @@ def expand_sources(sources: list[str | Path]) -> list[Path]:
 
 
 def vocabulary_files() -> list[Path]:
-    return sorted(ONTOLOGY.glob("*.ttl")) + sorted(CODELISTS.glob("*.ttl"))
+    return files(ONTOLOGY, "*.ttl") + files(CODELISTS, "*.ttl")
 
 
 def vocabulary_triples() -> list[ox.Triple]:

@@ -4,7 +4,7 @@ API: :func:`codelists` ``() -> CodeLists`` (cached); :class:`CodeLists` with
 ``concept(scheme, notation)``, ``match(scheme, text)``, ``label(iri)``,
 ``scheme_of_code(code)``; :func:`concept_iri`; :data:`CL`.
 
-Matching compares :func:`etl.text.match_key` of the printed text with the
+Matching compares :func:`budgetkg.etl.text.match_key` of the printed text with the
 keys of every ``skos:prefLabel``/``skos:altLabel`` (zh) and ``skos:notation``;
 when no key is equal, the longest label the text ends with wins
 (``一般公共预算基本支出`` ends with ``基本支出``).
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from budgetkg.paths import CODELISTS
+from budgetkg.resources import CODELISTS, files
 
 from .text import match_key
 
@@ -86,10 +86,8 @@ def _local(iri: str) -> tuple[str, str] | None:
 def codelists(folder: Path = CODELISTS) -> CodeLists:
     """Load every ``*.ttl`` of the code-list folder (once per process)."""
     lists = CodeLists()
-    if not folder.exists():
-        return lists
     pref, alt, notation, broader = (SKOS + n for n in ("prefLabel", "altLabel", "notation", "broader"))
-    for path in sorted(folder.glob("*.ttl")):
+    for path in files(folder, "*.ttl"):
         lists.files.append(path)
         zh: dict[str, str] = {}
         en: dict[str, str] = {}

@@ -1,7 +1,7 @@
 """Extra stages beyond the budget tables, registered in one place.
 
-API: importing this module registers every extra extractor (``etl.pipeline.EXTRACTORS``,
-``etl.pipeline.HANDLED_ELSEWHERE``) and mapper (``etl.to_rdf.MAPPERS``). The build
+API: importing this module registers every extra extractor (``budgetkg.etl.pipeline.EXTRACTORS``,
+``budgetkg.etl.pipeline.HANDLED_ELSEWHERE``) and mapper (``budgetkg.etl.to_rdf.MAPPERS``). The build
 imports it once; tests that want the full pipeline import it too.
 """
 

@@ -11,7 +11,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-from budgetkg.paths import ONTOLOGY
+from budgetkg.resources import ONTOLOGY, require
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,7 @@ class Jurisdiction:
 
 @lru_cache(maxsize=1)
 def jurisdictions() -> dict[str, Jurisdiction]:
-    path = ONTOLOGY / "jurisdictions.csv"
-    if not path.exists():
-        return {}
+    path = require(ONTOLOGY / "jurisdictions.csv")
     with path.open(encoding="utf-8") as fh:
         return {
             row["code"]: Jurisdiction(row["code"], row["name_zh"], row.get("name_en", ""), row.get("parent") or None)

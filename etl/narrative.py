@@ -2,7 +2,7 @@
 
 API: :func:`extract_narrative` ``(doc, rec)`` (a pipeline extractor: fills
 ``rec.extra["narrative"]`` with a :class:`NarrativeRec`); :data:`UNITS_KIND`.
-The records become triples in :mod:`etl.narrative_rdf`.
+The records become triples in :mod:`budgetkg.etl.narrative_rdf`.
 
 Every paragraph is kept: each sentence becomes a resource with its text and line,
 part of the section whose heading stands above it. On top of that the text is
@@ -10,7 +10,7 @@ read for facts: the department's numbered duties (部门职责), its internal bo
 (机构设置: ``共设置 N 个内部机构 ... 如下：甲、乙``), the unit table (部门机构设置情况),
 the department-level performance goals (总体绩效目标, 分项绩效目标 with their
 绩效目标/绩效指标 text), the glossary (名词解释) and the budget figures of the
-explanation (see :mod:`etl.narrative_figures`). A section whose only text says
+explanation (see :mod:`budgetkg.etl.narrative_figures`). A section whose only text says
 there is nothing to say (``无其他需要说明的事项``) is recorded as empty.
 
 >>> _empty_statement("我部门无其他需要说明的事项。"), _empty_statement("无"), _empty_statement("无政府采购预算，空表列示。")
@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from budgetkg.paths import ONTOLOGY
+from budgetkg.resources import ONTOLOGY, files
 
 from .codelists import codelists
 from .model import Document, Heading, Paragraph, Table
@@ -279,7 +279,7 @@ def _ontology_terms() -> dict[str, str]:
     """Match keys of the zh labels of the ontology's own terms (bkg:)."""
     out: dict[str, str] = {}
     label = (RDFS.label.value, SKOS.prefLabel.value, SKOS.altLabel.value)
-    for path in sorted(ONTOLOGY.glob("*.ttl")):
+    for path in files(ONTOLOGY, "*.ttl"):
         with path.open("rb") as fh:
             for t in ox.parse(fh, format=ox.RdfFormat.TURTLE):
                 if (t.predicate.value in label and isinstance(t.subject, ox.NamedNode)

@@ -1,12 +1,12 @@
 """The facts of the explanation text (etl/narrative.py) as triples.
 
-API: :func:`map_narrative` ``(rec, minter, emit)`` (a mapper for ``etl.to_rdf.MAPPERS``).
+API: :func:`map_narrative` ``(rec, minter, emit)`` (a mapper for ``budgetkg.etl.to_rdf.MAPPERS``).
 
 IRIs under the disclosure scope S: ``S/section/<line>``, ``S/sentence/<line>-<n>``,
 ``S/duty/<n>``, ``S/goal/overall`` and ``S/goal/<n>``, ``S/glossary`` (a concept
 scheme) and ``S/glossary/<n>``, ``S/narrative`` (the data set of the figures, see
-:func:`etl.narrative_figures.map_figures`); internal bodies and budget units are
-organisations under the department (:meth:`etl.iris.Minter.unit`).
+:func:`budgetkg.etl.narrative_figures.map_figures`); internal bodies and budget units are
+organisations under the department (:meth:`budgetkg.etl.iris.Minter.unit`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Page layout for :mod:`etl.read_pdf`: printed lines and table grids of a PDF page.
+"""Page layout for :mod:`budgetkg.etl.read_pdf`: printed lines and table grids of a PDF page.
 
 API: :func:`scan_page` (visible characters -> :class:`Line` list, ruled :class:`Grid`
 list), :func:`build_lines`, :func:`drop_clipped` (text hidden by a clipping path),
@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from etl.text import clean_cell
+from budgetkg.etl.text import clean_cell
 
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 AMOUNT_RE = re.compile(r"^[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
@@ -31,7 +31,7 @@ CODE_HEADS = ("类", "款", "项")
 
 
 def norm(text: str | None) -> str:
-    """White space collapsed, spaces between CJK characters dropped (as :func:`etl.text.clean_cell`)."""
+    """White space collapsed, spaces between CJK characters dropped (as :func:`budgetkg.etl.text.clean_cell`)."""
     return clean_cell(_WS.sub(" ", text)) if text else ""
 
 

@@ -1,4 +1,4 @@
-"""PDF disclosure -> :class:`etl.model.Document` (text-layer PDFs, read with pdfplumber).
+"""PDF disclosure -> :class:`budgetkg.etl.model.Document` (text-layer PDFs, read with pdfplumber).
 
 API: ``read_pdf(path: str | Path) -> Document`` (``fmt="pdf"``); :func:`cover_meta`.
 
@@ -20,7 +20,7 @@ The repairs of a careful reader (a header row sharing a ruled row with the first
 row, labels printed across merged cells, amounts set off or below their label's line,
 wrapped names, clipped text, empty tables) are noted with their page in ``Table.repairs``
 and ``Document.repairs``; a page that cannot be read is noted there as ``skipped: page
-N: ...`` and the rest is read. Raises :class:`etl.model.EtlError` (at page 1) for a
+N: ...`` and the rest is read. Raises :class:`budgetkg.etl.model.EtlError` (at page 1) for a
 password-protected PDF, a file that is not a PDF, or a PDF without a text layer.
 """
 from __future__ import annotations
@@ -35,9 +35,9 @@ from pathlib import Path
 import pdfplumber
 from pdfplumber.utils.exceptions import PdfminerException
 
-from etl import pdf_tables as pt
-from etl.model import Document, EtlError, Heading, Location, Paragraph, Row, Table
-from etl.pdf_tables import Line
+from budgetkg.etl import pdf_tables as pt
+from budgetkg.etl.model import Document, EtlError, Heading, Location, Paragraph, Row, Table
+from budgetkg.etl.pdf_tables import Line
 
 _END_PUNCT = tuple("。；;，,：:")
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]+(?:部分|章|节)")

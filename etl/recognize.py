@@ -7,7 +7,7 @@ differently. A rule names words the title must contain, words it must not, and
 words the header must contain; the first rule that fits wins, so the more
 specific rules stand first.
 
->>> from etl.model import Table
+>>> from budgetkg.etl.model import Table
 >>> recognize(Table(title="部门预算财政拨款收支总表", line=1, header=[["序号", "收入", "", "支出"]]))
 'appropriation_summary'
 >>> recognize(Table(title="2026年部门财务收支预算总表", line=1, header=[["收入", "支出"]]))

@@ -5,7 +5,7 @@ API: :func:`to_rdf` ``(rec, *, base) -> (graph, triples)``; :func:`to_graph`
 :data:`MAPPERS`, the list of extra mappers (indicators, narrative) called after
 the tables, each ``mapper(rec, minter, emit)``.
 
-Triples are built with pyoxigraph terms (see :mod:`etl.vocab`): building a
+Triples are built with pyoxigraph terms (see :mod:`budgetkg.etl.vocab`): building a
 document this way costs a fraction of ``rdflib.Graph.add``.
 """
 

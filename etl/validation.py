@@ -6,7 +6,7 @@ API: :func:`validate_triples` ``(triples, path) -> list[dict]`` (the build's hoo
 ``() -> Outcome`` (the ontology and code lists themselves); :func:`context_triples`;
 :func:`report_triples` ``(warnings, graph_iri) -> list[pyoxigraph.Triple]`` and
 :func:`report_graph_iri` (the published validation report of a document); :func:`main`
-(``budgetkg validate``, in :mod:`etl.validation_report`).
+(``budgetkg validate``, in :mod:`budgetkg.etl.validation_report`).
 
 A document is validated on its own, with only the vocabulary it uses: the data structure
 definitions of its tables (components, dimensions, code lists) and the code-list concepts
@@ -31,7 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from budgetkg.paths import SHAPES
+from budgetkg.resources import SHAPES, files
 
 from .build import vocabulary_files
 
@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 
 
 def shape_files() -> list[Path]:
-    return sorted(SHAPES.glob("*.ttl"))
+    return files(SHAPES, "*.ttl")
 
 
 @lru_cache(maxsize=1)
@@ -365,14 +365,14 @@ def report_graph_iri(graph_iri):
 
 
 def report_triples(warnings: list[dict], graph_iri) -> list[ox.Triple]:
-    """The ``sh:ValidationReport`` of a document's warnings (see :mod:`etl.validation_report`)."""
+    """The ``sh:ValidationReport`` of a document's warnings (see :mod:`budgetkg.etl.validation_report`)."""
     from .validation_report import report_triples as f
 
     return f(warnings, graph_iri)
 
 
 def main(args) -> int:
-    """``budgetkg validate``: see :mod:`etl.validation_report`."""
+    """``budgetkg validate``: see :mod:`budgetkg.etl.validation_report`."""
     from .validation_report import main as report_main
 
     return report_main(args)

@@ -110,7 +110,7 @@ def validate_sources(sources: list[str] | None, jobs: int | None = None) -> list
     if sources:
         work = _jobs(_expand(sources))
     else:
-        from budgetkg.paths import default_sources
+        from budgetkg.resources import default_sources
 
         work = [("document", str(p), None) for p in default_sources()] + [("vocabulary", "vocabulary", None)]
     workers = min(len(work), jobs or os.cpu_count() or 1)

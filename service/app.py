@@ -116,7 +116,7 @@ class Service:
 
 
 class App(FastAPI):
-    """FastAPI with the replay of kept answers (:mod:`service.fastlane`) in front of everything else."""
+    """FastAPI with the replay of kept answers (:mod:`budgetkg.service.fastlane`) in front of everything else."""
 
     async def __call__(self, scope, receive, send):
         service = self.state.svc

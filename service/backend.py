@@ -91,7 +91,7 @@ class Backend:
 
 
 class LocalBackend(Backend):
-    """The on-disk pyoxigraph store, queried in worker processes; answers kept per build (:mod:`service.cache`)."""
+    """The on-disk pyoxigraph store, queried in worker processes; answers kept per build (:mod:`budgetkg.service.cache`)."""
 
     def __init__(self, settings: Settings):
         self.settings = settings

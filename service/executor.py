@@ -4,7 +4,7 @@ API: :class:`Pool` ``(store_path, size, threads=1)`` with ``await start()``,
 ``await run(job, timeout)``, ``retire()``, ``await close()``, ``size``, ``killed``;
 exceptions :class:`QueryTimeout`, :class:`PoolBusy`, :class:`WorkerFailed`.
 
-Each worker (:mod:`service.worker`) opens the store read-only and runs up to
+Each worker (:mod:`budgetkg.service.worker`) opens the store read-only and runs up to
 ``threads`` queries at once, so cheap queries pass slow ones as they would in a
 threaded server. The event loop only writes a job to a pipe and awaits the reply,
 so it never blocks. Every job has a deadline watched by the event loop, whether
@@ -60,7 +60,7 @@ class Worker:
     @classmethod
     async def spawn(cls, store_path: str, threads: int, on_free, ready_timeout: float = 60.0) -> "Worker":
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "service.worker", store_path, str(threads),
+            sys.executable, "-m", "budgetkg.service.worker", store_path, str(threads),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 20,
         )
         worker = cls(proc, on_free)

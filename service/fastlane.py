@@ -14,7 +14,7 @@ most of the time of a small query. Linked-data pages (``/id/``, ``/graph/``,
 ``/def/``) are replayed the same way. Only answers the query layer marks as
 replayable (they carry ``X-Cache``) with status 200 are recorded; requests with
 conditional, range, cookie or authorization headers are never replayed. The
-record lives in the backend's :class:`service.cache.ResultCache`, so it is
+record lives in the backend's :class:`budgetkg.service.cache.ResultCache`, so it is
 bounded with the results and dropped with the build.
 
 >>> scope = {"type": "http", "method": "GET", "path": "/sparql", "query_string": b"query=ASK%7B%7D", "scheme": "http",

@@ -1,6 +1,6 @@
 """A query worker process: opens the store read-only and answers jobs on stdin/stdout.
 
-Run as ``python -m service.worker STORE [THREADS]``. Frames are a 4-byte big-endian
+Run as ``python -m budgetkg.service.worker STORE [THREADS]``. Frames are a 4-byte big-endian
 length followed by a pickle. The first frame sent is ``("ready", pid)`` (or
 ``("error", "io", message)`` when the store cannot be opened); then each frame
 received is ``(job_id, job)`` (see :func:`run`) and is answered, in the order the
@@ -13,7 +13,7 @@ other queries of that worker are sent again to another one.
 
 Results are written by pyoxigraph's serializers: SELECT as TSV and CONSTRUCT /
 DESCRIBE as N-Triples into a sink that stops the query after the row cap, then
-converted to the format asked for (see :mod:`service.formats`).
+converted to the format asked for (see :mod:`budgetkg.service.formats`).
 """
 
 from __future__ import annotations

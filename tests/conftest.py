@@ -26,7 +26,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The bundled sample built once into a temporary data folder."""
-    from etl.build import build
+    from budgetkg.etl.build import build
 
     out = tmp_path_factory.mktemp("build") / "dist"
     build([SAMPLE], out=out, jobs=1)
@@ -36,8 +36,8 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_rec():
     """The sample through every stage, indicators and narrative included."""
-    import etl.extensions  # noqa: F401  (registers the extractors and mappers)
-    from etl.pipeline import process
+    import budgetkg.etl.extensions  # noqa: F401  (registers the extractors and mappers)
+    from budgetkg.etl.pipeline import process
 
     return process(SAMPLE)
 
@@ -47,9 +47,9 @@ def sample_store(sample_rec):
     """An in-memory store with the sample's graph and the vocabulary: (store, graph)."""
     import pyoxigraph as ox
 
-    from etl.build import vocabulary_triples
-    from etl.to_rdf import to_rdf
-    from etl.vocab import VOCAB_GRAPH
+    from budgetkg.etl.build import vocabulary_triples
+    from budgetkg.etl.to_rdf import to_rdf
+    from budgetkg.etl.vocab import VOCAB_GRAPH
 
     graph, triples = to_rdf(sample_rec, base="https://budgetkg.org/")
     st = ox.Store()

@@ -61,7 +61,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def build_into(out: Path, sources=None) -> Path:
-    from etl.build import build
+    from budgetkg.etl.build import build
 
     from tests.conftest import SAMPLE
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from etl.amounts import parse_amount, unit_multiplier
+from budgetkg.etl.amounts import parse_amount, unit_multiplier
 
 
 def test_keeps_printed_precision():

@@ -7,8 +7,8 @@ import sys
 import pyoxigraph as ox
 import pytest
 
-from etl.build import build
-from etl.model import EtlError
+from budgetkg.etl.build import build
+from budgetkg.etl.model import EtlError
 
 
 def test_dumps_and_store_written(built):

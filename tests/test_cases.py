@@ -10,8 +10,8 @@ import pytest
 import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from etl.pipeline import process
-from etl.to_rdf import to_graph
+from budgetkg.etl.pipeline import process
+from budgetkg.etl.to_rdf import to_graph
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if (p / "expected.ttl").exists())
 

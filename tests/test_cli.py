@@ -55,9 +55,9 @@ def test_commands_without_build(tmp_path):
 
 
 def test_unknown_code_lands_in_graph_as_concept(tmp_path):
-    from etl.pipeline import process_document
-    from etl.read_text import read_text
-    from etl.to_rdf import to_graph
+    from budgetkg.etl.pipeline import process_document
+    from budgetkg.etl.read_text import read_text
+    from budgetkg.etl.to_rdf import to_graph
     import rdflib
 
     text = ("## 部门预算支出总表\n\n501 某某局\n\n预算年度：2023\n\n单位：万元\n\n"

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from budgetkg.queries import resolve, run
-from etl.build import build
+from budgetkg.etl.build import build
 
 BASE = "https://budgetkg.org/id/"
 

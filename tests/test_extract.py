@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from etl.model import EtlError
-from etl.pipeline import process_document
-from etl.read_text import read_text
+from budgetkg.etl.model import EtlError
+from budgetkg.etl.pipeline import process_document
+from budgetkg.etl.read_text import read_text
 
 PAGE = "501 某某局\n\n预算年度：2023\n\n单位：万元\n\n"
 EXP_HEADER = "序号\t功能分类科目\t\t合计\t基本支出\t项目支出\n\t科目编码\t科目名称\t\t\t\n栏次\t1\t2\t3\t4\t5\n"
@@ -69,7 +69,7 @@ def test_disclosure_without_department_is_refused():
 
 def test_sample_observation_counts(sample_path):
     """Counted by hand from the source: non-empty amount cells per table."""
-    from etl.pipeline import process
+    from budgetkg.etl.pipeline import process
 
     counts = {t.key: len(t.observations) for t in process(sample_path).tables}
     assert counts["income"] == 24  # 8 rows x 3 filled columns
@@ -81,7 +81,7 @@ def test_sample_observation_counts(sample_path):
 
 
 def test_sample_summary_rows_classified(sample_path):
-    from etl.pipeline import process
+    from budgetkg.etl.pipeline import process
 
     rec = process(sample_path)
     summary = next(t for t in rec.tables if t.key == "income_expenditure_summary")

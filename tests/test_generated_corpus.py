@@ -8,7 +8,7 @@ import pytest
 
 from bench.generate import generate_corpus
 from budgetkg.queries import resolve, run
-from etl.build import build
+from budgetkg.etl.build import build
 
 
 @pytest.fixture(scope="module")

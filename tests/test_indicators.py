@@ -11,13 +11,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-import etl.extensions  # noqa: F401  (registers the extractors and mappers)
+import budgetkg.etl.extensions  # noqa: F401  (registers the extractors and mappers)
 from budgetkg.queries import load_queries, run
 from budgetkg.tables import table_rows
-from etl.codelists import codelists, concept_iri
-from etl.indicators import KIND, basis_documents, basis_key
-from etl.pipeline import HANDLED_ELSEWHERE, process_document
-from etl.read_text import read_text
+from budgetkg.etl.codelists import codelists, concept_iri
+from budgetkg.etl.indicators import KIND, basis_documents, basis_key
+from budgetkg.etl.pipeline import HANDLED_ELSEWHERE, process_document
+from budgetkg.etl.read_text import read_text
 
 EXPECTED = Path(__file__).parent / "expected"
 BASE = "https://budgetkg.org/"

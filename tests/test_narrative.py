@@ -7,11 +7,11 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-import etl.extensions  # noqa: F401  (registers the extractors and mappers)
-from etl.codelists import concept_iri
-from etl.narrative_figures import read_figures, split_sentences
-from etl.pipeline import process_document
-from etl.read_text import read_text
+import budgetkg.etl.extensions  # noqa: F401  (registers the extractors and mappers)
+from budgetkg.etl.codelists import concept_iri
+from budgetkg.etl.narrative_figures import read_figures, split_sentences
+from budgetkg.etl.pipeline import process_document
+from budgetkg.etl.read_text import read_text
 
 BASE = "https://budgetkg.org/"
 BKG = "https://budgetkg.org/def/budget#"
@@ -136,7 +136,7 @@ def test_section_without_facts_is_recorded(nar, store):
 
 
 def test_every_paragraph_is_kept_as_sentences(rec, nar):
-    from etl.model import Paragraph
+    from budgetkg.etl.model import Paragraph
     paragraphs = [b for b in rec.doc.blocks if isinstance(b, Paragraph)]
     assert len(paragraphs) == len({s.line for s in nar.sentences})
     for p in paragraphs:

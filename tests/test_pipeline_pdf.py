@@ -1,6 +1,6 @@
 """Pages a PDF reader could not read are reported by the build with their page."""
 
-from etl.pipeline import process
+from budgetkg.etl.pipeline import process
 from tests.test_read_pdf import UNRULED, make_pdf
 
 

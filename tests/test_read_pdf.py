@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.model import EtlError, Heading, Paragraph
-from etl.read_pdf import cover_meta, read_pdf
+from budgetkg.etl.model import EtlError, Heading, Paragraph
+from budgetkg.etl.read_pdf import cover_meta, read_pdf
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 BUDGET = SAMPLES / "shpt_sfj_2026_budget.pdf"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from etl.model import EtlError, Paragraph
-from etl.read_text import read_text
+from budgetkg.etl.model import EtlError, Paragraph
+from budgetkg.etl.read_text import read_text
 
 PAGE = "501 某某局\n\n预算年度：2023\n\n单位：万元\n\n"
 HEADER = "序号\t功能分类科目\t\t合计\n\t科目编码\t科目名称\t\n栏次\t1\t2\t3\n"
@@ -82,7 +82,7 @@ def test_text_without_table_is_not_a_disclosure():
 
 
 def test_sample_tables_in_order(sample_path):
-    from etl.read_text import read_text_file
+    from budgetkg.etl.read_text import read_text_file
 
     doc = read_text_file(sample_path)
     titles = [t.title for t in doc.tables()]

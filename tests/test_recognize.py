@@ -1,7 +1,7 @@
 import pytest
 
-from etl.model import Table
-from etl.recognize import recognize
+from budgetkg.etl.model import Table
+from budgetkg.etl.recognize import recognize
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from budgetkg.tables import regenerate
-from etl.build import build
+from budgetkg.etl.build import build
 
 EXPECTED = Path(__file__).parent / "expected"
 DOCS = ("shpt_sfj_2026_budget", "shpt_czj_2024_final_accounts")

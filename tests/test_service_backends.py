@@ -17,8 +17,8 @@ except ImportError:  # tests/ is not a package
     from conftest_service import ROOT, TEST_TIMEOUT, build_into, svc_data, oxigraph_server, start_service, stop  # noqa: F401
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from budgetkg.paths import default_sources
-from etl.model import EtlError
+from budgetkg.resources import default_sources
+from budgetkg.etl.model import EtlError
 
 COUNT_GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 

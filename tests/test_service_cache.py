@@ -1,4 +1,4 @@
-"""The kept answers of :mod:`service.cache`: hits, the byte bound, errors, merged and abandoned evaluations."""
+"""The kept answers of :mod:`budgetkg.service.cache`: hits, the byte bound, errors, merged and abandoned evaluations."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from service.cache import ResultCache
-from service.errors import ServiceError
+from budgetkg.service.cache import ResultCache
+from budgetkg.service.errors import ServiceError
 
 
 def _run(coro):

@@ -1,4 +1,4 @@
-"""The worker pool of :mod:`service.executor` on a real on-disk store: deadlines, sharing a worker, re-running."""
+"""The worker pool of :mod:`budgetkg.service.executor` on a real on-disk store: deadlines, sharing a worker, re-running."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from service.executor import Pool, QueryTimeout
+from budgetkg.service.executor import Pool, QueryTimeout
 
 EX = "http://example.org/"
 N = 4000  # a two-way cross join of N triples is N*N = 16 million rows to count: over a second

@@ -1,4 +1,4 @@
-"""The replay of kept answers (:mod:`service.fastlane` and ``service.app.App``), in process and over HTTP."""
+"""The replay of kept answers (:mod:`budgetkg.service.fastlane` and ``budgetkg.service.app.App``), in process and over HTTP."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import httpx
 from starlette.responses import Response
 
-from service.app import App
-from service.cache import ResultCache
+from budgetkg.service.app import App
+from budgetkg.service.cache import ResultCache
 
 try:
     from tests.conftest_service import client, server, svc_data  # noqa: F401

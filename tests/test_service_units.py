@@ -8,9 +8,9 @@ import importlib
 import pyoxigraph as ox
 import pytest
 
-from service import analyze, formats, settings
+from budgetkg.service import analyze, formats, settings
 
-MODULES = ["service.analyze", "service.cache", "service.fastlane", "service.formats", "service.settings", "service.state", "service.html"]
+MODULES = ["budgetkg.service.analyze", "budgetkg.service.cache", "budgetkg.service.fastlane", "budgetkg.service.formats", "budgetkg.service.settings", "budgetkg.service.state", "budgetkg.service.html"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -99,7 +99,7 @@ def test_settings_from_env_and_flags():
 
 
 def test_worker_caps_and_converts(tmp_path):
-    from service.worker import run
+    from budgetkg.service.worker import run
 
     store = ox.Store()
     p = ox.NamedNode("http://x/p")

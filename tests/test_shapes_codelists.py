@@ -8,7 +8,7 @@ from tests.test_shapes_support import (
     CL, QB, SKOS, B, N, RDF_TYPE, fixed_sample, observation, replace, results, subjects_of_type, validate, value,
 )
 
-from etl.validation import validate_vocabulary
+from budgetkg.etl.validation import validate_vocabulary
 
 CODELIST_SHAPES = ["ConceptSchemeBroader", "ConceptLabels", "CodeFormat", "CodeBroaderPrefix", "PrintedCodeConcept",
                    "PrintedCodeLevel", "TableKindConcept", "ObservationClassification", "DimensionValuesShape", "RowOrder"]

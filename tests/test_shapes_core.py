@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, SH
 
 from tests.test_shapes_support import N, fixed_sample, results, subjects_of_type, validate
 
-from etl.validation import shapes_graph
+from budgetkg.etl.validation import shapes_graph
 
 # Classes the sample has no instance of: their shapes are tested on a node built from scratch.
 SYNTHETIC = {

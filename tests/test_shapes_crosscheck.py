@@ -24,7 +24,7 @@ from rdflib.namespace import RDF, SH
 
 from tests.test_shapes_support import B, CL, N, fixed_sample, observation, replace, subjects_of_type, without
 
-from etl.validation import context_triples, shape_files, shapes_graph, validate_graph
+from budgetkg.etl.validation import context_triples, shape_files, shapes_graph, validate_graph
 
 ENGINE = Path(__file__).resolve().parents[1] / "shapes" / "engine"
 pytestmark = pytest.mark.skipif(

@@ -8,7 +8,7 @@ from tests.test_shapes_support import (
     QB, B, N, RDF_TYPE, decimal, fixed_sample, observation, results, subjects_of_type, validate, value, without,
 )
 
-from etl.validation import validate_graph, vocabulary_files
+from budgetkg.etl.validation import validate_graph, vocabulary_files
 
 IC_SHAPES = [
     "IC1-UniqueDataSet", "IC2-UniqueDSD", "IC11-AllDimensionsRequired", "IC12-NoDuplicateObservations",

@@ -12,7 +12,7 @@ INDICATOR_RULES = ["IndicatorLevels", "IndicatorLevel2UnderLevel1", "IndicatorLe
 
 def _level(label: str) -> ox.NamedNode:
     """The indicator-level concept with this zh preferred label (IRIs are the code list's business)."""
-    from etl.codelists import codelists
+    from budgetkg.etl.codelists import codelists
 
     lists = codelists()
     for iri, (zh, _) in lists.labels.items():

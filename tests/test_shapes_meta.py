@@ -6,7 +6,7 @@ from __future__ import annotations
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from etl.validation import shape_files, shapes_graph, vocabulary_files
+from budgetkg.etl.validation import shape_files, shapes_graph, vocabulary_files
 
 QB = rdflib.Namespace("http://purl.org/linked-data/cube#")
 BKG = rdflib.Namespace("https://budgetkg.org/def/budget#")

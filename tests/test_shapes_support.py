@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from budgetkg.paths import default_sources
+from budgetkg.resources import default_sources
 
 BKG = "https://budgetkg.org/def/budget#"
 CL = "https://budgetkg.org/def/cl/"
@@ -35,9 +35,9 @@ def sample_path() -> str:
 
 @lru_cache(maxsize=1)
 def sample_triples() -> tuple[ox.Triple, ...]:
-    from etl import extensions  # noqa: F401  (indicators and narrative, as in the build)
-    from etl.pipeline import process
-    from etl.to_rdf import to_rdf
+    from budgetkg.etl import extensions  # noqa: F401  (indicators and narrative, as in the build)
+    from budgetkg.etl.pipeline import process
+    from budgetkg.etl.to_rdf import to_rdf
 
     _, triples = to_rdf(process(sample_path()), base="https://budgetkg.org/")
     return tuple(sorted(set(triples), key=str))
@@ -50,7 +50,7 @@ def fixed_sample() -> tuple[ox.Triple, ...]:
 
 
 def validate(triples, shapes: list[str] | None = None, engine: str = "oxigraph"):
-    from etl.validation import validate_graph
+    from budgetkg.etl.validation import validate_graph
 
     use = [s if s.startswith("http") else SHAPES + s for s in shapes] if shapes else None
     return validate_graph(list(triples), document="sample.txt", use_shapes=use, engine=engine)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from etl.targets import KINDS, parse_target
+from budgetkg.etl.targets import KINDS, parse_target
 
 
 @pytest.mark.parametrize("text,comparator,number,unit", [

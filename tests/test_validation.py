@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -13,7 +12,7 @@ from rdflib.namespace import RDF, SH
 
 from tests.test_shapes_support import B, decimal, fixed_sample, observation, replace, sample_triples
 
-from etl.validation import context_triples, report_graph_iri, report_triples, validate_graph, validate_triples
+from budgetkg.etl.validation import context_triples, report_graph_iri, report_triples, validate_graph, validate_triples
 
 GRAPH = "https://budgetkg.org/graph/130500/2022/501/budget"
 
@@ -92,17 +91,6 @@ def test_decimal_arithmetic_is_exact_in_both_engines():
     assert Decimal(next(iter(store.query(q)))["s"].value) == Decimal("1476.60")
     g = rdflib.Graph().parse(data=data, format="turtle")
     assert next(iter(g.query(q)))[0].toPython() == Decimal("1476.60")
-
-
-def test_sample_validates_in_under_a_second():
-    triples = list(fixed_sample())
-    validate_triples(triples, "warm-up")
-    times = []
-    for _ in range(3):
-        t = time.process_time()
-        validate_triples(triples, "000_60bd7a1a2874cc3a.txt")
-        times.append(time.process_time() - t)
-    assert min(times) < 1.0, times
 
 
 def _write(tmp_path, triples, name="doc.nt"):

@@ -1,6 +1,6 @@
 """Tables whose rows are classification codes with their names.
 
-API: :data:`SPECS` (table key -> :class:`~etl.extract.engine.KindSpec`) for
+API: :data:`SPECS` (table key -> :class:`~budgetkg.etl.extract.engine.KindSpec`) for
 收入总表, 支出总表, 一般公共预算财政拨款支出表 and 基本支出表, 政府性基金 and
 国有资本经营 支出表.
 """

@@ -1,4 +1,4 @@
-"""The shared engine that turns a :class:`~etl.model.Table` into a :class:`TableRec`.
+"""The shared engine that turns a :class:`~budgetkg.etl.model.Table` into a :class:`TableRec`.
 
 API: :class:`KindSpec` (what a table kind means) and :func:`extract_with`
 ``(table, spec, *, doc) -> TableRec``.
@@ -6,7 +6,7 @@ API: :class:`KindSpec` (what a table kind means) and :func:`extract_with`
 The per-kind modules only declare a :class:`KindSpec`: which code list
 classifies the rows, which classifies the columns, which dimensions are fixed
 for the whole table. The engine reads column roles from the header, rows from
-the body, and raises :class:`~etl.model.EtlError` naming file, line, table and
+the body, and raises :class:`~budgetkg.etl.model.EtlError` naming file, line, table and
 column for a cell that is not an amount where an amount belongs.
 """
 

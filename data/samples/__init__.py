@@ -1,0 +1,1 @@
+"""Package data of budgetkg (data/samples): found through :mod:`budgetkg.resources`."""

@@ -1,0 +1,1 @@
+"""Package data of budgetkg (ontology): found through :mod:`budgetkg.resources`."""

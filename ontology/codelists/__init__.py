@@ -1,0 +1,1 @@
+"""Package data of budgetkg (ontology/codelists): found through :mod:`budgetkg.resources`."""

@@ -1,0 +1,1 @@
+"""Package data of budgetkg (shapes): found through :mod:`budgetkg.resources`."""

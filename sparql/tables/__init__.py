@@ -1,0 +1,1 @@
+"""Package data of budgetkg (sparql/tables): found through :mod:`budgetkg.resources`."""
