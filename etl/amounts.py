@@ -21,16 +21,12 @@ ValueError: not an amount: '12a'
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .lexicon import NOT_APPLICABLE, NUMBER_RE, UNITS
 from .text import INVISIBLE, clean_cell
-
-_NUMBER = re.compile(r"^([+-]?)(\d+(?:,\d{3})*|\d+)(?:\.(\d+))?$")
-_EMPTY = {"", "-", "--", "—", "——", "－", "/", "\\"}
-_UNITS = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
 
 
 @dataclass(frozen=True)
@@ -54,12 +50,12 @@ def parse_amount(text: str) -> Amount | None:
     :raises ValueError: when the cell holds something that is not an amount.
     """
     text = _normal(text)
-    if text in _EMPTY:
+    if text in NOT_APPLICABLE:
         return None
     negative = False
     if text.startswith("(") and text.endswith(")"):
         text, negative = text[1:-1], True
-    m = _NUMBER.match(text)
+    m = NUMBER_RE.match(text)
     if not m:
         raise ValueError(f"not an amount: {text!r}")
     sign, whole, frac = m.groups()
@@ -82,6 +78,6 @@ def unit_multiplier(unit: str) -> int:
     :raises ValueError: for a unit that is not a currency unit.
     """
     key = _normal(unit).strip("()（）")
-    if key in _UNITS:
-        return _UNITS[key]
+    if key in UNITS:
+        return UNITS[key]
     raise ValueError(f"unknown amount unit: {unit!r}")

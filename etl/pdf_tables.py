@@ -21,13 +21,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from budgetkg.etl.lexicon import (
+    AMOUNT_RE, CODE_HEADS, COLUMN_NUMBER_WORDS, META_ORG_RE, META_RE, META_UNIT_RE, META_YEAR_RE, ORDINAL_RE,
+)
+from budgetkg.etl.lexicon import EMPTY_TABLE_MARKS as TOTAL_LABELS
 from budgetkg.etl.text import clean_cell
 
 _WS = re.compile(r"[\s\u3000\u00a0]+")
-AMOUNT_RE = re.compile(r"^[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
-ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十]+[)）]|\d+[、．.](?!\d))")
-TOTAL_LABELS = {"合计", "总计", "小计", "无"}
-CODE_HEADS = ("类", "款", "项")
 
 
 def norm(text: str | None) -> str:
@@ -63,13 +63,10 @@ def is_data_row(cells: list[str]) -> bool:
 def is_colnum_row(cells: list[str]) -> bool:
     """The 栏次 row: 栏次/档次 first, or the column numbers 1, 2, 3 ... alone."""
     filled = [c for c in cells if c]
-    if filled and filled[0] in ("栏次", "档次"):
+    if filled and filled[0] in COLUMN_NUMBER_WORDS:
         return True
     return len(filled) >= 3 and all(c.isdigit() for c in filled) and [int(c) for c in filled] == list(
         range(1, len(filled) + 1))
-
-
-META_RE = re.compile(r"(?:编制(?:部门|单位)|单位|预算年度)\s*[:：]")
 
 
 def is_meta(line) -> bool:
@@ -79,13 +76,13 @@ def is_meta(line) -> bool:
 
 def parse_meta(text: str, meta: dict[str, str]) -> None:
     """``department_name`` / ``unit`` / ``year`` from a printed 编制部门 / 单位 / 预算年度 line."""
-    m = re.search(r"编制(?:部门|单位)\s*[:：]\s*(.+?)(?=\s*(?:金额)?单位\s*[:：]|\s*预算年度|$)", text)
+    m = META_ORG_RE.search(text)
     if m:
         meta["department_name"] = norm(m.group(1))
-    m = re.search(r"(?<!编制)单位\s*[:：]\s*(\S+)", text)
+    m = META_UNIT_RE.search(text)
     if m:
         meta["unit"] = m.group(1)
-    m = re.search(r"预算年度\s*[:：]\s*(\d{4})", text)
+    m = META_YEAR_RE.search(text)
     if m:
         meta["year"] = m.group(1)
 

@@ -36,16 +36,17 @@ import pdfplumber
 from pdfplumber.utils.exceptions import PdfminerException
 
 from budgetkg.etl import pdf_tables as pt
+from budgetkg.etl.lexicon import CN_ORD_RE as _CN_ORD_RE
+from budgetkg.etl.lexicon import CN_SUB_RE as _CN_SUB_RE
+from budgetkg.etl.lexicon import END_PUNCT as _END_PUNCT
+from budgetkg.etl.lexicon import NOTE_RE as _NOTE_RE
+from budgetkg.etl.lexicon import PAGE_NO_RE as _PAGE_NO_RE
+from budgetkg.etl.lexicon import PARA_START_RE as _PARA_START_RE
+from budgetkg.etl.lexicon import PART_RE as _PART_RE
+from budgetkg.etl.lexicon import TOC_TITLES
 from budgetkg.etl.model import Document, EtlError, Heading, Location, Paragraph, Row, Table
 from budgetkg.etl.pdf_tables import Line
 
-_END_PUNCT = tuple("。；;，,：:")
-_PART_RE = re.compile(r"^第[一二三四五六七八九十]+(?:部分|章|节)")
-_CN_ORD_RE = re.compile(r"^[一二三四五六七八九十]+、")
-_CN_SUB_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
-_PARA_START_RE = re.compile(r"^(?:第[一二三四五六七八九十]+条|[（(]\d+[)）]|\d+[、．.](?!\d))")
-_NOTE_RE = re.compile(r"^注\s*\d*\s*[:：]")
-_PAGE_NO_RE = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})$")
 _ORG_SUFFIX = ("局", "委", "委员会", "办", "办公室", "院", "中心", "所", "厅", "部", "会", "处", "馆", "站", "队", "校", "署")
 
 
@@ -148,7 +149,7 @@ class _Assembler:
                 if self._cover(page):
                     continue
             first = page.lines[0].text.replace(" ", "") if page.lines else ""
-            toc = first in ("目录", "目次") or (toc and self._toc_like(page))
+            toc = first in TOC_TITLES or (toc and self._toc_like(page))
             if toc:
                 continue
             try:

@@ -23,6 +23,8 @@ import re
 from pathlib import Path
 
 from .amounts import looks_numeric
+from .lexicon import COLUMN_NUMBER_WORDS as _COLUMN_NUMBERS
+from .lexicon import HEADER_FIRST_WORDS as _HEADER_FIRST
 from .model import Document, EtlError, Heading, Location, Paragraph, Row, Table
 from .text import clean_cell, is_bold
 
@@ -36,11 +38,8 @@ _META_KEYS = {
     "截止时间": "as_of", "截至时间": "as_of", "编制单位": "department_name",
 }
 _NOTE = re.compile(r"^\s*注[：:]")
-_COLUMN_NUMBERS = {"栏次", "档次"}
 _SENTENCE_END = tuple("。；;：:！!？?）)」』”\"…")
 _LIST_ITEM = re.compile(r"^\s*[-*]\s+")
-# First header cell of tables that print no 栏次 row and whose data rows hold no amounts.
-_HEADER_FIRST = {"一级指标"}
 
 
 def read_text_file(path: str | Path) -> Document:

@@ -18,48 +18,20 @@ specific rules stand first.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
+from .lexicon import KIND_WORDS, TOC_ENTRY_RE, KindWords
 from .model import Table
 from .text import match_key
 
 
-@dataclass(frozen=True)
-class Rule:
-    kind: str
-    title_all: tuple[str, ...] = ()
-    title_any: tuple[str, ...] = ()
-    title_none: tuple[str, ...] = ()
-    header_any: tuple[str, ...] = ()
+RULES: tuple[tuple[str, KindWords], ...] = KIND_WORDS
 
-
-RULES: tuple[Rule, ...] = (
-    Rule("performance_targets", title_any=("绩效目标表", "绩效目标申报表"), header_any=("一级指标",)),
-    Rule("performance_targets", header_any=("一级指标",)),
-    Rule("three_public_expenses", title_any=("三公",)),
-    Rule("government_procurement", title_any=("政府采购",)),
-    Rule("fixed_assets", title_any=("固定资产", "国有资产占用")),
-    Rule("units", header_any=("单位名称",), title_none=("收入", "支出")),
-    Rule("government_fund_expenditure", title_any=("政府基金", "政府性基金")),
-    Rule("state_capital_expenditure", title_any=("国有资本经营",)),
-    Rule("general_budget_basic_expenditure", title_all=("一般公共预算",), title_any=("基本支出",)),
-    Rule("general_budget_expenditure", title_all=("一般公共预算",), title_any=("支出",)),
-    Rule("appropriation_summary", title_all=("财政拨款",), title_any=("收支总表", "收入支出总表", "收支预算总表", "收入支出决算总表", "收支决算总表")),
-    Rule("income_expenditure_summary", title_any=("收支总表", "收入支出总表", "收支预算总表", "收入支出决算总表", "收支决算总表")),
-    Rule("income", title_any=("收入总表", "收入预算总表", "收入决算表", "收入预算表")),
-    Rule("expenditure", title_any=("支出总表", "支出预算总表", "支出决算表", "支出预算表")),
-)
-
-TABLE_KINDS: tuple[str, ...] = tuple(dict.fromkeys(r.kind for r in RULES))
-
-_TOC_ENTRY = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*$")
+TABLE_KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for kind, _ in RULES))
 
 
 def _is_contents(table: Table) -> bool:
     rows = list(table.header) + [r.cells for r in table.rows]
     entries = [c for c in (r[0] if r else "" for r in rows) if c]
-    return bool(entries) and sum(bool(_TOC_ENTRY.search(c)) for c in entries) * 2 > len(entries)
+    return bool(entries) and sum(bool(TOC_ENTRY_RE.search(c)) for c in entries) * 2 > len(entries)
 
 
 def recognize(table: Table) -> str | None:
@@ -68,7 +40,7 @@ def recognize(table: Table) -> str | None:
         return "contents"
     title = match_key(table.title)
     header = {match_key(c) for row in table.header for c in row if c}
-    for rule in RULES:
+    for kind, rule in RULES:
         if rule.title_all and not all(w in title for w in rule.title_all):
             continue
         if rule.title_any and not any(w in title for w in rule.title_any):
@@ -77,5 +49,5 @@ def recognize(table: Table) -> str | None:
             continue
         if rule.header_any and not any(any(w in h for h in header) for w in rule.header_any):
             continue
-        return rule.kind
+        return kind
     return None

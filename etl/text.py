@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .lexicon import ORDINAL_PREFIX_RE
+
 # Characters that PDF extraction leaves in text and that carry no meaning.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
@@ -26,9 +28,6 @@ _MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span)[^>]*>|\*\*", re.IGNORECASE)
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \u00a0\u3000]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \u00a0\u3000]+")
-_ORDINAL = re.compile(
-    r"^(?:[（(][一二三四五六七八九十百零\d]+[)）]|[一二三四五六七八九十百零]+[、.．]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+[部分条章节][、 ]?)\s*"
-)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〈": "<", "〉": ">", "《": "<", "》": ">"})
 
 
@@ -44,7 +43,7 @@ def clean_cell(cell: str) -> str:
 
 
 def strip_ordinal(text: str) -> str:
-    return _ORDINAL.sub("", text).strip()
+    return ORDINAL_PREFIX_RE.sub("", text).strip()
 
 
 def match_key(text: str) -> str:

@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 
 from ..amounts import Amount, parse_amount, unit_multiplier
 from ..codelists import NOT_APPLICABLE, TOTAL, CodeLists, codelists, concept_iri
+from ..lexicon import CODE_HEADER_SUFFIX, CODE_HEADERS, CODE_HEADS, LABEL_HEADER_SUFFIX, LABEL_HEADERS
+from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
+from ..lexicon import PHASE_WORDS as _PHASE_WORDS
+from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SEQ_HEADS, TEXT_HEADERS
+from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
+from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
 from ..model import Document, EtlError, Row, Table
 from ..text import match_key
 from .records import ColumnRec, LineRec, NewConcept, ObsRec, TableRec, TextRec
@@ -32,14 +38,6 @@ SCHEME_DIM = {
 }
 COMMON_DIMS = ("organization", "fiscalYear", "budgetPhase", "operationCharacter", "lineItem", "column")
 
-_SEQ = {"序号", "行次", "编号"}
-_CODE = {"科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "科目代码", "代码"}
-_CODE_PART = {"类", "款", "项"}
-_LABEL = {"科目名称", "项目", "名称", "项目名称", "单位名称", "功能分类科目名称", "经济分类科目名称", "支出项目"}
-_TEXT = {"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注"}
-_QUANTITY = {"数量"}
-_TOTAL_WORDS = {"合计", "总计", "小计"}
-_UNIT_IN_HEADER = re.compile(r"(?:金额)?单位[：:]\s*(千元|万元|百万元|亿元|元)")
 _CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 
 
@@ -58,17 +56,17 @@ class KindSpec:
 
 def _role(label: str, path: list[str]) -> str:
     key = match_key(label)
-    if key in _SEQ:
+    if key in SEQ_HEADS:
         return "seq"
-    if key in _CODE or (key.endswith("编码") and len(key) <= 10):
+    if key in CODE_HEADERS or (key.endswith(CODE_HEADER_SUFFIX) and len(key) <= 10):
         return "code"
-    if key in _CODE_PART:
+    if key in CODE_HEADS:
         return "code_part"
-    if key in _LABEL or key.endswith("科目名称"):
+    if key in LABEL_HEADERS or key.endswith(LABEL_HEADER_SUFFIX):
         return "label"
-    if key in _TEXT:
+    if key in TEXT_HEADERS:
         return "text"
-    if key in _QUANTITY or key.startswith("数量"):
+    if key in QUANTITY_HEADERS or key.startswith(QUANTITY_HEADER_PREFIX):
         return "quantity"
     return "amount"
 
@@ -106,8 +104,6 @@ def _assign_sides(cols: list[ColumnRec]) -> None:
             col.side = None if col.role == "seq" else side
 
 
-_PHASE_WORDS = (("决算数", "final-accounts"), ("决算", "final-accounts"), ("预算数", "budget"), ("执行数", "final-accounts"))
-_PHASE_SUFFIX = re.compile(r"(预算数|决算数|执行数|预算|决算)$")
 
 
 def _column_concept(lists: CodeLists, schemes: tuple[str, ...], path: list[str]) -> dict[str, str]:

@@ -1,0 +1,132 @@
+"""The printed vocabulary of the disclosures: every word a template prints that the ETL reads.
+
+API: plain constants, grouped by what they are for; nothing here is code that decides.
+The text reader (:mod:`budgetkg.etl.read_text`), the PDF reader (:mod:`budgetkg.etl.read_pdf`,
+:mod:`budgetkg.etl.pdf_tables`), recognition (:mod:`budgetkg.etl.recognize`) and extraction
+(:mod:`budgetkg.etl.extract`) import their words from here, so that a new template is words
+added here (and a case in ``tests/cases/<template>/``), not a new code path.
+
+Sections: amounts and units, not-applicable marks, totals, ordinals and headings, page-header
+lines, header words (column roles), phases of a column, table kinds (title words and the
+header words a kind must have).
+
+>>> UNITS["万元"], "合计" in TOTAL_WORDS, "—" in NOT_APPLICABLE
+(4, True, True)
+>>> bool(ORDINAL_RE.match("（一）人员经费")), bool(ORDINAL_RE.match("2024年"))
+(True, False)
+>>> bool(META_RE.search("编制单位：某某局  单位：万元"))
+True
+>>> dict(KIND_WORDS)["expenditure"].title_any[:2]
+('支出总表', '支出预算总表')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# ------------------------------------------------------------------ amounts and units
+# A printed amount as a cell holds it (PDF text: thousands separators, a sign, a % of a change column).
+AMOUNT_RE = re.compile(r"^[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+# An amount after normalisation (NFKC, separators ","): sign, whole part, decimals.
+NUMBER_RE = re.compile(r"^([+-]?)(\d+(?:,\d{3})*|\d+)(?:\.(\d+))?$")
+# Currency units and their power of ten (bkg:unitMultiplier).
+UNITS = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
+_UNIT_WORDS = "千元|万元|百万元|亿元|元"
+# A unit printed in a header cell or on the line above a table (金额单位：万元, 单位:元).
+UNIT_IN_HEADER_RE = re.compile(rf"(?:金额)?单位[：:]\s*({_UNIT_WORDS})")
+
+# ------------------------------------------------------------------ not applicable
+# Amount cells that print "nothing here": no observation, never zero.
+NOT_APPLICABLE = frozenset({"", "-", "--", "—", "——", "－", "/", "\\"})
+# A table or cell saying "none" in words.
+NONE_WORDS = frozenset({"无"})
+
+# ------------------------------------------------------------------ totals
+TOTAL_WORDS = frozenset({"合计", "总计", "小计"})
+# Cells of a table printed empty: total lines and 无 only.
+EMPTY_TABLE_MARKS = TOTAL_WORDS | NONE_WORDS
+
+# ------------------------------------------------------------------ ordinals and headings
+# An ordinal opening a row label (一、 （一） 1、), not a year or a decimal.
+ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十]+[)）]|\d+[、．.](?!\d))")
+# Ordinal prefixes dropped before a label is matched against the code lists.
+ORDINAL_PREFIX_RE = re.compile(
+    r"^(?:[（(][一二三四五六七八九十百零\d]+[)）]|[一二三四五六七八九十百零]+[、.．]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+[部分条章节][、 ]?)\s*"
+)
+# Section headings of the narrative (第二部分 ..., 一、 ..., （一） ...): never table titles.
+PART_RE = re.compile(r"^第[一二三四五六七八九十]+(?:部分|章|节)")
+CN_ORD_RE = re.compile(r"^[一二三四五六七八九十]+、")
+CN_SUB_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
+PARA_START_RE = re.compile(r"^(?:第[一二三四五六七八九十]+条|[（(]\d+[)）]|\d+[、．.](?!\d))")
+# Sentence-ending punctuation: a line ending so is prose, not a title or heading.
+END_PUNCT = tuple("。；;，,：:")
+# Page numbers printed alone on a line (- 3 -, 第3页 共20页, 3).
+PAGE_NO_RE = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})$")
+# A note below a table (注：..., 注1：...).
+NOTE_RE = re.compile(r"^注\s*\d*\s*[:：]")
+# Dot leaders of a table of contents entry.
+TOC_ENTRY_RE = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*$")
+TOC_TITLES = ("目录", "目次")
+
+# ------------------------------------------------------------------ page-header lines
+# The line above a table naming the organisation, unit or year (编制部门：... 单位：元).
+META_RE = re.compile(r"(?:编制(?:部门|单位)|单位|预算年度)\s*[:：]")
+META_ORG_RE = re.compile(r"编制(?:部门|单位)\s*[:：]\s*(.+?)(?=\s*(?:金额)?单位\s*[:：]|\s*预算年度|$)")
+META_UNIT_RE = re.compile(r"(?<!编制)单位\s*[:：]\s*(\S+)")
+META_YEAR_RE = re.compile(r"预算年度\s*[:：]\s*(\d{4})")
+
+# ------------------------------------------------------------------ header words (column roles)
+COLUMN_NUMBER_WORDS = frozenset({"栏次", "档次"})  # first cell of the 栏次 row
+SEQ_HEADS = frozenset({"序号", "行次", "编号"})
+CODE_HEADS = ("类", "款", "项")  # a code printed in three columns
+CODE_HEADERS = frozenset({"科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "科目代码", "代码"})
+CODE_HEADER_SUFFIX = "编码"
+LABEL_HEADERS = frozenset({"科目名称", "项目", "名称", "项目名称", "单位名称", "功能分类科目名称", "经济分类科目名称", "支出项目"})
+LABEL_HEADER_SUFFIX = "科目名称"
+TEXT_HEADERS = frozenset({"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注"})
+QUANTITY_HEADERS = frozenset({"数量"})
+QUANTITY_HEADER_PREFIX = "数量"
+# First header cell of tables that print no 栏次 row and whose body holds no amounts.
+HEADER_FIRST_WORDS = frozenset({"一级指标"})
+
+# ------------------------------------------------------------------ phases of a column
+# A column printed as 预算数 beside 决算数 carries its own phase.
+PHASE_WORDS = (("决算数", "final-accounts"), ("决算", "final-accounts"), ("预算数", "budget"), ("执行数", "final-accounts"))
+PHASE_SUFFIX_RE = re.compile(r"(预算数|决算数|执行数|预算|决算)$")
+
+
+# ------------------------------------------------------------------ table kinds
+@dataclass(frozen=True)
+class KindWords:
+    """How a table kind is printed: words of its title and of its header.
+
+    ``title_all``: every one must be in the title; ``title_any``: one of them;
+    ``title_none``: none of them; ``header_any``: one of them in a header cell.
+    """
+
+    title_all: tuple[str, ...] = ()
+    title_any: tuple[str, ...] = ()
+    title_none: tuple[str, ...] = ()
+    header_any: tuple[str, ...] = ()
+
+
+_SUMMARY_TITLES = ("收支总表", "收入支出总表", "收支预算总表", "收入支出决算总表", "收支决算总表")
+
+# Table key -> the ways its title and header are printed, most specific first within a key.
+KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
+    ("performance_targets", KindWords(title_any=("绩效目标表", "绩效目标申报表"), header_any=("一级指标",))),
+    ("performance_targets", KindWords(header_any=("一级指标",))),
+    ("three_public_expenses", KindWords(title_any=("三公",))),
+    ("government_procurement", KindWords(title_any=("政府采购",))),
+    ("fixed_assets", KindWords(title_any=("固定资产", "国有资产占用"))),
+    ("units", KindWords(header_any=("单位名称",), title_none=("收入", "支出"))),
+    ("government_fund_expenditure", KindWords(title_any=("政府基金", "政府性基金"))),
+    ("state_capital_expenditure", KindWords(title_any=("国有资本经营",))),
+    ("general_budget_basic_expenditure", KindWords(title_all=("一般公共预算",), title_any=("基本支出",))),
+    ("general_budget_expenditure", KindWords(title_all=("一般公共预算",), title_any=("支出",))),
+    ("appropriation_summary", KindWords(title_all=("财政拨款",), title_any=_SUMMARY_TITLES)),
+    ("income_expenditure_summary", KindWords(title_any=_SUMMARY_TITLES)),
+    ("income", KindWords(title_any=("收入总表", "收入预算总表", "收入决算表", "收入预算表"))),
+    ("expenditure", KindWords(title_any=("支出总表", "支出预算总表", "支出决算表", "支出预算表"))),
+)
