@@ -163,7 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                              "warm": service.warmed})
 
     app.add_middleware(errors.BodyLimit, limit=settings.body_limit)
-    app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+    app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "QUERY", "HEAD", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Link", "ETag", "Last-Modified", "Warning", "X-Result-Limit",
                                                             "X-Result-Rows", "X-Result-Truncated", "X-Cache"], max_age=3600)
     return app
@@ -179,6 +179,8 @@ def serve(args) -> int:
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s: %(name)s: %(message)s")
     print(f"budgetkg: serving {settings.sparql_endpoint or settings.data} at http://{settings.host}:{settings.port}/", file=sys.stderr)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
+    # h11, not httptools: httptools drops the body of a request that offers an HTTP/2 upgrade
+    # (``Upgrade: h2c``, sent by Java's HTTP client and so by Jena, and by ``curl --http2``).
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level, http="h11",
                 access_log=settings.log_level.lower() in ("debug", "trace", "info"), timeout_graceful_shutdown=5)
     return 0

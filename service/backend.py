@@ -71,7 +71,11 @@ class Backend:
     async def query(self, text: str, ext: str, *, info: analyze.QueryInfo | None = None,
                     default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
                     subs: dict[str, object] | None = None, limit: int | None = None,
-                    timeout: float | None = None, graph_name: str | None = None) -> Result:
+                    timeout: float | None = None, graph_name: str | None = None, base_iri: str | None = None) -> Result:
+        """Run ``text``; ``base_iri`` is what relative IRIs of the query resolve against.
+
+        :raises ServiceError: 400 for a bad query, 503/504 for a timeout or a failed worker, 502 for a bad remote answer.
+        """
         raise NotImplementedError
 
     async def rows(self, text: str, subs: dict[str, object] | None = None, *, limit: int | None = None,
@@ -122,7 +126,7 @@ class LocalBackend(Backend):
             await self.pool.close()
 
     async def query(self, text, ext, *, info=None, default_graphs=None, named_graphs=None, subs=None,
-                    limit=None, timeout=None, graph_name=None) -> Result:
+                    limit=None, timeout=None, graph_name=None, base_iri=None) -> Result:
         pool = self.pool
         if pool is None:
             raise ServiceError(503, self.error or "no store is open (run `budgetkg build` first)")
@@ -132,11 +136,11 @@ class LocalBackend(Backend):
             "query": narrowed(text, subs), "ext": ext, "limit": limit or self.settings.result_limit, "subs": subs or None,
             "default_graphs": default_graphs, "named_graphs": named_graphs,
             "union": default_graphs is None and not info.has_dataset, "prefixes": None if info.form in ("SELECT", "ASK") else PREFIXES,
-            "graph_name": graph_name,
+            "graph_name": graph_name, "base_iri": base_iri,
         }
         key = (text, ext, job["limit"], tuple(sorted((k, str(v)) for k, v in (subs or {}).items())),
                tuple(default_graphs) if default_graphs is not None else None,
-               tuple(named_graphs) if named_graphs is not None else None, graph_name)
+               tuple(named_graphs) if named_graphs is not None else None, graph_name, base_iri)
         cache = self.cache
         try:
             result, hit = await cache.get_or_run(key, lambda: self._run(pool, job, timeout), timeout + 5)
@@ -174,10 +178,12 @@ class RemoteBackend(Backend):
         await self.client.aclose()
 
     async def query(self, text, ext, *, info=None, default_graphs=None, named_graphs=None, subs=None,
-                    limit=None, timeout=None, graph_name=None) -> Result:
+                    limit=None, timeout=None, graph_name=None, base_iri=None) -> Result:
         import httpx
 
         info = info or analyze.inspect(text)
+        if base_iri:  # else the endpoint resolves relative IRIs against its own URL; a BASE of the query still wins
+            text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
         if subs:
             try:
                 text = analyze.inject_values(text, {k: str(v) for k, v in subs.items()})

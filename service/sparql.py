@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint at ``/sparql``, its service description and query page.
 
 - Query by GET (``?query=``), POST form (``application/x-www-form-urlencoded``) and POST
-  ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri``; other
+  ``application/sparql-query`` (the HTTP ``QUERY`` method too, like POST); relative IRIs
+  resolve against the endpoint's URL; a POST without a query is a 400; ``default-graph-uri`` / ``named-graph-uri``; other
   parameters are ignored, except ``format`` / ``output`` naming a format of the registry
   that fits the query (what the query page's download links use).
 - Updates (``update=``, ``application/sparql-update``, or an update text), ``SERVICE``
@@ -31,12 +32,14 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 HTML_ROWS = 1000
 SD_CANDIDATES = ["ttl", "html", "jsonld", "nt", "rdf", "nq", "trig"]
+# QUERY (draft-ietf-httpbis-safe-method-w-body) carries the query in the body like POST; Comunica uses it.
+BODY_METHODS = ("POST", "QUERY")
 
 
 async def _params(request: Request) -> tuple[list[tuple[str, str]], str | None]:
-    """Protocol parameters (URL and form) and the query text of a sparql-query body."""
+    """Protocol parameters (URL and form) and the query text of a sparql-query body (POST and QUERY)."""
     params = list(request.query_params.multi_items())
-    if request.method != "POST":
+    if request.method not in BODY_METHODS:
         return params, None
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
@@ -63,6 +66,8 @@ async def sparql(request: Request):
     if len(queries) > 1:
         raise ServiceError(400, "exactly one query is allowed per request")
     if not queries:
+        if request.method in BODY_METHODS:  # a client that meant to send a query: say it did not arrive
+            raise ServiceError(400, "no query in the request: send query=... as a form field or an application/sparql-query body")
         return await service_description(request, dict(params).get("example"))
     text = queries[0]
     if not text.strip():
@@ -84,7 +89,8 @@ async def sparql(request: Request):
             ox.NamedNode(iri)
         except ValueError as exc:
             raise ServiceError(400, f"not an IRI: {iri!r} ({exc})") from None
-    kwargs = dict(info=info, default_graphs=default_graphs, named_graphs=named_graphs)
+    # Relative IRIs in the query resolve against the endpoint's own URL (SPARQL 1.1 Protocol, 2.1.4).
+    kwargs = dict(info=info, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=_endpoint_iri(request))
     if ext == "html":
         raw_ext = "nt" if info.kind == "graph" and info.form else "json"
         result = await s.backend.query(text, raw_ext, limit=HTML_ROWS, **kwargs)
@@ -94,7 +100,15 @@ async def sparql(request: Request):
     return result_response(result, s.settings.result_limit, {"Vary": "Accept"})
 
 
-router.add_route("/sparql", sparql, methods=["GET", "POST"])  # a plain Starlette route: no dependency solving per query
+def _endpoint_iri(request: Request) -> str | None:
+    """This endpoint's URL as an IRI, or None when the Host header makes no valid IRI."""
+    try:
+        return ox.NamedNode(public_url(request) + "sparql").value
+    except ValueError:
+        return None
+
+
+router.add_route("/sparql", sparql, methods=["GET", *BODY_METHODS])  # a plain Starlette route: no dependency solving per query
 
 
 def _result_html(s, result) -> str:

@@ -59,7 +59,7 @@ def run(store: ox.Store, job: dict) -> tuple:
     ``job`` keys: ``query`` (text), ``ext`` (target format), ``limit`` (row cap),
     ``subs`` ({variable name: pyoxigraph term}), ``default_graphs`` / ``named_graphs``
     (lists of IRIs, or None), ``union`` (default graph = union of all graphs),
-    ``prefixes`` (for Turtle output).
+    ``prefixes`` (for Turtle output), ``base_iri`` (for relative IRIs of the query).
     """
     kwargs = {}
     if job.get("default_graphs") is not None:
@@ -68,6 +68,8 @@ def run(store: ox.Store, job: dict) -> tuple:
         kwargs["use_default_graph_as_union"] = True
     if job.get("named_graphs") is not None:
         kwargs["named_graphs"] = _graphs(job["named_graphs"])
+    if job.get("base_iri"):
+        kwargs["base_iri"] = job["base_iri"]
     subs = {ox.Variable(k): v for k, v in (job.get("subs") or {}).items()}
     if subs:
         kwargs["substitutions"] = subs

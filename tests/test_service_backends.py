@@ -108,3 +108,10 @@ def test_timeout_over_oxigraph_server(remote):
     assert r.status_code in (502, 503, 504)
     assert time.monotonic() - started < TEST_TIMEOUT + 10
     assert _n(remote) == 2
+
+
+def test_relative_iris_resolve_against_this_endpoint_over_oxigraph_server(remote):
+    # Not against the backend's internal URL: the client sees only this service.
+    r = httpx.post(remote + "/sparql", data={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"}, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200, r.text
+    assert r.text.strip() == f'<{remote}/s> <{remote}/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'

@@ -7,6 +7,7 @@ import io
 import json
 import threading
 import time
+from urllib.parse import quote_plus
 
 import httpx
 import pytest
@@ -317,3 +318,68 @@ def test_errors_share_one_shape(client):
         assert set(body) == {"type", "title", "status", "detail"} and body["status"] == r.status_code
     r = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+
+
+def _raw(server: str, request: bytes) -> tuple[int, dict, bytes]:
+    """Send bytes as they are on one connection; (status, headers, body) of the answer."""
+    import socket
+
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(65536)
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+        while len(body) < int(headers.get("content-length", 0)):
+            body += sock.recv(65536)
+    return int(lines[0].split()[1]), headers, body
+
+
+def test_post_offering_an_http2_upgrade_keeps_its_body(server):
+    # What Java's HTTP client (and so Jena) and `curl --http2` send on every POST.
+    body = b"query=" + quote_plus(COUNT).encode()
+    head = (f"POST /sparql HTTP/1.1\r\nHost: {server.removeprefix('http://')}\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+            "Upgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\nAccept: */*\r\nContent-Length: {len(body)}\r\n\r\n")
+    status, headers, answer = _raw(server, head.encode() + body)
+    assert status == 200, answer
+    assert headers["content-type"].startswith("application/sparql-results+json")
+    assert int(json.loads(answer)["results"]["bindings"][0]["n"]["value"]) > 0
+    query = b"ASK {}"
+    head = (f"POST /sparql HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+            f"HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\nContent-Type: application/sparql-query\r\n"
+            f"Accept: application/sparql-results+json\r\nContent-Length: {len(query)}\r\n\r\n")
+    status, _, answer = _raw(server, head.encode() + query)
+    assert status == 200 and json.loads(answer)["boolean"] is True
+
+
+def test_post_without_a_query_is_400(client):
+    for kwargs in ({"content": b"", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+                   {"data": {"default-graph-uri": VOCAB_GRAPH}, "headers": {"Accept": "*/*"}}):
+        r = client.post("/sparql", **kwargs)
+        assert r.status_code == 400, r.text
+        assert "no query" in r.json()["detail"]
+    r = client.post("/sparql", content=b"", headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 400
+
+
+def test_http_query_method(client):
+    r = client.request("QUERY", "/sparql", content=b"ASK {}", headers={"Content-Type": "application/sparql-query",
+                                                                       "Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+    assert r.json()["boolean"] is True
+    r = client.request("QUERY", "/sparql", content=("query=" + quote_plus(COUNT)).encode(),
+                       headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"})
+    assert r.status_code == 200 and r.text.splitlines()[0] == "n"
+
+
+def test_relative_iris_resolve_against_the_endpoint(client, server):
+    # From the W3C SPARQL 1.1 protocol tests: relative IRIs take the endpoint's URL as base.
+    r = client.post("/sparql", data={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"}, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200, r.text
+    assert r.text.strip() == f'<{server}/s> <{server}/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+    r = client.get("/sparql", params={"query": "BASE <http://ex.org/a/> SELECT ?x { BIND(<b> AS ?x) }"}, headers={"Accept": "text/csv"})
+    assert r.text.splitlines()[1] == "http://ex.org/a/b"  # the query's own BASE wins
