@@ -2,6 +2,7 @@
 
 API: :func:`regenerate` ``(data_dir, out_dir) -> list[Path]``;
 :func:`table_rows` ``(store, graph, kind) -> list[list[str]]``;
+:func:`layout` ``(cells) -> list[list[str]]`` (the pivot, shared with :mod:`budgetkg.client`);
 :func:`format_amount`.
 
 The rows come from SPARQL over the store (not from the parser's records), so a
@@ -42,18 +43,30 @@ def table_rows(store: ox.Store, graph: str, kind: str) -> list[list[str]]:
         for sol in results:
             rows.append([_value(sol[n]) for n in names])
         return rows
-    cells: dict[int, dict[int, str]] = {}
-    for sol in run(store, queries["tables/cells"], {"kind": TABLE_KIND + kind}, graph=graph):
-        row, col = int(sol["row"].value), int(sol["col"].value)
-        value = sol["value"].value
-        if sol["decimals"] is not None:
-            value = format_amount(value, int(sol["decimals"].value))
-        cells.setdefault(row, {})[col] = value
-    header = cells.pop(0, {})
+    solutions = run(store, queries["tables/cells"], {"kind": TABLE_KIND + kind}, graph=graph)
+    return layout((sol["row"].value, sol["col"].value, sol["value"].value,
+                   sol["decimals"].value if sol["decimals"] is not None else None) for sol in solutions)
+
+
+def layout(cells) -> list[list[str]]:
+    """The printed table (header line, then body rows) from the ``tables/cells`` rows.
+
+    ``cells`` yields ``(row, col, value, decimals)`` as strings (``decimals`` None for a text cell);
+    row 0 is the header. Amounts come back with their printed number of decimals.
+
+    >>> layout([("0", "1", "项目", None), ("0", "2", "金额", None), ("1", "1", "合计", None), ("1", "2", "12.5", "2")])
+    [['项目', '金额'], ['合计', '12.50']]
+    """
+    table: dict[int, dict[int, str]] = {}
+    for row, col, value, decimals in cells:
+        if decimals is not None:
+            value = format_amount(value, int(decimals))
+        table.setdefault(int(row), {})[int(col)] = value
+    header = table.pop(0, {})
     width = max(header, default=0)
     out = [[header.get(c, "") for c in range(1, width + 1)]]
-    for row in sorted(cells):
-        out.append([cells[row].get(c, "") for c in range(1, width + 1)])
+    for row in sorted(table):
+        out.append([table[row].get(c, "") for c in range(1, width + 1)])
     return out
 
 
