@@ -19,9 +19,11 @@ from __future__ import annotations
 from importlib.resources import files as _package_files
 from pathlib import Path
 
+from .errors import ResourceMissing
 
-class ResourceMissing(FileNotFoundError):
-    """A file the package ships is not there: the installation is broken."""
+__all__ = [
+    "CODELISTS", "ONTOLOGY", "SAMPLES", "SHAPES", "SPARQL", "ResourceMissing", "default_sources", "files", "require",
+]
 
 
 def _folder(package: str) -> Path:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from budgetkg.errors import InputError
+
 
 @dataclass(frozen=True)
 class Location:
@@ -33,17 +35,11 @@ class Location:
         return ", ".join(parts)
 
 
-class EtlError(ValueError):
+class EtlError(InputError):
     """Bad input: the message names file, page or line, and table."""
 
     def __init__(self, message: str, location: Location):
-        super().__init__(f"{location}: {message}")
-        self.location = location
-        self.reason = message
-
-    def __reduce__(self):
-        # Raised in build worker processes: must survive pickling back to the parent.
-        return (EtlError, (self.reason, self.location))
+        super().__init__(message, location)
 
 
 @dataclass

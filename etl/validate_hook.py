@@ -2,7 +2,7 @@
 
 API: :func:`validate_document` ``(triples, path) -> list[dict]`` (the warnings).
 
-:raises ValueError: when the graph violates a shape of severity sh:Violation.
+:raises budgetkg.errors.ValidationFailed: when the graph violates a shape of severity sh:Violation.
 Missing shapes raise :class:`budgetkg.resources.ResourceMissing`.
 """
 

@@ -334,7 +334,7 @@ def validate_vocabulary() -> Outcome:
 def validate_triples(triples, path) -> list[dict]:
     """The build's hook: validate one document's triples.
 
-    :raises ValueError: naming every violation (rule, table, row, message) when the graph
+    :raises ValidationFailed: naming every violation (rule, table, row, message) when the graph
         violates a shape of severity sh:Violation.
     :returns: the warnings (dicts, see the module docstring), sorted.
     """
@@ -344,7 +344,9 @@ def validate_triples(triples, path) -> list[dict]:
         more = len(outcome.violations) - len(lines)
         if more > 0:
             lines.append(f"... and {more} more")
-        raise ValueError(f"{path}: {len(outcome.violations)} SHACL violation(s):\n  " + "\n  ".join(lines))
+        from budgetkg.errors import ValidationFailed
+
+        raise ValidationFailed(f"{path}: {len(outcome.violations)} SHACL violation(s):\n  " + "\n  ".join(lines))
     return outcome.warnings
 
 
