@@ -18,9 +18,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import MissingBuild
+from .outdir import check_replaceable, discard, publish, staging
 from .queries import load_queries, run
 
 TABLE_KIND = "https://budgetkg.org/def/cl/table-kind/"
+# The index of a tables output: what marks a folder as one that ``regenerate`` may replace.
+TABLES_INDEX = "tables.json"
 
 
 def format_amount(value: str, decimals: int) -> str:
@@ -73,13 +77,42 @@ def layout(cells) -> list[list[str]]:
 def regenerate(data_dir: str | Path, out_dir: str | Path) -> list[Path]:
     """Write ``out_dir/<document>/<table-key>.csv`` for every table of every built document.
 
-    :raises FileNotFoundError: when ``data_dir`` holds no build.
+    ``out_dir`` is written whole or not at all (:mod:`budgetkg.outdir`) and listed in its
+    ``tables.json``; it may only be a new or empty folder or a previous output of this command.
+
+    :raises MissingBuild: when ``data_dir`` holds no build.
+    :raises OutputRefused: when ``out_dir`` holds anything else.
+    :returns: the written files, at their final place.
     """
-    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    data_dir, out_dir = Path(data_dir), Path(out_dir).resolve()
     manifest_path = data_dir / "manifest.json"
     if not manifest_path.exists():
-        raise FileNotFoundError(f"no build in {data_dir} (run `budgetkg build` first)")
+        raise MissingBuild(f"no build in {data_dir} (run `budgetkg build` first)")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    check_replaceable(out_dir, marker=TABLES_INDEX, entries=_previous_entries(out_dir))
+    staged = staging(out_dir)
+    try:
+        written = _write_tables(data_dir, manifest, staged)
+        index = sorted(str(p.relative_to(staged)) for p in written)
+        folders = sorted(p.name for p in staged.iterdir())
+        (staged / TABLES_INDEX).write_text(json.dumps({"documents": folders, "files": index}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        publish(staged, out_dir)
+    except BaseException:
+        discard(staged)
+        raise
+    return [out_dir / name for name in index]
+
+
+def _previous_entries(out_dir: Path) -> list[str]:
+    """The document folders a previous ``regenerate`` listed in its index (none: no index)."""
+    try:
+        index = json.loads((out_dir / TABLES_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return list(index.get("documents", [])) if isinstance(index, dict) else []
+
+
+def _write_tables(data_dir: Path, manifest: dict, out_dir: Path) -> list[Path]:
     store = ox.Store.read_only(str(data_dir / "store"))
     written = []
     for doc in manifest["documents"]:

@@ -3,9 +3,11 @@
 API: :func:`build` ``(sources, *, out, base=DEFAULT_BASE, jobs=None, validate=True) -> BuildResult``;
 :func:`expand_sources`; :func:`vocabulary_triples`.
 
-Everything is written to a temporary folder beside ``out`` and renamed into
-place only when every document was read, mapped and validated: a failed build
-leaves the previous output untouched. Dumps are sorted, so the same input gives
+Everything is written to a staging folder beside ``out`` and swapped into place
+(:mod:`budgetkg.outdir`) only when every document was read, mapped and validated: a
+failed build leaves the previous output untouched, and ``out`` is only replaced when
+it is empty or holds a previous build (its ``manifest.json``). Workers die with the
+build (:mod:`budgetkg.procs`). Dumps are sorted, so the same input gives
 byte-identical files.
 """
 
@@ -16,18 +18,24 @@ import heapq
 import json
 import os
 import shutil
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from budgetkg.errors import InputError
+from budgetkg.outdir import check_replaceable, discard, publish, staging
+from budgetkg.procs import die_with_parent
 from budgetkg.resources import CODELISTS, ONTOLOGY, SOURCE_SUFFIXES, default_sources, files
 
 from .iris import DEFAULT_BASE, check_base
 from .vocab import PREFIXES, VOCAB_GRAPH
 
+MANIFEST = "manifest.json"
+# What a build writes at the top of its folder (``tables/`` is ``budgetkg tables``' default
+# output): a folder holding anything else is not replaced.
+BUILD_ENTRIES = frozenset({MANIFEST, "dumps", "store", "tables"})
 
 
 @dataclass
@@ -156,8 +164,10 @@ def build(
 ) -> BuildResult:
     """Build every source into ``out``.
 
-    :raises EtlError: bad input (file, line or page, table named); nothing is written.
-    :raises ValueError: an invalid base IRI, or a document whose graph violates the shapes.
+    :raises InputError: bad input (file, line or page, table named; EtlError is one); nothing is written.
+    :raises OutputRefused: ``out`` is a file or a folder holding more than a previous build.
+    :raises ValidationFailed: a document whose graph violates the shapes.
+    :raises ValueError: an invalid base IRI.
     :raises FileNotFoundError: a source that does not exist.
     """
     check_base(base)
@@ -166,33 +176,29 @@ def build(
         raise FileNotFoundError("no source documents (.txt or .pdf) found")
     jobs = jobs or min(len(paths), os.cpu_count() or 1)
     out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    check_replaceable(out, marker=MANIFEST, entries=BUILD_ENTRIES)
+    tmp = staging(out)
     try:
         work = tmp / "work"
         work.mkdir()
         args = (paths, [base] * len(paths), [validate] * len(paths), [str(work)] * len(paths), range(len(paths)))
         if jobs > 1 and len(paths) > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
                 docs = list(pool.map(process_one, *args, chunksize=max(1, min(16, len(paths) // (jobs * 4)))))
         else:
             docs = list(map(process_one, *args))
         graphs: dict[str, str] = {}
         for d in docs:
             if d.graph in graphs:
-                raise ValueError(f"two sources describe the same department, year and phase: {graphs[d.graph]}, {d.path}")
+                raise InputError(f"two sources describe the same department, year and phase: {graphs[d.graph]}, {d.path}")
             graphs[d.graph] = d.path
         result = _write(docs, tmp, work)
         shutil.rmtree(work)
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
+        publish(tmp, out)
         result.out = out
         return result
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(tmp)
         raise
 
 
@@ -225,5 +231,5 @@ def _write(docs: list[DocumentResult], tmp: Path, work: Path) -> BuildResult:
         "vocabulary_triples": len(vocab),
         "dumps": info,
     }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
     return BuildResult(tmp, docs, triples, info)
