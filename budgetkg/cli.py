@@ -1,18 +1,30 @@
 """The ``budgetkg`` command.
 
-API: :func:`main` ``(argv=None) -> int``. Sub-commands: ``build``, ``tables``,
-``query``, ``validate``, ``serve``. Exit status 0 on success, 1 on a validation
-violation, 2 on bad input or usage.
+API: :func:`main` ``(argv=None) -> int``; :func:`format_table` ``(names, rows) -> str``.
+Sub-commands: ``build``, ``tables``, ``query``, ``validate``, ``serve``. Every command
+ends with one message and a status of :data:`budgetkg.errors.EXIT_STATUS` (printed by
+``budgetkg --help``).
+
+>>> print(format_table(["code", "name"], [["210", "卫生健康支出"], ["2150501", "x"]]))
+code     name
+210      卫生健康支出
+2150501  x
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import io
 import json
+import os
+import socket
 import sys
+import unicodedata
 from pathlib import Path
+
+from .errors import BAD_INPUT, CLOSED_PIPE, INTERRUPTED, BudgetkgError, MissingBuild, PortInUse, exit_status_text
 
 DEFAULT_DATA = "dist"
 
@@ -51,7 +63,7 @@ def _open_store(data: str):
 
     store_dir = Path(data) / "store"
     if not store_dir.exists():
-        raise FileNotFoundError(f"no build in {data} (run `budgetkg build` first)")
+        raise MissingBuild(f"no build in {data} (run `budgetkg build` first)")
     return ox.Store.read_only(str(store_dir))
 
 
@@ -78,11 +90,24 @@ def _query(args) -> int:
         csv.writer(buf, lineterminator="\n").writerows([names] + rows)
         sys.stdout.write(buf.getvalue())
     else:
-        widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-        print("  ".join(n.ljust(w) for n, w in zip(names, widths)))
-        for r in rows:
-            print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+        print(format_table(names, rows))
     return 0
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide and full-width characters (CJK) take two."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
+    )
+
+
+def format_table(names: list[str], rows: list[list[str]]) -> str:
+    """Rows under their names, columns aligned by display width, two spaces apart."""
+    lines = [names, *rows]
+    widths = [max(_width(line[i]) for line in lines) for i in range(len(names))]
+    return "\n".join(
+        "  ".join(c + " " * (w - _width(c)) for c, w in zip(line, widths)).rstrip() for line in lines
+    )
 
 
 def _validate(args) -> int:
@@ -91,16 +116,47 @@ def _validate(args) -> int:
     return validate_main(args)
 
 
-def _serve(args) -> int:
-    from budgetkg.service.app import serve
+def _check_port(host: str, port: int) -> None:
+    """:raises PortInUse: when nothing can listen on ``host:port`` (checked before starting)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise PortInUse(f"cannot listen on {host}:{port}: unknown host ({exc.strerror}); give --host an address of this machine") from None
+    with socket.socket(family, kind, proto) as sock:
+        # As uvicorn binds: a port left in TIME_WAIT by a stopped server is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(
+                    f"port {port} on {host} is in use (another `budgetkg serve` or another server?): "
+                    f"stop it, or choose another port with --port N or BUDGETKG_PORT"
+                ) from None
+            raise PortInUse(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --host or --port") from None
 
+
+def _serve(args) -> int:
+    from budgetkg.outdir import recover
+    from budgetkg.service.app import serve
+    from budgetkg.service.settings import from_args
+
+    settings = from_args(args)
+    if not settings.sparql_endpoint:
+        restored = recover(Path(settings.data).resolve())
+        if restored is not None:
+            print(f"budgetkg: {settings.data} was missing after an interrupted build: restored the previous build from {restored.name}", file=sys.stderr)
+    _check_port(settings.host, settings.port)
     return serve(args)
 
 
 def parser() -> argparse.ArgumentParser:
     from budgetkg.etl.iris import DEFAULT_BASE
 
-    p = argparse.ArgumentParser(prog="budgetkg", description="Knowledge graph of public budget disclosures.")
+    p = argparse.ArgumentParser(
+        prog="budgetkg", description="Knowledge graph of public budget disclosures.",
+        epilog=exit_status_text(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the graph from disclosures (default: the bundled samples)")
     b.add_argument("sources", nargs="*", help="text or PDF disclosures, or folders of them")
@@ -135,18 +191,30 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    from budgetkg.etl.model import EtlError
+def _error(exc: BaseException) -> None:
+    print(f"budgetkg: error: {exc}", file=sys.stderr)
 
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure ends in one message on stderr and its exit status."""
     args = parser().parse_args(argv)
     try:
-        return args.fn(args)
-    except EtlError as exc:
-        print(f"budgetkg: error: {exc}", file=sys.stderr)
-        return 2
-    except (FileNotFoundError, KeyError, ValueError, SyntaxError) as exc:
-        print(f"budgetkg: error: {exc}", file=sys.stderr)
-        return 2
+        status = args.fn(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        # The reader went away (`| head`): the standard way, from the Python docs on SIGPIPE:
+        # point stdout at devnull so the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return CLOSED_PIPE
+    except KeyboardInterrupt:
+        return INTERRUPTED
+    except BudgetkgError as exc:
+        _error(exc)
+        return exc.exit_status
+    except (OSError, KeyError, ValueError, SyntaxError) as exc:
+        _error(exc)
+        return BAD_INPUT
 
 
 if __name__ == "__main__":
