@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse
 
 from budgetkg.queries import load_queries
 
-from . import api, catalog, dumps, errors, fastlane, pages, sparql
+from . import api, catalog, charts, dumps, errors, fastlane, pages, sparql
 from .backend import LocalBackend, RemoteBackend
 from .settings import Settings, from_args, from_env
 from .state import DataState
@@ -150,7 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan, docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
     app.state.svc = service
     errors.install(app)
-    for module in (sparql, api, dumps, catalog, pages):
+    for module in (sparql, api, dumps, catalog, charts, pages):
         app.include_router(module.router)
 
     @app.get("/health", include_in_schema=False)
