@@ -2,7 +2,8 @@
 
 API: :func:`jurisdictions` ``() -> dict[code, Jurisdiction]`` (cached) and
 :func:`find_jurisdiction` ``(name) -> Jurisdiction | None``: the division whose
-full name (with its parents') the department name starts with, longest first.
+full name (with its parents') the department name starts with, longest first; a
+department of the central government (国家信访局) is in :data:`NATIONAL`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from budgetkg.resources import ONTOLOGY, require
+
+from .lexicon import NATIONAL_PREFIXES
+
+#: The central government's level (中央): not a GB/T 2260 division, it has the code that
+#: GB/T 2260 based lists give the whole country.
+NATIONAL = "100000"
 
 
 @dataclass(frozen=True)
@@ -50,13 +57,21 @@ def find_jurisdiction(name: str) -> Jurisdiction | None:
     """The most specific division named at the start of ``name``.
 
     A bare county-level name (``朝阳区``) is only accepted with its parent
-    (``北京市朝阳区``), since such names repeat across the country.
+    (``北京市朝阳区``), since such names repeat across the country. A name opening with a
+    national word and no division (``国家``, ``中国``, ...) is a central department.
+
+    >>> find_jurisdiction("长沙市某局").code, find_jurisdiction("国家某局").code
+    ('430100', '100000')
+    >>> find_jurisdiction("某局") is None
+    True
     """
     for full, j in _names():
         if name.startswith(full):
             if j.parent and j.parent in jurisdictions() and not j.code.endswith("00") and full == j.name_zh:
                 continue
             return j
+    if name.startswith(NATIONAL_PREFIXES):
+        return jurisdictions().get(NATIONAL)
     return None
 
 

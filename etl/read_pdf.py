@@ -36,6 +36,7 @@ import pdfplumber
 from pdfplumber.utils.exceptions import PdfminerException
 
 from budgetkg.etl import pdf_tables as pt
+from budgetkg.etl.docmeta import title_meta
 from budgetkg.etl.lexicon import CN_ORD_RE as _CN_ORD_RE
 from budgetkg.etl.lexicon import CN_SUB_RE as _CN_SUB_RE
 from budgetkg.etl.lexicon import END_PUNCT as _END_PUNCT
@@ -43,11 +44,10 @@ from budgetkg.etl.lexicon import NOTE_RE as _NOTE_RE
 from budgetkg.etl.lexicon import PAGE_NO_RE as _PAGE_NO_RE
 from budgetkg.etl.lexicon import PARA_START_RE as _PARA_START_RE
 from budgetkg.etl.lexicon import PART_RE as _PART_RE
-from budgetkg.etl.lexicon import TOC_TITLES
+from budgetkg.etl.lexicon import LEVELS, PHASES, TOC_TITLES
 from budgetkg.etl.model import Document, EtlError, Heading, Location, Paragraph, Row, Table
 from budgetkg.etl.pdf_tables import Line
 
-_ORG_SUFFIX = ("局", "委", "委员会", "办", "办公室", "院", "中心", "所", "厅", "部", "会", "处", "馆", "站", "队", "校", "署")
 
 
 @dataclass
@@ -93,24 +93,11 @@ def read_pdf(path: str | Path) -> Document:
 
 
 def cover_meta(text: str) -> dict[str, str]:
-    """``department_name``, ``year``, ``phase`` and ``level`` from the text of a cover page."""
-    flat = pt.norm(text.replace("\n", ""))
-    meta: dict[str, str] = {}
-    m = re.search(r"(20\d\d)", flat)
-    if m:
-        meta["year"] = m.group(1)
-    meta["phase"] = "final-accounts" if "决算" in flat else "budget"
-    unit = re.search(r"单位(?:预算|决算)", flat) and not re.search(r"部门(?:预算|决算)", flat)
-    meta["level"] = "unit" if unit else "department"
-    m = re.search(r"(?:主管)?(?:部门|单位)(?:名称)?\s*[:：]\s*(\S+)", text)
-    if m:
-        meta["department_name"] = pt.norm(m.group(1))
-    else:
-        for line in text.split("\n"):
-            name = re.split(r"20\d\d\s*年", pt.norm(line))[0]
-            if name.endswith(_ORG_SUFFIX) and not re.search("预算|决算", name):
-                meta["department_name"] = name
-                break
+    """``department_name``, ``year``, ``phase`` and ``level`` from the text of a cover page
+    (:func:`budgetkg.etl.docmeta.title_meta`; phase and level default to a department budget)."""
+    meta = title_meta(text)
+    meta.setdefault("phase", PHASES["预算"])
+    meta.setdefault("level", LEVELS["部门"])
     return meta
 
 
@@ -133,6 +120,7 @@ class _Assembler:
         self.last_heading = ""
         self.pitch = 1.3 * self.body
         self._edges: dict[int, tuple[float, float]] = {}
+        self.contents_open = False  # the cover page goes on with the table of contents
 
     def run(self) -> None:
         toc = cover_seen = False
@@ -147,6 +135,7 @@ class _Assembler:
             if not cover_seen:
                 cover_seen = True
                 if self._cover(page):
+                    toc = self.contents_open
                     continue
             first = page.lines[0].text.replace(" ", "") if page.lines else ""
             toc = first in TOC_TITLES or (toc and self._toc_like(page))
@@ -184,17 +173,45 @@ class _Assembler:
     def _cover(self, page: _Page) -> bool:
         text = "\n".join(ln.text for ln in page.lines)
         if page.grids or not 0 < len(page.lines) <= 8 or not re.search("预算|决算", text) or any(
-                pt.META_RE.search(ln.text) or ln.text.endswith("表") for ln in page.lines):
-            return False
-        self.doc.meta.update(cover_meta(text))
-        big = max(ln.size for ln in page.lines)
-        title = [ln for ln in page.lines if ln.size >= 0.9 * big]
+                pt.META_RE.search(ln.text) or ln.text.endswith("表") or ln.text.replace(" ", "") in TOC_TITLES
+                for ln in page.lines):
+            return self._cover_above(page)
+        self._cover_lines(page, page.lines)
+        return True
+
+    def _cover_above(self, page: _Page) -> bool:
+        """A cover sharing the first page: the lines above the 目录 line (the rest of the page is
+        the contents; True) or the title lines above the narrative or the first table (the page
+        is read as usual; False)."""
+        bare = [ln.text.replace(" ", "") for ln in page.lines]
+        contents = next((i for i, t in enumerate(bare) if t in TOC_TITLES), 0)
+        if contents:
+            self._cover_lines(page, page.lines[:contents])
+            self.contents_open = True
+            return True
+        top = page.grids[0].bbox[1] if page.grids else float("inf")
+        head = []
+        for ln in page.lines:
+            if ln.top >= top or ln.size < self.body + 1.5:
+                break
+            head.append(ln)
+        head = head or page.lines[:1]
+        meta = title_meta("\n".join(ln.text for ln in head))
+        if "department_name" in meta and "year" in meta:
+            self.doc.meta.update(meta)
+            self.doc.title = pt.join_lines([ln.text for ln in head])
+        return False
+
+    def _cover_lines(self, page: _Page, lines: list[Line]) -> None:
+        """The cover's facts into ``Document.meta``, its title (the largest lines) as the heading."""
+        self.doc.meta.update(cover_meta("\n".join(ln.text for ln in lines)))
+        big = max(ln.size for ln in lines)
+        title = [ln for ln in lines if ln.size >= 0.9 * big]
         self.doc.title = pt.norm("".join(ln.text for ln in title))
         self._emit(Heading(1, self.doc.title, title[0].no, page.no))
-        for ln in page.lines:
+        for ln in lines:
             if ln not in title:
                 self._emit(Paragraph(ln.text, ln.no, page.no))
-        return True
 
     @staticmethod
     def _toc_like(page: _Page) -> bool:

@@ -334,6 +334,8 @@ def test_jurisdiction_parents_exist():
 
 
 def test_provincial_level_divisions_are_complete():
-    provinces = [r for r in jurisdictions() if r["code"].endswith("0000")]
-    assert len(provinces) == 31
+    # GB/T 2260: 31 provinces, autonomous regions and municipalities, Taiwan, Hong Kong, Macao;
+    # 100000 is the central level, not a division.
+    provinces = [r for r in jurisdictions() if r["code"].endswith("0000") and r["code"] != "100000"]
+    assert len(provinces) == 34
     assert all(r["parent"] == "" and r["name_zh"] and r["name_en"] for r in provinces)
