@@ -8,7 +8,7 @@ added here (and a case in ``tests/cases/<template>/``), not a new code path.
 
 Sections: amounts and units, not-applicable marks, totals, ordinals and headings, page-header
 lines, header words (column roles), phases of a column, table kinds (title words and the
-header words a kind must have).
+header words a kind must have), document metadata (cover and title words).
 
 >>> UNITS["万元"], "合计" in TOTAL_WORDS, "—" in NOT_APPLICABLE
 (4, True, True)
