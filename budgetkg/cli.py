@@ -70,10 +70,10 @@ def _open_store(data: str):
 def _query(args) -> int:
     import pyoxigraph as ox
 
-    from .queries import resolve, run
+    from .queries import parse_params, resolve, run
 
+    params = parse_params(args.param)
     query = resolve(args.query)
-    params = dict(p.split("=", 1) for p in args.param)
     results = run(_open_store(args.data), query, params)
     if isinstance(results, ox.QueryBoolean):
         print("true" if bool(results) else "false")
@@ -171,7 +171,7 @@ def parser() -> argparse.ArgumentParser:
     q = sub.add_parser("query", help="run a named query or a .rq file on the built graph")
     q.add_argument("query")
     q.add_argument("--data", default=DEFAULT_DATA)
-    q.add_argument("--param", action="append", default=[], help="k=v (repeatable)")
+    q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a parameter (repeatable)")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     q.set_defaults(fn=_query)
     v = sub.add_parser("validate", help="validate disclosures or RDF files against the shapes")

@@ -1,20 +1,28 @@
 """Named SPARQL queries: the ``.rq`` files of ``sparql/`` with their header.
 
 API: :func:`load_queries` ``() -> dict[str, NamedQuery]``; :func:`resolve`
-``(name_or_file) -> NamedQuery``; :func:`bind` ``(query, params) -> dict``
+``(name_or_file) -> NamedQuery``; :func:`parse_params` ``(["k=v", ...]) -> dict``;
+:func:`missing` ``(query, params) -> list[Param]``; :func:`bind` ``(query, params) -> dict``
 (substitutions for pyoxigraph); :func:`narrowed` ``(text, subs) -> str``;
 :func:`run` ``(store, query, params, *, graph=None)``.
 
 A query file opens with comment lines ``# title: ...``, ``# description: ...``
-and one ``# param: name [type] - description`` per parameter (type: iri,
-string, integer, decimal, gYear; default string). Parameters are bound as RDF
+and one ``# param: name [type] (required) - description`` per parameter (type: iri,
+string, integer, decimal, gYear; default string; ``(required)`` for a parameter
+without which the query means nothing: :func:`bind` refuses to run it, naming the
+parameter, so the CLI, the API and the query page all say so). Parameters are bound as RDF
 terms through pyoxigraph's ``substitutions``, and the same terms (escaped by
 pyoxigraph) as a ``VALUES`` block, which lets them narrow what is read; no
 parameter text is ever pasted into a query.
 
 >>> q = NamedQuery.parse("x", "# title: T\\n# param: year [gYear] - the year\\nSELECT * {}")
->>> (q.title, q.params[0].name, q.params[0].type)
-('T', 'year', 'gYear')
+>>> (q.title, q.params[0].name, q.params[0].type, q.params[0].required)
+('T', 'year', 'gYear', False)
+>>> q = NamedQuery.parse("x", "# param: digits [integer] (required) - code length\\nSELECT * {}")
+>>> bind(q, {})
+Traceback (most recent call last):
+...
+budgetkg.queries.MissingParameter: query 'x' needs the parameter 'digits' (integer: code length); give it as digits=VALUE
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from .resources import SPARQL, files
 from .sparqltext import inject_values
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(?:\[(\w+)\])?\s*(?:[-—:]\s*(.*))?$")
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(?:\[(\w+)\])?\s*(\(required\))?\s*(?:[-—:]\s*(.*))?$")
 _FIELD = re.compile(r"^#\s*(title|description):\s*(.*)$")
 TYPES = {"iri", "string", "integer", "decimal", "gYear", "date"}
 
@@ -39,6 +47,11 @@ class Param:
     name: str
     type: str
     description: str
+    required: bool = False
+
+
+class MissingParameter(ValueError):
+    """A required parameter of a named query was not given."""
 
 
 @dataclass
@@ -67,7 +80,7 @@ class NamedQuery:
                 ptype = m.group(2) or "string"
                 if ptype not in TYPES:
                     raise ValueError(f"{name}: unknown parameter type {ptype!r}")
-                q.params.append(Param(m.group(1), ptype, (m.group(3) or "").strip()))
+                q.params.append(Param(m.group(1), ptype, (m.group(4) or "").strip(), bool(m.group(3))))
         return q
 
 
@@ -110,11 +123,38 @@ def term(value: str, ptype: str):
     return ox.Literal(value, datatype=ox.NamedNode(XSD + ptype))
 
 
+def parse_params(items: list[str]) -> dict[str, str]:
+    """``["name=value", ...]`` (the CLI's ``--param``) as a dict.
+
+    :raises ValueError: for an item without ``=`` or a name given twice.
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--param expects NAME=VALUE (e.g. --param digits=3), got {item!r}")
+        if name.strip() in out:
+            raise ValueError(f"--param {name.strip()} given twice")
+        out[name.strip()] = value
+    return out
+
+
+def missing(query: NamedQuery, params) -> list[Param]:
+    """The required parameters of ``query`` that ``params`` (names) lacks."""
+    return [p for p in query.params if p.required and p.name not in params]
+
+
 def bind(query: NamedQuery, params: dict[str, str]) -> dict[ox.Variable, object]:
     """Substitutions for the given parameters.
 
+    :raises MissingParameter: when a required parameter is not given (the message names it).
     :raises ValueError: for an unknown parameter or a value of the wrong type.
     """
+    lacking = missing(query, params)
+    if lacking:
+        p = lacking[0]
+        about = f"{p.type}: {p.description}" if p.description else p.type
+        raise MissingParameter(f"query {query.name!r} needs the parameter {p.name!r} ({about}); give it as {p.name}=VALUE")
     known = {p.name: p for p in query.params}
     subs = {}
     for key, value in params.items():

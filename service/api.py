@@ -28,7 +28,7 @@ router = APIRouter()
 def describe(request: Request, q) -> dict:
     url = f"{public_url(request)}api/queries/{quote(q.name)}"
     return {"name": q.name, "title": q.title, "description": q.description,
-            "params": [{"name": p.name, "type": p.type, "description": p.description} for p in q.params],
+            "params": [{"name": p.name, "type": p.type, "required": p.required, "description": p.description} for p in q.params],
             "url": url, "csv": url + ".csv", "json": url + ".json"}
 
 
@@ -38,7 +38,8 @@ async def list_queries(request: Request):
     if "text/html" in request.headers.get("accept", ""):
         rows = []
         for q in queries.values():
-            params = "<br>".join(f"<code>{h.esc(p.name)}</code> [{h.esc(p.type)}] {h.esc(p.description)}" for p in q.params)
+            params = "<br>".join(f"<code>{h.esc(p.name)}</code> [{h.esc(p.type)}]{' <b>required</b>' if p.required else ''} "
+                                 f"{h.esc(p.description)}" for p in q.params)
             links = (f"<a href='/api/queries/{h.esc(q.name)}.json'>JSON</a> · <a href='/api/queries/{h.esc(q.name)}.csv'>CSV</a>"
                      f" · <a href='/sparql?example={quote(q.name)}'>edit</a>")
             rows.append([f"<b>{h.esc(q.name)}</b><br>{h.esc(q.title)}", h.esc(q.description), params, links])

@@ -313,5 +313,17 @@ async def _dispatch(request: Request, suffix, fn, title):
         ttl = await asyncio.to_thread(serialize_triples, triples, "ttl", PREFIXES_CAT)
         links = " · ".join(f"<a href='?format={e}'>{FORMATS[e].label}</a>" for e in CANDIDATES if e != "html")
         return HTMLResponse(h.page(title, f"<p>Also as: {links}</p><pre>{h.esc(ttl.decode())}</pre>"), headers={"Vary": "Accept"})
-    body = await asyncio.to_thread(serialize_triples, triples, ext, PREFIXES_CAT)
+    body = await asyncio.to_thread(_jsonld if ext == "jsonld" else serialize_triples, triples, ext, PREFIXES_CAT)
     return Response(body, media_type=FORMATS[ext].content_type, headers={"Vary": "Accept"})
+
+
+def _jsonld(triples, ext: str, prefixes: dict[str, str]) -> bytes:
+    """Compacted JSON-LD with an ``@context`` of the prefixes, as harvesters of DCAT-AP expect.
+
+    pyoxigraph writes expanded JSON-LD only (no context); rdflib compacts.
+    """
+    import rdflib
+
+    g = rdflib.Graph()
+    g.parse(data=serialize_triples(triples, "nt"), format="nt")
+    return g.serialize(format="json-ld", context=dict(sorted(prefixes.items())), auto_compact=True).encode("utf-8")

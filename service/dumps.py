@@ -123,7 +123,11 @@ async def dump(request: Request, name: str):
     if pre.is_file() and pre.stat().st_mtime >= entry["mtime"]:
         return FileResponse(pre, headers=headers, media_type=media)
     if request.method == "HEAD":
-        return Response(status_code=200, headers=headers, media_type=media)
+        # The compressed size is known only by compressing: say nothing of it, as the streamed GET
+        # (chunked) does not either, rather than the "content-length: 0" an empty Response would add.
+        head = Response(status_code=200, headers=headers, media_type=media)
+        del head.headers["content-length"]
+        return head
     return StreamingResponse(_gzip_stream(path), headers=headers, media_type=media)
 
 

@@ -37,6 +37,8 @@ Q_IN = "SELECT ?this ?s ?p WHERE { ?s ?p $this } LIMIT 201"
 Q_DESCRIBE = "CONSTRUCT { $this ?p ?o . ?o ?bp ?bo } WHERE { $this ?p ?o OPTIONAL { ?o ?bp ?bo FILTER(isBlank(?o)) } }"
 Q_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH $this { ?s ?p ?o } }"
 Q_EXISTS = "SELECT ?this WHERE { { $this ?p ?o } UNION { ?s ?p $this } UNION { GRAPH $this { ?a ?b ?c } } } LIMIT 1"
+# Row labels: the role of a column is compared after the UNION, where ?role is in scope (a FILTER inside
+# each branch saw it unbound, and the 序号 / 科目编码 / 科目名称 columns came out empty).
 Q_CELLS = P + """SELECT ?this ?row ?col ?value ?obs WHERE {
   { ?obs qb:dataSet $this ; bkg:lineItem ?item ; bkg:column ?column .
     { ?obs bkg:amount ?value } UNION { ?obs bkg:quantity ?value }
@@ -45,8 +47,9 @@ Q_CELLS = P + """SELECT ?this ?row ?col ?value ?obs WHERE {
   { $this bkg:hasColumn ?column ; bkg:hasLineItem ?item .
     ?column bkg:columnIndex ?col ; bkg:columnRole ?role . ?item bkg:rowIndex ?row .
     OPTIONAL { ?column bkg:side ?cs } OPTIONAL { ?item bkg:side ?is } FILTER(!BOUND(?cs) || ?cs = ?is)
-    { ?item bkg:printedLabel ?value FILTER(?role = "label") } UNION { ?item bkg:printedCode ?value FILTER(?role = "code") }
-    UNION { ?item bkg:rowNumber ?value FILTER(?role = "seq") } }
+    { ?item bkg:printedLabel ?value BIND("label" AS ?shows) } UNION { ?item bkg:printedCode ?value BIND("code" AS ?shows) }
+    UNION { ?item bkg:rowNumber ?value BIND("seq" AS ?shows) }
+    FILTER(?role = ?shows) }
 } LIMIT 20000"""
 Q_COLUMNS = P + "SELECT ?this ?col ?label ?path WHERE { $this bkg:hasColumn ?c . ?c bkg:columnIndex ?col . OPTIONAL { ?c rdfs:label ?label } OPTIONAL { ?c bkg:headerPath ?path } } ORDER BY ?col"
 Q_SCHEME = P + "SELECT ?this ?c ?n ?l WHERE { ?c skos:inScheme $this . OPTIONAL { ?c skos:notation ?n } OPTIONAL { ?c skos:prefLabel ?l } } LIMIT 20000"
@@ -56,6 +59,8 @@ Q_TERMS = P + f"""SELECT ?t ?type ?l WHERE {{ ?t a ?type . FILTER(STRSTARTS(STR(
   OPTIONAL {{ ?t rdfs:label|skos:prefLabel ?l }} }} ORDER BY ?t LIMIT 5000"""
 Q_ONTOLOGY_RDF = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{ONTOLOGY}")) }}
   UNION {{ ?t ?q ?s FILTER(STRSTARTS(STR(?t), "{ONTOLOGY}") && isBlank(?s)) ?s ?p ?o }} }}"""
+# The income total is the grand total (_T), or where a table prints none (final accounts print 本年收入合计
+# beside 年初结转结余, no column adding both) the current year's total; MAX takes the grand total when both exist.
 Q_HOME = P + """SELECT ?g ?doc ?title ?org ?orgLabel ?year ?phase ?op (MAX(?amount) AS ?total) (SAMPLE(?unit) AS ?unitLabel) WHERE {
   GRAPH ?g { ?doc a bkg:Disclosure ; bkg:fiscalYear ?year ; bkg:budgetPhase ?phase .
     OPTIONAL { ?doc dct:title ?title } OPTIONAL { ?doc bkg:organization ?org OPTIONAL { ?org skos:prefLabel ?orgLabel } }
@@ -63,7 +68,7 @@ Q_HOME = P + """SELECT ?g ?doc ?title ?org ?orgLabel ?year ?phase ?op (MAX(?amou
       OPTIONAL { ?ds bkg:unitLabel ?unit }
       ?obs qb:dataSet ?ds ; bkg:amount ?amount ; bkg:operationCharacter ?op .
       FILTER NOT EXISTS { ?obs ?dim ?v FILTER(?dim IN (bkg:functionalClassification, bkg:economicClassification, bkg:fundSource,
-        bkg:expenditureType, bkg:summaryItem) && !STRENDS(STR(?v), "/_T")) } } }
+        bkg:expenditureType, bkg:summaryItem) && !STRENDS(STR(?v), "/_T") && ?v != <https://budgetkg.org/def/cl/fund-source/current-year>) } } }
 } GROUP BY ?g ?doc ?title ?org ?orgLabel ?year ?phase ?op ORDER BY ?orgLabel ?year ?phase"""
 
 

@@ -92,12 +92,28 @@ async def sparql(request: Request):
     # Relative IRIs in the query resolve against the endpoint's own URL (SPARQL 1.1 Protocol, 2.1.4).
     kwargs = dict(info=info, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=_endpoint_iri(request))
     if ext == "html":
+        _check_example(s, text)
         raw_ext = "nt" if info.kind == "graph" and info.form else "json"
         result = await s.backend.query(text, raw_ext, limit=HTML_ROWS, **kwargs)
         page = query_page(request, text, await asyncio.to_thread(_result_html, s, result), params)
         return HTMLResponse(page, headers={"Vary": "Accept", **limit_headers(result, HTML_ROWS)})
     result = await s.backend.query(text, ext, **kwargs)
     return result_response(result, s.settings.result_limit, {"Vary": "Accept"})
+
+
+def _check_example(s, text: str) -> None:
+    """A named query run from the query page as it is, without its required parameters, is refused naming them.
+
+    :raises ServiceError: 400 naming the first missing parameter.
+    """
+    from budgetkg.queries import missing
+
+    q = next((q for q in s.named_queries().values() if q.text.strip() == text.strip()), None)
+    lacking = missing(q, ()) if q else []
+    if lacking:
+        p = lacking[0]
+        raise ServiceError(400, f"this is the named query {q.name!r}, which needs the parameter {p.name!r} ({p.type}: "
+                                f"{p.description}); replace ${p.name} by a value, or use /api/queries/{q.name}?{p.name}=VALUE")
 
 
 def _endpoint_iri(request: Request) -> str | None:
@@ -146,7 +162,8 @@ def query_page(request: Request, text: str, results_html: str = "", params=()) -
     s = svc(request)
     examples = s.named_queries()
     options = "".join(f"<option value='{h.esc(n)}'>{h.esc(q.title or n)}</option>" for n, q in examples.items())
-    scripts = "".join(f"<script type='text/plain' id='ex-{h.esc(n)}'>{h.esc(q.text)}</script>" for n, q in examples.items())
+    # A textarea, not a script: a script's text is not unescaped, so the editor got &lt; for <.
+    scripts = "".join(f"<textarea hidden id='ex-{h.esc(n)}'>{h.esc(q.text)}</textarea>" for n, q in examples.items())
     links = ""
     if text and results_html:
         extra = "".join(f"&{quote(k)}={quote(v)}" for k, v in params if k in ("default-graph-uri", "named-graph-uri"))
@@ -158,7 +175,7 @@ def query_page(request: Request, text: str, results_html: str = "", params=()) -
                             f"{' — ' + h.esc(q.description[:160]) if q.description else ''}</li>" for n, q in examples.items())
     body = f"""
 <form method='get' action='/sparql'>
-<p><label>Example: <select onchange="var e=document.getElementById('ex-'+this.value);if(e)document.getElementById('q').value=e.textContent">
+<p><label>Example: <select onchange="var e=document.getElementById('ex-'+this.value);if(e)document.getElementById('q').value=e.value">
 <option value=''>—</option>{options}</select></label></p>
 <textarea id='q' name='query' rows='14' spellcheck='false'>{h.esc(text)}</textarea>
 <p><button type='submit'>Run query</button> The default graph is the union of all graphs.

@@ -134,6 +134,19 @@ def server(svc_data):
 
 
 @pytest.fixture()
+def samples_server() -> str:
+    """Base URL of a service over a build of every bundled sample (the text one and both PDFs), one per session."""
+    from budgetkg.resources import default_sources
+
+    def make():
+        data = _tmpdir("samples") / "data"
+        build_into(data, list(default_sources()))
+        return start_service(data, log=_tmpdir("log") / "serve-samples.log")
+
+    return _shared("samples_server", make)[1]
+
+
+@pytest.fixture()
 def client(server):
     with httpx.Client(base_url=server, timeout=30) as c:
         yield c

@@ -5,6 +5,7 @@ import io
 import json
 import subprocess
 import sys
+from decimal import Decimal
 
 
 def cli(*args):
@@ -68,3 +69,21 @@ def test_unknown_code_lands_in_graph_as_concept(tmp_path):
     assert (c, SKOS.inScheme, rdflib.URIRef("https://budgetkg.org/def/cl/functional")) in g
     assert (c, SKOS.prefLabel, rdflib.Literal("某新增项级科目", lang="zh")) in g
     assert (c, SKOS.broader, rdflib.URIRef("https://budgetkg.org/def/cl/functional/29999")) in g
+
+
+def test_query_without_a_required_parameter_names_it(built):
+    r = cli("query", "expenditure_by_function", "--data", built)
+    assert r.returncode == 2 and "'digits'" in r.stderr
+    r = cli("query", "expenditure_by_function", "--param", "digits", "--data", built)
+    assert r.returncode == 2 and "NAME=VALUE" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_budget_vs_execution_leaves_an_absent_side_unbound(built):
+    # The sample is a budget only: no final accounts, so no execution figure (absent, not 0).
+    # 卫生健康支出 (210) is printed 440.00 万元 in its 支出总表.
+    r = cli("query", "budget_vs_execution", "--param", "department=https://budgetkg.org/id/org/130500/501",
+            "--param", "year=2022", "--data", built, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    row = next(x for x in json.loads(r.stdout) if x["code"] == "210")
+    assert Decimal(row["budgetYuan"]) == Decimal("4400000")
+    assert row["executedYuan"] == "" and row["rate"] == ""

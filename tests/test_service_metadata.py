@@ -9,6 +9,7 @@ from email.utils import formatdate
 
 import pytest
 import rdflib
+import rdflib.compare
 try:
     from tests.conftest_service import ROOT, VOCAB_GRAPH, svc_data, client, server  # noqa: F401
 except ImportError:  # tests/ is not a package
@@ -146,3 +147,20 @@ def test_void(client, svc_data):
     assert props[rdflib.RDF.type] > obs
     assert client.get("/.well-known/void", headers={"Accept": "text/html"}).headers["content-type"].startswith("text/html")
     assert rdflib.Graph().parse(data=client.get("/.well-known/void.jsonld").text, format="json-ld")
+
+
+def test_dump_head_with_gzip_does_not_claim_an_empty_body(client):
+    with client.stream("GET", "/dumps/budgetkg.ttl", headers={"Accept-Encoding": "gzip"}) as raw:
+        compressed = b"".join(raw.iter_raw())
+    head = client.head("/dumps/budgetkg.ttl", headers={"Accept-Encoding": "gzip"})
+    assert head.status_code == 200 and head.headers["content-encoding"] == "gzip"
+    assert head.headers.get("content-length", str(len(compressed))) == str(len(compressed))  # was "0"
+
+
+def test_catalog_json_ld_has_a_context(client):
+    r = client.get("/catalog", headers={"Accept": "application/ld+json"})
+    doc = json.loads(r.content)
+    assert isinstance(doc, dict) and doc["@context"]["dcat"] == str(DCAT)
+    turtle = _catalog(client)
+    as_jsonld = rdflib.Graph().parse(data=r.content, format="json-ld")
+    assert rdflib.compare.isomorphic(as_jsonld, turtle)

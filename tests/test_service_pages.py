@@ -8,9 +8,9 @@ import random
 import rdflib
 import rdflib.compare
 try:
-    from tests.conftest_service import svc_data, client, server  # noqa: F401
+    from tests.conftest_service import svc_data, client, server, samples_server  # noqa: F401
 except ImportError:  # tests/ is not a package
-    from conftest_service import svc_data, client, server  # noqa: F401
+    from conftest_service import svc_data, client, server, samples_server  # noqa: F401
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 BASE = "https://budgetkg.org/"
@@ -131,7 +131,8 @@ def test_named_query_api(client):
     by_name = {q["name"]: q for q in listing}
     cells = by_name["tables/cells"]
     assert cells["title"] and cells["description"]
-    assert cells["params"] == [{"name": "kind", "type": "iri", "description": cells["params"][0]["description"]}]
+    assert cells["params"] == [{"name": "kind", "type": "iri", "required": False, "description": cells["params"][0]["description"]}]
+    assert by_name["expenditure_by_function"]["params"][0]["required"] is True
     kind = "https://budgetkg.org/def/cl/table-kind/income"
     as_json = client.get("/api/queries/tables/cells.json", params={"kind": kind})
     assert as_json.status_code == 200 and as_json.headers["content-type"].startswith("application/sparql-results+json")
@@ -155,3 +156,75 @@ def test_named_query_parameters_are_bound_safely(client):
     assert client.get("/api/queries/tables/cells.ttl").status_code == 406
     r = client.get("/api/queries/tables/cells.json", params=[("kind", "https://a/"), ("kind", "https://b/")])
     assert r.status_code == 400
+
+
+def _elements(page: str) -> dict[str, str]:
+    """Text of every element with an id, as a browser gives it (character references decoded, except in <script>)."""
+    from html.parser import HTMLParser
+
+    found: dict[str, str] = {}
+
+    class P(HTMLParser):
+        stack: list = []
+
+        def handle_starttag(self, tag, attrs):
+            self.stack.append(dict(attrs).get("id"))
+
+        def handle_endtag(self, tag):
+            if self.stack:
+                self.stack.pop()
+
+        def handle_data(self, data):
+            if self.stack and self.stack[-1]:
+                found[self.stack[-1]] = found.get(self.stack[-1], "") + data
+
+    P().feed(page)
+    return found
+
+
+def test_query_page_examples_reach_the_editor_as_written(client):
+    from budgetkg.queries import load_queries
+
+    page = client.get("/sparql", headers=BROWSER)
+    assert page.status_code == 200
+    texts = _elements(page.text)
+    for name, q in load_queries().items():
+        assert texts.get(f"ex-{name}") == q.text, name  # the editor got &lt; for < before
+
+
+def test_dataset_page_shows_row_labels(client):
+    # 部门预算支出总表 of the sample: row 序号 2 prints code 210, 卫生健康支出, 440.00
+    iri = _select(client, "SELECT ?d WHERE { ?d <https://budgetkg.org/def/budget#tableKind> "
+                          "<https://budgetkg.org/def/cl/table-kind/expenditure> } LIMIT 1")[0]["d"]["value"]
+    page = client.get(_local(iri), headers=BROWSER).text
+    import re
+
+    rows = [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for r in re.findall(r"<tr>(.*?)</tr>", page)]
+    assert ["2", "210", "卫生健康支出"] in [r[:3] for r in rows]
+    assert ["1", "", "合计"] in [r[:3] for r in rows]
+
+
+def test_named_query_without_a_required_parameter_is_refused_naming_it(client):
+    from budgetkg.queries import load_queries
+
+    r = client.get("/api/queries/expenditure_by_function.json")
+    assert r.status_code == 400 and "'digits'" in r.json()["detail"]
+    assert client.get("/api/queries/expenditure_by_function.json", params={"digits": "3"}).status_code == 200
+    text = load_queries()["expenditure_by_function"].text
+    page = client.get("/sparql", params={"query": text}, headers=BROWSER)
+    assert page.status_code == 400 and "digits" in page.text and "Results (0)" not in page.text
+
+
+def test_home_page_income_total_of_final_accounts(samples_server):
+    import re
+
+    import httpx
+
+    # 上海市普陀区财政局 2024 final accounts, 收入决算表: 本年收入合计 printed 2946.25 (万元); the table prints
+    # no column adding 年初结转结余 to it, so that is the income total.
+    page = httpx.get(samples_server + "/", headers=BROWSER, timeout=60).text
+    rows = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for r in re.findall(r"<tr>(.*?)</tr>", page)]
+    final = next(r for r in rows if r[1:3] == ["2024", "final-accounts"])
+    assert final[3] == "2946.25 万元"
+    hebei = next(r for r in rows if r[1:3] == ["2022", "budget"])
+    assert hebei[3] == "1476.29 万元"  # a grand total column where one is printed
