@@ -37,6 +37,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from budgetkg.etl import pdf_tables as pt
 from budgetkg.etl.docmeta import title_meta
+from budgetkg.etl.inputs import quiet_pdf_library, refuse_foreign
 from budgetkg.etl.lexicon import CN_ORD_RE as _CN_ORD_RE
 from budgetkg.etl.lexicon import CN_SUB_RE as _CN_SUB_RE
 from budgetkg.etl.lexicon import END_PUNCT as _END_PUNCT
@@ -60,35 +61,64 @@ class _Page:
     width: float = 0.0
 
 
+_PDF_SIGNATURE = b"%PDF"  # within the first 1024 bytes, as PDF readers accept it
+
+
 def read_pdf(path: str | Path) -> Document:
-    """Read a text-layer PDF disclosure into the shared document model."""
+    """Read a text-layer PDF disclosure into the shared document model.
+
+    The PDF library's own warnings (fonts without metrics, odd objects) are silenced while it
+    reads: they say nothing a user can act on, and the reader reports what it could not read.
+
+    :raises EtlError: for a damaged, encrypted or image-only PDF (at page 1).
+    """
+    with quiet_pdf_library():
+        return _read_pdf(path)
+
+
+def _read_pdf(path: str | Path) -> Document:
     path = Path(path)
     data = path.read_bytes()
     doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
     where = Location(doc.name, page=1)
+    if _PDF_SIGNATURE not in data[:1024]:
+        refuse_foreign(path, data)  # a Word file named .pdf is named for what it is
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:
         inner = exc.args[0] if exc.args else exc
         if re.search(r"password|encrypt", f"{type(inner).__name__} {inner}", re.I):
             raise EtlError("encrypted PDF: it needs a password to be read", where) from exc
-        raise EtlError(f"not a readable PDF ({type(inner).__name__}: {inner})", where) from exc
+        raise EtlError(f"not a readable PDF: it is damaged ({type(inner).__name__}: {inner}); download or export it again", where) from exc
     pages: list[_Page] = []
     with pdf:
         try:
             pdf_pages = pdf.pages
         except Exception as exc:  # a broken page tree
-            raise EtlError(f"not a readable PDF ({type(exc).__name__}: {exc})", where) from exc
+            raise EtlError(f"not a readable PDF: it is damaged ({type(exc).__name__}: {exc}); download or export it again", where) from exc
+        damaged: list[str] = []
         for no, page in enumerate(pdf_pages, 1):
             try:
                 lines, grids, hidden = pt.scan_page(page)
                 pages.append(_Page(no, lines, grids, hidden, len(page.images), float(page.width)))
             except Exception as exc:  # a damaged page: note it and read on
+                damaged.append(f"page {no}: {type(exc).__name__}: {exc}")
                 doc.repairs.append(f"skipped: page {no}: cannot be read ({type(exc).__name__}: {exc})")
     if not any(p.lines or p.grids for p in pages):
+        if damaged:  # not a scan: the pages are there but broken
+            raise EtlError(
+                f"damaged PDF: {len(damaged)} of {len(damaged) + len(pages)} pages cannot be read (first: "
+                f"{damaged[0]}); download or export it again", where,
+            )
         raise EtlError("no text layer (a scanned or image-only PDF?); it needs OCR first", where)
     doc.repairs.extend(pt.drop_clipped(data, pages))
     _Assembler(doc, pages).run()
+    scanned = sum(1 for p in pages if p.images)
+    if not doc.blocks and scanned:  # only page numbers or stray marks over page images
+        raise EtlError(
+            f"no text layer: {scanned} of {len(pages)} pages are images with no text (a scanned PDF?); "
+            "it needs OCR first (e.g. ocrmypdf)", where,
+        )
     return doc
 
 

@@ -23,9 +23,10 @@ import re
 from pathlib import Path
 
 from .amounts import looks_numeric
+from .inputs import decode_text, refuse_foreign
 from .lexicon import COLUMN_NUMBER_WORDS as _COLUMN_NUMBERS
 from .lexicon import HEADER_FIRST_WORDS as _HEADER_FIRST
-from .model import Document, EtlError, Heading, Location, Paragraph, Row, Table
+from .model import Document, EtlError, Heading, Paragraph, Row, Table
 from .text import clean_cell, is_bold
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -45,15 +46,19 @@ _LIST_ITEM = re.compile(r"^\s*[-*]\s+")
 def read_text_file(path: str | Path) -> Document:
     """Read a text disclosure from disk.
 
-    :raises EtlError: when the file is not UTF-8 text or holds no table.
+    Read as UTF-8, else GB18030 (the encoding used is noted in ``doc.repairs``).
+
+    :raises EtlError: when the file is another kind of file (Word, Excel, an image: said so),
+        is text in neither encoding (the line of the bad byte named), or holds no table.
     """
     path = Path(path)
     data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise EtlError(f"not UTF-8 text (byte {exc.start})", Location(path.name)) from None
-    return read_text(text, path=str(path), sha256=hashlib.sha256(data).hexdigest())
+    refuse_foreign(path, data)
+    text, encoding = decode_text(path, data)
+    doc = read_text(text, path=str(path), sha256=hashlib.sha256(data).hexdigest())
+    if encoding != "UTF-8":
+        doc.repairs.append(f"read as {encoding} text (the file is not UTF-8)")
+    return doc
 
 
 def read_text(text: str, *, path: str = "<string>", sha256: str | None = None) -> Document:
