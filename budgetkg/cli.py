@@ -32,7 +32,8 @@ DEFAULT_DATA = "dist"
 def _build(args) -> int:
     from budgetkg.etl.build import build
 
-    result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs)
+    limit = None if args.max_input_mb is None else int(args.max_input_mb * 2**20)
+    result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs, max_input_bytes=limit)
     for d in result.documents:
         print(f"{d.path}: {d.department} {d.year} {d.phase}: {d.tables} tables, {d.observations} observations, {d.triples} triples")
         for s in d.skipped:
@@ -163,6 +164,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=DEFAULT_DATA, help="output folder (default ./dist)")
     b.add_argument("--base-iri", default=DEFAULT_BASE, help=f"base of minted IRIs (default {DEFAULT_BASE})")
     b.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    b.add_argument("--max-input-mb", type=float, default=None, help=(
+        "refuse sources larger than this many MB (default 8 for text, 256 for PDF; env BUDGETKG_MAX_INPUT_MB)"))
     b.set_defaults(fn=_build)
     t = sub.add_parser("tables", help="regenerate every printed table as CSV from the built graph")
     t.add_argument("--data", default=DEFAULT_DATA)

@@ -2,7 +2,7 @@
 
 API: :class:`BudgetkgError` (base, with :attr:`~BudgetkgError.exit_status`), :class:`InputError`,
 :class:`ValidationFailed`, :class:`MissingBuild`, :class:`OutputRefused`, :class:`ResourceMissing`,
-:class:`PortInUse`; :data:`EXIT_STATUS` (status -> meaning), :func:`exit_status_text`.
+:class:`PortInUse`, :class:`SourcesFailed`; :data:`EXIT_STATUS` (status -> meaning), :func:`exit_status_text`.
 
 The command line (:mod:`budgetkg.cli`) maps each error to its status through
 :attr:`BudgetkgError.exit_status`; ``budgetkg --help`` and the README print :data:`EXIT_STATUS`
@@ -97,3 +97,17 @@ class PortInUse(BudgetkgError, OSError):
     """``serve`` cannot listen on the requested address."""
 
     exit_status = CANNOT_SERVE
+
+
+class SourcesFailed(BudgetkgError):
+    """Several sources failed; each is named with its reason (one line per source).
+
+    Bad input outranks a violation: the status is 2 when any source was bad input, else 1.
+    """
+
+    def __init__(self, errors: list[BaseException], *, total: int):
+        self.errors = list(errors)
+        lines = "\n  ".join(str(e).replace("\n", "\n    ") for e in self.errors)
+        super().__init__(f"{len(self.errors)} of {total} sources failed:\n  {lines}")
+        bad_input = any(getattr(e, "exit_status", BAD_INPUT) == BAD_INPUT for e in self.errors)
+        self.exit_status = BAD_INPUT if bad_input else VIOLATION

@@ -24,11 +24,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from budgetkg.errors import InputError
+from budgetkg.errors import BudgetkgError, InputError, SourcesFailed
 from budgetkg.outdir import check_replaceable, discard, publish, staging
 from budgetkg.procs import die_with_parent
 from budgetkg.resources import CODELISTS, ONTOLOGY, SOURCE_SUFFIXES, default_sources, files
 
+from .inputs import check_size
 from .iris import DEFAULT_BASE, check_base
 from .vocab import PREFIXES, VOCAB_GRAPH
 
@@ -137,6 +138,14 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
     return result
 
 
+def _try_process_one(*args) -> DocumentResult | BudgetkgError:
+    """:func:`process_one`, with a bad source's error returned so that the others still run."""
+    try:
+        return process_one(*args)
+    except BudgetkgError as exc:
+        return exc
+
+
 def _merge_lines(files: list[Path], out: Path) -> int:
     """Merge sorted line files into ``out``, dropping repeated lines; returns the line count."""
     handles = [f.open(encoding="utf-8") for f in files]
@@ -161,10 +170,15 @@ def build(
     base: str = DEFAULT_BASE,
     jobs: int | None = None,
     validate: bool = True,
+    max_input_bytes: int | None = None,
 ) -> BuildResult:
     """Build every source into ``out``.
 
+    Every source is read even after one failed, so that the error names every bad file.
+    ``max_input_bytes``: refuse larger sources (default: :data:`budgetkg.etl.inputs.MAX_INPUT_BYTES`).
+
     :raises InputError: bad input (file, line or page, table named; EtlError is one); nothing is written.
+    :raises SourcesFailed: when more than one source failed (each named, with why).
     :raises OutputRefused: ``out`` is a file or a folder holding more than a previous build.
     :raises ValidationFailed: a document whose graph violates the shapes.
     :raises ValueError: an invalid base IRI.
@@ -177,16 +191,28 @@ def build(
     jobs = jobs or min(len(paths), os.cpu_count() or 1)
     out = Path(out).resolve()
     check_replaceable(out, marker=MANIFEST, entries=BUILD_ENTRIES)
+    errors: list[BudgetkgError] = []
+    for p in paths:
+        try:
+            check_size(p, limit=max_input_bytes)
+        except InputError as exc:
+            errors.append(exc)
     tmp = staging(out)
     try:
         work = tmp / "work"
         work.mkdir()
         args = (paths, [base] * len(paths), [validate] * len(paths), [str(work)] * len(paths), range(len(paths)))
-        if jobs > 1 and len(paths) > 1:
+        if errors:  # too large to read: named with every other failure, nothing else is read
+            done = []
+        elif jobs > 1 and len(paths) > 1:
             with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-                docs = list(pool.map(process_one, *args, chunksize=max(1, min(16, len(paths) // (jobs * 4)))))
+                done = list(pool.map(_try_process_one, *args, chunksize=max(1, min(16, len(paths) // (jobs * 4)))))
         else:
-            docs = list(map(process_one, *args))
+            done = list(map(_try_process_one, *args))
+        errors += [d for d in done if isinstance(d, BaseException)]
+        if errors:
+            raise errors[0] if len(errors) == 1 else SourcesFailed(errors, total=len(paths))
+        docs = done
         graphs: dict[str, str] = {}
         for d in docs:
             if d.graph in graphs:
