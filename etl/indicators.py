@@ -27,32 +27,47 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
 from .codelists import codelists, concept_iri
-from .model import Document, Row, Table
-from .targets import Target, parse_target
+from .amounts import Amount, parse_amount, unit_multiplier
+from .model import Document, Table
+from .targets import Target, is_comparator, parse_target, unit_of_name
 from .text import match_key, strip_ordinal
 from .vocab import BKG, DCT, PROV, RDFS, A, decimal, emit_location, integer, lit, typed
 
 KIND = "performance_targets"
 SCHEME = "indicator-level"
-ROLES = ("level1", "level2", "level3", "description", "target", "basis")
+# Columns of an indicator row, and columns that state the project (tables of several projects).
+ROLES = ("level1", "level2", "level3", "description", "target", "basis", "comparator", "unit")
+PROJECT_ROLES = ("project", "amount", "goal")
 ROLE_LABELS = {
     "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
     "description": "绩效指标描述", "target": "指标值", "basis": "指标值确定依据",
+    "comparator": "指标性质", "unit": "度量单位", "project": "项目名称", "amount": "资金总额", "goal": "绩效目标",
 }
 _HEADER_KEYS = {
     "一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "指标名称": "level3",
     "绩效指标描述": "description", "指标描述": "description", "指标内容": "description", "指标解释": "description",
     "指标值": "target", "目标值": "target", "指标值(目标值)": "target", "年度指标值": "target", "指标目标值": "target",
     "指标值确定依据": "basis", "确定依据": "basis", "指标值设定依据": "basis", "设定依据": "basis", "依据": "basis",
+    # Templates that print the comparison sign and the unit in columns of their own.
+    "指标性质": "comparator", "绩效指标性质": "comparator", "指标值类型": "comparator",
+    "度量单位": "unit", "计量单位": "unit", "绩效度量单位": "unit", "指标值内容": "description",
+    # Tables of several projects: one project per block of rows.
+    "项目名称": "project", "单位(项目)名称": "project", "资金总额": "amount", "项目总额": "amount",
+    "绩效目标": "goal", "年度绩效目标": "goal", "项目绩效目标": "goal",
 }
-_GOAL_KEYS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "年度总体目标"}
-_NAME_KEYS = {"项目名称"}
+_GOAL_KEYS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "年度总体目标", "整体绩效目标"}
+_NAME_KEYS = {"项目名称", "转移支付名称", "专项资金名称"}
+# Words of a row label above the columns that prints the project's amount (资金金额(万元) | 实施期资金总额： | 1.50).
+_AMOUNT_WORDS = ("资金", "金额")
+_UNIT_IN_LABEL = re.compile(r"[(（]\s*(元|千元|万元|亿元)\s*[)）]")
 _TITLE_SUFFIX = re.compile(r"(?:绩效目标(?:申报|设置)?表|绩效目标)$")
+# A row that is only a table title starts the next project where the reader joined tables.
+_TITLE_ROW = re.compile(r"绩效目标(?:申报|设置)?表(?:\(.*\))?$")
 _BRACKETS = {"《": "》", "〈": "〉", "<": ">", "（": "）", "(": ")", "[": "]", "【": "】", "“": "”"}
 _SEPARATORS = "，,；;、"
 _PROSE_END = tuple("。；;！!？?")
@@ -91,6 +106,8 @@ class ProjectRec:
     line: int
     page: int | None
     indicators: list[IndicatorRec] = field(default_factory=list)
+    amount: Amount | None = None  # the project's funds as printed (资金总额)
+    amount_unit: str | None = None
 
 
 @dataclass
@@ -173,9 +190,19 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _project_name(table: Table) -> str:
-    name = _TITLE_SUFFIX.sub("", strip_ordinal(table.title)).strip()
-    return name or table.title
+def _project_name(title: str) -> str:
+    name = _TITLE_SUFFIX.sub("", strip_ordinal(title)).strip()
+    return name or title
+
+
+@dataclass
+class _Reading:
+    """A project being read: its record and its indicator rows so far."""
+
+    project: ProjectRec
+    raws: list[_Raw] = field(default_factory=list)
+    named: bool = False  # the name came from a 项目名称 row or column, not from the title
+    goal_below: bool = False  # a goal label whose text stands in the next row
 
 
 def extract_indicators(doc: Document, rec) -> None:
@@ -184,87 +211,196 @@ def extract_indicators(doc: Document, rec) -> None:
     for table, kind in rec.kinds:
         if kind != KIND:
             continue
-        project = _project(doc, rec, table, len(projects) + 1)
-        if project is not None:
-            projects.append(project)
+        for reading in _table(doc, rec, table, len(projects) + 1):
+            _repair_description_merge(doc, table, reading.raws)
+            _repair_merged_names(doc, table, reading.raws)
+            _indicators(doc, rec, table, reading.project, reading.raws)
+            projects.append(reading.project)
     rec.extra["performance"] = projects
 
 
-def _project(doc: Document, rec, table: Table, index: int) -> ProjectRec | None:
-    loc = doc.location(table.line, table.page, table.title)
-    column_row = next((h for h in table.header if any(match_key(c) == "一级指标" for c in h)), None)
-    if column_row is None:
-        rec.skip(loc, "performance table without a 一级指标 header row, not mapped")
-        return None
+def _is_column_row(cells: list[str]) -> bool:
+    return any(match_key(c) == "一级指标" for c in cells if c)
+
+
+def _columns(rec, loc, column_row: list[str], above: list[list[str]]) -> dict[str, int] | None:
+    """Column roles of a column row; a blank cell takes a project role printed above it (two-row headers)."""
     cols: dict[str, int] = {}
+    first_level = next(i for i, c in enumerate(column_row) if match_key(c) == "一级指标")
     for i, cell in enumerate(column_row):
         role = _column_role(cell)
+        if role is None and not cell:
+            role = next((r for row in reversed(above) if i < len(row) and (r := _column_role(row[i]))), None)
+            if role not in PROJECT_ROLES:
+                role = None
         if role and role not in cols:
             cols[role] = i
-        elif cell:
+        elif cell and i > first_level:
             rec.skip(loc, f"column {cell!r} of a performance table not mapped; its cells are reported row by row")
     missing = [ROLE_LABELS[r] for r in ("level3", "target") if r not in cols]
     if missing:
         rec.skip(loc, f"performance table without {'/'.join(missing)} column, not mapped")
         return None
-    project = ProjectRec(index, table.title, _project_name(table), None, table.line, table.page)
-    for hrow in table.header:
-        if hrow is not column_row:
-            _header_row(doc, rec, table, project, hrow, loc)
-    raws = _rows(doc, rec, table, cols, column_row, project)
-    _repair_description_merge(doc, table, raws)
-    _repair_merged_names(doc, table, raws)
-    _indicators(doc, rec, table, project, raws)
-    return project
+    return cols
 
 
-def _header_row(doc, rec, table, project: ProjectRec, cells: list[str], loc) -> None:
-    """Read a 绩效目标 / 项目名称 row; report any other header row."""
-    filled = [c for c in cells if c]
-    if not filled:
-        return
-    key = match_key(filled[0])
-    text = "".join(filled[1:]) if len(filled) > 1 else ""
-    if key in _GOAL_KEYS:
-        if project.goal is None:
-            project.goal = text
-        elif _squash(text) != _squash(project.goal):
-            project.goal = _join(project.goal, text)
-            doc.repairs.append(f"table at line {table.line}: second {filled[0]} row joined to the goal")
-    elif key in _NAME_KEYS and text:
-        project.name = text
-    else:
-        rec.skip(loc, f"header row {' | '.join(filled)!r} of a performance table not mapped")
+def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
+    """The projects of one performance table: one, or one per project the table prints.
 
-
-def _rows(doc, rec, table: Table, cols, column_row, project) -> list[_Raw]:
-    header_key = [match_key(c) for c in column_row if c]
-    raws: list[_Raw] = []
-    for row in table.rows:
-        cells = row.cells
-        if not any(cells):
+    Rows above the column row (一级指标 ...) state the project: name, amount, goal. Below
+    indicator rows, a 项目名称 row or a title row starts the next project (tables the
+    reader joined), and so does a new name in a 项目名称 column.
+    """
+    loc = doc.location(table.line, table.page, table.title)
+    rows = [(list(h), table.line, table.page, True) for h in table.header]
+    rows += [(r.cells, r.line, r.page, False) for r in table.rows]
+    if not any(_is_column_row(cells) for cells, *_ in rows):
+        rec.skip(loc, "performance table without a 一级指标 header row, not mapped")
+        return []
+    readings = [_Reading(ProjectRec(index, table.title, _project_name(table.title), None, table.line, table.page))]
+    cols: dict[str, int] | None = None
+    column_key: list[str] = []
+    above: list[list[str]] = []
+    for cells, line, page, in_header in rows:
+        filled = [c for c in cells if c]
+        if not filled:
             continue
-        first = match_key(next(c for c in cells if c))
-        if first == header_key[0] and [match_key(c) for c in cells if c] == header_key:
-            continue  # the column header repeated after a page break
-        if first in _GOAL_KEYS | _NAME_KEYS:
-            _header_row(doc, rec, table, project, cells, doc.location(row.line, row.page, table.title))
+        row_loc = doc.location(line, page, table.title)
+        if _is_column_row(cells):
+            key = [match_key(c) for c in filled]
+            if key != column_key:  # else the column header repeated after a page break
+                cols, column_key = _columns(rec, row_loc, cells, above if in_header else []), key
+                if cols is None:
+                    return []
             continue
-        values = {role: (cells[i] if i < len(cells) else "") for role, i in cols.items()}
-        extra = [c for i, c in enumerate(cells) if c and i not in cols.values()]
+        first = match_key(filled[0])
+        if in_header and cols is None and first not in _GOAL_KEYS | _NAME_KEYS and any(_column_role(c) for c in cells):
+            above.append(cells)  # the upper row of a two-row column header
+            continue
+        values = {} if cols is None else {r: (cells[i] if i < len(cells) else "") for r, i in cols.items()}
+        indicator = any(values.get(r) for r in ROLES)
+        is_title = len(filled) == 1 and bool(_TITLE_ROW.search(first))
+        if first in _GOAL_KEYS | _NAME_KEYS or is_title or not (indicator or values.get("project")):
+            _fact_row(doc, rec, table, readings, filled, row_loc)
+            continue
+        cur = readings[-1]
+        name = values.get("project", "").strip()
+        if name:
+            if not (cur.named and _squash(name) == _squash(cur.project.name)):
+                if cur.raws or cur.named:
+                    cur = _next(readings, line, page, title=table.title)
+                cur.project.name, cur.named = name, True
+                cur.project.line, cur.project.page = line, page
+            _project_cells(rec, table, cur, values, row_loc)
+        if not indicator:
+            continue
+        extra = [c for i, c in enumerate(cells) if c and i not in cols.values() and not _section_label(c, i, cols)]
         if extra:
-            rec.skip(doc.location(row.line, row.page, table.title),
-                     f"cells outside the indicator columns not mapped: {' | '.join(extra)}")
+            rec.skip(row_loc, f"cells outside the indicator columns not mapped: {' | '.join(extra)}")
+        values = {r: v for r, v in values.items() if r in ROLES}
         if _is_continuation(values):
-            if not raws:
-                rec.skip(doc.location(row.line, row.page, table.title),
-                         "row continues a cell but no indicator row stands above it; not mapped: "
+            if not cur.raws:
+                rec.skip(row_loc, "row continues a cell but no indicator row stands above it; not mapped: "
                          + " | ".join(v for v in values.values() if v))
                 continue
-            _continue(doc, table, raws[-1], values, row)
+            _continue(doc, table, cur.raws[-1], values, line)
             continue
-        raws.append(_Raw(values, row.line, row.page, [row.line]))
-    return raws
+        cur.raws.append(_Raw(values, line, page, [line]))
+    if cols is None:
+        rec.skip(loc, "performance table without a 一级指标 header row, not mapped")
+        return []
+    kept = []
+    for i, reading in enumerate(readings):
+        if reading.raws or i == 0:
+            kept.append(reading)
+        else:
+            p = reading.project
+            rec.skip(doc.location(p.line, p.page, table.title), f"project {p.name!r} without indicator rows, not mapped")
+    for n, reading in enumerate(kept):
+        reading.project.index = index + n
+    return kept
+
+
+def _section_label(cell: str, i: int, cols: dict[str, int]) -> bool:
+    """A row label left of the indicator columns (``绩效指标``, ``年度绩效指标``): a label, not a fact."""
+    return i < cols.get("level1", 0) and match_key(cell).endswith("指标")
+
+
+def _next(readings: list[_Reading], line: int, page: int | None, *, title: str) -> _Reading:
+    reading = _Reading(ProjectRec(readings[-1].project.index + 1, title, _project_name(title), None, line, page))
+    readings.append(reading)
+    return reading
+
+
+def _project_cells(rec, table, cur: _Reading, values: dict[str, str], loc) -> None:
+    """Goal and amount printed in the columns of a project row (repeated after a page break: read once)."""
+    goal = values.get("goal", "").strip()
+    if goal and cur.project.goal is None:
+        cur.project.goal = goal
+    printed = values.get("amount", "").strip()
+    if printed and cur.project.amount is None and not _amount(rec, table, cur.project, printed, "", loc):
+        rec.skip(loc, f"project amount {printed!r} is not an amount; not mapped")
+
+
+def _amount(rec, table: Table, project: ProjectRec, printed: str, label: str, loc) -> bool:
+    """Set the project's amount from a printed cell; False when the cell is not an amount."""
+    try:
+        amount = parse_amount(printed)
+    except ValueError:
+        return False
+    if amount is None:
+        return False
+    m = _UNIT_IN_LABEL.search(label)
+    project.amount = amount
+    project.amount_unit = m.group(1) if m else table.meta.get("unit")
+    if project.amount_unit is None:
+        rec.skip(loc, f"project amount {printed!r} printed without a unit; kept without one")
+    return True
+
+
+def _fact_row(doc, rec, table: Table, readings: list[_Reading], filled: list[str], loc) -> None:
+    """A row that states a fact of the project (title, name, goal, amount); any other row is reported."""
+    cur = readings[-1]
+    key = match_key(filled[0])
+    rest = [c for c in filled[1:] if match_key(c) != key]
+    if len(filled) == 1 and _TITLE_ROW.search(key) and not cur.goal_below:
+        if cur.raws or cur.named:
+            _next(readings, loc.line, loc.page, title=filled[0])
+        else:
+            cur.project.title, cur.project.name = filled[0], _project_name(filled[0])
+        return
+    if key in _NAME_KEYS and rest:
+        if cur.raws or cur.named:
+            cur = _next(readings, loc.line, loc.page, title=table.title)
+        cur.project.name, cur.named = rest[0], True
+        cur.project.line, cur.project.page = loc.line, loc.page
+        if len(rest) > 1:
+            rec.skip(loc, "cells of a 项目名称 row not mapped: " + " | ".join(rest[1:]))
+        return
+    if key in _GOAL_KEYS:
+        text = "".join(c for c in rest if match_key(c) not in _GOAL_KEYS)
+        if text:
+            _goal(doc, table, cur.project, filled[0], text)
+        else:
+            cur.goal_below = True
+        return
+    if cur.goal_below and not cur.raws:
+        cur.goal_below = False
+        _goal(doc, table, cur.project, filled[0], "".join(filled))
+        return
+    if any(w in key for w in _AMOUNT_WORDS) and cur.project.amount is None:
+        for i, cell in enumerate(filled[1:], start=1):
+            if _amount(rec, table, cur.project, cell, " ".join(filled[:i]), loc):
+                return
+    rec.skip(loc, "row of a performance table not mapped: " + " | ".join(filled))
+
+
+def _goal(doc, table: Table, project: ProjectRec, label: str, text: str) -> None:
+    if project.goal is None:
+        project.goal = text
+    elif _squash(text) != _squash(project.goal):
+        project.goal = _join(project.goal, text)
+        doc.repairs.append(f"table at line {table.line}: second {label} row joined to the goal")
 
 
 def _is_continuation(values: dict[str, str]) -> bool:
@@ -274,7 +410,7 @@ def _is_continuation(values: dict[str, str]) -> bool:
     return not values.get("target") or not values.get("level3")
 
 
-def _continue(doc, table: Table, prev: _Raw, values: dict[str, str], row: Row) -> None:
+def _continue(doc, table: Table, prev: _Raw, values: dict[str, str], line: int) -> None:
     joined, repeated = [], []
     for role in ROLES:
         part = values.get(role, "")
@@ -285,14 +421,14 @@ def _continue(doc, table: Table, prev: _Raw, values: dict[str, str], row: Row) -
             continue
         prev.cells[role] = _join(prev.cells.get(role, ""), part)
         joined.append(role)
-    prev.lines.append(row.line)
+    prev.lines.append(line)
     if joined:
-        note = (f"line {row.line}: {', '.join(ROLE_LABELS[r] for r in joined)} continued from line {prev.line} joined"
+        note = (f"line {line}: {', '.join(ROLE_LABELS[r] for r in joined)} continued from line {prev.line} joined"
                 f" (table {table.title!r})")
         prev.notes.append(note)
         doc.repairs.append(note)
     if repeated:
-        note = (f"line {row.line}: {', '.join(ROLE_LABELS[r] for r in repeated)} fragment repeats the end of the cell"
+        note = (f"line {line}: {', '.join(ROLE_LABELS[r] for r in repeated)} fragment repeats the end of the cell"
                 f" at line {prev.line}; not appended (table {table.title!r})")
         prev.notes.append(note)
         doc.repairs.append(note)
@@ -374,7 +510,12 @@ def _indicators(doc, rec, table: Table, project: ProjectRec, raws: list[_Raw]) -
             level1 = c["level1"]
         if c.get("level2"):
             level2 = c["level2"]
-        target = parse_target(c.get("target", ""), year)
+        target, composed = _target(c, year)
+        if composed:
+            raw.notes.append(composed)
+        if target.kind == "quantitative" and target.unit is None and (unit := unit_of_name(c.get("level3", ""))):
+            target = replace(target, unit=unit)
+            raw.notes.append(f"unit {unit!r} of the target taken from the indicator name {c.get('level3', '')!r}")
         if target.kind == "unparsed":
             rec.skip(loc, f"指标值 {target.text!r} not parsed ({target.reason}); kept as printed text")
         ind = IndicatorRec(
@@ -388,13 +529,44 @@ def _indicators(doc, rec, table: Table, project: ProjectRec, raws: list[_Raw]) -
         project.indicators.append(ind)
 
 
+def _target(cells: dict[str, str], year) -> tuple[Target, str | None]:
+    """The target of a row; with its sign and unit in columns of their own, read from the three cells.
+
+    A sign column that holds a word (``定性``: qualitative) instead of a sign leaves the
+    value cell to be read on its own.
+    """
+    value = cells.get("target", "").strip()
+    sign, unit = cells.get("comparator", "").strip(), cells.get("unit", "").strip()
+    if not sign and not unit:
+        return parse_target(value, year), None
+    cells_note = f"{ROLE_LABELS['comparator']} {sign!r}, {ROLE_LABELS['target']} {value!r}, {ROLE_LABELS['unit']} {unit!r}"
+    text = value + unit if value and not value.endswith(unit) else value
+    if is_comparator(sign) and value:
+        text = sign + text
+    target = parse_target(text, year)
+    return replace(target, text=text), f"target read from the cells {cells_note}"
+
+
+def _concept(lists, text: str, *, want_top: bool) -> str | None:
+    """The concept a printed level names; of two concepts with one label (成本指标 is a level 1 in
+    the newer framework and a level 2 of 产出指标 in the older one) the one of the column's level."""
+    iri = lists.match(SCHEME, text, suffix=False)
+    if iri is None or (lists.broader.get(iri) is None) == want_top:
+        return iri
+    label = match_key(lists.label(iri) or "")
+    prefix = concept_iri(SCHEME, "")
+    same = sorted(other for other, (zh, _) in lists.labels.items()
+                  if other.startswith(prefix) and match_key(zh) == label and (lists.broader.get(other) is None) == want_top)
+    return same[0] if same else iri
+
+
 def _level(lists, text: str, parent: str | None, loc, rec, what: str, memo: dict) -> str | None:
     if not text:
         return None
-    if (what, text) not in memo:
-        memo[what, text] = lists.match(SCHEME, text, suffix=False)
-    iri = memo[what, text]
     want_top = what == "一级指标"
+    if (what, text) not in memo:
+        memo[what, text] = _concept(lists, text, want_top=want_top)
+    iri = memo[what, text]
     if iri is None or (lists.broader.get(iri) is None) != want_top:
         rec.skip(loc, f"{what} {text!r} is not a {what} of the indicator-level code list; kept as printed text")
         return None
@@ -433,6 +605,8 @@ def map_indicators(rec, m, emit) -> None:
         emit(pn, DCT.title, lit(p.title, "zh"))
         if p.goal is not None:
             emit(pn, BKG.goal, lit(p.goal, "zh"))
+        if p.amount is not None:
+            _project_amount(emit, pn, p)
         emit(pn, DCT.isPartOf, ds)
         emit(pn, BKG.rowIndex, integer(p.index))
         emit(pn, BKG.sourceDocument, source)
@@ -443,6 +617,15 @@ def map_indicators(rec, m, emit) -> None:
             if ind.basis not in bases:
                 bases[ind.basis] = [(basis_slug(title), title) for title in basis_documents(ind.basis)]
             _indicator(m, emit, pn, p, ind, source, bases[ind.basis], labelled)
+
+
+def _project_amount(emit, pn, p: ProjectRec) -> None:
+    """The project's funds as printed, with the unit and precision of the print (as an observation's)."""
+    emit(pn, BKG.amount, decimal(p.amount.printed()))
+    emit(pn, BKG.decimals, integer(p.amount.decimals))
+    if p.amount_unit:
+        emit(pn, BKG.unitLabel, lit(p.amount_unit))
+        emit(pn, BKG.unitMultiplier, integer(unit_multiplier(p.amount_unit)))
 
 
 def _indicator(m, emit, pn, p: ProjectRec, ind: IndicatorRec, source, bases, labelled: set[str]) -> None:

@@ -102,13 +102,16 @@ class KindWords:
     """How a table kind is printed: words of its title and of its header.
 
     ``title_all``: every one must be in the title; ``title_any``: one of them;
-    ``title_none``: none of them; ``header_any``: one of them in a header cell.
+    ``title_none``: none of them; ``header_any``: one of them in a header cell;
+    ``rows_any``: one of them in a cell of the header or of the first body rows (a column
+    row printed below a block of project facts, inside the ruled body).
     """
 
     title_all: tuple[str, ...] = ()
     title_any: tuple[str, ...] = ()
     title_none: tuple[str, ...] = ()
     header_any: tuple[str, ...] = ()
+    rows_any: tuple[str, ...] = ()
 
 
 _SUMMARY_TITLES = ("收支总表", "收入支出总表", "收支预算总表", "收入支出决算总表", "收支决算总表")
@@ -117,6 +120,7 @@ _SUMMARY_TITLES = ("收支总表", "收入支出总表", "收支预算总表", "
 KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     ("performance_targets", KindWords(title_any=("绩效目标表", "绩效目标申报表"), header_any=("一级指标",))),
     ("performance_targets", KindWords(header_any=("一级指标",))),
+    ("performance_targets", KindWords(rows_any=("一级指标",))),
     ("three_public_expenses", KindWords(title_any=("三公",))),
     ("government_procurement", KindWords(title_any=("政府采购",))),
     ("fixed_assets", KindWords(title_any=("固定资产", "国有资产占用"))),

@@ -19,6 +19,9 @@ specific rules stand first.
 from __future__ import annotations
 
 from .lexicon import KIND_WORDS, TOC_ENTRY_RE, KindWords
+
+# How far into the body a column row is looked for (templates print project facts above it).
+ROWS_SEARCHED = 12
 from .model import Table
 from .text import match_key
 
@@ -40,6 +43,7 @@ def recognize(table: Table) -> str | None:
         return "contents"
     title = match_key(table.title)
     header = {match_key(c) for row in table.header for c in row if c}
+    top = header | {match_key(c) for row in table.rows[:ROWS_SEARCHED] for c in row.cells if c}
     for kind, rule in RULES:
         if rule.title_all and not all(w in title for w in rule.title_all):
             continue
@@ -48,6 +52,8 @@ def recognize(table: Table) -> str | None:
         if any(w in title for w in rule.title_none):
             continue
         if rule.header_any and not any(any(w in h for h in header) for w in rule.header_any):
+            continue
+        if rule.rows_any and not any(any(w in h for h in top) for w in rule.rows_any):
             continue
         return kind
     return None

@@ -62,6 +62,9 @@ _NOT_APPLICABLE = {"不涉及", "不适用", "无此项", "此项不适用", "/"
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _QUANTITY = re.compile(rf"^(?P<sign>[<>=≥≤≧≦⩾⩽]{{1,2}})?(?P<num>[+-]?{_NUMBER})(?P<unit>[^\d]*)$")
 _UNIT = re.compile(r"^(?:[%‰℃°]|[A-Za-z²³]{1,6}|[^\x00-\x7f\s\d%‰]{1,4}(?:/[^\x00-\x7f\s\d]{1,3})?|[^\x00-\x7f\s\d]{1,3}/[A-Za-z]{1,3})$")
+_NAME_UNIT = re.compile(r"\((?P<unit>[^()]{1,8})\)$")
+# Units per two quantities (元/户/月) printed in an indicator name.
+_COMPOUND_UNIT = re.compile(r"^[^\x00-\x7f\s\d]{1,3}(?:/[^\x00-\x7f\s\d]{1,3}){1,2}$")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"^(?P<num>[零一二两三四五六七八九十百]+)(?P<unit>[次个家项人条场期批份篇天年月所台套名户件座处])$")
 _SUFFIX_TIME = r"(?:前|之前|以前|内|之内)?(?:完成)?"
@@ -174,6 +177,28 @@ def _quantity(key: str) -> Target | None:
         return None
     comparator = comparator or suffix or "="
     return Target("", "quantitative", comparator, Decimal(printed), printed, unit or None)
+
+
+def is_comparator(text: str) -> bool:
+    """Whether a printed cell is a comparison sign or word (``≥``, ``＝``, ``不低于``).
+
+    >>> is_comparator("＝"), is_comparator("不低于"), is_comparator("定性")
+    (True, True, False)
+    """
+    key = _normal(text)
+    return key in _SIGNS or key in _PREFIX_WORDS or key in _SUFFIX_WORDS
+
+
+def unit_of_name(name: str) -> str | None:
+    """The unit an indicator name ends with in brackets (``内审报告（篇）`` -> ``篇``), if it reads as one.
+
+    >>> unit_of_name("采购设备合格率（%）"), unit_of_name("人均成本（元/人/天）"), unit_of_name("活动（一）")
+    ('%', '元/人/天', None)
+    """
+    m = _NAME_UNIT.search(_normal(name))
+    if not m or any(ch in _CN_DIGITS or ch == "十" for ch in m["unit"]):
+        return None
+    return m["unit"] if _UNIT.match(m["unit"]) or _COMPOUND_UNIT.match(m["unit"]) else None
 
 
 def parse_target(text: str, year: str | int | None = None) -> Target:
