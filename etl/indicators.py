@@ -58,12 +58,19 @@ _HEADER_KEYS = {
     "度量单位": "unit", "计量单位": "unit", "绩效度量单位": "unit", "指标值内容": "description",
     # Tables of several projects: one project per block of rows.
     "项目名称": "project", "单位(项目)名称": "project", "资金总额": "amount", "项目总额": "amount",
-    "绩效目标": "goal", "年度绩效目标": "goal", "项目绩效目标": "goal",
+    "绩效目标": "goal", "年度绩效目标": "goal", "项目绩效目标": "goal", "整体绩效目标": "goal",
 }
 _GOAL_KEYS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "年度总体目标", "整体绩效目标"}
 _NAME_KEYS = {"项目名称", "转移支付名称", "专项资金名称"}
 # Words of a row label above the columns that prints the project's amount (资金金额(万元) | 实施期资金总额： | 1.50).
 _AMOUNT_WORDS = ("资金", "金额")
+# Row labels of project facts (above the column row): such a row is a fact even where its cells
+# stand in indicator columns of the project above.
+_FACT_KEYS = {"主管部门", "实施单位", "主管部门及代码", "项目资金(万元)", "专项资金情况(万元)", "资金情况(万元)",
+              "资金金额(万元)", "项目资金", "资金情况", "专项资金情况"}
+# Column labels of a goal row whose texts stand in the row below (决算 self-evaluations).
+_GOAL_SUBLABELS = {"预期目标", "实际完成情况"}
+_UNIT_LINE = re.compile(r"^(?:金额)?单位[:：](元|千元|万元|亿元)$")
 _UNIT_IN_LABEL = re.compile(r"[(（]\s*(元|千元|万元|亿元)\s*[)）]")
 _TITLE_SUFFIX = re.compile(r"(?:绩效目标(?:申报|设置)?表|绩效目标)$")
 # A row that is only a table title starts the next project where the reader joined tables.
@@ -203,6 +210,7 @@ class _Reading:
     raws: list[_Raw] = field(default_factory=list)
     named: bool = False  # the name came from a 项目名称 row or column, not from the title
     goal_below: bool = False  # a goal label whose text stands in the next row
+    unit: str | None = None  # the amount unit printed in a label or a 单位： line above the amount
 
 
 def extract_indicators(doc: Document, rec) -> None:
@@ -280,8 +288,10 @@ def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
         values = {} if cols is None else {r: (cells[i] if i < len(cells) else "") for r, i in cols.items()}
         indicator = any(values.get(r) for r in ROLES)
         is_title = len(filled) == 1 and bool(_TITLE_ROW.search(first))
-        if first in _GOAL_KEYS | _NAME_KEYS or is_title or not (indicator or values.get("project")):
-            _fact_row(doc, rec, table, readings, filled, row_loc)
+        if first in _GOAL_KEYS | _NAME_KEYS or is_title or not (indicator or values.get("project")) or (
+                first in _FACT_KEYS and not readings[-1].raws):
+            if _fact_row(doc, rec, table, readings, filled, row_loc):
+                cols, column_key = None, []  # the next project prints its own column row
             continue
         cur = readings[-1]
         name = values.get("project", "").strip()
@@ -291,6 +301,7 @@ def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
                     cur = _next(readings, line, page, title=table.title)
                 cur.project.name, cur.named = name, True
                 cur.project.line, cur.project.page = line, page
+        if name or not cur.raws:
             _project_cells(rec, table, cur, values, row_loc)
         if not indicator:
             continue
@@ -310,8 +321,8 @@ def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
         rec.skip(loc, "performance table without a 一级指标 header row, not mapped")
         return []
     kept = []
-    for i, reading in enumerate(readings):
-        if reading.raws or i == 0:
+    for reading in readings:
+        if reading.raws or len(readings) == 1:
             kept.append(reading)
         else:
             p = reading.project
@@ -338,11 +349,11 @@ def _project_cells(rec, table, cur: _Reading, values: dict[str, str], loc) -> No
     if goal and cur.project.goal is None:
         cur.project.goal = goal
     printed = values.get("amount", "").strip()
-    if printed and cur.project.amount is None and not _amount(rec, table, cur.project, printed, "", loc):
+    if printed and cur.project.amount is None and not _amount(rec, table, cur.project, printed, "", loc, cur.unit):
         rec.skip(loc, f"project amount {printed!r} is not an amount; not mapped")
 
 
-def _amount(rec, table: Table, project: ProjectRec, printed: str, label: str, loc) -> bool:
+def _amount(rec, table: Table, project: ProjectRec, printed: str, label: str, loc, unit: str | None = None) -> bool:
     """Set the project's amount from a printed cell; False when the cell is not an amount."""
     try:
         amount = parse_amount(printed)
@@ -352,47 +363,60 @@ def _amount(rec, table: Table, project: ProjectRec, printed: str, label: str, lo
         return False
     m = _UNIT_IN_LABEL.search(label)
     project.amount = amount
-    project.amount_unit = m.group(1) if m else table.meta.get("unit")
+    project.amount_unit = m.group(1) if m else unit or table.meta.get("unit")
     if project.amount_unit is None:
         rec.skip(loc, f"project amount {printed!r} printed without a unit; kept without one")
     return True
 
 
-def _fact_row(doc, rec, table: Table, readings: list[_Reading], filled: list[str], loc) -> None:
-    """A row that states a fact of the project (title, name, goal, amount); any other row is reported."""
+def _fact_row(doc, rec, table: Table, readings: list[_Reading], filled: list[str], loc) -> bool:
+    """A row that states a fact of the project (title, name, goal, amount); any other row is reported.
+
+    :returns: whether the row starts the next project.
+    """
     cur = readings[-1]
     key = match_key(filled[0])
     rest = [c for c in filled[1:] if match_key(c) != key]
+    if m := _UNIT_LINE.search(key):
+        cur.unit = m.group(1)
+        if len(filled) == 1:
+            return False
     if len(filled) == 1 and _TITLE_ROW.search(key) and not cur.goal_below:
         if cur.raws or cur.named:
             _next(readings, loc.line, loc.page, title=filled[0])
-        else:
-            cur.project.title, cur.project.name = filled[0], _project_name(filled[0])
-        return
+            return True
+        cur.project.title, cur.project.name = filled[0], _project_name(filled[0])
+        return False
     if key in _NAME_KEYS and rest:
-        if cur.raws or cur.named:
+        started = bool(cur.raws or cur.named)
+        if started:
             cur = _next(readings, loc.line, loc.page, title=table.title)
         cur.project.name, cur.named = rest[0], True
         cur.project.line, cur.project.page = loc.line, loc.page
         if len(rest) > 1:
             rec.skip(loc, "cells of a 项目名称 row not mapped: " + " | ".join(rest[1:]))
-        return
+        return started
     if key in _GOAL_KEYS:
-        text = "".join(c for c in rest if match_key(c) not in _GOAL_KEYS)
+        text = "".join(c for c in rest if match_key(c) not in _GOAL_KEYS | _GOAL_SUBLABELS)
         if text:
             _goal(doc, table, cur.project, filled[0], text)
         else:
             cur.goal_below = True
-        return
+        return False
     if cur.goal_below and not cur.raws:
         cur.goal_below = False
-        _goal(doc, table, cur.project, filled[0], "".join(filled))
-        return
+        _goal(doc, table, cur.project, filled[0], filled[0])
+        if len(filled) > 1:
+            rec.skip(loc, "cells beside the goal not mapped: " + " | ".join(filled[1:]))
+        return False
+    if unit := _UNIT_IN_LABEL.search(key):
+        cur.unit = unit.group(1)
     if any(w in key for w in _AMOUNT_WORDS) and cur.project.amount is None:
         for i, cell in enumerate(filled[1:], start=1):
-            if _amount(rec, table, cur.project, cell, " ".join(filled[:i]), loc):
-                return
+            if _amount(rec, table, cur.project, cell, " ".join(filled[:i]), loc, cur.unit):
+                return False
     rec.skip(loc, "row of a performance table not mapped: " + " | ".join(filled))
+    return False
 
 
 def _goal(doc, table: Table, project: ProjectRec, label: str, text: str) -> None:
