@@ -21,8 +21,8 @@ never dropped. Numbers stay :class:`~decimal.Decimal` as printed.
 datetime.date(2022, 12, 31)
 >>> parse_target("6 月底前", year="2022").deadline
 datetime.date(2022, 6, 30)
->>> parse_target("好于去年").kind, parse_target("不涉及").kind, parse_target("无").kind
-('qualitative', 'not-applicable', 'not-applicable')
+>>> parse_target("好于去年").kind, parse_target("不涉及").kind
+('qualitative', 'not-applicable')
 >>> parse_target("好于2021年").kind
 'unparsed'
 """
@@ -58,7 +58,7 @@ _PREFIX_WORDS = {
 }
 # Words after the unit.
 _SUFFIX_WORDS = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
-_NOT_APPLICABLE = {"不涉及", "不适用", "无", "无此项", "此项不适用", "/", "-", "--", "—", "——", "n/a", "na"}
+_NOT_APPLICABLE = {"不涉及", "不适用", "无此项", "此项不适用", "/", "-", "--", "—", "——", "n/a", "na"}
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _QUANTITY = re.compile(rf"^(?P<sign>[<>=≥≤≧≦⩾⩽]{{1,2}})?(?P<num>[+-]?{_NUMBER})(?P<unit>[^\d]*)$")
 _UNIT = re.compile(r"^(?:[%‰℃°]|[A-Za-z²³]{1,6}|[^\x00-\x7f\s\d%‰]{1,4}(?:/[^\x00-\x7f\s\d]{1,3})?|[^\x00-\x7f\s\d]{1,3}/[A-Za-z]{1,3})$")
