@@ -27,6 +27,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
+from budgetkg.errors import SUCCESS, VIOLATION, BudgetkgError, InputError, SourcesFailed
+from budgetkg.procs import die_with_parent
+
+from .inputs import refuse_foreign
 from .validation import Outcome, format_result, shapes_graph, validate_graph, validate_vocabulary
 
 BKG = rdflib.Namespace("https://budgetkg.org/def/budget#")
@@ -53,7 +57,7 @@ def _expand(sources: list[str]) -> list[Path]:
         elif s.is_file():
             out.append(s)
         else:
-            raise FileNotFoundError(f"no such source: {s}")
+            raise InputError("no such source", s)
     return out
 
 
@@ -70,10 +74,14 @@ def _has_disclosure(triples) -> bool:
     return any(t.object.value == DISCLOSURE and t.predicate.value.endswith("#type") for t in triples)
 
 
-def _validate_one(job: tuple[str, str, list | None]) -> tuple[str, Outcome]:
+def _validate_one(job: tuple[str, str, list | None]) -> tuple[str, Outcome | BudgetkgError]:
+    """(name, outcome) of one job; a bad source gives its error instead, so the others still run."""
     kind, name, triples = job
-    if kind == "document":
-        return name, validate_graph(_document_triples(name), document=Path(name).name)
+    try:
+        if kind == "document":
+            return name, validate_graph(_document_triples(name), document=Path(name).name)
+    except BudgetkgError as exc:
+        return name, exc
     if kind == "vocabulary":
         return name, validate_vocabulary()
     if _has_disclosure(triples):
@@ -81,43 +89,75 @@ def _validate_one(job: tuple[str, str, list | None]) -> tuple[str, Outcome]:
     return name, validate_graph(triples, document=name, with_context=False)
 
 
-def _jobs(paths: list[Path]) -> list[tuple[str, str, list | None]]:
+def _parse(p: Path, fmt: ox.RdfFormat) -> list:
+    """Every quad or triple of an RDF file.
+
+    :raises InputError: naming the file and what is wrong (syntax with line and column, a term
+        longer than the parser's buffer).
+    """
+    try:
+        with p.open("rb") as fh:
+            return list(ox.parse(fh, format=fmt))
+    except SyntaxError as exc:
+        raise InputError(f"not valid {fmt.name}: {exc}", p.name) from None
+    except MemoryError as exc:  # pyoxigraph's bounded parse buffer: a huge literal or IRI
+        raise InputError(f"cannot be parsed: a term is too long ({exc})", p.name) from None
+
+
+def _jobs(paths: list[Path], errors: list[BudgetkgError]) -> list[tuple[str, str, list | None]]:
     jobs: list[tuple[str, str, list | None]] = []
     for p in paths:
         suffix = p.suffix.lower()
-        if suffix in DOCUMENT_SUFFIXES:
-            jobs.append(("document", str(p), None))
-        elif suffix in (".nq", ".trig"):
-            graphs: dict[str, list[ox.Triple]] = {}
-            with p.open("rb") as fh:
-                for q in ox.parse(fh, format=RDF_FORMATS[suffix]):
+        try:
+            if suffix in DOCUMENT_SUFFIXES:
+                jobs.append(("document", str(p), None))
+            elif suffix in (".nq", ".trig"):
+                graphs: dict[str, list[ox.Triple]] = {}
+                for q in _parse(p, RDF_FORMATS[suffix]):
                     g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
                     if g.endswith("/validation"):
                         continue  # a published validation report, not data
                     graphs.setdefault(g, []).append(ox.Triple(q.subject, q.predicate, q.object))
-            for g, triples in sorted(graphs.items()):
-                jobs.append(("rdf", f"{p.name} <{g}>" if g else p.name, triples))
-        elif suffix in RDF_FORMATS:
-            with p.open("rb") as fh:
-                jobs.append(("rdf", p.name, list(ox.parse(fh, format=RDF_FORMATS[suffix]))))
-        else:
-            raise ValueError(f"cannot validate {p}: not a disclosure (.txt, .pdf) or RDF file (.ttl, .nt, .nq, .trig)")
+                for g, triples in sorted(graphs.items()):
+                    jobs.append(("rdf", f"{p.name} <{g}>" if g else p.name, triples))
+            elif suffix in RDF_FORMATS:
+                jobs.append(("rdf", p.name, _parse(p, RDF_FORMATS[suffix])))
+            else:
+                refuse_foreign(p, p.read_bytes()[:65536])  # a Word file is named for what it is
+                raise InputError("not a disclosure (.txt, .pdf) or RDF file (.ttl, .nt, .nq, .trig)", p.name)
+        except InputError as exc:
+            errors.append(exc)
     return jobs
 
 
-def validate_sources(sources: list[str] | None, jobs: int | None = None) -> list[tuple[str, Outcome]]:
-    """Validate every source on its own (in parallel); no source: samples and vocabulary."""
+def validate_sources(
+    sources: list[str] | None, jobs: int | None = None, *, errors: list[BudgetkgError] | None = None,
+) -> list[tuple[str, Outcome]]:
+    """Validate every source on its own (in parallel); no source: samples and vocabulary.
+
+    Every source is tried. A source that cannot be read is appended to ``errors`` when a list is
+    given, else raised after the others ran.
+
+    :raises InputError: the one bad source (``errors`` not given).
+    :raises SourcesFailed: several bad sources, each named (``errors`` not given).
+    """
+    failed: list[BudgetkgError] = [] if errors is None else errors
     if sources:
-        work = _jobs(_expand(sources))
+        work = _jobs(_expand(sources), failed)
     else:
         from budgetkg.resources import default_sources
 
         work = [("document", str(p), None) for p in default_sources()] + [("vocabulary", "vocabulary", None)]
     workers = min(len(work), jobs or os.cpu_count() or 1)
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_validate_one, work))
-    return [_validate_one(j) for j in work]
+        with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+            done = list(pool.map(_validate_one, work))
+    else:
+        done = [_validate_one(j) for j in work]
+    failed += [result for _, result in done if isinstance(result, BudgetkgError)]
+    if errors is None and failed:
+        raise failed[0] if len(failed) == 1 else SourcesFailed(failed, total=len(sources or work))
+    return [(name, result) for name, result in done if not isinstance(result, BudgetkgError)]
 
 
 # ---------------------------------------------------------------- describing results
@@ -394,9 +434,18 @@ def render_ttl(outcomes: list[tuple[str, Outcome]]) -> str:
 
 
 def main(args) -> int:
-    outcomes = validate_sources(list(getattr(args, "sources", None) or []))
+    """Print the report of every readable source, then every source that could not be read.
+
+    :returns: 2 when a source could not be read, else 1 on a violation, else 0.
+    """
+    errors: list[BudgetkgError] = []
+    sources = list(getattr(args, "sources", None) or [])
+    outcomes = validate_sources(sources, errors=errors)
     fmt = getattr(args, "format", "text") or "text"
     render = {"text": render_text, "json": render_json, "ttl": render_ttl}[fmt]
-    sys.stdout.write(render(outcomes))
+    if outcomes or not errors:
+        sys.stdout.write(render(outcomes))
+    if errors:
+        raise errors[0] if len(errors) == 1 else SourcesFailed(errors, total=len(outcomes) + len(errors))
     violations, _ = _counts(outcomes)
-    return 1 if violations else 0
+    return VIOLATION if violations else SUCCESS

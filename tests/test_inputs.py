@@ -123,3 +123,35 @@ def test_build_names_every_bad_file_not_the_first(tmp_path):
     assert "2 of 3 sources failed" in r.stderr
     assert "a.docx: this is a Word document" in r.stderr and "b.pdf, page 1: no text layer" in r.stderr
     assert "Traceback" not in r.stderr and not (tmp_path / "o").exists()
+
+
+def validate(*args):
+    return subprocess.run([sys.executable, "-m", "budgetkg.cli", "validate", *map(str, args)], capture_output=True, text=True)
+
+
+def test_validate_names_every_bad_rdf_file_and_exits_2(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "unterminated .\n', encoding="utf-8")
+    huge = tmp_path / "huge.ttl"  # a 50 MB literal: pyoxigraph's parser stops at its 16 MB buffer
+    with huge.open("w", encoding="ascii") as fh:
+        fh.write('<http://example.org/a> <http://example.org/b> "' + "x" * 50_000_000 + '" .\n')
+    word = tmp_path / "w.docx"
+    word.write_bytes(ooxml("word/document.xml"))
+    r = validate(bad, huge, word)
+    assert r.returncode == 2, r.stderr
+    assert "3 of 3 sources failed" in r.stderr
+    assert "bad.ttl: not valid Turtle" in r.stderr and "line 2" in r.stderr
+    assert "huge.ttl: cannot be parsed: a term is too long" in r.stderr
+    assert "w.docx: this is a Word document" in r.stderr
+    assert "Traceback" not in r.stderr and "MemoryError" not in r.stderr.replace("too long", "")
+
+
+def test_validate_reports_the_good_files_and_names_the_bad_one(tmp_path):
+    good = tmp_path / "g.ttl"
+    good.write_text("<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"a\"@en .\n", encoding="utf-8")
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<http://example.org/a> <b> .\n", encoding="utf-8")
+    r = validate(good, bad)
+    assert r.returncode == 2
+    assert r.stdout.startswith("1 graph(s) validated")
+    assert "bad.nt: not valid N-Triples" in r.stderr
