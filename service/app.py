@@ -67,9 +67,10 @@ class Service:
 
         async def warm():
             from .catalog import _docs, void_stats
+            from .charts import warm as charts_warm
             from .pages import home_rows
 
-            for fn in (home_rows, _docs, void_stats):
+            for fn in (home_rows, _docs, void_stats, charts_warm):
                 try:
                     await fn(self)
                 except Exception as exc:  # served later on demand, with its error then

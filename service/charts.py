@@ -2,6 +2,7 @@
 
 API: :data:`CHARTS` (chart name -> :class:`Chart`); :func:`spec` ``(name, rows, *, unit, title, link=None)
 -> dict``; :func:`svg` ``(spec) -> str``; :func:`chart_rows` ``(service, name, params) -> (rows, unit)``;
+:func:`rendered` ``(service, name, params) -> (spec, svg)`` (kept until the next build);
 routes ``GET /charts/{name}.svg`` and ``GET /charts/{name}.vl.json`` (the Vega-Lite spec).
 
 Charts and their parameters (IRIs as query parameters):
@@ -154,6 +155,11 @@ def svg(chart_spec: dict) -> str:
     return vl_convert.vegalite_to_svg(chart_spec)
 
 
+async def warm(s=None) -> None:
+    """Start the renderer before anyone asks: vl-convert's first drawing in a process takes seconds."""
+    await asyncio.to_thread(svg, spec("three_public", [], unit="", title=""))
+
+
 def _plain(rows: list[dict]) -> list[dict]:
     return [{k: b["value"] for k, b in r.items()} for r in rows]
 
@@ -198,9 +204,11 @@ async def chart_rows(s, name: str, params: dict[str, str]) -> tuple[list[dict], 
     return rows, unit
 
 
-async def chart_spec(request: Request, name: str) -> dict:
-    s = svc(request)
-    params = dict(request.query_params)
+async def spec_for(s, name: str, params: dict[str, str]) -> dict:
+    """The spec of a chart, kept until the next build.
+
+    :raises ServiceError: as :func:`chart_rows` does.
+    """
     key = ("chart", name, tuple(sorted(params.items())))
     cached = s.cache.get(key)
     if cached is None:
@@ -214,10 +222,24 @@ async def chart_spec(request: Request, name: str) -> dict:
     return cached
 
 
+async def rendered(s, name: str, params: dict[str, str]) -> tuple[dict, str]:
+    """The spec of a chart and its SVG, both kept until the next build.
+
+    :raises ServiceError: as :func:`chart_rows` does.
+    """
+    chart_spec = await spec_for(s, name, params)
+    key = ("chart-svg", name, tuple(sorted(params.items())))
+    body = s.cache.get(key)
+    if body is None:
+        # vl-convert takes tens of milliseconds: off the event loop
+        body = s.cache[key] = await asyncio.to_thread(svg, chart_spec)
+    return chart_spec, body
+
+
 @router.api_route("/charts/{name}.vl.json", methods=["GET", "HEAD"])
 async def chart_spec_route(request: Request, name: str):
     """The Vega-Lite spec of a chart (open it in any Vega-Lite editor)."""
-    body = json.dumps(await chart_spec(request, name), ensure_ascii=False, indent=1)
+    body = json.dumps(await spec_for(svc(request), name, dict(request.query_params)), ensure_ascii=False, indent=1)
     return Response(body, media_type=VEGA_LITE_MEDIA,
                     headers={"Content-Disposition": f'inline; filename="{name}.vl.json"'})
 
@@ -225,11 +247,5 @@ async def chart_spec_route(request: Request, name: str):
 @router.api_route("/charts/{name}.svg", methods=["GET", "HEAD"])
 async def chart_svg_route(request: Request, name: str):
     """A chart rendered to SVG on the server."""
-    s = svc(request)
-    chart_spec_ = await chart_spec(request, name)
-    key = ("chart-svg", name, tuple(sorted(request.query_params.items())))
-    body = s.cache.get(key)
-    if body is None:
-        # vl-convert takes tens of milliseconds: off the event loop
-        body = s.cache[key] = await asyncio.to_thread(svg, chart_spec_)
+    _, body = await rendered(svc(request), name, dict(request.query_params))
     return Response(body, media_type=SVG_MEDIA)

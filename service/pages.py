@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from . import html as h
+from . import views
 from .common import alternates, choose, link_header, result_response, svc
 from .errors import ServiceError
 from .formats import GRAPH, split_suffix
@@ -118,6 +119,10 @@ async def resource(request: Request, iri: str, path: str, ext: str | None, *, gr
     base = s.data.base_iri
     title = h.label_text(labels.get(iri, [])) or h.esc(h.short(iri))
     body = [f"<p class='iri'>{h.esc(iri)}</p>"]
+    readable = await views.page_for(s, iri, graph=graph)  # the page for people (service/views), above the linked data
+    if readable is not None:
+        title = h.esc(readable.title)
+        body.append(readable.body + "<h2>Linked data · 关联数据</h2>")
     if iri == ONTOLOGY:
         sections.append(await _ontology_section(s))
     if types & {"http://purl.org/linked-data/cube#DataSet", "https://budgetkg.org/def/budget#BudgetDataSet"}:

@@ -1,0 +1,66 @@
+"""What the page kinds share: running a SELECT, amounts as printed, phases and units in words.
+
+API: :func:`select` ``(s, text, *, graphs=None, this=None, **params) -> list[dict]`` (plain values);
+:func:`amount` ``(value, decimals) -> str``; :func:`phase_words` ``(iri) -> str``;
+:func:`yuan` ``(value, multiplier) -> Decimal``; :class:`View`; :data:`BKG`, :data:`VOCAB_GRAPH`.
+
+>>> amount("1036.29", 2), amount("8", 0), amount("12345.6", 2)
+('1,036.29', '8', '12,345.60')
+>>> yuan("1476.29", 4)
+Decimal('14762900.00')
+>>> phase_words("https://budgetkg.org/def/cl/phase/final-accounts")
+'决算 final accounts'
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+BKG = "https://budgetkg.org/def/budget#"
+VOCAB_GRAPH = "https://budgetkg.org/def/graph"
+PHASE = "https://budgetkg.org/def/cl/phase/"
+PREFIXES = ("PREFIX bkg: <https://budgetkg.org/def/budget#> PREFIX qb: <http://purl.org/linked-data/cube#> "
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+            "PREFIX dct: <http://purl.org/dc/terms/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+            "PREFIX sh: <http://www.w3.org/ns/shacl#> PREFIX org: <http://www.w3.org/ns/org#>\n")
+PHASES = {"budget": "预算 budget", "final-accounts": "决算 final accounts"}
+
+
+@dataclass(frozen=True)
+class View:
+    title: str  # plain text
+    body: str  # HTML
+
+
+async def select(s, text: str, *, graphs: list[str] | None = None, this: str | None = None, **params) -> list[dict]:
+    """SELECT rows as ``{variable: value}`` (unbound variables left out); ``$this`` and ``params`` bound as IRIs.
+
+    :raises ServiceError: as :meth:`Backend.query` does.
+    """
+    subs = {k: ox.NamedNode(v) for k, v in params.items()}
+    if this is not None:
+        subs["this"] = ox.NamedNode(this)
+    result = await s.backend.query(PREFIXES + text, "json", default_graphs=graphs, subs=subs or None,
+                                   limit=max(s.settings.result_limit, 100_000))
+    return [{k: b["value"] for k, b in r.items()} for r in json.loads(result.body)["results"]["bindings"]]
+
+
+def amount(value: str, decimals: int | str | None) -> str:
+    """An amount as printed: its printed decimals, thousands separated."""
+    d = Decimal(value)
+    places = int(decimals) if decimals is not None else max(0, -d.as_tuple().exponent)
+    return f"{d:,.{places}f}"
+
+
+def yuan(value: str, multiplier: int | str) -> Decimal:
+    """The amount in 元 (``bkg:unitMultiplier`` is the power of ten of the printed unit)."""
+    return Decimal(value) * 10 ** int(multiplier)
+
+
+def phase_words(iri: str) -> str:
+    key = iri.rsplit("/", 1)[-1]
+    return PHASES.get(key, key)
