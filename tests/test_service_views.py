@@ -71,6 +71,7 @@ def _local(iri: str) -> str:
 
 def _one(client, query: str) -> str:
     r = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
     b = r.json()["results"]["bindings"][0]
     return next(iter(b.values()))["value"]
 
