@@ -73,6 +73,10 @@ def _query(args) -> int:
 
     from .queries import parse_params, resolve, run
 
+    if args.query is None:
+        return _list_queries()
+    if args.format == "xlsx" and not args.out:
+        raise ValueError("--format xlsx writes a workbook: name it with --out FILE.xlsx")
     params = parse_params(args.param)
     query = resolve(args.query)
     results = run(_open_store(args.data), query, params)
@@ -83,8 +87,15 @@ def _query(args) -> int:
         sys.stdout.write(ox.serialize(list(results), format=ox.RdfFormat.TURTLE).decode())
         return 0
     names = [v.value for v in results.variables]
-    rows = [[(s[n].value if s[n] is not None else "") for n in names] for s in results]
-    if args.format == "json":
+    results_rows = list(results)
+    rows = [[(s[n].value if s[n] is not None else "") for n in names] for s in results_rows]
+    if args.format == "xlsx":
+        from .spreadsheet import cell_value, write
+
+        typed = [[cell_value(s[n].value, getattr(getattr(s[n], "datatype", None), "value", None)) if s[n] is not None else None
+                  for n in names] for s in results_rows]
+        print(write(args.out, names, typed, title=query.name.replace("/", "_")))
+    elif args.format == "json":
         print(json.dumps([dict(zip(names, r)) for r in rows], ensure_ascii=False, indent=2))
     elif args.format == "csv":
         buf = io.StringIO()
@@ -92,6 +103,15 @@ def _query(args) -> int:
         sys.stdout.write(buf.getvalue())
     else:
         print(format_table(names, rows))
+    return 0
+
+
+def _list_queries() -> int:
+    """``budgetkg query`` without a name: every named query with its title and parameters."""
+    from .queries import load_queries
+
+    rows = [[q.name, q.title, ", ".join(f"{p.name} [{p.type}]" for p in q.params)] for q in load_queries().values()]
+    print(format_table(["name", "title", "parameters"], sorted(rows)))
     return 0
 
 
@@ -172,10 +192,11 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--out", default=None, help="output folder (default DATA/tables)")
     t.set_defaults(fn=_tables)
     q = sub.add_parser("query", help="run a named query or a .rq file on the built graph")
-    q.add_argument("query")
+    q.add_argument("query", nargs="?", help="a named query or a .rq file (none: list the named queries)")
     q.add_argument("--data", default=DEFAULT_DATA)
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a parameter (repeatable)")
-    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    q.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
+    q.add_argument("--out", default=None, help="the workbook to write (with --format xlsx)")
     q.set_defaults(fn=_query)
     v = sub.add_parser("validate", help="validate disclosures or RDF files against the shapes")
     v.add_argument("sources", nargs="*")
