@@ -29,6 +29,7 @@ from budgetkg.queries import load_queries
 
 from . import api, catalog, charts, dumps, errors, fastlane, pages, sparql
 from .backend import LocalBackend, RemoteBackend
+from .views import editor
 from .views import query as query_views
 from .settings import Settings, from_args, from_env
 from .state import DataState
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan, docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
     app.state.svc = service
     errors.install(app)
+    editor.mount(app)
     for module in (sparql, api, dumps, catalog, charts, query_views, pages):
         app.include_router(module.router)
 

@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, Response
 
 from . import analyze
 from . import html as h
+from .views import editor
 from .common import choose, limit_headers, public_url, result_response, svc
 from .errors import ServiceError
 from .formats import FORMATS, GRAPH, RESULTS, serialize_triples
@@ -163,7 +164,7 @@ def query_page(request: Request, text: str, results_html: str = "", params=()) -
     examples = s.named_queries()
     options = "".join(f"<option value='{h.esc(n)}'>{h.esc(q.title or n)}</option>" for n, q in examples.items())
     # A textarea, not a script: a script's text is not unescaped, so the editor got &lt; for <.
-    scripts = "".join(f"<textarea hidden id='ex-{h.esc(n)}'>{h.esc(q.text)}</textarea>" for n, q in examples.items())
+    scripts = "".join(f"<textarea hidden id='ex-{h.esc(n)}' data-title='{h.esc(q.title or n)}'>{h.esc(q.text)}</textarea>" for n, q in examples.items())
     links = ""
     if text and results_html:
         extra = "".join(f"&{quote(k)}={quote(v)}" for k, v in params if k in ("default-graph-uri", "named-graph-uri"))
@@ -180,7 +181,7 @@ def query_page(request: Request, text: str, results_html: str = "", params=()) -
 <textarea id='q' name='query' rows='14' spellcheck='false'>{h.esc(text)}</textarea>
 <p><button type='submit'>Run query</button> The default graph is the union of all graphs.
 Time limit {s.settings.timeout:g} s; at most {s.settings.result_limit} rows (HTML shows {HTML_ROWS}).</p>
-</form>{scripts}{links}{results_html}
+</form>{scripts}{editor.EDITOR}{links}{results_html}
 <h2>Named queries · 命名查询</h2><ul>{example_links}</ul>
 <p>Endpoint: <code>{h.esc(public_url(request))}sparql</code> (SPARQL 1.1 Protocol: GET, POST form, POST application/sparql-query).</p>"""
     return h.page("SPARQL query · 查询", body)
