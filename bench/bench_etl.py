@@ -23,7 +23,6 @@ from budgetkg.resources import default_sources
 
 
 def etl_to_ntriples(path: Path) -> bytes:
-    from budgetkg.etl import extensions  # noqa: F401
     from budgetkg.etl.pipeline import process
     from budgetkg.etl.to_rdf import to_rdf
 

@@ -36,7 +36,6 @@ ENGINE = ROOT / "shapes" / "engine"
 
 
 def document_triples(path: str) -> list[ox.Triple]:
-    from budgetkg.etl import extensions  # noqa: F401
     from budgetkg.etl.pipeline import process
     from budgetkg.etl.to_rdf import to_rdf
 

@@ -32,10 +32,20 @@ DEFAULT_DATA = "dist"
 def _build(args) -> int:
     from budgetkg.etl.build import build
 
+    from budgetkg.etl.pipeline import Overrides
+
     limit = None if args.max_input_mb is None else int(args.max_input_mb * 2**20)
-    result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs, max_input_bytes=limit)
+    overrides = Overrides(args.department, args.jurisdiction, args.year, args.phase)
+    result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs, max_input_bytes=limit,
+                   overrides=overrides, keep_going=args.keep_going, strict=args.strict)
     for d in result.documents:
         print(f"{d.path}: {d.department} {d.year} {d.phase}: {d.tables} tables, {d.observations} observations, {d.triples} triples")
+        scope = f", printed with （{d.name_scope}）" if d.name_scope else ""
+        print(f"  {d.level} of jurisdiction {d.jurisdiction or 'unknown'}{scope}")
+        for note in d.notes:
+            print(f"  note: {note}")
+        for q in d.quarantined:
+            print(f"  quarantined: {q['location']}: {q['reason']}")
         for s in d.skipped:
             print(f"  skipped: {s['location']}: {s['reason']}")
         for r in d.repairs:
@@ -47,6 +57,13 @@ def _build(args) -> int:
         for w in d.warnings:
             print(f"  warning: {w.get('message', w)}")
     print(f"wrote {result.out}: {len(result.documents)} documents, {result.triples} triples")
+    for f in result.failed:
+        print(f"failed: {f['path']}: {f['reason']}")
+    for f in result.ignored:
+        print(f"ignored: {f['path']}: {f['reason']}")
+    if args.keep_going and (result.failed or result.ignored):
+        print(f"{len(result.failed)} failed, {len(result.ignored)} ignored")
+        return BAD_INPUT
     return 0
 
 
@@ -186,6 +203,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     b.add_argument("--max-input-mb", type=float, default=None, help=(
         "refuse sources larger than this many MB (default 8 for text, 256 for PDF; env BUDGETKG_MAX_INPUT_MB)"))
+    b.add_argument("--department", help="the department, over what the documents print (and sources.csv)")
+    b.add_argument("--jurisdiction", help="GB/T 2260 code of its jurisdiction (ontology/jurisdictions.csv)")
+    b.add_argument("--year", help="the fiscal year")
+    b.add_argument("--phase", help="budget or final-accounts (预算 / 决算)")
+    b.add_argument("--keep-going", action="store_true",
+                   help="build every readable document; list the failed and ignored files and exit 2")
+    b.add_argument("--strict", action="store_true", help="a table that cannot be read fails its document")
     b.set_defaults(fn=_build)
     t = sub.add_parser("tables", help="regenerate every printed table as CSV from the built graph")
     t.add_argument("--data", default=DEFAULT_DATA)

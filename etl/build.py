@@ -1,7 +1,14 @@
 """Build the graph: sources -> dumps, store and manifest under one output folder.
 
-API: :func:`build` ``(sources, *, out, base=DEFAULT_BASE, jobs=None, validate=True) -> BuildResult``;
-:func:`expand_sources`; :func:`vocabulary_triples`.
+API: :func:`build` ``(sources, *, out, base=DEFAULT_BASE, jobs=None, validate=True, overrides=None,
+keep_going=False, strict=False) -> BuildResult``; :func:`expand_sources`; :func:`plan_sources`;
+:func:`vocabulary_triples`.
+
+A folder may hold a ``sources.csv`` (columns ``file,department,jurisdiction,year,phase``; an
+empty cell overrides nothing) naming what its documents do not print, or print wrongly;
+``overrides`` (``budgetkg build --department ...``) go over both. A table that cannot be read
+is quarantined and listed (``strict`` makes it fail the document); with ``keep_going`` a
+document that fails is listed in ``BuildResult.failed`` and the others are published.
 
 Everything is written to a staging folder beside ``out`` and swapped into place
 (:mod:`budgetkg.outdir`) only when every document was read, mapped and validated: a
@@ -13,6 +20,7 @@ byte-identical files.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import heapq
 import json
@@ -31,12 +39,16 @@ from budgetkg.resources import CODELISTS, ONTOLOGY, SOURCE_SUFFIXES, default_sou
 
 from .inputs import check_size
 from .iris import DEFAULT_BASE, check_base
+from .pipeline import Overrides
 from .vocab import PREFIXES, VOCAB_GRAPH
 
 MANIFEST = "manifest.json"
 # What a build writes at the top of its folder (``tables/`` is ``budgetkg tables``' default
 # output): a folder holding anything else is not replaced.
 BUILD_ENTRIES = frozenset({MANIFEST, "dumps", "store", "tables"})
+# The file of a source folder naming what its documents do not print, and its columns.
+SOURCES_CSV = "sources.csv"
+SOURCES_COLUMNS = ("file", "department", "jurisdiction", "year", "phase")
 
 
 @dataclass
@@ -55,6 +67,11 @@ class DocumentResult:
     new_concepts: list[str]
     unmatched: list[str]
     warnings: list[dict] = field(default_factory=list)
+    level: str = "department"
+    name_scope: str | None = None
+    jurisdiction: str | None = None
+    quarantined: list[dict[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -63,6 +80,16 @@ class BuildResult:
     documents: list[DocumentResult]
     triples: int
     dumps: dict[str, dict[str, object]]
+    failed: list[dict[str, str]] = field(default_factory=list)  # documents not built (keep_going)
+    ignored: list[dict[str, str]] = field(default_factory=list)  # files of a source folder not read
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """The documents to build with their overrides, and the files of the folders left aside."""
+
+    documents: list[tuple[Path, Overrides]]
+    ignored: list[tuple[Path, str]]
 
 
 def expand_sources(sources: list[str | Path]) -> list[Path]:
@@ -83,6 +110,54 @@ def expand_sources(sources: list[str | Path]) -> list[Path]:
     return out
 
 
+def _sources_csv(path: Path) -> dict[Path, Overrides]:
+    """The rows of a folder's ``sources.csv``, by the file they name.
+
+    :raises InputError: a missing column, a file that is not there, a bad value (line named).
+    """
+    out: dict[Path, Overrides] = {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in SOURCES_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(f"missing column {', '.join(missing)} (columns: {','.join(SOURCES_COLUMNS)})", f"{path}, line 1")
+        for row in reader:
+            where = f"{path}, line {reader.line_num}"
+            target = path.parent / (row["file"] or "").strip()
+            if not row["file"] or not target.is_file():
+                raise InputError(f"no such file: {row['file']!r}", where)
+            values = {k: (row[k] or "").strip() or None for k in SOURCES_COLUMNS[1:]}
+            out[target.resolve()] = Overrides(**values).check(where)
+    return out
+
+
+def _merge(over: Overrides, under: Overrides) -> Overrides:
+    return Overrides(*(a or b for a, b in zip(
+        (over.department, over.jurisdiction, over.year, over.phase),
+        (under.department, under.jurisdiction, under.year, under.phase))))
+
+
+def plan_sources(sources: list[str | Path], overrides: Overrides | None = None) -> SourcePlan:
+    """The documents of ``sources`` (as :func:`expand_sources`) with their overrides
+    (``overrides`` over the ``sources.csv`` of their folder), and the other files of the folders.
+
+    :raises FileNotFoundError: for a source that does not exist.
+    :raises InputError: a bad ``sources.csv`` or override.
+    """
+    given = (overrides or Overrides()).check("command line")
+    rows: dict[Path, Overrides] = {}
+    ignored: list[tuple[Path, str]] = []
+    for s in map(Path, sources):
+        if s.is_dir():
+            for f in sorted(p for p in s.rglob("*") if p.is_file()):
+                if f.name == SOURCES_CSV:
+                    rows.update(_sources_csv(f))
+                elif f.suffix.lower() not in SOURCE_SUFFIXES:
+                    ignored.append((f, f"not a source document ({', '.join(sorted(SOURCE_SUFFIXES))})"))
+    docs = [(p, _merge(given, rows.get(p.resolve(), Overrides()))) for p in expand_sources(sources)]
+    return SourcePlan(docs, ignored)
+
+
 def vocabulary_files() -> list[Path]:
     return files(ONTOLOGY, "*.ttl") + files(CODELISTS, "*.ttl")
 
@@ -99,17 +174,40 @@ def _nt_line(t) -> str:
     return f"{t} .\n"
 
 
-def process_one(path: str, base: str, validate: bool = True, workdir: str | None = None, n: int = 0) -> DocumentResult:
+@dataclass(frozen=True)
+class _Job:
+    base: str
+    validate: bool
+    workdir: str | None
+    strict: bool = False
+
+
+def _attempt(path: str, overrides: Overrides, job: _Job, n: int) -> DocumentResult | BudgetkgError:
+    """:func:`process_one`, with a bad source's error returned so that the others still run."""
+    try:
+        return process_one(path, job.base, job.validate, job.workdir, n, overrides=overrides, strict=job.strict)
+    except BudgetkgError as exc:
+        return exc
+
+
+def process_one(path: str, base: str, validate: bool = True, workdir: str | None = None, n: int = 0, *,
+                overrides: Overrides | None = None, strict: bool = False) -> DocumentResult:
     """Read, map and validate one document; runs in a worker process.
 
     The document's sorted quads and triples go to ``workdir/<n>.nq`` and ``<n>.nt``
     so the parent merges files instead of holding every document in memory.
+
+    :raises EtlError: bad input; with ``strict``, a quarantined table.
+    :raises ValidationFailed: the graph violates the shapes.
     """
-    from . import extensions  # noqa: F401  (registers indicators and narrative)
+    from .model import EtlError
     from .pipeline import process
     from .to_rdf import to_rdf
 
-    rec = process(path)
+    rec = process(path, overrides=overrides)
+    if strict and rec.quarantined:
+        raise EtlError("tables not read (--strict): " + "; ".join(f"{q.location}: {q.reason}" for q in rec.quarantined),
+                       rec.doc.location(1))
     graph, triples = to_rdf(rec, base=base)
     unique = sorted(set(triples), key=str)
     result = DocumentResult(
@@ -119,12 +217,16 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
         skipped=[{"location": str(loc), "reason": reason} for loc, reason in rec.skipped],
         repairs=list(rec.doc.repairs), new_concepts=sorted({f"{n.scheme}/{n.notation}" for t in rec.tables for n in t.new_concepts}),
         unmatched=[u for t in rec.tables for u in t.unmatched],
+        level=rec.level, name_scope=rec.name_scope, jurisdiction=rec.jurisdiction.code if rec.jurisdiction else None,
+        quarantined=[{"location": str(q.location), "page": q.location.page, "table": q.location.table, "reason": q.reason}
+                     for q in rec.quarantined],
+        notes=list(rec.notes),
     )
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in unique]
     if validate:
         from .validate_hook import validate_document
 
-        result.warnings = validate_document(unique, path)
+        result.warnings = validate_document(unique, path) + [_quarantine_warning(q, graph) for q in rec.quarantined]
         if result.warnings:
             from .validation import report_graph_iri, report_triples
 
@@ -138,12 +240,11 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
     return result
 
 
-def _try_process_one(*args) -> DocumentResult | BudgetkgError:
-    """:func:`process_one`, with a bad source's error returned so that the others still run."""
-    try:
-        return process_one(*args)
-    except BudgetkgError as exc:
-        return exc
+def _quarantine_warning(q, graph) -> dict:
+    """A quarantined table as a result of the document's validation report (severity Warning)."""
+    return {"severity": "Warning", "rule": "QuarantinedTable", "focus": graph.value, "name": "Table not read",
+            "message": f"table not read (quarantined): {q.location}: {q.reason}",
+            "message_zh": f"表格未能读取（已隔离）：{q.location}：{q.reason}"}
 
 
 def _merge_lines(files: list[Path], out: Path) -> int:
@@ -171,54 +272,78 @@ def build(
     jobs: int | None = None,
     validate: bool = True,
     max_input_bytes: int | None = None,
+    overrides: Overrides | None = None,
+    keep_going: bool = False,
+    strict: bool = False,
 ) -> BuildResult:
     """Build every source into ``out``.
 
     Every source is read even after one failed, so that the error names every bad file.
     ``max_input_bytes``: refuse larger sources (default: :data:`budgetkg.etl.inputs.MAX_INPUT_BYTES`).
+    ``overrides`` go over what every document prints and over its folder's ``sources.csv``;
+    ``strict`` fails a document with a quarantined table; ``keep_going`` publishes the
+    documents that build and lists the others in ``BuildResult.failed``.
 
-    :raises InputError: bad input (file, line or page, table named; EtlError is one); nothing is written.
-    :raises SourcesFailed: when more than one source failed (each named, with why).
+    :raises InputError: bad input (file, line or page, table named; EtlError is one); with
+        ``keep_going`` only when no document builds; nothing is written.
+    :raises SourcesFailed: when more than one source failed (each named, with why); not with ``keep_going``.
     :raises OutputRefused: ``out`` is a file or a folder holding more than a previous build.
     :raises ValidationFailed: a document whose graph violates the shapes.
     :raises ValueError: an invalid base IRI.
     :raises FileNotFoundError: a source that does not exist.
     """
     check_base(base)
-    paths = [str(p) for p in expand_sources(list(sources or []))]
+    plan = plan_sources(list(sources or []), overrides)
+    paths = [str(p) for p, _ in plan.documents]
     if not paths:
         raise FileNotFoundError("no source documents (.txt or .pdf) found")
     jobs = jobs or min(len(paths), os.cpu_count() or 1)
     out = Path(out).resolve()
     check_replaceable(out, marker=MANIFEST, entries=BUILD_ENTRIES)
-    errors: list[BudgetkgError] = []
+    too_large: dict[str, BudgetkgError] = {}
     for p in paths:
         try:
             check_size(p, limit=max_input_bytes)
         except InputError as exc:
-            errors.append(exc)
+            too_large[p] = exc
     tmp = staging(out)
     try:
         work = tmp / "work"
         work.mkdir()
-        args = (paths, [base] * len(paths), [validate] * len(paths), [str(work)] * len(paths), range(len(paths)))
-        if errors:  # too large to read: named with every other failure, nothing else is read
-            done = []
-        elif jobs > 1 and len(paths) > 1:
+        job = _Job(base, validate, str(work), strict)
+        # A source too large to read is named with every other failure; without keep_going
+        # nothing else is read then.
+        todo = [n for n, p in enumerate(paths) if p not in too_large and (keep_going or not too_large)]
+        args = ([paths[n] for n in todo], [plan.documents[n][1] for n in todo], [job] * len(todo), todo)
+        if jobs > 1 and len(todo) > 1:
             with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-                done = list(pool.map(_try_process_one, *args, chunksize=max(1, min(16, len(paths) // (jobs * 4)))))
+                attempts = list(pool.map(_attempt, *args, chunksize=max(1, min(16, len(todo) // (jobs * 4)))))
         else:
-            done = list(map(_try_process_one, *args))
-        errors += [d for d in done if isinstance(d, BaseException)]
-        if errors:
+            attempts = list(map(_attempt, *args))
+        outcome: dict[int, DocumentResult | BudgetkgError] = dict(zip(todo, attempts))
+        errors = [too_large.get(p) or outcome[n] for n, p in enumerate(paths)
+                  if p in too_large or isinstance(outcome.get(n), BaseException)]
+        if errors and not keep_going:
             raise errors[0] if len(errors) == 1 else SourcesFailed(errors, total=len(paths))
-        docs = done
+        failed = [{"path": p, "reason": str(too_large.get(p) or outcome[n])} for n, p in enumerate(paths)
+                  if p in too_large or isinstance(outcome.get(n), BaseException)]
+        docs: list[tuple[int, DocumentResult]] = []
         graphs: dict[str, str] = {}
-        for d in docs:
+        for n, d in outcome.items():
+            if isinstance(d, BaseException):
+                continue
             if d.graph in graphs:
-                raise InputError(f"two sources describe the same department, year and phase: {graphs[d.graph]}, {d.path}")
-            graphs[d.graph] = d.path
-        result = _write(docs, tmp, work)
+                reason = f"two sources describe the same department, year and phase: {graphs[d.graph]}, {d.path}"
+                if not keep_going:
+                    raise InputError(reason)
+                failed.append({"path": d.path, "reason": reason + " (the first is built)"})
+            else:
+                graphs[d.graph] = d.path
+                docs.append((n, d))
+        if not docs:
+            raise InputError("no document built: " + "; ".join(f["reason"] for f in failed))
+        ignored = [{"path": str(p), "reason": why} for p, why in plan.ignored]
+        result = _write(docs, tmp, work, failed, ignored)
         shutil.rmtree(work)
         publish(tmp, out)
         result.out = out
@@ -228,12 +353,13 @@ def build(
         raise
 
 
-def _write(docs: list[DocumentResult], tmp: Path, work: Path) -> BuildResult:
+def _write(numbered: list[tuple[int, DocumentResult]], tmp: Path, work: Path, failed: list[dict[str, str]],
+           ignored: list[dict[str, str]]) -> BuildResult:
     dumps = tmp / "dumps"
     dumps.mkdir()
-    n = len(docs)
-    quads = _merge_lines([work / f"{i}.nq" for i in range(n)], dumps / "budgetkg.nq")
-    triples = _merge_lines([work / f"{i}.nt" for i in range(n)], dumps / "budgetkg.nt")
+    docs = [d for _, d in numbered]
+    quads = _merge_lines([work / f"{i}.nq" for i, _ in numbered], dumps / "budgetkg.nq")
+    triples = _merge_lines([work / f"{i}.nt" for i, _ in numbered], dumps / "budgetkg.nt")
     with (dumps / "budgetkg.nt").open("rb") as fh:
         ox.serialize(ox.parse(fh, format=ox.RdfFormat.N_TRIPLES), str(dumps / "budgetkg.ttl"), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     vocab = sorted(set(vocabulary_triples()), key=str)
@@ -256,6 +382,8 @@ def _write(docs: list[DocumentResult], tmp: Path, work: Path) -> BuildResult:
         "quads": quads,
         "vocabulary_triples": len(vocab),
         "dumps": info,
+        "failed": failed,
+        "ignored": ignored,
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    return BuildResult(tmp, docs, triples, info)
+    return BuildResult(tmp, docs, triples, info, failed, ignored)

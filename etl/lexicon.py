@@ -157,3 +157,5 @@ ORG_ENDINGS = (
 )
 # Words opening the name of a central (national-level) department (国家信访局, 中国地震局).
 NATIONAL_PREFIXES = ("中华人民共和国", "国务院", "国家", "中国", "中央", "全国")
+# A narrative line saying the tables are an attachment published apart (附件：...部门预算报表).
+TABLES_ELSEWHERE_RE = re.compile(r"附件\s*\d*\s*[:：]?.{0,40}?(?:报表|预算表|决算表)")

@@ -1,7 +1,7 @@
 """Document model shared by every reader.
 
 API: :class:`Document` made of :class:`Heading`, :class:`Paragraph` and :class:`Table`
-blocks in source order; :class:`Row`; :class:`Location`; :class:`EtlError`.
+blocks in source order; :class:`Row`; :class:`Location`; :class:`Skipped`; :class:`EtlError`.
 
 A reader (text or PDF) turns a file into a :class:`Document`; recognition,
 extraction and mapping only ever see this model, so every template is read once
@@ -33,6 +33,24 @@ class Location:
         if self.table:
             parts.append(f"table {self.table!r}")
         return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Something of the input that is not mapped (a page without text, a table without
+    structure, a table of an unknown kind), where it stands and why; a ``bkg:SkippedItem``.
+
+    >>> loc, reason = Skipped(Location("a.pdf", page=3), "no text layer (image only)")
+    >>> str(loc)
+    'a.pdf, page 3'
+    """
+
+    location: Location
+    reason: str
+
+    def __iter__(self):
+        # Unpacks as (location, reason), the pair the extractors report.
+        return iter((self.location, self.reason))
 
 
 class EtlError(InputError):
@@ -142,6 +160,7 @@ class Document:
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
     repairs: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # what the reader could not read
 
     @property
     def name(self) -> str:

@@ -1,32 +1,72 @@
-"""One disclosure through the stages: read -> recognize -> extract.
+"""One disclosure through its stages, in this order (nothing depends on what was imported):
 
-API: :func:`process` ``(path) -> DisclosureRec``; :func:`process_document`
-``(doc) -> DisclosureRec``; :class:`DisclosureRec`; :data:`EXTRACTORS`, extra
-block extractors (indicators, narrative) each ``fn(doc, rec) -> None``.
+1. **read** (:func:`read`): the reader of the file's format makes a :class:`Document`;
+   pages it could not read are :class:`Skipped` records.
+2. **identify** (:func:`identify`): department, scope, jurisdiction, year, phase and level from
+   what the document prints, under the :class:`Overrides` a portal knows.
+3. **recognize and extract tables** (:func:`extract_tables`): each table's kind, then its
+   records; a table that cannot be read is quarantined, the rest goes on.
+4. **extract indicators and narrative** (:data:`EXTRACTORS`, each ``fn(doc, rec)``): the
+   performance target tables and the explanation text, beside the tables.
+5. **require facts** (:func:`require_facts`): a document without a budget table is an error,
+   unless its narrative says the tables are published separately.
 
-Nothing is lost silently: a table the ETL does not know, and anything an
-extractor could not map, lands in ``rec.skipped`` with its location.
+Mapping to RDF follows in :mod:`budgetkg.etl.to_rdf`.
+
+API: :func:`process` ``(path, *, overrides=None) -> DisclosureRec``; :func:`process_document`
+``(doc, *, overrides=None) -> DisclosureRec``; :class:`DisclosureRec`; :class:`Overrides`.
+
+Nothing is lost silently: a table the ETL does not know, and anything an extractor could not
+map, lands in ``rec.skipped`` with its location; a quarantined table also in ``rec.quarantined``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import indicators, narrative
+from .docmeta import split_scope
 from .extract import SPECS, extract
 from .extract.records import TableRec
-from .jurisdictions import Jurisdiction, find_jurisdiction
-from .model import Document, EtlError, Location, Table
+from .jurisdictions import Jurisdiction, find_jurisdiction, jurisdictions
+from .lexicon import LEVELS, PHASES, TABLES_ELSEWHERE_RE
+from .model import Document, EtlError, Heading, Location, Paragraph, Skipped, Table
 from .read_text import read_text_file
 from .recognize import recognize
 
-_SKIPPED = re.compile(r"^skipped: page (\d+): (.*)$", re.S)
-EXTRACTORS: list[Callable[[Document, "DisclosureRec"], None]] = []
-# Table kinds that an extra extractor (not the table engine) maps.
-HANDLED_ELSEWHERE: set[str] = set()
+#: Extractors of the blocks beside the budget tables, in order; each ``fn(doc, rec) -> None``.
+EXTRACTORS = (indicators.extract_indicators, narrative.extract_narrative)
+#: Table kinds that those extractors map (not the table engine).
+HANDLED_ELSEWHERE = frozenset({indicators.KIND, narrative.UNITS_KIND})
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What a portal knows about a source, over what the document prints (``budgetkg build
+    --department/--jurisdiction/--year/--phase``, or a ``sources.csv`` row)."""
+
+    department: str | None = None
+    jurisdiction: str | None = None  # GB/T 2260 code
+    year: str | None = None
+    phase: str | None = None  # budget / final-accounts (or 预算 / 决算)
+
+    def check(self, where: str) -> Overrides:
+        """The same overrides with the phase as a key.
+
+        :raises EtlError: an unknown jurisdiction code, a year that is not a year, an unknown phase.
+        """
+        loc = Location(where)
+        if self.jurisdiction and self.jurisdiction not in jurisdictions():
+            raise EtlError(f"jurisdiction {self.jurisdiction!r} is not a code of ontology/jurisdictions.csv", loc)
+        if self.year and not re.fullmatch(r"\d{4}", self.year):
+            raise EtlError(f"year {self.year!r} is not a year", loc)
+        phase = PHASES.get(self.phase, self.phase) if self.phase else None
+        if phase and phase not in PHASES.values():
+            raise EtlError(f"phase {self.phase!r} is not one of {', '.join([*PHASES.values(), *PHASES])}", loc)
+        return Overrides(self.department, self.jurisdiction, self.year, phase)
 
 
 @dataclass
@@ -37,58 +77,88 @@ class DisclosureRec:
     department_code: str | None
     department_name: str
     jurisdiction: Jurisdiction | None
+    level: str = LEVELS["部门"]  # "department" / "unit"
+    name_scope: str | None = None  # （本级）, （汇总） ... printed after the name
     tables: list[TableRec] = field(default_factory=list)
-    skipped: list[tuple[Location, str]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    quarantined: list[Skipped] = field(default_factory=list)  # tables that could not be read
+    notes: list[str] = field(default_factory=list)  # said in the build summary
     extra: dict[str, Any] = field(default_factory=dict)  # records of the extra extractors
     kinds: list[tuple[Table, str | None]] = field(default_factory=list)
 
     def skip(self, loc: Location, reason: str) -> None:
-        self.skipped.append((loc, reason))
+        self.skipped.append(Skipped(loc, reason))
 
 
 def read(path: str | Path) -> Document:
-    """Read a source file with the reader for its format."""
+    """Read a source file with the reader for its format.
+
+    :raises EtlError: a file its reader cannot read.
+    """
     path = Path(path)
     if path.suffix.lower() == ".pdf":
-        from .read_pdf import read_pdf
+        from .read_pdf import read_pdf  # pdfplumber only when a PDF is read
 
         return read_pdf(path)
     return read_text_file(path)
 
 
-def process(path: str | Path) -> DisclosureRec:
+def process(path: str | Path, *, overrides: Overrides | None = None) -> DisclosureRec:
     """:raises EtlError: for bad input, naming file, line or page, and table."""
-    return process_document(read(path))
+    return process_document(read(path), overrides=overrides)
+
+
+def process_document(doc: Document, *, overrides: Overrides | None = None) -> DisclosureRec:
+    """The stages after reading (see the module docstring).
+
+    :raises EtlError: nothing names the department or the year; no budget table.
+    """
+    rec = identify(doc, overrides or Overrides())
+    rec.skipped.extend(doc.skipped)
+    extract_tables(doc, rec)
+    for fn in EXTRACTORS:
+        fn(doc, rec)
+    require_facts(doc, rec)
+    return rec
 
 
 def _phase(doc: Document) -> str:
     if doc.meta.get("phase"):
         return doc.meta["phase"]
     titles = [doc.title or ""] + [t.title for t in doc.tables()]
-    return "final-accounts" if any("决算" in t for t in titles) else "budget"
+    return PHASES["决算"] if any("决算" in t for t in titles) else PHASES["预算"]
 
 
-def process_document(doc: Document) -> DisclosureRec:
-    name = doc.meta.get("department_name")
-    year = doc.meta.get("year")
+def identify(doc: Document, overrides: Overrides) -> DisclosureRec:
+    """Who published which budget: the overrides first, then what the document prints.
+
+    :raises EtlError: nothing names the department or the year, or the year is not a year.
+    """
+    printed, scope = split_scope(doc.meta.get("department_name") or "")
+    name = overrides.department or printed
+    year = overrides.year or doc.meta.get("year")
     if not name or not year:
         missing = " and ".join(k for k, v in (("department", name), ("fiscal year", year)) if not v)
-        raise EtlError(f"no {missing} found: not a budget disclosure of a known template", doc.location(1))
+        raise EtlError(f"no {missing} found: not a budget disclosure of a known template, and no "
+                       "--department/--year or sources.csv row names it", doc.location(1))
     year = year.strip().removesuffix("年")
     if not (len(year) == 4 and year.isdigit()):
         raise EtlError(f"fiscal year is not a year: {year!r}", doc.location(1))
+    jurisdiction = (jurisdictions()[overrides.jurisdiction] if overrides.jurisdiction
+                    else find_jurisdiction(name))
     rec = DisclosureRec(
-        doc=doc, phase=_phase(doc), year=year, department_code=doc.meta.get("department_code"),
-        department_name=name, jurisdiction=find_jurisdiction(name),
+        doc=doc, phase=overrides.phase or _phase(doc), year=year, department_code=doc.meta.get("department_code"),
+        department_name=name, jurisdiction=jurisdiction, level=doc.meta.get("level", LEVELS["部门"]),
+        name_scope=doc.meta.get("name_scope") or (scope if not overrides.department else None),
     )
     if rec.jurisdiction is None:
         rec.skip(doc.location(1), f"jurisdiction of {name!r} not in ontology/jurisdictions.csv; department kept without it")
-    # Readers note what they could not read (a page without text, a table without structure).
-    for note in list(doc.repairs):
-        m = _SKIPPED.match(note)
-        if m:
-            doc.repairs.remove(note)
-            rec.skip(doc.location(page=int(m.group(1))), m.group(2))
+    return rec
+
+
+def extract_tables(doc: Document, rec: DisclosureRec) -> None:
+    """Recognize every table and extract the budget tables; a table whose extraction fails is
+    quarantined (its location and reason in ``rec.quarantined`` and ``rec.skipped``)."""
     seen: dict[str, int] = {}
     for table in doc.tables():
         kind = recognize(table)
@@ -105,8 +175,37 @@ def process_document(doc: Document) -> DisclosureRec:
         if kind in seen:
             rec.skip(loc, f"second table of kind {kind} (first at line {seen[kind]}), not mapped")
             continue
+        try:
+            rec.tables.append(extract(table, kind, doc=doc))
+        except EtlError as exc:
+            where = Location(loc.file, exc.location.line or loc.line, exc.location.page or loc.page, loc.table)
+            rec.quarantined.append(Skipped(where, exc.reason))
+            rec.skip(where, f"table not read (quarantined): {exc.reason}")
+            continue
         seen[kind] = table.line
-        rec.tables.append(extract(table, kind, doc=doc))
-    for fn in EXTRACTORS:
-        fn(doc, rec)
-    return rec
+
+
+def _tables_elsewhere(doc: Document) -> str | None:
+    """The line of the narrative saying that the tables are published separately, if any."""
+    for block in doc.blocks:
+        if isinstance(block, (Heading, Paragraph)) and TABLES_ELSEWHERE_RE.search(block.text):
+            return f"page {block.page}: {block.text}" if block.page else f"line {block.line}: {block.text}"
+    return None
+
+
+def require_facts(doc: Document, rec: DisclosureRec) -> None:
+    """A disclosure must yield budget tables (or performance targets), unless its narrative
+    says its tables are published separately (then noted).
+
+    :raises EtlError: no budget table, naming the quarantined ones.
+    """
+    if rec.tables or rec.extra.get("performance"):
+        return
+    elsewhere = _tables_elsewhere(doc)
+    if elsewhere and not rec.quarantined:
+        rec.notes.append(f"no budget table: a narrative whose tables are published separately ({elsewhere})")
+        return
+    why = "no budget table found"
+    if rec.quarantined:
+        why += "; every budget table was quarantined: " + "; ".join(f"{q.location}: {q.reason}" for q in rec.quarantined)
+    raise EtlError(why, doc.location(1))

@@ -19,8 +19,9 @@ of the document in reading order; with ``page`` they locate the text.
 The repairs of a careful reader (a header row sharing a ruled row with the first body
 row, labels printed across merged cells, amounts set off or below their label's line,
 wrapped names, clipped text, empty tables) are noted with their page in ``Table.repairs``
-and ``Document.repairs``; a page that cannot be read is noted there as ``skipped: page
-N: ...`` and the rest is read. Raises :class:`budgetkg.etl.model.EtlError` (at page 1) for a
+and ``Document.repairs``; a page that cannot be read is a :class:`~budgetkg.etl.model.Skipped`
+record in ``Document.skipped`` (with its page) and the rest is read. Raises
+:class:`budgetkg.etl.model.EtlError` (at page 1) for a
 password-protected PDF, a file that is not a PDF, or a PDF without a text layer.
 """
 from __future__ import annotations
@@ -46,7 +47,7 @@ from budgetkg.etl.lexicon import PAGE_NO_RE as _PAGE_NO_RE
 from budgetkg.etl.lexicon import PARA_START_RE as _PARA_START_RE
 from budgetkg.etl.lexicon import PART_RE as _PART_RE
 from budgetkg.etl.lexicon import LEVELS, PHASES, TOC_TITLES
-from budgetkg.etl.model import Document, EtlError, Heading, Location, Paragraph, Row, Table
+from budgetkg.etl.model import Document, EtlError, Heading, Location, Paragraph, Row, Skipped, Table
 from budgetkg.etl.pdf_tables import Line
 
 
@@ -103,7 +104,7 @@ def _read_pdf(path: str | Path) -> Document:
                 pages.append(_Page(no, lines, grids, hidden, len(page.images), float(page.width)))
             except Exception as exc:  # a damaged page: note it and read on
                 damaged.append(f"page {no}: {type(exc).__name__}: {exc}")
-                doc.repairs.append(f"skipped: page {no}: cannot be read ({type(exc).__name__}: {exc})")
+                doc.skipped.append(Skipped(doc.location(page=no), f"cannot be read ({type(exc).__name__}: {exc})"))
     if not any(p.lines or p.grids for p in pages):
         if damaged:  # not a scan: the pages are there but broken
             raise EtlError(
@@ -159,7 +160,7 @@ class _Assembler:
                 self.doc.repairs.append(f"page {page.no}: {page.hidden} characters printed outside the page ignored")
             if not page.lines and not page.grids:
                 if page.images:
-                    self.doc.repairs.append(f"skipped: page {page.no}: no text layer (image only)")
+                    self.doc.skipped.append(Skipped(self.doc.location(page=page.no), "no text layer (image only)"))
                 continue
             self._number(page)
             if not cover_seen:
@@ -174,7 +175,7 @@ class _Assembler:
             try:
                 self._page(page)
             except Exception as exc:  # an unreadable page: note it and read on
-                self.doc.repairs.append(f"skipped: page {page.no}: {type(exc).__name__}: {exc}")
+                self.doc.skipped.append(Skipped(self.doc.location(page=page.no), f"{type(exc).__name__}: {exc}"))
         for table in self.doc.tables():
             if table.rows and pt.is_empty_table([r.cells for r in table.rows]):
                 markers = "/".join(sorted({c for r in table.rows for c in r.cells if c}))
@@ -189,6 +190,7 @@ class _Assembler:
             self.doc.meta["phase"] = "final-accounts" if any("决算" in t.title for t in self.doc.tables()) else "budget"
         page_of = re.compile(r"page (\d+)")
         self.doc.repairs.sort(key=lambda r: int(m.group(1)) if (m := page_of.search(r)) else 0)
+        self.doc.skipped.sort(key=lambda s: s.location.page or 0)
 
     def _number(self, page: _Page) -> None:
         items = [(ln.top, 0, ln) for ln in page.lines] + [(g.bbox[1], 1, g) for g in page.grids]
@@ -377,8 +379,8 @@ class _Assembler:
         if grid is None:
             if cont or not meta:
                 return 0  # a title-like line of the narrative
-            self.doc.repairs.append(f"skipped: page {page.no}: table '{ln.text}' has neither ruling lines nor "
-                                    f"columns; {k - j} lines not read")
+            self.doc.skipped.append(Skipped(self.doc.location(page=page.no), f"table '{ln.text}' has neither ruling "
+                                            f"lines nor columns; {k - j} lines not read"))
             return k - idx
         if cont:
             self._continue(page, grid)

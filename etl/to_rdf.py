@@ -2,8 +2,8 @@
 
 API: :func:`to_rdf` ``(rec, *, base) -> (graph, triples)``; :func:`to_graph`
 ``(rec, *, base) -> rdflib.Graph`` for callers that want rdflib;
-:data:`MAPPERS`, the list of extra mappers (indicators, narrative) called after
-the tables, each ``mapper(rec, minter, emit)``.
+:data:`MAPPERS`, the mappers of the records beside the tables (indicators, narrative),
+called after the tables in this order, each ``mapper(rec, minter, emit)``.
 
 Triples are built with pyoxigraph terms (see :mod:`budgetkg.etl.vocab`): building a
 document this way costs a fraction of ``rdflib.Graph.add``.
@@ -16,15 +16,17 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from .codelists import concept_iri, scheme_iri
+from .indicators import map_indicators
 from .extract import COMMON_DIMS
 from .extract.records import TableRec
 from .iris import Minter, slug_for
 from .jurisdictions import lineage
+from .narrative_rdf import map_narrative
 from .pipeline import DisclosureRec
 from .vocab import BKG, CNY, DCT, FOAF, PROV, QB, RDF, RDFS, SKOS, A, decimal, emit_location, emit_organization, integer, lit, typed
 
 Emit = Callable[[ox.NamedNode, ox.NamedNode, object], None]
-MAPPERS: list[Callable[[DisclosureRec, Minter, Emit], None]] = []
+MAPPERS: tuple[Callable[[DisclosureRec, Minter, Emit], None], ...] = (map_indicators, map_narrative)
 _SCHEME_EN = {"functional": "Functional classification", "economic": "Economic classification"}
 
 

@@ -62,7 +62,6 @@ def _expand(sources: list[str]) -> list[Path]:
 
 
 def _document_triples(path: str) -> list[ox.Triple]:
-    from . import extensions  # noqa: F401  (indicators and narrative, as in the build)
     from .pipeline import process
     from .to_rdf import to_rdf
 

@@ -36,7 +36,6 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_rec():
     """The sample through every stage, indicators and narrative included."""
-    import budgetkg.etl.extensions  # noqa: F401  (registers the extractors and mappers)
     from budgetkg.etl.pipeline import process
 
     return process(SAMPLE)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-import budgetkg.etl.extensions  # noqa: F401  (registers the extractors and mappers)
 from budgetkg.queries import load_queries, run
 from budgetkg.tables import table_rows
 from budgetkg.etl.codelists import codelists, concept_iri

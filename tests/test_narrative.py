@@ -7,7 +7,6 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-import budgetkg.etl.extensions  # noqa: F401  (registers the extractors and mappers)
 from budgetkg.etl.codelists import concept_iri
 from budgetkg.etl.narrative_figures import read_figures, split_sentences
 from budgetkg.etl.pipeline import process_document

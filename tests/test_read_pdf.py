@@ -349,9 +349,10 @@ def test_table_without_ruling_lines_is_repaired(tmp_path):
     assert "page 2: '2,940.05', '2,106.66' printed 4.0pt off the baseline of '一、一般公共预算财政拨款收入'" in repairs
     assert "page 2: amounts '6.20', '326.71' printed on the line below '八、其他收入 | 八、社会保障和就业支出'" in repairs
     assert "page 2: wrapped name '七、附属单位上缴' + '收入' joined" in repairs
-    skipped = [r for r in doc.repairs if r.startswith("skipped:")]
-    assert skipped[0].startswith("skipped: page 3: table '支出决算表' has neither ruling lines nor columns")
-    assert skipped[1] == "skipped: page 5: no text layer (image only)"
+    skipped = [(s.location.page, s.reason) for s in doc.skipped]
+    assert skipped[0][0] == 3 and skipped[0][1].startswith("table '支出决算表' has neither ruling lines nor columns")
+    assert skipped[1] == (5, "no text layer (image only)")
+    assert not [r for r in doc.repairs if "skipped" in r]
     assert any(isinstance(b, Paragraph) and b.text == "后面的说明文字照常读取。" and b.page == 4 for b in doc.blocks)
 
 

@@ -35,7 +35,6 @@ def sample_path() -> str:
 
 @lru_cache(maxsize=1)
 def sample_triples() -> tuple[ox.Triple, ...]:
-    from budgetkg.etl import extensions  # noqa: F401  (indicators and narrative, as in the build)
     from budgetkg.etl.pipeline import process
     from budgetkg.etl.to_rdf import to_rdf
 

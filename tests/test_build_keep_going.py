@@ -1,0 +1,93 @@
+"""`budgetkg build` over folders with what goes wrong in a real corpus: documents that fail,
+files that are not documents, tables that cannot be read, documents that name nothing (and a
+sources.csv or flags that name them). Run through the real command."""
+
+import json
+import subprocess
+import sys
+
+import pyoxigraph as ox
+
+from .test_pipeline_stages import BROKEN_INCOME, EXPENDITURE, HEAD
+
+GOOD = HEAD + EXPENDITURE
+QUARANTINE = HEAD + BROKEN_INCOME + "\n" + EXPENDITURE.replace("某市某局", "某市另一局")
+ANONYMOUS = EXPENDITURE.replace("901 某市某局\n\n", "").replace("预算年度：2023\n\n", "")
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "budgetkg.cli", "build", *map(str, args)],
+                          capture_output=True, text=True)
+
+
+def folder(tmp_path, **files):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, text in files.items():
+        (src / name.replace("_", ".", 1)).write_text(text, encoding="utf-8")
+    return src
+
+
+def test_keep_going_builds_the_readable_and_lists_the_rest(tmp_path):
+    src = folder(tmp_path, a_txt=GOOD, b_txt=ANONYMOUS, notes_md="readme")
+    out = tmp_path / "dist"
+    plain = run(src, "--out", out)
+    assert plain.returncode == 2 and "b.txt" in plain.stderr and not out.exists()
+    done = run(src, "--out", out, "--keep-going")
+    assert done.returncode == 2, done.stderr
+    lines = done.stdout.splitlines()
+    assert f"failed: {src / 'b.txt'}: b.txt, line 1: no department and fiscal year found: not a budget disclosure " \
+           "of a known template, and no --department/--year or sources.csv row names it" in lines
+    assert f"ignored: {src / 'notes.md'}: not a source document (.pdf, .txt)" in lines
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [d["department"] for d in manifest["documents"]] == ["某市某局"]
+    assert [f["path"] for f in manifest["failed"]] == [str(src / "b.txt")]
+    assert [f["path"] for f in manifest["ignored"]] == [str(src / "notes.md")]
+
+
+def test_a_quarantined_table_is_reported_and_strict_fails(tmp_path):
+    src = folder(tmp_path, q_txt=QUARANTINE)
+    out = tmp_path / "dist"
+    done = run(src, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert any(line.startswith(f"  quarantined: q.txt, line 14, table '部门预算收入总表': ") for line in done.stdout.splitlines())
+    [doc] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert [(q["table"], q["page"]) for q in doc["quarantined"]] == [("部门预算收入总表", None)]
+    assert doc["tables"] == 1
+    store = ox.Store.read_only(str(out / "store"))
+    messages = [s["m"].value for s in store.query(
+        "SELECT ?m WHERE { GRAPH ?g { ?r <http://www.w3.org/ns/shacl#resultMessage> ?m } }")]
+    assert any(m.startswith("table not read (quarantined): q.txt, line 14") for m in messages)
+    strict = run(src, "--out", tmp_path / "strict", "--strict")
+    assert strict.returncode == 2 and "tables not read (--strict)" in strict.stderr
+    assert not (tmp_path / "strict").exists()
+
+
+def test_sources_csv_names_what_a_document_does_not(tmp_path):
+    src = folder(tmp_path, anonymous_txt=ANONYMOUS)
+    (src / "sources.csv").write_text("file,department,jurisdiction,year,phase\nanonymous.txt,长沙市某局,430100,2023,预算\n",
+                                     encoding="utf-8")
+    out = tmp_path / "dist"
+    done = run(src, "--out", out)
+    assert done.returncode == 0, done.stderr
+    [doc] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert (doc["department"], doc["jurisdiction"], doc["year"], doc["phase"]) == ("长沙市某局", "430100", "2023", "budget")
+    # the flags go over the file
+    flagged = run(src, "--out", tmp_path / "f", "--year", "2024", "--phase", "final-accounts")
+    assert flagged.returncode == 0, flagged.stderr
+    [doc] = json.loads((tmp_path / "f" / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert (doc["department"], doc["year"], doc["phase"]) == ("长沙市某局", "2024", "final-accounts")
+
+
+def test_a_bad_sources_csv_is_a_clear_error(tmp_path):
+    src = folder(tmp_path, a_txt=GOOD)
+    (src / "sources.csv").write_text("file,department,jurisdiction,year,phase\nmissing.txt,某局,,,\n", encoding="utf-8")
+    done = run(src, "--out", tmp_path / "dist")
+    assert done.returncode == 2 and f"{src / 'sources.csv'}, line 2: no such file: 'missing.txt'" in done.stderr
+
+
+def test_flags_name_a_single_document(tmp_path):
+    src = folder(tmp_path, anonymous_txt=ANONYMOUS)
+    done = run(src / "anonymous.txt", "--out", tmp_path / "dist", "--department", "国家某局", "--year", "2023")
+    assert done.returncode == 0, done.stderr
+    assert "  department of jurisdiction 100000" in done.stdout.splitlines()
