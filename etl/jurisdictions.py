@@ -3,7 +3,7 @@
 API: :func:`jurisdictions` ``() -> dict[code, Jurisdiction]`` (cached) and
 :func:`find_jurisdiction` ``(name) -> Jurisdiction | None``: the division whose
 full name (with its parents') the department name starts with, longest first; a
-department of the central government (国家信访局) is in :data:`NATIONAL`.
+department of the central government (国家某某局) is in :data:`NATIONAL`.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def find_jurisdiction(name: str) -> Jurisdiction | None:
     (``北京市朝阳区``), since such names repeat across the country. A name opening with a
     national word and no division (``国家``, ``中国``, ...) is a central department.
 
-    >>> find_jurisdiction("长沙市某局").code, find_jurisdiction("国家某局").code
+    >>> find_jurisdiction("长沙市某某局").code, find_jurisdiction("国家某局").code
     ('430100', '100000')
     >>> find_jurisdiction("某局") is None
     True

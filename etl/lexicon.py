@@ -142,12 +142,12 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
 PHASES = {"预算": "budget", "决算": "final-accounts"}
 # Level words before the phase word (部门预算 / 单位预算) and the level they stand for.
 LEVELS = {"部门": "department", "单位": "unit"}
-# Labelled fields naming the publishing organisation on a cover (预算主管部门：上海市普陀区司法局).
+# Labelled fields naming the publishing organisation on a cover (预算主管部门：某区某局).
 NAME_FIELDS = (
     "预算主管部门", "决算主管部门", "主管部门", "预算单位", "决算单位", "部门名称", "单位名称",
     "编制单位", "编制部门", "部门", "单位",
 )
-# Bracketed scope words after a department name (深圳市财政局（本级）): the department is the
+# Bracketed scope words after a department name (某市某局（本级）): the department is the
 # name without them; the scope is recorded beside it.
 NAME_SCOPES = ("本级", "汇总", "本部", "机关本级", "合并", "部门汇总", "单位汇总")
 # Last words of an organisation's name: a name read from a title must end with one.
@@ -155,7 +155,7 @@ ORG_ENDINGS = (
     "局", "委", "委员会", "办", "办公室", "院", "中心", "所", "厅", "部", "会", "处", "馆", "站",
     "队", "校", "署", "府", "室", "团", "社", "联", "学", "园", "场", "台", "协", "盟",
 )
-# Words opening the name of a central (national-level) department (国家信访局, 中国地震局).
+# Words opening the name of a central (national-level) department (国家某某局, 中国某某局).
 NATIONAL_PREFIXES = ("中华人民共和国", "国务院", "国家", "中国", "中央", "全国")
 # A narrative line saying the tables are an attachment published apart (附件：...部门预算报表).
 TABLES_ELSEWHERE_RE = re.compile(r"附件\s*\d*\s*[:：]?.{0,40}?(?:报表|预算表|决算表)")
