@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-import budgetkg.etl.extensions  # noqa: F401  (registers the extractors and mappers)
 from budgetkg.etl.codelists import codelists, concept_iri
 from budgetkg.etl.indicators import KIND
 from budgetkg.etl.model import Table, Row
