@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VOCAB_GRAPH = "https://budgetkg.org/def/graph"
 JSON_ACCEPT = "application/sparql-results+json"
 PARAMS = {  # typical values for the named queries' parameters
-    "kind": "https://budgetkg.org/def/cl/table-kind/income", "digits": "3", "year": "2022",
+    "kind": "https://budgetkg.org/def/cl/table-kind/income", "digits": "3", "year": "2022", "threshold": "0",
     "level": "https://budgetkg.org/def/cl/indicator-level/cost",
 }
 

@@ -22,6 +22,7 @@ import sys
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -29,12 +30,14 @@ from budgetkg.queries import load_queries
 
 from . import api, catalog, charts, dumps, errors, fastlane, pages, sparql
 from .backend import LocalBackend, RemoteBackend
+from .httpcache import ConditionalGet
 from .views import editor
 from .views import query as query_views
 from .settings import Settings, from_args, from_env
 from .state import DataState
 
 log = logging.getLogger("budgetkg.service")
+GZIP_MIN = 1024  # below about a kilobyte compression saves less than its headers and time cost
 
 
 class Service:
@@ -167,6 +170,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                              "warm": service.warmed})
 
     app.add_middleware(errors.BodyLimit, limit=settings.body_limit)
+    app.add_middleware(ConditionalGet)  # ETag, Cache-Control, 304 (the dumps bring their own)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN)  # skips answers already encoded (the dumps) and ranges
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "QUERY", "HEAD", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Link", "ETag", "Last-Modified", "Warning", "X-Result-Limit",
                                                             "X-Result-Rows", "X-Result-Truncated", "X-Cache"], max_age=3600)

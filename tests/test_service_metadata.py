@@ -164,3 +164,30 @@ def test_catalog_json_ld_has_a_context(client):
     turtle = _catalog(client)
     as_jsonld = rdflib.Graph().parse(data=r.content, format="json-ld")
     assert rdflib.compare.isomorphic(as_jsonld, turtle)
+
+
+def test_document_trig_has_etag_checksum_gzip_and_304(client, svc_data):
+    doc = json.loads((svc_data / "manifest.json").read_text())["documents"][0]
+    path = doc["graph"].replace("https://budgetkg.org", "") + ".trig"
+    with client.stream("GET", path, headers={"Accept-Encoding": "gzip"}) as raw:
+        compressed = b"".join(raw.iter_raw())
+        headers = raw.headers
+    assert headers["content-encoding"] == "gzip" and "Accept-Encoding" in headers["vary"]
+    body = gzip.decompress(compressed)
+    assert len(compressed) < len(body)
+    assert rdflib.Dataset().parse(data=body, format="trig")  # the document's graph, whole
+    assert headers["etag"] == f'W/"{hashlib.sha256(body).hexdigest()}"'  # the checksum of what is sent
+    assert "no-cache" in headers["cache-control"]
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert plain.content == body and plain.headers["etag"] == headers["etag"]
+    again = client.get(path, headers={"If-None-Match": headers["etag"]})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == headers["etag"]
+    assert client.get(path, headers={"If-None-Match": 'W/"other"'}).status_code == 200
+
+
+def test_repeated_pages_and_queries_revalidate_with_304(client):
+    for path, params in (("/", {}), ("/sparql", {"query": "ASK {}"}), ("/api/queries/departments.csv", {}), ("/catalog", {})):
+        first = client.get(path, params=params)
+        assert first.status_code == 200 and first.headers["etag"].startswith('W/"'), path
+        second = client.get(path, params=params, headers={"If-None-Match": first.headers["etag"]})
+        assert second.status_code == 304 and second.content == b"", path
