@@ -1,4 +1,4 @@
-"""The kept answers of :mod:`budgetkg.service.cache`: hits, the byte bound, errors, merged and abandoned evaluations."""
+"""The kept answers of :mod:`budgetkg.service.cache`: hits, the byte bound, errors, the time bound."""
 
 from __future__ import annotations
 
@@ -85,57 +85,6 @@ def test_a_large_answer_is_not_kept():
     assert _run(scenario()) == (b"x" * 5000, False)
 
 
-def test_identical_queries_in_flight_share_one_evaluation():
-    runs = 0
-
-    async def scenario():
-        cache = ResultCache(1 << 20)
-        release = asyncio.Event()
-
-        async def slow():
-            nonlocal runs
-            runs += 1
-            await release.wait()
-            return b"answer"
-
-        waiting = [asyncio.ensure_future(cache.get_or_run("q", slow, 5)) for _ in range(5)]
-        await asyncio.sleep(0.01)
-        release.set()
-        return await asyncio.gather(*waiting), cache.stats()
-
-    answers, stats = _run(scenario())
-    assert runs == 1 and [a for a, _ in answers] == [b"answer"] * 5
-    assert stats["misses"] == 1 and stats["merged"] == 4
-
-
-def test_evaluation_is_cancelled_when_every_asker_has_gone():
-    state = {}
-
-    async def scenario():
-        cache = ResultCache(1 << 20)
-
-        async def endless():
-            try:
-                await asyncio.sleep(60)
-            except asyncio.CancelledError:
-                state["cancelled"] = True
-                raise
-
-        askers = [asyncio.ensure_future(cache.get_or_run("q", endless, 30)) for _ in range(2)]
-        await asyncio.sleep(0.01)
-        askers[0].cancel()
-        await asyncio.sleep(0.01)
-        state["after_one"] = state.get("cancelled", False)
-        askers[1].cancel()
-        await asyncio.gather(*askers, return_exceptions=True)
-        await asyncio.sleep(0.01)
-        return cache.stats()
-
-    stats = _run(scenario())
-    assert state["after_one"] is False  # the second asker still wanted it
-    assert state.get("cancelled") is True and stats["entries"] == 0
-
-
 def test_waiting_longer_than_the_timeout_raises():
     async def scenario():
         cache = ResultCache(1 << 20)
@@ -149,7 +98,7 @@ def test_waiting_longer_than_the_timeout_raises():
     _run(scenario())
 
 
-def test_zero_bytes_keeps_nothing_but_still_merges():
+def test_zero_bytes_keeps_nothing():
     async def scenario():
         cache = ResultCache(0)
 
