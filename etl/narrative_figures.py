@@ -20,6 +20,9 @@ a clause ``主要是因为 ...`` after a change is its reason. Amounts stay
 >>> figs = read_figures([(5, 1, "2022年经费安排8万元，比2021年预算增加0.5万元。", "")], year="2022")
 >>> [(f.kind, f.year, f.amount.printed(), f.derived) for f in figs]
 [('level', '2022', '8', False), ('change', '2022', '0.5', False), ('level', '2021', '7.5', True)]
+>>> figs = read_figures([(7, 1, "支出90万元，比上年减少10万元，下降10.0%。", "")], year="2022")
+>>> [(f.kind, f.amount.printed(), f.rate) for f in figs]
+[('level', '90', None), ('change', '-10', '-10.0'), ('level', '100', None)]
 """
 
 from __future__ import annotations
@@ -42,7 +45,10 @@ _PAREN = re.compile(r"[（(][^（）()]*[)）]")
 _YEAR_CLAUSE = re.compile(r"^(\d{4})年度?$")
 _CHANGE = re.compile(r"(增加|减少|增长|下降|降低|上升|减|增|多|少)了?$")
 _DOWN = {"减少", "下降", "降低", "减", "少"}
+# A change stated as a percentage (增长12.3%, 下降 0.9%); 10%以上 is a target, not a change.
+_RATE = re.compile(r"(增长|增加|上升|提高|下降|减少|降低)了?\s*(\d+(?:\.\d+)?)\s*[%％](?!\s*(?:以上|以下|左右|及以上|及以下))")
 _COMPARE = re.compile(r"(?:较|比|同比|与|和)(?P<ref>\d{4}年度?|上一?年度?|去年|上年同期)?(?:的)?(?:年初)?(?:预算数?|决算数?|执行数|安排)?$")
+_COMPARE_ANYWHERE = re.compile(r"(?:较|比|同比|与|和)(?P<ref>\d{4}年度?|上一?年度?|去年|上年同期)?")
 _FLAT = re.compile(r"(?:与|和|同|较|比)(?P<ref>\d{4}年度?|上一?年度?|去年)?(?:的)?(?:预算数?|决算数?)?(?:基本)?持平")
 _NONE = re.compile(r"^(?:(?P<y>\d{4})年度?)?(?:未安排|没有安排|未列支|无)(?P<label>.{2,24}?(?:经费|费用|费|支出|预算|收入))$")
 _REASON = re.compile(r"^(?:主要(?:是|为|系|原因|用于|包括)?|原因(?:是|为|主要是)|因为|由于|系因|系由于)")
@@ -84,6 +90,7 @@ class FigureRec:
     parent: str | None = None  # key of the figure this one is a part of (其中 / 包括)
     derived_from: list[str] = field(default_factory=list)
     reason: str | None = None
+    rate: str | None = None  # a change in percent of the compared year's amount, as printed (signed)
     note: str | None = None
     as_of: str | None = None
     operation: str | None = None
@@ -175,6 +182,18 @@ class _Reader:
             self.figures.append(prev)
         return f
 
+    def rate(self, clause: str, in_sentence: list[FigureRec], year: str) -> None:
+        """A percentage change belongs to the figure of its sentence before it (the change, or the amount)."""
+        for m in _RATE.finditer(clause):
+            target = in_sentence[-1] if in_sentence else None
+            if target is None or target.rate is not None:
+                continue
+            sign = "-" if m.group(1) in _DOWN else ""
+            target.rate = sign + m.group(2)
+            if target.compared_year is None:
+                cmp = _COMPARE_ANYWHERE.search(_PAREN.sub("", clause[: m.start()]))
+                target.compared_year = _compared(cmp.group("ref") if cmp else None, target.year)
+
     def find(self, label: str, year: str) -> FigureRec | None:
         key = match_key(label)
         for f in reversed(self.figures):
@@ -258,6 +277,7 @@ class _Reader:
                                as_of=as_of)
                 in_sentence.append(f)
                 state["last"] = f
+            self.rate(parts[i], in_sentence, year)
             if sep in "；;":
                 includes = None
         state["k"] = k
@@ -337,6 +357,8 @@ def map_figures(figures: list[FigureRec], m, emit, *, rec, dataset, sentence_nod
             emit(o, BKG.componentOf, nodes[f.parent])
         if f.reason:
             emit(o, BKG.changeReason, lit(f.reason, "zh"))
+        if f.rate is not None:
+            emit(o, BKG.changeRate, decimal(f.rate))
         if f.note:
             emit(o, BKG.note, lit(f.note, "zh"))
         if f.as_of:
