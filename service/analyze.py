@@ -1,6 +1,7 @@
 """Look at a SPARQL text before it runs: its form, refusals, dataset clause, VALUES binding.
 
-API: :func:`tokens` ``(text)``; :func:`inspect` ``(text) -> QueryInfo``;
+API: :func:`tokens` ``(text)``; :func:`inspect` ``(text) -> QueryInfo`` (form, refusal, dataset
+clause, bracket depth and operator chains);
 :func:`inject_values` ``(text, {var: term}) -> str``.
 
 The tokenizer (:mod:`budgetkg.sparqltext`) knows strings, IRIs, comments, variables and prefixed
@@ -32,11 +33,18 @@ FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
+OPEN, CLOSE = {"(": ")", "{": "}", "[": "]"}, {")", "}", "]"}
+# Operators the parser recurses on once per use when they are chained (a / b / c ..., !!x, a && b && ...).
+CHAINED = {"/", "|", "^", "!", "&&", "||", "UNION"}
+
+
 @dataclass(frozen=True)
 class QueryInfo:
     form: str | None  # SELECT, CONSTRUCT, DESCRIBE, ASK, or None when unknown (left to the parser)
     refused: str | None  # why the text is refused before it runs, or None
     has_dataset: bool  # FROM / FROM NAMED present
+    depth: int = 0  # deepest nesting of (), {} and []
+    chain: int = 0  # most chained operators (CHAINED) inside one pair of brackets
 
     @property
     def kind(self) -> str:
@@ -56,4 +64,32 @@ def inspect(text: str) -> QueryInfo:
         refused = "SERVICE (federated query) is not allowed on this endpoint"
     elif words & UPDATES:
         refused = f"{sorted(words & UPDATES)[0]} is an update keyword; this endpoint is read-only"
-    return QueryInfo(form if form in FORMS else None, refused, "FROM" in words)
+    depth, chain = _nesting(toks)
+    return QueryInfo(form if form in FORMS else None, refused, "FROM" in words, depth, chain)
+
+
+def _nesting(toks: list[Token]) -> tuple[int, int]:
+    """(deepest bracket nesting, most chained operators within one bracket pair).
+
+    The SPARQL engine's parser recurses once per nesting level and once per chained operator; a
+    query of a few kilobytes nested thousands deep overflows its stack and kills the process
+    (issue 13), so the service measures both before anything runs.
+
+    >>> _nesting(tokens("SELECT * { { FILTER((1)) } ?s <a>/<b>/<c> ?o }"))
+    (4, 2)
+    """
+    depth = deepest = longest = 0
+    counts = [0]
+    for t in toks:
+        if t.kind == "punct" and t.text in OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+            counts.append(0)
+        elif t.kind == "punct" and t.text in CLOSE:
+            depth = max(0, depth - 1)
+            if len(counts) > 1:
+                counts.pop()
+        elif t.text.upper() in CHAINED and t.kind in ("punct", "word"):
+            counts[-1] += 1
+            longest = max(longest, counts[-1])
+    return deepest, longest

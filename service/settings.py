@@ -44,6 +44,9 @@ class Settings:
     cache_mb: int = field(default=64, metadata=_meta("memory for answers kept until the next build, in MB (0: keep none)"))
     cors_origins: tuple[str, ...] = field(default=("*",), metadata=_meta("origins allowed by CORS, comma-separated ('*' for any)"))
     body_limit: int = field(default=1 << 20, metadata=_meta("largest request body accepted, in bytes (413 above)"))
+    query_max_bytes: int = field(default=256 << 10, metadata=_meta("longest SPARQL text accepted, in bytes (400 above)"))
+    query_max_depth: int = field(default=64, metadata=_meta("deepest nesting of (), {} and [] in a query (400 above: deeper ones crash the engine's parser)"))
+    query_max_chain: int = field(default=256, metadata=_meta("most chained operators (/ | ^ ! && || UNION) within one bracket pair (400 above: longer chains crash the engine's parser)"))
     reload_interval: float = field(default=1.0, metadata=_meta("seconds between checks for a rebuilt store (0: never)"))
     warm: int = field(default=1, metadata=_meta("1: compute the home page, catalog and VoID statistics in the background after each load"))
     license: str = field(default=LICENSE_DEFAULT, metadata=_meta("license IRI stated in the DCAT catalog"))
@@ -96,8 +99,9 @@ def from_env(environ: dict | None = None, **overrides) -> Settings:
         except ValueError as exc:
             raise ValueError(f"setting {f.name}: {exc}") from None
     settings = Settings(**values)
-    if settings.timeout <= 0 or settings.result_limit <= 0 or settings.body_limit <= 0 or settings.worker_threads <= 0:
-        raise ValueError("timeout, result_limit, body_limit and worker_threads must be positive")
+    if min(settings.timeout, settings.result_limit, settings.body_limit, settings.worker_threads, settings.query_max_bytes,
+           settings.query_max_depth, settings.query_max_chain) <= 0:
+        raise ValueError("timeout, result_limit, body_limit, worker_threads and the query_max_* limits must be positive")
     if settings.cache_mb < 0:
         raise ValueError("cache_mb must be 0 or more")
     if settings.base_iri and not settings.base_iri.endswith("/"):

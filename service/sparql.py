@@ -73,9 +73,11 @@ async def sparql(request: Request):
     text = queries[0]
     if not text.strip():
         raise ServiceError(400, "the query is empty")
+    _check_size(s.settings, text)
     info = analyze.inspect(text)
     if info.refused:
         raise ServiceError(403, f"refused: {info.refused}; nothing was run")
+    _check_shape(s.settings, info)
     cands = {"results": RESULTS, "graph": GRAPH}[info.kind] if info.form else RESULTS + GRAPH
     forced = next((v for k, v in params if k in ("format", "output") and v in cands + ["html"]), None)
     ext = choose(request, cands + ["html"], forced)
@@ -100,6 +102,23 @@ async def sparql(request: Request):
         return HTMLResponse(page, headers={"Vary": "Accept", **limit_headers(result, HTML_ROWS)})
     result = await s.backend.query(text, ext, **kwargs)
     return result_response(result, s.settings.result_limit, {"Vary": "Accept"})
+
+
+def _check_size(settings, text: str) -> None:
+    """:raises ServiceError: 400 for a query text longer than the limit (checked before it is even tokenized)."""
+    size = len(text.encode("utf-8"))
+    if size > settings.query_max_bytes:
+        raise ServiceError(400, f"the query is {size} bytes long; this endpoint accepts at most {settings.query_max_bytes}; nothing was run")
+
+
+def _check_shape(settings, info) -> None:
+    """:raises ServiceError: 400 for nesting or operator chains the engine's parser cannot take (it would crash)."""
+    if info.depth > settings.query_max_depth:
+        raise ServiceError(400, f"the query nests brackets {info.depth} deep; this endpoint accepts at most "
+                                f"{settings.query_max_depth} (deeper queries crash the SPARQL parser); nothing was run")
+    if info.chain > settings.query_max_chain:
+        raise ServiceError(400, f"the query chains {info.chain} operators (/ | ^ ! && || UNION) in one group; this endpoint "
+                                f"accepts at most {settings.query_max_chain} (longer chains crash the SPARQL parser); nothing was run")
 
 
 def _check_example(s, text: str) -> None:

@@ -28,6 +28,7 @@ VOCAB_GRAPH = "https://budgetkg.org/def/graph"
 TEST_TIMEOUT = 3.0  # the server's query time limit in these tests
 TEST_LIMIT = 2000  # the server's result row cap in these tests
 TEST_BODY_LIMIT = 65536
+TEST_QUERY_LIMIT = 40000  # the longest query text these servers accept
 
 
 def free_port() -> int:
@@ -77,7 +78,7 @@ def start_service(data: Path, *, endpoint: str | None = None, env: dict | None =
     if endpoint:
         args += ["--sparql-endpoint", endpoint]
     environ = dict(os.environ, BUDGETKG_RESULT_LIMIT=str(TEST_LIMIT), BUDGETKG_WORKERS="2",
-                   BUDGETKG_BODY_LIMIT=str(TEST_BODY_LIMIT), BUDGETKG_RELOAD_INTERVAL="0.2",
+                   BUDGETKG_BODY_LIMIT=str(TEST_BODY_LIMIT), BUDGETKG_QUERY_MAX_BYTES=str(TEST_QUERY_LIMIT), BUDGETKG_RELOAD_INTERVAL="0.2",
                    BUDGETKG_LOG_LEVEL="warning", PYTHONPATH=str(ROOT))
     environ.update(env or {})
     out = open(log, "wb") if log else subprocess.DEVNULL

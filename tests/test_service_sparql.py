@@ -13,9 +13,9 @@ import httpx
 import pytest
 import rdflib
 try:
-    from tests.conftest_service import TEST_BODY_LIMIT, TEST_LIMIT, TEST_TIMEOUT, VOCAB_GRAPH, svc_data, client, listener, server  # noqa: F401
+    from tests.conftest_service import TEST_BODY_LIMIT, TEST_QUERY_LIMIT, TEST_LIMIT, TEST_TIMEOUT, VOCAB_GRAPH, svc_data, client, listener, server  # noqa: F401
 except ImportError:  # tests/ is not a package
-    from conftest_service import TEST_BODY_LIMIT, TEST_LIMIT, TEST_TIMEOUT, VOCAB_GRAPH, svc_data, client, listener, server  # noqa: F401
+    from conftest_service import TEST_BODY_LIMIT, TEST_QUERY_LIMIT, TEST_LIMIT, TEST_TIMEOUT, VOCAB_GRAPH, svc_data, client, listener, server  # noqa: F401
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
@@ -383,3 +383,31 @@ def test_relative_iris_resolve_against_the_endpoint(client, server):
     assert r.text.strip() == f'<{server}/s> <{server}/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
     r = client.get("/sparql", params={"query": "BASE <http://ex.org/a/> SELECT ?x { BIND(<b> AS ?x) }"}, headers={"Accept": "text/csv"})
     assert r.text.splitlines()[1] == "http://ex.org/a/b"  # the query's own BASE wins
+
+
+ATTACKS = {  # a few kilobytes each; every one of them killed the query worker (stack overflow in the parser)
+    "nested groups": "SELECT * " + "{" * 10000 + "}" * 10000,
+    "nested parentheses": "SELECT * { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+    "nested OPTIONALs": "SELECT * { " + "OPTIONAL { " * 3000 + "}" * 3000 + " }",
+    "a long property path": "SELECT * { ?s " + "/".join(["<p>"] * 1000) + " ?o }",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ATTACKS))
+def test_queries_too_deep_for_the_parser_are_refused_before_they_run(client, name):
+    before = client.get("/health").json()["workers_replaced"]
+    r = client.post("/sparql", content=ATTACKS[name].encode(), headers={"Content-Type": "application/sparql-query",
+                                                                         "Accept": "application/sparql-results+json"})
+    assert r.status_code == 400, r.text[:300]
+    assert "nothing was run" in r.json()["detail"]
+    assert client.get("/health").json()["workers_replaced"] == before  # no worker died
+    ok = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"})
+    assert ok.status_code == 200
+
+
+def test_overlong_query_is_refused(client):
+    text = "SELECT * { VALUES ?x { " + " ".join(f"<http://x/{i}>" for i in range(3000)) + " } }"
+    assert TEST_QUERY_LIMIT < len(text) < TEST_BODY_LIMIT
+    r = client.post("/sparql", content=text.encode(), headers={"Content-Type": "application/sparql-query",
+                                                               "Accept": "application/sparql-results+json"})
+    assert r.status_code == 400 and f"at most {TEST_QUERY_LIMIT}" in r.json()["detail"]
