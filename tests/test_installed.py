@@ -75,3 +75,11 @@ def test_installed_build_of_the_bundled_sample_from_another_folder(installed, tm
     with (tmp_path / "out" / "dumps" / "vocabulary.ttl").open("rb") as fh:
         subjects = {t.subject.value for t in ox.parse(fh, format=ox.RdfFormat.TURTLE)}
     assert "https://budgetkg.org/def/cl/functional/2150501" in subjects  # 行政运行, printed in the sample
+
+
+def test_installed_service_ships_yasgui_and_its_setup(installed, tmp_path):
+    """The SPARQL page's editor comes from the package (no CDN): the wheel must hold the vendored files."""
+    code = ("from budgetkg.service.views.editor import STATIC; print(STATIC); "
+            "print((STATIC / 'yasgui' / 'yasgui.min.js').stat().st_size); print((STATIC / 'sparql-editor.js').is_file())")
+    path, size, setup = run(installed / "bin" / "python", "-c", code, cwd=tmp_path).stdout.split()
+    assert path.startswith(str(installed)) and int(size) > 100_000 and setup == "True"
