@@ -155,3 +155,17 @@ def test_validate_reports_the_good_files_and_names_the_bad_one(tmp_path):
     assert r.returncode == 2
     assert r.stdout.startswith("1 graph(s) validated")
     assert "bad.nt: not valid N-Triples" in r.stderr
+
+
+def test_cells_right_of_the_header_are_reported_and_skipped():
+    from budgetkg.etl.pipeline import process_document
+    from budgetkg.etl.read_text import read_text
+
+    text = ("## 部门预算支出总表\n\n501 某某局\n\n预算年度：2023\n\n单位：万元\n\n"
+            "序号\t科目编码\t科目名称\t合计\n栏次\t1\t2\t3\n1\t2010101\t行政运行\t2.00" + "\t5.00" * 2000 + "\n")
+    doc = read_text(text, path="wide.txt")
+    (table,) = process_document(doc).tables
+    assert [c.label for c in table.columns] == ["序号", "科目编码", "科目名称", "合计"]
+    assert [(o.column.index, o.amount.value) for o in table.observations] == [(4, __import__("decimal").Decimal("2.00"))]
+    assert ["line 11: 2000 cell(s) right of the 4 columns of the header skipped ('5.00', '5.00', '5.00', ...) "
+            "(table '部门预算支出总表')"] == [r for r in doc.repairs if "right of" in r]

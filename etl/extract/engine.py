@@ -165,6 +165,31 @@ def _unit(table: Table, doc: Document) -> str | None:
     return doc.meta.get("unit")
 
 
+def _drop_beyond_header(table: Table, doc: Document) -> None:
+    """Cells right of every header and 栏次 cell have no column: reported and dropped.
+
+    Without this a row with 2,000 stray cells made 2,000 columns without a header, and as many
+    observations of nothing.
+    """
+    width = max([len(r) for r in table.header] + [len(table.column_numbers or [])], default=0)
+    if not width:
+        return
+    for row in table.rows:
+        extra = row.cells[width:]
+        if not extra:
+            continue
+        row.cells = row.cells[:width]
+        filled = sum(1 for c in extra if c)
+        if filled:
+            where = f"page {row.page}" if row.page is not None else f"line {row.line}"
+            values = [c for c in extra if c]
+            shown = ", ".join(map(repr, values[:3])) + (", ..." if len(values) > 3 else "")
+            doc.repairs.append(
+                f"{where}: {filled} cell(s) right of the {width} columns of the header skipped "
+                f"({shown}) (table {table.title!r})"
+            )
+
+
 def _check_width(table: Table, width: int, doc: Document) -> None:
     """Rows whose trailing empty cells were dropped are padded; a cut-off last row is an error."""
     keeps_trailing = any(len(r) == width and not r[-1] for r in table.header) or any(
@@ -195,6 +220,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
         or amounts without a unit.
     """
     lists = codelists()
+    _drop_beyond_header(table, doc)
     columns = _columns(table, spec, lists)
     width = len(columns)
     _check_width(table, width, doc)
