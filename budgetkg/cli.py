@@ -29,6 +29,14 @@ from .errors import BAD_INPUT, CLOSED_PIPE, INTERRUPTED, BudgetkgError, MissingB
 DEFAULT_DATA = "dist"
 
 
+def _shown(path: str | Path) -> str:
+    """``path`` relative to the working folder when it lies inside it (shorter to read), else as is."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _build(args) -> int:
     from budgetkg.etl.build import build
 
@@ -39,7 +47,7 @@ def _build(args) -> int:
     result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs, max_input_bytes=limit,
                    overrides=overrides, keep_going=args.keep_going, strict=args.strict)
     for d in result.documents:
-        print(f"{d.path}: {d.department} {d.year} {d.phase}: {d.tables} tables, {d.observations} observations, {d.triples} triples")
+        print(f"{_shown(d.path)}: {d.department} {d.year} {d.phase}: {d.tables} tables, {d.observations} observations, {d.triples} triples")
         scope = f", printed with （{d.name_scope}）" if d.name_scope else ""
         print(f"  {d.level} of jurisdiction {d.jurisdiction or 'unknown'}{scope}")
         for note in d.notes:
@@ -56,11 +64,11 @@ def _build(args) -> int:
             print(f"  row label not in a code list (kept as printed): {u}")
         for w in d.warnings:
             print(f"  warning: {w.get('message', w)}")
-    print(f"wrote {result.out}: {len(result.documents)} documents, {result.triples} triples")
+    print(f"wrote {_shown(result.out)}: {len(result.documents)} documents, {result.triples} triples")
     for f in result.failed:
-        print(f"failed: {f['path']}: {f['reason']}")
+        print(f"failed: {_shown(f['path'])}: {f['reason']}")
     for f in result.ignored:
-        print(f"ignored: {f['path']}: {f['reason']}")
+        print(f"ignored: {_shown(f['path'])}: {f['reason']}")
     if args.keep_going and (result.failed or result.ignored):
         print(f"{len(result.failed)} failed, {len(result.ignored)} ignored")
         return BAD_INPUT
