@@ -204,7 +204,7 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
     from .pipeline import process
     from .to_rdf import to_rdf
 
-    rec = process(path, overrides=overrides)
+    rec = process(path, overrides=overrides, require_budget=True)
     if strict and rec.quarantined:
         raise EtlError("tables not read (--strict): " + "; ".join(f"{q.location}: {q.reason}" for q in rec.quarantined),
                        rec.doc.location(1))

@@ -8,13 +8,15 @@
    records; a table that cannot be read is quarantined, the rest goes on.
 4. **extract indicators and narrative** (:data:`EXTRACTORS`, each ``fn(doc, rec)``): the
    performance target tables and the explanation text, beside the tables.
-5. **require facts** (:func:`require_facts`): a document without a budget table is an error,
-   unless its narrative says the tables are published separately.
+5. **require budget tables** (:func:`require_facts`, when building): a document without a
+   budget table is an error, unless its narrative says the tables are published separately;
+   performance targets alone do not make a budget disclosure.
 
 Mapping to RDF follows in :mod:`budgetkg.etl.to_rdf`.
 
-API: :func:`process` ``(path, *, overrides=None) -> DisclosureRec``; :func:`process_document`
-``(doc, *, overrides=None) -> DisclosureRec``; :class:`DisclosureRec`; :class:`Overrides`.
+API: :func:`process` ``(path, *, overrides=None, require_budget=False) -> DisclosureRec``;
+:func:`process_document` ``(doc, *, overrides=None, require_budget=False) -> DisclosureRec``;
+:class:`DisclosureRec`; :class:`Overrides`.
 
 Nothing is lost silently: a table the ETL does not know, and anything an extractor could not
 map, lands in ``rec.skipped`` with its location; a quarantined table also in ``rec.quarantined``.
@@ -41,6 +43,7 @@ from .recognize import recognize
 EXTRACTORS = (indicators.extract_indicators, narrative.extract_narrative)
 #: Table kinds that those extractors map (not the table engine).
 HANDLED_ELSEWHERE = frozenset({indicators.KIND, narrative.UNITS_KIND})
+UNKNOWN_KIND = "table of an unknown kind, not mapped"
 
 
 @dataclass(frozen=True)
@@ -103,22 +106,24 @@ def read(path: str | Path) -> Document:
     return read_text_file(path)
 
 
-def process(path: str | Path, *, overrides: Overrides | None = None) -> DisclosureRec:
+def process(path: str | Path, *, overrides: Overrides | None = None, require_budget: bool = False) -> DisclosureRec:
     """:raises EtlError: for bad input, naming file, line or page, and table."""
-    return process_document(read(path), overrides=overrides)
+    return process_document(read(path), overrides=overrides, require_budget=require_budget)
 
 
-def process_document(doc: Document, *, overrides: Overrides | None = None) -> DisclosureRec:
-    """The stages after reading (see the module docstring).
+def process_document(doc: Document, *, overrides: Overrides | None = None, require_budget: bool = False) -> DisclosureRec:
+    """The stages after reading (see the module docstring); ``require_budget`` runs the last
+    (a build does; an excerpt of one table kind need not hold a budget table).
 
-    :raises EtlError: nothing names the department or the year; no budget table.
+    :raises EtlError: nothing names the department or the year; no budget table (``require_budget``).
     """
     rec = identify(doc, overrides or Overrides())
     rec.skipped.extend(doc.skipped)
     extract_tables(doc, rec)
     for fn in EXTRACTORS:
         fn(doc, rec)
-    require_facts(doc, rec)
+    if require_budget:
+        require_facts(doc, rec)
     return rec
 
 
@@ -170,7 +175,7 @@ def extract_tables(doc: Document, rec: DisclosureRec) -> None:
         if kind in HANDLED_ELSEWHERE:
             continue
         if kind not in SPECS:
-            rec.skip(loc, "table of an unknown kind, not mapped")
+            rec.skip(loc, UNKNOWN_KIND)
             continue
         if kind in seen:
             rec.skip(loc, f"second table of kind {kind} (first at line {seen[kind]}), not mapped")
@@ -194,18 +199,21 @@ def _tables_elsewhere(doc: Document) -> str | None:
 
 
 def require_facts(doc: Document, rec: DisclosureRec) -> None:
-    """A disclosure must yield budget tables (or performance targets), unless its narrative
-    says its tables are published separately (then noted).
+    """A disclosure must yield budget tables, unless its narrative says its tables are
+    published separately (then noted).
 
-    :raises EtlError: no budget table, naming the quarantined ones.
+    :raises EtlError: no budget table, naming the quarantined and the unknown tables.
     """
-    if rec.tables or rec.extra.get("performance"):
+    if rec.tables:
         return
     elsewhere = _tables_elsewhere(doc)
     if elsewhere and not rec.quarantined:
         rec.notes.append(f"no budget table: a narrative whose tables are published separately ({elsewhere})")
         return
     why = "no budget table found"
+    unknown = [s.location for s in rec.skipped if s.reason == UNKNOWN_KIND]
+    if unknown:
+        why += f" ({len(unknown)} tables of an unknown kind, the first {unknown[0]})"
     if rec.quarantined:
         why += "; every budget table was quarantined: " + "; ".join(f"{q.location}: {q.reason}" for q in rec.quarantined)
     raise EtlError(why, doc.location(1))

@@ -54,14 +54,15 @@ def test_an_unreadable_table_is_quarantined_and_the_rest_published():
 
 def test_no_budget_table_is_an_error_naming_the_quarantined_one():
     with pytest.raises(EtlError, match="no budget table found; every budget table was quarantined: q.txt, line 14"):
-        process_document(read_text(HEAD + BROKEN_INCOME, path="q.txt"))
-    with pytest.raises(EtlError, match="no budget table found$"):
-        process_document(read_text(HEAD + UNKNOWN, path="u.txt"))
+        process_document(read_text(HEAD + BROKEN_INCOME, path="q.txt"), require_budget=True)
+    with pytest.raises(EtlError, match=r"no budget table found \(1 tables of an unknown kind, the first u.txt, line 9, "
+                                       "table '人员情况表'\\)$"):
+        process_document(read_text(HEAD + UNKNOWN, path="u.txt"), require_budget=True)
 
 
 def test_a_narrative_whose_tables_are_published_separately_is_noted():
     text = HEAD + "第二部分 附件：某市某局2023年度部门预算报表\n\n" + UNKNOWN
-    rec = process_document(read_text(text, path="n.txt"))
+    rec = process_document(read_text(text, path="n.txt"), require_budget=True)
     assert rec.tables == [] and rec.notes == [
         "no budget table: a narrative whose tables are published separately (line 3: 第二部分附件：某市某局2023年度部门预算报表)"]
 
@@ -85,3 +86,17 @@ def test_overrides_win_over_what_is_printed():
 def test_bad_overrides_are_clear_errors(bad, match):
     with pytest.raises(EtlError, match=match):
         bad.check("sources.csv")
+
+
+def test_performance_targets_alone_are_not_a_budget_disclosure():
+    # An excerpt of the Xi'an performance target table (tests/cases/xian): its projects are
+    # read, but a build of it is not a budget disclosure.
+    from pathlib import Path
+
+    from budgetkg.etl.pipeline import process
+
+    excerpt = Path(__file__).parent / "cases" / "xian" / "performance_targets" / "input.pdf"
+    names = Overrides(department="某市某局", year="2026")  # the excerpt has no cover
+    assert process(excerpt, overrides=names).extra["performance"]
+    with pytest.raises(EtlError, match="no budget table found"):
+        process(excerpt, overrides=names, require_budget=True)
