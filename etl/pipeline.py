@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import indicators, narrative
-from .docmeta import split_scope
+from .docmeta import split_scope, title_meta
 from .extract import SPECS, extract
 from .extract.records import TableRec
 from .jurisdictions import Jurisdiction, find_jurisdiction, jurisdictions
@@ -134,14 +134,28 @@ def _phase(doc: Document) -> str:
     return PHASES["决算"] if any("决算" in t for t in titles) else PHASES["预算"]
 
 
+def _named_in_titles(doc: Document) -> dict[str, str]:
+    """Department and year of the first table title or heading that names a department (an
+    attachment of tables without a cover: ``某市某局2026年部门收支总表``)."""
+    if doc.meta.get("department_name") and doc.meta.get("year"):
+        return {}
+    for block in doc.blocks:
+        title = block.title if isinstance(block, Table) else block.text if isinstance(block, Heading) else ""
+        meta = title_meta(title) if title else {}
+        if "department_name" in meta:
+            return meta
+    return {}
+
+
 def identify(doc: Document, overrides: Overrides) -> DisclosureRec:
     """Who published which budget: the overrides first, then what the document prints.
 
     :raises EtlError: nothing names the department or the year, or the year is not a year.
     """
-    printed, scope = split_scope(doc.meta.get("department_name") or "")
+    titled = _named_in_titles(doc)
+    printed, scope = split_scope(doc.meta.get("department_name") or titled.get("department_name") or "")
     name = overrides.department or printed
-    year = overrides.year or doc.meta.get("year")
+    year = overrides.year or doc.meta.get("year") or titled.get("year")
     if not name or not year:
         missing = " and ".join(k for k, v in (("department", name), ("fiscal year", year)) if not v)
         raise EtlError(f"no {missing} found: not a budget disclosure of a known template, and no "

@@ -100,3 +100,11 @@ def test_performance_targets_alone_are_not_a_budget_disclosure():
     assert process(excerpt, overrides=names).extra["performance"]
     with pytest.raises(EtlError, match="no budget table found"):
         process(excerpt, overrides=names, require_budget=True)
+
+
+def test_an_attachment_without_cover_is_named_by_its_table_titles():
+    # a tables-only attachment: no cover, no 编制单位 line, the name and year in the title
+    text = EXPENDITURE.replace("## 部门预算支出总表", "## 长沙市某局2023年部门预算支出总表").replace(
+        "901 某市某局\n\n", "").replace("预算年度：2023\n\n", "")
+    rec = process_document(read_text(text, path="t.txt"))
+    assert (rec.department_name, rec.year, rec.jurisdiction.code) == ("长沙市某局", "2023", "430100")
