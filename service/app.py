@@ -31,9 +31,10 @@ from budgetkg.queries import load_queries
 from . import api, catalog, charts, dumps, errors, fastlane, pages, sparql
 from .backend import LocalBackend, RemoteBackend
 from .httpcache import ConditionalGet
+from .security import SecurityHeaders
 from .views import editor
 from .views import query as query_views
-from .settings import Settings, from_args, from_env
+from .settings import Settings, from_args, from_env, public_url_warning
 from .state import DataState
 
 log = logging.getLogger("budgetkg.service")
@@ -171,7 +172,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(errors.BodyLimit, limit=settings.body_limit)
     app.add_middleware(ConditionalGet)  # ETag, Cache-Control, 304 (the dumps bring their own)
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN)  # skips answers already encoded (the dumps) and ranges
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN)
+    app.add_middleware(SecurityHeaders)  # nosniff, CSP, frame-ancestors 'none' on every answer  # skips answers already encoded (the dumps) and ranges
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "QUERY", "HEAD", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Link", "ETag", "Last-Modified", "Warning", "X-Result-Limit",
                                                             "X-Result-Rows", "X-Result-Truncated", "X-Cache"], max_age=3600)
@@ -188,6 +190,9 @@ def serve(args) -> int:
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s: %(name)s: %(message)s")
     print(f"budgetkg: serving {settings.sparql_endpoint or settings.data} at http://{settings.host}:{settings.port}/", file=sys.stderr)
+    warning = public_url_warning(settings)
+    if warning:
+        print(f"budgetkg: warning: {warning}", file=sys.stderr)
     # h11, not httptools: httptools drops the body of a request that offers an HTTP/2 upgrade
     # (``Upgrade: h2c``, sent by Java's HTTP client and so by Jena, and by ``curl --http2``).
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level, http="h11",

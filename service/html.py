@@ -30,6 +30,7 @@ SHORT = [
     ("foaf:", "http://xmlns.com/foaf/0.1/"), ("dcat:", "http://www.w3.org/ns/dcat#"), ("owl:", "http://www.w3.org/2002/07/owl#"),
     ("void:", "http://rdfs.org/ns/void#"),
 ]
+LINKABLE = ("/", "http://", "https://")  # this service's pages and web IRIs; other schemes are never links
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/title")
 
 CSS = """
@@ -82,7 +83,10 @@ def term(b: dict | None, base: str, labels: dict[str, list[tuple[str, str]]] | N
     if b["type"] == "uri":
         iri = b["value"]
         text = label_text(labels.get(iri, [])) if labels else ""
-        return f"<a href='{esc(href(iri, base))}'>{text or esc(short(iri))}</a>"
+        target = href(iri, base)
+        if not target.startswith(LINKABLE):  # javascript:, data:, file: ... from a query's results: shown, never a link
+            return f"<span class='iri'>{text or esc(short(iri))}</span>"
+        return f"<a href='{esc(target)}'>{text or esc(short(iri))}</a>"
     if b["type"] == "bnode":
         return f"_:{esc(b['value'])}"
     value = esc(b["value"])

@@ -1,8 +1,8 @@
 """The service's settings: one typed list, read from flags or the environment.
 
 API: :class:`Settings` (a frozen dataclass), :func:`from_env` ``(environ=None, **overrides)``,
-:func:`from_args` ``(args, environ=None)``, :func:`add_arguments` ``(parser)`` and
-:data:`FIELDS` (name, environment variable, help).
+:func:`from_args` ``(args, environ=None)``, :func:`add_arguments` ``(parser)``,
+:func:`public_url_warning` ``(settings)`` and :data:`FIELDS` (name, environment variable, help).
 
 Precedence: a flag given on the command line, then ``BUDGETKG_<NAME>`` in the
 environment, then the default. Every setting has a flag (``--result-limit``) and
@@ -59,6 +59,29 @@ class Settings:
     @property
     def worker_count(self) -> int:
         return self.workers if self.workers > 0 else max(2, os.cpu_count() or 1)
+
+
+LOOPBACK = ("127.", "::1", "localhost")
+
+
+def public_url_warning(settings: Settings) -> str | None:
+    """What to tell the operator of a service reachable from other hosts that has no ``--public-url``, else None.
+
+    Without it, links in ``/catalog``, ``/dumps/`` and VoID are built from each request's
+    ``Host`` header, which any client chooses: a harvester could be handed links to
+    another site. On loopback only the local user can do that.
+
+    >>> public_url_warning(from_env({}, host="0.0.0.0")).split(":")[0]
+    'no --public-url'
+    >>> public_url_warning(from_env({}, host="0.0.0.0", public_url="https://data.example.org/")) is None
+    True
+    >>> public_url_warning(from_env({}, host="127.0.0.1")) is None
+    True
+    """
+    if settings.public_url or str(settings.host).startswith(LOOPBACK):
+        return None
+    return ("no --public-url: links in /catalog, /dumps/ and /.well-known/void are built from each request's Host header, "
+            "which clients choose; a public deployment must state its URL (--public-url or BUDGETKG_PUBLIC_URL)")
 
 
 FIELDS = [(f.name, ENV_PREFIX + f.name.upper(), f.metadata["help"]) for f in dataclasses.fields(Settings)]

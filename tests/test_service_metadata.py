@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import httpx
 import hashlib
 import json
 from email.utils import formatdate
@@ -191,3 +192,21 @@ def test_repeated_pages_and_queries_revalidate_with_304(client):
         assert first.status_code == 200 and first.headers["etag"].startswith('W/"'), path
         second = client.get(path, params=params, headers={"If-None-Match": first.headers["etag"]})
         assert second.status_code == 304 and second.content == b"", path
+
+
+def test_host_header_is_not_reflected_with_public_url_and_serve_warns_without(svc_data, tmp_path):
+    try:
+        from tests.conftest_service import start_service, stop
+    except ImportError:
+        from conftest_service import start_service, stop
+    proc, url = start_service(svc_data, env={"BUDGETKG_PUBLIC_URL": "https://data.example.org/"}, log=tmp_path / "serve.log")
+    try:
+        for path in ("/catalog", "/dumps/", "/.well-known/void"):
+            r = httpx.get(url + path, headers={"Host": "evil.example", "Accept": "text/turtle" if path != "/dumps/" else "application/json"})
+            assert r.status_code == 200 and "evil.example" not in r.text and "https://data.example.org/" in r.text, path
+    finally:
+        stop(proc)
+    # Listening beyond loopback without --public-url: the operator is told.
+    proc, url = start_service(svc_data, env={"BUDGETKG_HOST": "0.0.0.0"}, log=tmp_path / "public.log")
+    stop(proc)
+    assert "no --public-url" in (tmp_path / "public.log").read_text()

@@ -228,3 +228,16 @@ def test_home_page_income_total_of_final_accounts(samples_server):
     assert final[3] == "2946.25 万元"
     hebei = next(r for r in rows if r[1:3] == ["2022", "budget"])
     assert hebei[3] == "1476.29 万元"  # a grand total column where one is printed
+
+
+def test_html_results_never_link_script_iris_and_pages_forbid_framing(client):
+    query = 'SELECT ?x WHERE { VALUES ?s { "javascript:alert(document.domain)" "JaVaScRiPt:alert(1)" "data:text/html,x" } BIND(IRI(?s) AS ?x) }'
+    r = client.get("/sparql", params={"query": query}, headers=BROWSER)
+    assert r.status_code == 200 and "javascript:alert(document.domain)" in r.text  # shown
+    assert "href='javascript" not in r.text.lower() and "href='data:" not in r.text.lower()  # never a link
+    ok = client.get("/sparql", params={"query": 'SELECT ?x { BIND(<https://example.org/a> AS ?x) }'}, headers=BROWSER)
+    assert "href='https://example.org/a'" in ok.text
+    for path in ("/", "/sparql", "/catalog"):
+        headers = client.get(path, headers=BROWSER).headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
