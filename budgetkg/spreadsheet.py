@@ -21,12 +21,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
+from .errors import OutputRefused
 from .headers import HeaderCell
 
+CREATOR = "budgetkg"
+_FILE_MODE = 0o666
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {"decimal", "integer", "int", "long", "double", "float", "nonNegativeInteger", "positiveInteger"}
@@ -52,6 +56,7 @@ def workbook(header, rows, *, title: str = "results") -> bytes:
     from openpyxl.styles import Alignment, Font
 
     wb = openpyxl.Workbook()
+    wb.properties.creator = CREATOR  # how write() knows a workbook it may replace
     ws = wb.active
     ws.title = title[:31]  # Excel's sheet-name limit
     grid = header if header and isinstance(header[0], list) and header[0] and isinstance(header[0][0], HeaderCell) else None
@@ -80,19 +85,42 @@ def workbook(header, rows, *, title: str = "results") -> bytes:
     return out.getvalue()
 
 
+def _ours(path: Path) -> bool:
+    """Whether ``path`` is a workbook this module wrote (its creator property says so)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            core = z.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return f">{CREATOR}</dc:creator>" in core
+
+
 def write(path: str | Path, header, rows, *, title: str = "results") -> Path:
     """Write the workbook to ``path`` through a temporary file in the same folder (no partial output).
 
+    An existing file is only replaced when it is a workbook written here before; the file gets the
+    user's umask like any file they make.
+
+    :raises OutputRefused: when ``path`` exists and is something else.
     :raises OSError: when the folder cannot be written.
     """
     path = Path(path)
+    if (path.exists() or path.is_symlink()) and not (path.is_file() and _ours(path)):
+        raise OutputRefused(f"{path} exists and is not a workbook budgetkg wrote; nothing was written. Give --out a new file.")
     data = workbook(header, rows, title=title)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, _FILE_MODE & ~_umask())  # mkstemp makes it 0o600
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -3,6 +3,7 @@ documented, aligned tables, a closed pipe, a busy port."""
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -137,3 +138,20 @@ def test_busy_port_says_so_with_its_exit_status(built):
     assert r.returncode == 3
     assert f"port {port}" in r.stderr and "in use" in r.stderr and "--port" in r.stderr
     assert "serving" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_query_xlsx_does_not_overwrite_a_foreign_file_and_replaces_its_own(built, tmp_path):
+    mine = tmp_path / "notes.xlsx"
+    mine.write_bytes(b"my own notes")
+    r = cli("query", "departments", "--data", built, "--format", "xlsx", "--out", mine)
+    assert r.returncode == 2 and "notes.xlsx" in r.stderr
+    assert mine.read_bytes() == b"my own notes"
+    out = tmp_path / "departments.xlsx"
+    old = os.umask(0o022)
+    try:
+        assert cli("query", "departments", "--data", built, "--format", "xlsx", "--out", out).returncode == 0
+        assert cli("query", "departments", "--data", built, "--format", "xlsx", "--out", out).returncode == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644  # the umask's mode, not mkstemp's 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["departments.xlsx", "notes.xlsx"]
