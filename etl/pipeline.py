@@ -150,8 +150,9 @@ def _named_in_titles(doc: Document) -> dict[str, str]:
 def identify(doc: Document, overrides: Overrides) -> DisclosureRec:
     """Who published which budget: the overrides first, then what the document prints.
 
-    :raises EtlError: nothing names the department or the year, or the year is not a year.
+    :raises EtlError: nothing names the department or the year, or the year is not a year; a bad override.
     """
+    overrides = overrides.check(doc.name)
     titled = _named_in_titles(doc)
     printed, scope = split_scope(doc.meta.get("department_name") or titled.get("department_name") or "")
     name = overrides.department or printed
