@@ -37,17 +37,21 @@ def test_unknown_code_kept_and_reported():
     assert (nc.scheme, nc.notation, nc.label) == ("functional", "299", "某新设类级科目")
 
 
-def test_non_numeric_amount_names_file_line_and_table():
-    with pytest.raises(EtlError) as exc:
-        rec_of("1\t\t合计\t3.5O\t1.50\t2.00\n", path="bad.txt")
-    msg = str(exc.value)
+def test_non_numeric_amount_quarantines_the_table_naming_file_line_and_table():
+    rec = rec_of("1\t\t合计\t3.5O\t1.50\t2.00\n", path="bad.txt")
+    (q,) = rec.quarantined
+    msg = f"{q.location}: {q.reason}"
     assert "bad.txt" in msg and "line 12" in msg and "部门预算支出总表" in msg and "3.5O" in msg
+    assert rec.tables == []
+    with pytest.raises(EtlError, match="every budget table was quarantined: bad.txt, line 12"):
+        process_document(read_text("## 部门预算支出总表\n\n" + PAGE + EXP_HEADER + "1\t\t合计\t3.5O\t1.50\t2.00\n",
+                                   path="bad.txt"), require_budget=True)
 
 
 def test_table_cut_off_mid_row():
-    with pytest.raises(EtlError, match="cut off") as exc:
-        rec_of("1\t\t合计\t3.50\t1.50\t\n2\t201\t一般公共\n")
-    assert "line 13" in str(exc.value)
+    rec = rec_of("1\t\t合计\t3.50\t1.50\t\n2\t201\t一般公共\n")
+    (q,) = rec.quarantined
+    assert "cut off" in q.reason and q.location.line == 13
 
 
 def test_unknown_table_reported_not_dropped():
