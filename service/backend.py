@@ -143,7 +143,8 @@ class LocalBackend(Backend):
                tuple(named_graphs) if named_graphs is not None else None, graph_name, base_iri)
         cache = self.cache
         try:
-            result, hit = await cache.get_or_run(key, lambda: self._run(pool, job, timeout), timeout + 5)
+            # the pool bounds the wait for a worker and the run each by ``timeout``
+            result, hit = await cache.get_or_run(key, lambda: self._run(pool, job, timeout), 2 * timeout + 5)
         except asyncio.TimeoutError:
             raise ServiceError(503, _timeout_message(timeout)) from None
         return dataclasses.replace(result, cache="hit" if hit else "miss")

@@ -163,19 +163,24 @@ class Pool:
         return best
 
     async def run(self, job: dict, timeout: float):
-        """Run ``job`` within ``timeout`` seconds (waiting for room in a worker too).
+        """Run ``job`` for at most ``timeout`` seconds from when a worker takes it.
+
+        Waiting for room in a worker is bounded by ``timeout`` too, but does not count
+        against the query's own time: a cheap query queued behind slow ones is not
+        reported as having run too long (issue 13).
 
         :raises PoolBusy: no worker had room in time. :raises QueryTimeout: the query
             ran too long and was stopped. :raises WorkerFailed: the worker died.
         """
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        queue_deadline = loop.time() + timeout
+        deadline: float | None = None  # set when a worker first takes the job; kept if it is sent elsewhere
         while True:
             worker = self._pick()
             if worker is None:
                 self._waiting += 1
                 try:
-                    async with asyncio.timeout_at(deadline), self._free:
+                    async with asyncio.timeout_at(queue_deadline if deadline is None else deadline), self._free:
                         await self._free.wait_for(lambda: self._pick() is not None or self.retired)
                 except TimeoutError:
                     raise PoolBusy() from None
@@ -185,6 +190,8 @@ class Pool:
                 if worker is None:
                     raise WorkerFailed("the store was reopened; try again")
             job_id = next(self._ids)
+            if deadline is None:
+                deadline = loop.time() + timeout
             try:
                 future = worker.submit(job_id, job, deadline, self._overdue)
             except (ConnectionError, RuntimeError) as exc:

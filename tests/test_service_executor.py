@@ -98,3 +98,20 @@ def test_a_worker_that_dies_while_idle_is_replaced(store_path):
 
     reply, killed, same = _with_pool(store_path, 2, scenario)
     assert reply[2] == b"true\n" and killed == 1 and not same
+
+
+def test_time_waiting_for_a_worker_does_not_count_against_a_query(store_path):
+    async def scenario(pool):
+        started = time.monotonic()
+        await pool.run(_job(COUNT2), 60)
+        alone = time.monotonic() - started  # what the query takes when nothing else runs
+        first = asyncio.ensure_future(pool.run(_job(COUNT2), 60))
+        await asyncio.sleep(0.05)
+        # One slot: the second waits about `alone` for it, then needs `alone` to run; its limit, 1.5 x `alone`,
+        # covers the run but not the wait and the run together.
+        second = await pool.run(_job(COUNT2), 1.5 * alone)
+        await first
+        return second, pool.killed
+
+    second, killed = _with_pool(store_path, 1, scenario)
+    assert second[0] == "ok" and killed == 0
