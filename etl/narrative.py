@@ -42,6 +42,11 @@ _EMPTY = re.compile(r"^(?:(?:本|我|该)(?:部门|单位|局|委|办|厅|院)?)
                     r"(?:其他|其它)?(?:需要|需)?(?:说明|披露|公开)?的?(?:事项|情况|内容)?[。.]?$")
 _BODIES = re.compile(r"(?:内部|内设|下设|职能)[^，,。；;：:]{0,8}?(?:机构|科室|处室)")
 _BODY_COUNT = re.compile(r"(\d+)\s*个(?:内部|内设|职能)?(?:机构|科室|处室)")
+# Titles of a section that lists the internal bodies one by one.
+_BODY_SECTION = re.compile(r"内设机构|内部机构|机构设置")
+_BODY_NAME = 20  # characters: a name, not a sentence
+_BODY_SUFFIXES = ("室", "处", "科", "组", "部")
+_DUTY_LINE = 18  # characters of a numbered title that is a printed line cut at the page width
 _GOAL_LABEL = re.compile(r"^(绩效目标|绩效指标)\s*[：:]\s*")
 _GLOSSARY = re.compile(r"^(?P<term>[^：:。，,]{1,40}?)\s*[：:]\s*(?P<definition>.+)$")
 _UNIT_COLUMNS = {
@@ -180,15 +185,20 @@ def extract_narrative(doc: Document, rec) -> None:
     for p, section in paragraphs:
         for n, text in enumerate(split_sentences(p.text), start=1):
             out.sentences.append(SentenceRec(p.line, n, text, p.page, section.line if section else None))
-    for section in out.sections:
+    for i, section in enumerate(out.sections):
         key = match_key(section.title)
         if "名词解释" in key:
             _glossary(doc, rec, out, section)
         elif ("职责" in key or "职能" in key) and not section.performance:
             _duties(out, section)
+            _duty_headings(out, out.sections[i + 1:])
     for p, section in paragraphs:
         if _BODIES.search(p.text) and not (section and section.performance):
             _bodies(doc, rec, out, p)
+    if not out.bodies:
+        for section in out.sections:
+            if _BODY_SECTION.search(match_key(section.title)) and not section.performance:
+                _listed_bodies(out, section)
     _goals(out)
     for table, kind in rec.kinds:
         if kind == UNITS_KIND:
@@ -210,6 +220,47 @@ def _duties(out: NarrativeRec, section: SectionRec) -> None:
             out.duties.append(DutyRec(len(out.duties) + 1, number, p.text[m.end():].strip(), p.line))
         elif out.duties and not _BODIES.search(p.text):
             out.duties[-1].text += p.text  # a duty continued in a paragraph of its own
+
+
+def _duty_headings(out: NarrativeRec, following: list[SectionRec]) -> None:
+    """Numbered duties the PDF reader took for headings: a line cut at the page width, its rest below.
+
+    The numbered sections right after the duties are duties while their title is as long as a
+    printed line (a real sub-heading such as ``（二）机构设置`` is short) and no top-level
+    heading (``二、``) stands between.
+    """
+    for section in following:
+        m = _NUMBERED.match(section.title)
+        if not m or _TOP_ORDINAL.match(section.title) or len(section.title[m.end():].strip()) < _DUTY_LINE:
+            return
+        number = next(g for g in m.groups() if g)
+        out.duties.append(DutyRec(len(out.duties) + 1, number, section.title[m.end():].strip(), section.line))
+        for p in section.paragraphs:
+            m = _NUMBERED.match(p.text)
+            if m:
+                number = next(g for g in m.groups() if g)
+                out.duties.append(DutyRec(len(out.duties) + 1, number, p.text[m.end():].strip(), p.line))
+            else:
+                out.duties[-1].text += p.text  # the rest of the cut line
+
+
+def _listed_bodies(out: NarrativeRec, section: SectionRec) -> None:
+    """Internal bodies printed as a numbered list of names (``1.办公室``), each maybe followed by its tasks.
+
+    Under a title that says 机构设置 only, a list of budget units (``1.某局机关``) is no list of
+    bodies: there every name must end as a body's does (室, 处, 科 ...).
+    """
+    named = "内设机构" in match_key(section.title) or "内部机构" in match_key(section.title)
+    names = []
+    for p in section.paragraphs:
+        m = _NUMBERED.match(p.text)
+        name = p.text[m.end():].strip().rstrip("。.；;") if m else ""
+        name = re.split(r"[（(]", name)[0].strip()  # （挂“某中心”牌子）: a note; the paragraph keeps it
+        if name and len(name) <= _BODY_NAME and not re.search(r"[，,：:；;。]", name):
+            names.append((name, p.line))
+    if names and (named or all(n.endswith(_BODY_SUFFIXES) for n, _ in names)):
+        for name, line in names:
+            out.bodies.append(BodyRec(len(out.bodies) + 1, name, line))
 
 
 def _bodies(doc, rec, out: NarrativeRec, p: Paragraph) -> None:
