@@ -44,7 +44,7 @@ def _build(args) -> int:
 
     limit = None if args.max_input_mb is None else int(args.max_input_mb * 2**20)
     overrides = Overrides(args.department, args.jurisdiction, args.year, args.phase)
-    result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs, max_input_bytes=limit,
+    result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs, max_input_bytes=limit, timeout=args.doc_timeout,
                    overrides=overrides, keep_going=args.keep_going, strict=args.strict)
     for d in result.documents:
         print(f"{_shown(d.path)}: {d.department} {d.year} {d.phase}: {d.tables} tables, {d.observations} observations, {d.triples} triples")
@@ -218,6 +218,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--keep-going", action="store_true",
                    help="build every readable document; list the failed and ignored files and exit 2")
     b.add_argument("--strict", action="store_true", help="a table that cannot be read fails its document")
+    b.add_argument("--doc-timeout", type=float, default=None, help=(
+        "seconds one document may take before it is reported as failed (default 600; 0: none; env BUDGETKG_DOC_TIMEOUT)"))
     b.set_defaults(fn=_build)
     t = sub.add_parser("tables", help="regenerate every printed table as CSV from the built graph")
     t.add_argument("--data", default=DEFAULT_DATA)

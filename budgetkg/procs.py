@@ -1,6 +1,7 @@
 """Worker processes that do not outlive the process that started them.
 
-API: :func:`die_with_parent` ``(parent_pid)``, an initializer for ``ProcessPoolExecutor``.
+API: :func:`die_with_parent` ``(parent_pid)``, an initializer for ``ProcessPoolExecutor``;
+:func:`time_limit` ``(seconds)``, a context manager raising :class:`TimeLimitExpired`.
 
 A ``kill -9`` of a build gives its workers no chance to be told; without this they run on as
 orphans, reading and writing for nobody. On Linux the kernel sends them SIGKILL when their
@@ -13,6 +14,9 @@ import ctypes
 import os
 import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _PR_SET_PDEATHSIG = 1
 
@@ -29,3 +33,32 @@ def die_with_parent(parent_pid: int) -> None:
     # The parent may have died before prctl ran: then nobody will send the signal.
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+class TimeLimitExpired(BaseException):
+    """Raised by :func:`time_limit`. A BaseException, so that the ``except Exception`` of a reader
+    that notes a damaged page and reads on does not swallow it."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`TimeLimitExpired` in the block when it runs longer than ``seconds`` (SIGALRM).
+
+    Python code is interrupted between bytecodes; a long call into C finishes first. Outside the
+    main thread, without ``seconds`` or without SIGALRM (Windows) the block runs unlimited.
+    """
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expired(signum, frame):
+        raise TimeLimitExpired(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -34,10 +34,10 @@ import pyoxigraph as ox
 
 from budgetkg.errors import BudgetkgError, InputError, SourcesFailed
 from budgetkg.outdir import check_replaceable, discard, publish, staging
-from budgetkg.procs import die_with_parent
+from budgetkg.procs import TimeLimitExpired, die_with_parent, time_limit
 from budgetkg.resources import CODELISTS, ONTOLOGY, SOURCE_SUFFIXES, default_sources, files
 
-from .inputs import check_size
+from .inputs import check_size, doc_timeout, too_slow
 from .iris import DEFAULT_BASE, check_base
 from .pipeline import Overrides
 from .vocab import PREFIXES, VOCAB_GRAPH
@@ -180,12 +180,16 @@ class _Job:
     validate: bool
     workdir: str | None
     strict: bool = False
+    timeout: float | None = None
 
 
 def _attempt(path: str, overrides: Overrides, job: _Job, n: int) -> DocumentResult | BudgetkgError:
     """:func:`process_one`, with a bad source's error returned so that the others still run."""
     try:
-        return process_one(path, job.base, job.validate, job.workdir, n, overrides=overrides, strict=job.strict)
+        with time_limit(job.timeout):
+            return process_one(path, job.base, job.validate, job.workdir, n, overrides=overrides, strict=job.strict)
+    except TimeLimitExpired:
+        return too_slow(path, job.timeout)
     except BudgetkgError as exc:
         return exc
 
@@ -272,6 +276,7 @@ def build(
     jobs: int | None = None,
     validate: bool = True,
     max_input_bytes: int | None = None,
+    timeout: float | None = None,
     overrides: Overrides | None = None,
     keep_going: bool = False,
     strict: bool = False,
@@ -279,7 +284,9 @@ def build(
     """Build every source into ``out``.
 
     Every source is read even after one failed, so that the error names every bad file.
-    ``max_input_bytes``: refuse larger sources (default: :data:`budgetkg.etl.inputs.MAX_INPUT_BYTES`).
+    ``max_input_bytes``: refuse larger sources (default: :data:`budgetkg.etl.inputs.MAX_INPUT_BYTES`);
+    ``timeout``: seconds per document before it is reported as failed (default
+    :data:`budgetkg.etl.inputs.DOC_TIMEOUT`; 0: none).
     ``overrides`` go over what every document prints and over its folder's ``sources.csv``;
     ``strict`` fails a document with a quarantined table; ``keep_going`` publishes the
     documents that build and lists the others in ``BuildResult.failed``.
@@ -310,7 +317,7 @@ def build(
     try:
         work = tmp / "work"
         work.mkdir()
-        job = _Job(base, validate, str(work), strict)
+        job = _Job(base, validate, str(work), strict, doc_timeout(timeout))
         # A source too large to read is named with every other failure; without keep_going
         # nothing else is read then.
         todo = [n for n, p in enumerate(paths) if p not in too_large and (keep_going or not too_large)]

@@ -1,6 +1,7 @@
 """What a source file is, before a reader opens it: its kind, its size, its text encoding.
 
-API: :func:`sniff` ``(data) -> str | None``; :func:`quiet_pdf_library` (context manager); :func:`refuse_foreign` ``(path, data)``;
+API: :func:`sniff` ``(data) -> str | None``; :func:`quiet_pdf_library` (context manager);
+:func:`doc_timeout`, :func:`too_slow` (the time limit per document); :func:`refuse_foreign` ``(path, data)``;
 :func:`check_size` ``(path, *, limit=None)``; :data:`MAX_INPUT_BYTES`;
 :func:`decode_text` ``(path, data) -> (text, encoding)``.
 
@@ -30,6 +31,10 @@ from .model import EtlError, Location
 # ``budgetkg build --max-input-mb`` (or BUDGETKG_MAX_INPUT_MB) sets one limit for both.
 MAX_INPUT_BYTES = {"text": 8 * 2**20, "pdf": 256 * 2**20}
 MAX_INPUT_ENV = "BUDGETKG_MAX_INPUT_MB"
+# Seconds one document may take to be read, mapped and validated (the 300-page PDFs of the corpus
+# take under a minute); ``budgetkg build --doc-timeout`` or BUDGETKG_DOC_TIMEOUT sets it, 0 = none.
+DOC_TIMEOUT = 600.0
+DOC_TIMEOUT_ENV = "BUDGETKG_DOC_TIMEOUT"
 
 _CONVERT = "save it as PDF, or as UTF-8 text in the layout of the bundled text sample, and build that"
 # (signature at offset 0, what it is, what to do)
@@ -124,6 +129,23 @@ def check_size(path: str | Path, *, limit: int | None = None) -> None:
             f"if it really is one document, raise the limit with --max-input-mb or {MAX_INPUT_ENV}",
             Location(path.name),
         )
+
+
+def doc_timeout(seconds: float | None = None) -> float | None:
+    """The time limit per document: ``seconds``, else ``$BUDGETKG_DOC_TIMEOUT``, else the default; 0 is none."""
+    if seconds is None:
+        env = os.environ.get(DOC_TIMEOUT_ENV)
+        seconds = float(env) if env else DOC_TIMEOUT
+    return seconds or None
+
+
+def too_slow(path: str | Path, seconds: float) -> EtlError:
+    """The error of a document past its time limit."""
+    return EtlError(
+        f"not read within the limit of {seconds:g} s per document (a malformed or huge table?); if it is a "
+        f"real document, raise the limit with --doc-timeout or {DOC_TIMEOUT_ENV}",
+        Location(Path(path).name),
+    )
 
 
 def _line_of(data: bytes, offset: int) -> int:

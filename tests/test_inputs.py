@@ -169,3 +169,12 @@ def test_cells_right_of_the_header_are_reported_and_skipped():
     assert [(o.column.index, o.amount.value) for o in table.observations] == [(4, __import__("decimal").Decimal("2.00"))]
     assert ["line 11: 2000 cell(s) right of the 4 columns of the header skipped ('5.00', '5.00', '5.00', ...) "
             "(table '部门预算支出总表')"] == [r for r in doc.repairs if "right of" in r]
+
+
+def test_a_document_past_its_time_limit_is_reported_not_waited_for(tmp_path):
+    # The sample takes seconds to read, map and validate; a 50 ms limit stops it in the middle.
+    src = ROOT_SAMPLES / "000_60bd7a1a2874cc3a.txt"
+    r = build(src, "--out", tmp_path / "o", "--doc-timeout", "0.05", "--jobs", "1")
+    line = one_error(r)
+    assert r.returncode == 2 and src.name in line and "limit of 0.05 s per document" in line and "--doc-timeout" in line
+    assert not (tmp_path / "o").exists()
