@@ -71,7 +71,10 @@ _FACT_KEYS = {"主管部门", "实施单位", "主管部门及代码", "项目�
 # Column labels of a goal row whose texts stand in the row below (决算 self-evaluations).
 _GOAL_SUBLABELS = {"预期目标", "实际完成情况"}
 _UNIT_LINE = re.compile(r"^(?:金额)?单位[:：](元|千元|万元|亿元)$")
-_UNIT_IN_LABEL = re.compile(r"[(（]\s*(元|千元|万元|亿元)\s*[)）]")
+_UNIT_IN_LABEL = re.compile(r"[(（]\s*(?:单位[:：]\s*)?(元|千元|万元|亿元)\s*[)）]")
+# Columns of a table of project goals without indicators (项目名称 | 金额 | 绩效目标), by how their header begins or ends.
+_GOALS_TABLE_ROLES = (("project", ("项目名称", "一级项目名称", "项目")), ("amount", ("金额", "预算数", "资金总额", "项目金额")),
+                      ("goal", ("绩效目标",)))
 _TITLE_SUFFIX = re.compile(r"(?:绩效目标(?:申报|设置)?表|绩效目标)$")
 # A row that is only a table title starts the next project where the reader joined tables.
 _TITLE_ROW = re.compile(r"绩效目标(?:申报|设置)?表(?:\(.*\))?$")
@@ -263,8 +266,11 @@ def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
     rows = [(list(h), table.line, table.page, True) for h in table.header]
     rows += [(r.cells, r.line, r.page, False) for r in table.rows]
     if not any(_is_column_row(cells) for cells, *_ in rows):
-        rec.skip(loc, "performance table without a 一级指标 header row, not mapped")
-        return []
+        goals = _goals_table(doc, rec, table, index)
+        if goals is None:
+            rec.skip(loc, "performance table without a 一级指标 header row, not mapped")
+            return []
+        return goals
     readings = [_Reading(ProjectRec(index, table.title, _project_name(table.title), None, table.line, table.page))]
     cols: dict[str, int] | None = None
     column_key: list[str] = []
@@ -330,6 +336,52 @@ def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
     for n, reading in enumerate(kept):
         reading.project.index = index + n
     return kept
+
+
+def _goals_role(cell: str) -> str | None:
+    key = match_key(cell)
+    for role, words in _GOALS_TABLE_ROLES:
+        if key in words or any(key.startswith(w) for w in words if role == "amount") or (role == "goal" and key.endswith("绩效目标")):
+            return role
+    return None
+
+
+def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
+    """A table of projects with their amount and goal but no indicators (重点项目绩效目标): one project a row.
+
+    A row without a project name continues the goal above it (a cell cut by a page break),
+    or, with only an amount, is a total row (reported). None when the header is not such a table's.
+    """
+    header = next((h for h in reversed(table.header) if any(_goals_role(c) for c in h)), None)
+    cols = {}
+    for i, cell in enumerate(header or []):
+        role = _goals_role(cell)
+        if role and role not in cols:
+            cols[role] = i
+    if not {"project", "goal"} <= cols.keys():
+        return None
+    unit = next((m.group(1) for c in header if (m := _UNIT_IN_LABEL.search(c))), None) or table.meta.get("unit")
+    readings: list[_Reading] = []
+    for row in table.rows:
+        cells = row.cells
+        get = lambda role: (cells[cols[role]].strip() if role in cols and cols[role] < len(cells) else "")  # noqa: E731
+        loc = doc.location(row.line, row.page, table.title)
+        others = [c for i, c in enumerate(cells) if c and i not in cols.values()]
+        name, goal = get("project"), get("goal")
+        if not name:
+            if goal and readings and not get("amount"):
+                readings[-1].project.goal = _join(readings[-1].project.goal or "", goal)
+                doc.repairs.append(f"line {row.line}: 绩效目标 continued from the row above joined (table {table.title!r})")
+            elif any(cells):
+                rec.skip(loc, "row of a project goals table without a project not mapped: " + " | ".join(c for c in cells if c))
+            continue
+        reading = _Reading(ProjectRec(index + len(readings), table.title, name, goal or None, row.line, row.page), named=True)
+        if get("amount") and not _amount(rec, table, reading.project, get("amount"), "", loc, unit):
+            rec.skip(loc, f"project amount {get('amount')!r} is not an amount; not mapped")
+        if others:
+            rec.skip(loc, f"cells of a project goals table not mapped: {' | '.join(others)}")
+        readings.append(reading)
+    return readings
 
 
 def _section_label(cell: str, i: int, cols: dict[str, int]) -> bool:

@@ -121,6 +121,8 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     ("performance_targets", KindWords(title_any=("绩效目标表", "绩效目标申报表"), header_any=("一级指标",))),
     ("performance_targets", KindWords(header_any=("一级指标",))),
     ("performance_targets", KindWords(rows_any=("一级指标",))),
+    # Project goals without indicators (项目名称 | 金额 | 绩效目标), titled 项目支出绩效表, 重点项目绩效目标情况.
+    ("performance_targets", KindWords(title_any=("绩效",), header_any=("绩效目标",))),
     ("three_public_expenses", KindWords(title_any=("三公",))),
     ("government_procurement", KindWords(title_any=("政府采购",))),
     ("fixed_assets", KindWords(title_any=("固定资产", "国有资产占用"))),

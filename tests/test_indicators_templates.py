@@ -145,3 +145,34 @@ def test_level_cost_follows_its_column():
     old, new = p.indicators
     assert (old.level1_concept, old.level2_concept) == (concept_iri("indicator-level", "output"), concept_iri("indicator-level", "cost"))
     assert (new.level1_concept, new.level2_concept) == (concept_iri("indicator-level", "costs"), concept_iri("indicator-level", "economic-cost"))
+
+
+# ---------------------------------------------------------------- project goals without indicators
+# hangzhou/project_goals: 杭州市司法局 2026 page 39 (表11 市级部门项目支出绩效表: 单位名称 | 项目名称 |
+# 金额 | 绩效目标, unit 万元 above the table); guangzhou/project_goals: 广州市统计局 2026 pages 24-25
+# (七、重点项目预算绩效目标情况: 项目 | 预算数（单位：万元） | 绩效目标). Read off the page images.
+
+
+@pytest.mark.parametrize("template,expected", [
+    ("hangzhou", [("法治杭州建设", "69.00", "加快推进法治领域改革杭州实践，制定并实施年度涉外法治重点项目。"),
+                  ("法治政府建设", "676.51", "推进行政立法工作科学高效，法治政府建设再上台阶，加强立法宣传工作。")]),
+    ("guangzhou", [("广州市第四次全国农业普查经费", "534.72", None), ("统计专项经费", "195.19", None),
+                   ("其他运行经费", "7", "通过完成各项后勤服务，为本单位统计监测和统计发展工作提供后勤支持。")]),
+])
+def test_project_goals_tables(template, expected):
+    doc = read_pdf(CASES / template / "project_goals" / "input.pdf")
+    doc.meta.update(department_name="某市某局", year="2026")
+    rec = process_document(doc)
+    projects = rec.extra["performance"]
+    got = [(p.name, p.amount.printed(), p.amount_unit, p.indicators) for p in projects[: len(expected)]]
+    assert got == [(name, amount, "万元", []) for name, amount, _ in expected]
+    for p, (_, _, goal) in zip(projects, expected):
+        assert p.goal == goal or goal is None and p.goal.startswith("通过")
+
+
+def test_project_goals_table_reports_the_unit_column():
+    doc = read_pdf(CASES / "hangzhou" / "project_goals" / "input.pdf")
+    doc.meta.update(department_name="某市某局", year="2026")
+    rec = process_document(doc)
+    assert len(rec.extra["performance"]) == 17  # the rows of the page
+    assert sum("杭州市东郊监狱" in r for _, r in rec.skipped) == 5
