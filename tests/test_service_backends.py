@@ -112,6 +112,7 @@ def test_timeout_over_oxigraph_server(remote):
 
 def test_relative_iris_resolve_against_this_endpoint_over_oxigraph_server(remote):
     # Not against the backend's internal URL: the client sees only this service.
-    r = httpx.post(remote + "/sparql", data={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"}, headers={"Accept": "application/n-triples"})
+    r = httpx.post(remote + "/sparql", data={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"}, headers={"Accept": "application/n-triples"},
+                   timeout=60)
     assert r.status_code == 200, r.text
     assert r.text.strip() == f'<{remote}/s> <{remote}/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
