@@ -101,10 +101,13 @@ PHASE_SUFFIX_RE = re.compile(r"(预算数|决算数|执行数|预算|决算)$")
 class KindWords:
     """How a table kind is printed: words of its title and of its header.
 
-    ``title_all``: every one must be in the title; ``title_any``: one of them;
-    ``title_none``: none of them; ``header_any``: one of them in a header cell;
+    ``title_all``: every one must be in the title; ``title_any``: one of them; ``title_none``:
+    none of them; ``header_any``: one of them in a header cell (also for an untitled table);
     ``rows_any``: one of them in a cell of the header or of the first body rows (a column
-    row printed below a block of project facts, inside the ruled body).
+    row printed below a block of project facts, inside the ruled body);
+    ``header_must``: the columns the kind must have, one of these words in a header cell
+    (checked when the table has a header). ``weight`` ranks a word that names the kind by
+    itself (三公, 政府采购) above the words a broader kind shares with it.
     """
 
     title_all: tuple[str, ...] = ()
@@ -112,29 +115,42 @@ class KindWords:
     title_none: tuple[str, ...] = ()
     header_any: tuple[str, ...] = ()
     rows_any: tuple[str, ...] = ()
+    header_must: tuple[str, ...] = ()
+    weight: int = 0
 
 
-_SUMMARY_TITLES = ("收支总表", "收入支出总表", "收支预算总表", "收入支出决算总表", "收支决算总表")
+_SUMMARY_TITLES = ("收支总表", "收入支出总表", "收支预算总表", "收入支出决算总表", "收支决算总表", "收支总体情况表")
+# A table classified by code must print a code or classification column.
+_CLASSIFIED = ("科目", "编码", "代码", "功能分类", "经济分类")
+_NAMED = 20  # weight of a word that names a kind by itself
 
-# Table key -> the ways its title and header are printed, most specific first within a key.
+# Table key -> the ways its title and header are printed (several entries per key are alternatives).
 KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
-    ("performance_targets", KindWords(title_any=("绩效目标表", "绩效目标申报表"), header_any=("一级指标",))),
-    ("performance_targets", KindWords(header_any=("一级指标",))),
-    ("performance_targets", KindWords(rows_any=("一级指标",))),
+    ("performance_targets", KindWords(title_any=("绩效目标表", "绩效目标申报表"), header_any=("一级指标",), weight=_NAMED)),
+    ("performance_targets", KindWords(header_any=("一级指标",), weight=_NAMED)),
+    ("performance_targets", KindWords(rows_any=("一级指标",), weight=_NAMED)),
     # Project goals without indicators (项目名称 | 金额 | 绩效目标), titled 项目支出绩效表, 重点项目绩效目标情况.
-    ("performance_targets", KindWords(title_any=("绩效",), header_any=("绩效目标",))),
-    ("three_public_expenses", KindWords(title_any=("三公",))),
-    ("government_procurement", KindWords(title_any=("政府采购",))),
-    ("fixed_assets", KindWords(title_any=("固定资产", "国有资产占用"))),
+    ("performance_targets", KindWords(title_any=("绩效",), header_any=("绩效目标",), weight=_NAMED)),
+    ("three_public_expenses", KindWords(title_any=("三公",), weight=_NAMED)),
+    ("government_procurement", KindWords(title_any=("政府采购",), weight=_NAMED)),
+    ("fixed_assets", KindWords(title_any=("固定资产", "国有资产占用"), weight=_NAMED)),
     ("units", KindWords(header_any=("单位名称",), title_none=("收入", "支出"))),
-    ("government_fund_expenditure", KindWords(title_any=("政府基金", "政府性基金"))),
-    ("state_capital_expenditure", KindWords(title_any=("国有资本经营",))),
-    ("general_budget_basic_expenditure", KindWords(title_all=("一般公共预算",), title_any=("基本支出",))),
-    ("general_budget_expenditure", KindWords(title_all=("一般公共预算",), title_any=("支出",))),
+    ("government_fund_expenditure", KindWords(title_any=("政府基金", "政府性基金"), header_must=_CLASSIFIED,
+                                              weight=_NAMED)),
+    ("state_capital_expenditure", KindWords(title_any=("国有资本经营",), header_must=_CLASSIFIED, weight=_NAMED)),
+    # by economic class; the one by functional class (功能分类) is another table
+    ("general_budget_basic_expenditure", KindWords(title_all=("一般公共预算",), title_any=("基本支出",),
+                                                   title_none=("功能分类",), header_must=_CLASSIFIED)),
+    # by functional class; project or administrative-cost tables and the split by economic class are others
+    ("general_budget_expenditure", KindWords(title_all=("一般公共预算",), title_any=("支出",),
+                                             title_none=("经济分类", "基本支出", "项目支出", "机关运行"), header_must=_CLASSIFIED)),
     ("appropriation_summary", KindWords(title_all=("财政拨款",), title_any=_SUMMARY_TITLES)),
     ("income_expenditure_summary", KindWords(title_any=_SUMMARY_TITLES)),
-    ("income", KindWords(title_any=("收入总表", "收入预算总表", "收入决算表", "收入预算表"))),
-    ("expenditure", KindWords(title_any=("支出总表", "支出预算总表", "支出决算表", "支出预算表"))),
+    ("income", KindWords(title_any=("收入总表", "收入预算总表", "收入决算表", "收入预算表", "收入总体情况表"),
+                         header_must=_CLASSIFIED)),
+    # all expenditure of the department: not one fund (财政拨款, 一般公共预算) nor one type (基本/项目支出)
+    ("expenditure", KindWords(title_any=("支出总表", "支出预算总表", "支出决算表", "支出预算表", "支出总体情况表"),
+                              title_none=("基本支出", "项目支出", "财政拨款", "一般公共预算"), header_must=_CLASSIFIED)),
 )
 
 

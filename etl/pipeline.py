@@ -37,13 +37,12 @@ from .jurisdictions import Jurisdiction, find_jurisdiction, jurisdictions
 from .lexicon import LEVELS, PHASES, TABLES_ELSEWHERE_RE
 from .model import Document, EtlError, Heading, Location, Paragraph, Skipped, Table
 from .read_text import read_text_file
-from .recognize import recognize
+from .recognize import UNKNOWN_KIND, classify
 
 #: Extractors of the blocks beside the budget tables, in order; each ``fn(doc, rec) -> None``.
 EXTRACTORS = (indicators.extract_indicators, narrative.extract_narrative)
 #: Table kinds that those extractors map (not the table engine).
 HANDLED_ELSEWHERE = frozenset({indicators.KIND, narrative.UNITS_KIND})
-UNKNOWN_KIND = "table of an unknown kind, not mapped"
 
 
 @dataclass(frozen=True)
@@ -181,7 +180,8 @@ def extract_tables(doc: Document, rec: DisclosureRec) -> None:
     quarantined (its location and reason in ``rec.quarantined`` and ``rec.skipped``)."""
     seen: dict[str, int] = {}
     for table in doc.tables():
-        kind = recognize(table)
+        found = classify(table)
+        kind = found.kind
         rec.kinds.append((table, kind))
         loc = doc.location(table.line, table.page, table.title)
         if kind == "contents":
@@ -190,7 +190,7 @@ def extract_tables(doc: Document, rec: DisclosureRec) -> None:
         if kind in HANDLED_ELSEWHERE:
             continue
         if kind not in SPECS:
-            rec.skip(loc, UNKNOWN_KIND)
+            rec.skip(loc, found.reason or UNKNOWN_KIND)
             continue
         if kind in seen:
             rec.skip(loc, f"second table of kind {kind} (first at line {seen[kind]}), not mapped")
@@ -226,7 +226,7 @@ def require_facts(doc: Document, rec: DisclosureRec) -> None:
         rec.notes.append(f"no budget table: a narrative whose tables are published separately ({elsewhere})")
         return
     why = "no budget table found"
-    unknown = [s.location for s in rec.skipped if s.reason == UNKNOWN_KIND]
+    unknown = [s.location for s in rec.skipped if s.reason.startswith(UNKNOWN_KIND)]
     if unknown:
         why += f" ({len(unknown)} tables of an unknown kind, the first {unknown[0]})"
     if rec.quarantined:

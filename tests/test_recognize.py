@@ -1,7 +1,10 @@
 import pytest
 
 from budgetkg.etl.model import Table
-from budgetkg.etl.recognize import recognize
+from budgetkg.etl.recognize import classify, recognize
+
+# A header of a table classified by code (what 收入总表, 支出总表 ... must print).
+CLASSIFIED = [["科目编码", "科目名称", "合计"]]
 
 
 @pytest.mark.parametrize(
@@ -27,10 +30,54 @@ from budgetkg.etl.recognize import recognize
         ("“三公”经费和机关运行经费预算表", "three_public_expenses"),
         ("部门政府采购预算", "government_procurement"),
         ("部门固定资产占用情况表", "fixed_assets"),
+        # the 收支总体情况表 family (Guangdong, Shandong, Chongqing, Hunan), as printed in the corpus
+        ("收支总体情况表", "income_expenditure_summary"),
+        ("2026年部门收入总体情况表", "income"),
+        ("本年支出总体情况表", "expenditure"),
+        ("2026年财政拨款收支总体情况表", "appropriation_summary"),
+        ("一般公共预算支出情况表（按功能分类科目）", "general_budget_expenditure"),
+        ("一般公共预算基本支出情况表（按经济分类科目）", "general_budget_basic_expenditure"),
+        # table numbers before the title, the year moved to its end
+        ("公开02表：收入预算总表", "income"),
+        ("预算01表 收支总表", "income_expenditure_summary"),
+        ("年一般公共预算支出情况表2026", "general_budget_expenditure"),
+        ("2026年市级部门一般公共预算\"三公\"经费支出表", "three_public_expenses"),
     ],
 )
 def test_kind_from_title(title, kind):
-    assert recognize(Table(title=title, line=1, header=[["序号", "项目", "金额"]])) == kind
+    assert recognize(Table(title=title, line=1, header=CLASSIFIED)) == kind
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "部门预算基本支出预算表",  # basic expenditure by unit and economic 类 (Guangzhou 表11)
+        "部门预算项目支出及其他支出预算表",  # projects by unit (Guangzhou 表12)
+        "基本支出总表",  # Shenzhen 表4
+        "一般公共预算项目支出情况表（按经济分类科目）",  # Guangzhou 表7
+        "部门综合预算一般公共预算基本支出明细表（按支出功能分类科目）",  # Xi'an 表7
+        "一般公共预算机关运行经费支出预算表",  # Jiangsu 公开11表
+    ],
+)
+def test_other_tables_are_not_taken_for_a_kind(title):
+    assert recognize(Table(title=title, line=1, header=CLASSIFIED)) is None
+
+
+def test_a_classified_kind_needs_its_code_columns():
+    """收入总表 by unit (no 科目 column) is not the 收入总表 by functional class."""
+    assert recognize(Table(title="部门预算收入总表", line=1, header=[["单位名称", "合计", "财政拨款"]])) is None
+    assert recognize(Table(title="部门预算收入总表", line=1, header=CLASSIFIED)) == "income"
+
+
+def test_tie_is_reported_not_guessed():
+    found = classify(Table(title="收入总表 支出总表", line=1, header=CLASSIFIED))
+    assert found.kind is None
+    assert found.candidates == {"income": 4, "expenditure": 4}
+    assert "ambiguous: expenditure and income fit equally" in found.reason
+
+
+def test_unknown_reason():
+    assert "unknown kind" in classify(Table(title="人员编制情况表", line=1, header=[["项目", "人数"]])).reason
 
 
 def test_performance_table_from_header():
@@ -43,6 +90,6 @@ def test_unknown_table():
 
 
 def test_position_is_not_used():
-    a = Table(title="部门预算收入总表", line=900, header=[["序号"]])
-    b = Table(title="部门预算收入总表", line=1, header=[["序号"]])
+    a = Table(title="部门预算收入总表", line=900, header=[["序号", "科目名称"]])
+    b = Table(title="部门预算收入总表", line=1, header=[["序号", "科目名称"]])
     assert recognize(a) == recognize(b) == "income"
