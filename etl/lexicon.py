@@ -65,6 +65,10 @@ END_PUNCT = tuple("。；;，,：:")
 PAGE_NO_RE = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})$")
 # A note below a table (注：..., 注1：...).
 NOTE_RE = re.compile(r"^注\s*\d*\s*[:：]")
+# A table number printed as (or before) a title: 公开01表, 预算01表, 公开表1, 表1, 表一, 表01.
+TABLE_NUMBER_RE = re.compile(r"^(?:(?:公开|预算|部门|附)?\s*(?:\d+|[一二三四五六七八九十]+)\s*表|(?:公开)?表\s*(?:\d+|[一二三四五六七八九十]+))[：:\s]*")
+# A ruled column narrower than this (pt) that prints nothing is a spacer of the drawing, not a column.
+SPACER_WIDTH = 12.0
 # Dot leaders of a table of contents entry.
 TOC_ENTRY_RE = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*$")
 TOC_TITLES = ("目录", "目次")
@@ -84,7 +88,13 @@ CODE_HEADERS = frozenset({"科目编码", "功能分类科目编码", "经济分
 CODE_HEADER_SUFFIX = "编码"
 LABEL_HEADERS = frozenset({"科目名称", "项目", "名称", "项目名称", "单位名称", "功能分类科目名称", "经济分类科目名称", "支出项目"})
 LABEL_HEADER_SUFFIX = "科目名称"
-TEXT_HEADERS = frozenset({"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注"})
+TEXT_HEADERS = frozenset({"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注",
+                          "预算单位", "部门名称", "项目编号", "项目代码", "单位编码", "单位代码"})
+# A column of shares or changes (增减(%), 增长率, -12.34%): printed text, not an amount of money.
+PERCENT_HEADER_WORDS = ("%", "％", "增减率", "增长率", "比重", "占比")
+PERCENT_RE = re.compile(r"^[-−+]?\d+(?:\.\d+)?[%％]$")
+# A classification code and its name in one cell: 2010501-行政运行, [2010501]行政运行, 2010501 行政运行.
+CODE_NAME_RE = re.compile(r"^[\[【（(]?(\d{3}(?:\d{2}){0,2})(?!\d)[\]】）)]?\s*[-—－_:：]?\s*(\S.*)$")
 QUANTITY_HEADERS = frozenset({"数量"})
 QUANTITY_HEADER_PREFIX = "数量"
 # First header cell of tables that print no 栏次 row and whose body holds no amounts.

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from budgetkg.etl.lexicon import (
     AMOUNT_RE, CODE_HEADS, COLUMN_NUMBER_WORDS, META_ORG_RE, META_RE, META_UNIT_RE, META_YEAR_RE, ORDINAL_RE,
+    SPACER_WIDTH, TABLE_NUMBER_RE,
 )
 from budgetkg.etl.lexicon import EMPTY_TABLE_MARKS as TOTAL_LABELS
 from budgetkg.etl.text import clean_cell
@@ -240,8 +241,52 @@ def ruled_grids(page) -> list[Grid]:
         spans = [[0 if cell is None else max(1, sum(1 for x in edges if cell[0] - 0.5 <= x < cell[2] - 0.5))
                   for cell in trow.cells] for trow in table.rows]
         rows = [[join_lines(c.split("\n")) if c else "" for c in r] for r in raw]
+        bounds = edges[1:] + [table.bbox[2]]
+        keep = [i for i in range(width) if bounds[i] - edges[i] >= SPACER_WIDTH or any(
+            i < len(r) and r[i] for r in rows)]
+        if len(keep) < width:  # narrow empty columns of the drawing (a margin ruled as a column)
+            rows = [[r[i] for i in keep if i < len(r)] for r in rows]
+            spans = [[s[i] for i in keep if i < len(s)] for s in spans]
         grids.append(Grid(tuple(table.bbox), rows, spans))
     return grids
+
+
+def is_table_number(text: str) -> bool:
+    """``公开01表``, ``预算01表``, ``表1``, ``表一``: a table number printed alone."""
+    m = TABLE_NUMBER_RE.match(text.replace(" ", ""))
+    return bool(m) and m.end() == len(text.replace(" ", ""))
+
+
+def strip_table_number(text: str) -> str:
+    """The title without a table number printed before it (``预算01表收支总表`` -> ``收支总表``)."""
+    return TABLE_NUMBER_RE.sub("", text, count=1).strip() or text
+
+
+def split_title_rows(rows: list[list[str]]) -> tuple[list[str], list[str], int]:
+    """Title and page-header lines printed inside a ruled table, as its first rows (one cell each).
+
+    Returns the title texts, the page-header texts (金额单位：万元) and the index of the first
+    row after them.
+    """
+    titles: list[str] = []
+    metas: list[str] = []
+    k = 0
+    while k < len(rows):
+        filled = [c for c in rows[k] if c]
+        if not filled and k + 1 < len(rows):  # a blank ruled row above the title
+            k += 1
+            continue
+        if len(filled) != 1:
+            break
+        text = filled[0]
+        if META_RE.search(text) and len(text) < 80:
+            metas.append(text)
+        elif text.endswith("表") or is_table_number(text):
+            titles.append(text)
+        else:
+            break
+        k += 1
+    return titles, metas, k
 
 
 def scan_page(page) -> tuple[list[Line], list[Grid], int]:

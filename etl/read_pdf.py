@@ -284,18 +284,28 @@ class _Assembler:
                 pt.parse_meta(pending[i].text, meta)
                 i -= 1
             title = pending[i] if i >= 0 and self._title_like(pending[i]) else None
+            if title is not None and pt.is_table_number(title.text) and i >= 1 and self._title_like(pending[i - 1]):
+                i -= 1  # the number printed below its title (收入支出决算总表 / 公开01表): the title is above
+                title = pending[i]
             before = pending[: i if title else i + 1]
             self._text(page, before, left, right, page_start)
             if (not before and page_start and self.table is not None and self.last is self.table
-                    and item.width == self.table_width and (title is None or self._same_title(title.text))):
+                    and item.width == self.table_width and (title is None or self._same_title(title.text))
+                    and self._continues_inside(item)):
                 for key, value in meta.items():  # page header facts repeated on the next page fill gaps
                     self.table.meta.setdefault(key, value)
                 self._continue(page, item)
             else:
                 self._new_table(page, item, title.text if title else self.last_heading,
-                                title.no if title else item.row_nos[0], meta)
+                                title.no if title else item.row_nos[0], meta, printed_title=title is not None)
             pending, page_start = [], False
         self._text(page, pending, left, right, page_start)
+
+    def _continues_inside(self, grid: pt.Grid) -> bool:
+        """No other title printed in the first rows of the ruled table (a new table of the same width)."""
+        inside, _, _ = pt.split_title_rows(grid.rows) if grid.ruled else ([], [], 0)
+        named = [t for t in inside if not pt.is_table_number(t)]
+        return not named or self._same_title(pt.strip_table_number(named[-1]))
 
     def _same_title(self, text: str) -> bool:
         """The title repeated over a continued table (also as 续表 / （续）)."""
@@ -308,7 +318,19 @@ class _Assembler:
             return False
         return t.endswith("表") or ln.size >= self.body + 1.5
 
-    def _new_table(self, page: _Page, grid: pt.Grid, title: str, line_no: int, meta: dict[str, str]) -> None:
+    def _new_table(self, page: _Page, grid: pt.Grid, title: str, line_no: int, meta: dict[str, str],
+                   printed_title: bool = True) -> None:
+        rows = [list(r) for r in grid.rows]
+        spans = [list(s) for s in grid.spans] if grid.spans else None
+        inside, lines, k = pt.split_title_rows(rows) if grid.ruled else ([], [], 0)
+        if k:  # the title and page-header line printed as the first rows of the ruled table
+            rows, spans = rows[k:], spans[k:] if spans else None
+            grid.row_nos, grid.tops = grid.row_nos[k:], grid.tops[k:]
+            for text in lines:
+                pt.parse_meta(text, meta)
+            named = [t for t in inside if not pt.is_table_number(t)]
+            if named and (not printed_title or pt.is_table_number(title)):
+                title = pt.strip_table_number(named[-1])
         table = Table(title=pt.norm(title), line=line_no, page=page.no, meta=dict(meta))
         m = re.search(r"(20\d\d)\s*年", title)
         if m:
@@ -316,8 +338,6 @@ class _Assembler:
         for key in ("department_name", "year"):
             if key in self.doc.meta:
                 table.meta.setdefault(key, self.doc.meta[key])
-        rows = [list(r) for r in grid.rows]
-        spans = [list(s) for s in grid.spans] if grid.spans else None
         header, table.column_numbers, start = pt.split_header(rows)
         split = pt.split_code_head(rows[start]) if grid.ruled and start < len(rows) else None
         if split:
@@ -336,7 +356,7 @@ class _Assembler:
                        grid.tops[start:])
 
     def _continue(self, page: _Page, grid: pt.Grid) -> None:
-        k = 0
+        _, _, k = pt.split_title_rows(grid.rows) if grid.ruled else ([], [], 0)  # the title repeated inside
         while k < len(grid.rows) and (not any(grid.rows[k]) or grid.rows[k] in self.table_header):
             k += 1  # the header repeated at the top of the page, and blank rows
         self._add_rows(page, self.table, grid, grid.rows[k:], grid.row_nos[k:],

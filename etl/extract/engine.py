@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..amounts import Amount, parse_amount, unit_multiplier
-from ..codelists import NOT_APPLICABLE, TOTAL, CodeLists, codelists, concept_iri
+from ..amounts import Amount, looks_numeric, parse_amount, unit_multiplier
+from ..codelists import NOT_APPLICABLE as NOT_APPLICABLE_CODE
+from ..codelists import TOTAL, CodeLists, codelists, concept_iri
 from ..lexicon import CODE_HEADER_SUFFIX, CODE_HEADERS, CODE_HEADS, LABEL_HEADER_SUFFIX, LABEL_HEADERS
 from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
+from ..lexicon import CODE_NAME_RE, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
 from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SEQ_HEADS, TEXT_HEADERS
 from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
 from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
@@ -66,9 +68,26 @@ def _role(label: str, path: list[str]) -> str:
         return "label"
     if key in TEXT_HEADERS:
         return "text"
+    if any(w in key for w in PERCENT_HEADER_WORDS):
+        return "text"
     if key in QUANTITY_HEADERS or key.startswith(QUANTITY_HEADER_PREFIX):
         return "quantity"
     return "amount"
+
+
+def _role_by_content(cells: list[str]) -> str | None:
+    """``text`` for a column of percentages, ``label`` for a column of words, under a header that says neither.
+
+    A column is typed by what most of its filled cells print (合计 and 无 alone do not decide).
+    """
+    filled = [c.strip() for c in cells if c.strip() not in NOT_APPLICABLE and match_key(c) not in _TOTAL_WORDS]
+    if not filled:
+        return None
+    if sum(bool(PERCENT_RE.match(c)) for c in filled) * 2 > len(filled):
+        return "text"
+    if sum(not looks_numeric(c) for c in filled) * 2 > len(filled):
+        return "label"
+    return None
 
 
 def _side_name(path: list[str], position: int) -> str:
@@ -101,7 +120,9 @@ def _assign_sides(cols: list[ColumnRec]) -> None:
         label = next((c for c in seg if c.role == "label"), seg[0])
         side = _side_name(label.path, n)
         for col in seg:
-            col.side = None if col.role == "seq" else side
+            # a 序号 before the first label numbers the printed row; a 行次 after a label numbers its side's line
+            shared = col.role == "seq" and n == 0 and col.index < label.index
+            col.side = None if shared else side
 
 
 
@@ -139,6 +160,8 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
     for i, path in enumerate(table.header_paths()):
         label = path[-1] if path else ""
         role = _role(label, path)
+        if role == "amount":
+            role = _role_by_content([r.cells[i] if i < len(r.cells) else "" for r in table.rows]) or role
         col = ColumnRec(i + 1, label, path, numbers[i] if i < len(numbers) and i > 0 else None, role)
         if role in ("amount", "quantity"):
             col.dims = _column_concept(lists, spec.column_schemes, path)
@@ -240,8 +263,8 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
     sides = sorted({c.side for c in columns if c.role in ("label", "amount", "quantity")}, key=str)
     previous_code = ""
     for index, row in enumerate(table.rows, start=1):
-        number = _row_number(row, columns)
         for side in sides:
+            number = _row_number(row, columns, side)
             item, previous_code = _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table)
             if item is None:
                 continue
@@ -270,9 +293,9 @@ def _amount(cell: str, doc: Document, row: Row, table: Table, col: ColumnRec) ->
         raise EtlError(f"{exc} in column {col.index} ({col.label})", doc.location(row.line, row.page, table.title)) from None
 
 
-def _row_number(row: Row, columns: list[ColumnRec]) -> int | None:
-    for col in columns:
-        if col.role == "seq":
+def _row_number(row: Row, columns: list[ColumnRec], side: str | None) -> int | None:
+    for col in sorted(columns, key=lambda c: c.side != side):  # the side's own 行次 first, else the shared 序号
+        if col.role == "seq" and col.side in (side, None):
             text = match_key(row.cells[col.index - 1])
             return int(text) if text.isdigit() else None
     return None
@@ -283,6 +306,12 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
     code_cols = [c for c in columns if c.role in ("code", "code_part") and (c.side == side or c.side is None)]
     label = row.cells[label_cols[0].index - 1] if label_cols else ""
     code = "".join(row.cells[c.index - 1].replace(" ", "") for c in code_cols) or None
+    if code and match_key(code) in _TOTAL_WORDS:  # 合计 / 小计 printed in the code column: a total line
+        label, code = label or code, None
+    elif code and not _CODE_RE.match(code) and (m := CODE_NAME_RE.match(code)):
+        code = m.group(1)  # code and name printed in the code column
+    if not code and not code_cols and spec.code_scheme and (m := CODE_NAME_RE.match(label)):
+        code = m.group(1)  # code and name printed in one label cell: classified by the code, label kept as printed
     if code and any(c.role == "code_part" for c in code_cols) and len(code) in (2, 4):
         # A split-code row printing only 款/项 belongs under the 类/款 of the row above.
         parent = previous_code[: 7 - len(code)]
@@ -290,7 +319,9 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
             code = parent + code
     amounts = [c for c in columns if c.side == side and c.role in ("amount", "quantity")]
     has_amount = any(row.cells[c.index - 1] for c in amounts)
-    if not label and not code and not has_amount:
+    # a side printing only its own 行次 is a line too (the row is numbered, its label left blank)
+    own_number = any(c.role == "seq" and c.side == side and side is not None and row.cells[c.index - 1] for c in columns)
+    if not label and not code and not has_amount and not own_number:
         return None, previous_code
     item = LineRec(index, row.line, row.page, side, number, code, label, bold=row.bold)
     key = match_key(label)
@@ -337,9 +368,9 @@ def _dims(spec: KindSpec, item: LineRec, col: ColumnRec, rec: TableRec) -> dict[
         dims[SCHEME_DIM[item.scheme]] = item.classification
     operation = spec.operation or {"in": "revenue", "out": "expenditure"}.get(item.side or "")
     # A stock (固定资产) is neither revenue nor expenditure.
-    dims["operationCharacter"] = concept_iri("operation", operation or NOT_APPLICABLE)
+    dims["operationCharacter"] = concept_iri("operation", operation or NOT_APPLICABLE_CODE)
     scheme_of = {v: k for k, v in SCHEME_DIM.items()}
     for dim in spec.dims:
         if dim not in dims and dim in scheme_of:
-            dims[dim] = concept_iri(scheme_of[dim], NOT_APPLICABLE)
+            dims[dim] = concept_iri(scheme_of[dim], NOT_APPLICABLE_CODE)
     return dims

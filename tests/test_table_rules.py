@@ -1,0 +1,93 @@
+"""Rules of table identification and column typing, each on a short excerpt of a real disclosure
+of the corpus (page cited), built with the shared document model; expected values read from the page."""
+
+from decimal import Decimal
+
+from budgetkg.etl import pdf_tables as pt
+from budgetkg.etl.extract import extract
+from budgetkg.etl.model import Document, Row, Table
+
+
+def doc():
+    return Document("excerpt.pdf", "0" * 64, "pdf", meta={"unit": "万元"})
+
+
+def table(title, header, rows):
+    return Table(title=title, line=1, page=1, header=header, rows=[Row(r, n, 1) for n, r in enumerate(rows, 2)])
+
+
+# --- table identification (pdf_tables) ------------------------------------------------------
+
+def test_title_and_unit_printed_as_the_first_rows_of_the_ruled_table():
+    # beijing_czj_2026_budget_dept_tables.pdf, page 1: a blank ruled row, the title with its number, the unit line
+    rows = [["", "", "", ""], ["预算01表收支总表", "", "", ""], ["", "", "", "金额单位：万元"], ["收入", "", "支出", ""]]
+    titles, metas, start = pt.split_title_rows(rows)
+    assert (titles, metas, start) == (["预算01表收支总表"], ["金额单位：万元"], 3)
+    assert pt.strip_table_number(titles[0]) == "收支总表"
+
+
+def test_header_rows_are_not_titles():
+    # central_gjxfj_2024_final_dept.pdf, page 7: the header starts at once
+    rows = [["收入", "", "", "支出", "", ""], ["项目", "行次", "金额", "项目", "行次", "金额"]]
+    assert pt.split_title_rows(rows) == ([], [], 0)
+
+
+def test_table_numbers():
+    for number in ("公开 01表", "公开02 表", "预算01表", "表1", "表一", "公开表1", "表01"):
+        assert pt.is_table_number(number), number
+    for title in ("收支总表", "预算01表收支总表", "2026年部门收支总体情况表"):
+        assert not pt.is_table_number(title), title
+
+
+# --- columns typed by content, codes (extract) ----------------------------------------------------
+
+def test_code_and_name_in_one_cell_classify_the_row():
+    # guangzhou_tjj_2026_budget_dept.pdf, page 13 (表5): codes in brackets inside the name
+    t = table("一般公共预算支出情况表", [["科目名称", "合计", "基本支出", "项目支出"]],
+              [["合计", "9,433.72", "8,401.67", "1,032.05"], ["[2010501]行政运行", "6,453.03", "6,453.03", "0.00"]])
+    rec = extract(t, "general_budget_expenditure", doc=doc())
+    item = rec.items[1]
+    assert (item.code, item.label) == ("2010501", "[2010501]行政运行")
+    assert item.classification.endswith("/functional/2010501")
+    assert rec.items[0].classification.endswith("/functional/_T")
+
+
+def test_code_name_with_a_dash_and_a_column_header_that_names_no_role():
+    # beijing_czj_2026_budget_dept_tables.pdf, page 4 (预算03表): "2010601-行政运行" under 支出功能分类科目
+    t = table("支出总表", [["支出功能分类科目", "合计", "基本支出", "项目支出"]],
+              [["2010601-行政运行", "1,721.982000", "1,721.982000", ""], ["合 计", "44,169.357532", "28,016.258321",
+                                                                          "16,153.099211"]])
+    rec = extract(t, "expenditure", doc=doc())
+    assert [c.role for c in rec.columns] == ["label", "amount", "amount", "amount"]
+    assert rec.items[0].code == "2010601"
+    assert rec.items[1].classification.endswith("/functional/_T")
+    assert sum(o.amount.value for o in rec.observations if o.item is rec.items[1]) == Decimal("88338.715064")
+
+
+def test_total_printed_in_the_code_column_is_a_total_line():
+    # fuzhou_ybj_2026_budget_dept.pdf, page 18: 合计 in the 科目编码 column
+    t = table("一般公共预算基本支出经济分类情况表", [["科目编码", "科目名称", "合计"]],
+              [["合计", "", "7,841.26"], ["301", "工资福利支出", "6,000.00"]])
+    rec = extract(t, "general_budget_basic_expenditure", doc=doc())
+    assert rec.items[0].code is None and rec.items[0].classification.endswith("/economic/_T")
+    assert rec.items[1].code == "301"
+
+
+def test_percentage_and_text_columns_are_not_amounts():
+    # a change column (增减(%)) and a unit-name column under a header that names no role
+    t = table("支出总表", [["科目编码", "科目名称", "预算单位", "合计", "增减(%)"]],
+              [["201", "一般公共服务支出", "某某中心", "10.00", "-12.34%"]])
+    rec = extract(t, "expenditure", doc=doc())
+    assert [c.role for c in rec.columns] == ["code", "label", "text", "amount", "text"]
+    assert [o.amount.value for o in rec.observations] == [Decimal("10.00")]
+    assert sorted(x.text for x in rec.texts) == ["-12.34%", "某某中心"]
+
+
+def test_row_numbers_printed_per_side():
+    # central_gjxfj_2024_final_dept.pdf, page 7: 行次 on each side; row 9 prints only its left 行次
+    header = [["收入", "", "", "支出", "", ""], ["项目", "行次", "金额", "项目", "行次", "金额"]]
+    t = table("收入支出决算总表", header, [["一、一般公共预算财政拨款收入", "1", "19,572.91", "一、一般公共服务支出", "32",
+                                           "10,685.56"], ["", "9", "", "九、卫生健康支出", "40", "497.53"]])
+    rec = extract(t, "income_expenditure_summary", doc=doc())
+    numbers = {(i.index, i.side): i.number for i in rec.items}
+    assert numbers == {(1, "in"): 1, (1, "out"): 32, (2, "in"): 9, (2, "out"): 40}
