@@ -21,7 +21,7 @@ from ..codelists import TOTAL, CodeLists, codelists, concept_iri
 from ..lexicon import CODE_HEADER_SUFFIX, CODE_HEADERS, CODE_HEADS, LABEL_HEADER_SUFFIX, LABEL_HEADERS
 from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
-from ..lexicon import CODE_NAME_RE, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
+from ..lexicon import AMOUNT_HEADER_WORDS, CODE_NAME_RE, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
 from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SEQ_HEADS, TEXT_HEADERS
 from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
 from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
@@ -160,7 +160,7 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
     for i, path in enumerate(table.header_paths()):
         label = path[-1] if path else ""
         role = _role(label, path)
-        if role == "amount":
+        if role == "amount" and not any(w in match_key(label) for w in AMOUNT_HEADER_WORDS):
             role = _role_by_content([r.cells[i] if i < len(r.cells) else "" for r in table.rows]) or role
         col = ColumnRec(i + 1, label, path, numbers[i] if i < len(numbers) and i > 0 else None, role)
         if role in ("amount", "quantity"):
