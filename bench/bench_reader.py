@@ -6,9 +6,9 @@ Per document it prints the build result (tables mapped, observations, tables qua
 tables of an unknown kind, warnings = skipped items of the record) and whether it builds fully
 (every table of the hand-made inventory ``tests/expected/corpus/<stem>/meta.json`` mapped as
 its kind), then the share of the corpus that builds fully; and the reading time per page next
-to pdfplumber's own text extraction of the same pages (the floor). Metadata that the reader
-does not find yet is taken from ``meta.json`` (as a portal's ``--department/--year`` would be),
-so that tables are measured even where the cover is not read.
+to pdfplumber's own text extraction of the same pages (the floor). Department, year and phase
+are given from ``meta.json`` as overrides (as a portal's ``--department/--year/--phase``), so
+that the tables are measured even where the cover is not read.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 import pdfplumber
 
 from budgetkg.etl.model import EtlError
-from budgetkg.etl.pipeline import process_document
+from budgetkg.etl.pipeline import Overrides, process_document
 from budgetkg.etl.read_pdf import read_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,13 +30,13 @@ CORPUS = ROOT.parent / "shared" / "samples" / "corpus"
 EXPECTED = ROOT / "tests" / "expected" / "corpus"
 
 
-def overrides(stem: str) -> dict[str, str]:
+def overrides(stem: str) -> Overrides:
     """Department, year and phase of a corpus document from its hand-made ``meta.json``."""
     path = EXPECTED / stem / "meta.json"
     if not path.exists():
-        return {}
+        return Overrides()
     meta = json.loads(path.read_text(encoding="utf-8"))
-    return {"department_name": meta["department"], "year": meta["year"], "phase": meta["phase"]}
+    return Overrides(department=meta["department"], year=meta["year"], phase=meta["phase"])
 
 
 def plumber_seconds(path: Path) -> tuple[float, int]:
@@ -58,9 +58,8 @@ def measure(path: Path) -> dict:
         row.update(read_s=time.perf_counter() - t0, error=str(exc))
         return row
     row["read_s"] = time.perf_counter() - t0
-    doc.meta.update(overrides(path.stem))
     try:
-        rec = process_document(doc)
+        rec = process_document(doc, overrides=overrides(path.stem))
     except EtlError as exc:
         row["error"] = str(exc)
         return row
@@ -68,8 +67,8 @@ def measure(path: Path) -> dict:
     mapped = sorted(t.key for t in rec.tables)
     row.update(
         tables=len(rec.tables), observations=sum(len(t.observations) for t in rec.tables),
-        quarantined=len(rec.extra.get("quarantined", [])),
-        unknown=sum(1 for _, kind in rec.kinds if kind is None), warnings=len(rec.skipped),
+        quarantined=len(rec.quarantined),
+        unknown=sum(1 for _, kind in rec.kinds if kind is None), warnings=len(rec.skipped) - len(rec.quarantined),
         missing=sorted(set(expected) - set(mapped)),
     )
     row["full"] = not row["missing"] and not row["quarantined"]

@@ -4,8 +4,8 @@ cell with the transcription made by hand from the page images (``tests/expected/
 the headline figures of ``meta.json`` must come back exactly.
 
 Body rows are compared (the header rows are printed in many shapes; ``meta.json`` says how many);
-amounts without thousands separators. Metadata the reader does not find yet is taken from
-``meta.json`` (as ``--department/--year/--phase`` would give it), so that the tables are tested
+amounts without thousands separators. Department, year and phase are given from
+``meta.json`` as ``--department/--year/--phase`` would give them, so that the tables are tested
 on their own.
 
 Documents (or one table of one) not read correctly yet are listed in :data:`XFAIL`, the one list of
@@ -99,14 +99,14 @@ def meta(stem: str) -> dict:
 @functools.cache
 def built(stem: str, corpus: Path) -> tuple[ox.Store, str]:
     """The document read and mapped into an in-memory store, and the IRI of its named graph."""
-    from budgetkg.etl.pipeline import process_document
+    from budgetkg.etl.pipeline import Overrides, process_document
     from budgetkg.etl.read_pdf import read_pdf
     from budgetkg.etl.to_rdf import to_rdf
 
     m = meta(stem)
-    doc = read_pdf(corpus / m["file"])
-    doc.meta.update(department_name=m["department"], year=m["year"], phase=m["phase"])
-    graph, triples = to_rdf(process_document(doc), base="https://budgetkg.org/")
+    overrides = Overrides(department=m["department"], year=m["year"], phase=m["phase"])
+    graph, triples = to_rdf(process_document(read_pdf(corpus / m["file"]), overrides=overrides),
+                            base="https://budgetkg.org/")
     store = ox.Store()
     store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
     return store, graph.value
