@@ -62,7 +62,7 @@ _HEADER_KEYS = {
 }
 _GOAL_KEYS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "年度总体目标", "整体绩效目标"}
 _NAME_KEYS = {"项目名称", "转移支付名称", "专项资金名称"}
-# Words of a row label above the columns that prints the project's amount (资金金额(万元) | 实施期资金总额： | 1.50).
+# Words of a row label above the columns that prints the project's amount (资金金额(万元) | 实施期资金总额： | 12.00).
 _AMOUNT_WORDS = ("资金", "金额")
 # Row labels of project facts (above the column row): such a row is a fact even where its cells
 # stand in indicator columns of the project above.

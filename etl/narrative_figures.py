@@ -40,9 +40,9 @@ from .vocab import BKG, CNY, PROV, QB, RDFS, A, decimal, integer, lit, typed
 
 _AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿元|万元|千元|元)")
 _SENTENCE = re.compile(r"(?<=[。！？!?])")
-# A comma before three digits is a thousands separator (99,230.46), not the end of a clause.
+# A comma before three digits is a thousands separator (12,345.67), not the end of a clause.
 _CLAUSE = re.compile(r"([，；;：:]|,(?!\d{3}(?!\d)))")
-# PDF text puts spaces between CJK characters and figures (2026 年收入预算 99,230.46 万元).
+# PDF text puts spaces between CJK characters and figures (2026 年收入预算 12,345.67 万元).
 _SPACE_NEAR = re.compile(r"\s+(?=[\d\u3000-\u303f\u4e00-\u9fff\uff00-\uffef%])|(?<=[\d\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+")
 _PAREN = re.compile(r"[（(][^（）()]*[)）]")
 _YEAR_CLAUSE = re.compile(r"^(\d{4})年度?$")
