@@ -341,7 +341,8 @@ def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
 def _goals_role(cell: str) -> str | None:
     key = match_key(cell)
     for role, words in _GOALS_TABLE_ROLES:
-        if key in words or any(key.startswith(w) for w in words if role == "amount") or (role == "goal" and key.endswith("绩效目标")):
+        if key in words or any(key.startswith(w) for w in words if role == "amount") or (
+                role in ("goal", "amount") and key.endswith(words[0] if role == "goal" else "金额")):
             return role
     return None
 
@@ -355,11 +356,14 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
     header = next((h for h in reversed(table.header) if any(_goals_role(c) for c in h)), None)
     cols = {}
     for i, cell in enumerate(header or []):
-        role = _goals_role(cell)
+        role = _goals_role(cell) or _column_role(cell)
         if role and role not in cols:
             cols[role] = i
     if not {"project", "goal"} <= cols.keys():
         return None
+    # Indicators without levels beside the goal (指标名称 | 指标性质 | 指标值 | 计量单位): rows of the project above.
+    indicator_cols = {r: i for r, i in cols.items() if r in ROLES} if {"level3", "target"} <= cols.keys() else {}
+    cols = {r: i for r, i in cols.items() if r in PROJECT_ROLES or r in indicator_cols}
     unit = next((m.group(1) for c in header if (m := _UNIT_IN_LABEL.search(c))), None) or table.meta.get("unit")
     readings: list[_Reading] = []
     for row in table.rows:
@@ -368,6 +372,12 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
         loc = doc.location(row.line, row.page, table.title)
         others = [c for i, c in enumerate(cells) if c and i not in cols.values()]
         name, goal = get("project"), get("goal")
+        indicator = {r: get(r) for r in indicator_cols}
+        if not name and readings and indicator.get("level3"):
+            readings[-1].raws.append(_Raw(indicator, row.line, row.page, [row.line]))
+            if others:
+                rec.skip(loc, f"cells of a project goals table not mapped: {' | '.join(others)}")
+            continue
         if not name:
             if goal and readings and not get("amount"):
                 readings[-1].project.goal = _join(readings[-1].project.goal or "", goal)
@@ -380,6 +390,8 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
             rec.skip(loc, f"project amount {get('amount')!r} is not an amount; not mapped")
         if others:
             rec.skip(loc, f"cells of a project goals table not mapped: {' | '.join(others)}")
+        if indicator.get("level3"):
+            reading.raws.append(_Raw(indicator, row.line, row.page, [row.line]))
         readings.append(reading)
     return readings
 

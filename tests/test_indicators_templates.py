@@ -176,3 +176,16 @@ def test_project_goals_table_reports_the_unit_column():
     rec = process_document(doc)
     assert len(rec.extra["performance"]) == 17  # the rows of the page
     assert sum("杭州市东郊监狱" in r for _, r in rec.skipped) == 5
+
+
+def test_indicators_without_levels_beside_the_goal():
+    """The layout of the Chongqing 市级一般性项目绩效目标表 (a project row, then its indicators below)."""
+    text = HEAD + ("## 某年市级一般性项目绩效目标表\n\n序号\t项目名称\t当年财政拨款预算金额\t当年绩效目标\t指标名称\t指标性质\t指标值\t计量单位\t指标权重\n"
+                   "1\t某事务管理\t26.50\t保障运转。\t发放单位\t≥\t16\t个\t20\n"
+                   "\t\t\t\t培训人次\t≥\t350\t人次\t15\n")
+    rec = process_document(read_text(text))
+    (p,) = rec.extra["performance"]
+    assert (p.name, p.amount.printed(), p.goal) == ("某事务管理", "26.50", "保障运转。")
+    assert [(i.level1, i.name, i.target.text, i.target.unit) for i in p.indicators] == [
+        ("", "发放单位", "≥16个", "个"), ("", "培训人次", "≥350人次", "人次")]
+    assert any("20" in r for _, r in rec.skipped)  # the weight column is reported
