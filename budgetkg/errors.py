@@ -14,6 +14,10 @@ The command line (:mod:`budgetkg.cli`) maps each error to its status through
 "a.txt, line 3: not an amount: 'x'"
 >>> ValidationFailed("2 SHACL violation(s)").exit_status
 1
+>>> SourcesFailed([ValidationFailed("a"), InputError("b", "x.txt")], total=3).exit_status
+2
+>>> SourcesFailed([ValidationFailed("a"), ResourceMissing("shapes")], total=2).exit_status
+4
 """
 
 from __future__ import annotations
@@ -102,12 +106,13 @@ class PortInUse(BudgetkgError, OSError):
 class SourcesFailed(BudgetkgError):
     """Several sources failed; each is named with its reason (one line per source).
 
-    Bad input outranks a violation: the status is 2 when any source was bad input, else 1.
+    The status is the gravest of theirs: a broken installation (4) over bad input (2) over a
+    violation (1).
     """
 
     def __init__(self, errors: list[BaseException], *, total: int):
         self.errors = list(errors)
         lines = "\n  ".join(str(e).replace("\n", "\n    ") for e in self.errors)
         super().__init__(f"{len(self.errors)} of {total} sources failed:\n  {lines}")
-        bad_input = any(getattr(e, "exit_status", BAD_INPUT) == BAD_INPUT for e in self.errors)
-        self.exit_status = BAD_INPUT if bad_input else VIOLATION
+        statuses = {getattr(e, "exit_status", BAD_INPUT) for e in self.errors}
+        self.exit_status = next(s for s in (BROKEN_INSTALL, BAD_INPUT, VIOLATION) if s in statuses or s == VIOLATION)

@@ -83,3 +83,18 @@ def test_installed_service_ships_yasgui_and_its_setup(installed, tmp_path):
             "print((STATIC / 'yasgui' / 'yasgui.min.js').stat().st_size); print((STATIC / 'sparql-editor.js').is_file())")
     path, size, setup = run(installed / "bin" / "python", "-c", code, cwd=tmp_path).stdout.split()
     assert path.startswith(str(installed)) and int(size) > 100_000 and setup == "True"
+
+
+def test_a_broken_installation_says_so_with_its_status(installed, tmp_path):
+    # Last in this module: it breaks the venv. Without its shapes a build must not publish
+    # an unchecked graph.
+    py = installed / "bin" / "python"
+    shapes = Path(run(py, "-c", "import budgetkg.resources as r; print(r.SHAPES)", cwd=tmp_path).stdout.strip())
+    for f in shapes.glob("*.ttl"):
+        f.unlink()
+    sample = Path(run(py, "-c", "import budgetkg.resources as r; print(r.default_sources()[0])", cwd=tmp_path).stdout.strip())
+    r = subprocess.run([installed / "bin" / "budgetkg", "build", sample, "--out", "out", "--jobs", "1"],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 4, r.stderr
+    assert "reinstall" in r.stderr or "incomplete" in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
