@@ -160,13 +160,13 @@ def _make_line(top: float, bottom: float, chars: list[dict], offsets: list) -> L
     return line
 
 
-def drop_clipped(data: bytes, pages: list) -> list[str]:
+def drop_clipped(pdf, pages: list) -> list[str]:
     """Drop lines hidden by a clipping path (text overflowing its box and printed again on the next page).
 
-    pdfminer ignores clipping paths, so such text would be read twice. Only pages sharing a
-    line with a neighbour (at another height) are rendered (with pdfium, which pdfplumber ships) to see which copy
-    has ink; a copy with clearly less ink than its twin is dropped. ``pages`` have
-    ``no`` and ``lines``; returns the notes of what was dropped.
+    The text layer ignores clipping paths, so such text would be read twice. Only pages sharing a
+    line with a neighbour (at another height) are rendered (with ``pdf``, the open
+    ``pypdfium2.PdfDocument``) to see which copy has ink; a copy with clearly less ink than its twin
+    is dropped. ``pages`` have ``no`` and ``lines``; returns the notes of what was dropped.
     """
     suspects: set[int] = set()
     for a, b in zip(pages, pages[1:]):
@@ -179,19 +179,13 @@ def drop_clipped(data: bytes, pages: list) -> list[str]:
             suspects.update((a.no, b.no))
     if not suspects:
         return []
-    import pypdfium2 as pdfium
-
     ink: dict[int, float] = {}
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for page in (p for p in pages if p.no in suspects):
-            img = pdf[page.no - 1].render(scale=2).to_pil().convert("L")
-            for ln in page.lines:
-                ys = range(int(ln.top * 2), max(int(ln.top * 2) + 1, int(ln.bottom * 2)))
-                box = (int(ln.x0 * 2), int(ln.x1 * 2) + 1)
-                ink[id(ln)] = sum(img.crop((box[0], y, box[1], y + 1)).getextrema()[0] < 160 for y in ys) / len(ys)
-    finally:
-        pdf.close()
+    for page in (p for p in pages if p.no in suspects):
+        img = pdf[page.no - 1].render(scale=2).to_pil().convert("L")
+        for ln in page.lines:
+            ys = range(int(ln.top * 2), max(int(ln.top * 2) + 1, int(ln.bottom * 2)))
+            box = (int(ln.x0 * 2), int(ln.x1 * 2) + 1)
+            ink[id(ln)] = sum(img.crop((box[0], y, box[1], y + 1)).getextrema()[0] < 160 for y in ys) / len(ys)
     best: dict[str, float] = {}
     for page in (p for p in pages if p.no in suspects):
         for ln in page.lines:

@@ -1,6 +1,8 @@
-"""PDF disclosure -> :class:`budgetkg.etl.model.Document` (text-layer PDFs, read with pdfplumber).
+"""PDF disclosure -> :class:`budgetkg.etl.model.Document` (text-layer PDFs, read with pypdfium2).
 
-API: ``read_pdf(path: str | Path) -> Document`` (``fmt="pdf"``); :func:`cover_meta`.
+API: ``read_pdf(path: str | Path) -> Document`` (``fmt="pdf"``); :func:`read_pages` (the same from
+page objects); :func:`cover_meta`. The characters and ruling paths come from
+:mod:`budgetkg.etl.pdf_raw`.
 
 The PDF yields the text reader's document model, so recognition, extraction and mapping
 are shared. The cover sets ``Document.title`` and ``Document.meta`` (``department_name``,
@@ -27,15 +29,13 @@ password-protected PDF, a file that is not a PDF, or a PDF without a text layer.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-import pdfplumber
-from pdfplumber.utils.exceptions import PdfminerException
-
+from budgetkg.etl import pdf_raw
 from budgetkg.etl import pdf_tables as pt
 from budgetkg.etl.docmeta import title_meta
 from budgetkg.etl.inputs import quiet_pdf_library, refuse_foreign
@@ -81,30 +81,36 @@ def _read_pdf(path: str | Path) -> Document:
     path = Path(path)
     data = path.read_bytes()
     doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
-    where = Location(doc.name, page=1)
     if _PDF_SIGNATURE not in data[:1024]:
         refuse_foreign(path, data)  # a Word file named .pdf is named for what it is
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as exc:
-        inner = exc.args[0] if exc.args else exc
-        if re.search(r"password|encrypt", f"{type(inner).__name__} {inner}", re.I):
-            raise EtlError("encrypted PDF: it needs a password to be read", where) from exc
-        raise EtlError(f"not a readable PDF: it is damaged ({type(inner).__name__}: {inner}); download or export it again", where) from exc
-    pages: list[_Page] = []
-    with pdf:
+    with pdf_raw.PdfPages(data, doc.name) as pages:
         try:
-            pdf_pages = pdf.pages
+            count = len(pages)
         except Exception as exc:  # a broken page tree
-            raise EtlError(f"not a readable PDF: it is damaged ({type(exc).__name__}: {exc}); download or export it again", where) from exc
-        damaged: list[str] = []
-        for no, page in enumerate(pdf_pages, 1):
-            try:
-                lines, grids, hidden = pt.scan_page(page)
-                pages.append(_Page(no, lines, grids, hidden, len(page.images), float(page.width)))
-            except Exception as exc:  # a damaged page: note it and read on
-                damaged.append(f"page {no}: {type(exc).__name__}: {exc}")
-                doc.skipped.append(Skipped(doc.location(page=no), f"cannot be read ({type(exc).__name__}: {exc})"))
+            raise EtlError(f"not a readable PDF: it is damaged ({type(exc).__name__}: {exc}); download or export "
+                           "it again", Location(doc.name, page=1)) from exc
+        return read_pages(doc, pages.pdf, [partial(pages.page, i) for i in range(count)])
+
+
+def read_pages(doc: Document, pdf, loaders: list) -> Document:
+    """Fill ``doc`` from its pages: ``loaders[i]()`` gives page ``i + 1`` as a page object with ``chars``,
+    ``rects``, ``lines``, ``curves``, ``images``, ``bbox``, ``width`` and ``find_tables()`` (a
+    :class:`budgetkg.etl.pdf_raw.RawPage`, or a pdfplumber page for the comparison test); ``pdf`` is the
+    ``pypdfium2.PdfDocument`` that renders pages for :func:`budgetkg.etl.pdf_tables.drop_clipped`.
+
+    :raises EtlError: (at page 1) for a damaged or image-only PDF.
+    """
+    where = Location(doc.name, page=1)
+    pages: list[_Page] = []
+    damaged: list[str] = []
+    for no, load in enumerate(loaders, 1):
+        try:
+            page = load()
+            lines, grids, hidden = pt.scan_page(page)
+            pages.append(_Page(no, lines, grids, hidden, len(page.images), float(page.width)))
+        except Exception as exc:  # a damaged page: note it and read on
+            damaged.append(f"page {no}: {type(exc).__name__}: {exc}")
+            doc.skipped.append(Skipped(doc.location(page=no), f"cannot be read ({type(exc).__name__}: {exc})"))
     if not any(p.lines or p.grids for p in pages):
         if damaged:  # not a scan: the pages are there but broken
             raise EtlError(
@@ -112,7 +118,7 @@ def _read_pdf(path: str | Path) -> Document:
                 f"{damaged[0]}); download or export it again", where,
             )
         raise EtlError("no text layer (a scanned or image-only PDF?); it needs OCR first", where)
-    doc.repairs.extend(pt.drop_clipped(data, pages))
+    doc.repairs.extend(pt.drop_clipped(pdf, pages))
     _Assembler(doc, pages).run()
     scanned = sum(1 for p in pages if p.images)
     if not doc.blocks and scanned:  # only page numbers or stray marks over page images

@@ -1,0 +1,333 @@
+"""The raw layer of a PDF page, read with pypdfium2: characters with their boxes and the ruling paths.
+
+API: :class:`PdfPages` (the pages of a PDF, with a fallback), :func:`open_pdf` (bytes -> ``pypdfium2.PdfDocument``; raises :class:`budgetkg.etl.model.EtlError`),
+:func:`raw_page` (one page -> :class:`RawPage`).
+
+A :class:`RawPage` carries exactly what :func:`budgetkg.etl.pdf_tables.scan_page` reads from a page, in
+pdfplumber's terms (so that the layout code above it stays as it is): ``bbox``, ``width``, ``chars``
+(dicts with ``text``, ``x0``, ``x1``, ``top``, ``bottom``, ``doctop``, ``size``, ``upright``), ``rects``,
+``lines``, ``curves``, ``edges``, ``images`` and ``find_tables()``. The objects follow pdfminer's
+geometry, which pdfplumber reports: a character box runs from the font's descent below the baseline to
+one font size above it and over the glyph's advance; a painted path is split at each ``m`` into subpaths,
+a two-point subpath is a line, a closed axis-aligned four-point one a rectangle, anything else a curve
+through the end points of its segments. pdfium computes all of it in C, about ten times faster than
+pdfminer's Python interpreter; the table finder is pdfplumber's own (``pdfplumber.table.TableFinder``,
+pure geometry over these objects), so ruled tables are cut exactly as before.
+
+>>> page = RawPage(0, (0, 0, 100, 100), [], [], [], [], [])
+>>> (page.width, page.height, page.edges, page.find_tables())
+(100, 100, [], [])
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfplumber.table import TableFinder
+from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
+
+from budgetkg.etl.model import EtlError, Location
+
+# pdfium keeps coordinates in single precision (errors of 1e-5 on a page), pdfminer in double:
+# positions printed at whole hundredths or thousandths of a point come out of pdfium a few 1e-5
+# off, which flips the layout's comparisons at exact thresholds (a 3pt space after a 12pt character
+# is exactly 0.25 of its size). Rounded to 1e-4 they are the printed values again.
+_DIGITS = 4
+
+# pdfminer's device matrix per page rotation, with (x0, y0, x1, y1) the media box
+_ROTATION_CTM = {
+    0: lambda x0, y0, x1, y1: (1, 0, 0, 1, -x0, -y0),
+    90: lambda x0, y0, x1, y1: (0, -1, 1, 0, -y0, x1),
+    180: lambda x0, y0, x1, y1: (-1, 0, 0, -1, x1, y1),
+    270: lambda x0, y0, x1, y1: (0, 1, -1, 0, y1, -x0),
+}
+
+
+@dataclass
+class RawPage:
+    """One page in pdfplumber's coordinates (``top`` counted down from the top of the page)."""
+
+    no: int  # 0-based page index
+    bbox: tuple[float, float, float, float]
+    chars: list[dict]
+    rects: list[dict]
+    lines: list[dict]
+    curves: list[dict]
+    images: list[dict]  # one per image object (only counted: a page of images without text is reported)
+    _edges: list[dict] | None = field(default=None, repr=False)
+
+    @property
+    def width(self) -> float:
+        return self.bbox[2] - self.bbox[0]
+
+    @property
+    def height(self) -> float:
+        return self.bbox[3] - self.bbox[1]
+
+    @property
+    def edges(self) -> list[dict]:
+        """Line, rectangle and curve edges, in pdfplumber's order (``Page.edges``)."""
+        if self._edges is None:
+            self._edges = ([line_to_edge(ln) for ln in self.lines]
+                           + [e for r in self.rects for e in rect_to_edges(r)]
+                           + [e for c in self.curves for e in curve_to_edges(c)])
+        return self._edges
+
+    def find_tables(self) -> list:
+        """Ruled tables, by pdfplumber's table finder with its default settings."""
+        return TableFinder(self).tables if self.edges else []
+
+
+class PdfPages:
+    """The pages of one PDF: :class:`RawPage` from pdfium, or pdfplumber's page where pdfium cannot place
+    some text (``fallbacks`` lists those page numbers). A context manager; ``pdf`` is the pdfium document.
+
+    :raises EtlError: as :func:`open_pdf`.
+    """
+
+    def __init__(self, data: bytes, name: str):
+        self.data, self.pdf, self.fallbacks = data, open_pdf(data, name), []
+        self._plumber = None
+
+    def __len__(self) -> int:
+        return len(self.pdf)
+
+    def page(self, index: int):
+        """Page ``index`` (0-based) as a page object for :func:`budgetkg.etl.pdf_tables.scan_page`."""
+        raw = raw_page(self.pdf, index)
+        if raw is not None:
+            return raw
+        if self._plumber is None:
+            import io
+
+            import pdfplumber
+
+            self._plumber = pdfplumber.open(io.BytesIO(self.data))
+        self.fallbacks.append(index + 1)
+        return self._plumber.pages[index]
+
+    def close(self) -> None:
+        if self._plumber is not None:
+            self._plumber.close()
+        self.pdf.close()
+
+    def __enter__(self) -> PdfPages:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
+    """Open a PDF held in memory.
+
+    :raises EtlError: (at page 1 of ``name``) for a password-protected PDF or a file that is not a PDF.
+    """
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        where = Location(name, page=1)
+        if re.search(r"password|encrypt|security", str(exc), re.I):
+            raise EtlError("encrypted PDF: it needs a password to be read", where) from exc
+        raise EtlError(f"not a readable PDF: it is damaged ({type(exc).__name__}: {exc}); download or export it "
+                       "again", where) from exc
+
+
+def _mult(m, n):
+    """Matrix product ``m`` then ``n`` (PDF order, as pdfminer's ``mult_matrix``)."""
+    a, b, c, d, e, f = m
+    a1, b1, c1, d1, e1, f1 = n
+    return (a * a1 + b * c1, a * b1 + b * d1, c * a1 + d * c1, c * b1 + d * d1,
+            e * a1 + f * c1 + e1, e * b1 + f * d1 + f1)
+
+
+def _apply(m, x, y):
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
+    """The characters, paths and images of page ``index`` (0-based); ``None`` when pdfium cannot place
+    some of its text (see :func:`_unplaced`): such a page is read by pdfminer (:class:`PdfPages`)."""
+    page = pdf[index]
+    try:
+        x0, y0, x1, y1 = page.get_mediabox()
+        rotation = page.get_rotation() % 360
+        ctm = _ROTATION_CTM.get(rotation, _ROTATION_CTM[0])(x0, y0, x1, y1)
+        width, height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
+        top_of = height  # pdfplumber: top = height - y in the device space
+        textpage = page.get_textpage()
+        try:
+            rects, lines, curves, images, blanks = [], [], [], [], []
+            for obj, matrix in _objects(page.raw, ctm):
+                kind = pdfium_c.FPDFPageObj_GetType(obj)
+                if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                    _path(obj, matrix, top_of, rects, lines, curves)
+                elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                    images.append({"object_type": "image"})
+                elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and _unplaced(obj, textpage.raw):
+                    if not pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)):
+                        return None
+                    blanks.append(_blank(obj, matrix, top_of))
+            chars = _chars(textpage.raw, ctm, top_of) + blanks
+        finally:
+            textpage.close()
+        return RawPage(index, (0, 0, width, height), chars, rects, lines, curves, images)
+    finally:
+        page.close()
+
+
+def _unplaced(obj, textpage) -> bool:
+    """A text object pdfium leaves out of its text layer: one without a glyph box.
+
+    In an embedded font that is a run of spaces (a blank glyph), which pdfminer reports and which
+    separates words in a table cell (:func:`_blank`). In a font that is not embedded it may be any
+    text whose glyphs the substituted system font lacks (the digits of a CID font, say); pdfminer
+    places them by their widths alone, so such a page is read by pdfminer.
+    """
+    return pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0) <= 2  # the length counts the final NUL
+
+
+def _blank(obj, ctm, top_of: float) -> dict:
+    """One space character at the origin of a text object of spaces (its boxes as :func:`_chars`)."""
+    m = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, m)
+    size = ctypes.c_float()
+    pdfium_c.FPDFTextObj_GetFontSize(obj, size)
+    desc = ctypes.c_float()
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    descent = desc.value if pdfium_c.FPDFFont_GetDescent(font, size, desc) else 0.0
+    x, y = m.e, m.f + descent * m.d
+    px0, py0 = _apply(ctm, x, y)
+    px1, py1 = _apply(ctm, x, y + size.value * m.d)
+    top, bottom = top_of - max(py0, py1), top_of - min(py0, py1)
+    full = _mult((m.a, m.b, m.c, m.d, 0, 0), ctm)
+    return {"text": " ", "x0": min(px0, px1), "x1": max(px0, px1), "top": top, "bottom": bottom, "doctop": top,
+            "size": bottom - top, "upright": 0 < full[0] * full[3] and full[1] * full[2] <= 0}
+
+
+def _objects(page_raw, ctm, form=None, depth: int = 0):
+    """Every page object with its matrix into pdfminer's device space, form XObjects opened."""
+    count = pdfium_c.FPDFFormObj_CountObjects(form) if form is not None else pdfium_c.FPDFPage_CountObjects(page_raw)
+    m = pdfium_c.FS_MATRIX()
+    for i in range(count):
+        obj = pdfium_c.FPDFFormObj_GetObject(form, i) if form is not None else pdfium_c.FPDFPage_GetObject(page_raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if depth < 15 and pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+                yield from _objects(page_raw, _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm), obj, depth + 1)
+            continue
+        yield obj, ctm
+
+
+def _chars(tp, ctm, top_of: float) -> list[dict]:
+    """The characters of the text layer ``tp`` (pdfium's generated spaces and line ends left out)."""
+    n = pdfium_c.FPDFText_CountChars(tp)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    box = pdfium_c.FS_RECTF()
+    m = pdfium_c.FS_MATRIX()
+    desc = ctypes.c_float()
+    descents: dict[tuple[int, float], float] = {}
+    out = []
+    for i in range(n):
+        if pdfium_c.FPDFText_IsGenerated(tp, i):
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(tp, i)
+        if not code:
+            continue
+        pdfium_c.FPDFText_GetCharOrigin(tp, i, x, y)
+        pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
+        pdfium_c.FPDFText_GetMatrix(tp, i, m)
+        size = pdfium_c.FPDFText_GetFontSize(tp, i)
+        obj = pdfium_c.FPDFText_GetTextObject(tp, i)
+        font = pdfium_c.FPDFTextObj_GetFont(obj)
+        key = (ctypes.cast(font, ctypes.c_void_p).value or 0, size)
+        descent = descents.get(key)
+        if descent is None:
+            descent = desc.value if pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(size), desc) else 0.0
+            descents[key] = descent
+        a, b, c, d = m.a, m.b, m.c, m.d
+        if b == 0 and c == 0 and a > 0 and d > 0:
+            # pdfminer's box: from the descent to one font size above it, over the advance (pdfium's
+            # font size and descent are in text space: the matrix scales them)
+            bx0, bx1 = x.value, box.right
+            by0 = y.value + descent * d
+            by1 = by0 + size * d
+        else:  # rotated or mirrored text: pdfium's loose box
+            bx0, bx1, by0, by1 = box.left, box.right, box.bottom, box.top
+        px0, py0 = _apply(ctm, bx0, by0)
+        px1, py1 = _apply(ctm, bx1, by1)
+        cx0, cx1 = min(px0, px1), max(px0, px1)
+        ctop, cbottom = top_of - max(py0, py1), top_of - min(py0, py1)
+        full = _mult((a, b, c, d, 0, 0), ctm)
+        upright = 0 < full[0] * full[3] and full[1] * full[2] <= 0
+        cx0, cx1, ctop, cbottom = (round(v, _DIGITS) for v in (cx0, cx1, ctop, cbottom))
+        out.append({"text": chr(code), "x0": cx0, "x1": cx1, "top": ctop, "bottom": cbottom, "doctop": ctop,
+                    "size": cbottom - ctop if upright else cx1 - cx0, "upright": upright})
+    return out
+
+
+_MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+
+
+def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list) -> None:
+    """Split a painted path into pdfminer's lines, rectangles and curves (``PDFLayoutAnalyzer.paint_path``)."""
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return
+    matrix = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[list] = []  # [shape, points]
+    bezier = 0  # pdfium gives a c operator as three segments: two control points and the end point
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == _MOVE or not subpaths:
+            bezier = 0
+        elif kind != _LINE:
+            bezier += 1
+            if bezier % 3:
+                continue  # pdfminer keeps only the end point of a curve segment
+        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        pt = tuple(round(v, _DIGITS) for v in _apply(matrix, x.value, y.value))
+        if kind == _MOVE or not subpaths:
+            subpaths.append(["m", [pt]])
+        else:
+            subpaths[-1][0] += "l" if kind == _LINE else "c"
+            subpaths[-1][1].append(pt)
+            if pdfium_c.FPDFPathSegment_GetClose(seg):
+                subpaths[-1][0] += "h"
+                subpaths[-1][1].append(subpaths[-1][1][0])
+    for shape, pts in subpaths:
+        # pdfium closes a path with a segment back to its start and a close flag; pdfminer sees
+        # that segment and then h, and drops the segment when it ends on the start point
+        if len(shape) > 3 and shape.endswith("lh") and pts[-2] == pts[0]:
+            shape = shape[:-2] + "h"
+            pts = pts[:-2] + pts[-1:]
+        _paint(shape, pts, top_of, rects, lines, curves)
+
+
+def _paint(shape: str, pts: list, top_of: float, rects: list, lines: list, curves: list) -> None:
+    flipped = [(px, top_of - py) for px, py in pts]
+    if shape in ("ml", "mlh"):
+        lines.append(_obj("line", flipped[:2], top_of))
+        return
+    if shape in ("mlllh", "mllll") and len(pts) == 5:
+        (ax, ay), (bx, by), (cx, cy), (dx, dy), _ = pts
+        if pts[0] == pts[4] and ((ax == bx and by == cy and cx == dx and dy == ay)
+                                 or (ay == by and bx == cx and cy == dy and dx == ax)):
+            rects.append(_obj("rect", [flipped[0], flipped[2]], top_of))
+            return
+    curve = _obj("curve", flipped, top_of)
+    curve["pts"] = flipped
+    curves.append(curve)
+
+
+def _obj(kind: str, pts: list, top_of: float) -> dict:
+    xs, tops = [p[0] for p in pts], [p[1] for p in pts]
+    x0, x1, top, bottom = min(xs), max(xs), min(tops), max(tops)
+    return {"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "y0": top_of - bottom, "y1": top_of - top, "width": x1 - x0, "height": bottom - top}
