@@ -1,49 +1,80 @@
-"""PDF reader benchmark: ``read_pdf`` against pdfplumber's own text extraction.
+"""PDF reader benchmark: ``read_pdf`` against the raw-extraction floor and the pdfplumber-based reader.
 
-Run: ``python -m bench.bench_pdf [FILES...] [--repeat N]`` (default: the PDFs in
-``../shared/samples``).
+Run: ``python -m bench.bench_pdf [FILES...] [--repeat N]`` (default: the bundled PDFs of
+``data/samples`` and the corpus PDFs of ``../shared/samples/corpus``).
 
-For each PDF it times, in the same run and interleaved, (a) pdfplumber alone
-extracting the text of every page (``page.extract_text()``, the floor: the reader
-parses the same pages and does more with them) and (b) ``budgetkg.etl.read_pdf.read_pdf``
-(text lines, ruled tables, headings, repairs -> Document). It prints pages/s and
-documents/s of both and the ratio read_pdf / pdfplumber (goal: within 1.5x).
-When PyMuPDF is installed, its plain text extraction and table finder are timed
-too, for comparison only (the reader does not use it).
+For each PDF it times, in the same run and interleaved, best of N:
+
+* **floor** - pypdfium2 alone extracting every character box (``FPDFText_GetCharBox``) and every
+  path point (``FPDFPathSegment_GetPoint``, form XObjects opened) of every page: the raw layer the
+  reader needs, with nothing done with it;
+* **read_pdf** - the reader (``budgetkg.etl.read_pdf``: pypdfium2 raw layer, lines, ruled tables,
+  headings, repairs -> Document);
+* **pdfplumber reader** - the same layout code fed from pdfplumber's pages (pdfminer), the reader
+  as it was before (``tests.test_pdf_raw.read_with_pdfplumber``).
+
+It prints pages and the three times per PDF with the ratios read_pdf / floor (goal: within 2x) and
+pdfplumber reader / read_pdf, then the totals, and which pages were read by pdfminer because
+pdfium could not place their text (fonts that are not embedded).
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import ctypes
 import sys
 import time
 from pathlib import Path
 
-import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
+from budgetkg.etl import pdf_raw
 from budgetkg.etl.read_pdf import read_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DIR = ROOT.parent / "shared" / "samples"
+DEFAULT = [ROOT / "data" / "samples", ROOT.parent / "shared" / "samples" / "corpus"]
 
 
-def plumber_text(path: Path) -> int:
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            page.extract_text()
-        return len(pdf.pages)
+def _paths(objs, box_x, box_y) -> int:
+    n = 0
+    for obj in objs:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            n += _paths([pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))],
+                        box_x, box_y)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+                pdfium_c.FPDFPathSegment_GetPoint(pdfium_c.FPDFPath_GetPathSegment(obj, i), box_x, box_y)
+                n += 1
+    return n
 
 
-def plumber_tables(path: Path) -> None:
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            for t in page.find_tables():
-                t.extract()
+def floor(path: Path) -> int:
+    """Every character box and path point of every page, with pypdfium2 alone; returns the page count."""
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    x, y = ctypes.c_float(), ctypes.c_float()
+    try:
+        for page in pdf:
+            tp = page.get_textpage()
+            for i in range(pdfium_c.FPDFText_CountChars(tp.raw)):
+                pdfium_c.FPDFText_GetUnicode(tp.raw, i)
+                pdfium_c.FPDFText_GetCharBox(tp.raw, i, l, r, b, t)
+            _paths([pdfium_c.FPDFPage_GetObject(page.raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(page.raw))],
+                   x, y)
+            tp.close()
+            page.close()
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
-def reader(path: Path) -> None:
-    read_pdf(path)
+def plumber_reader(path: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.test_pdf_raw import read_with_pdfplumber
+
+    read_with_pdfplumber(path)
 
 
 def timed(fn, path: Path) -> float:
@@ -52,62 +83,41 @@ def timed(fn, path: Path) -> float:
     return time.perf_counter() - t0
 
 
-def pymupdf_fns():
-    try:
-        import pymupdf
-    except ImportError:
-        return {}
-
-    def text(path: Path) -> None:
-        with pymupdf.open(path) as doc:
-            for page in doc:
-                page.get_text()
-
-    def tables(path: Path) -> None:
-        with pymupdf.open(path) as doc:
-            for page in doc:
-                for t in page.find_tables().tables:
-                    t.extract()
-
-    return {"pymupdf text": text, "pymupdf text+tables": tables}
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--no-pymupdf", action="store_true", help="skip the PyMuPDF comparison")
     args = ap.parse_args(argv)
-    files = args.files or sorted(DEFAULT_DIR.glob("*.pdf"))
+    files = args.files or [p for d in DEFAULT for p in sorted(d.glob("*.pdf"))]
     if not files:
-        print(f"no PDF given and none in {DEFAULT_DIR}", file=sys.stderr)
+        print("no PDF given and none found", file=sys.stderr)
         return 2
-    fns = {"pdfplumber extract_text": plumber_text, "pdfplumber find_tables": plumber_tables, "read_pdf": reader}
-    if not args.no_pymupdf:
-        fns.update(pymupdf_fns())
-    pages = {f: plumber_text(f) for f in files}  # also warms the file cache
-    read_pdf(files[0])  # imports
-    times: dict[str, dict[Path, list[float]]] = {name: {f: [] for f in files} for name in fns}
+    fns = {"floor": floor, "read_pdf": read_pdf, "pdfplumber reader": plumber_reader}
+    pages = {f: floor(f) for f in files}  # also warms the file cache and the imports
+    plumber_reader(files[0])
+    times = {name: {f: [] for f in files} for name in fns}
     for _ in range(args.repeat):
         for f in files:
             for name, fn in fns.items():
                 times[name][f].append(timed(fn, f))
-    total_pages = sum(pages.values())
-    print(f"{len(files)} PDFs, {total_pages} pages, best of {args.repeat} (median in brackets)")
-    width = max(len(n) for n in fns)
+    best = {name: {f: min(v) for f, v in per.items()} for name, per in times.items()}
+    print(f"{len(files)} PDFs, {sum(pages.values())} pages, best of {args.repeat}, seconds")
+    print(f"{'file':<42} {'pages':>5} {'floor':>7} {'read_pdf':>8} {'plumber':>8} {'read/floor':>10} "
+          f"{'plumber/read':>12}  pdfminer pages")
     for f in files:
-        print(f"\n{f.name} ({pages[f]} pages)")
-        for name in fns:
-            best, med = min(times[name][f]), statistics.median(times[name][f])
-            print(f"  {name:<{width}}  {best:7.3f} s [{med:7.3f}]  {pages[f] / best:7.1f} pages/s")
-    print("\nall documents")
-    total = {name: sum(min(times[name][f]) for f in files) for name in fns}
-    for name in fns:
-        print(f"  {name:<{width}}  {total[name]:7.3f} s  {total_pages / total[name]:7.1f} pages/s  "
-              f"{len(files) / total[name]:6.2f} documents/s")
-    ratio = total["read_pdf"] / total["pdfplumber extract_text"]
-    print(f"\nread_pdf / pdfplumber extract_text = {ratio:.2f}x (goal: within 1.5x) -> "
-          f"{'ok' if ratio <= 1.5 else 'SLOWER THAN GOAL'}")
+        fl, rd, pl = best["floor"][f], best["read_pdf"][f], best["pdfplumber reader"][f]
+        with pdf_raw.PdfPages(f.read_bytes(), f.name) as doc:
+            for i in range(len(doc)):
+                doc.page(i)
+            fallbacks = doc.fallbacks
+        print(f"{f.name[:42]:<42} {pages[f]:>5} {fl:7.3f} {rd:8.3f} {pl:8.3f} {rd / fl:10.2f} {pl / rd:12.2f}  "
+              f"{len(fallbacks)}")
+    total = {name: sum(per.values()) for name, per in best.items()}
+    print(f"{'all':<42} {sum(pages.values()):>5} {total['floor']:7.3f} {total['read_pdf']:8.3f} "
+          f"{total['pdfplumber reader']:8.3f} {total['read_pdf'] / total['floor']:10.2f} "
+          f"{total['pdfplumber reader'] / total['read_pdf']:12.2f}")
+    ratio = total["read_pdf"] / total["floor"]
+    print(f"\nread_pdf / floor = {ratio:.2f}x (goal: within 2x) -> {'ok' if ratio <= 2 else 'SLOWER THAN GOAL'}")
     return 0
 
 
