@@ -78,8 +78,26 @@ class RawPage:
         return self._edges
 
     def find_tables(self) -> list:
-        """Ruled tables, by pdfplumber's table finder with its default settings."""
-        return TableFinder(self).tables if self.edges else []
+        """Ruled tables, by pdfplumber's table finder with its default settings.
+
+        Each table reads its cells from the characters inside its box only (pdfplumber's
+        ``Table.extract`` scans every character of the page for every row).
+        """
+        if not self.edges:
+            return []
+        tables = TableFinder(self).tables
+        for table in tables:
+            x0, top, x1, bottom = table.bbox
+            table.page = _Chars([c for c in self.chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1
+                                 and top <= (c["top"] + c["bottom"]) / 2 < bottom])
+        return tables
+
+
+@dataclass
+class _Chars:
+    """What ``pdfplumber.table.Table.extract`` reads from its page."""
+
+    chars: list[dict]
 
 
 class PdfPages:
@@ -226,48 +244,61 @@ def _objects(page_raw, ctm, form=None, depth: int = 0):
 def _chars(tp, ctm, top_of: float) -> list[dict]:
     """The characters of the text layer ``tp`` (pdfium's generated spaces and line ends left out)."""
     n = pdfium_c.FPDFText_CountChars(tp)
+    if n <= 0:
+        return []
+    units = (ctypes.c_ushort * (n + 1))()
+    pdfium_c.FPDFText_GetText(tp, 0, n, units)  # one code unit per character index
     x, y = ctypes.c_double(), ctypes.c_double()
     box = pdfium_c.FS_RECTF()
-    m = pdfium_c.FS_MATRIX()
-    desc = ctypes.c_float()
-    descents: dict[tuple[int, float], float] = {}
+    per_object: dict[int, tuple] = {}  # text object -> its matrix, font size and descent
     out = []
     for i in range(n):
-        if pdfium_c.FPDFText_IsGenerated(tp, i):
+        code = units[i]
+        if not code or (chr(code).isspace() and pdfium_c.FPDFText_IsGenerated(tp, i)):
             continue
-        code = pdfium_c.FPDFText_GetUnicode(tp, i)
-        if not code:
-            continue
+        obj = pdfium_c.FPDFText_GetTextObject(tp, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        props = per_object.get(key)
+        if props is None:
+            props = per_object[key] = _object_props(tp, i, obj, ctm)
+        a, b, c, d, size, descent, upright = props
         pdfium_c.FPDFText_GetCharOrigin(tp, i, x, y)
         pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
-        pdfium_c.FPDFText_GetMatrix(tp, i, m)
-        size = pdfium_c.FPDFText_GetFontSize(tp, i)
-        obj = pdfium_c.FPDFText_GetTextObject(tp, i)
-        font = pdfium_c.FPDFTextObj_GetFont(obj)
-        key = (ctypes.cast(font, ctypes.c_void_p).value or 0, size)
-        descent = descents.get(key)
-        if descent is None:
-            descent = desc.value if pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(size), desc) else 0.0
-            descents[key] = descent
-        a, b, c, d = m.a, m.b, m.c, m.d
-        if b == 0 and c == 0 and a > 0 and d > 0:
-            # pdfminer's box: from the descent to one font size above it, over the advance (pdfium's
-            # font size and descent are in text space: the matrix scales them)
-            bx0, bx1 = x.value, box.right
-            by0 = y.value + descent * d
-            by1 = by0 + size * d
+        if b == 0 and c == 0 and a > 0 and d > 0 and ctm[:4] == (1, 0, 0, 1):
+            # pdfminer's box: from the descent to one font size above it, over the advance, computed
+            # with pdfminer's operations in pdfminer's order (the layout compares sizes and gaps at
+            # exact thresholds, so even the rounding of the last bit matters)
+            f = round(y.value, _DIGITS) + ctm[5]
+            y0 = d * descent + f
+            y1 = d * (descent + size) + f
+            cx0, cx1 = round(x.value + ctm[4], _DIGITS), round(box.right + ctm[4], _DIGITS)
+            ctop, cbottom, csize = top_of - y1, top_of - y0, y1 - y0
         else:  # rotated or mirrored text: pdfium's loose box
-            bx0, bx1, by0, by1 = box.left, box.right, box.bottom, box.top
-        px0, py0 = _apply(ctm, bx0, by0)
-        px1, py1 = _apply(ctm, bx1, by1)
-        cx0, cx1 = min(px0, px1), max(px0, px1)
-        ctop, cbottom = top_of - max(py0, py1), top_of - min(py0, py1)
-        full = _mult((a, b, c, d, 0, 0), ctm)
-        upright = 0 < full[0] * full[3] and full[1] * full[2] <= 0
-        cx0, cx1, ctop, cbottom = (round(v, _DIGITS) for v in (cx0, cx1, ctop, cbottom))
+            px0, py0 = _apply(ctm, box.left, box.bottom)
+            px1, py1 = _apply(ctm, box.right, box.top)
+            cx0, cx1 = round(min(px0, px1), _DIGITS), round(max(px0, px1), _DIGITS)
+            ctop, cbottom = round(top_of - max(py0, py1), _DIGITS), round(top_of - min(py0, py1), _DIGITS)
+            csize = cbottom - ctop if upright else cx1 - cx0
         out.append({"text": chr(code), "x0": cx0, "x1": cx1, "top": ctop, "bottom": cbottom, "doctop": ctop,
-                    "size": cbottom - ctop if upright else cx1 - cx0, "upright": upright})
+                    "size": csize, "upright": upright})
     return out
+
+
+def _object_props(tp, i: int, obj, ctm) -> tuple:
+    """Matrix (a, b, c, d), font size, descent and uprightness of the text object of character ``i``."""
+    m = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFText_GetMatrix(tp, i, m)
+    size = pdfium_c.FPDFText_GetFontSize(tp, i)
+    desc = ctypes.c_float()
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    ok = size and pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(size), desc)
+    # pdfminer: descent = (Descent of the font descriptor * 0.001) * font size; pdfium gives the product
+    # in single precision: the descriptor's value is recovered and the product taken again
+    fs = round(size, _DIGITS)
+    descent = round(desc.value / size * 1000, 3) * 0.001 * fs if ok else 0.0
+    a, b, c, d = (round(v, 6) for v in (m.a, m.b, m.c, m.d))
+    full = _mult((a, b, c, d, 0, 0), ctm)
+    return a, b, c, d, fs, descent, 0 < full[0] * full[3] and full[1] * full[2] <= 0
 
 
 _MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
