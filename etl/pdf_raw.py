@@ -38,6 +38,9 @@ from budgetkg.etl.model import EtlError, Location
 # is exactly 0.25 of its size). Rounded to 1e-4 they are the printed values again.
 _DIGITS = 4
 
+# pdfium replaces a hyphen ending a line by 0x02 (FPDFText_GetUnicode) or 0xFFFE (FPDFText_GetText)
+_HYPHEN_MARKS = (0x02, 0xFFFE)
+
 # pdfminer's device matrix per page rotation, with (x0, y0, x1, y1) the media box
 _ROTATION_CTM = {
     0: lambda x0, y0, x1, y1: (1, 0, 0, 1, -x0, -y0),
@@ -254,6 +257,8 @@ def _chars(tp, ctm, top_of: float) -> list[dict]:
     out = []
     for i in range(n):
         code = units[i]
+        if code in _HYPHEN_MARKS:  # pdfium marks a hyphen that ends a line (as a word break)
+            code = 0x2D
         if not code or (chr(code).isspace() and pdfium_c.FPDFText_IsGenerated(tp, i)):
             continue
         obj = pdfium_c.FPDFText_GetTextObject(tp, i)
