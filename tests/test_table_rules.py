@@ -91,3 +91,12 @@ def test_row_numbers_printed_per_side():
     rec = extract(t, "income_expenditure_summary", doc=doc())
     numbers = {(i.index, i.side): i.number for i in rec.items}
     assert numbers == {(1, "in"): 1, (1, "out"): 32, (2, "in"): 9, (2, "out"): 40}
+
+
+def test_split_code_row_printing_only_its_kuan():
+    # changsha_xfj_2026_budget_dept.pdf, page 14: 类 | 款 | 项 columns; the 款 row prints only "40"
+    t = table("2026年部门支出总体情况表", [["科目编码", "", "", "功能科目", "总计"], ["类", "款", "项", "", ""]],
+              [["201", "", "", "一般公共服务支出", "1,935.36"], ["", "40", "", "信访事务", "1,935.36"],
+               ["201", "40", "01", "行政运行", "1,517.95"], ["", "", "02", "一般行政管理事务", "417.41"]])
+    rec = extract(t, "expenditure", doc=doc())
+    assert [i.code for i in rec.items] == ["201", "20140", "2014001", "2014002"]

@@ -312,11 +312,14 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
         code = m.group(1)  # code and name printed in the code column
     if not code and not code_cols and spec.code_scheme and (m := CODE_NAME_RE.match(label)):
         code = m.group(1)  # code and name printed in one label cell: classified by the code, label kept as printed
-    if code and any(c.role == "code_part" for c in code_cols) and len(code) in (2, 4):
-        # A split-code row printing only 款/项 belongs under the 类/款 of the row above.
-        parent = previous_code[: 7 - len(code)]
-        if len(parent) == 7 - len(code):
-            code = parent + code
+    parts = [row.cells[c.index - 1].replace(" ", "") for c in code_cols if c.role == "code_part"]
+    if code and parts:
+        # A split-code row printing only 款 and/or 项 belongs under the 类 (and 款) of the row above:
+        # the columns left blank before the first printed part are inherited from it.
+        first = next(i for i, part in enumerate(parts) if part)
+        above = [previous_code[:3], previous_code[3:5], previous_code[5:7]][:first]
+        if first and all(above):
+            code = "".join(above) + "".join(parts[first:])
     amounts = [c for c in columns if c.side == side and c.role in ("amount", "quantity")]
     has_amount = any(row.cells[c.index - 1] for c in amounts)
     # a side printing only its own 行次 is a line too (the row is numbered, its label left blank)
