@@ -58,7 +58,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("shenzhen_czj_2026_budget_dept", "income_expenditure_summary"): "unit rows with a text column (单位名称) read as amounts",
     ("shenzhen_czj_2026_budget_dept", "expenditure"): "unit rows with a text column (单位名称) read as amounts",
     ("shenzhen_czj_2026_budget_dept", "headline"): "unit rows with a text column (单位名称) read as amounts",
-    ("suzhou_sjj_2026_budget_dept", "income_expenditure_summary"): "summary and expenditure tables not laid out as printed",
     ("suzhou_sjj_2026_budget_dept", "expenditure"): "summary and expenditure tables not laid out as printed",
     ("suzhou_sjj_2026_budget_dept", "headline"): "summary and expenditure tables not laid out as printed",
     ("xian_tjj_2026_budget_dept", "income_expenditure_summary"): "sub-blocks (一、部门预算) in the summary read as amounts; amounts in 元",

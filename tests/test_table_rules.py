@@ -70,6 +70,7 @@ def test_total_printed_in_the_code_column_is_a_total_line():
               [["合计", "", "7,841.26"], ["301", "工资福利支出", "6,000.00"]])
     rec = extract(t, "general_budget_basic_expenditure", doc=doc())
     assert rec.items[0].code is None and rec.items[0].classification.endswith("/economic/_T")
+    assert [(x.column.index, x.text) for x in rec.texts] == [(1, "合计")]  # kept where it is printed
     assert rec.items[1].code == "301"
 
 

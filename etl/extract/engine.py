@@ -273,7 +273,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
                 if col.side != side:
                     continue
                 cell = row.cells[col.index - 1]
-                if col.role in ("text", "code_part") and cell:
+                if cell and (col.role in ("text", "code_part") or (col.role == "code" and not item.code)):
                     rec.texts.append(TextRec(item, col, cell))
                 if col.role not in ("amount", "quantity"):
                     continue
@@ -306,8 +306,9 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
     code_cols = [c for c in columns if c.role in ("code", "code_part") and (c.side == side or c.side is None)]
     label = row.cells[label_cols[0].index - 1] if label_cols else ""
     code = "".join(row.cells[c.index - 1].replace(" ", "") for c in code_cols) or None
+    total_word = ""
     if code and match_key(code) in _TOTAL_WORDS:  # 合计 / 小计 printed in the code column: a total line
-        label, code = label or code, None
+        total_word, code = code, None  # kept where printed (a text cell of the code column)
     elif code and not _CODE_RE.match(code) and (m := CODE_NAME_RE.match(code)):
         code = m.group(1)  # code and name printed in the code column
     if not code and not code_cols and spec.code_scheme and (m := CODE_NAME_RE.match(label)):
@@ -324,10 +325,10 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
     has_amount = any(row.cells[c.index - 1] for c in amounts)
     # a side printing only its own 行次 is a line too (the row is numbered, its label left blank)
     own_number = any(c.role == "seq" and c.side == side and side is not None and row.cells[c.index - 1] for c in columns)
-    if not label and not code and not has_amount and not own_number:
+    if not label and not code and not has_amount and not own_number and not total_word:
         return None, previous_code
     item = LineRec(index, row.line, row.page, side, number, code, label, bold=row.bold)
-    key = match_key(label)
+    key = match_key(label or total_word)
     if code and spec.code_scheme:
         if not _CODE_RE.match(code):
             raise EtlError(f"not a classification code: {code!r}", doc.location(row.line, row.page, table.title))
