@@ -158,8 +158,8 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
                                              title_none=("经济分类", "基本支出", "项目支出", "机关运行"), header_must=_CLASSIFIED)),
     ("appropriation_summary", KindWords(title_all=("财政拨款",), title_any=_SUMMARY_TITLES)),
     ("income_expenditure_summary", KindWords(title_any=_SUMMARY_TITLES)),
-    ("income", KindWords(title_any=("收入总表", "收入预算总表", "收入决算表", "收入预算表", "收入总体情况表"),
-                         header_must=_CLASSIFIED)),
+    # printed by functional class or by unit (one row per unit): no column is required
+    ("income", KindWords(title_any=("收入总表", "收入预算总表", "收入决算表", "收入预算表", "收入总体情况表"))),
     # all expenditure of the department: not one fund (财政拨款, 一般公共预算) nor one type (基本/项目支出)
     ("expenditure", KindWords(title_any=("支出总表", "支出预算总表", "支出决算表", "支出预算表", "支出总体情况表"),
                               title_none=("基本支出", "项目支出", "财政拨款", "一般公共预算"), header_must=_CLASSIFIED)),

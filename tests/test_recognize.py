@@ -64,9 +64,11 @@ def test_other_tables_are_not_taken_for_a_kind(title):
 
 
 def test_a_classified_kind_needs_its_code_columns():
-    """收入总表 by unit (no 科目 column) is not the 收入总表 by functional class."""
-    assert recognize(Table(title="部门预算收入总表", line=1, header=[["单位名称", "合计", "财政拨款"]])) is None
-    assert recognize(Table(title="部门预算收入总表", line=1, header=CLASSIFIED)) == "income"
+    """A 基本支出预算表 by unit (no 科目 column) is not the 支出总表 by functional class."""
+    assert recognize(Table(title="部门支出预算表", line=1, header=[["单位名称", "合计", "基本支出"]])) is None
+    assert recognize(Table(title="部门支出预算表", line=1, header=CLASSIFIED)) == "expenditure"
+    # the 收入总表 is printed by unit too (Beijing 预算02表, Guangzhou 表2): no column is required
+    assert recognize(Table(title="部门预算收入总表", line=1, header=[["单位名称", "合计", "财政拨款"]])) == "income"
 
 
 def test_tie_is_reported_not_guessed():

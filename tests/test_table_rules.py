@@ -101,3 +101,14 @@ def test_split_code_row_printing_only_its_kuan():
                ["201", "40", "01", "行政运行", "1,517.95"], ["", "", "02", "一般行政管理事务", "417.41"]])
     rec = extract(t, "expenditure", doc=doc())
     assert [i.code for i in rec.items] == ["201", "20140", "2014001", "2014002"]
+
+
+def test_local_code_of_another_length_is_reported_not_refused():
+    # yantai_tjj_2026_budget_dept.pdf: its 基本支出 table yields the code 301501, which quarantined the table
+    # ('not a classification code'); the label and amounts here are illustrative, not from the page
+    t = table("一般公共预算基本支出情况表", [["科目编码", "科目名称", "合计"]],
+              [["30150", "其他工资福利支出", "10.00"], ["301501", "某地方科目", "10.00"]])
+    rec = extract(t, "general_budget_basic_expenditure", doc=doc())
+    assert rec.items[1].code == "301501" and rec.items[1].classification is None
+    assert [o.amount.value for o in rec.observations] == [Decimal("10.00"), Decimal("10.00")]
+    assert any("301501" in u for u in rec.unmatched)

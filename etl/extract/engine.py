@@ -329,7 +329,10 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
         return None, previous_code
     item = LineRec(index, row.line, row.page, side, number, code, label, bold=row.bold)
     key = match_key(label or total_word)
-    if code and spec.code_scheme:
+    if code and spec.code_scheme and code.isdigit() and not _CODE_RE.match(code):
+        # a local code of another length (301501, 3020150201): kept as printed and reported, not refused
+        rec.unmatched.append(f"line {row.line}: code {code} is not a 类/款/项 code (3, 5 or 7 digits); not classified")
+    elif code and spec.code_scheme:
         if not _CODE_RE.match(code):
             raise EtlError(f"not a classification code: {code!r}", doc.location(row.line, row.page, table.title))
         item.scheme = spec.code_scheme
