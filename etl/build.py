@@ -231,11 +231,14 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
         from .validate_hook import validate_document
 
         result.warnings = validate_document(unique, path) + [_quarantine_warning(q, graph) for q in rec.quarantined]
-        if result.warnings:
-            from .validation import report_graph_iri, report_triples
+        from .quality import quality_triples
+        from .validation import report_graph_iri, report_triples
 
-            report = report_graph_iri(graph)
-            quads += [ox.Quad(t.subject, t.predicate, t.object, report) for t in report_triples(result.warnings, graph)]
+        report = report_graph_iri(graph)
+        published = report_triples(result.warnings, graph) if result.warnings else []
+        # DQV measurements of the document, published beside its validation report (issue 14)
+        published += quality_triples(result.warnings, unique, graph)
+        quads += [ox.Quad(t.subject, t.predicate, t.object, report) for t in published]
     if workdir is None:
         return result
     stem = Path(workdir) / str(n)

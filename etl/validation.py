@@ -41,9 +41,12 @@ QB_IRI = "http://purl.org/linked-data/cube#"
 SKOS_IRI = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # Code lists included whole when a document uses them (rules need every concept, e.g.
-# "every project has an indicator of each level 1").
-WHOLE_SCHEMES = (CL_IRI + "indicator-level",)
-_CONCEPT_KEEP = {RDF_TYPE} | {SKOS_IRI + p for p in ("inScheme", "notation", "broader", "prefLabel", "topConceptOf")}
+# "every project has an indicator of each level 1", "every prescribed table is there").
+WHOLE_SCHEMES = (CL_IRI + "indicator-level", CL_IRI + "table-kind")
+# altLabel: the other names of a code (audit: printed name against printed code);
+# prescribedFor: the tables a phase's template prescribes (audit: completeness).
+_CONCEPT_KEEP = {RDF_TYPE, BKG_IRI + "prescribedFor"} | {
+    SKOS_IRI + p for p in ("inScheme", "notation", "broader", "prefLabel", "altLabel", "topConceptOf")}
 # Component specifications and properties come without their rdf:type: the shapes on the
 # vocabulary itself (IC-3 to IC-6) are checked once, by validate_vocabulary, not per document.
 _PROPERTY_KEEP = {"http://www.w3.org/2000/01/rdf-schema#range", QB_IRI + "codeList"}
