@@ -1,7 +1,7 @@
 """The ``budgetkg`` command.
 
 API: :func:`main` ``(argv=None) -> int``; :func:`format_table` ``(names, rows) -> str``.
-Sub-commands: ``build``, ``tables``, ``query``, ``validate``, ``serve``. Every command
+Sub-commands: ``build``, ``tables``, ``query``, ``validate``, ``audit``, ``serve``. Every command
 ends with one message and a status of :data:`budgetkg.errors.EXIT_STATUS` (printed by
 ``budgetkg --help``).
 
@@ -162,6 +162,12 @@ def _validate(args) -> int:
     return validate_main(args)
 
 
+def _audit(args) -> int:
+    from budgetkg.etl.audit import main as audit_main
+
+    return audit_main(args)
+
+
 def _check_port(host: str, port: int) -> None:
     """:raises PortInUse: when nothing can listen on ``host:port`` (checked before starting)."""
     try:
@@ -236,6 +242,11 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("sources", nargs="*")
     v.add_argument("--format", choices=("text", "json", "ttl"), default="text")
     v.set_defaults(fn=_validate)
+    a = sub.add_parser("audit", help="audit report per document: findings grouped by check, with data quality")
+    a.add_argument("sources", nargs="*", help="disclosures or RDF files (default: the bundled samples)")
+    a.add_argument("--data", default=None, help="audit a build folder instead (its dumps/budgetkg.nq)")
+    a.add_argument("--format", choices=("text", "json", "html", "md"), default="text")
+    a.set_defaults(fn=_audit)
     s = sub.add_parser("serve", help="serve the built graph over HTTP (SPARQL, pages, dumps)")
     s.add_argument("--data", default=None, help="build folder (default ./dist, env BUDGETKG_DATA)")
     s.add_argument("--host", default=None, help="interface (default 127.0.0.1)")

@@ -44,6 +44,10 @@ Q_DOCS = P + """SELECT ?g ?doc ?title ?org ?orgLabel ?year ?phase ?jur ?jurLabel
   OPTIONAL { ?doc dct:title ?title }
   OPTIONAL { ?doc bkg:organization ?org OPTIONAL { ?org skos:prefLabel ?orgLabel }
              OPTIONAL { ?org bkg:jurisdiction ?jur OPTIONAL { ?jur skos:prefLabel|rdfs:label ?jurLabel } } } } }"""
+# The DQV measurements the build publishes with each document (budgetkg.etl.quality), in its
+# validation graph: carried into the catalog beside each data set (issue 14).
+Q_QUALITY = """PREFIX dqv: <http://www.w3.org/ns/dqv#>
+SELECT ?ds ?m ?p ?o WHERE { GRAPH ?q { ?ds dqv:hasQualityMeasurement ?m . ?m ?p ?o } } ORDER BY ?ds ?m ?p ?o"""
 VOID_COUNTS = {
     "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
     "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
@@ -108,6 +112,23 @@ def _themes(g: _G, node) -> None:
         g.add(t, SKOS + "prefLabel", L(en, language="en"))
         g.add(t, SKOS + "prefLabel", L(zh, language="zh"))
         g.add(t, SKOS + "inScheme", scheme)
+
+
+def _term(b: dict):
+    if b["type"] == "uri":
+        return N(b["value"])
+    return L(b["value"], datatype=N(b["datatype"])) if "datatype" in b else L(b["value"], language=b.get("xml:lang"))
+
+
+async def _quality(s, g: _G, datasets: set) -> None:
+    """Each data set's dqv:QualityMeasurement s, as published by the build."""
+    if "catalog_quality" not in s.cache:
+        s.cache["catalog_quality"] = await s.backend.rows(Q_QUALITY, timeout=max(s.settings.timeout, 60))
+    for r in s.cache["catalog_quality"]:
+        ds, m = N(r["ds"]["value"]), N(r["m"]["value"])
+        if ds in datasets:
+            g.add(ds, "http://www.w3.org/ns/dqv#hasQualityMeasurement", m)
+            g.triples.append(ox.Triple(m, N(r["p"]["value"]), _term(r["o"])))
 
 
 async def catalog_triples(request: Request) -> list[ox.Triple]:
@@ -210,6 +231,7 @@ async def catalog_triples(request: Request) -> list[ox.Triple]:
         g.add(dist, DCAT + "accessService", service)
         g.add(dist, DCT + "license", license_)
         _media(g, dist, "trig")
+    await _quality(s, g, {N(r["g"]["value"]) for r in await _docs(s)})
     # the SPARQL endpoint
     g.typed(service, DCAT + "DataService")
     g.add(service, DCT + "title", L("budgetkg SPARQL endpoint", language="en"))
