@@ -11,7 +11,7 @@ resource raises :class:`ResourceMissing`: a build without its code lists or shap
 would publish a wrong graph, so nothing degrades silently.
 
 >>> sorted(p.name for p in files(SHAPES, "*.ttl"))[:2]
-['arithmetic.ttl', 'codelists.ttl']
+['arithmetic.ttl', 'audit-codes.ttl']
 """
 
 from __future__ import annotations

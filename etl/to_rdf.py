@@ -126,6 +126,8 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
         emit(ds, BKG.unitMultiplier, integer(t.multiplier))
     if t.as_of:
         emit(ds, BKG.asOfDate, typed(t.as_of, "date"))
+    if t.organization:
+        emit(ds, BKG.printedOrganization, lit(t.organization, "zh"))
     for note in t.notes:
         emit(ds, BKG.note, lit(note, "zh"))
     for dim, iri in sorted(t.constants.items()):

@@ -56,6 +56,12 @@ Q_COLUMNS = P + "SELECT ?this ?col ?label ?path WHERE { $this bkg:hasColumn ?c .
 Q_SCHEME = P + "SELECT ?this ?c ?n ?l WHERE { ?c skos:inScheme $this . OPTIONAL { ?c skos:notation ?n } OPTIONAL { ?c skos:prefLabel ?l } } LIMIT 20000"
 Q_GRAPH_SETS = P + "SELECT ?this ?ds ?title WHERE { GRAPH $this { ?ds a qb:DataSet . OPTIONAL { ?ds rdfs:label ?title } } } ORDER BY ?ds"
 Q_GRAPH_DOCS = P + "SELECT ?this ?doc WHERE { GRAPH $this { ?doc a bkg:Disclosure } }"
+# The findings the build published with a document (its validation graph, issue 14).
+Q_GRAPH_FINDINGS = P + """PREFIX sh: <http://www.w3.org/ns/shacl#>
+SELECT ?this ?severity ?shape ?en ?zh WHERE { BIND (IRI(CONCAT(STR($this), "/validation")) AS ?v)
+  GRAPH ?v { ?r a sh:ValidationResult ; sh:resultSeverity ?severity ; sh:sourceShape ?shape .
+    OPTIONAL { ?r sh:resultMessage ?en FILTER (lang(?en) = "en") } OPTIONAL { ?r sh:resultMessage ?zh FILTER (lang(?zh) = "zh") } } }
+ORDER BY ?severity ?shape ?en"""
 Q_TERMS = P + f"""SELECT ?t ?type ?l WHERE {{ ?t a ?type . FILTER(STRSTARTS(STR(?t), "{ONTOLOGY}#"))
   OPTIONAL {{ ?t rdfs:label|skos:prefLabel ?l }} }} ORDER BY ?t LIMIT 5000"""
 Q_ONTOLOGY_RDF = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{ONTOLOGY}")) }}
@@ -211,6 +217,11 @@ async def _graph_section(s, iri: str, this) -> str:
         parts.append(f"<p>Source document: {h.term(d['doc'], base)}</p>")
     items = "".join(f"<li>{h.term(r['ds'], base)} {h.esc(r['title']['value']) if 'title' in r else ''}</li>" for r in sets)
     parts.append(f"<h2>Data sets · 数据集 ({len(sets)})</h2><ul>{items}</ul>")
+    findings = await s.backend.rows(Q_GRAPH_FINDINGS, this)
+    rows = [[h.esc(f["severity"]["value"].rsplit("#", 1)[-1]), h.esc(f["shape"]["value"].rsplit("#", 1)[-1]),
+             h.esc(f["en"]["value"] if "en" in f else ""), h.esc(f["zh"]["value"] if "zh" in f else "")] for f in findings]
+    parts.append(f"<h2>Findings · 审核发现 ({len(rows)})</h2>"
+                 + (h.table(["Severity", "Check", "Finding", "说明"], rows) if rows else "<p>None · 无</p>"))
     return "".join(parts)
 
 

@@ -4,7 +4,8 @@ sample disclosure (data/samples/000_60bd7a1a2874cc3a.txt); the unmutated sample 
 Expected values come from the sample's pages: the 三公 table (line 309) prints 公务接待费 2.00
 (万元) and the explanation (line 383) says 公务接待费预算数2万元; the 支出总表 (line 114) prints
 2150501 行政运行 916.29; the 政府基金 table (line 273) is printed empty with the note
-注：无政府基金预算财政拨款预算，空表列示。
+注：无政府基金预算财政拨款预算，空表列示; every table's page header (line 108 for the 支出总表) names
+501 邢台市工业和信息化局, the department of the document.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tests.test_shapes_support import (
 )
 
 AUDIT = ["AuditPrescribedTable", "AuditEmptyTableNote", "AuditNarrativeVsTable", "AuditNarrativeUnitFactor",
-         "AuditNarrativeRounding", "AuditCodeName", "AuditTableUnitFactor"]
+         "AuditNarrativeRounding", "AuditCodeName", "AuditTableUnitFactor", "AuditOrganization"]
 
 
 def _data_set(triples, key: str) -> ox.NamedNode:
@@ -120,3 +121,19 @@ def test_carry_over_and_balance_still_checked():
     t = replace(t, obs, B("amount"), decimal("1500.00"))
     found = results(validate(t, ["SummaryGrandTotals"]), "SummaryGrandTotals", "Warning")
     assert found and found[0]["printed"] == "1500.00"
+
+
+def test_a_table_header_naming_another_organization():
+    t = list(fixed_sample())
+    ds = _data_set(t, "expenditure")
+    assert value(t, ds, B("printedOrganization")).value == "邢台市工业和信息化局"
+    t = replace(t, ds, B("printedOrganization"), ox.Literal("某市某局", language="zh"))
+    found = results(validate(t, ["AuditOrganization"]), "AuditOrganization", "Warning")
+    assert [(r["table"], r["printed"], r["expected"]) for r in found] == [("部门预算支出总表", "某市某局", "邢台市工业和信息化局")]
+
+
+def test_a_bracketed_scope_is_the_same_organization():
+    t = list(fixed_sample())
+    ds = _data_set(t, "expenditure")
+    t = replace(t, ds, B("printedOrganization"), ox.Literal("邢台市工业和信息化局（本级）", language="zh"))
+    assert results(validate(t, ["AuditOrganization"])) == []

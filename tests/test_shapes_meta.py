@@ -28,7 +28,8 @@ def _shapes() -> list:
 
 def test_files_split_by_concern():
     assert [p.name for p in shape_files()] == [
-        "arithmetic.ttl", "audit-codes.ttl", "audit-completeness.ttl", "audit-narrative.ttl", "audit-units.ttl",
+        "arithmetic.ttl", "audit-codes.ttl", "audit-completeness.ttl", "audit-narrative.ttl", "audit-organization.ttl",
+        "audit-units.ttl",
         "codelists.ttl", "core.ttl", "cube.ttl", "indicators.ttl"]
 
 

@@ -258,6 +258,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
         key=spec.key, title=table.title, line=table.line, page=table.page, unit=unit,
         multiplier=multiplier, columns=columns, items=[], observations=[], notes=list(table.notes),
         as_of=table.meta.get("as_of"), multi_measure=spec.multi_measure,
+        organization=table.meta.get("department_name"),
     )
     rec.constants = {dim: concept_iri(*value.split("/", 1)) for dim, value in spec.constants.items()}
     sides = sorted({c.side for c in columns if c.role in ("label", "amount", "quantity")}, key=str)

@@ -80,6 +80,7 @@ class TableRec:
     constants: dict[str, str] = field(default_factory=dict)
     as_of: str | None = None
     multi_measure: bool = False
+    organization: str | None = None  # the 编制单位 of the table's header (audit: one organization)
 
     @property
     def empty(self) -> bool:
