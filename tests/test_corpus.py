@@ -81,13 +81,17 @@ def test_split_codes_share_concepts_with_whole_codes(corpus):
 def test_final_accounts_warnings_are_the_printing_differences(corpus):
     """The 决算 PDF prints 社会保障和就业支出 as 326.72 in 支出决算表 (page 10) but 326.71 in both
     summary tables (pages 6 and 12); its 三公 table prints budget (预算数 0.95) beside a blank
-    execution column, which is no arithmetic error."""
+    execution column, which is no arithmetic error. The audit adds one finding of its explanation
+    text: page 21 prints 财政拨款收入支出总计0.3万元 where the tables print 2995.39 (page 6) and
+    2961.68 (page 12) 万元, a factor of 10,000 (亿元 figures written as 万元)."""
     result, _ = corpus
     doc = next(d for d in result.documents if d.phase == "final-accounts")
-    messages = [w["message"] for w in doc.warnings]
+    messages = [w["message"] for w in doc.warnings if not w["rule"].startswith("Audit")]
     assert len(messages) == 2, messages
     assert all("326.71" in m and "326.72" in m for m in messages)
     assert not any("三公" in m for m in messages)
+    audit = [(w["rule"], w["printed"]) for w in doc.warnings if w["rule"].startswith("Audit")]
+    assert audit == [("AuditNarrativeUnitFactor", "0.3")]
 
 
 def test_departments_by_arithmetic_warnings(corpus):
