@@ -86,9 +86,8 @@ def measures(results: list[dict], triples) -> list[Measure]:
     observation = BKG + "BudgetObservation"
     typed = {t.subject.value for t in triples if t.predicate.value == RDF_TYPE and t.object.value == observation}
     amounts = {t.subject.value for t in triples if t.predicate.value == amount and t.subject.value in typed}
-    phase = next((t.object.value for t in triples if t.predicate.value == BKG + "budgetPhase"
-                  and any(u.subject == t.subject and u.object.value == BKG + "Disclosure" for u in triples
-                          if u.predicate.value == RDF_TYPE)), None)
+    disclosures = {t.subject for t in triples if t.predicate.value == RDF_TYPE and t.object.value == BKG + "Disclosure"}
+    phase = next((t.object.value for t in triples if t.predicate.value == BKG + "budgetPhase" and t.subject in disclosures), None)
     out = [Measure("metric-findings", sum(1 for r in results if r["rule"] == check), check)
            for check in sorted(set(document_checks()) | {r["rule"] for r in results})]
     out += [Measure(metric, sum(1 for r in results if r["severity"] == severity))
