@@ -4,10 +4,10 @@ API: :func:`select` ``(s, text, *, graphs=None, this=None, **params) -> list[dic
 :func:`amount` ``(value, decimals) -> str``; :func:`phase_words` ``(iri) -> str``;
 :func:`yuan` ``(value, multiplier) -> Decimal``; :class:`View`; :data:`BKG`, :data:`VOCAB_GRAPH`.
 
->>> amount("1036.29", 2), amount("8", 0), amount("12345.6", 2)
-('1,036.29', '8', '12,345.60')
->>> yuan("1476.29", 4)
-Decimal('14762900.00')
+>>> amount("2345.67", 2), amount("8", 0), amount("12345.6", 2)
+('2,345.67', '8', '12,345.60')
+>>> yuan("12.34", 4)
+Decimal('123400.00')
 >>> phase_words("https://budgetkg.org/def/cl/phase/final-accounts")
 '决算 final accounts'
 """
