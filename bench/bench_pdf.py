@@ -11,7 +11,7 @@ For each PDF it times, in the same run and interleaved, best of N:
 * **read_pdf** - the reader (``budgetkg.etl.read_pdf``: pypdfium2 raw layer, lines, ruled tables,
   headings, repairs -> Document);
 * **pdfplumber reader** - the same layout code fed from pdfplumber's pages (pdfminer), the reader
-  as it was before (``tests.test_pdf_raw.read_with_pdfplumber``).
+  as it was before (``tests.etl.test_pdf_raw.read_with_pdfplumber``).
 
 It prints pages and the three times per PDF with the ratios read_pdf / floor (goal: within 2x) and
 pdfplumber reader / read_pdf, then the totals, and which pages were read by pdfminer because
@@ -72,7 +72,7 @@ def floor(path: Path) -> int:
 
 def plumber_reader(path: Path) -> None:
     sys.path.insert(0, str(ROOT))
-    from tests.test_pdf_raw import read_with_pdfplumber
+    from tests.etl.test_pdf_raw import read_with_pdfplumber
 
     read_with_pdfplumber(path)
 

@@ -122,7 +122,7 @@ def _validate_file(path: str) -> float:
 
 
 def main(argv=None) -> int:
-    from tests.test_shapes_crosscheck import supported_shapes
+    from tests.shapes.test_shapes_crosscheck import supported_shapes
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--docs", type=int, default=100)

@@ -1,0 +1,142 @@
+"""Mutation tests of the budget arithmetic (shapes/arithmetic.ttl).
+
+Each test changes printed figures of the sample and checks that exactly the expected
+warnings appear, naming document, table, row (and column), the printed and the expected
+figure. All arithmetic is exact decimal; the tolerance is half a unit of the printed
+precision per summand and for the total.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.shapes.test_shapes_support import B, decimal, fixed_sample, observation, replace, results, validate
+
+ARITHMETIC = [
+    "RowSum", "RowBlankTotal", "ColumnSum", "ColumnBlankTotal", "SummaryCurrentTotals", "SummaryBalance",
+    "SummaryGrandTotals", "SummaryVsExpenditure", "SummaryVsIncome", "AppropriationVsFundTables", "GeneralBudgetBasic",
+]
+
+
+def _set(triples, table, row, col, amount):
+    return replace(list(triples), observation(triples, table, row, col), B("amount"), decimal(amount))
+
+
+def _warnings(triples, engine="oxigraph"):
+    out = validate(triples, ARITHMETIC, engine=engine)
+    assert all(r["severity"] == "Warning" for r in out.results)
+    return sorted((r["rule"], r["table"], r["row"], r.get("column"), r["printed"], Decimal(r["expected"])) for r in out.results)
+
+
+def test_sample_arithmetic_warnings():
+    """The sample's only arithmetic findings: 公务用车购置及运维费 printed blank (see test_validation)."""
+    assert _warnings(fixed_sample()) == [
+        ("RowBlankTotal", "部门预算财政拨款“三公”经费支出表", "6 二、公务用车购置及运维费", "3 合计", "(blank)", Decimal("6.00")),
+        ("RowBlankTotal", "部门预算财政拨款“三公”经费支出表", "6 二、公务用车购置及运维费", "4 一般公共预算财政拨款", "(blank)", Decimal("6.00")),
+    ]
+
+
+def test_one_changed_amount_names_table_and_row():
+    # 支出总表 row 7 (2150501 行政运行), column 4 合计: 916.29 -> 917.29
+    got = [w for w in _warnings(_set(fixed_sample(), "expenditure", 7, 4, "917.29")) if w[0] != "RowBlankTotal"]
+    assert got == [
+        ("ColumnSum", "部门预算支出总表", "7 2150501 行政运行", "4 合计", "917.29", Decimal("916.29")),
+        ("RowSum", "部门预算支出总表", "6 21505 工业和信息产业监管", "4 合计", "1036.29", Decimal("1037.29")),
+    ]
+    out = validate(_set(fixed_sample(), "expenditure", 7, 4, "917.29"), ["RowSum"])
+    r = results(out, "RowSum")[0]
+    assert r["document"] == "sample.txt" and r["line"] and r["message_zh"]
+    assert "000_60bd7a1a2874cc3a.txt" in r["message"] and "部门预算支出总表" in r["message"]
+
+
+def test_total_row_is_sum_of_classes():
+    got = _warnings(_set(fixed_sample(), "general_budget_expenditure", 1, 4, "1476.40"))
+    assert ("RowSum", "部门预算一般公共预算财政拨款支出表", "1 合计", "4 合计", "1476.40", Decimal("1476.29")) in got
+
+
+def test_basic_equals_personnel_plus_public():
+    # 一般公共预算财政拨款基本支出表 row 3 (30101 基本工资), column 5 人员经费: 122.92 -> 122.02
+    got = [w[:4] for w in _warnings(_set(fixed_sample(), "general_budget_basic_expenditure", 3, 5, "122.02"))]
+    assert ("ColumnSum", "部门预算一般公共预算财政拨款基本支出表", "3 30101 基本工资", "4 合计") in got
+    assert ("RowSum", "部门预算一般公共预算财政拨款基本支出表", "2 301 工资福利支出", "5 人员经费") in got
+
+
+def test_three_public_total():
+    got = [w for w in _warnings(_set(fixed_sample(), "three_public_expenses", 9, 3, "3.00")) if w[0] != "RowBlankTotal"]
+    assert ("RowSum", "部门预算财政拨款“三公”经费支出表", "2 “三公”经费小计", "3 合计", "8", Decimal("9.00")) in got
+
+
+def test_summary_balance_and_grand_totals():
+    got = [w[:3] for w in _warnings(_set(fixed_sample(), "income_expenditure_summary", 34, 5, "1476.39"))]
+    assert ("SummaryBalance", "部门预算收支总表", "34 (in) 收入总计") in got
+    assert ("SummaryGrandTotals", "部门预算收支总表", "34 (out) 支出总计") in got
+
+
+def test_summary_current_totals():
+    got = [w[:3] for w in _warnings(_set(fixed_sample(), "income_expenditure_summary", 1, 3, "1476.00"))]
+    assert ("SummaryCurrentTotals", "部门预算收支总表", "32 (in) 本年收入合计") in got
+
+
+def test_same_figure_in_two_tables():
+    # 支出总表 row 2 (210 卫生健康支出) 合计 changed: the 收支总表 line of 类 210 disagrees
+    got = _warnings(_set(fixed_sample(), "expenditure", 2, 4, "450.00"))
+    assert ("SummaryVsExpenditure", "部门预算收支总表", "10 (out) 十、卫生健康支出", "5 预算数", "440.00", Decimal("450.00")) in got
+    # 一般公共预算支出表 total changed: the 财政拨款收支总表 一般公共预算 column disagrees
+    got = [w[:2] for w in _warnings(_set(fixed_sample(), "general_budget_expenditure", 1, 4, "1400.00"))]
+    assert ("AppropriationVsFundTables", "部门预算财政拨款收支总表") in got
+    # 基本支出表 total changed: the 基本支出 of the 一般公共预算支出表 disagrees
+    got = [w[:2] for w in _warnings(_set(fixed_sample(), "general_budget_basic_expenditure", 1, 4, "891.00"))]
+    assert ("GeneralBudgetBasic", "部门预算一般公共预算财政拨款支出表") in got
+    # 收入总表 合计 changed: the 收支总表 收入总计 disagrees
+    got = [w[:2] for w in _warnings(_set(fixed_sample(), "income", 1, 4, "1476.00"))]
+    assert ("SummaryVsIncome", "部门预算收支总表") in got
+
+
+def test_blank_total_column():
+    base = list(fixed_sample())
+    obs = observation(base, "expenditure", 8, 4)  # 2150502 一般行政管理事务, 合计 120.00 -> blank
+    mutated = [t for t in base if t.subject != obs]
+    got = [w for w in _warnings(mutated) if w[0] == "ColumnBlankTotal"]
+    assert got == [("ColumnBlankTotal", "部门预算支出总表", "8 2150502 一般行政管理事务", "4 合计", "(blank)", Decimal("120.00"))]
+
+
+@pytest.mark.parametrize("printed,warned", [("1036.30", False), ("1036.31", True), ("1036.27", True)])
+def test_tolerance_is_half_a_unit_per_summand(printed, warned):
+    # 款 21505 = 项 2150501 + 2150502 (3 figures of 2 decimals: tolerance 0.015)
+    got = [w for w in _warnings(_set(fixed_sample(), "expenditure", 6, 4, printed)) if w[0] == "RowSum" and w[2].startswith("6 ")]
+    assert bool(got) == warned
+
+
+def test_tolerance_follows_printed_precision():
+    # 资产总额 374.03 = 174 + 53.7 + 146.33: 174 has no decimals, so the sum is known to ±0.5
+    close = _set(fixed_sample(), "fixed_assets", 1, 3, "374.40")
+    assert not [w for w in _warnings(close) if w[1] == "部门固定资产占用情况表"]
+    far = _set(fixed_sample(), "fixed_assets", 1, 3, "374.70")
+    assert [w[:2] for w in _warnings(far) if w[1] == "部门固定资产占用情况表"] == [("RowSum", "部门固定资产占用情况表")]
+
+
+def _tables(triples, keep: set[str]) -> list:
+    """The sample restricted to some tables (rdflib's SPARQL engine is slow on the whole of it)."""
+    from tests.shapes.test_shapes_support import BKG
+
+    out = []
+    for t in triples:
+        iri = t.subject.value
+        if "/budget/" in iri:
+            key = iri.split("/budget/", 1)[1].split("/", 1)[0]
+            if key not in keep:
+                continue
+        if t.predicate.value == BKG + "sourceDocument" and "/budget/" in iri and iri.split("/budget/", 1)[1].split("/", 1)[0] not in keep:
+            continue
+        out.append(t)
+    return out
+
+
+def test_both_sparql_engines_agree():
+    """pyshacl's own rdflib SPARQL engine gives the same warnings (exact decimals in both)."""
+    small = _tables(fixed_sample(), {"expenditure", "income_expenditure_summary", "three_public_expenses"})
+    for triples in (small, _set(small, "expenditure", 7, 4, "917.29"), _set(small, "income_expenditure_summary", 34, 5, "1476.39"),
+                    _set(small, "expenditure", 2, 4, "450.00")):
+        assert _warnings(triples, "rdflib") == _warnings(triples, "oxigraph")

@@ -1,0 +1,179 @@
+"""Mutation tests of the core shapes (shapes/core.ttl, the structural shapes of indicators.ttl,
+the concept shapes of codelists.ttl, IC-1 and IC-2 of cube.ttl).
+
+Every top-level property shape is tested on the sample: the sample conforms to it, and one
+mutation of a node it targets (a required value removed, a second value added, a value of the
+wrong datatype, language or class, a value outside sh:in, a required type removed) makes it
+report that node. The mutation is chosen from the shape's own constraints.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from tests.shapes.test_shapes_support import N, fixed_sample, results, subjects_of_type, validate
+
+from budgetkg.etl.validation import shapes_graph
+
+# Classes the sample has no instance of: their shapes are tested on a node built from scratch.
+SYNTHETIC = {
+    "https://budgetkg.org/def/budget#TextCell": [
+        ("https://budgetkg.org/def/budget#lineItem", None),
+        ("https://budgetkg.org/def/budget#column", None),
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#value", ox.Literal("台", language="zh")),
+    ],
+}
+
+
+def _property_shapes() -> list[tuple[str, str, rdflib.term.Node]]:
+    g = shapes_graph()
+    out = []
+    for shape in sorted(g.subjects(RDF.type, SH.PropertyShape), key=str):
+        for cls in g.objects(shape, SH.targetClass):
+            out.append((str(shape), str(cls), g.value(shape, SH.path)))
+    return out
+
+
+def _predicates(path) -> tuple[list[str], bool]:
+    """Predicates of a simple, inverse or alternative path; True when inverse."""
+    g = shapes_graph()
+    if isinstance(path, rdflib.URIRef):
+        return [str(path)], False
+    inv = g.value(path, SH.inversePath)
+    if inv is not None:
+        return [str(inv)], True
+    alt = g.value(path, SH.alternativePath)
+    if alt is not None:
+        return [str(x) for x in rdflib.collection.Collection(g, alt)], False
+    return [], False  # a sequence path: mutated through its first step
+
+
+def _to_ox(term):
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+
+
+def _with_synthetic(triples, cls: str):
+    """The sample plus one instance of ``cls`` built from scratch, if the sample has none."""
+    if subjects_of_type(triples, cls) or cls not in SYNTHETIC:
+        return list(triples)
+    node = N("https://budgetkg.org/id/test/synthetic")
+    row = subjects_of_type(triples, "LineItem")[0]
+    col = subjects_of_type(triples, "Column")[0]
+    out = list(triples) + [ox.Triple(node, N(str(RDF.type)), N(cls))]
+    for p, v in SYNTHETIC[cls]:
+        v = v or (row if p.endswith("lineItem") else col)
+        out.append(ox.Triple(node, N(p), v))
+    return out
+
+
+def _mutate(triples, shape: str, cls: str, path):
+    """(mutated triples, focus node) for the first constraint of ``shape`` a mutation can break."""
+    g = shapes_graph()
+    s = rdflib.URIRef(shape)
+    preds, inverse = _predicates(path)
+    if not preds:  # sequence path (p1 ^p2) sh:equals q: change q
+        eq = g.value(s, SH.equals)
+        focus = subjects_of_type(triples, cls)[0]
+        other = N("https://budgetkg.org/id/test/elsewhere")
+        out = [t for t in triples if not (t.subject == focus and t.predicate.value == str(eq))]
+        return out + [ox.Triple(focus, N(str(eq)), other)], focus
+    p = N(preds[0])
+    nodes = subjects_of_type(triples, cls)
+
+    def values(f):
+        if inverse:
+            return [t.subject for t in triples if t.object == f and t.predicate == p]
+        return [t.object for t in triples if t.subject == f and t.predicate == p]
+
+    having = [f for f in nodes if values(f)] or nodes
+    focus = having[0]
+    min_count = g.value(s, SH.minCount)
+    if min_count is not None and int(min_count) >= 1 or g.value(s, SH.qualifiedMinCount) is not None:
+        drop = {N(x) for x in preds}
+        if inverse:
+            return [t for t in triples if not (t.object == focus and t.predicate in drop)], focus
+        if g.value(s, SH.qualifiedMinCount) is not None:
+            return [t for t in triples if not (t.subject == focus and t.predicate in drop)], focus
+        return [t for t in triples if not (t.subject == focus and t.predicate in drop)], focus
+    if g.value(s, SH.hasValue) is not None:
+        return [t for t in triples if not (t.subject == focus and t.predicate == p and t.object.value == str(g.value(s, SH.hasValue)))], focus
+    current = values(focus)
+    if g.value(s, SH.datatype) is not None and current:
+        bad = ox.Literal("not-of-this-type", datatype=N("http://example.org/wrong"))
+        return [t for t in triples if not (t.subject == focus and t.predicate == p)] + [ox.Triple(focus, p, bad)], focus
+    if g.value(s, SH.languageIn) is not None and current:
+        return [t for t in triples if not (t.subject == focus and t.predicate == p)] + [
+            ox.Triple(focus, p, ox.Literal("x", language="fr"))], focus
+    if g.value(s, SH["in"]) is not None and current:
+        return [t for t in triples if not (t.subject == focus and t.predicate == p)] + [
+            ox.Triple(focus, p, ox.Literal("bogus"))], focus
+    if g.value(s, SH["class"]) is not None and current:
+        stray = N("https://budgetkg.org/id/test/untyped")
+        return [t for t in triples if not (t.subject == focus and t.predicate == p)] + [ox.Triple(focus, p, stray)], focus
+    if g.value(s, SH.equals) is not None:
+        return [t for t in triples if not (t.subject == focus and t.predicate.value == str(g.value(s, SH.equals)))], focus
+    if g.value(s, SH.maxCount) is not None or g.value(s, SH.uniqueLang) is not None:
+        extra = current[0] if current else ox.Literal("x")
+        if isinstance(extra, ox.Literal):
+            twin = ox.Literal(extra.value + " (2)", language=extra.language, datatype=None if extra.language else extra.datatype)
+            if extra.datatype and extra.datatype.value.endswith(("integer", "decimal", "gYear", "date", "boolean")):
+                twin = {"integer": ox.Literal("999999", datatype=extra.datatype), "decimal": ox.Literal("999999.5", datatype=extra.datatype),
+                        "gYear": ox.Literal("1999", datatype=extra.datatype), "date": ox.Literal("1999-01-01", datatype=extra.datatype),
+                        "boolean": ox.Literal("true" if extra.value == "false" else "false", datatype=extra.datatype)}[extra.datatype.value.rsplit("#", 1)[1]]
+        else:
+            twin = N(extra.value + "-twin")
+        if inverse:
+            return list(triples) + [ox.Triple(twin if isinstance(twin, ox.NamedNode) else N("urn:x:twin"), p, focus)], focus
+        added = [ox.Triple(focus, p, twin)]
+        if not current:  # no value yet: add two
+            added.append(ox.Triple(focus, p, extra))
+        return list(triples) + added, focus
+    if g.value(s, SH.nodeKind) is not None and current:
+        return [t for t in triples if not (t.subject == focus and t.predicate == p)] + [ox.Triple(focus, p, ox.Literal("x"))], focus
+    pytest.skip(f"no mutation for {shape}")
+
+
+CASES = [c for c in _property_shapes() if not c[1].startswith("http://www.w3.org/2004/02/skos/core#")]
+
+
+@pytest.mark.parametrize("shape,cls,path", CASES, ids=[c[0].rsplit("#", 1)[1] + "@" + c[1].rsplit("#", 1)[1] for c in CASES])
+def test_property_shape_mutation(shape, cls, path):
+    base = _with_synthetic(fixed_sample(), cls)
+    if not subjects_of_type(base, cls):
+        pytest.skip(f"no instance of {cls}")
+    rule = shape.rsplit("#", 1)[1]
+    assert not results(validate(base, [shape])), f"the sample should conform to {rule}"
+    mutated, focus = _mutate(base, shape, cls, path)
+    found = results(validate(mutated, [shape]), rule)
+    assert found, f"{rule}: mutation of {focus.value} not reported"
+    assert any(r["focus"] == focus.value for r in found), [r["focus"] for r in found]
+
+
+def test_node_shapes_reject_blank_nodes():
+    """Each class's node shape requires IRIs: a blank-node observation is reported."""
+    base = list(fixed_sample())
+    obs = subjects_of_type(base, "BudgetObservation")[0]
+    blank = ox.BlankNode("b1")
+    mutated = [ox.Triple(blank if t.subject == obs else t.subject, t.predicate, t.object) for t in base]
+    found = results(validate(mutated, ["BudgetObservationShape"]), "BudgetObservationShape")
+    assert found and all(r["severity"] == "Violation" for r in found)
+
+
+def test_removing_provenance_is_a_violation():
+    """An observation that lost its source table (provenance) makes the document fail."""
+    from tests.shapes.test_shapes_support import B
+
+    base = list(fixed_sample())
+    obs = subjects_of_type(base, "BudgetObservation")[0]
+    mutated = [t for t in base if not (t.subject == obs and t.predicate == B("sourceTable"))]
+    outcome = validate(mutated)
+    assert not outcome.conforms
+    rules = {r["rule"] for r in outcome.violations}
+    assert "BudgetObservation-sourceTable" in rules
