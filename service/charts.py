@@ -13,7 +13,8 @@ Charts and their parameters (IRIs as query parameters):
 - ``three_public``: the 三公 categories of a document;
 - ``budget_vs_final``: budget against final accounts by functional class (``department``, ``year``),
   where the corpus holds both;
-- ``department_totals``: a department's totals per year and phase (``department``), a line chart.
+- ``department_totals``: a department's totals per year and phase (``department``), a line chart;
+- ``documents``: the corpus at a glance, documents per jurisdiction and year (no parameter).
 
 The data come from the named queries of ``sparql/`` (the same rows a researcher gets), read over the
 document's graph where the chart is about one document. Amounts keep their exact text in the spec
@@ -57,7 +58,7 @@ BAR_STEP = 22
 # What each type of a row is called on a chart (the named queries give codes or English words).
 WORDS = {"basic": "基本支出 basic", "personnel": "人员经费 personnel", "public": "公用经费 public",
          "project": "项目支出 project", "_T": "合计 total", "budget": "预算 budget", "final_accounts": "决算 final accounts",
-         "budgetYuan": "预算 budget", "executedYuan": "决算 final accounts"}
+         "budgetYuan": "预算 budget", "executedYuan": "决算 final accounts", "final-accounts": "决算 final accounts"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ CHARTS = {
     "three_public": Chart("“三公”经费 Three public expenses", "three_public_by_category", ("graph",), True),
     "budget_vs_final": Chart("预算与决算 Budget against final accounts", "budget_vs_execution", ("department", "year"), False),
     "department_totals": Chart("各年度支出合计 Totals per year and phase", "department_over_years", ("department",), False),
+    "documents": Chart("各地区各年度公开文件 Documents per jurisdiction and year", "documents_by_jurisdiction", (), False),
 }
 
 
@@ -145,7 +147,26 @@ def spec(name: str, rows: list[dict], *, unit: str, title: str, link=None) -> di
                          "tooltip": [{"field": "year"}, {"field": "series", "title": None},
                                      {"field": "amount_text", "title": _axis(unit)}]}
         return s
+    if name == "documents":
+        values = [{"year": r["year"], "jurisdiction": jurisdiction_words(r), "phase": WORDS.get(r["phase"], r["phase"]),
+                   "documents": int(r["documents"])} for r in rows]
+        s = _base(title, values)
+        s.update({"mark": {"type": "bar", "tooltip": True}, "height": 220})
+        s["encoding"] = {"x": {"field": "year", "type": "ordinal", "title": "年度 Year", "axis": {"labelAngle": 0}},
+                         "y": {"field": "documents", "type": "quantitative", "aggregate": "sum", "title": "文件数 Documents",
+                               "axis": {"tickMinStep": 1, "format": "d"}},
+                         "color": {"field": "jurisdiction", "type": "nominal", "title": None, "legend": {"orient": "bottom"}},
+                         "tooltip": [{"field": "year", "title": "年度 Year"}, {"field": "jurisdiction", "title": "地区 Jurisdiction"},
+                                     {"field": "phase", "title": "阶段 Phase"},
+                                     {"field": "documents", "aggregate": "sum", "title": "文件数 Documents"}]}
+        return s
     raise KeyError(name)
+
+
+def jurisdiction_words(row: dict) -> str:
+    """A jurisdiction as "110000 北京市 Beijing" from a row of ``documents_by_jurisdiction``."""
+    words = " ".join(row[k] for k in ("code", "name_zh", "name_en") if row.get(k))
+    return words or "未注明 not stated"
 
 
 def svg(chart_spec: dict) -> str:

@@ -21,6 +21,7 @@ from . import views
 from .common import alternates, choose, link_header, result_response, svc
 from .errors import ServiceError
 from .formats import GRAPH, split_suffix
+from .views import home as home_view
 
 router = APIRouter()
 ONTOLOGY = "https://budgetkg.org/def/budget"
@@ -68,12 +69,12 @@ Q_ONTOLOGY_RDF = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s ?p ?o FILTER(STRSTA
   UNION {{ ?t ?q ?s FILTER(STRSTARTS(STR(?t), "{ONTOLOGY}") && isBlank(?s)) ?s ?p ?o }} }}"""
 # The income total is the grand total (_T), or where a table prints none (final accounts print 本年收入合计
 # beside 年初结转结余, no column adding both) the current year's total; MAX takes the grand total when both exist.
-Q_HOME = P + """SELECT ?g ?doc ?title ?org ?orgLabel ?year ?phase ?op (MAX(?amount) AS ?total) (SAMPLE(?unit) AS ?unitLabel) WHERE {
+Q_HOME = P + """SELECT ?g ?doc ?title ?org ?orgLabel ?year ?phase ?op (MAX(?amount) AS ?total) (MAX(?dec) AS ?decimals) (SAMPLE(?unit) AS ?unitLabel) WHERE {
   GRAPH ?g { ?doc a bkg:Disclosure ; bkg:fiscalYear ?year ; bkg:budgetPhase ?phase .
     OPTIONAL { ?doc dct:title ?title } OPTIONAL { ?doc bkg:organization ?org OPTIONAL { ?org skos:prefLabel ?orgLabel } }
     OPTIONAL { ?ds bkg:tableKind ?k FILTER(?k IN (<https://budgetkg.org/def/cl/table-kind/income>, <https://budgetkg.org/def/cl/table-kind/expenditure>))
       OPTIONAL { ?ds bkg:unitLabel ?unit }
-      ?obs qb:dataSet ?ds ; bkg:amount ?amount ; bkg:operationCharacter ?op .
+      ?obs qb:dataSet ?ds ; bkg:amount ?amount ; bkg:operationCharacter ?op . OPTIONAL { ?obs bkg:decimals ?dec }
       FILTER NOT EXISTS { ?obs ?dim ?v FILTER(?dim IN (bkg:functionalClassification, bkg:economicClassification, bkg:fundSource,
         bkg:expenditureType, bkg:summaryItem) && !STRENDS(STR(?v), "/_T") && ?v != <https://budgetkg.org/def/cl/fund-source/current-year>) } } }
 } GROUP BY ?g ?doc ?title ?org ?orgLabel ?year ?phase ?op ORDER BY ?orgLabel ?year ?phase"""
@@ -296,26 +297,8 @@ async def home_rows(s) -> list[dict]:
 
 @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
 async def home(request: Request):
+    """The home page (:mod:`.views.home`); ``?q=`` searches department names."""
     s = svc(request)
-    base = s.data.base_iri
-    docs: dict[str, dict] = {}
-    for r in await home_rows(s):
-        d = docs.setdefault(r["g"]["value"], {"r": r, "revenue": "", "expenditure": ""})
-        if "op" in r and "total" in r:
-            unit = f" {h.esc(r['unitLabel']['value'])}" if "unitLabel" in r else ""
-            d[r["op"]["value"].rsplit("/", 1)[1]] = h.esc(r["total"]["value"]) + unit
-    rows = []
-    for g, d in docs.items():
-        r = d["r"]
-        org = h.term(r.get("org"), base, {r["org"]["value"]: [("zh", r["orgLabel"]["value"])]} if "orgLabel" in r else None)
-        rows.append([org, h.esc(r["year"]["value"]), h.esc(r["phase"]["value"].rsplit("/", 1)[1]),
-                     d["revenue"], d["expenditure"], f"<a href='{h.esc(h.href(g, base))}'>data sets</a>",
-                     h.term(r["doc"], base, {r["doc"]["value"]: [("zh", r["title"]["value"])]} if "title" in r else None)])
-    intro = ("<p>部门预算、决算公开表格的关联数据知识图谱。A linked-data knowledge graph of Chinese department budget and final-accounts "
-             "disclosures: every printed table is a Data Cube data set, every amount an observation.</p>"
-             "<p><a href='/sparql'>SPARQL query page</a> · <a href='/api/queries'>named queries</a> · "
-             "<a href='/dumps/'>dumps</a> · <a href='/catalog'>DCAT-AP catalog</a> · <a href='/.well-known/void'>VoID</a> · "
-             "<a href='/def/budget'>ontology</a> · <a href='/def/graph'>code lists</a></p>")
-    table = h.table(["Department · 部门", "Year · 年度", "Phase · 阶段", "Income total · 收入合计", "Expenditure total · 支出合计",
-                     "Tables", "Document"], rows, {3, 4})
-    return HTMLResponse(h.page("budgetkg · 预算公开知识图谱", intro + f"<h2>Disclosures · 公开文件 ({len(rows)})</h2>" + table))
+    rows = [{k: b["value"] for k, b in r.items()} for r in await home_rows(s)]
+    body = await home_view.view(s, rows, request.query_params.get("q", ""))
+    return HTMLResponse(h.page("budgetkg · 预算公开知识图谱", body))

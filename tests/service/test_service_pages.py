@@ -33,7 +33,7 @@ def test_home_page(client, svc_data):
     assert r.status_code == 200
     doc = manifest["documents"][0]
     assert doc["department"] in r.text and _local(doc["graph"]) in r.text
-    assert "1476.29" in r.text  # the sample's income and expenditure totals
+    assert "1,476.29 万元" in r.text  # the sample's income and expenditure totals (收支总表, line 82), with the unit
     for link in ("/sparql", "/dumps/", "/catalog", "/.well-known/void", "/api/queries"):
         assert f"href='{link}'" in r.text
 
@@ -212,19 +212,57 @@ def test_named_query_without_a_required_parameter_is_refused_naming_it(client):
     assert page.status_code == 400 and "digits" in page.text and "Results (0)" not in page.text
 
 
-def test_home_page_income_total_of_final_accounts(samples_server):
+def _rows(page: str) -> list[list[str]]:
     import re
 
+    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for r in re.findall(r"<tr>(.*?)</tr>", page)]
+
+
+def test_home_page_income_total_of_final_accounts(samples_server):
     import httpx
 
     # 上海市普陀区财政局 2024 final accounts, 收入决算表: 本年收入合计 printed 2946.25 (万元); the table prints
     # no column adding 年初结转结余 to it, so that is the income total.
     page = httpx.get(samples_server + "/", headers=BROWSER, timeout=60).text
-    rows = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for r in re.findall(r"<tr>(.*?)</tr>", page)]
-    final = next(r for r in rows if r[1:3] == ["2024", "final-accounts"])
-    assert final[3] == "2946.25 万元"
-    hebei = next(r for r in rows if r[1:3] == ["2022", "budget"])
-    assert hebei[3] == "1476.29 万元"  # a grand total column where one is printed
+    rows = _rows(page)
+    final = next(r for r in rows if r[1:3] == ["2024", "决算 final accounts"])
+    assert final[3] == "2,946.25 万元"
+    hebei = next(r for r in rows if r[1:3] == ["2022", "预算 budget"])
+    assert hebei[3] == "1,476.29 万元"  # a grand total column where one is printed
+
+
+def test_home_page_corpus_at_a_glance_and_search(samples_server):
+    import httpx
+
+    # Expected values from the three sample documents: 邢台市工业和信息化局 2022 预算 (text, 收入总表 合计 1476.29 万元),
+    # 上海市普陀区财政局 2024 决算 (PDF p. 10 支出决算表 合计 2,940.05 万元), 上海市普陀区司法局 2026 预算 (PDF p. 11
+    # 收入预算总表 合计 96282213.44 元); the jurisdictions are 邢台市 (130500) and 普陀区 (310107).
+    page = httpx.get(samples_server + "/", headers=BROWSER, timeout=60).text
+    rows = _rows(page)
+    by_dept = {r[0]: r for r in rows if len(r) == 6}
+    assert by_dept["上海市普陀区司法局"][1:5] == ["2026", "预算 budget", "96,282,213.44 元", "96,282,213.44 元"]
+    assert by_dept["上海市普陀区财政局"][1:5] == ["2024", "决算 final accounts", "2,946.25 万元", "2,940.05 万元"]
+    assert by_dept["邢台市工业和信息化局"][1:5] == ["2022", "预算 budget", "1,476.29 万元", "1,476.29 万元"]
+    # documents per jurisdiction and year: a table and a Vega-Lite chart drawn on the server
+    header = page[page.index("各地区各年度公开文件"):]
+    per_jur = {r[0]: r[1:] for r in [r for r in _rows(header) if r][:2]}
+    assert per_jur["130500 邢台市 Xingtai City"] == ["预算 budget: 1", "", "", "1"]
+    assert per_jur["310107 普陀区 Putuo District"] == ["", "决算 final accounts: 1", "预算 budget: 1", "2"]
+    assert "<th>2022</th><th>2024</th><th>2026</th>" in header
+    assert "<figure class='chart' id='chart-documents'><svg" in page and "href='/charts/documents.vl.json'" in page
+    spec = httpx.get(samples_server + "/charts/documents.vl.json", timeout=60).json()
+    assert sorted((v["year"], v["jurisdiction"], v["documents"]) for v in spec["data"]["values"]) == [
+        ("2022", "130500 邢台市 Xingtai City", 1), ("2024", "310107 普陀区 Putuo District", 1), ("2026", "310107 普陀区 Putuo District", 1)]
+    assert "<th>地区 Jurisdictions</th><td class='num'>2</td>" in page
+    assert "3 (预算 budget 2, 决算 final accounts 1)" in page
+    # search by department name: a plain GET form, answered by the server (no script needed)
+    assert "<form class='search' method='get' action='/'" in page and "<script" not in page
+    found = httpx.get(samples_server + "/", params={"q": "财政"}, headers=BROWSER, timeout=60).text
+    matched = found[found.index("Departments matching"):found.index("Corpus at a glance")]
+    assert [r[0] for r in _rows(matched) if r] == ["上海市普陀区财政局"]
+    assert "/graph/310107/2024/" in matched and "2,940.05 万元" in matched
+    none = httpx.get(samples_server + "/", params={"q": "不存在的部门"}, headers=BROWSER, timeout=60).text
+    assert "No department name contains “不存在的部门”" in none
 
 
 def test_html_results_never_link_script_iris_and_pages_forbid_framing(client):
