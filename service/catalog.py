@@ -24,6 +24,7 @@ from .common import choose, public_url, svc
 from .errors import ServiceError
 from .dumps import dump_files
 from .formats import FORMATS, serialize_triples
+from .views import catalog as catalog_view
 
 router = APIRouter()
 N, L = ox.NamedNode, ox.Literal
@@ -124,10 +125,13 @@ async def _quality(s, g: _G, datasets: set) -> None:
     """Each data set's dqv:QualityMeasurement s, as published by the build."""
     if "catalog_quality" not in s.cache:
         s.cache["catalog_quality"] = await s.backend.rows(Q_QUALITY, timeout=max(s.settings.timeout, 60))
+    linked = set()
     for r in s.cache["catalog_quality"]:
         ds, m = N(r["ds"]["value"]), N(r["m"]["value"])
         if ds in datasets:
-            g.add(ds, "http://www.w3.org/ns/dqv#hasQualityMeasurement", m)
+            if (ds, m) not in linked:  # one link per measurement (the rows repeat it for each of its properties)
+                linked.add((ds, m))
+                g.add(ds, "http://www.w3.org/ns/dqv#hasQualityMeasurement", m)
             g.triples.append(ox.Triple(m, N(r["p"]["value"]), _term(r["o"])))
 
 
@@ -331,6 +335,10 @@ async def _dispatch(request: Request, suffix, fn, title):
         raise ServiceError(404, f"no format .{suffix}; try {', '.join('.' + c for c in CANDIDATES)}")
     ext = suffix or _forced(request) or choose(request, CANDIDATES)
     triples = await fn(request)
+    if ext == "html" and fn is catalog_triples:  # the catalog as a page for people (service/views/catalog.py)
+        alts = [(f"/catalog.{e}", FORMATS[e].content_type, FORMATS[e].label) for e in CANDIDATES if e != "html"]
+        body = await catalog_view.view(svc(request), triples)
+        return HTMLResponse(h.page(title, body, alternates=alts), headers={"Vary": "Accept"})
     if ext == "html":
         ttl = await asyncio.to_thread(serialize_triples, triples, "ttl", PREFIXES_CAT)
         links = " · ".join(f"<a href='?format={e}'>{FORMATS[e].label}</a>" for e in CANDIDATES if e != "html")

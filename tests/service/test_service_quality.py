@@ -84,3 +84,38 @@ def test_graph_page_lists_the_documents_findings(audited):
     assert page.status_code == 200 and "Findings · 审核发现 (3)" in page.text
     assert "AuditNarrativeUnitFactor" in page.text and "printed 0.3, expected 2995.39" in page.text
     assert "印刷数 326.71，应为 326.72" in page.text
+
+
+def test_catalog_page_for_people(audited):
+    """The catalog in HTML: the dumps with their real size and sha256, one data set per sample with its publisher,
+    place and year, licences, and the DQV measurements in words. Expected: the Hebei budget prints
+    二、公务用车购置及运维费 blank in its 合计 and 一般公共预算财政拨款 columns over a part of 6.00 (line 309: two
+    RowBlankTotal warnings); the final accounts' three findings are those of test_graph_page_lists_the_documents_findings."""
+    import hashlib
+    import re
+
+    data, client = audited
+    page = client.get("/catalog", headers=BROWSER)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    text = page.text
+    assert "<pre>" not in text  # not raw Turtle
+    assert "<a href='/catalog.ttl'>Turtle</a>" in text and "<a href='/catalog.jsonld'>JSON-LD</a>" in text
+    ttl = client.get("/catalog.ttl")
+    assert ttl.headers["content-type"].startswith("text/turtle")
+    assert len([d for d in rdflib.Graph().parse(data=ttl.content, format="turtle").subjects(rdflib.RDF.type, DCAT.Dataset)
+                if "/graph/" in str(d)]) == 3
+    for dump in sorted((data / "dumps").iterdir()):
+        body = dump.read_bytes()
+        row = re.search(rf"<tr><td><a href='[^']*/dumps/{re.escape(dump.name)}' download>.*?</tr>", text)
+        assert row, dump.name
+        assert f"({len(body):,} B)" in row.group(0) and hashlib.sha256(body).hexdigest() in row.group(0)
+        assert "CC_BY_4_0" in row.group(0)
+    rows = {re.sub(r"<[^>]+>", "", r.split("</td>")[0]): r for r in re.findall(r"<tr><td>(.*?)</tr>", text)}
+    final = rows["上海市普陀区财政局2024年度部门决算"]
+    assert "上海市普陀区财政局" in final and "普陀区 · Putuo District" in final and "2024-01-01 – 2024-12-31" in final
+    assert "警告数 · Warnings: 3" in final and "规定公开表完整率 · Completeness of the prescribed tables: 1 (100.0%)" in final
+    hebei = text[text.index("<h3 id='quality-"):]
+    hebei = hebei[hebei.index("邢台市工业和信息化局"):]
+    assert "RowBlankTotal: 2" in hebei.split("</table>")[0]
+    findings = text[text.index("上海市普陀区财政局2024年度部门决算</h3>"):].split("</table>")[0]
+    assert "AuditNarrativeUnitFactor: 1" in findings and "违规数 · Violations</td><td class='num'>0" in findings
