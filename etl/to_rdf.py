@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from .codelists import concept_iri, scheme_iri
+from .codelists import codelists, concept_iri, scheme_iri
 from .indicators import map_indicators
 from .extract import COMMON_DIMS
 from .extract.records import TableRec
@@ -27,6 +27,8 @@ from .vocab import BKG, CNY, DCT, FOAF, PROV, QB, RDF, RDFS, SKOS, A, decimal, e
 
 Emit = Callable[[ox.NamedNode, ox.NamedNode, object], None]
 MAPPERS: tuple[Callable[[DisclosureRec, Minter, Emit], None], ...] = (map_indicators, map_narrative)
+# zh label of a code whose parent rows are not printed and that the shipped lists lack.
+UNNAMED_CODE_ZH = "（名称未印出，代码表未收录）"
 _SCHEME_EN = {"functional": "Functional classification", "economic": "Economic classification"}
 
 
@@ -52,6 +54,7 @@ def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, list[ox.Trip
     _organization(rec, m, org, emit)
     for table in rec.tables:
         _table(table, m, source, org, year, phase, emit)
+    _new_concepts([nc for t in rec.tables for nc in t.new_concepts], source, emit)
     for n, (loc, reason) in enumerate(rec.skipped, start=1):
         node = m.skipped(n)
         emit(node, A, BKG.SkippedItem)
@@ -196,19 +199,36 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
         emit(c, BKG.lineItem, m.line_item(t.key, text.item.index, text.item.side))
         emit(c, BKG.column, m.column(t.key, text.column.index))
         emit(c, RDF.value, lit(text.text, "zh"))
-    for nc in t.new_concepts:
-        _new_concept(nc, source, emit)
 
 
-def _new_concept(nc, source, emit) -> None:
-    """A code met in the input but not in the shipped list lands as a concept of its scheme."""
-    node = ox.NamedNode(concept_iri(nc.scheme, nc.notation))
-    emit(node, A, SKOS.Concept)
-    emit(node, SKOS.inScheme, ox.NamedNode(scheme_iri(nc.scheme)))
-    emit(node, SKOS.notation, lit(nc.notation))
-    if nc.label:
-        emit(node, SKOS.prefLabel, lit(nc.label, "zh"))
-    emit(node, SKOS.prefLabel, lit(f"{_SCHEME_EN.get(nc.scheme, nc.scheme)} {nc.notation} (not in the shipped code list)", "en"))
-    if len(nc.notation) > 3:
-        emit(node, SKOS.broader, ox.NamedNode(concept_iri(nc.scheme, nc.notation[: len(nc.notation) - 2])))
-    emit(node, PROV.wasDerivedFrom, source)
+def _new_concepts(found, source, emit) -> None:
+    """Codes met in the document but not in the shipped lists land as concepts of their scheme,
+    with their parents by prefix (a 项 printed without its 类/款 rows still has a 款 and a 类).
+
+    The first printed name is the preferred label, another name printed for the same code an
+    alternative label (tables of one document may name a code differently); a parent whose
+    name is printed nowhere gets a label saying so.
+    """
+    lists = codelists()
+    names: dict[tuple[str, str], list[str]] = {}
+    for nc in found:
+        code = nc.notation
+        while True:
+            labels = names.setdefault((nc.scheme, code), [])
+            if code == nc.notation and nc.label and nc.label not in labels:
+                labels.append(nc.label)
+            code = code[:-2]
+            if len(code) < 3 or lists.known(concept_iri(nc.scheme, code)):
+                break
+    for (scheme, notation), labels in names.items():
+        node = ox.NamedNode(concept_iri(scheme, notation))
+        emit(node, A, SKOS.Concept)
+        emit(node, SKOS.inScheme, ox.NamedNode(scheme_iri(scheme)))
+        emit(node, SKOS.notation, lit(notation))
+        emit(node, SKOS.prefLabel, lit(labels[0] if labels else f"{notation}{UNNAMED_CODE_ZH}", "zh"))
+        for other in labels[1:]:
+            emit(node, SKOS.altLabel, lit(other, "zh"))
+        emit(node, SKOS.prefLabel, lit(f"{_SCHEME_EN.get(scheme, scheme)} {notation} (not in the shipped code list)", "en"))
+        if len(notation) > 3:
+            emit(node, SKOS.broader, ox.NamedNode(concept_iri(scheme, notation[: len(notation) - 2])))
+        emit(node, PROV.wasDerivedFrom, source)

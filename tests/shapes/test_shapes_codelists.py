@@ -5,13 +5,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from tests.shapes.test_shapes_support import (
-    CL, QB, SKOS, B, N, RDF_TYPE, fixed_sample, observation, replace, results, subjects_of_type, validate, value,
+    CL, QB, SKOS, B, N, RDF_TYPE, fixed_sample, observation, replace, results, subjects_of_type, validate, value, without,
 )
 
 from budgetkg.etl.validation import validate_vocabulary
 
 CODELIST_SHAPES = ["ConceptSchemeBroader", "ConceptLabels", "CodeFormat", "CodeBroaderPrefix", "PrintedCodeConcept",
-                   "PrintedCodeLevel", "TableKindConcept", "ObservationClassification", "DimensionValuesShape", "RowOrder"]
+                   "PrintedCodeLevel", "TableKindConcept", "ObservationClassification", "DimensionValuesShape", "RowOrder",
+                   "PrintedCodeUnclassified"]
 
 
 def _row(triples, table: str, index: int) -> ox.NamedNode:
@@ -76,6 +77,18 @@ def test_printed_code_is_the_row_concept():
     assert [(r["rule"], r["value"]) for r in found] == [("PrintedCodeConcept", row.value)]
     found = results(validate(replace(base, row, B("printedCode"), ox.Literal("2100")), both))
     assert sorted((r["rule"], r["value"]) for r in found) == [("PrintedCodeConcept", row.value), ("PrintedCodeLevel", row.value)]
+
+
+def test_an_unclassified_printed_code_is_a_warning():
+    """A row printing a code that classifies nothing (西安市统计局 2026 部门综合预算收入总表, page 27, prints
+    its units' codes 119001 ...) is kept as printed and reported, never a violation (issue 12)."""
+    base = list(fixed_sample())
+    row = _row(base, "expenditure", 3)
+    mutated = without(replace(base, row, B("printedCode"), ox.Literal("119001")), row, B("classification"))
+    checks = ["PrintedCodeConcept", "PrintedCodeLevel", "PrintedCodeUnclassified"]
+    found = results(validate(mutated, checks))
+    assert [(r["rule"], r["severity"], r["value"]) for r in found] == [("PrintedCodeUnclassified", "Warning", row.value)]
+    assert "119001" in found[0]["message"]
 
 
 def test_classification_value_from_the_right_scheme():
