@@ -141,10 +141,13 @@ def _column_concept(lists: CodeLists, schemes: tuple[str, ...], path: list[str])
             break
     for scheme in schemes:
         for cell in reversed(path):
-            cell = _PHASE_SUFFIX.sub("", match_key(cell))
-            if not cell or cell in _TOTAL_WORDS:
+            # the header as printed first: 一般公共预算 is a fund source, not 一般公共 + the phase word 预算
+            key = match_key(cell)
+            iri = lists.match(scheme, key, suffix=False) if key not in _TOTAL_WORDS else None
+            cell = _PHASE_SUFFIX.sub("", key)
+            if not iri and (not cell or cell in _TOTAL_WORDS):
                 continue
-            iri = lists.match(scheme, cell)
+            iri = iri or lists.match(scheme, cell)
             if iri:
                 dims[SCHEME_DIM[scheme]] = iri
                 break

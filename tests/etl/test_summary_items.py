@@ -1,0 +1,135 @@
+"""The headline lines of the summary and 三公 tables, each on a short excerpt of a corpus disclosure
+(page cited), built with the shared document model; expected values read from the page image.
+
+The headline figures (收入总计, 支出总计, 财政拨款 and 一般公共预算 of the year, the 三公 total) are
+found by the concept of their printed row label or column header: these are the rules and the
+lexicon words (code-list labels) that make them so.
+"""
+
+from decimal import Decimal
+
+from budgetkg.etl.extract import extract
+from budgetkg.etl.model import Document, Row, Table
+
+CL = "https://budgetkg.org/def/cl/"
+
+
+def doc():
+    return Document("excerpt.pdf", "0" * 64, "pdf", meta={"unit": "万元"})
+
+
+def table(title, header, rows):
+    return Table(title=title, line=1, page=1, header=header, rows=[Row(r, n, 1) for n, r in enumerate(rows, 2)])
+
+
+def classified(rec, side=None):
+    return {it.label: (it.classification or "").removeprefix(CL) for it in rec.items if it.side == side and it.label}
+
+
+def amounts(rec, concept):
+    return sorted(o.amount.value for o in rec.observations if CL + concept in o.dims.values())
+
+
+SUMMARY_HEADER = [["收入", "", "支出", ""], ["项目", "预算数", "项目", "预算数"]]
+
+
+def test_shou_ru_he_ji_after_the_current_year_lines_is_the_grand_total():
+    # fuzhou_ybj_2026_budget_dept.pdf, page 10 (2026年度收支预算总表): the grand totals print 收入合计 / 支出合计
+    t = table("2026年度收支预算总表", SUMMARY_HEADER, [
+        ["一、一般公共预算拨款收入", "351904.90", "一、一般公共服务支出", ""],
+        ["本年收入合计", "351904.90", "本年支出合计", "351904.90"],
+        ["上年结转结余", "0.00", "结转下年支出", "0.00"],
+        ["收入合计", "351904.90", "支出合计", "351904.90"],
+    ])
+    rec = extract(t, "income_expenditure_summary", doc=doc())
+    assert classified(rec, "in")["收入合计"] == "summary-item/income-grand-total"
+    assert classified(rec, "out")["支出合计"] == "summary-item/expenditure-grand-total"
+    assert classified(rec, "out")["结转下年支出"] == "summary-item/balance-out"
+    assert amounts(rec, "summary-item/income-grand-total") == [Decimal("351904.90")]
+
+
+def test_current_year_fund_lines_and_the_carry_over_breakdown():
+    # beijing_czj_2026_budget_dept_tables.pdf, pages 7-8 (预算04表 财政拨款收支总表): the year's lines
+    # (…资金) above 本年收入合计, the carry-over broken down by fund (…拨款) below 上年结转结余
+    t = table("财政拨款收支总表", SUMMARY_HEADER, [
+        ["一、一般公共预算资金", "44,156.640120", "一、一般公共服务支出", "37,644.195492"],
+        ["二、政府性基金预算资金", "", "二、外交支出", ""],
+        ["三、国有资本经营预算资金", "", "三、国防支出", ""],
+        ["本年收入合计", "44,156.640120", "本年支出合计", "44,169.357532"],
+        ["上年结转结余", "12.717412", "年终结转结余", ""],
+        ["一、一般公共预算拨款", "12.717412", "", ""],
+        ["收入总计", "44,169.357532", "支出总计", "44,169.357532"],
+    ])
+    rec = extract(t, "appropriation_summary", doc=doc())
+    income = classified(rec, "in")
+    assert income["一、一般公共预算资金"] == "fund-source/general-budget"
+    assert income["二、政府性基金预算资金"] == "fund-source/government-fund"
+    assert income["三、国有资本经营预算资金"] == "fund-source/state-capital"
+    assert income["本年收入合计"] == "fund-source/current-year"
+    assert income["上年结转结余"] == "fund-source/carry-over"
+    # the year's 一般公共预算 line is the one above the carry-over line (row index 1, not 6)
+    general = sorted((o.item.index, o.amount.value) for o in rec.observations
+                     if o.dims.get("fundSource") == CL + "fund-source/general-budget")
+    assert general == [(1, Decimal("44156.640120")), (6, Decimal("12.717412"))]
+
+
+def test_income_labels_of_other_templates():
+    # changsha_xfj_2026_budget_dept.pdf, page 12 (2026年部门收支总体情况表); yantai_tjj_2026_budget_dept.pdf,
+    # page 7 (收支总体情况表); guangzhou_tjj_2026_budget_dept.pdf, page 6 (收支总体情况表)
+    header = [["收入", "", "支出", ""], ["项目", "本年预算", "项目", "本年预算"]]
+    t = table("2026年部门收支总体情况表", header, [
+        ["一、本级财政拨款收入", "1,935.36", "一、基本支出", "1,517.95"],
+        ["二、财政专户管理事业收入", "", "二、项目支出", "417.41"],
+        ["三、事业单位经营服务收入", "", "", ""],
+        ["五、其它收入", "", "", ""],
+        ["政府性基金预算收入", "", "", ""],
+        ["三、事业收入（不含教育收费）", "", "", ""],
+        ["一、预算拨款", "9,433.72", "", ""],
+        ["二、财政专户拨款", "0.00", "", ""],
+    ])
+    income = classified(extract(t, "income_expenditure_summary", doc=doc()), "in")
+    assert income == {
+        "一、本级财政拨款收入": "fund-source/appropriation",
+        "二、财政专户管理事业收入": "fund-source/fiscal-special-account",
+        "三、事业单位经营服务收入": "fund-source/operating-income",
+        "五、其它收入": "fund-source/other-income",
+        "政府性基金预算收入": "fund-source/government-fund",
+        "三、事业收入（不含教育收费）": "fund-source/business-income",
+        "一、预算拨款": "fund-source/appropriation",
+        "二、财政专户拨款": "fund-source/fiscal-special-account",
+    }
+
+
+def test_a_fund_named_column_is_not_cut_by_the_phase_word():
+    # guangzhou_tjj_2026_budget_dept.pdf, page 17 (表8): columns 合计 | 一般公共预算 | 政府性基金预算 | 国有资本经营预算;
+    # 一般公共预算 is a fund source, not 一般公共 + 预算
+    t = table("财政拨款安排的行政经费及“三公”经费预算表", [["项目", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"]], [
+        ["行政经费", "839.21", "839.21", "0.00", "0.00"],
+        ["“三公”经费", "19.86", "19.86", "0.00", "0.00"],
+    ])
+    rec = extract(t, "three_public_expenses", doc=doc())
+    funds = [c.dims.get("fundSource", "").removeprefix(CL) for c in rec.columns[1:]]
+    assert funds == ["fund-source/_T", "fund-source/general-budget", "fund-source/government-fund",
+                     "fund-source/state-capital"]
+    total = [o.amount.value for o in rec.observations if o.dims.get("threePublicCategory") == CL + "three-public/three-public-total"
+             and o.dims.get("fundSource") == CL + "fund-source/_T"]
+    assert total == [Decimal("19.86")]
+
+
+def test_a_phase_word_after_a_column_header_is_still_its_phase():
+    # tests/expected/shpt_sfj_2026_budget (预算数 over a fund): the phase suffix rule still applies
+    t = table("财政拨款收支总表", [["收入", "", "支出", ""], ["项目", "预算数", "项目", "预算数"]],
+              [["本年收入合计", "1.00", "本年支出合计", "1.00"]])
+    rec = extract(t, "appropriation_summary", doc=doc())
+    assert rec.columns[1].dims == {"budgetPhase": CL + "phase/budget"}
+
+
+def test_the_three_public_total_printed_as_a_column_with_its_fund():
+    # beijing_czj_2026_budget_dept_tables.pdf, page 14 (预算09表): one row, the total column is
+    # “三公”经费财政拨款预算总额
+    t = table("财政拨款“三公”经费支出表", [
+        ["“三公”经费财政拨款预算总额", "因公出国（境）费用", "公务接待费", "公务用车购置及运行维护费", "", ""],
+        ["", "", "", "小计", "公务用车购置费", "公务用车运行维护费"],
+    ], [["223.799250", "127.737000", "11.642250", "84.420000", "44.920000", "39.500000"]])
+    rec = extract(t, "three_public_expenses", doc=doc())
+    assert amounts(rec, "three-public/three-public-total") == [Decimal("223.799250")]
