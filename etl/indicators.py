@@ -32,6 +32,29 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 
 from .codelists import codelists, concept_iri
+from .lexicon import (
+    BASIS_NOT_APPLICABLE,
+    GOAL_SUBLABELS,
+    GOALS_AMOUNT_SUFFIX,
+    GOALS_TABLE_ROLES,
+    INDICATOR_BASIS_SUFFIX,
+    INDICATOR_DESCRIPTION_WORD,
+    INDICATOR_HEADER_KEYS,
+    INDICATOR_ROLE_LABELS,
+    INDICATOR_SECTION_SUFFIX,
+    INDICATOR_TARGET_WORDS,
+    LEVEL1_HEADER,
+    LEVEL2_HEADER,
+    PERFORMANCE_TABLE_LABEL,
+    PERFORMANCE_TITLE_ROW_RE,
+    PERFORMANCE_TITLE_SUFFIX_RE,
+    PROJECT_AMOUNT_WORDS,
+    PROJECT_FACT_KEYS,
+    PROJECT_GOAL_KEYS,
+    PROJECT_NAME_KEYS,
+    PROJECT_UNIT_IN_LABEL_RE,
+    PROJECT_UNIT_LINE_RE,
+)
 from .amounts import Amount, parse_amount, unit_multiplier
 from .model import Document, Table
 from .targets import Target, is_comparator, parse_target, unit_of_name
@@ -43,45 +66,10 @@ SCHEME = "indicator-level"
 # Columns of an indicator row, and columns that state the project (tables of several projects).
 ROLES = ("level1", "level2", "level3", "description", "target", "basis", "comparator", "unit")
 PROJECT_ROLES = ("project", "amount", "goal")
-ROLE_LABELS = {
-    "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
-    "description": "绩效指标描述", "target": "指标值", "basis": "指标值确定依据",
-    "comparator": "指标性质", "unit": "度量单位", "project": "项目名称", "amount": "资金总额", "goal": "绩效目标",
-}
-_HEADER_KEYS = {
-    "一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "指标名称": "level3",
-    "绩效指标描述": "description", "指标描述": "description", "指标内容": "description", "指标解释": "description",
-    "指标值": "target", "目标值": "target", "指标值(目标值)": "target", "年度指标值": "target", "指标目标值": "target",
-    "指标值确定依据": "basis", "确定依据": "basis", "指标值设定依据": "basis", "设定依据": "basis", "依据": "basis",
-    # Templates that print the comparison sign and the unit in columns of their own.
-    "指标性质": "comparator", "绩效指标性质": "comparator", "指标值类型": "comparator",
-    "度量单位": "unit", "计量单位": "unit", "绩效度量单位": "unit", "指标值内容": "description",
-    # Tables of several projects: one project per block of rows.
-    "项目名称": "project", "单位(项目)名称": "project", "资金总额": "amount", "项目总额": "amount",
-    "绩效目标": "goal", "年度绩效目标": "goal", "项目绩效目标": "goal", "整体绩效目标": "goal",
-}
-_GOAL_KEYS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "年度总体目标", "整体绩效目标"}
-_NAME_KEYS = {"项目名称", "转移支付名称", "专项资金名称"}
-# Words of a row label above the columns that prints the project's amount (资金金额(万元) | 实施期资金总额： | 12.00).
-_AMOUNT_WORDS = ("资金", "金额")
-# Row labels of project facts (above the column row): such a row is a fact even where its cells
-# stand in indicator columns of the project above.
-_FACT_KEYS = {"主管部门", "实施单位", "主管部门及代码", "项目资金(万元)", "专项资金情况(万元)", "资金情况(万元)",
-              "资金金额(万元)", "项目资金", "资金情况", "专项资金情况"}
-# Column labels of a goal row whose texts stand in the row below (决算 self-evaluations).
-_GOAL_SUBLABELS = {"预期目标", "实际完成情况"}
-_UNIT_LINE = re.compile(r"^(?:金额)?单位[:：](元|千元|万元|亿元)$")
-_UNIT_IN_LABEL = re.compile(r"[(（]\s*(?:单位[:：]\s*)?(元|千元|万元|亿元)\s*[)）]")
-# Columns of a table of project goals without indicators (项目名称 | 金额 | 绩效目标), by how their header begins or ends.
-_GOALS_TABLE_ROLES = (("project", ("项目名称", "一级项目名称", "项目")), ("amount", ("金额", "预算数", "资金总额", "项目金额")),
-                      ("goal", ("绩效目标",)))
-_TITLE_SUFFIX = re.compile(r"(?:绩效目标(?:申报|设置)?表|绩效目标)$")
-# A row that is only a table title starts the next project where the reader joined tables.
-_TITLE_ROW = re.compile(r"绩效目标(?:申报|设置)?表(?:\(.*\))?$")
+ROLE_LABELS = INDICATOR_ROLE_LABELS
 _BRACKETS = {"《": "》", "〈": "〉", "<": ">", "（": "）", "(": ")", "[": "]", "【": "】", "“": "”"}
 _SEPARATORS = "，,；;、"
 _PROSE_END = tuple("。；;！!？?")
-_NOT_APPLICABLE = {"不涉及", "不适用", "无", "/", "-", "—", "——"}
 _KEY_TRANSLATE = str.maketrans({"〈": "<", "〉": ">", "《": "<", "》": ">", "“": '"', "”": '"', "‘": "'", "’": "'", "【": "[", "】": "]"})
 _SPACE_NEAR_WIDE = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
 
@@ -139,7 +127,7 @@ def basis_documents(text: str) -> list[str]:
     other cell is one document as printed.
     """
     text = text.strip()
-    if not text or match_key(text) in _NOT_APPLICABLE:
+    if not text or match_key(text) in BASIS_NOT_APPLICABLE:
         return []
     parts, start, closing = [], 0, []
     for i, ch in enumerate(text):
@@ -177,15 +165,15 @@ def basis_slug(title: str) -> str:
 
 def _column_role(cell: str) -> str | None:
     key = match_key(cell)
-    if key in _HEADER_KEYS:
-        return _HEADER_KEYS[key]
+    if key in INDICATOR_HEADER_KEYS:
+        return INDICATOR_HEADER_KEYS[key]
     if not key:
         return None
-    if key.endswith("依据"):
+    if key.endswith(INDICATOR_BASIS_SUFFIX):
         return "basis"
-    if "描述" in key:
+    if INDICATOR_DESCRIPTION_WORD in key:
         return "description"
-    if "指标值" in key or "目标值" in key:
+    if any(w in key for w in INDICATOR_TARGET_WORDS):
         return "target"
     return None
 
@@ -201,7 +189,7 @@ def _squash(text: str) -> str:
 
 
 def _project_name(title: str) -> str:
-    name = _TITLE_SUFFIX.sub("", strip_ordinal(title)).strip()
+    name = PERFORMANCE_TITLE_SUFFIX_RE.sub("", strip_ordinal(title)).strip()
     return name or title
 
 
@@ -231,13 +219,13 @@ def extract_indicators(doc: Document, rec) -> None:
 
 
 def _is_column_row(cells: list[str]) -> bool:
-    return any(match_key(c) == "一级指标" for c in cells if c)
+    return any(match_key(c) == LEVEL1_HEADER for c in cells if c)
 
 
 def _columns(rec, loc, column_row: list[str], above: list[list[str]]) -> dict[str, int] | None:
     """Column roles of a column row; a blank cell takes a project role printed above it (two-row headers)."""
     cols: dict[str, int] = {}
-    first_level = next(i for i, c in enumerate(column_row) if match_key(c) == "一级指标")
+    first_level = next(i for i, c in enumerate(column_row) if match_key(c) == LEVEL1_HEADER)
     for i, cell in enumerate(column_row):
         role = _column_role(cell)
         if role is None and not cell:
@@ -288,14 +276,14 @@ def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
                     return []
             continue
         first = match_key(filled[0])
-        if in_header and cols is None and first not in _GOAL_KEYS | _NAME_KEYS and any(_column_role(c) for c in cells):
+        if in_header and cols is None and first not in PROJECT_GOAL_KEYS | PROJECT_NAME_KEYS and any(_column_role(c) for c in cells):
             above.append(cells)  # the upper row of a two-row column header
             continue
         values = {} if cols is None else {r: (cells[i] if i < len(cells) else "") for r, i in cols.items()}
         indicator = any(values.get(r) for r in ROLES)
-        is_title = len(filled) == 1 and bool(_TITLE_ROW.search(first))
-        if first in _GOAL_KEYS | _NAME_KEYS or is_title or not (indicator or values.get("project")) or (
-                first in _FACT_KEYS and not readings[-1].raws):
+        is_title = len(filled) == 1 and bool(PERFORMANCE_TITLE_ROW_RE.search(first))
+        if first in PROJECT_GOAL_KEYS | PROJECT_NAME_KEYS or is_title or not (indicator or values.get("project")) or (
+                first in PROJECT_FACT_KEYS and not readings[-1].raws):
             if _fact_row(doc, rec, table, readings, filled, row_loc):
                 cols, column_key = None, []  # the next project prints its own column row
             continue
@@ -340,9 +328,9 @@ def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
 
 def _goals_role(cell: str) -> str | None:
     key = match_key(cell)
-    for role, words in _GOALS_TABLE_ROLES:
+    for role, words in GOALS_TABLE_ROLES:
         if key in words or any(key.startswith(w) for w in words if role == "amount") or (
-                role in ("goal", "amount") and key.endswith(words[0] if role == "goal" else "金额")):
+                role in ("goal", "amount") and key.endswith(words[0] if role == "goal" else GOALS_AMOUNT_SUFFIX)):
             return role
     return None
 
@@ -364,7 +352,7 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
     # Indicators without levels beside the goal (指标名称 | 指标性质 | 指标值 | 计量单位): rows of the project above.
     indicator_cols = {r: i for r, i in cols.items() if r in ROLES} if {"level3", "target"} <= cols.keys() else {}
     cols = {r: i for r, i in cols.items() if r in PROJECT_ROLES or r in indicator_cols}
-    unit = next((m.group(1) for c in header if (m := _UNIT_IN_LABEL.search(c))), None) or table.meta.get("unit")
+    unit = next((m.group(1) for c in header if (m := PROJECT_UNIT_IN_LABEL_RE.search(c))), None) or table.meta.get("unit")
     readings: list[_Reading] = []
     for row in table.rows:
         cells = row.cells
@@ -398,7 +386,7 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
 
 def _section_label(cell: str, i: int, cols: dict[str, int]) -> bool:
     """A row label left of the indicator columns (``绩效指标``, ``年度绩效指标``): a label, not a fact."""
-    return i < cols.get("level1", 0) and match_key(cell).endswith("指标")
+    return i < cols.get("level1", 0) and match_key(cell).endswith(INDICATOR_SECTION_SUFFIX)
 
 
 def _next(readings: list[_Reading], line: int, page: int | None, *, title: str) -> _Reading:
@@ -425,7 +413,7 @@ def _amount(rec, table: Table, project: ProjectRec, printed: str, label: str, lo
         return False
     if amount is None:
         return False
-    m = _UNIT_IN_LABEL.search(label)
+    m = PROJECT_UNIT_IN_LABEL_RE.search(label)
     project.amount = amount
     project.amount_unit = m.group(1) if m else unit or table.meta.get("unit")
     if project.amount_unit is None:
@@ -441,17 +429,17 @@ def _fact_row(doc, rec, table: Table, readings: list[_Reading], filled: list[str
     cur = readings[-1]
     key = match_key(filled[0])
     rest = [c for c in filled[1:] if match_key(c) != key]
-    if m := _UNIT_LINE.search(key):
+    if m := PROJECT_UNIT_LINE_RE.search(key):
         cur.unit = m.group(1)
         if len(filled) == 1:
             return False
-    if len(filled) == 1 and _TITLE_ROW.search(key) and not cur.goal_below:
+    if len(filled) == 1 and PERFORMANCE_TITLE_ROW_RE.search(key) and not cur.goal_below:
         if cur.raws or cur.named:
             _next(readings, loc.line, loc.page, title=filled[0])
             return True
         cur.project.title, cur.project.name = filled[0], _project_name(filled[0])
         return False
-    if key in _NAME_KEYS and rest:
+    if key in PROJECT_NAME_KEYS and rest:
         started = bool(cur.raws or cur.named)
         if started:
             cur = _next(readings, loc.line, loc.page, title=table.title)
@@ -460,8 +448,8 @@ def _fact_row(doc, rec, table: Table, readings: list[_Reading], filled: list[str
         if len(rest) > 1:
             rec.skip(loc, "cells of a 项目名称 row not mapped: " + " | ".join(rest[1:]))
         return started
-    if key in _GOAL_KEYS:
-        text = "".join(c for c in rest if match_key(c) not in _GOAL_KEYS | _GOAL_SUBLABELS)
+    if key in PROJECT_GOAL_KEYS:
+        text = "".join(c for c in rest if match_key(c) not in PROJECT_GOAL_KEYS | GOAL_SUBLABELS)
         if text:
             _goal(doc, table, cur.project, filled[0], text)
         else:
@@ -473,9 +461,9 @@ def _fact_row(doc, rec, table: Table, readings: list[_Reading], filled: list[str
         if len(filled) > 1:
             rec.skip(loc, "cells beside the goal not mapped: " + " | ".join(filled[1:]))
         return False
-    if unit := _UNIT_IN_LABEL.search(key):
+    if unit := PROJECT_UNIT_IN_LABEL_RE.search(key):
         cur.unit = unit.group(1)
-    if any(w in key for w in _AMOUNT_WORDS) and cur.project.amount is None:
+    if any(w in key for w in PROJECT_AMOUNT_WORDS) and cur.project.amount is None:
         for i, cell in enumerate(filled[1:], start=1):
             if _amount(rec, table, cur.project, cell, " ".join(filled[:i]), loc, cur.unit):
                 return False
@@ -610,8 +598,8 @@ def _indicators(doc, rec, table: Table, project: ProjectRec, raws: list[_Raw]) -
             n, raw.line, raw.page, level1, level2, c.get("level3", "").strip(), c.get("description", "").strip(),
             target, c.get("basis", "").strip(), lines=raw.lines, notes=raw.notes,
         )
-        ind.level1_concept = _level(lists, level1, None, loc, rec, "一级指标", memo)
-        ind.level2_concept = _level(lists, level2, ind.level1_concept, loc, rec, "二级指标", memo)
+        ind.level1_concept = _level(lists, level1, None, loc, rec, LEVEL1_HEADER, memo)
+        ind.level2_concept = _level(lists, level2, ind.level1_concept, loc, rec, LEVEL2_HEADER, memo)
         if not ind.name:
             rec.skip(loc, "indicator row without a 三级指标 name; kept with its other cells")
         project.indicators.append(ind)
@@ -651,7 +639,7 @@ def _concept(lists, text: str, *, want_top: bool) -> str | None:
 def _level(lists, text: str, parent: str | None, loc, rec, what: str, memo: dict) -> str | None:
     if not text:
         return None
-    want_top = what == "一级指标"
+    want_top = what == LEVEL1_HEADER
     if (what, text) not in memo:
         memo[what, text] = _concept(lists, text, want_top=want_top)
     iri = memo[what, text]
@@ -677,7 +665,7 @@ def map_indicators(rec, m, emit) -> None:
     ds = m.dataset(KIND)
     emit(ds, A, BKG.PerformanceTargetSet)
     emit(ds, BKG.tableKind, ox.NamedNode(concept_iri("table-kind", KIND)))
-    emit(ds, RDFS.label, lit("项目绩效目标表", "zh"))
+    emit(ds, RDFS.label, lit(PERFORMANCE_TABLE_LABEL, "zh"))
     emit(ds, PROV.wasDerivedFrom, source)
     emit(ds, BKG.sourceDocument, source)
     emit(ds, BKG.organization, org)

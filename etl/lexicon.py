@@ -189,3 +189,96 @@ ORG_ENDINGS = (
 NATIONAL_PREFIXES = ("中华人民共和国", "国务院", "国家", "中国", "中央", "全国")
 # A narrative line saying the tables are an attachment published apart (附件：...部门预算报表).
 TABLES_ELSEWHERE_RE = re.compile(r"附件\s*\d*\s*[:：]?.{0,40}?(?:报表|预算表|决算表)")
+
+
+# ------------------------------------------------------------------ performance targets (项目绩效目标表)
+# Column roles of an indicator row and of the project columns (tables of several projects), as
+# the messages name them.
+INDICATOR_ROLE_LABELS = {
+    "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
+    "description": "绩效指标描述", "target": "指标值", "basis": "指标值确定依据",
+    "comparator": "指标性质", "unit": "度量单位", "project": "项目名称", "amount": "资金总额", "goal": "绩效目标",
+}
+# The header cell that makes a row the column row of an indicator table.
+LEVEL1_HEADER = INDICATOR_ROLE_LABELS["level1"]
+LEVEL2_HEADER = INDICATOR_ROLE_LABELS["level2"]
+# Header cells (after match_key) and the column role they print.
+INDICATOR_HEADER_KEYS = {
+    "一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "指标名称": "level3",
+    "绩效指标描述": "description", "指标描述": "description", "指标内容": "description", "指标解释": "description",
+    "指标值": "target", "目标值": "target", "指标值(目标值)": "target", "年度指标值": "target", "指标目标值": "target",
+    "指标值确定依据": "basis", "确定依据": "basis", "指标值设定依据": "basis", "设定依据": "basis", "依据": "basis",
+    # Templates that print the comparison sign and the unit in columns of their own.
+    "指标性质": "comparator", "绩效指标性质": "comparator", "指标值类型": "comparator",
+    "度量单位": "unit", "计量单位": "unit", "绩效度量单位": "unit", "指标值内容": "description",
+    # Tables of several projects: one project per block of rows.
+    "项目名称": "project", "单位(项目)名称": "project", "资金总额": "amount", "项目总额": "amount",
+    "绩效目标": "goal", "年度绩效目标": "goal", "项目绩效目标": "goal", "整体绩效目标": "goal",
+}
+# Header cells not listed above, by a word they end with or hold.
+INDICATOR_BASIS_SUFFIX = "依据"
+INDICATOR_DESCRIPTION_WORD = "描述"
+INDICATOR_TARGET_WORDS = ("指标值", "目标值")
+# A row label left of the indicator columns (绩效指标, 年度绩效指标) ends so.
+INDICATOR_SECTION_SUFFIX = "指标"
+# Row labels above the column row that state the project's goal, its name, its facts.
+PROJECT_GOAL_KEYS = frozenset({"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "年度总体目标", "整体绩效目标"})
+PROJECT_NAME_KEYS = frozenset({"项目名称", "转移支付名称", "专项资金名称"})
+# Words of a row label above the columns that prints the project's amount (资金金额(万元) | 实施期资金总额： | 12.00).
+PROJECT_AMOUNT_WORDS = ("资金", "金额")
+# Row labels of project facts (above the column row): such a row is a fact even where its cells
+# stand in indicator columns of the project above.
+PROJECT_FACT_KEYS = frozenset({"主管部门", "实施单位", "主管部门及代码", "项目资金(万元)", "专项资金情况(万元)", "资金情况(万元)",
+                               "资金金额(万元)", "项目资金", "资金情况", "专项资金情况"})
+# Column labels of a goal row whose texts stand in the row below (决算 self-evaluations).
+GOAL_SUBLABELS = frozenset({"预期目标", "实际完成情况"})
+PROJECT_UNIT_LINE_RE = re.compile(r"^(?:金额)?单位[:：](元|千元|万元|亿元)$")
+PROJECT_UNIT_IN_LABEL_RE = re.compile(r"[(（]\s*(?:单位[:：]\s*)?(元|千元|万元|亿元)\s*[)）]")
+# Columns of a table of project goals without indicators (项目名称 | 金额 | 绩效目标), by how their
+# header begins; the amount column also by how it ends (GOALS_AMOUNT_SUFFIX), the goal column by
+# its first word.
+GOALS_TABLE_ROLES = (("project", ("项目名称", "一级项目名称", "项目")), ("amount", ("金额", "预算数", "资金总额", "项目金额")),
+                     ("goal", ("绩效目标",)))
+GOALS_AMOUNT_SUFFIX = "金额"
+# A title's ending that is not the project's name; a row that is only a title starts the next
+# project where the reader joined tables.
+PERFORMANCE_TITLE_SUFFIX_RE = re.compile(r"(?:绩效目标(?:申报|设置)?表|绩效目标)$")
+PERFORMANCE_TITLE_ROW_RE = re.compile(r"绩效目标(?:申报|设置)?表(?:\(.*\))?$")
+# The label of the data set of a document's performance tables.
+PERFORMANCE_TABLE_LABEL = "项目绩效目标表"
+# A 指标值确定依据 cell citing no document.
+BASIS_NOT_APPLICABLE = frozenset({"不涉及", "不适用", "无", "/", "-", "—", "——"})
+
+# Target cells (指标值): comparison words, not-applicable words, numerals, deadlines.
+# Words before the number and the sign they stand for (matched longest first).
+COMPARISON_PREFIX_WORDS = {
+    "大于或等于": "≥", "大于等于": "≥", "高于或等于": "≥", "不得低于": "≥", "不得少于": "≥",
+    "不低于": "≥", "不少于": "≥", "不小于": "≥", "至少": "≥", "达到": "≥", "≥": "≥",
+    "小于或等于": "≤", "小于等于": "≤", "低于或等于": "≤", "不得超过": "≤", "不得高于": "≤",
+    "不高于": "≤", "不超过": "≤", "不多于": "≤", "不大于": "≤", "至多": "≤", "控制在": "≤",
+    "大于": ">", "高于": ">", "超过": ">", "多于": ">",
+    "小于": "<", "低于": "<", "少于": "<",
+    "等于": "=", "为": "=",
+}
+# Words after the unit.
+COMPARISON_SUFFIX_WORDS = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
+TARGET_NOT_APPLICABLE = frozenset({"不涉及", "不适用", "无此项", "此项不适用", "/", "-", "--", "—", "——", "n/a", "na"})
+# Chinese numerals of a count (三次, 十二个): digits and scales, and the counters after them.
+CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_SCALES = {"十": 10, "百": 100}
+CN_NUMERAL_CHARS = "零一二两三四五六七八九十百"
+CN_COUNT_RE = re.compile(r"^(?P<num>[零一二两三四五六七八九十百]+)(?P<unit>[次个家项人条场期批份篇天年月所台套名户件座处])$")
+# A bracket after an indicator name holding one of these is an ordinal (活动（一）), not a unit.
+ORDINAL_IN_BRACKETS = frozenset(CN_DIGITS) | {"十"}
+# Deadlines: the year's end, a month's end, a day, a half or a quarter, with 前/内/完成 after.
+_BY = r"(?:前|之前|以前|内|之内)?(?:完成)?"
+DEADLINE_PATTERNS = (
+    (re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?:度)?(?:年)?(?:底|末|年底|年末){_BY}$"), "year"),
+    (re.compile(r"^(?P<y>\d{4})年(?:度)?(?:内|之内|年内)?(?:完成)?$"), "year"),
+    (re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}})月(?:份)?(?:底|末|末前|底前){_BY}$"), "month"),
+    (re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]{_BY}$"), "day"),
+    (re.compile(r"^(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?:前|之前|以前)?$"), "day"),
+    (re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<h>上半年|下半年|年内|当年|本年度?|全年){_BY}$"), "half"),
+    (re.compile(rf"^(?:(?P<y>\d{{4}})年)?第?(?P<q>[一二三四1-4])季度(?:末|底)?{_BY}$"), "quarter"),
+)
+FIRST_HALF = "上半年"  # a "half" deadline ends on 30 June when it names the first half, else on 31 December

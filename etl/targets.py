@@ -36,6 +36,18 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .lexicon import (
+    CN_COUNT_RE,
+    CN_DIGITS,
+    CN_NUMERAL_CHARS,
+    CN_SCALES,
+    COMPARISON_PREFIX_WORDS,
+    COMPARISON_SUFFIX_WORDS,
+    DEADLINE_PATTERNS,
+    FIRST_HALF,
+    ORDINAL_IN_BRACKETS,
+    TARGET_NOT_APPLICABLE,
+)
 from .text import INVISIBLE
 
 KINDS = ("quantitative", "deadline", "qualitative", "not-applicable", "unparsed")
@@ -46,35 +58,12 @@ _SIGNS = {
     "<=": "≤", "≤": "≤", "≦": "≤", "⩽": "≤", "=<": "≤",
     ">": ">", "<": "<", "=": "=", "==": "=",
 }
-# Words before the number, longest first when matched.
-_PREFIX_WORDS = {
-    "大于或等于": "≥", "大于等于": "≥", "高于或等于": "≥", "不得低于": "≥", "不得少于": "≥",
-    "不低于": "≥", "不少于": "≥", "不小于": "≥", "至少": "≥", "达到": "≥", "≥": "≥",
-    "小于或等于": "≤", "小于等于": "≤", "低于或等于": "≤", "不得超过": "≤", "不得高于": "≤",
-    "不高于": "≤", "不超过": "≤", "不多于": "≤", "不大于": "≤", "至多": "≤", "控制在": "≤",
-    "大于": ">", "高于": ">", "超过": ">", "多于": ">",
-    "小于": "<", "低于": "<", "少于": "<",
-    "等于": "=", "为": "=",
-}
-# Words after the unit.
-_SUFFIX_WORDS = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
-_NOT_APPLICABLE = {"不涉及", "不适用", "无此项", "此项不适用", "/", "-", "--", "—", "——", "n/a", "na"}
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _QUANTITY = re.compile(rf"^(?P<sign>[<>=≥≤≧≦⩾⩽]{{1,2}})?(?P<num>[+-]?{_NUMBER})(?P<unit>[^\d]*)$")
 _UNIT = re.compile(r"^(?:[%‰℃°]|[A-Za-z²³]{1,6}|[^\x00-\x7f\s\d%‰]{1,4}(?:/[^\x00-\x7f\s\d]{1,3})?|[^\x00-\x7f\s\d]{1,3}/[A-Za-z]{1,3})$")
 _NAME_UNIT = re.compile(r"\((?P<unit>[^()]{1,8})\)$")
 # Units per two quantities (元/户/月) printed in an indicator name.
 _COMPOUND_UNIT = re.compile(r"^[^\x00-\x7f\s\d]{1,3}(?:/[^\x00-\x7f\s\d]{1,3}){1,2}$")
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_NUMBER = re.compile(r"^(?P<num>[零一二两三四五六七八九十百]+)(?P<unit>[次个家项人条场期批份篇天年月所台套名户件座处])$")
-_SUFFIX_TIME = r"(?:前|之前|以前|内|之内)?(?:完成)?"
-_YEAR_END = re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?:度)?(?:年)?(?:底|末|年底|年末){_SUFFIX_TIME}$")
-_YEAR_ONLY = re.compile(rf"^(?P<y>\d{{4}})年(?:度)?(?:内|之内|年内)?(?:完成)?$")
-_MONTH_END = re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}})月(?:份)?(?:底|末|末前|底前){_SUFFIX_TIME}$")
-_DAY = re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]{_SUFFIX_TIME}$")
-_ISO = re.compile(r"^(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?:前|之前|以前)?$")
-_HALF = re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<h>上半年|下半年|年内|当年|本年度?|全年){_SUFFIX_TIME}$")
-_QUARTER = re.compile(rf"^(?:(?P<y>\d{{4}})年)?第?(?P<q>[一二三四1-4])季度(?:末|底)?{_SUFFIX_TIME}$")
 
 
 @dataclass(frozen=True)
@@ -106,8 +95,7 @@ def _year(printed: str | None, fiscal: str | int | None) -> int | None:
 
 def _deadline(key: str, fiscal: str | int | None) -> date | None | str:
     """The date a deadline target names; a reason string when it needs a year it lacks."""
-    for pattern, kind in ((_YEAR_END, "year"), (_YEAR_ONLY, "year"), (_MONTH_END, "month"), (_DAY, "day"),
-                          (_ISO, "day"), (_HALF, "half"), (_QUARTER, "quarter")):
+    for pattern, kind in DEADLINE_PATTERNS:
         m = pattern.match(key)
         if not m:
             continue
@@ -122,8 +110,8 @@ def _deadline(key: str, fiscal: str | int | None) -> date | None | str:
             if kind == "day":
                 return date(y, int(m["m"]), int(m["d"]))
             if kind == "half":
-                return date(y, 6, 30) if m["h"] == "上半年" else date(y, 12, 31)
-            q = "一二三四".find(m["q"]) + 1 or int(m["q"])
+                return date(y, 6, 30) if m["h"] == FIRST_HALF else date(y, 12, 31)
+            q = CN_DIGITS.get(m["q"]) or int(m["q"])
             return _last_day(y, 3 * q)
         except ValueError:
             return "not a calendar date"
@@ -134,12 +122,12 @@ def _chinese_number(text: str) -> int | None:
     """Small Chinese numerals (一 .. 九百九十九)."""
     total, digit = 0, None
     for ch in text:
-        if ch in _CN_DIGITS:
+        if ch in CN_DIGITS:
             if digit is not None:
                 return None
-            digit = _CN_DIGITS[ch]
-        elif ch in "十百":
-            scale = 10 if ch == "十" else 100
+            digit = CN_DIGITS[ch]
+        elif ch in CN_SCALES:
+            scale = CN_SCALES[ch]
             total += (1 if digit is None else digit) * scale
             digit = None
         else:
@@ -149,14 +137,14 @@ def _chinese_number(text: str) -> int | None:
 
 def _quantity(key: str) -> Target | None:
     comparator = None
-    for word in sorted(_PREFIX_WORDS, key=len, reverse=True):
-        if key.startswith(word) and len(key) > len(word) and (key[len(word)].isdigit() or key[len(word)] in "零一二两三四五六七八九十百"):
-            comparator, key = _PREFIX_WORDS[word], key[len(word):]
+    for word in sorted(COMPARISON_PREFIX_WORDS, key=len, reverse=True):
+        if key.startswith(word) and len(key) > len(word) and (key[len(word)].isdigit() or key[len(word)] in CN_NUMERAL_CHARS):
+            comparator, key = COMPARISON_PREFIX_WORDS[word], key[len(word):]
             break
     suffix = None
-    for word in sorted(_SUFFIX_WORDS, key=len, reverse=True):
+    for word in sorted(COMPARISON_SUFFIX_WORDS, key=len, reverse=True):
         if key.endswith(word):
-            suffix, key = _SUFFIX_WORDS[word], key[: -len(word)]
+            suffix, key = COMPARISON_SUFFIX_WORDS[word], key[: -len(word)]
             break
     m = _QUANTITY.match(key)
     if m:
@@ -167,7 +155,7 @@ def _quantity(key: str) -> Target | None:
             comparator = _SIGNS[sign]
         printed, unit = m["num"].replace(",", ""), m["unit"]
     else:
-        m = _CN_NUMBER.match(key)
+        m = CN_COUNT_RE.match(key)
         if not m or (n := _chinese_number(m["num"])) is None:
             return None
         printed, unit = str(n), m["unit"]
@@ -186,7 +174,7 @@ def is_comparator(text: str) -> bool:
     (True, True, False)
     """
     key = _normal(text)
-    return key in _SIGNS or key in _PREFIX_WORDS or key in _SUFFIX_WORDS
+    return key in _SIGNS or key in COMPARISON_PREFIX_WORDS or key in COMPARISON_SUFFIX_WORDS
 
 
 def unit_of_name(name: str) -> str | None:
@@ -196,7 +184,7 @@ def unit_of_name(name: str) -> str | None:
     ('%', '元/人/天', None)
     """
     m = _NAME_UNIT.search(_normal(name))
-    if not m or any(ch in _CN_DIGITS or ch == "十" for ch in m["unit"]):
+    if not m or any(ch in ORDINAL_IN_BRACKETS for ch in m["unit"]):
         return None
     return m["unit"] if _UNIT.match(m["unit"]) or _COMPOUND_UNIT.match(m["unit"]) else None
 
@@ -206,7 +194,7 @@ def parse_target(text: str, year: str | int | None = None) -> Target:
     key = _normal(text)
     if not key:
         return Target(text, "unparsed", reason="no target printed")
-    if key.lower() in _NOT_APPLICABLE:
+    if key.lower() in TARGET_NOT_APPLICABLE:
         return Target(text, "not-applicable")
     deadline = _deadline(key, year)
     if isinstance(deadline, date):
