@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from budgetkg.names import DEFAULT_BASE
 from budgetkg.resources import default_sources
 
 
@@ -26,7 +27,7 @@ def etl_to_ntriples(path: Path) -> bytes:
     from budgetkg.etl.pipeline import process
     from budgetkg.etl.to_rdf import to_rdf
 
-    _, triples = to_rdf(process(path), base="https://budgetkg.org/")
+    _, triples = to_rdf(process(path), base=DEFAULT_BASE)
     return "".join(sorted({f"{t} .\n" for t in triples})).encode()
 
 

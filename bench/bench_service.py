@@ -2,6 +2,7 @@
 
     python -m bench.bench_service [--documents 1000] [--mid-documents 40] [--duration 3] [--clients 1,8,32]
                                   [--work /tmp/budgetkg-bench] [--skip-sample] [--skip-corpus] [--timeout 20]
+                                  [--warm] [--rounds 2]
 
 On the bundled sample, a mid-size corpus (``--mid-documents``) and a large corpus
 (``--documents``, at least 1,000 by default), both from ``bench.generate``, it runs
@@ -14,7 +15,8 @@ on: pyoxigraph in-process on the same store (the floor: query + JSON serializati
 threads for concurrency), this service (``budgetkg serve``; named queries through
 ``/api/queries``, the mix through ``/sparql``) as it runs by default (answers kept
 per build, so repeated requests are hits) and with ``BUDGETKG_CACHE_MB=0``
-(``budgetkg-nocache``: every request evaluated), uvicorn answering a fixed body with no
+(``budgetkg-nocache``: every request evaluated), with ``--warm`` also with its background
+warmers on (``budgetkg-warm``; the others run with ``BUDGETKG_WARM=0``), uvicorn answering a fixed body with no
 framework or query (``bare-uvicorn``, :mod:`bench.bare_asgi`: the HTTP floor), Oxigraph server (``oxigraph
 serve-read-only``) and rdflib-endpoint (only where the data has at most
 ``--rdflib-max-triples`` triples: it parses everything into rdflib's memory store,
@@ -48,14 +50,15 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 
+from budgetkg import names
 from budgetkg.queries import narrowed
 
 ROOT = Path(__file__).resolve().parents[1]
-VOCAB_GRAPH = "https://budgetkg.org/def/graph"
+VOCAB_GRAPH = names.VOCAB_GRAPH
 JSON_ACCEPT = "application/sparql-results+json"
 PARAMS = {  # typical values for the named queries' parameters
-    "kind": "https://budgetkg.org/def/cl/table-kind/income", "digits": "3", "year": "2022", "threshold": "0",
-    "level": "https://budgetkg.org/def/cl/indicator-level/cost",
+    "kind": names.TABLE_KIND + "income", "digits": "3", "year": "2022", "threshold": "0",
+    "level": names.CL + "indicator-level/cost",
 }
 
 
@@ -65,8 +68,8 @@ def build_dataset(work: Path, name: str, documents: int | None) -> Path:
     from budgetkg.etl.build import build
 
     data = work / name / "data"
-    if (data / "manifest.json").exists():
-        m = json.loads((data / "manifest.json").read_text())
+    if (data / names.MANIFEST).exists():
+        m = json.loads((data / names.MANIFEST).read_text())
         if documents is None or len(m["documents"]) >= documents:
             return data
     sources = None
@@ -89,8 +92,8 @@ def oxigraph_location(data: Path, binary: str) -> Path:
     location = data.parent / "oxigraph"
     if not (location / "CURRENT").exists():
         shutil.rmtree(location, ignore_errors=True)
-        subprocess.run([binary, "load", "--location", str(location), "--file", str(data / "dumps" / "budgetkg.nq")], check=True, capture_output=True)
-        subprocess.run([binary, "load", "--location", str(location), "--file", str(data / "dumps" / "vocabulary.ttl"),
+        subprocess.run([binary, "load", "--location", str(location), "--file", str(data / names.DUMPS_DIR / names.DUMP_QUADS)], check=True, capture_output=True)
+        subprocess.run([binary, "load", "--location", str(location), "--file", str(data / names.DUMPS_DIR / names.DUMP_VOCABULARY),
                         "--graph", VOCAB_GRAPH], check=True, capture_output=True)
     return location
 
@@ -252,7 +255,7 @@ def named_jobs(store: ox.Store | None = None) -> list[tuple[str, str, dict, dict
 
     typical = dict(PARAMS)
     if store is not None:
-        bkg = "https://budgetkg.org/def/budget#"
+        bkg = names.BKG
         for name, pattern in (("department", f"?x a <{bkg}Department>"), ("jurisdiction", f"?d <{bkg}jurisdiction> ?x"),
                               ("basis", f"?p <{bkg}basis> ?x")):
             for row in store.query(f"SELECT ?x WHERE {{ {pattern} }} ORDER BY ?x LIMIT 1", use_default_graph_as_union=True):
@@ -272,17 +275,17 @@ def mixed_jobs(store: ox.Store, seed: int = 7) -> list[tuple[str, dict]]:
         rows = [r[0] for r in store.query(f"SELECT ?x WHERE {{ ?x a <{cls}> }} LIMIT 2000", use_default_graph_as_union=True)]
         return rng.sample(rows, min(n, len(rows)))
 
-    bkg = "https://budgetkg.org/def/budget#"
+    bkg = names.BKG
     datasets, obs, depts = pick(bkg + "BudgetDataSet"), pick(bkg + "BudgetObservation"), pick(bkg + "Department")
     jobs = []
     for i in range(20):
         o, d, dep = obs[i % len(obs)], datasets[i % len(datasets)], depts[i % len(depts)]
         jobs += [
             (f"SELECT ?p ?o WHERE {{ {o} ?p ?o }}", {}),
-            (f"SELECT ?obs ?amount WHERE {{ ?obs <http://purl.org/linked-data/cube#dataSet> {d} ; <{bkg}amount> ?amount }}", {}),
-            (f"SELECT ?l WHERE {{ {dep} <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2000/01/rdf-schema#label> ?l }}", {}),
+            (f"SELECT ?obs ?amount WHERE {{ ?obs <{names.QB}dataSet> {d} ; <{bkg}amount> ?amount }}", {}),
+            (f"SELECT ?l WHERE {{ {dep} <{names.SKOS}prefLabel>|<{names.RDFS}label> ?l }}", {}),
             (f"ASK {{ ?x <{bkg}organization> {dep} }}", {}),
-            (f"SELECT ?ds ?title WHERE {{ ?ds <{bkg}organization> {dep} ; <http://purl.org/dc/terms/title> ?title }}", {}),
+            (f"SELECT ?ds ?title WHERE {{ ?ds <{bkg}organization> {dep} ; <{names.DCT}title> ?title }}", {}),
         ]
     return jobs
 
@@ -290,10 +293,10 @@ def mixed_jobs(store: ox.Store, seed: int = 7) -> list[tuple[str, dict]]:
 # --- the run --------------------------------------------------------------------------------------
 
 def run_dataset(name: str, data: Path, args, results: list) -> None:
-    manifest = json.loads((data / "manifest.json").read_text())
+    manifest = json.loads((data / names.MANIFEST).read_text())
     triples = manifest["triples"] + manifest["vocabulary_triples"]
     print(f"\n## {name}: {len(manifest['documents'])} documents, {triples} triples", flush=True)
-    store = ox.Store.read_only(str(data / "store"))
+    store = ox.Store.read_only(str(data / names.STORE_DIR))
     named = named_jobs(store)
     mixed = mixed_jobs(store)
     servers: dict[str, Server] = {}
@@ -310,6 +313,11 @@ def run_dataset(name: str, data: Path, args, results: list) -> None:
             servers["budgetkg-nocache"] = Server("budgetkg-nocache", [sys.executable, "-m", "budgetkg.cli", "serve", "--data", str(data),
                                                                       "--port", str(port)], port, "/sparql", "/health",
                                                  dict(env, BUDGETKG_CACHE_MB="0"))
+        if args.warm:  # the same service with its background warmers on (home page, catalog, VoID, charts after each load)
+            port = free_port()
+            servers["budgetkg-warm"] = Server("budgetkg-warm", [sys.executable, "-m", "budgetkg.cli", "serve", "--data", str(data),
+                                                                "--port", str(port)], port, "/sparql", "/health",
+                                              dict(env, BUDGETKG_WARM="1"))
         port = free_port()  # the HTTP floor: uvicorn answering a fixed body, no framework, no query
         servers["bare-uvicorn"] = Server("bare-uvicorn", [sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "bare_asgi:app",
                                                           "--port", str(port), "--log-level", "warning", "--no-access-log"],
@@ -324,15 +332,15 @@ def run_dataset(name: str, data: Path, args, results: list) -> None:
         if rdflib_bin.exists() and triples <= args.rdflib_max_triples:
             port = free_port()
             servers["rdflib-endpoint"] = Server("rdflib-endpoint", [str(rdflib_bin), "serve", "--host", "127.0.0.1", "--port", str(port),
-                                                                    str(data / "dumps" / "budgetkg.nq"), str(data / "dumps" / "vocabulary.ttl")],
+                                                                    str(data / names.DUMPS_DIR / names.DUMP_QUADS), str(data / names.DUMPS_DIR / names.DUMP_VOCABULARY)],
                                                 port, "/", "/?query=ASK%7B%7D", timeout=1800)  # its CLI serves at /
         elif not rdflib_bin.exists():
             print("# rdflib-endpoint not installed (pip install rdflib-endpoint): skipped")
         else:
             print(f"# rdflib-endpoint skipped: {triples} triples > --rdflib-max-triples {args.rdflib_max_triples}")
 
-        def report(workload, system, clients, stats):
-            row = {"dataset": name, "workload": workload, "system": system, "clients": clients, **stats}
+        def report(workload, system, clients, stats, round_=0):
+            row = {"dataset": name, "workload": workload, "system": system, "clients": clients, "round": round_, **stats}
             results.append(row)
             print(f"{name:7} {workload:38} {system:16} {clients:3}  n={stats.get('n', 0):6}  p50={stats.get('p50_ms', 0):9.3f} ms"
                   f"  p99={stats.get('p99_ms', 0):9.3f} ms  {stats.get('rps', 0):9.1f} req/s  errors={stats.get('errors', 0)}", flush=True)
@@ -356,18 +364,47 @@ def run_dataset(name: str, data: Path, args, results: list) -> None:
                     report(f"named:{qname}", sys_name, 1, summary(*http_load(s.port, [f"{s.path}?query={quote(sparql)}"], 1, dur,
                                                                              args.max_named, args.timeout)))
         mix_paths = [f"?query={quote(narrowed(t, s))}" for t, s in mixed]
-        for clients in args.clients:
-            report("mixed", "in-process", clients, summary(*floor_load(store, mixed, clients, args.duration)))
-            for sys_name, s in servers.items():
-                report("mixed", sys_name, clients, summary(*http_load(s.port, [s.path + p for p in mix_paths], clients, args.duration)))
+        if args.systems:
+            for sys_name in [n for n in servers if n not in args.systems]:
+                servers.pop(sys_name).stop()
+        for round_ in range(args.rounds):  # rounds interleave the systems, so a load from elsewhere hits them alike
+            for clients in args.clients:
+                if not args.systems or "in-process" in args.systems:
+                    report("mixed", "in-process", clients, summary(*floor_load(store, mixed, clients, args.duration)), round_)
+                # every other round in reverse order: no system always runs first (on a cold cache) or last
+                for sys_name, s in (list(servers.items())[::-1] if round_ % 2 else list(servers.items())):
+                    report("mixed", sys_name, clients, summary(*http_load(s.port, [s.path + p for p in mix_paths], clients, args.duration)),
+                           round_)
     finally:
         for s in servers.values():
             s.stop()
         del store
 
 
+def compare_variant(results: list, variant: str, base: str = "budgetkg") -> None:
+    """The mixed workload on ``variant`` against ``base``, round by round (a ratio > 1.10 or < 0.90 is a 10% change)."""
+    by = {(r["dataset"], r["system"], r["clients"], r["round"]): r for r in results if r["workload"] == "mixed"}
+    rows = sorted(k for k in by if k[1] == variant)
+    if rows:
+        print(f"\n## {variant} against {base} (mixed workload, each round)")
+    for dataset, _, clients, round_ in rows:
+        v, b = by[(dataset, variant, clients, round_)], by.get((dataset, base, clients, round_))
+        if b and b.get("rps") and b.get("p50_ms"):
+            print(f"{dataset:7} {clients:3} clients round {round_}: rps {v['rps']:.0f} vs {b['rps']:.0f} ({v['rps'] / b['rps']:.2f}x)"
+                  f"  p50 {v['p50_ms']:.3f} vs {b['p50_ms']:.3f} ms ({v['p50_ms'] / b['p50_ms']:.2f}x)")
+    ratios: dict[tuple, list] = {}
+    for dataset, _, clients, round_ in rows:
+        v, b = by[(dataset, variant, clients, round_)], by.get((dataset, base, clients, round_))
+        if b and b.get("rps") and b.get("p50_ms"):
+            ratios.setdefault((dataset, clients), []).append((v["rps"] / b["rps"], v["p50_ms"] / b["p50_ms"]))
+    for (dataset, clients), rs in sorted(ratios.items()):
+        print(f"{dataset:7} {clients:3} clients, median of {len(rs)} rounds: rps {statistics.median(r for r, _ in rs):.2f}x"
+              f"  p50 {statistics.median(p for _, p in rs):.2f}x")
+
+
 def compare(results: list) -> None:
-    print("\n## against the goals (mixed workload)")
+    compare_variant(results, "budgetkg-warm")
+    print("\n## against the goals (mixed workload, last round)")
     by = {(r["dataset"], r["system"], r["clients"]): r for r in results if r["workload"] == "mixed"}
     for (dataset, system, clients), r in sorted(by.items()):
         if not system.startswith("budgetkg"):
@@ -408,9 +445,13 @@ def main(argv=None) -> int:
     p.add_argument("--rdflib-named", action="store_true", help="run the named queries on rdflib-endpoint beyond the sample too")
     p.add_argument("--skip-nocache", action="store_true", help="do not also measure the service with its answer cache off")
     p.add_argument("--workers", type=int, default=0, help="budgetkg query workers (0: the service's default)")
+    p.add_argument("--warm", action="store_true", help="also measure the service with its background warmers on (budgetkg-warm)")
+    p.add_argument("--rounds", type=int, default=1, help="repeat the mixed workload, the systems interleaved in each round")
+    p.add_argument("--systems", default="", help="only these systems in the mixed workload (comma-separated, e.g. budgetkg,budgetkg-warm)")
     args = p.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers on the way out
     args.clients = [int(c) for c in args.clients.split(",")]
+    args.systems = [s for s in args.systems.split(",") if s]
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     results: list = []

@@ -38,8 +38,9 @@ ENGINE = ROOT / "shapes" / "engine"
 def document_triples(path: str) -> list[ox.Triple]:
     from budgetkg.etl.pipeline import process
     from budgetkg.etl.to_rdf import to_rdf
+    from budgetkg.names import DEFAULT_BASE
 
-    _, triples = to_rdf(process(path), base="https://budgetkg.org/")
+    _, triples = to_rdf(process(path), base=DEFAULT_BASE)
     return sorted(set(triples), key=str)
 
 

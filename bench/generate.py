@@ -39,6 +39,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from budgetkg import names
+
 __all__ = [
     "CodeLists",
     "DEFAULT_JURISDICTION",
@@ -52,7 +54,7 @@ __all__ = [
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CODELIST_DIR = REPO_ROOT / "ontology" / "codelists"
-CL_BASE = "https://budgetkg.org/def/cl/"
+CL_BASE = names.CL
 DEFAULT_JURISDICTION = "130500"
 
 CENT = Decimal("0.01")

@@ -25,6 +25,7 @@ import unicodedata
 from pathlib import Path
 
 from .errors import BAD_INPUT, CLOSED_PIPE, INTERRUPTED, BudgetkgError, MissingBuild, PortInUse, exit_status_text
+from .names import DUMP_QUADS, DUMPS_DIR, STORE_DIR, TABLES_DIR
 
 DEFAULT_DATA = "dist"
 
@@ -78,7 +79,7 @@ def _build(args) -> int:
 def _tables(args) -> int:
     from .tables import regenerate
 
-    out = args.out or str(Path(args.data) / "tables")
+    out = args.out or str(Path(args.data) / TABLES_DIR)
     for path in regenerate(args.data, out):
         print(path)
     return 0
@@ -87,7 +88,7 @@ def _tables(args) -> int:
 def _open_store(data: str):
     import pyoxigraph as ox
 
-    store_dir = Path(data) / "store"
+    store_dir = Path(data) / STORE_DIR
     if not store_dir.exists():
         raise MissingBuild(f"no build in {data} (run `budgetkg build` first)")
     return ox.Store.read_only(str(store_dir))
@@ -244,7 +245,7 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(fn=_validate)
     a = sub.add_parser("audit", help="audit report per document: findings grouped by check, with data quality")
     a.add_argument("sources", nargs="*", help="disclosures or RDF files (default: the bundled samples)")
-    a.add_argument("--data", default=None, help="audit a build folder instead (its dumps/budgetkg.nq)")
+    a.add_argument("--data", default=None, help=f"audit a build folder instead (its {DUMPS_DIR}/{DUMP_QUADS})")
     a.add_argument("--format", choices=("text", "json", "html", "md"), default="text")
     a.set_defaults(fn=_audit)
     s = sub.add_parser("serve", help="serve the built graph over HTTP (SPARQL, pages, dumps)")

@@ -29,12 +29,10 @@ import urllib.parse
 import urllib.request
 from decimal import Decimal
 
+from .names import BKG, SKOS, VOCAB_GRAPH, XSD
 from .queries import load_queries, narrowed
 from .tables import TABLE_KIND, layout
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-BKG = "https://budgetkg.org/def/budget#"
-VOCAB_GRAPH = "https://budgetkg.org/def/graph"
 RESULTS_JSON = "application/sparql-results+json"
 # xsd integer types whose values fit Python's int exactly; decimal is kept as Decimal, never float.
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
@@ -114,7 +112,7 @@ class Client:
     def documents(self):
         """Every disclosure: graph, file name, department, year and phase."""
         return self.sparql(f"""PREFIX bkg: <{BKG}>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX skos: <{SKOS}>
 SELECT ?graph ?file ?department ?year ?phase WHERE {{
   GRAPH ?graph {{ ?d a bkg:Disclosure ; bkg:fileName ?file ; bkg:organization ?org ;
                      bkg:fiscalYear ?year ; bkg:budgetPhase ?phase . }}

@@ -33,10 +33,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .names import XSD
 from .resources import SPARQL, files
 from .sparqltext import inject_values
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(?:\[(\w+)\])?\s*(\(required\))?\s*(?:[-—:]\s*(.*))?$")
 _FIELD = re.compile(r"^#\s*(title|description):\s*(.*)$")
 TYPES = {"iri", "string", "integer", "decimal", "gYear", "date"}

@@ -28,11 +28,11 @@ from pathlib import Path
 
 from .errors import OutputRefused
 from .headers import HeaderCell
+from .names import XSD
 
 CREATOR = "budgetkg"
 _FILE_MODE = 0o666
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {"decimal", "integer", "int", "long", "double", "float", "nonNegativeInteger", "positiveInteger"}
 
 

@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import names
 from .errors import MissingBuild
 from .outdir import check_replaceable, discard, publish, staging
 from .queries import load_queries, run
 
-TABLE_KIND = "https://budgetkg.org/def/cl/table-kind/"
+TABLE_KIND = names.TABLE_KIND
 # The index of a tables output: what marks a folder as one that ``regenerate`` may replace.
-TABLES_INDEX = "tables.json"
+TABLES_INDEX = names.TABLES_INDEX
 
 
 def format_amount(value: str, decimals: int) -> str:
@@ -85,7 +86,7 @@ def regenerate(data_dir: str | Path, out_dir: str | Path) -> list[Path]:
     :returns: the written files, at their final place.
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir).resolve()
-    manifest_path = data_dir / "manifest.json"
+    manifest_path = data_dir / names.MANIFEST
     if not manifest_path.exists():
         raise MissingBuild(f"no build in {data_dir} (run `budgetkg build` first)")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -113,13 +114,13 @@ def _previous_entries(out_dir: Path) -> list[str]:
 
 
 def _write_tables(data_dir: Path, manifest: dict, out_dir: Path) -> list[Path]:
-    store = ox.Store.read_only(str(data_dir / "store"))
+    store = ox.Store.read_only(str(data_dir / names.STORE_DIR))
     written = []
     for doc in manifest["documents"]:
         kinds = [
             sol["kind"].value.removeprefix(TABLE_KIND)
             for sol in store.query(
-                "SELECT DISTINCT ?kind WHERE { ?ds <https://budgetkg.org/def/budget#tableKind> ?kind }",
+                f"SELECT DISTINCT ?kind WHERE {{ ?ds <{names.BKG}tableKind> ?kind }}",
                 default_graph=ox.NamedNode(doc["graph"]),
             )
         ]

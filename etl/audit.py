@@ -67,17 +67,18 @@ def audit_sources(sources: list[str] | None, *, data: str | None = None) -> list
     :raises FileNotFoundError: a source does not exist.
     :raises budgetkg.errors.MissingBuild: ``data`` holds no build.
     """
+    from budgetkg import names
     from budgetkg.errors import MissingBuild
 
     from .validation_report import validate_sources
 
     if data is not None:
-        dump = Path(data) / "dumps" / "budgetkg.nq"
+        dump = Path(data) / names.DUMPS_DIR / names.DUMP_QUADS
         if not dump.exists():
             raise MissingBuild(f"no build in {data} ({dump} is missing; run `budgetkg build` first)")
         sources = [str(dump)]
     outcomes = validate_sources(list(sources or []))
-    return [_document(name, o) for name, o in outcomes if name != "vocabulary" and "<https://budgetkg.org/def/graph>" not in name]
+    return [_document(name, o) for name, o in outcomes if name != "vocabulary" and f"<{names.VOCAB_GRAPH}>" not in name]
 
 
 def _where(r: dict) -> str:

@@ -42,10 +42,11 @@ from .iris import DEFAULT_BASE, check_base
 from .pipeline import Overrides
 from .vocab import PREFIXES, VOCAB_GRAPH
 
-MANIFEST = "manifest.json"
+from budgetkg.names import DUMP_QUADS, DUMP_TRIPLES, DUMP_TURTLE, DUMP_VOCABULARY, DUMPS_DIR, MANIFEST, STORE_DIR, TABLES_DIR
+
 # What a build writes at the top of its folder (``tables/`` is ``budgetkg tables``' default
 # output): a folder holding anything else is not replaced.
-BUILD_ENTRIES = frozenset({MANIFEST, "dumps", "store", "tables"})
+BUILD_ENTRIES = frozenset({MANIFEST, DUMPS_DIR, STORE_DIR, TABLES_DIR})
 # The file of a source folder naming what its documents do not print, and its columns.
 SOURCES_CSV = "sources.csv"
 SOURCES_COLUMNS = ("file", "department", "jurisdiction", "year", "phase")
@@ -365,17 +366,17 @@ def build(
 
 def _write(numbered: list[tuple[int, DocumentResult]], tmp: Path, work: Path, failed: list[dict[str, str]],
            ignored: list[dict[str, str]]) -> BuildResult:
-    dumps = tmp / "dumps"
+    dumps = tmp / DUMPS_DIR
     dumps.mkdir()
     docs = [d for _, d in numbered]
-    quads = _merge_lines([work / f"{i}.nq" for i, _ in numbered], dumps / "budgetkg.nq")
-    triples = _merge_lines([work / f"{i}.nt" for i, _ in numbered], dumps / "budgetkg.nt")
-    with (dumps / "budgetkg.nt").open("rb") as fh:
-        ox.serialize(ox.parse(fh, format=ox.RdfFormat.N_TRIPLES), str(dumps / "budgetkg.ttl"), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    quads = _merge_lines([work / f"{i}.nq" for i, _ in numbered], dumps / DUMP_QUADS)
+    triples = _merge_lines([work / f"{i}.nt" for i, _ in numbered], dumps / DUMP_TRIPLES)
+    with (dumps / DUMP_TRIPLES).open("rb") as fh:
+        ox.serialize(ox.parse(fh, format=ox.RdfFormat.N_TRIPLES), str(dumps / DUMP_TURTLE), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     vocab = sorted(set(vocabulary_triples()), key=str)
-    ox.serialize(vocab, str(dumps / "vocabulary.ttl"), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    store = ox.Store(str(tmp / "store"))
-    store.bulk_load(path=str(dumps / "budgetkg.nq"), format=ox.RdfFormat.N_QUADS)
+    ox.serialize(vocab, str(dumps / DUMP_VOCABULARY), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    store = ox.Store(str(tmp / STORE_DIR))
+    store.bulk_load(path=str(dumps / DUMP_QUADS), format=ox.RdfFormat.N_QUADS)
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, VOCAB_GRAPH) for t in vocab)
     store.flush()
     del store

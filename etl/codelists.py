@@ -18,12 +18,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from budgetkg.names import CL, SKOS
 from budgetkg.resources import CODELISTS, files
 
 from .text import match_key
 
-CL = "https://budgetkg.org/def/cl/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 TOTAL, NOT_APPLICABLE = "_T", "_Z"
 
 

@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-DEFAULT_BASE = "https://budgetkg.org/"
+from budgetkg.names import DEFAULT_BASE  # noqa: F401  (re-exported: the build and the CLI import it from here)
+
 _SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 

@@ -27,11 +27,9 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-BKG = "https://budgetkg.org/def/budget#"
-DQV = "http://www.w3.org/ns/dqv#"
-SHAPES_NS = "https://budgetkg.org/def/shapes#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from budgetkg.names import BKG, DQV, RDF_TYPE, XSD
+from budgetkg.names import SHAPES as SHAPES_NS
+
 SHARE_PLACES = Decimal("0.0001")
 SEVERITY_METRICS = {"Violation": "metric-violations", "Warning": "metric-warnings", "Info": "metric-infos"}
 METRICS = ("metric-findings", *SEVERITY_METRICS.values(), "metric-prescribed-tables", "metric-reconciled-amounts")

@@ -31,15 +31,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from budgetkg import names
 from budgetkg.resources import SHAPES, files
 
 from .build import vocabulary_files
 
-BKG_IRI = "https://budgetkg.org/def/budget#"
-CL_IRI = "https://budgetkg.org/def/cl/"
-QB_IRI = "http://purl.org/linked-data/cube#"
-SKOS_IRI = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+BKG_IRI, CL_IRI, QB_IRI, SKOS_IRI, RDF_TYPE = names.BKG, names.CL, names.QB, names.SKOS, names.RDF_TYPE
 # Code lists included whole when a document uses them (rules need every concept, e.g.
 # "every project has an indicator of each level 1", "every prescribed table is there").
 WHOLE_SCHEMES = (CL_IRI + "indicator-level", CL_IRI + "table-kind")
@@ -49,7 +46,7 @@ _CONCEPT_KEEP = {RDF_TYPE, BKG_IRI + "prescribedFor"} | {
     SKOS_IRI + p for p in ("inScheme", "notation", "broader", "prefLabel", "altLabel", "topConceptOf")}
 # Component specifications and properties come without their rdf:type: the shapes on the
 # vocabulary itself (IC-3 to IC-6) are checked once, by validate_vocabulary, not per document.
-_PROPERTY_KEEP = {"http://www.w3.org/2000/01/rdf-schema#range", QB_IRI + "codeList"}
+_PROPERTY_KEEP = {names.RDFS + "range", QB_IRI + "codeList"}
 _COMPONENT_KEEP = {QB_IRI + p for p in ("dimension", "measure", "attribute", "componentRequired", "order")}
 _DSD_KEEP = {RDF_TYPE, QB_IRI + "component"}
 log = logging.getLogger(__name__)

@@ -27,14 +27,15 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
+from budgetkg import names
 from budgetkg.errors import SUCCESS, VIOLATION, BudgetkgError, InputError, SourcesFailed
 from budgetkg.procs import die_with_parent
 
 from .inputs import refuse_foreign
 from .validation import Outcome, format_result, shapes_graph, validate_graph, validate_vocabulary
 
-BKG = rdflib.Namespace("https://budgetkg.org/def/budget#")
-DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+BKG = rdflib.Namespace(names.BKG)
+DCT = rdflib.Namespace(names.DCT)
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _COLUMN = re.compile(r", column (.+?): printed ")
 _FIGURES = re.compile(r"printed (\S+?),? expected (\S+?)(?:[ ,;)]|$)")
@@ -45,8 +46,8 @@ RDF_FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG,
 }
 DOCUMENT_SUFFIXES = {".txt", ".pdf"}
-DISCLOSURE = "https://budgetkg.org/def/budget#Disclosure"
-VOCABULARY_GRAPH = "https://budgetkg.org/def/graph"
+DISCLOSURE = names.BKG + "Disclosure"
+VOCABULARY_GRAPH = names.VOCAB_GRAPH
 
 
 def _expand(sources: list[str]) -> list[Path]:
@@ -65,7 +66,7 @@ def _document_triples(path: str) -> list[ox.Triple]:
     from .pipeline import process
     from .to_rdf import to_rdf
 
-    _, triples = to_rdf(process(path), base="https://budgetkg.org/")
+    _, triples = to_rdf(process(path), base=names.DEFAULT_BASE)
     return sorted(set(triples), key=str)
 
 
@@ -337,9 +338,8 @@ def report_triples(warnings: list[dict], graph_iri: str | ox.NamedNode) -> list[
     from .vocab import RDFS as ORDFS
     from .vocab import lit, typed
 
-    shn = "http://www.w3.org/ns/shacl#"
     node = report_graph_iri(graph_iri)
-    sh = {k: ox.NamedNode(shn + k) for k in (
+    sh = {k: ox.NamedNode(names.SH + k) for k in (
         "ValidationReport", "ValidationResult", "conforms", "result", "focusNode", "resultPath", "value",
         "resultSeverity", "sourceShape", "resultMessage", "Violation", "Warning", "Info")}
     out = [
@@ -352,7 +352,7 @@ def report_triples(warnings: list[dict], graph_iri: str | ox.NamedNode) -> list[
             ox.Triple(node, sh["result"], r),
             ox.Triple(r, ORDF.type, sh["ValidationResult"]),
             ox.Triple(r, sh["resultSeverity"], sh[w["severity"]]),
-            ox.Triple(r, sh["sourceShape"], ox.NamedNode("https://budgetkg.org/def/shapes#" + w["rule"])),
+            ox.Triple(r, sh["sourceShape"], ox.NamedNode(names.SHAPES + w["rule"])),
         ]
         for key, pred in (("focus", "focusNode"), ("value", "value")):
             if w.get(key) and re.match(r"^[a-z][a-z0-9+.-]*:", w[key]):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from budgetkg import names
+
 
 class NS:
     def __init__(self, base: str):
@@ -30,37 +32,24 @@ class NS:
         return node
 
 
-BKG_IRI = "https://budgetkg.org/def/budget#"
+BKG_IRI = names.BKG
 BKG = NS(BKG_IRI)
-CL = NS("https://budgetkg.org/def/cl/")
-QB = NS("http://purl.org/linked-data/cube#")
-SKOS = NS("http://www.w3.org/2004/02/skos/core#")
-RDF = NS("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
-RDFS = NS("http://www.w3.org/2000/01/rdf-schema#")
-XSD = NS("http://www.w3.org/2001/XMLSchema#")
-ORG = NS("http://www.w3.org/ns/org#")
-PROV = NS("http://www.w3.org/ns/prov#")
-DCT = NS("http://purl.org/dc/terms/")
-FOAF = NS("http://xmlns.com/foaf/0.1/")
-DCAT = NS("http://www.w3.org/ns/dcat#")
-VOCAB_GRAPH = ox.NamedNode("https://budgetkg.org/def/graph")
-CNY = ox.NamedNode("http://publications.europa.eu/resource/authority/currency/CNY")
+CL = NS(names.CL)
+QB = NS(names.QB)
+SKOS = NS(names.SKOS)
+RDF = NS(names.RDF)
+RDFS = NS(names.RDFS)
+XSD = NS(names.XSD)
+ORG = NS(names.ORG)
+PROV = NS(names.PROV)
+DCT = NS(names.DCT)
+FOAF = NS(names.FOAF)
+DCAT = NS(names.DCAT)
+VOCAB_GRAPH = ox.NamedNode(names.VOCAB_GRAPH)
+CNY = ox.NamedNode(names.CNY)
 A = RDF.type
 
-PREFIXES = {
-    "bkg": BKG_IRI,
-    "cl": CL.base,
-    "qb": QB.base,
-    "skos": SKOS.base,
-    "rdf": RDF.base,
-    "rdfs": RDFS.base,
-    "xsd": XSD.base,
-    "org": ORG.base,
-    "prov": PROV.base,
-    "dct": DCT.base,
-    "foaf": FOAF.base,
-    "dcat": DCAT.base,
-}
+PREFIXES = names.PREFIXES
 
 
 def lit(text: str, lang: str | None = None) -> ox.Literal:

@@ -35,7 +35,7 @@ from .security import SecurityHeaders
 from .views import editor
 from .views import query as query_views
 from .settings import Settings, from_args, from_env, public_url_warning
-from .state import DataState
+from .state import BuildCache, DataState
 
 log = logging.getLogger("budgetkg.service")
 GZIP_MIN = 1024  # below about a kilobyte compression saves less than its headers and time cost
@@ -46,19 +46,20 @@ class Service:
         self.settings = settings
         self.data = DataState(settings)
         self.backend = RemoteBackend(settings) if settings.sparql_endpoint else LocalBackend(settings)
-        self.cache: dict = {}
-        self._queries: tuple[int, dict] | None = None
+        self.cache = BuildCache()
         self._watcher: asyncio.Task | None = None
         self._warming: asyncio.Task | None = None
         self._failed: tuple | None = None
 
     def named_queries(self) -> dict:
-        if self._queries is None or self._queries[0] != self.data.generation:
-            self._queries = (self.data.generation, load_queries())
-        return self._queries[1]
+        cache = self.cache
+        if cache.queries is None:
+            cache.queries = load_queries()
+        return cache.queries
 
     async def start(self) -> None:
         self.data.load()
+        self.cache = BuildCache(self.data.generation)
         await self.backend.start()
         self._warm()
         if self.settings.reload_interval > 0:
@@ -108,7 +109,7 @@ class Service:
                 self._failed = ident
                 return False
         self.data.load()
-        self.cache.clear()
+        self.cache = BuildCache(self.data.generation)  # the old build's derived state goes whole, in one step
         self._warm()
         log.info("serving the rebuilt data (generation %d)", self.data.generation)
         return True

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from budgetkg import names
 from budgetkg.queries import narrowed
 
 from . import analyze
@@ -30,15 +31,7 @@ from .executor import Pool, PoolBusy, QueryTimeout, WorkerFailed
 from .formats import capped, finish_boolean, finish_graph, finish_results
 from .settings import Settings
 
-PREFIXES = {
-    "bkg": "https://budgetkg.org/def/budget#", "cl": "https://budgetkg.org/def/cl/",
-    "qb": "http://purl.org/linked-data/cube#", "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#", "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#", "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/", "dcat": "http://www.w3.org/ns/dcat#",
-    "void": "http://rdfs.org/ns/void#", "sd": "http://www.w3.org/ns/sparql-service-description#",
-}
+PREFIXES = names.SERVICE_PREFIXES
 
 
 @dataclass

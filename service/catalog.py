@@ -18,6 +18,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
+from budgetkg import names
+
 from . import html as h
 from .backend import PREFIXES
 from .common import choose, public_url, svc
@@ -28,18 +30,17 @@ from .views import catalog as catalog_view
 
 router = APIRouter()
 N, L = ox.NamedNode, ox.Literal
-RDF_TYPE = N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-DCAT, DCT, FOAF = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/", "http://xmlns.com/foaf/0.1/"
-SKOS, SPDX, VOID = "http://www.w3.org/2004/02/skos/core#", "http://spdx.org/rdf/terms#", "http://rdfs.org/ns/void#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-EU = "http://publications.europa.eu/resource/authority/"
-IANA = "https://www.iana.org/assignments/media-types/"
+RDF_TYPE = N(names.RDF_TYPE)
+DCAT, DCT, FOAF = names.DCAT, names.DCT, names.FOAF
+SKOS, SPDX, VOID = names.SKOS, names.SPDX, names.VOID
+XSD = names.XSD
+EU = names.EU_AUTHORITY
+IANA = names.IANA_MEDIA_TYPES
 FILE_TYPES = {"nq": "NQUADS", "nt": "RDF_N_TRIPLES", "ttl": "RDF_TURTLE", "trig": "RDF_TRIG", "jsonld": "JSON_LD", "rdf": "RDF_XML"}
 THEMES = {"GOVE": ("Government and public sector", "政府与公共部门"), "ECON": ("Economy and finance", "经济与金融")}
-PREFIXES_CAT = dict(PREFIXES, spdx=SPDX, vcard="http://www.w3.org/2006/vcard/ns#")
+PREFIXES_CAT = dict(PREFIXES, spdx=SPDX, vcard=names.VCARD)
 CANDIDATES = ["ttl", "html", "jsonld", "rdf", "nt"]
-P = ("PREFIX bkg: <https://budgetkg.org/def/budget#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-     "PREFIX dct: <http://purl.org/dc/terms/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+P = names.sparql_prefixes("bkg", "skos", "dct", "rdfs")
 Q_DOCS = P + """SELECT ?g ?doc ?title ?org ?orgLabel ?year ?phase ?jur ?jurLabel WHERE { GRAPH ?g {
   ?doc a bkg:Disclosure ; bkg:fiscalYear ?year ; bkg:budgetPhase ?phase .
   OPTIONAL { ?doc dct:title ?title }
@@ -47,8 +48,7 @@ Q_DOCS = P + """SELECT ?g ?doc ?title ?org ?orgLabel ?year ?phase ?jur ?jurLabel
              OPTIONAL { ?org bkg:jurisdiction ?jur OPTIONAL { ?jur skos:prefLabel|rdfs:label ?jurLabel } } } } }"""
 # The DQV measurements the build publishes with each document (budgetkg.etl.quality), in its
 # validation graph: carried into the catalog beside each data set (issue 14).
-Q_QUALITY = """PREFIX dqv: <http://www.w3.org/ns/dqv#>
-SELECT ?ds ?m ?p ?o WHERE { GRAPH ?q { ?ds dqv:hasQualityMeasurement ?m . ?m ?p ?o } } ORDER BY ?ds ?m ?p ?o"""
+Q_QUALITY = names.sparql_prefixes("dqv") + """SELECT ?ds ?m ?p ?o WHERE { GRAPH ?q { ?ds dqv:hasQualityMeasurement ?m . ?m ?p ?o } } ORDER BY ?ds ?m ?p ?o"""
 VOID_COUNTS = {
     "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
     "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
@@ -80,9 +80,10 @@ def _dt(d: datetime) -> ox.Literal:
 
 
 async def _docs(s) -> list[dict]:
-    if "catalog_docs" not in s.cache:
-        s.cache["catalog_docs"] = await s.backend.rows(Q_DOCS, timeout=max(s.settings.timeout, 60))
-    return s.cache["catalog_docs"]
+    cache = s.cache
+    if cache.catalog_docs is None:
+        cache.catalog_docs = await s.backend.rows(Q_DOCS, timeout=max(s.settings.timeout, 60))
+    return cache.catalog_docs
 
 
 def _agent(g: _G, node, name: str, lang: str | None = None) -> None:
@@ -123,15 +124,16 @@ def _term(b: dict):
 
 async def _quality(s, g: _G, datasets: set) -> None:
     """Each data set's dqv:QualityMeasurement s, as published by the build."""
-    if "catalog_quality" not in s.cache:
-        s.cache["catalog_quality"] = await s.backend.rows(Q_QUALITY, timeout=max(s.settings.timeout, 60))
+    cache = s.cache
+    if cache.catalog_quality is None:
+        cache.catalog_quality = await s.backend.rows(Q_QUALITY, timeout=max(s.settings.timeout, 60))
     linked = set()
-    for r in s.cache["catalog_quality"]:
+    for r in cache.catalog_quality:
         ds, m = N(r["ds"]["value"]), N(r["m"]["value"])
         if ds in datasets:
             if (ds, m) not in linked:  # one link per measurement (the rows repeat it for each of its properties)
                 linked.add((ds, m))
-                g.add(ds, "http://www.w3.org/ns/dqv#hasQualityMeasurement", m)
+                g.add(ds, names.DQV + "hasQualityMeasurement", m)
             g.triples.append(ox.Triple(m, N(r["p"]["value"]), _term(r["o"])))
 
 
@@ -241,7 +243,7 @@ async def catalog_triples(request: Request) -> list[ox.Triple]:
     g.add(service, DCT + "title", L("budgetkg SPARQL endpoint", language="en"))
     g.add(service, DCT + "description", L(f"SPARQL 1.1 Protocol, read-only; queries stop after {s.settings.timeout:g} s.", language="en"))
     g.add(service, DCAT + "endpointURL", service)
-    g.typed(service, "http://www.w3.org/2000/01/rdf-schema#Resource")  # the DCAT-AP range shapes ask for it (no inference)
+    g.typed(service, names.RDFS + "Resource")  # the DCAT-AP range shapes ask for it (no inference)
     g.add(service, DCAT + "endpointDescription", service)
     g.add(service, DCAT + "servesDataset", corpus)
     g.add(service, DCT + "publisher", publisher)
@@ -296,9 +298,9 @@ def _namespace(iri: str) -> str:
 
 async def void_stats(s) -> dict:
     """Counts, partitions and examples of the current build, computed once per build."""
-    lock = s.cache.setdefault("void_lock", asyncio.Lock())
-    async with lock:
-        if "void" not in s.cache:
+    cache = s.cache
+    async with cache.void_lock:
+        if cache.void is None:
             timeout = max(s.settings.timeout, 300)
             counts = {}
             for key, q in VOID_COUNTS.items():
@@ -308,9 +310,9 @@ async def void_stats(s) -> dict:
             props = [(r["p"]["value"], int(r["n"]["value"])) for r in await s.backend.rows(Q_PROPERTIES, timeout=timeout)]
             examples = [r["x"]["value"] for r in await s.backend.rows(Q_EXAMPLES, timeout=timeout)]
             vocabularies = {_namespace(c) for c, _ in classes} | {_namespace(p) for p, _ in props}
-            s.cache["void"] = {"counts": counts, "classes": classes, "properties": props, "examples": examples,
-                               "vocabularies": vocabularies}
-    return s.cache["void"]
+            cache.void = {"counts": counts, "classes": classes, "properties": props, "examples": examples,
+                          "vocabularies": vocabularies}
+    return cache.void
 
 
 def _forced(request: Request) -> str | None:

@@ -39,6 +39,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from budgetkg.names import VOCAB_GRAPH
 from budgetkg.queries import bind, term
 
 from .common import svc
@@ -46,7 +47,6 @@ from .errors import ServiceError
 
 router = APIRouter()
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-VOCAB_GRAPH = "https://budgetkg.org/def/graph"
 VEGA_LITE_MEDIA = "application/vnd.vegalite.v5+json"
 SVG_MEDIA = "image/svg+xml"
 CLASS_DIGITS = 3  # 类: the functional-class code length of the top level
@@ -230,8 +230,8 @@ async def spec_for(s, name: str, params: dict[str, str]) -> dict:
 
     :raises ServiceError: as :func:`chart_rows` does.
     """
-    key = ("chart", name, tuple(sorted(params.items())))
-    cached = s.cache.get(key)
+    key, specs = (name, tuple(sorted(params.items()))), s.cache.chart_specs
+    cached = specs.get(key)
     if cached is None:
         rows, unit = await chart_rows(s, name, params)
         link = None
@@ -239,7 +239,7 @@ async def spec_for(s, name: str, params: dict[str, str]) -> dict:
             def link(code):
                 return "/charts/functional.svg?" + urlencode({"graph": params["graph"], "class": code})
         title = CHARTS[name].title + (f" · {params['class']}" if params.get("class") else "")
-        cached = s.cache[key] = spec(name, rows, unit=unit, title=title, link=link)
+        cached = specs[key] = spec(name, rows, unit=unit, title=title, link=link)
     return cached
 
 
@@ -249,11 +249,11 @@ async def rendered(s, name: str, params: dict[str, str]) -> tuple[dict, str]:
     :raises ServiceError: as :func:`chart_rows` does.
     """
     chart_spec = await spec_for(s, name, params)
-    key = ("chart-svg", name, tuple(sorted(params.items())))
-    body = s.cache.get(key)
+    key, svgs = (name, tuple(sorted(params.items()))), s.cache.chart_svgs
+    body = svgs.get(key)
     if body is None:
         # vl-convert takes tens of milliseconds: off the event loop
-        body = s.cache[key] = await asyncio.to_thread(svg, chart_spec)
+        body = svgs[key] = await asyncio.to_thread(svg, chart_spec)
     return chart_spec, body
 
 

@@ -40,14 +40,14 @@ def dump_files(s) -> list[dict]:
         info = facts.get(name, {})
         sha = info.get("sha256") if info.get("bytes") == st.st_size else None
         fmt = FORMATS.get(name.rsplit(".", 1)[-1])
-        out.append({"name": name, "bytes": st.st_size, "sha256": sha or _sha256(folder / name, st, s.cache),
+        out.append({"name": name, "bytes": st.st_size, "sha256": sha or _sha256(folder / name, st, s.cache.sha256),
                     "modified": formatdate(st.st_mtime, usegmt=True), "mtime": st.st_mtime,
                     "media_type": fmt.media_type if fmt else "application/octet-stream"})
     return out
 
 
 def _sha256(path: Path, st, cache: dict) -> str:
-    key = ("sha256", str(path), st.st_mtime_ns, st.st_size)
+    key = (str(path), st.st_mtime_ns, st.st_size)
     if key not in cache:
         digest = hashlib.sha256()
         with path.open("rb") as fh:

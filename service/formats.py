@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-W3 = "http://www.w3.org/ns/formats/"
+from budgetkg.names import W3_FORMATS as W3
 
 
 @dataclass(frozen=True)

@@ -20,18 +20,13 @@ from __future__ import annotations
 
 import html
 
-VOCAB = "https://budgetkg.org/def/"
-ONTOLOGY_NS = VOCAB + "budget#"
-SHORT = [
-    ("bkg:", ONTOLOGY_NS), ("cl:", VOCAB + "cl/"), ("qb:", "http://purl.org/linked-data/cube#"),
-    ("skos:", "http://www.w3.org/2004/02/skos/core#"), ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"), ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
-    ("org:", "http://www.w3.org/ns/org#"), ("prov:", "http://www.w3.org/ns/prov#"), ("dct:", "http://purl.org/dc/terms/"),
-    ("foaf:", "http://xmlns.com/foaf/0.1/"), ("dcat:", "http://www.w3.org/ns/dcat#"), ("owl:", "http://www.w3.org/2002/07/owl#"),
-    ("void:", "http://rdfs.org/ns/void#"),
-]
+from budgetkg import names
+
+VOCAB = names.DEF
+ONTOLOGY_NS = names.BKG
+SHORT = [(prefix + ":", iri) for prefix, iri in names.SHORT_PREFIXES.items()]
 LINKABLE = ("/", "http://", "https://")  # this service's pages and web IRIs; other schemes are never links
-LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/title")
+LABELS = (names.SKOS + "prefLabel", names.RDFS + "label", names.DCT + "title")
 
 CSS = """
 body{font:15px/1.45 system-ui,"Noto Sans CJK SC","PingFang SC",sans-serif;margin:0;color:#1d2733}

@@ -16,6 +16,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
+from budgetkg import names
+
 from . import html as h
 from . import views
 from .common import alternates, choose, link_header, result_response, svc
@@ -24,14 +26,12 @@ from .formats import GRAPH, split_suffix
 from .views import home as home_view
 
 router = APIRouter()
-ONTOLOGY = "https://budgetkg.org/def/budget"
-VOCAB_GRAPH = "https://budgetkg.org/def/graph"
-P = ("PREFIX bkg: <https://budgetkg.org/def/budget#> PREFIX qb: <http://purl.org/linked-data/cube#> "
-     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-     "PREFIX dct: <http://purl.org/dc/terms/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n")
+ONTOLOGY = names.ONTOLOGY
+VOCAB_GRAPH = names.VOCAB_GRAPH
+P = names.sparql_prefixes("bkg", "qb", "skos", "rdfs", "dct", "rdf")
 CANDIDATES = ["ttl", "html", "jsonld", "nt", "rdf"]
 GRAPH_CANDIDATES = ["trig", "html", "ttl", "nq", "jsonld", "nt", "rdf"]
-TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+TYPE = names.RDF_TYPE
 GRAPH_LIMIT = 5_000_000
 
 Q_OUT = "SELECT ?this ?p ?o WHERE { $this ?p ?o } LIMIT 5000"
@@ -58,8 +58,7 @@ Q_SCHEME = P + "SELECT ?this ?c ?n ?l WHERE { ?c skos:inScheme $this . OPTIONAL 
 Q_GRAPH_SETS = P + "SELECT ?this ?ds ?title WHERE { GRAPH $this { ?ds a qb:DataSet . OPTIONAL { ?ds rdfs:label ?title } } } ORDER BY ?ds"
 Q_GRAPH_DOCS = P + "SELECT ?this ?doc WHERE { GRAPH $this { ?doc a bkg:Disclosure } }"
 # The findings the build published with a document (its validation graph, issue 14).
-Q_GRAPH_FINDINGS = P + """PREFIX sh: <http://www.w3.org/ns/shacl#>
-SELECT ?this ?severity ?shape ?en ?zh WHERE { BIND (IRI(CONCAT(STR($this), "/validation")) AS ?v)
+Q_GRAPH_FINDINGS = P + names.sparql_prefixes("sh") + """SELECT ?this ?severity ?shape ?en ?zh WHERE { BIND (IRI(CONCAT(STR($this), "/validation")) AS ?v)
   GRAPH ?v { ?r a sh:ValidationResult ; sh:resultSeverity ?severity ; sh:sourceShape ?shape .
     OPTIONAL { ?r sh:resultMessage ?en FILTER (lang(?en) = "en") } OPTIONAL { ?r sh:resultMessage ?zh FILTER (lang(?zh) = "zh") } } }
 ORDER BY ?severity ?shape ?en"""
@@ -69,14 +68,14 @@ Q_ONTOLOGY_RDF = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s ?p ?o FILTER(STRSTA
   UNION {{ ?t ?q ?s FILTER(STRSTARTS(STR(?t), "{ONTOLOGY}") && isBlank(?s)) ?s ?p ?o }} }}"""
 # The income total is the grand total (_T), or where a table prints none (final accounts print 本年收入合计
 # beside 年初结转结余, no column adding both) the current year's total; MAX takes the grand total when both exist.
-Q_HOME = P + """SELECT ?g ?doc ?title ?org ?orgLabel ?year ?phase ?op (MAX(?amount) AS ?total) (MAX(?dec) AS ?decimals) (SAMPLE(?unit) AS ?unitLabel) WHERE {
+Q_HOME = P + f"PREFIX kind: <{names.TABLE_KIND}> PREFIX fund: <{names.CL}fund-source/>\n" + """SELECT ?g ?doc ?title ?org ?orgLabel ?year ?phase ?op (MAX(?amount) AS ?total) (MAX(?dec) AS ?decimals) (SAMPLE(?unit) AS ?unitLabel) WHERE {
   GRAPH ?g { ?doc a bkg:Disclosure ; bkg:fiscalYear ?year ; bkg:budgetPhase ?phase .
     OPTIONAL { ?doc dct:title ?title } OPTIONAL { ?doc bkg:organization ?org OPTIONAL { ?org skos:prefLabel ?orgLabel } }
-    OPTIONAL { ?ds bkg:tableKind ?k FILTER(?k IN (<https://budgetkg.org/def/cl/table-kind/income>, <https://budgetkg.org/def/cl/table-kind/expenditure>))
+    OPTIONAL { ?ds bkg:tableKind ?k FILTER(?k IN (kind:income, kind:expenditure))
       OPTIONAL { ?ds bkg:unitLabel ?unit }
       ?obs qb:dataSet ?ds ; bkg:amount ?amount ; bkg:operationCharacter ?op . OPTIONAL { ?obs bkg:decimals ?dec }
       FILTER NOT EXISTS { ?obs ?dim ?v FILTER(?dim IN (bkg:functionalClassification, bkg:economicClassification, bkg:fundSource,
-        bkg:expenditureType, bkg:summaryItem) && !STRENDS(STR(?v), "/_T") && ?v != <https://budgetkg.org/def/cl/fund-source/current-year>) } } }
+        bkg:expenditureType, bkg:summaryItem) && !STRENDS(STR(?v), "/_T") && ?v != fund:current-year) } } }
 } GROUP BY ?g ?doc ?title ?org ?orgLabel ?year ?phase ?op ORDER BY ?orgLabel ?year ?phase"""
 
 
@@ -132,9 +131,9 @@ async def resource(request: Request, iri: str, path: str, ext: str | None, *, gr
         body.append(readable.body + "<h2>Linked data · 关联数据</h2>")
     if iri == ONTOLOGY:
         sections.append(await _ontology_section(s))
-    if types & {"http://purl.org/linked-data/cube#DataSet", "https://budgetkg.org/def/budget#BudgetDataSet"}:
+    if types & {names.QB + "DataSet", names.BKG + "BudgetDataSet"}:
         sections.append(await _dataset_section(s, this))
-    if "http://www.w3.org/2004/02/skos/core#ConceptScheme" in types:
+    if names.SKOS + "ConceptScheme" in types:
         sections.append(await _scheme_section(s, this))
     body.append(_properties(out, labels, base))
     body.extend(sections)
@@ -285,14 +284,14 @@ async def ontology_term(request: Request, term: str):
 @router.api_route("/def/cl/{rest:path}", methods=["GET", "HEAD"], include_in_schema=False)
 async def code_list(request: Request, rest: str):
     tail, ext, path = _target(request, "/def/cl/")
-    return await resource(request, "https://budgetkg.org/def/cl/" + tail, path, ext)
+    return await resource(request, names.CL + tail, path, ext)
 
 
 async def home_rows(s) -> list[dict]:
-    cached = s.cache.get("home")
-    if cached is None:
-        cached = s.cache["home"] = await s.backend.rows(Q_HOME, timeout=max(s.settings.timeout, 60))
-    return cached
+    cache = s.cache
+    if cache.home is None:
+        cache.home = await s.backend.rows(Q_HOME, timeout=max(s.settings.timeout, 60))
+    return cache.home
 
 
 @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)

@@ -20,8 +20,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from budgetkg import names
+
 ENV_PREFIX = "BUDGETKG_"
-LICENSE_DEFAULT = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+LICENSE_DEFAULT = names.EU_AUTHORITY + "licence/CC_BY_4_0"
 
 
 def _meta(help_: str, flag: bool = True):
@@ -30,9 +32,9 @@ def _meta(help_: str, flag: bool = True):
 
 @dataclass(frozen=True)
 class Settings:
-    data: Path = field(default=Path("dist"), metadata=_meta("build output folder (manifest.json, dumps/, store/)"))
+    data: Path = field(default=Path("dist"), metadata=_meta(f"build output folder ({names.MANIFEST}, {names.DUMPS_DIR}/, {names.STORE_DIR}/)"))
     store: Path | None = field(default=None, metadata=_meta("pyoxigraph store folder (default DATA/store)"))
-    base_iri: str | None = field(default=None, metadata=_meta("base of the instance IRIs (default: read from the build, else https://budgetkg.org/)"))
+    base_iri: str | None = field(default=None, metadata=_meta(f"base of the instance IRIs (default: read from the build, else {names.DEFAULT_BASE})"))
     public_url: str | None = field(default=None, metadata=_meta("public URL of this service, for links in the catalog and VoID (default: the request's)"))
     host: str = field(default="127.0.0.1", metadata=_meta("address to listen on"))
     port: int = field(default=8000, metadata=_meta("port to listen on"))
@@ -54,7 +56,7 @@ class Settings:
 
     @property
     def store_path(self) -> Path:
-        return Path(self.store) if self.store else Path(self.data) / "store"
+        return Path(self.store) if self.store else Path(self.data) / names.STORE_DIR
 
     @property
     def worker_count(self) -> int:

@@ -22,6 +22,8 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from . import analyze
+from budgetkg import names
+
 from . import html as h
 from .views import editor
 from .common import choose, limit_headers, public_url, result_response, svc
@@ -29,8 +31,7 @@ from .errors import ServiceError
 from .formats import FORMATS, GRAPH, RESULTS, serialize_triples
 
 router = APIRouter()
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
+SD, VOID = names.SD, names.VOID
 HTML_ROWS = 1000
 SD_CANDIDATES = ["ttl", "html", "jsonld", "nt", "rdf", "nq", "trig"]
 # QUERY (draft-ietf-httpbis-safe-method-w-body) carries the query in the body like POST; Comunica uses it.
@@ -209,15 +210,15 @@ Time limit {s.settings.timeout:g} s; at most {s.settings.result_limit} rows (HTM
 def _sd_triples(request: Request) -> list:
     s = svc(request)
     n, lit = ox.NamedNode, ox.Literal
-    xsd_int = n("http://www.w3.org/2001/XMLSchema#integer")
-    rdf_type = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    xsd_int = n(names.XSD + "integer")
+    rdf_type = n(names.RDF_TYPE)
     endpoint = n(public_url(request) + "sparql")
     t = [ox.Triple(endpoint, rdf_type, n(SD + "Service")), ox.Triple(endpoint, n(SD + "endpoint"), endpoint),
          ox.Triple(endpoint, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
          ox.Triple(endpoint, n(SD + "feature"), n(SD + "UnionDefaultGraph")),
-         ox.Triple(endpoint, n(SD + "defaultEntailmentRegime"), n("http://www.w3.org/ns/entailment/Simple")),
-         ox.Triple(endpoint, n("http://purl.org/dc/terms/title"), lit("budgetkg SPARQL endpoint", language="en")),
-         ox.Triple(endpoint, n("http://www.w3.org/2000/01/rdf-schema#comment"), lit(
+         ox.Triple(endpoint, n(SD + "defaultEntailmentRegime"), n(names.ENTAILMENT + "Simple")),
+         ox.Triple(endpoint, n(names.DCT + "title"), lit("budgetkg SPARQL endpoint", language="en")),
+         ox.Triple(endpoint, n(names.RDFS + "comment"), lit(
              f"Read-only. Queries stop after {s.settings.timeout:g} s; results are cut at {s.settings.result_limit} rows "
              f"(header X-Result-Truncated). SERVICE, LOAD and updates are refused.", language="en"))]
     for fmt in FORMATS.values():
@@ -230,7 +231,7 @@ def _sd_triples(request: Request) -> list:
           ox.Triple(ds, n(SD + "defaultGraph"), dg), ox.Triple(dg, rdf_type, n(SD + "Graph")),
           ox.Triple(dg, n(VOID + "triples"), lit(str(total), datatype=xsd_int))]
     graphs = [(d["graph"], d.get("triples", 0)) for d in s.data.documents]
-    graphs.append(("https://budgetkg.org/def/graph", manifest.get("vocabulary_triples", 0)))
+    graphs.append((names.VOCAB_GRAPH, manifest.get("vocabulary_triples", 0)))
     for name, count in graphs:
         ng, g = ox.BlankNode(f"ng{len(t)}"), ox.BlankNode(f"g{len(t)}")
         t += [ox.Triple(ds, n(SD + "namedGraph"), ng), ox.Triple(ng, rdf_type, n(SD + "NamedGraph")),

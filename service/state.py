@@ -1,7 +1,8 @@
 """What the service serves: the build folder, its manifest, and whether it was rebuilt.
 
 API: :class:`DataState` ``(settings)`` with ``identity()``, ``load()``, ``manifest``,
-``generation``, ``base_iri``, ``modified``, ``dumps_dir``; :func:`base_from_manifest`.
+``generation``, ``base_iri``, ``modified``, ``dumps_dir``; :class:`BuildCache` (what the
+service derives from one build); :func:`base_from_manifest`.
 
 ``budgetkg build`` writes a new folder beside the old one and renames it into
 place, so a rebuild shows as a new inode of ``DATA/store`` (and a new
@@ -13,14 +14,38 @@ place, so a rebuild shows as a new inode of ``DATA/store`` (and a new
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from budgetkg.names import DEFAULT_BASE, DUMPS_DIR, MANIFEST
+
 from .settings import Settings
 
-DEFAULT_BASE = "https://budgetkg.org/"
+
+@dataclass(eq=False)
+class BuildCache:
+    """What the service derives from one build, each part computed on first use.
+
+    The service replaces the whole object when it serves a new build (one assignment), so
+    nothing of the old build survives it, and a computation that started before the swap
+    writes into the old object, never into the new one: hold the object across an ``await``
+    (``c = s.cache; c.home = await ...``), not ``s.cache``.
+    """
+
+    generation: int = 0  # DataState.generation of the build it belongs to
+    queries: dict | None = None  # named queries (budgetkg.queries.load_queries)
+    home: list[dict] | None = None  # the home page's rows
+    catalog_docs: list[dict] | None = None  # the catalog's documents
+    catalog_quality: list[dict] | None = None  # the DQV measurements the build published
+    void: dict | None = None  # VoID counts, partitions and examples
+    void_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one VoID computation at a time
+    sha256: dict[tuple, str] = field(default_factory=dict)  # (path, mtime_ns, size) -> digest of a dump
+    chart_specs: dict[tuple, dict] = field(default_factory=dict)  # (chart, params) -> Vega-Lite spec
+    chart_svgs: dict[tuple, str] = field(default_factory=dict)  # (chart, params) -> SVG
 
 
 def base_from_manifest(manifest: dict) -> str | None:
@@ -42,7 +67,7 @@ class DataState:
 
     @property
     def dumps_dir(self) -> Path:
-        return self.data / "dumps"
+        return self.data / DUMPS_DIR
 
     @property
     def store_path(self) -> Path:
@@ -52,7 +77,7 @@ class DataState:
         """Identity of the current build (store inode, manifest inode and mtime); None while absent."""
         try:
             st = os.stat(self.store_path)
-            mf = os.stat(self.data / "manifest.json")
+            mf = os.stat(self.data / MANIFEST)
         except OSError:
             return None
         return (st.st_dev, st.st_ino, mf.st_ino, mf.st_mtime_ns)
@@ -60,7 +85,7 @@ class DataState:
     def load(self) -> None:
         """Read the manifest (an empty one when there is none) and start a new generation."""
         ident = self.identity()
-        path = self.data / "manifest.json"
+        path = self.data / MANIFEST
         try:
             self.manifest = json.loads(path.read_text(encoding="utf-8"))
             self.modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)

@@ -16,14 +16,16 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from budgetkg import names
+
 from .. import html as h
 from ..formats import FORMATS
 from .common import BKG, select
 
-DCAT, DCT, FOAF = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/", "http://xmlns.com/foaf/0.1/"
-DQV, SPDX, RDF_TYPE = "http://www.w3.org/ns/dqv#", "http://spdx.org/rdf/terms#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DCAT, DCT, FOAF = names.DCAT, names.DCT, names.FOAF
+DQV, SPDX, RDF_TYPE = names.DQV, names.SPDX, names.RDF_TYPE
 FINDINGS_METRIC = BKG + "metric-findings"  # one measurement per check: listed apart, only where it found something
-SHARE_DATATYPE = "http://www.w3.org/2001/XMLSchema#decimal"  # the metrics that are shares from 0 to 1
+SHARE_DATATYPE = names.XSD + "decimal"  # the metrics that are shares from 0 to 1
 Q_LABELS = """SELECT ?x ?l ?lang WHERE { VALUES ?x { %s } ?x skos:prefLabel|rdfs:label ?l BIND(lang(?l) AS ?lang) }"""
 LANGS = ("zh", "en")  # labels shown, in this order
 

@@ -20,13 +20,12 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-BKG = "https://budgetkg.org/def/budget#"
-VOCAB_GRAPH = "https://budgetkg.org/def/graph"
-PHASE = "https://budgetkg.org/def/cl/phase/"
-PREFIXES = ("PREFIX bkg: <https://budgetkg.org/def/budget#> PREFIX qb: <http://purl.org/linked-data/cube#> "
-            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-            "PREFIX dct: <http://purl.org/dc/terms/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
-            "PREFIX sh: <http://www.w3.org/ns/shacl#> PREFIX org: <http://www.w3.org/ns/org#>\n")
+from budgetkg import names
+
+BKG = names.BKG
+VOCAB_GRAPH = names.VOCAB_GRAPH
+PHASE = names.PHASE
+PREFIXES = names.sparql_prefixes("bkg", "qb", "skos", "rdfs", "dct", "rdf", "sh", "org")
 PHASES = {"budget": "预算 budget", "final-accounts": "决算 final accounts"}
 
 

@@ -7,6 +7,8 @@ Duties and goals are listed in the order printed (their row numbers), per year, 
 
 from __future__ import annotations
 
+from budgetkg import names
+
 from .. import charts
 from .. import html as h
 from .common import View, amount, phase_words, select
@@ -30,8 +32,8 @@ Q_DUTIES = """SELECT ?this ?year ?n ?text WHERE { $this bkg:hasDuty ?d . ?d rdf:
 Q_GOALS = """SELECT ?this ?year ?level ?n ?text WHERE { ?g a bkg:DepartmentGoal ; bkg:organization $this ; bkg:goal ?text .
   OPTIONAL { ?g bkg:goalLevel ?level } OPTIONAL { ?g bkg:rowIndex ?n } OPTIONAL { ?g bkg:fiscalYear ?year } }"""
 TYPES = {"_T": "合计 Total", "basic": "基本支出 Basic", "project": "项目支出 Project"}
-KINDS = {"https://budgetkg.org/def/budget#BudgetUnit": "预算单位 budget unit",
-         "http://www.w3.org/ns/org#OrganizationalUnit": "内设机构 internal body"}
+KINDS = {names.BKG + "BudgetUnit": "预算单位 budget unit",
+         names.ORG + "OrganizationalUnit": "内设机构 internal body"}
 
 
 def _in_order(rows: list[dict]) -> list[dict]:
