@@ -250,9 +250,10 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
 
 def _quarantine_warning(q, graph) -> dict:
     """A quarantined table as a result of the document's validation report (severity Warning)."""
-    return {"severity": "Warning", "rule": "QuarantinedTable", "focus": graph.value, "name": "Table not read",
-            "message": f"table not read (quarantined): {q.location}: {q.reason}",
-            "message_zh": f"表格未能读取（已隔离）：{q.location}：{q.reason}"}
+    from .validation_report import quarantine_result
+
+    return quarantine_result(str(q.location), q.reason, graph.value, page=q.location.page, line=q.location.line,
+                             table=q.location.table)
 
 
 def _merge_lines(files: list[Path], out: Path) -> int:

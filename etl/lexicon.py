@@ -61,6 +61,9 @@ CN_SUB_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 PARA_START_RE = re.compile(r"^(?:第[一二三四五六七八九十]+条|[（(]\d+[)）]|\d+[、．.](?!\d))")
 # Sentence-ending punctuation: a line ending so is prose, not a title or heading.
 END_PUNCT = tuple("。；;，,：:")
+# Punctuation of running text: a ruled cell that is, opens or ends with one of these is a piece of
+# a sentence (prose set in shaded boxes), not a table cell (document numbers print 《》 and 〔〕).
+PROSE_PUNCT = "，。；：、．《》〔〕"
 # Page numbers printed alone on a line (- 3 -, 第3页 共20页, 3).
 PAGE_NO_RE = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})$")
 # A note below a table (注：..., 注1：...).

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from budgetkg.etl.lexicon import (
     AMOUNT_RE, CODE_HEADS, COLUMN_NUMBER_WORDS, META_ORG_RE, META_RE, META_UNIT_RE, META_YEAR_RE, ORDINAL_RE,
-    SPACER_WIDTH, TABLE_NUMBER_RE,
+    PROSE_PUNCT, SPACER_WIDTH, TABLE_NUMBER_RE,
 )
 from budgetkg.etl.lexicon import EMPTY_TABLE_MARKS as TOTAL_LABELS
 from budgetkg.etl.text import clean_cell
@@ -59,6 +59,30 @@ def is_data_row(cells: list[str]) -> bool:
     if any(is_amount(c) for c in filled) or ORDINAL_RE.match(filled[0]):
         return True
     return len(filled) == 1 and filled[0] in TOTAL_LABELS
+
+
+_CUT_DECIMAL = re.compile(r"^\d+\.$")  # an amount cut at its decimal point (1935. | 36)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")  # a year cut from its 年 (2026 | 年本单位 ...)
+
+
+def is_prose_row(cells: list[str]) -> bool:
+    """A ruled row that is a line of running text in boxes (shading drawn as rectangles), not a
+    table row: it prints no amount, or a cell is, opens or ends with sentence punctuation, or an
+    amount is cut at its decimal point over two cells (a year before a cell opening with 年 is
+    no amount).
+
+    >>> is_prose_row(["万元", "，", "事业收入", "0.", "00"]), is_prose_row(["单位", "支出预算"])
+    (True, True)
+    >>> is_prose_row(["2026", "年本", "单位", "委托业务费预算总"])
+    True
+    >>> is_prose_row(["收入总计", "91,842.80", "支出总计", "91,842.80"])
+    False
+    """
+    filled = [c for c in cells if c]
+    years = {i for i, c in enumerate(filled[:-1]) if _YEAR.match(c) and filled[i + 1].startswith("年")}
+    if not any(is_amount(c) for i, c in enumerate(filled) if i not in years):
+        return True
+    return any(c[0] in PROSE_PUNCT or c[-1] in PROSE_PUNCT or _CUT_DECIMAL.match(c) for c in filled)
 
 
 def is_colnum_row(cells: list[str]) -> bool:
@@ -220,12 +244,17 @@ class Grid:
         return max((len(r) for r in self.rows), default=0)
 
 
-def ruled_grids(page) -> list[Grid]:
-    """Tables drawn with ruling lines (pdfplumber ``find_tables``); one-column boxes are framed text."""
-    grids = []
+def ruled_grids(page) -> tuple[list[Grid], int]:
+    """Tables drawn with ruling lines (pdfplumber ``find_tables``), and the number of boxes left to
+    the text: one-column boxes are framed text, and a single ruled row that reads as prose
+    (:func:`is_prose_row`) is a line of the narrative set in boxes."""
+    grids, prose = [], 0
     for table in page.find_tables():
         raw = table.extract()
         if not raw or max(len(r) for r in raw) < 2:
+            continue
+        if len(raw) == 1 and is_prose_row([norm(c) for c in raw[0]]):
+            prose += 1
             continue
         width = max(len(r.cells) for r in table.rows)
         edges = []
@@ -242,7 +271,7 @@ def ruled_grids(page) -> list[Grid]:
             rows = [[r[i] for i in keep if i < len(r)] for r in rows]
             spans = [[s[i] for i in keep if i < len(s)] for s in spans]
         grids.append(Grid(tuple(table.bbox), rows, spans))
-    return grids
+    return grids, prose
 
 
 def is_table_number(text: str) -> bool:
@@ -283,8 +312,9 @@ def split_title_rows(rows: list[list[str]]) -> tuple[list[str], list[str], int]:
     return titles, metas, k
 
 
-def scan_page(page) -> tuple[list[Line], list[Grid], int]:
-    """Lines outside the tables, ruled tables, and the number of characters outside the page."""
+def scan_page(page) -> tuple[list[Line], list[Grid], int, int]:
+    """Lines outside the tables, ruled tables, the number of characters outside the page, and the
+    number of ruled boxes read as text (:func:`ruled_grids`)."""
     x0, top, x1, bottom = page.bbox
     visible, hidden = [], 0
     for c in page.chars:
@@ -294,12 +324,12 @@ def scan_page(page) -> tuple[list[Line], list[Grid], int]:
             hidden += 1
         else:
             visible.append(c)
-    grids = ruled_grids(page) if visible and (page.rects or page.lines or page.curves) else []
+    grids, prose = ruled_grids(page) if visible and (page.rects or page.lines or page.curves) else ([], 0)
     if grids:
         boxes = [g.bbox for g in grids]
         visible = [c for c in visible if not any(
             b[0] <= (c["x0"] + c["x1"]) / 2 <= b[2] and b[1] <= (c["top"] + c["bottom"]) / 2 <= b[3] for b in boxes)]
-    return build_lines(visible), grids, hidden
+    return build_lines(visible), grids, hidden, prose
 
 
 def positional_grid(lines: list[Line], page_no: int) -> Grid | None:

@@ -39,6 +39,8 @@ from .model import Document, EtlError, Heading, Location, Paragraph, Skipped, Ta
 from .read_text import read_text_file
 from .recognize import UNKNOWN_KIND, classify
 
+#: Reason of a quarantined table's skipped item (before ``: <why>``); the validation report finds them by it.
+QUARANTINED = "table not read (quarantined)"
 #: Extractors of the blocks beside the budget tables, in order; each ``fn(doc, rec) -> None``.
 EXTRACTORS = (indicators.extract_indicators, narrative.extract_narrative)
 #: Table kinds that those extractors map (not the table engine).
@@ -200,7 +202,7 @@ def extract_tables(doc: Document, rec: DisclosureRec) -> None:
         except EtlError as exc:
             where = Location(loc.file, exc.location.line or loc.line, exc.location.page or loc.page, loc.table)
             rec.quarantined.append(Skipped(where, exc.reason))
-            rec.skip(where, f"table not read (quarantined): {exc.reason}")
+            rec.skip(where, f"{QUARANTINED}: {exc.reason}")
             continue
         seen[kind] = table.line
 

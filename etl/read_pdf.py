@@ -60,6 +60,7 @@ class _Page:
     hidden: int = 0
     images: int = 0
     width: float = 0.0
+    prose_boxes: int = 0  # single ruled rows of running text, read as text
 
 
 _PDF_SIGNATURE = b"%PDF"  # within the first 1024 bytes, as PDF readers accept it
@@ -106,8 +107,8 @@ def read_pages(doc: Document, pdf, loaders: list) -> Document:
     for no, load in enumerate(loaders, 1):
         try:
             page = load()
-            lines, grids, hidden = pt.scan_page(page)
-            pages.append(_Page(no, lines, grids, hidden, len(page.images), float(page.width)))
+            lines, grids, hidden, prose = pt.scan_page(page)
+            pages.append(_Page(no, lines, grids, hidden, len(page.images), float(page.width), prose))
         except Exception as exc:  # a damaged page: note it and read on
             damaged.append(f"page {no}: {type(exc).__name__}: {exc}")
             doc.skipped.append(Skipped(doc.location(page=no), f"cannot be read ({type(exc).__name__}: {exc})"))
@@ -164,6 +165,9 @@ class _Assembler:
         for page in self.pages:
             if page.hidden:
                 self.doc.repairs.append(f"page {page.no}: {page.hidden} characters printed outside the page ignored")
+            if page.prose_boxes:
+                self.doc.repairs.append(f"page {page.no}: {page.prose_boxes} ruled boxes around running text (one row, "
+                                        "no amount or sentence punctuation in it) read as text, not as tables")
             if not page.lines and not page.grids:
                 if page.images:
                     self.doc.skipped.append(Skipped(self.doc.location(page=page.no), "no text layer (image only)"))

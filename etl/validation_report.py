@@ -75,18 +75,62 @@ def _has_disclosure(triples) -> bool:
 
 
 def _validate_one(job: tuple[str, str, list | None]) -> tuple[str, Outcome | BudgetkgError]:
-    """(name, outcome) of one job; a bad source gives its error instead, so the others still run."""
+    """(name, outcome) of one job; a bad source gives its error instead, so the others still run.
+
+    A document's quarantined tables (its skipped items of that reason) are results too, as in the
+    report a build publishes."""
     kind, name, triples = job
     try:
         if kind == "document":
-            return name, validate_graph(_document_triples(name), document=Path(name).name)
+            triples = _document_triples(name)
+            outcome = validate_graph(triples, document=Path(name).name)
+            outcome.results.extend(quarantined_results(triples, Path(name).name))
+            return name, outcome
     except BudgetkgError as exc:
         return name, exc
     if kind == "vocabulary":
         return name, validate_vocabulary()
     if _has_disclosure(triples):
-        return name, validate_graph(triples, document=name)
+        outcome = validate_graph(triples, document=name)
+        outcome.results.extend(quarantined_results(triples, name))
+        return name, outcome
     return name, validate_graph(triples, document=name, with_context=False)
+
+
+def quarantine_result(location: str, reason: str, focus: str, *, page: int | None = None, line: int | None = None,
+                      table: str | None = None, document: str | None = None) -> dict:
+    """A table that could not be read, as a Warning result (rule ``QuarantinedTable``)."""
+    from .pipeline import QUARANTINED
+
+    return {"severity": "Warning", "rule": "QuarantinedTable", "focus": focus, "name": "Table not read",
+            "message": f"{QUARANTINED}: {location}: {reason}", "message_zh": f"表格未能读取（已隔离）：{location}：{reason}",
+            "table": table, "page": page, "line": line, "row": None, "column": None, "document": document,
+            "path": None, "value": None, "see_also": [], "expected": None, "printed": None}
+
+
+_TABLE_AT = re.compile(r", table (['\"])(.*)\1$")
+
+
+def quarantined_results(triples, document: str) -> list[dict]:
+    """The quarantined tables of a document's triples (``bkg:SkippedItem`` s whose reason says so)."""
+    from .pipeline import QUARANTINED
+
+    facts: dict[str, dict[str, str]] = {}
+    for t in triples:
+        if t.predicate.value.startswith(str(BKG)):
+            facts.setdefault(t.subject.value, {})[t.predicate.value[len(str(BKG)):]] = t.object.value
+    out = []
+    for node, f in facts.items():
+        reason = f.get("reason", "")
+        if not reason.startswith(QUARANTINED + ": ") or "location" not in f:
+            continue
+        m = _TABLE_AT.search(f["location"])
+        out.append(quarantine_result(f["location"], reason[len(QUARANTINED) + 2:], node, document=document,
+                                     page=int(f["sourcePage"]) if "sourcePage" in f else None,
+                                     line=int(f["sourceLine"]) if "sourceLine" in f else None,
+                                     table=m.group(2) if m else None))
+    out.sort(key=lambda r: (r["page"] or 0, r["line"] or 0, r["message"]))
+    return out
 
 
 def _parse(p: Path, fmt: ox.RdfFormat) -> list:

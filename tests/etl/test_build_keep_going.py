@@ -91,3 +91,21 @@ def test_flags_name_a_single_document(tmp_path):
     done = run(src / "anonymous.txt", "--out", tmp_path / "dist", "--department", "国家某局", "--year", "2023")
     assert done.returncode == 0, done.stderr
     assert "  department of jurisdiction 100000" in done.stdout.splitlines()
+
+
+def test_validate_lists_the_quarantined_tables_as_the_build_does(tmp_path):
+    src = folder(tmp_path, q_txt=QUARANTINE)
+    out = tmp_path / "dist"
+    assert run(src, "--out", out).returncode == 0
+    want = "table not read (quarantined): q.txt, line 14, table '部门预算收入总表': "
+    for source in (src / "q.txt", out / "dumps" / "budgetkg.nq"):
+        done = subprocess.run([sys.executable, "-m", "budgetkg.cli", "validate", str(source), "--format", "json"],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        [graph] = json.loads(done.stdout)["graphs"]
+        found = [r for r in graph["results"] if r["rule"] == "QuarantinedTable"]
+        assert [(r["severity"], r["table"], r["line"], r["message"].startswith(want)) for r in found] == [
+            ("Warning", "部门预算收入总表", 14, True)]
+    text = subprocess.run([sys.executable, "-m", "budgetkg.cli", "validate", str(src / "q.txt")],
+                          capture_output=True, text=True).stdout
+    assert "Warning QuarantinedTable: Table not read (1)" in text and want in text
