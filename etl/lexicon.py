@@ -138,14 +138,18 @@ _SUMMARY_TITLES = ("收支总表", "收入支出总表", "收支预算总表", "
 # A table classified by code must print a code or classification column.
 _CLASSIFIED = ("科目", "编码", "代码", "功能分类", "经济分类")
 _NAMED = 20  # weight of a word that names a kind by itself
+# Scores of an evaluation (综合评价得分情况表: 一级指标 | 分值 | 得分): indicators without targets.
+_SCORE_TITLES = ("得分", "评分")
 
 # Table key -> the ways its title and header are printed (several entries per key are alternatives).
 KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
-    ("performance_targets", KindWords(title_any=("绩效目标表", "绩效目标申报表"), header_any=("一级指标",), weight=_NAMED)),
-    ("performance_targets", KindWords(header_any=("一级指标",), weight=_NAMED)),
-    ("performance_targets", KindWords(rows_any=("一级指标",), weight=_NAMED)),
+    ("performance_targets", KindWords(title_any=("绩效目标表", "绩效目标申报表"), header_any=("一级指标",),
+                                      title_none=_SCORE_TITLES, weight=_NAMED)),
+    ("performance_targets", KindWords(header_any=("一级指标",), title_none=_SCORE_TITLES, weight=_NAMED)),
+    ("performance_targets", KindWords(rows_any=("一级指标",), title_none=_SCORE_TITLES, weight=_NAMED)),
     # Project goals without indicators (项目名称 | 金额 | 绩效目标), titled 项目支出绩效表, 重点项目绩效目标情况.
-    ("performance_targets", KindWords(title_any=("绩效",), header_any=("绩效目标",), weight=_NAMED)),
+    ("performance_targets", KindWords(title_any=("绩效",), header_any=("绩效目标",), title_none=_SCORE_TITLES,
+                                      weight=_NAMED)),
     ("three_public_expenses", KindWords(title_any=("三公",), weight=_NAMED)),
     ("government_procurement", KindWords(title_any=("政府采购",), weight=_NAMED)),
     ("fixed_assets", KindWords(title_any=("固定资产", "国有资产占用"), weight=_NAMED)),

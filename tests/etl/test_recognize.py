@@ -95,3 +95,12 @@ def test_position_is_not_used():
     a = Table(title="部门预算收入总表", line=900, header=[["序号", "科目名称"]])
     b = Table(title="部门预算收入总表", line=1, header=[["序号", "科目名称"]])
     assert recognize(a) == recognize(b) == "income"
+
+
+def test_an_evaluation_score_table_is_no_target_table():
+    # 国家信访局 2024 部门决算, page 48 (the annexed evaluation report): '表 2：综合评价得分情况表' prints
+    # 一级指标 | 分值 | 得分 | 得分率 (决策 20 17.90 89.50% ...): scores, no targets; its 表 1 (page 46) is targets.
+    score = Table(title="表2：综合评价得分情况表", line=1, header=[["一级指标", "分值", "得分", "得分率"]])
+    assert recognize(score) is None
+    targets = Table(title="表1：项目年度绩效指标表", line=1, header=[["一级指标", "二级指标", "三级指标", "指标值"]])
+    assert recognize(targets) == "performance_targets"
