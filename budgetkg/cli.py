@@ -80,7 +80,7 @@ def _tables(args) -> int:
     from .tables import regenerate
 
     out = args.out or str(Path(args.data) / TABLES_DIR)
-    for path in regenerate(args.data, out):
+    for path in regenerate(args.data, out, fmt=args.format):
         print(path)
     return 0
 
@@ -228,9 +228,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--doc-timeout", type=float, default=None, help=(
         "seconds one document may take before it is reported as failed (default 600; 0: none; env BUDGETKG_DOC_TIMEOUT)"))
     b.set_defaults(fn=_build)
-    t = sub.add_parser("tables", help="regenerate every printed table as CSV from the built graph")
+    t = sub.add_parser("tables", help="regenerate every printed table as CSV (or XLSX) from the built graph")
     t.add_argument("--data", default=DEFAULT_DATA)
     t.add_argument("--out", default=None, help="output folder (default DATA/tables)")
+    t.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=(
+        "csv: one header line, each column's printed header cells joined (公务接待费/预算数); "
+        "xlsx: the header rows as printed, group cells merged, amounts as numbers"))
     t.set_defaults(fn=_tables)
     q = sub.add_parser("query", help="run a named query or a .rq file on the built graph")
     q.add_argument("query", nargs="?", help="a named query or a .rq file (none: list the named queries)")

@@ -133,6 +133,7 @@ SELECT ?graph ?file ?department ?year ?phase WHERE {{
     def table(self, document: str, table_key: str):
         """A printed table of a document as laid out in print: the printed header as columns, one row per printed row.
 
+        Columns are named by their whole printed header path (``功能分类科目/科目名称``, as ``budgetkg tables`` writes them).
         ``document`` is its graph IRI or file name (with or without suffix), ``table_key`` a key of
         ``budgetkg tables`` (``income``, ``expenditure``, ``three_public_expenses``, ...). Amounts are
         Decimals with their printed number of decimals; text cells are strings, empty cells ``""``.

@@ -1,7 +1,7 @@
 """The printed header of a table as a grid of merged cells, from each column's header path.
 
 API: :func:`paths` ``(columns) -> list[list[str]]``; :func:`grid` ``(paths) -> list[list[HeaderCell]]``;
-:class:`HeaderCell` ``(text, col, colspan, rowspan)``; :data:`SEPARATOR`.
+:func:`joined` ``(path) -> str``; :class:`HeaderCell` ``(text, col, colspan, rowspan)``; :data:`SEPARATOR`, :data:`JOIN`.
 
 Each column of the graph carries its leaf header (``rdfs:label``) and the header cells above it
 (``bkg:headerPath``, joined by :data:`SEPARATOR`, leaf last). :func:`grid` lays them out as
@@ -14,6 +14,8 @@ last row. HTML pages (``colspan``/``rowspan``) and spreadsheets (merged cells) d
 [[('序号', 0, 1, 2), ('资金性质', 1, 2, 1)], [('合计', 1, 1, 1), ('一般公共预算', 2, 1, 1)]]
 >>> paths([("项目", None), ("预算数", "收入 / 预算数")])
 [['项目'], ['收入', '预算数']]
+>>> joined(["公务接待费", "预算数"])
+'公务接待费/预算数'
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SEPARATOR = " / "  # how bkg:headerPath joins the header cells of a column (leaf last)
+JOIN = "/"  # how a one-line header (CSV, DataFrame columns) joins them: 公务接待费/预算数
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,11 @@ def paths(columns) -> list[list[str]]:
     for label, path in columns:
         out.append(path.split(SEPARATOR) if path else [label or ""])
     return out
+
+
+def joined(path: list[str]) -> str:
+    """A column's whole header path on one line (a CSV or DataFrame column name)."""
+    return JOIN.join(path)
 
 
 def grid(header_paths: list[list[str]]) -> list[list[HeaderCell]]:

@@ -50,6 +50,14 @@ def test_tables_command(built, tmp_path):
     assert (tmp_path / "000_60bd7a1a2874cc3a" / "three_public_expenses.csv").exists()
 
 
+def test_tables_command_writes_workbooks(built, tmp_path):
+    out = tmp_path / "xlsx"
+    r = cli("tables", "--data", built, "--out", out, "--format", "xlsx")
+    assert r.returncode == 0, r.stderr
+    assert (out / "000_60bd7a1a2874cc3a" / "expenditure.xlsx").exists() and not list(out.rglob("*.csv"))
+    assert cli("tables", "--data", built, "--out", out, "--format", "ods").returncode == 2
+
+
 def test_commands_without_build(tmp_path):
     r = cli("tables", "--data", tmp_path / "none")
     assert r.returncode == 2 and "budgetkg build" in r.stderr

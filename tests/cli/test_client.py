@@ -49,7 +49,7 @@ def test_printed_table(server):
     columns = list(df.columns)
     assert "合计" in columns and "基本支出" in columns and "项目支出" in columns
     rows = {tuple(r): r for r in df.itertuples(index=False)}
-    labels = [r[columns.index("科目名称")] if "科目名称" in columns else None for r in rows]
+    labels = [r[columns.index("功能分类科目/科目名称")] for r in rows]  # the printed header path (source lines 114-115)
     assert "资源勘探工业信息等支出" in labels and "行政运行" in labels
     run = next(r for r in df.itertuples(index=False) if "行政运行" in r)
     assert Decimal("916.29") in run and Decimal("891.29") in run and Decimal("25.00") in run
