@@ -289,3 +289,8 @@ DEADLINE_PATTERNS = (
     (re.compile(rf"^(?:(?P<y>\d{{4}})年)?第?(?P<q>[一二三四1-4])季度(?:末|底)?{_BY}$"), "quarter"),
 )
 FIRST_HALF = "上半年"  # a "half" deadline ends on 30 June when it names the first half, else on 31 December
+
+# ------------------------------------------------------------------ narrative: internal bodies
+# Internal bodies named inline after 设 in a 机构设置 section (局机关设办公室、督查处、...，共计10个处室):
+# group 1 is the list, cut at the first comma or full stop.
+BODY_INLINE_LIST_RE = re.compile(r"设(?:有|置)?([^，,。；;：:]+、[^，,。；;：:]+)")

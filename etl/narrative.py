@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from budgetkg.resources import ONTOLOGY, files
 
 from .codelists import codelists
+from .lexicon import BODY_INLINE_LIST_RE
 from .model import Document, Heading, Paragraph, Table
 from .narrative_figures import FigureRec, read_figures, split_sentences
 from .text import match_key, strip_ordinal
@@ -199,6 +200,8 @@ def extract_narrative(doc: Document, rec) -> None:
         for section in out.sections:
             if _BODY_SECTION.search(match_key(section.title)) and not section.performance:
                 _listed_bodies(out, section)
+                if not out.bodies:
+                    _inline_bodies(out, section)
     _goals(out)
     for table, kind in rec.kinds:
         if kind == UNITS_KIND:
@@ -261,6 +264,22 @@ def _listed_bodies(out: NarrativeRec, section: SectionRec) -> None:
     if names and (named or all(n.endswith(_BODY_SUFFIXES) for n, _ in names)):
         for name, line in names:
             out.bodies.append(BodyRec(len(out.bodies) + 1, name, line))
+
+
+def _inline_bodies(out: NarrativeRec, section: SectionRec) -> None:
+    """Internal bodies named in one sentence after 设 (``局机关设办公室、综合调研处、...，共计10个处室``):
+    short names, most of them ending as a body's does (室, 处, 科 ...); a party branch (机关党总支) among them."""
+    for p in section.paragraphs:
+        for sentence in split_sentences(p.text):
+            m = BODY_INLINE_LIST_RE.search(sentence)
+            names = [n.strip() for n in m.group(1).split("、") if n.strip()] if m else []
+            if len(names) < 2 or any(len(n) > _BODY_NAME for n in names):
+                continue
+            if sum(n.endswith(_BODY_SUFFIXES) for n in names) * 2 <= len(names):
+                continue
+            for name in names:
+                out.bodies.append(BodyRec(len(out.bodies) + 1, name, p.line))
+            return
 
 
 def _bodies(doc, rec, out: NarrativeRec, p: Paragraph) -> None:

@@ -73,3 +73,16 @@ def test_a_short_numbered_heading_after_the_duties_is_no_duty():
     out = _made_up("## 一、主要职能\n\n1、负责甲。\n\n2、负责乙。\n\n## （二）机构设置\n\n1、办公室。\n\n负责机关政务工作。\n\n2、统计处。\n")
     assert [d.text for d in out.duties] == ["负责甲。", "负责乙。"]
     assert [b.name for b in out.bodies] == ["办公室", "统计处"]
+
+
+def test_internal_bodies_named_inline_after_she():
+    # 长沙市信访局 2026 page 5, （二）机构设置: 局机关设办公室、机关党总支、综合调研处、来信办理处、接待来访处、
+    # 网络信访处、督查处、联络协调处、异地接访处、政策法规处，共计 10 个正科级处室。 (printed in ruled boxes)
+    out = narrative(CASES / "changsha" / "internal_bodies" / "input.pdf")
+    assert [b.name for b in out.bodies] == ["办公室", "机关党总支", "综合调研处", "来信办理处", "接待来访处", "网络信访处",
+                                            "督查处", "联络协调处", "异地接访处", "政策法规处"]
+
+
+def test_a_sentence_listing_budget_units_after_she_is_no_list_of_bodies():
+    out = _made_up("## （二）机构设置\n\n本部门下设某某中心、某某研究院，均为公益一类事业单位。\n")
+    assert out.bodies == []
