@@ -21,7 +21,7 @@ document's graph where the chart is about one document. Amounts keep their exact
 (``amount_text``, shown in tooltips); the plotted ``amount`` is that text as a JSON number, which
 Vega reads as a double anyway.
 
->>> s = spec("three_public", [{"label": "公务接待费", "amount": "2.00"}], unit="万元", title="t")
+>>> s = spec("three_public", [{"label": "公务接待费", "amount": "2.00", "phase": "budget"}], unit="万元", title="t")
 >>> s["data"]["values"][0]["amount_text"], s["encoding"]["x"]["title"]
 ('2.00', '金额 Amount (万元)')
 >>> svg(s).startswith("<svg")
@@ -51,7 +51,6 @@ VEGA_LITE_MEDIA = "application/vnd.vegalite.v5+json"
 SVG_MEDIA = "image/svg+xml"
 CLASS_DIGITS = 3  # 类: the functional-class code length of the top level
 SUBCLASS_DIGITS = 5  # 款
-TOTAL_SUFFIX = "/_T"  # code-list concept of a total (合计), not a category
 FONT = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
 WIDTH = 560
 BAR_STEP = 22
@@ -117,10 +116,18 @@ def spec(name: str, rows: list[dict], *, unit: str, title: str, link=None) -> di
 
     :raises KeyError: for an unknown chart.
     """
-    if name in ("functional", "three_public"):
+    if name == "three_public":
+        values = [{"label": r["label"], "phase": WORDS.get(r.get("phase", ""), r.get("phase", "")),
+                   "amount": _number(r["amount"]), "amount_text": r["amount"]} for r in rows]
+        phases = {v["phase"] for v in values}
+        s = _bars(title, values, unit, color="phase" if len(phases) > 1 else None)
+        if len(phases) > 1:  # a final-accounts template prints 预算数 beside 决算数
+            s["encoding"]["yOffset"] = {"field": "phase"}
+        return s
+    if name == "functional":
         values = []
         for r in rows:
-            label = f"{r['code']} {r['name_zh']}" if "code" in r else r["label"]
+            label = f"{r['code']} {r['name_zh']}"
             v = {"label": label, "amount": _number(r["amount"]), "amount_text": r["amount"]}
             if link and "code" in r:
                 v["href"] = link(r["code"])
@@ -213,8 +220,11 @@ async def chart_rows(s, name: str, params: dict[str, str]) -> tuple[list[dict], 
     if name == "functional" and params.get("class"):
         rows = [r for r in rows if r["code"].startswith(params["class"])]
     elif name == "three_public":
-        rows = [r for r in rows if r.get("category") and not r["category"].endswith(TOTAL_SUFFIX)
-                and not r["category"].endswith("-total")]
+        # the categories of the 三公 (those with a parent: not the totals, not 机关运行经费 printed beside them),
+        # each drawn once: a category whose parts are printed is drawn as its parts (as the economic chart does)
+        rows = [r for r in rows if r.get("parent")]
+        split = {(r["phase"], r["parent"]) for r in rows}
+        rows = [r for r in rows if (r["phase"], r["category"].rsplit("/", 1)[-1]) not in split]
     elif name == "economic":
         rows = [r for r in rows if len(r["code"]) == SUBCLASS_DIGITS]
         split = {r["code"] for r in rows if r["type"] != "basic"}  # printed as personnel / public: draw those parts

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from tests.conftest_service import svc_data, client, server  # noqa: F401
+import httpx
+
+from tests.conftest_service import svc_data, client, server, samples_server  # noqa: F401
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -90,3 +92,23 @@ def test_bad_chart_requests(client):
     assert r.status_code == 400 and "graph" in r.text
     assert client.get("/charts/functional.svg", params={"graph": "not an iri"}).status_code == 400
     assert client.get("/charts/functional.vl.json", params={"graph": _graph(client), "class": "2'1"}).status_code == 400
+
+
+def test_three_public_of_templates_printing_categories_as_columns(samples_server):
+    """The Shanghai templates print the 三公 categories as columns. 司法局 2026 budget, page 21 (万元): 合计 10.81,
+    因公出国(境)费 0, 公务接待费 0.83, 公务用车购置及运行费 小计 9.98 = 购置费 0 + 运行费 9.98, 机关运行经费 217.83
+    (printed beside the 三公, not one of them); 财政局 2024 final accounts, page 18: 合计 and 公务接待费 预算数 0.95,
+    every 决算数 blank."""
+    with httpx.Client(base_url=samples_server, timeout=60) as c:
+        graphs = [r["g"]["value"] for r in c.get("/sparql", params={
+            "query": "SELECT ?g WHERE { GRAPH ?g { ?d a <https://budgetkg.org/def/budget#Disclosure> } }"},
+            headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]]
+        budget = next(g for g in graphs if "/310107/2026/" in g)
+        final = next(g for g in graphs if "/310107/2024/" in g)
+        tp = {v["label"]: v["amount_text"] for v in _values(c, "three_public", graph=budget)}
+        assert tp == {"因公出国（境）费": "0", "公务接待费": "0.83", "公务用车购置费": "0", "公务用车运行维护费": "9.98"}
+        fa = [(v["label"], v["phase"], v["amount_text"]) for v in _values(c, "three_public", graph=final)]
+        assert fa == [("公务接待费", "预算 budget", "0.95")]
+        for g in (budget, final):
+            page = c.get(g.removeprefix("https://budgetkg.org"), headers={"Accept": "text/html"}).text
+            assert "<figure class='chart' id='chart-three_public'><svg" in page
