@@ -3,7 +3,7 @@
 API: :func:`scan_page` (visible characters -> :class:`Line` list, ruled :class:`Grid`
 list), :func:`build_lines`, :func:`drop_clipped` (text hidden by a clipping path),
 :func:`positional_grid` (a table without ruling lines, from the x-positions of its text),
-:func:`split_header`, :func:`split_code_head`, :func:`place_spanning_labels`,
+:func:`split_header`, :func:`split_code_head`,
 :func:`repair_rows`, :func:`is_empty_table`, :func:`parse_meta` / :func:`is_meta`
 (the 编制部门 / 单位 line above a table), and the text helpers :func:`norm`,
 :func:`join_lines`, :func:`is_amount`, :func:`is_data_row`.
@@ -11,8 +11,8 @@ list), :func:`build_lines`, :func:`drop_clipped` (text hidden by a clipping path
 A :class:`Grid` is one table fragment on one page: ``rows`` of normalised cell
 texts (cells covered by a merged cell are ``""``) and, for ruled grids,
 ``spans[r][c]`` = the number of columns the cell starting at ``c`` covers (0 when
-covered), so that a label printed across the code and name columns can be put
-in the name column.
+covered). A label printed across merged cells is in the leftmost cell of the range (the
+top-left rule of spreadsheets): 合计 over 类/款/项 and 科目名称 is in the 类 column.
 """
 
 from __future__ import annotations
@@ -386,20 +386,6 @@ def split_code_head(cells: list[str]) -> tuple[list[str], list[str]] | None:
     if n < 2 or not any(cells[n:]):
         return None
     return cells[:n] + [""] * (len(cells) - n), [""] * n + cells[n:]
-
-
-def place_spanning_labels(rows: list[list[str]], spans, header: list[list[str]], width: int) -> list[str]:
-    """Move a label printed across the code and name columns (合计 ...) into the name column."""
-    names = [i for i in range(width) if any(i < len(h) and "名称" in h[i] for h in header)]
-    moved = []
-    for cells, srow in zip(rows, spans or []):
-        for c, span in enumerate(srow):
-            if span > 1 and c < len(cells) and cells[c] and not is_amount(cells[c]):
-                target = next((n for n in names if c < n < c + span), None)
-                if target is not None and not cells[target]:
-                    cells[target], cells[c] = cells[c], ""
-                    moved.append(cells[target])
-    return moved
 
 
 def is_empty_table(rows: list[list[str]]) -> bool:

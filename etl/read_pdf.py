@@ -19,7 +19,7 @@ header and note and has no rows. ``line`` numbers count the printed lines and ta
 of the document in reading order; with ``page`` they locate the text.
 
 The repairs of a careful reader (a header row sharing a ruled row with the first body
-row, labels printed across merged cells, amounts set off or below their label's line,
+row, amounts set off or below their label's line,
 wrapped names, clipped text, empty tables) are noted with their page in ``Table.repairs``
 and ``Document.repairs``; a page that cannot be read is a :class:`~budgetkg.etl.model.Skipped`
 record in ``Document.skipped`` (with its page) and the rest is read. Raises
@@ -190,7 +190,6 @@ class _Assembler:
             if table.rows and pt.is_empty_table([r.cells for r in table.rows]):
                 markers = "/".join(sorted({c for r in table.rows for c in r.cells if c}))
                 table.rows = []
-                table.repairs = [r for r in table.repairs if "printed across" not in r]
                 table.repairs.append(f"page {table.page}: table printed empty ({markers} only); no rows emitted")
             self.doc.repairs.extend(table.repairs)
             for key in ("department_name", "year"):  # no cover: the first table that prints it
@@ -373,12 +372,9 @@ class _Assembler:
                        grid.spans[k:] if grid.spans else None, grid.tops[k:])
 
     def _add_rows(self, page: _Page, table: Table, grid: pt.Grid, rows, nos, spans, tops) -> None:
-        if grid.ruled:
-            moved = pt.place_spanning_labels(rows, spans, table.header, max(table.width, grid.width))
-            if moved:
-                table.repairs.append(f"page {page.no}: {', '.join(repr(m) for m in moved)} printed across the "
-                                     "code and name columns; placed in the name column")
-        else:
+        # A label printed in a cell merged across columns (合计 over 类/款/项 and 科目名称) stays in the
+        # leftmost column of the merged range, where the grid put it: the top-left rule of spreadsheets.
+        if not grid.ruled:
             table.repairs.extend(grid.notes)
             repaired, src, notes = pt.repair_rows([list(r) for r in rows], list(tops), page.no)
             table.repairs.extend(notes)

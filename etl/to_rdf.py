@@ -161,6 +161,8 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
         if item.label:
             emit(i, BKG.printedLabel, lit(item.label, "zh"))
             emit(i, RDFS.label, lit(item.label, "zh"))
+        elif item.text_label:  # printed in another column (a text cell there): named, not a printed label
+            emit(i, RDFS.label, lit(item.text_label, "zh"))
         if item.code:
             emit(i, BKG.printedCode, lit(item.code))
         if item.side:

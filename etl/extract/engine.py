@@ -311,7 +311,7 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
     label = row.cells[label_cols[0].index - 1] if label_cols else ""
     code = "".join(row.cells[c.index - 1].replace(" ", "") for c in code_cols) or None
     total_word = ""
-    if code and match_key(code) in _TOTAL_WORDS:  # 合计 / 小计 printed in the code column: a total line
+    if code and _is_total_label(code):  # 合计 / 人员经费合计 printed in (or across from) the code column: a total line
         total_word, code = code, None  # kept where printed (a text cell of the code column)
     elif code and not _CODE_RE.match(code) and (m := CODE_NAME_RE.match(code)):
         code = m.group(1)  # code and name printed in the code column
@@ -331,7 +331,7 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
     own_number = any(c.role == "seq" and c.side == side and side is not None and row.cells[c.index - 1] for c in columns)
     if not label and not code and not has_amount and not own_number and not total_word:
         return None, previous_code
-    item = LineRec(index, row.line, row.page, side, number, code, label, bold=row.bold)
+    item = LineRec(index, row.line, row.page, side, number, code, label, bold=row.bold, text_label=total_word)
     key = match_key(label or total_word)
     if code and spec.code_scheme and code.isdigit() and not _CODE_RE.match(code):
         # a local code of another length (301501, 3020150201): kept as printed and reported, not refused
@@ -355,14 +355,24 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
             item.classification = concept_iri(item.scheme, TOTAL)
         else:
             for scheme in schemes:
-                iri = lists.match(scheme, label, suffix=False)
+                iri = lists.match(scheme, label or total_word, suffix=False)
                 if iri:
                     item.scheme, item.classification = scheme, iri
                     break
             else:
-                if label and schemes:
-                    rec.unmatched.append(f"line {row.line}: {label}")
+                if (label or total_word) and schemes:
+                    rec.unmatched.append(f"line {row.line}: {label or total_word}")
     return item, previous_code
+
+
+def _is_total_label(text: str) -> bool:
+    """合计, 小计, 人员经费合计 ...: a label naming a total, never a code (no digit in it).
+
+    >>> _is_total_label("合 计"), _is_total_label("人员经费合计"), _is_total_label("2010101"), _is_total_label("行政运行")
+    (True, True, False, False)
+    """
+    key = match_key(text)
+    return key.endswith(tuple(_TOTAL_WORDS)) and not any(ch.isdigit() for ch in key)
 
 
 def _side_total(lists: CodeLists, side: str | None, key: str) -> str | None:

@@ -34,6 +34,8 @@ class LineRec:
     classification: str | None = None  # concept IRI
     scheme: str | None = None
     bold: bool = False
+    # the row's label printed outside its label column (合计 in a cell merged over the code columns): its rdfs:label
+    text_label: str = ""
 
 
 @dataclass

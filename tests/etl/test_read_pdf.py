@@ -90,8 +90,8 @@ def test_budget_code_columns(budget):
     r = row(t, ["204", "06", "01"])
     assert r.cells == ["204", "06", "01", "行政运行", "16726725.44", "16726725.44", "0.00", "0.00", "0.00"]
     assert r.page == 11 and r.line > t.line
-    assert t.rows[-1].cells[:5] == ["", "", "", "合计", "96282213.44"]  # 合计 spans the code columns
-    assert any("page 11" in n and "合计" in n for n in t.repairs)
+    # 合计 printed in one cell over 类/款/项/名称: in the leftmost column of the merged range (top-left rule)
+    assert t.rows[-1].cells[:5] == ["合计", "", "", "", "96282213.44"]
 
 
 def test_budget_continued_table_merged_header_dropped(budget):
@@ -195,7 +195,8 @@ def test_final_two_sided_basic_expenditure(final):
     assert t.leaf_headers() == ["类", "款", "科目名称", "决算数", "类", "款", "科目名称", "决算数"]
     assert row(t, ["301", "02"]).cells == ["301", "02", "津贴补贴", "1,238.58", "302", "02", "印刷费", "7.61"]
     assert row(t, ["301", "13"]).cells[6] == "因公出国（境）费用"
-    assert t.rows[-1].cells == ["", "", "人员经费合计", "2,152.26", "", "", "公用经费合计", "184.65"]
+    # each label printed in one cell over 类/款/科目名称 of its block: in the block's first column
+    assert t.rows[-1].cells == ["人员经费合计", "", "", "2,152.26", "公用经费合计", "", "", "184.65"]
     assert t.rows[-1].page == 17
 
 

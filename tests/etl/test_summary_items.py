@@ -133,3 +133,36 @@ def test_the_three_public_total_printed_as_a_column_with_its_fund():
     ], [["223.799250", "127.737000", "11.642250", "84.420000", "44.920000", "39.500000"]])
     rec = extract(t, "three_public_expenses", doc=doc())
     assert amounts(rec, "three-public/three-public-total") == [Decimal("223.799250")]
+
+
+# --- a total label printed across the code columns (top-left rule of merged cells) ---------------
+
+def test_total_printed_across_the_code_and_name_columns_is_the_total_line():
+    # shpt_sfj_2026_budget.pdf, page 13 (2026年部门支出预算总表): 合计 in one cell over 类/款/项/功能分类科目名称,
+    # read into the 类 column
+    t = table("2026年部门支出预算总表", [["类", "款", "项", "功能分类科目名称", "合计", "基本支出", "项目支出"]], [
+        ["221", "02", "03", "购房补贴", "2433600.00", "2433600.00", "0.00"],
+        ["合计", "", "", "", "96282213.44", "25741666.44", "70540547.00"],
+    ])
+    rec = extract(t, "expenditure", doc=doc())
+    total = rec.items[-1]
+    assert (total.code, total.label, total.text_label) == (None, "", "合计")
+    assert total.classification == CL + "functional/_T"
+    assert [(x.column.index, x.text) for x in rec.texts if x.item is total] == [(1, "合计")]
+    assert amounts(rec, "functional/_T") == [Decimal("25741666.44"), Decimal("70540547.00"), Decimal("96282213.44")]
+
+
+def test_a_named_total_across_the_code_columns_of_each_block():
+    # shpt_czj_2024_final_accounts.pdf, page 17 (一般公共预算财政拨款基本支出决算表): 人员经费合计 and
+    # 公用经费合计, each in one cell over 类/款/科目名称 of its block
+    header = [["类", "款", "科目名称", "决算数", "类", "款", "科目名称", "决算数"]]
+    t = table("一般公共预算财政拨款基本支出决算表", header, [
+        ["303", "99", "其他对个人和家庭的补助", "", "310", "99", "其他资本性支出", ""],
+        ["人员经费合计", "", "", "2,152.26", "公用经费合计", "", "", "184.65"],
+    ])
+    rec = extract(t, "general_budget_basic_expenditure", doc=doc())
+    totals = [(it.text_label, it.code) for it in rec.items if it.index == 2]
+    assert totals == [("人员经费合计", None), ("公用经费合计", None)]
+    assert sorted((x.column.index, x.text) for x in rec.texts if x.item.index == 2) == [(1, "人员经费合计"),
+                                                                                      (5, "公用经费合计")]
+    assert sorted(o.amount.value for o in rec.observations) == [Decimal("184.65"), Decimal("2152.26")]
