@@ -341,17 +341,21 @@ def build(
                   if p in too_large or isinstance(outcome.get(n), BaseException)]
         docs: list[tuple[int, DocumentResult]] = []
         graphs: dict[str, str] = {}
-        for n, d in outcome.items():
-            if isinstance(d, BaseException):
-                continue
+        # Of two sources of one disclosure (a narrative and its tables published apart) the one with
+        # the most observations is built, the other named as failed (they are not merged).
+        ranked = sorted(((n, d) for n, d in outcome.items() if not isinstance(d, BaseException)),
+                        key=lambda nd: (-nd[1].observations, nd[0]))
+        for n, d in ranked:
             if d.graph in graphs:
                 reason = f"two sources describe the same department, year and phase: {graphs[d.graph]}, {d.path}"
                 if not keep_going:
                     raise InputError(reason)
-                failed.append({"path": d.path, "reason": reason + " (the first is built)"})
+                failed.append({"path": d.path, "reason": f"{reason} (the one with more observations, {graphs[d.graph]}, "
+                                                         "is built; the two are not merged)"})
             else:
                 graphs[d.graph] = d.path
                 docs.append((n, d))
+        docs.sort(key=lambda nd: nd[0])
         if not docs:
             raise InputError("no document built: " + "; ".join(f["reason"] for f in failed))
         ignored = [{"path": str(p), "reason": why} for p, why in plan.ignored]

@@ -8,7 +8,7 @@ import sys
 
 import pyoxigraph as ox
 
-from .test_pipeline_stages import BROKEN_INCOME, EXPENDITURE, HEAD
+from .test_pipeline_stages import BROKEN_INCOME, EXPENDITURE, HEAD, UNKNOWN
 
 GOOD = HEAD + EXPENDITURE
 QUARANTINE = HEAD + BROKEN_INCOME + "\n" + EXPENDITURE.replace("某市某局", "某市另一局")
@@ -109,3 +109,18 @@ def test_validate_lists_the_quarantined_tables_as_the_build_does(tmp_path):
     text = subprocess.run([sys.executable, "-m", "budgetkg.cli", "validate", str(src / "q.txt")],
                           capture_output=True, text=True).stdout
     assert "Warning QuarantinedTable: Table not read (1)" in text and want in text
+
+
+def test_a_narrative_and_its_tables_published_apart_keep_the_tables(tmp_path):
+    # A narrative whose tables are an attachment, and the attachment, named alike: the tables are
+    # built (the narrative sorts first and was the one built before), the narrative named as failed.
+    narrative = HEAD + "第二部分 附件：某市某局2023年度部门预算报表\n\n" + UNKNOWN
+    src = folder(tmp_path, a_txt=narrative, b_txt=GOOD)
+    done = run(src, "--out", tmp_path / "dist", "--keep-going")
+    assert done.returncode == 2, done.stderr
+    manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    assert [(d["path"], d["tables"]) for d in manifest["documents"]] == [(str(src / "b.txt"), 1)]
+    [failed] = manifest["failed"]
+    assert failed["path"] == str(src / "a.txt")
+    assert failed["reason"].startswith("two sources describe the same department, year and phase: ")
+    assert f"the one with more observations, {src / 'b.txt'}, is built" in failed["reason"]
