@@ -8,13 +8,14 @@ made links (:func:`budgetkg.service.html.term` links only http(s) IRIs and this
 service's own pages); as a second line every answer says ``nosniff`` (a result
 body is never run as a script or page of another type) and carries a Content
 Security Policy: scripts, styles and data from this origin only (the query page's
-editor is vendored under ``/static``), no plugins, and no framing by other sites
+editor is vendored under ``/static``; no inline script or event-handler attribute runs, so an
+injected ``<script>`` would not either), no plugins, and no framing by other sites
 (``frame-ancestors 'none'``, against clickjacking).
 """
 
 from __future__ import annotations
 
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 HEADERS = ((b"x-content-type-options", b"nosniff"), (b"content-security-policy", CSP.encode("ascii")),
            (b"referrer-policy", b"no-referrer-when-downgrade"))

@@ -196,7 +196,7 @@ def query_page(request: Request, text: str, results_html: str = "", params=()) -
                             f"{' — ' + h.esc(q.description[:160]) if q.description else ''}</li>" for n, q in examples.items())
     body = f"""
 <form method='get' action='/sparql'>
-<p><label>Example: <select onchange="var e=document.getElementById('ex-'+this.value);if(e)document.getElementById('q').value=e.value">
+<p><label>Example: <select id='example'>
 <option value=''>—</option>{options}</select></label></p>
 <textarea id='q' name='query' rows='14' spellcheck='false'>{h.esc(text)}</textarea>
 <p><button type='submit'>Run query</button> The default graph is the union of all graphs.

@@ -2,6 +2,12 @@
 // Without JavaScript, or if YASGUI fails to load, the plain form of the page stays and works.
 (function () {
   "use strict";
+  // The plain form's example list fills the text box (here, not inline: the page's CSP allows scripts from /static only).
+  var picker = document.getElementById("example");
+  if (picker) picker.addEventListener("change", function () {
+    var ex = document.getElementById("ex-" + picker.value);
+    if (ex) document.getElementById("q").value = ex.value;
+  });
   if (typeof Yasgui === "undefined") return;
   var hash = window.location.hash;  // read first: YASGUI rewrites the hash with its tab state
   var holder = document.getElementById("yasgui");

@@ -276,3 +276,18 @@ def test_html_results_never_link_script_iris_and_pages_forbid_framing(client):
         headers = client.get(path, headers=BROWSER).headers
         assert headers["x-content-type-options"] == "nosniff", path
         assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+
+
+def test_pages_carry_no_inline_script_and_the_policy_allows_none(client):
+    """script-src 'self' only: every script of the pages is a file under /static, no inline script or handler attribute."""
+    import re
+
+    graph = _select(client, "SELECT ?g WHERE { GRAPH ?g { ?d a <https://budgetkg.org/def/budget#Disclosure> } }")[0]["g"]["value"]
+    dept = _select(client, "SELECT ?d WHERE { ?d a <https://budgetkg.org/def/budget#Department> }")[0]["d"]["value"]
+    for path in ("/", "/sparql", "/catalog", "/queries", "/queries/three_public_by_category", _local(graph), _local(dept)):
+        r = client.get(path, headers=BROWSER)
+        assert r.status_code == 200, path
+        policy = dict(d.strip().split(" ", 1) for d in r.headers["content-security-policy"].split(";") if d.strip())
+        assert policy["script-src"] == "'self'", path
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", r.text), path  # every <script> has a src
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", r.text), path  # no onclick=, onchange= ...
