@@ -1,7 +1,9 @@
 """Who published which budget of which year: the metadata of a disclosure read from its title.
 
 API: :func:`title_meta` ``(text) -> dict`` (``department_name``, ``name_scope``, ``year``,
-``phase``, ``level`` when printed); :func:`split_scope` ``(name) -> (name, scope)``.
+``phase``, ``level`` when printed); :func:`split_scope` ``(name) -> (name, scope)``;
+:func:`disclosed_names` ``(text) -> list[str]`` (the organisations a sentence names as the
+one whose disclosure it is: ``现将某市某局2022年部门预算公开如下``).
 The words come from :mod:`budgetkg.etl.lexicon`.
 
 A cover prints the same facts in many orders: the year before or after the name, with or
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from .jurisdictions import find_jurisdiction
 from .lexicon import LEVELS, NAME_FIELDS, NAME_SCOPES, ORG_ENDINGS, PHASES, UNITS
 from .text import clean_cell
 
@@ -35,6 +38,8 @@ _FIELD = re.compile(rf"(?:{_ALT(sorted(NAME_FIELDS, key=len, reverse=True))})(?:
 _SCOPE = re.compile(rf"^(.+?)\s*[（(]({_ALT(NAME_SCOPES)})[)）]$")
 _LEVEL_PHASE = re.compile(rf"(?:{_ALT(LEVELS)})(?:{_ALT(PHASES)})")
 _PHASE = re.compile(_ALT(PHASES))
+# A run of text without punctuation, then (a year and) a level and phase word: 某市某局2022年部门预算.
+_DISCLOSED = re.compile(rf"([^，。；;：:、,《》“”‘’\"]+?)(?:20\d\d年度?)?(?:{_ALT(LEVELS)})(?:{_ALT(PHASES)})")
 
 
 def split_scope(name: str) -> tuple[str, str | None]:
@@ -96,3 +101,24 @@ def title_meta(text: str) -> dict[str, str]:
         if scope:
             meta["name_scope"] = scope
     return meta
+
+
+def disclosed_names(text: str) -> list[str]:
+    """The organisations ``text`` names as the one a budget disclosure is of: a name before
+    (a year and) 部门预算 / 单位决算 ..., starting with an administrative division (or a national
+    word) and ending as an organisation's name; a bracketed scope stays as printed.
+
+    >>> disclosed_names("现将长沙市某某局 2022 年部门预算公开如下：")
+    ['长沙市某某局']
+    >>> disclosed_names("纳入长沙市某某局（本级）2024年度部门决算编制范围的单位包括：")
+    ['长沙市某某局（本级）']
+    >>> disclosed_names("长沙市2026年区级部门预算"), disclosed_names("下属行政事业单位决算")
+    ([], [])
+    """
+    out = []
+    for m in _DISCLOSED.finditer(re.sub(r"\s+", "", text)):
+        run = m.group(1)
+        start = next((i for i in range(len(run)) if find_jurisdiction(run[i:]) is not None), None)
+        if start is not None and split_scope(run[start:])[0].endswith(ORG_ENDINGS):
+            out.append(run[start:])
+    return out

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from budgetkg.resources import ONTOLOGY, files
 
 from .codelists import codelists
+from .docmeta import disclosed_names, split_scope
 from .lexicon import BODY_INLINE_LIST_RE
 from .model import Document, Heading, Paragraph, Table
 from .narrative_figures import FigureRec, read_figures, split_sentences
@@ -67,6 +68,7 @@ class SectionRec:
     paragraphs: list[Paragraph] = field(default_factory=list)
     empty: bool = False
     statement: str | None = None  # the sentence saying the section has nothing to say
+    organizations: list[str] = field(default_factory=list)  # named in the heading as whose disclosure this is
 
 
 @dataclass
@@ -76,6 +78,7 @@ class SentenceRec:
     text: str
     page: int | None
     section: int | None  # line of the section heading
+    organizations: list[str] = field(default_factory=list)  # named as whose disclosure this is
 
 
 @dataclass
@@ -206,6 +209,7 @@ def extract_narrative(doc: Document, rec) -> None:
     for table, kind in rec.kinds:
         if kind == UNITS_KIND:
             _units(doc, rec, out, table)
+    _organizations(doc, out)
     names = (rec.department_name,) + tuple(u.name for u in out.units)
     # Budget figures are read outside the performance part (goals cite other amounts) and the glossary.
     titles = {s.line: s.title for s in out.sections}
@@ -213,6 +217,21 @@ def extract_narrative(doc: Document, rec) -> None:
     explanation = [(s.line, s.n, s.text, titles.get(s.section, "")) for s in out.sentences if s.section not in skip]
     out.figures = read_figures(explanation, year=rec.year, names=names)
     rec.extra["narrative"] = out
+
+
+def _organizations(doc: Document, out: NarrativeRec) -> None:
+    """The organisation each sentence and heading names as the one whose disclosure this is
+    (audit: one organisation); the cover's title is the cover's, a listed budget unit is another one's."""
+    units = {u.name for u in out.units}
+
+    def names(text: str) -> list[str]:
+        return [n for n in disclosed_names(text) if split_scope(n)[0] not in units]
+
+    for s in out.sentences:
+        s.organizations = names(s.text)
+    for section in out.sections:
+        if section.title != doc.title:
+            section.organizations = names(section.title)
 
 
 def _duties(out: NarrativeRec, section: SectionRec) -> None:

@@ -2,7 +2,7 @@
 
 API: :func:`read_figures` ``(sentences, *, year, names) -> list[FigureRec]``
 (one call per document, sentences in source order); :func:`split_sentences`; :func:`topic_of`;
-:func:`map_figures` ``(figures, m, emit, *, rec, dataset, sentence_node)``;
+:func:`map_figures` ``(figures, m, emit, *, rec, dataset, sentence_node, page_of)``;
 :class:`FigureRec`.
 
 A sentence such as ``2023年预算收入120.50万元，其中：一般公共预算收入100.50万元``
@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from .amounts import Amount, parse_amount, unit_multiplier
 from .codelists import NOT_APPLICABLE, codelists, concept_iri
 from .text import match_key, strip_ordinal
-from .vocab import BKG, CNY, PROV, QB, RDFS, A, decimal, integer, lit, typed
+from .vocab import BKG, CNY, PROV, QB, RDFS, A, decimal, emit_location, integer, lit, typed
 
 _AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿元|万元|千元|元)")
 _SENTENCE = re.compile(r"(?<=[。！？!?])")
@@ -310,8 +310,9 @@ def read_figures(sentences: list[tuple[int, int, str, str]], *, year: str, names
     return reader.figures
 
 
-def map_figures(figures: list[FigureRec], m, emit, *, rec, dataset, sentence_node) -> None:
-    """Each figure an observation of the narrative data set, derived from its sentence.
+def map_figures(figures: list[FigureRec], m, emit, *, rec, dataset, sentence_node, page_of=lambda line, n: None) -> None:
+    """Each figure an observation of the narrative data set, derived from its sentence, located
+    by the line and page of that sentence (``page_of(line, n)``: None where pages are not known).
 
     A figure has a line item of its own (the phrase it is stated with): the
     dimensions of two figures of a sentence may otherwise coincide.
@@ -369,4 +370,4 @@ def map_figures(figures: list[FigureRec], m, emit, *, rec, dataset, sentence_nod
         for other in f.derived_from:
             emit(o, PROV.wasDerivedFrom, nodes[other])
         emit(o, PROV.wasDerivedFrom, sentence_node(f.line, f.sentence))
-        emit(o, BKG.sourceLine, integer(f.line))
+        emit_location(emit, o, f.line, page_of(f.line, f.sentence))

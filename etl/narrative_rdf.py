@@ -45,6 +45,8 @@ def map_narrative(rec, m, emit) -> None:
         emit(node, BKG.isEmpty, typed("true" if s.empty else "false", "boolean"))
         if s.statement:
             emit(node, BKG.note, lit(s.statement, "zh"))
+        for name in s.organizations:
+            emit(node, BKG.printedOrganization, lit(name, "zh"))
     for s in out.sentences:
         node = sentence_node(s.line, s.n)
         emit(node, A, BKG.Sentence)
@@ -55,6 +57,8 @@ def map_narrative(rec, m, emit) -> None:
             emit(node, BKG.sourcePage, integer(s.page))
         if s.section is not None:
             emit(node, DCT.isPartOf, section_node(s.section))  # sections with paragraphs are all emitted
+        for name in s.organizations:
+            emit(node, BKG.printedOrganization, lit(name, "zh"))
     for d in out.duties:
         node = m.node(f"duty/{d.n}")
         emit(org, BKG.hasDuty, node)
@@ -127,4 +131,6 @@ def map_narrative(rec, m, emit) -> None:
         emit(ds, BKG.sourceDocument, source)
         emit(ds, BKG.organization, org)
         emit(ds, BKG.fiscalYear, year)
-        map_figures(out.figures, m, emit, rec=rec, dataset=ds, sentence_node=sentence_node)
+        pages = {(s.line, s.n): s.page for s in out.sentences}
+        map_figures(out.figures, m, emit, rec=rec, dataset=ds, sentence_node=sentence_node,
+                    page_of=lambda line, n: pages.get((line, n)))

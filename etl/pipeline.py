@@ -83,6 +83,7 @@ class DisclosureRec:
     jurisdiction: Jurisdiction | None
     level: str = LEVELS["部门"]  # "department" / "unit"
     name_scope: str | None = None  # （本级）, （汇总） ... printed after the name
+    cover_name: str | None = None  # the organisation the cover or title names (audit: one organisation)
     tables: list[TableRec] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     quarantined: list[Skipped] = field(default_factory=list)  # tables that could not be read
@@ -148,6 +149,21 @@ def _named_in_titles(doc: Document) -> dict[str, str]:
     return {}
 
 
+def _cover_name(doc: Document) -> str | None:
+    """The organisation the cover names: the title with the text printed on its page before the
+    first table (a labelled 预算主管部门：... under it); a document without a title has no cover."""
+    if not doc.title:
+        return None
+    text = [doc.title]
+    if doc.blocks and doc.blocks[0].page is not None:
+        page = doc.blocks[0].page
+        for block in doc.blocks[1:]:
+            if isinstance(block, Table) or block.page != page:
+                break
+            text.append(block.text)
+    return title_meta("\n".join(text)).get("department_name")
+
+
 def identify(doc: Document, overrides: Overrides) -> DisclosureRec:
     """Who published which budget: the overrides first, then what the document prints.
 
@@ -171,6 +187,7 @@ def identify(doc: Document, overrides: Overrides) -> DisclosureRec:
         doc=doc, phase=overrides.phase or _phase(doc), year=year, department_code=doc.meta.get("department_code"),
         department_name=name, jurisdiction=jurisdiction, level=doc.meta.get("level", LEVELS["部门"]),
         name_scope=doc.meta.get("name_scope") or (scope if not overrides.department else None),
+        cover_name=_cover_name(doc),
     )
     if rec.jurisdiction is None:
         rec.skip(doc.location(1), f"jurisdiction of {name!r} not in ontology/jurisdictions.csv; department kept without it")

@@ -90,6 +90,8 @@ def _source(rec, source, org, year, phase, emit) -> None:
     emit(source, BKG.organization, org)
     emit(source, BKG.fiscalYear, year)
     emit(source, BKG.budgetPhase, phase)
+    if rec.cover_name:
+        emit(source, BKG.printedOrganization, lit(rec.cover_name, "zh"))
 
 
 def _organization(rec: DisclosureRec, m: Minter, org, emit) -> None:

@@ -41,8 +41,9 @@ BKG_IRI, CL_IRI, QB_IRI, SKOS_IRI, RDF_TYPE = names.BKG, names.CL, names.QB, nam
 # "every project has an indicator of each level 1", "every prescribed table is there").
 WHOLE_SCHEMES = (CL_IRI + "indicator-level", CL_IRI + "table-kind")
 # altLabel: the other names of a code (audit: printed name against printed code);
-# prescribedFor: the tables a phase's template prescribes (audit: completeness).
-_CONCEPT_KEEP = {RDF_TYPE, BKG_IRI + "prescribedFor"} | {
+# prescribedFor: the tables a phase's template prescribes (audit: completeness);
+# grandTotalOf: the table whose total a narrative item states (audit: narrative against tables).
+_CONCEPT_KEEP = {RDF_TYPE, BKG_IRI + "prescribedFor", BKG_IRI + "grandTotalOf"} | {
     SKOS_IRI + p for p in ("inScheme", "notation", "broader", "prefLabel", "altLabel", "topConceptOf")}
 # Component specifications and properties come without their rdf:type: the shapes on the
 # vocabulary itself (IC-3 to IC-6) are checked once, by validate_vocabulary, not per document.

@@ -5,18 +5,23 @@ Expected values come from the sample's pages: the 三公 table (line 309) prints
 (万元) and the explanation (line 383) says 公务接待费预算数2万元; the 支出总表 (line 114) prints
 2150501 行政运行 916.29; the 政府基金 table (line 273) is printed empty with the note
 注：无政府基金预算财政拨款预算，空表列示; every table's page header (line 108 for the 支出总表) names
-501 邢台市工业和信息化局, the department of the document.
+501 邢台市工业和信息化局, the department of the document; so do the title (line 314, the text's
+cover) and the narrative (line 316: 现将邢台市工业和信息化局 2022 年部门预算公开如下). The PDF samples
+name theirs on the cover (page 1) and in the narrative (财政局 page 5, 司法局 page 6).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from tests.shapes.test_shapes_support import (
-    B, N, RDF_TYPE, XSD, decimal, fixed_sample, observation, replace, results, subjects_of_type, validate, value, without,
+    B, N, RDF_TYPE, XSD, decimal, fixed_sample, observation, replace, results, sample_path, subjects_of_type, validate, value,
+    without,
 )
 
 AUDIT = ["AuditPrescribedTable", "AuditEmptyTableNote", "AuditNarrativeVsTable", "AuditNarrativeUnitFactor",
@@ -137,3 +142,219 @@ def test_a_bracketed_scope_is_the_same_organization():
     ds = _data_set(t, "expenditure")
     t = replace(t, ds, B("printedOrganization"), ox.Literal("邢台市工业和信息化局（本级）", language="zh"))
     assert results(validate(t, ["AuditOrganization"])) == []
+
+
+def _mutated_text(tmp_path, line: int, old: str, new: str):
+    """The sample text with ``old`` replaced by ``new`` on one printed line, read and mapped."""
+    from budgetkg.etl.pipeline import process
+    from budgetkg.etl.to_rdf import to_rdf
+
+    lines = open(sample_path(), encoding="utf-8").read().split("\n")
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new)
+    path = tmp_path / "mutated.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return to_rdf(process(path), base="https://budgetkg.org/")[1]
+
+
+@pytest.mark.parametrize("line, where", [
+    (314, "cover"),  # the title: # 邢台市工业和信息化局 2022 年部门预算信息公开情况说明
+    (108, "table 部门预算支出总表, 编制单位"),  # the 支出总表's page header: 501 邢台市工业和信息化局
+    (316, "narrative line 316"),  # 现将邢台市工业和信息化局 2022 年部门预算公开如下
+])
+def test_the_unit_renamed_in_one_place(tmp_path, line, where):
+    t = _mutated_text(tmp_path, line, "邢台市工业和信息化局", "邢台市商务局")
+    found = results(validate(t, ["AuditOrganization"]), "AuditOrganization", "Warning")
+    assert [(r["printed"], r["expected"]) for r in found] == [("邢台市商务局", "邢台市工业和信息化局")]
+    assert f": {where}: printed 邢台市商务局" in found[0]["message"]
+    if where.startswith("narrative"):
+        assert found[0]["line"] == 316 and "情况说明第 316 行" in found[0]["message_zh"]
+
+
+@pytest.mark.parametrize("name", ["shpt_czj_2024_final_accounts.pdf", "shpt_sfj_2026_budget.pdf"])
+def test_pdf_cover_and_narrative_name_the_department(name):
+    """Each PDF sample names its department on the cover and in the narrative, and no finding."""
+    t = _pdf_sample(name)
+    printed = {x.subject.value.rsplit("/", 2)[-2] if "/sentence/" in x.subject.value else "other"
+               for x in t if x.predicate == B("printedOrganization")}
+    disclosure = subjects_of_type(t, "Disclosure")[0]
+    assert value(t, disclosure, B("printedOrganization")) is not None and "sentence" in printed
+    assert results(validate(t, ["AuditOrganization"])) == []
+
+
+def test_pdf_narrative_renamed_gives_its_page():
+    t = list(_pdf_sample("shpt_sfj_2026_budget.pdf"))
+    sentence = next(x.subject for x in t if x.predicate == B("printedOrganization") and "/sentence/" in x.subject.value)
+    assert value(t, sentence, B("sourcePage")).value == "6"  # 上海市普陀区司法局部门预算是包括区司法局本部 ...
+    t = replace(t, sentence, B("printedOrganization"), ox.Literal("上海市普陀区财政局", language="zh"))
+    found = results(validate(t, ["AuditOrganization"]), "AuditOrganization", "Warning")
+    assert [(r["printed"], r["page"]) for r in found] == [("上海市普陀区财政局", 6)]
+    assert "narrative page 6 line 40" in found[0]["message"]
+
+
+@lru_cache(maxsize=2)
+def _pdf_sample(name: str):
+    from budgetkg.etl.pipeline import process
+    from budgetkg.etl.to_rdf import to_rdf
+
+    return tuple(to_rdf(process(Path(sample_path()).parent / name), base="https://budgetkg.org/")[1])
+
+
+def test_a_narrative_finding_names_its_page_and_the_cell():
+    """The 财政局 final accounts print 财政拨款收入支出总计0.3万元 on page 21 (line 325), where the tables
+    print 2995.39 万元 in the 收入支出决算总表's 总计 row: both locations are in the finding."""
+    t = _pdf_sample("shpt_czj_2024_final_accounts.pdf")
+    found = results(validate(t, ["AuditNarrativeVsTable", "AuditNarrativeUnitFactor", "AuditNarrativeRounding"]))
+    assert [(r["rule"], r["page"], r["line"], r["printed"]) for r in found] == [("AuditNarrativeUnitFactor", 21, 325, "0.3")]
+    assert "narrative page 21, line 325" in found[0]["message"] and "情况说明第 21 页第 325 行" in found[0]["message_zh"]
+    assert "in table 收入支出决算总表, row " in found[0]["message"] and ", column " in found[0]["message"]
+
+
+# ------------------------------------------------------------ carry-over and balance (arithmetic.ttl)
+# The 财政局 final accounts' 收入支出决算总表 (pages 6-7): 本年收入合计 2,946.25 + 年初结转和结余 49.14
+# = 收入总计 2,995.39; 本年支出合计 2,940.05 + 结余分配 (blank) + 年末结转和结余 55.34 = 支出总计 2,995.39.
+
+def _summary_obs(t, row: str):
+    item = next(s for s in subjects_of_type(t, "LineItem") if s.value.endswith("/income_expenditure_summary/row/" + row))
+    return next(x.subject for x in t if x.predicate == B("lineItem") and x.object == item), item
+
+
+def test_unmutated_final_accounts_balance():
+    assert results(validate(_pdf_sample("shpt_czj_2024_final_accounts.pdf"), ["SummaryGrandTotals"])) == []
+
+
+def test_carry_over_in_counts_for_the_income_grand_total():
+    t = list(_pdf_sample("shpt_czj_2024_final_accounts.pdf"))
+    obs, _ = _summary_obs(t, "29-in")  # 年初结转和结余 49.14
+    t = replace(t, obs, B("amount"), decimal("50.14"))
+    found = results(validate(t, ["SummaryGrandTotals"]), "SummaryGrandTotals", "Warning")
+    assert [(r["printed"], Decimal(r["expected"])) for r in found] == [("2995.39", Decimal("2996.39"))]
+    assert found[0]["row"].startswith("30") and "总计" in found[0]["row"]
+
+
+def test_balance_distribution_counts_for_the_expenditure_grand_total():
+    """Final accounts: 支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余; 结余分配 printed 1.00 (blank in the sample)."""
+    t = list(_pdf_sample("shpt_czj_2024_final_accounts.pdf"))
+    obs, _ = _summary_obs(t, "29-out")  # 年末结转和结余 55.34
+    item = next(s for s in subjects_of_type(t, "LineItem") if s.value.endswith("/income_expenditure_summary/row/28-out"))
+    assert value(t, item, B("printedLabel")).value == "结余分配"
+    new = N(obs.value.rsplit("/", 1)[0] + "/mutated-28-out")
+    for x in [x for x in t if x.subject == obs]:
+        o = item if x.predicate == B("lineItem") else decimal("1.00") if x.predicate == B("amount") else x.object
+        t.append(ox.Triple(new, x.predicate, o))
+    found = results(validate(t, ["SummaryGrandTotals"]), "SummaryGrandTotals", "Warning")
+    assert [(r["printed"], Decimal(r["expected"])) for r in found] == [("2995.39", Decimal("2996.39"))]
+
+
+def test_year_end_balance_counts_for_the_expenditure_grand_total():
+    t = list(_pdf_sample("shpt_czj_2024_final_accounts.pdf"))
+    obs, _ = _summary_obs(t, "29-out")
+    t = replace(t, obs, B("amount"), decimal("56.34"))
+    found = results(validate(t, ["SummaryGrandTotals"]), "SummaryGrandTotals", "Warning")
+    assert [(r["printed"], Decimal(r["expected"])) for r in found] == [("2995.39", Decimal("2996.39"))]
+
+
+def test_budget_expenditure_grand_total_checked():
+    """The Hebei 收支总表 (line 38): 本年支出合计 1476.29 + 年终结转结余 (blank) = 支出总计 1476.29."""
+    t = list(fixed_sample())
+    row = next(s for s in subjects_of_type(t, "LineItem") if "/income_expenditure_summary/row/" in s.value
+               and value(t, s, B("classification")) == N("https://budgetkg.org/def/cl/summary-item/expenditure-grand-total"))
+    obs = next(x.subject for x in t if x.predicate == B("lineItem") and x.object == row)
+    t = replace(t, obs, B("amount"), decimal("1480.00"))
+    found = results(validate(t, ["SummaryGrandTotals"]), "SummaryGrandTotals", "Warning")
+    assert [(r["printed"], Decimal(r["expected"])) for r in found] == [("1480.00", Decimal("1476.29"))]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("shpt_sfj_2026_budget.pdf", []),
+    # page 21: 财政拨款收入支出总计0.3万元 (the tables: 2,995.39 万元), a real finding of the document
+    ("shpt_czj_2024_final_accounts.pdf", [("AuditNarrativeUnitFactor", "Warning")]),
+])
+def test_unmutated_pdf_samples(name, expected):
+    found = [(r["rule"], r["severity"]) for r in results(validate(_pdf_sample(name), AUDIT)) if r["severity"] != "Info"]
+    assert found == expected
+
+
+# ------------------------------------------------------------ completeness of the final accounts
+def test_a_deleted_final_accounts_table_is_named():
+    """The 财政局 final accounts print the nine 决算 tables; without the 收入决算表 (page 8) one is missing."""
+    t = list(_pdf_sample("shpt_czj_2024_final_accounts.pdf"))
+    ds = _data_set(t, "income")
+    gone = {ds} | {x.subject for x in t if x.subject.value.startswith(ds.value + "/")}
+    t = [x for x in t if x.subject not in gone and x.object not in gone]
+    found = results(validate(t, ["AuditPrescribedTable", "AuditEmptyTableNote"]))
+    assert [(r["rule"], r["value"].rsplit("/", 1)[-1]) for r in found] == [("AuditPrescribedTable", "income")]
+
+
+def test_final_accounts_empty_table_without_its_note():
+    """Page 20: the 国有资本经营预算财政拨款收入支出决算表 is empty, with 注：...无国有资本经营预算财政拨款支出，故本表无数据。"""
+    t = list(_pdf_sample("shpt_czj_2024_final_accounts.pdf"))
+    ds = _data_set(t, "state_capital_expenditure")
+    t = without(t, ds, B("note"))
+    found = results(validate(t, ["AuditPrescribedTable", "AuditEmptyTableNote"]))
+    assert [(r["rule"], r["value"], r["page"]) for r in found] == [("AuditEmptyTableNote", ds.value, 20)]
+
+
+# ------------------------------------------------------------ 机关运行经费: narrative against the 三公 table
+# The 司法局 budget, page 22: 2026年上海市普陀区司法局下属1家机关和1家参公事业单位财政拨款的机关运行经费预算为
+# 217.83万元; page 21, 2026年部门“三公”经费和机关运行经费预算表 (单位:万元), column 机关运行经费预算数: 217.83.
+
+def test_running_costs_agree_unmutated():
+    t = _pdf_sample("shpt_sfj_2026_budget.pdf")
+    fig = _figure(t, "305-1")
+    assert value(t, fig, B("threePublicCategory")) == N("https://budgetkg.org/def/cl/three-public/machine-operation")
+    assert value(t, fig, B("sourcePage")).value == "22"
+
+
+def test_running_costs_changed_in_the_narrative():
+    t = list(_pdf_sample("shpt_sfj_2026_budget.pdf"))
+    fig = _figure(t, "305-1")
+    t = replace(t, fig, B("amount"), decimal("218.83"))
+    found = results(validate(t, ["AuditNarrativeVsTable", "AuditNarrativeUnitFactor", "AuditNarrativeRounding"]))
+    assert [(r["rule"], r["page"], r["line"], r["printed"], Decimal(r["expected"])) for r in found] == [
+        ("AuditNarrativeVsTable", 22, 305, "218.83", Decimal("217.83"))]
+    assert "机关运行经费预算数" in found[0]["message"] and "narrative page 22, line 305" in found[0]["message"]
+
+
+def test_running_costs_in_yuan_for_wan_yuan():
+    t = list(_pdf_sample("shpt_sfj_2026_budget.pdf"))
+    fig = _figure(t, "305-1")
+    t = replace(replace(t, fig, B("unitLabel"), ox.Literal("元")), fig, B("unitMultiplier"), ox.Literal("0", datatype=N(XSD + "integer")))
+    found = results(validate(t, ["AuditNarrativeVsTable", "AuditNarrativeUnitFactor", "AuditNarrativeRounding"]))
+    assert [(r["rule"], r["printed"], Decimal(r["expected"])) for r in found] == [
+        ("AuditNarrativeUnitFactor", "217.83", Decimal("217.83"))]
+
+
+# ------------------------------------------------------------ 政府采购: narrative against the procurement table
+# The 烟台市统计局 budget (corpus), PDF page 28: 2026年政府采购预算49.33万元; page 25, 政府采购预算表 (单位：万元),
+# row 合计, column 合计: 49.33.
+
+@pytest.fixture(scope="module")
+def yantai(shared_dir):
+    from budgetkg.etl.pipeline import process
+    from budgetkg.etl.to_rdf import to_rdf
+
+    path = shared_dir / "samples" / "corpus" / "yantai_tjj_2026_budget_dept.pdf"
+    return tuple(to_rdf(process(path), base="https://budgetkg.org/")[1])
+
+
+def test_procurement_total_agrees_unmutated(yantai):
+    fig = _figure(yantai, "524-1")
+    assert value(yantai, fig, B("summaryItem")) == N("https://budgetkg.org/def/cl/summary-item/government-procurement")
+    assert results(validate(yantai, ["AuditNarrativeVsTable", "AuditNarrativeUnitFactor", "AuditNarrativeRounding"])) == []
+
+
+def test_procurement_total_changed_in_the_narrative(yantai):
+    t = replace(list(yantai), _figure(yantai, "524-1"), B("amount"), decimal("59.33"))
+    found = results(validate(t, ["AuditNarrativeVsTable", "AuditNarrativeUnitFactor", "AuditNarrativeRounding"]))
+    assert [(r["rule"], r["page"], r["printed"], Decimal(r["expected"])) for r in found] == [
+        ("AuditNarrativeVsTable", 28, "59.33", Decimal("49.33"))]
+    assert "in table 政府采购预算表, row 1 合计, column 5 合计" in found[0]["message"]
+
+
+def test_procurement_total_in_yuan_for_wan_yuan(yantai):
+    fig = _figure(yantai, "524-1")
+    t = replace(replace(list(yantai), fig, B("unitLabel"), ox.Literal("元")), fig, B("unitMultiplier"),
+                ox.Literal("0", datatype=N(XSD + "integer")))
+    found = results(validate(t, ["AuditNarrativeVsTable", "AuditNarrativeUnitFactor", "AuditNarrativeRounding"]))
+    assert [r["rule"] for r in found] == ["AuditNarrativeUnitFactor"]
