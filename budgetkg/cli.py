@@ -136,7 +136,10 @@ def _list_queries() -> int:
     """``budgetkg query`` without a name: every named query with its title and parameters."""
     from .queries import load_queries
 
-    rows = [[q.name, q.title, ", ".join(f"{p.name} [{p.type}]" for p in q.params)] for q in load_queries().values()]
+    def shown(p) -> str:
+        return f"{p.name} [{p.type}]" + (" (required)" if p.required else f" (default {p.default})" if p.default is not None else "")
+
+    rows = [[q.name, q.title, ", ".join(shown(p) for p in q.params)] for q in load_queries().values()]
     print(format_table(["name", "title", "parameters"], sorted(rows)))
     return 0
 

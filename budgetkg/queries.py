@@ -37,7 +37,8 @@ from .names import XSD
 from .resources import SPARQL, files
 from .sparqltext import inject_values
 
-_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(?:\[(\w+)\])?\s*(\(required\))?\s*(?:[-—:]\s*(.*))?$")
+# ``# param: name [type] (required) - text`` or ``# param: name [type] (default: VALUE) - text``
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(?:\[(\w+)\])?\s*(\(required\)|\(default:\s*([^)]*)\))?\s*(?:[-—:]\s*(.*))?$")
 _FIELD = re.compile(r"^#\s*(title|description):\s*(.*)$")
 TYPES = {"iri", "string", "integer", "decimal", "gYear", "date"}
 
@@ -48,6 +49,7 @@ class Param:
     type: str
     description: str
     required: bool = False
+    default: str | None = None  # the value used when none is given
 
 
 class MissingParameter(ValueError):
@@ -80,7 +82,8 @@ class NamedQuery:
                 ptype = m.group(2) or "string"
                 if ptype not in TYPES:
                     raise ValueError(f"{name}: unknown parameter type {ptype!r}")
-                q.params.append(Param(m.group(1), ptype, (m.group(4) or "").strip(), bool(m.group(3))))
+                default = m.group(4).strip() if m.group(4) is not None else None
+                q.params.append(Param(m.group(1), ptype, (m.group(5) or "").strip(), m.group(3) == "(required)", default))
         return q
 
 
@@ -156,6 +159,7 @@ def bind(query: NamedQuery, params: dict[str, str]) -> dict[ox.Variable, object]
         about = f"{p.type}: {p.description}" if p.description else p.type
         raise MissingParameter(f"query {query.name!r} needs the parameter {p.name!r} ({about}); give it as {p.name}=VALUE")
     known = {p.name: p for p in query.params}
+    params = {**{p.name: p.default for p in query.params if p.default is not None}, **params}
     subs = {}
     for key, value in params.items():
         if key not in known:

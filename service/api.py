@@ -28,7 +28,7 @@ router = APIRouter()
 def describe(request: Request, q) -> dict:
     url = f"{public_url(request)}api/queries/{quote(q.name)}"
     return {"name": q.name, "title": q.title, "description": q.description,
-            "params": [{"name": p.name, "type": p.type, "required": p.required, "description": p.description} for p in q.params],
+            "params": [{"name": p.name, "type": p.type, "required": p.required, "default": p.default, "description": p.description} for p in q.params],
             "url": url, "csv": url + ".csv", "json": url + ".json"}
 
 

@@ -71,9 +71,14 @@ def _cell(b: dict | None, base: str) -> str:
 def _form(q, params: dict[str, str]) -> str:
     fields = []
     for p in q.params:
-        need = "required · 必填" if p.required else "optional · 可选 (empty: all · 留空为全部)"
+        if p.required:
+            need = "required · 必填"
+        elif p.default is not None:
+            need = f"optional · 可选, default · 默认 <code>{h.esc(p.default)}</code>"
+        else:
+            need = "optional · 可选 (empty: all · 留空为全部)"
         fields.append(f"<p><label><code>{h.esc(p.name)}</code> <span class='dt'>[{h.esc(p.type)}] {need}</span><br>"
-                      f"<input name='{h.esc(p.name)}' type='{INPUT_TYPES.get(p.type, 'text')}' value='{h.esc(params.get(p.name, ''))}'"
+                      f"<input name='{h.esc(p.name)}' type='{INPUT_TYPES.get(p.type, 'text')}' value='{h.esc(params.get(p.name, p.default or ''))}'"
                       f"{' required' if p.required else ''} size='60'></label><br><span class='dt'>{h.esc(p.description)}</span></p>")
     return (f"<form method='get' action='/queries/{h.esc(q.name)}'>{''.join(fields)}"
             "<button type='submit'>Run · 运行</button></form>")

@@ -95,3 +95,10 @@ def test_budget_vs_execution_leaves_an_absent_side_unbound(built):
     row = next(x for x in json.loads(r.stdout) if x["code"] == "210")
     assert Decimal(row["budgetYuan"]) == Decimal("4400000")
     assert row["executedYuan"] == "" and row["rate"] == ""
+
+
+def test_query_listing_says_which_parameters_are_required_and_their_defaults():
+    r = cli("query")
+    assert r.returncode == 0, r.stderr
+    assert "documents_by_jurisdiction" in r.stdout
+    assert "digits [integer] (required)" in r.stdout and "threshold [integer] (default 0)" in r.stdout

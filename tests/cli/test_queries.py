@@ -6,7 +6,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from budgetkg.queries import bind, load_queries, narrowed, run
+from budgetkg.queries import NamedQuery, bind, load_queries, narrowed, run
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 QUERIES = load_queries()
@@ -64,3 +64,13 @@ def test_narrowed_binds_escaped_terms_in_a_values_block():
     text = narrowed("SELECT ?o WHERE { ?s ?p ?o }", {ox.Variable("o"): hostile})
     assert text == 'SELECT ?o WHERE { VALUES ?o { "x\\" } ; DROP ALL #" } ?s ?p ?o }'
     assert narrowed("SELECT * {}", None) == "SELECT * {}"
+
+
+def test_a_parameter_default_is_used_when_none_is_given():
+    q = NamedQuery.parse("t", "# title: t\n# description: d\n# param: n [integer] (default: 3) - how many\n"
+                         "# param: y [gYear] (required) - year\nSELECT ?n ?y WHERE {}\n")
+    n, y = q.params
+    assert (n.name, n.type, n.default, n.required, n.description) == ("n", "integer", "3", False, "how many")
+    assert (y.default, y.required) == (None, True)
+    assert bind(q, {"y": "2022"})[ox.Variable("n")] == ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert bind(q, {"y": "2022", "n": "5"})[ox.Variable("n")].value == "5"

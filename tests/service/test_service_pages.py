@@ -128,7 +128,7 @@ def test_named_query_api(client):
     by_name = {q["name"]: q for q in listing}
     cells = by_name["tables/cells"]
     assert cells["title"] and cells["description"]
-    assert cells["params"] == [{"name": "kind", "type": "iri", "required": False, "description": cells["params"][0]["description"]}]
+    assert cells["params"] == [{"name": "kind", "type": "iri", "required": False, "default": None, "description": cells["params"][0]["description"]}]
     assert by_name["expenditure_by_function"]["params"][0]["required"] is True
     kind = "https://budgetkg.org/def/cl/table-kind/income"
     as_json = client.get("/api/queries/tables/cells.json", params={"kind": kind})

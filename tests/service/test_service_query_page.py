@@ -55,3 +55,13 @@ def test_downloads(client):
     assert got == {"210": Decimal("440"), "215": Decimal("1036.29")}
     assert client.get("/queries/expenditure_by_function.xlsx", params={"digits": "x"}).status_code == 400
     assert client.get("/queries/no_such_query").status_code == 404
+
+
+def test_form_shows_a_default_and_runs_with_it(client):
+    r = client.get("/queries/arithmetic_warnings")
+    assert r.status_code == 200
+    assert "<input name='threshold' type='number' value='0'" in r.text and "default · 默认 <code>0</code>" in r.text
+    assert "Results · 结果" in r.text and "Give threshold" not in r.text  # optional: it ran with the default
+    api = client.get("/api/queries").json()["queries"]
+    threshold = next(p for q in api if q["name"] == "arithmetic_warnings" for p in q["params"])
+    assert threshold["default"] == "0" and threshold["required"] is False
