@@ -1,7 +1,7 @@
 """Project performance target tables (项目绩效目标表) to projects and indicators.
 
 API: :func:`extract_indicators` ``(doc, rec)`` (a pipeline extractor: fills
-``rec.extra["performance"]`` with :class:`ProjectRec` records); :func:`map_indicators`
+``rec.performance`` with :class:`ProjectRec` records); :func:`map_indicators`
 ``(rec, minter, emit)`` (a mapper); :func:`basis_documents` ``(text) -> list[str]``;
 :func:`basis_key`; :data:`KIND`.
 
@@ -205,7 +205,7 @@ class _Reading:
 
 
 def extract_indicators(doc: Document, rec) -> None:
-    """Read every performance target table of the document into ``rec.extra["performance"]``."""
+    """Read every performance target table of the document into ``rec.performance``."""
     projects: list[ProjectRec] = []
     for table, kind in rec.kinds:
         if kind != KIND:
@@ -215,7 +215,7 @@ def extract_indicators(doc: Document, rec) -> None:
             _repair_merged_names(doc, table, reading.raws)
             _indicators(doc, rec, table, reading.project, reading.raws)
             projects.append(reading.project)
-    rec.extra["performance"] = projects
+    rec.performance = projects
 
 
 def _is_column_row(cells: list[str]) -> bool:
@@ -655,8 +655,8 @@ def _level(lists, text: str, parent: str | None, loc, rec, what: str, memo: dict
 
 
 def map_indicators(rec, m, emit) -> None:
-    """Projects, indicators and basis documents of ``rec.extra["performance"]`` as triples."""
-    projects: list[ProjectRec] = rec.extra.get("performance") or []
+    """Projects, indicators and basis documents of ``rec.performance`` as triples."""
+    projects: list[ProjectRec] = rec.performance
     if not projects:
         return
     source = m.source(rec.doc.sha256)

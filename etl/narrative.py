@@ -1,7 +1,7 @@
 """The explanation text of a disclosure (情况说明) to facts.
 
 API: :func:`extract_narrative` ``(doc, rec)`` (a pipeline extractor: fills
-``rec.extra["narrative"]`` with a :class:`NarrativeRec`); :data:`UNITS_KIND`.
+``rec.narrative`` with a :class:`NarrativeRec`); :data:`UNITS_KIND`.
 The records become triples in :mod:`budgetkg.etl.narrative_rdf`.
 
 Every paragraph is kept: each sentence becomes a resource with its text and line,
@@ -183,7 +183,7 @@ def _sections(doc: Document) -> tuple[list[SectionRec], list[tuple[Paragraph, Se
 
 
 def extract_narrative(doc: Document, rec) -> None:
-    """Read the explanation text (and the unit tables) into ``rec.extra["narrative"]``."""
+    """Read the explanation text (and the unit tables) into ``rec.narrative``."""
     out = NarrativeRec()
     out.sections, paragraphs = _sections(doc)
     for p, section in paragraphs:
@@ -216,7 +216,7 @@ def extract_narrative(doc: Document, rec) -> None:
     skip = {s.line for s in out.sections if s.performance or s.line == out.glossary_section}
     explanation = [(s.line, s.n, s.text, titles.get(s.section, "")) for s in out.sentences if s.section not in skip]
     out.figures = read_figures(explanation, year=rec.year, names=names)
-    rec.extra["narrative"] = out
+    rec.narrative = out
 
 
 def _organizations(doc: Document, out: NarrativeRec) -> None:

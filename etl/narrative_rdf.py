@@ -21,7 +21,7 @@ from .vocab import BKG, DCT, ORG, PROV, QB, RDF, RDFS, SKOS, A, emit_organizatio
 
 def map_narrative(rec, m, emit) -> None:
     """Sections, sentences, department facts, goals, glossary and figures as triples."""
-    out: NarrativeRec | None = rec.extra.get("narrative")
+    out: NarrativeRec | None = rec.narrative
     if out is None:
         return
     source = m.source(rec.doc.sha256)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import indicators, narrative
 from .docmeta import split_scope, title_meta
@@ -88,7 +87,8 @@ class DisclosureRec:
     skipped: list[Skipped] = field(default_factory=list)
     quarantined: list[Skipped] = field(default_factory=list)  # tables that could not be read
     notes: list[str] = field(default_factory=list)  # said in the build summary
-    extra: dict[str, Any] = field(default_factory=dict)  # records of the extra extractors
+    performance: list[indicators.ProjectRec] = field(default_factory=list)  # performance target tables (indicators.py)
+    narrative: narrative.NarrativeRec | None = None  # the explanation text (narrative.py)
     kinds: list[tuple[Table, str | None]] = field(default_factory=list)
 
     def skip(self, loc: Location, reason: str) -> None:

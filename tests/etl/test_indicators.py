@@ -36,7 +36,7 @@ def rec(sample_rec):
 
 @pytest.fixture(scope="module")
 def projects(rec):
-    return rec.extra["performance"]
+    return rec.performance
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +238,7 @@ def test_made_up_table_with_unparsed_target_and_unknown_level():
         "产出指标\t数量指标\t甲\t甲描述\t90%-100%\t《某办法》\n"
         "\t其他指标\t乙\t乙描述\t≥3 次\t《某办法》\n"
     )
-    (p,) = rec.extra["performance"]
+    (p,) = rec.performance
     assert p.name == "某项目" and p.goal == "目标甲"
     a, b = p.indicators
     assert a.target.kind == "unparsed" and a.target.text == "90%-100%"
@@ -256,7 +256,7 @@ def test_made_up_continuation_and_merged_names():
         "\t数量指标\t乙项\t描述\t≥2 个\t《某市关于某事的通知》\n"
         "\t质量指标\t丙项\t描述\t100%\t《某市关于某事的通知》\n"
     )
-    (p,) = rec.extra["performance"]
+    (p,) = rec.performance
     assert [i.name for i in p.indicators] == ["甲项", "乙项", "丙项"]
     assert p.indicators[0].basis == "《某市关于某事的通知》"
     assert len({basis_key(b) for i in p.indicators for b in i.bases}) == 1
@@ -268,7 +268,7 @@ def test_made_up_single_name_overlap_is_reported_not_cut():
         "满意度指标\t服务对象满意度指标\t企业满意度\t描述\t≥90%\t无\n"
         "\t服务对象满意度指标\t满意度\t描述\t≥90%\t无\n"
     )
-    (p,) = rec.extra["performance"]
+    (p,) = rec.performance
     assert [i.name for i in p.indicators] == ["企业满意度", "满意度"]
     assert any("kept as printed" in r for r in rec.doc.repairs)
 
@@ -276,7 +276,7 @@ def test_made_up_single_name_overlap_is_reported_not_cut():
 def test_made_up_table_without_target_column_is_skipped():
     text = DOC_HEAD + "## 某项目绩效目标表\n\n一级指标\t二级指标\t三级指标\n产出指标\t数量指标\t甲\n"
     rec = process_document(read_text(text))
-    assert rec.extra["performance"] == []
+    assert rec.performance == []
     assert any("without 指标值 column" in r for _, r in rec.skipped)
 
 

@@ -50,7 +50,7 @@ def case(request):
 def test_indicators_come_out_as_printed(case):
     template, rec, expected = case
     names = list(dict.fromkeys(row["project"] for row in expected))
-    projects = rec.extra["performance"][: len(names)]  # an excerpt may end with the start of the next one
+    projects = rec.performance[: len(names)]  # an excerpt may end with the start of the next one
     assert [p.name for p in projects] == names
     got = []
     for p in projects:
@@ -67,7 +67,7 @@ def test_indicators_come_out_as_printed(case):
 
 def test_every_printed_level_is_a_concept(case):
     _, rec, _ = case
-    for p in rec.extra["performance"]:
+    for p in rec.performance:
         for i in p.indicators:
             assert i.level1_concept and i.level2_concept, (p.name, i.name)
             assert codelists().broader[i.level2_concept] == i.level1_concept, (p.name, i.name)
@@ -75,7 +75,7 @@ def test_every_printed_level_is_a_concept(case):
 
 def test_cost_indicators_of_the_newer_framework(case):
     _, rec, _ = case
-    first = rec.extra["performance"][0].indicators[0]
+    first = rec.performance[0].indicators[0]
     assert (first.level1_concept, first.level2_concept) == (LEVEL + "costs", LEVEL + "economic-cost")
 
 
@@ -87,7 +87,7 @@ def test_project_goals_as_printed(case):
         "changsha": ["根据年终考核及综合评价情况，分档次将信访工作经费调拨至各区县"],
         "fuzhou": ["根据福州市人民政府办公厅文件办理告知单", "按闽医保办【2016】29号文要求"],
     }[template]
-    goals = [p.goal for p in rec.extra["performance"]][: len(starts)]
+    goals = [p.goal for p in rec.performance][: len(starts)]
     assert len(goals) == len(starts)
     assert all(g.startswith(s) for g, s in zip(goals, starts))
 
@@ -106,7 +106,7 @@ def test_rows_not_mapped_are_reported_with_their_page(case):
 
 def test_unit_row_of_a_multi_project_table_is_reported_not_a_project():
     rec = _rec("changsha")
-    assert "长沙市信访局" not in [p.name for p in rec.extra["performance"]]
+    assert "长沙市信访局" not in [p.name for p in rec.performance]
     assert any("长沙市信访局" in r and "without indicator rows" in r for _, r in rec.skipped)
 
 
@@ -129,7 +129,7 @@ def test_sign_and_unit_columns_make_one_target():
                    "成本指标\t经济成本指标\t总成本\t≤\t35.78\t万元\n"
                    "产出指标\t质量指标\t合格\t定性\t优\t\n"
                    "\t时效指标\t期限\t＝\t1\t年\n")
-    (p,) = process_document(read_text(text)).extra["performance"]
+    (p,) = process_document(read_text(text)).performance
     a, b, c = (i.target for i in p.indicators)
     assert (a.text, a.kind, a.comparator, a.printed_value, a.unit) == ("≤35.78万元", "quantitative", "≤", "35.78", "万元")
     assert (b.text, b.kind) == ("优", "qualitative")
@@ -141,7 +141,7 @@ def test_level_cost_follows_its_column():
     text = HEAD + ("## 某项目绩效目标表\n\n一级指标\t二级指标\t三级指标\t指标值\n"
                    "产出指标\t成本指标\t单价\t≤3 元\n"
                    "成本指标\t经济成本指标\t总价\t≤9 元\n")
-    (p,) = process_document(read_text(text)).extra["performance"]
+    (p,) = process_document(read_text(text)).performance
     old, new = p.indicators
     assert (old.level1_concept, old.level2_concept) == (concept_iri("indicator-level", "output"), concept_iri("indicator-level", "cost"))
     assert (new.level1_concept, new.level2_concept) == (concept_iri("indicator-level", "costs"), concept_iri("indicator-level", "economic-cost"))
@@ -163,7 +163,7 @@ def test_project_goals_tables(template, expected):
     doc = read_pdf(CASES / template / "project_goals" / "input.pdf")
     doc.meta.update(department_name="某市某局", year="2026")
     rec = process_document(doc)
-    projects = rec.extra["performance"]
+    projects = rec.performance
     got = [(p.name, p.amount.printed(), p.amount_unit, p.indicators) for p in projects[: len(expected)]]
     assert got == [(name, amount, "万元", []) for name, amount, _ in expected]
     for p, (_, _, goal) in zip(projects, expected):
@@ -174,7 +174,7 @@ def test_project_goals_table_reports_the_unit_column():
     doc = read_pdf(CASES / "hangzhou" / "project_goals" / "input.pdf")
     doc.meta.update(department_name="某市某局", year="2026")
     rec = process_document(doc)
-    assert len(rec.extra["performance"]) == 17  # the rows of the page
+    assert len(rec.performance) == 17  # the rows of the page
     assert sum("杭州市东郊监狱" in r for _, r in rec.skipped) == 5
 
 
@@ -184,7 +184,7 @@ def test_indicators_without_levels_beside_the_goal():
                    "1\t某事务管理\t26.50\t保障运转。\t发放单位\t≥\t16\t个\t20\n"
                    "\t\t\t\t培训人次\t≥\t350\t人次\t15\n")
     rec = process_document(read_text(text))
-    (p,) = rec.extra["performance"]
+    (p,) = rec.performance
     assert (p.name, p.amount.printed(), p.goal) == ("某事务管理", "26.50", "保障运转。")
     assert [(i.level1, i.name, i.target.text, i.target.unit) for i in p.indicators] == [
         ("", "发放单位", "≥16个", "个"), ("", "培训人次", "≥350人次", "人次")]

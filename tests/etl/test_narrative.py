@@ -28,7 +28,7 @@ def rec(sample_rec):
 
 @pytest.fixture(scope="module")
 def nar(rec):
-    return rec.extra["narrative"]
+    return rec.narrative
 
 
 @pytest.fixture(scope="module")
@@ -280,7 +280,7 @@ def test_made_up_document():
         "## 三、名词解释\n\n（一）基本支出：指甲。\n\n（二）项目支出：指乙。\n\n## 四、其他事项\n\n无\n"
     )
     rec = process_document(read_text(text))
-    nar = rec.extra["narrative"]
+    nar = rec.narrative
     assert [d.text for d in nar.duties] == ["负责甲。", "负责乙。"]
     assert [b.name for b in nar.bodies] == ["办公室", "甲科", "乙科"] and nar.body_count == 3
     assert [(t.number, t.term, t.definition) for t in nar.glossary] == [("一", "基本支出", "指甲。"), ("二", "项目支出", "指乙。")]
@@ -291,5 +291,5 @@ def test_body_count_mismatch_is_reported():
     text = ("## 收入总表\n\n901 某市某局\n\n预算年度：2023\n\n单位：万元\n\n序号\t项目\t金额\n1\t合计\t1.00\n\n# 说明\n\n## 机构设置\n\n"
             "共设置 4 个内部机构，具体设置如下：办公室、甲科、乙科。\n")
     rec = process_document(read_text(text))
-    assert rec.extra["narrative"].body_count == 4 and len(rec.extra["narrative"].bodies) == 3
+    assert rec.narrative.body_count == 4 and len(rec.narrative.bodies) == 3
     assert any("counts 4 internal bodies but names 3" in r for _, r in rec.skipped)

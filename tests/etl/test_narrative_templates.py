@@ -32,7 +32,7 @@ def narrative(path: Path):
     rec = identify(doc, Overrides(department="某市某局", year="2026"))
     extract_tables(doc, rec)
     extract_narrative(doc, rec)
-    return rec.extra["narrative"]
+    return rec.narrative
 
 
 def test_duties_cut_into_a_heading_and_a_paragraph():
@@ -61,7 +61,7 @@ def _made_up(body: str):
     rec = identify(doc, Overrides())
     extract_tables(doc, rec)
     extract_narrative(doc, rec)
-    return rec.extra["narrative"]
+    return rec.narrative
 
 
 def test_a_list_of_budget_units_is_not_a_list_of_bodies():

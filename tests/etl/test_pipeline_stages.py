@@ -37,7 +37,7 @@ UNKNOWN = "## 人员情况表\n\n901 某市某局\n\n预算年度：2023\n\n类�
 def test_indicators_and_narrative_run_without_importing_anything_else(built):
     # A fresh interpreter that imports only the pipeline and the mapping gets every stage.
     code = ("import sys; from budgetkg.etl.pipeline import process; from budgetkg.etl.to_rdf import to_rdf;"
-            "rec = process(sys.argv[1]); print(sorted(rec.extra), len(set(to_rdf(rec, base='https://budgetkg.org/')[1])))")
+            "rec = process(sys.argv[1]); print([k for k in ('narrative', 'performance') if getattr(rec, k)], len(set(to_rdf(rec, base='https://budgetkg.org/')[1])))")
     out = subprocess.run([sys.executable, "-c", code, str(SAMPLE)], capture_output=True, text=True, check=True).stdout
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     assert out.split("] ")[0] + "]" == "['narrative', 'performance']"
@@ -97,7 +97,7 @@ def test_performance_targets_alone_are_not_a_budget_disclosure():
 
     excerpt = Path(__file__).parents[1] / "cases" / "xian" / "performance_targets" / "input.pdf"
     names = Overrides(department="某市某局", year="2026")  # the excerpt has no cover
-    assert process(excerpt, overrides=names).extra["performance"]
+    assert process(excerpt, overrides=names).performance
     with pytest.raises(EtlError, match="no budget table found"):
         process(excerpt, overrides=names, require_budget=True)
 
