@@ -161,7 +161,7 @@ def format_table(names: list[str], rows: list[list[str]]) -> str:
 
 
 def _validate(args) -> int:
-    from budgetkg.etl.validation import main as validate_main
+    from budgetkg.etl.validation_report import main as validate_main
 
     return validate_main(args)
 

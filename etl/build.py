@@ -35,14 +35,14 @@ import pyoxigraph as ox
 from budgetkg.errors import BudgetkgError, InputError, SourcesFailed
 from budgetkg.outdir import check_replaceable, discard, publish, staging
 from budgetkg.procs import TimeLimitExpired, die_with_parent, time_limit
-from budgetkg.resources import CODELISTS, ONTOLOGY, SOURCE_SUFFIXES, default_sources, files
+from budgetkg.names import DUMP_QUADS, DUMP_TRIPLES, DUMP_TURTLE, DUMP_VOCABULARY, DUMPS_DIR, MANIFEST, STORE_DIR, TABLES_DIR
+from budgetkg.resources import SOURCE_SUFFIXES, default_sources
 
 from .inputs import check_size, doc_timeout, too_slow
 from .iris import DEFAULT_BASE, check_base
 from .pipeline import Overrides
 from .vocab import PREFIXES, VOCAB_GRAPH
-
-from budgetkg.names import DUMP_QUADS, DUMP_TRIPLES, DUMP_TURTLE, DUMP_VOCABULARY, DUMPS_DIR, MANIFEST, STORE_DIR, TABLES_DIR
+from .vocabulary import vocabulary_files, vocabulary_triples  # noqa: F401  (vocabulary_files: re-exported)
 
 # What a build writes at the top of its folder (``tables/`` is ``budgetkg tables``' default
 # output): a folder holding anything else is not replaced.
@@ -159,18 +159,6 @@ def plan_sources(sources: list[str | Path], overrides: Overrides | None = None) 
     return SourcePlan(docs, ignored)
 
 
-def vocabulary_files() -> list[Path]:
-    return files(ONTOLOGY, "*.ttl") + files(CODELISTS, "*.ttl")
-
-
-def vocabulary_triples() -> list[ox.Triple]:
-    triples: list[ox.Triple] = []
-    for path in vocabulary_files():
-        with path.open("rb") as fh:
-            triples.extend(ox.parse(fh, format=ox.RdfFormat.TURTLE))
-    return triples
-
-
 def _nt_line(t) -> str:
     return f"{t} .\n"
 
@@ -206,15 +194,12 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
     :raises ValidationFailed: the graph violates the shapes.
     """
     from .model import EtlError
-    from .pipeline import process
-    from .to_rdf import to_rdf
+    from .to_rdf import map_document
 
-    rec = process(path, overrides=overrides, require_budget=True)
+    rec, graph, unique = map_document(path, base=base, overrides=overrides, require_budget=True)
     if strict and rec.quarantined:
         raise EtlError("tables not read (--strict): " + "; ".join(f"{q.location}: {q.reason}" for q in rec.quarantined),
                        rec.doc.location(1))
-    graph, triples = to_rdf(rec, base=base)
-    unique = sorted(set(triples), key=str)
     result = DocumentResult(
         path=str(path), graph=graph.value, title=rec.doc.title, department=rec.department_name,
         year=rec.year, phase=rec.phase, tables=len(rec.tables),

@@ -22,7 +22,7 @@ from .extract.records import TableRec
 from .iris import Minter, slug_for
 from .jurisdictions import lineage
 from .narrative_rdf import map_narrative
-from .pipeline import DisclosureRec
+from .pipeline import DisclosureRec, process
 from .vocab import BKG, CNY, DCT, FOAF, PROV, QB, RDF, RDFS, SKOS, A, decimal, emit_location, emit_organization, integer, lit, typed
 
 Emit = Callable[[ox.NamedNode, ox.NamedNode, object], None]
@@ -36,6 +36,18 @@ def minter_for(rec: DisclosureRec, base: str) -> Minter:
     # An unknown jurisdiction is scoped by the department's name, so two unknown places never merge.
     jurisdiction = rec.jurisdiction.code if rec.jurisdiction else slug_for(rec.department_name)
     return Minter(base, jurisdiction, rec.year, rec.department_code or rec.department_name, rec.phase)
+
+
+def map_document(path, *, base: str, overrides=None, require_budget: bool = False) -> tuple[DisclosureRec, ox.NamedNode, list[ox.Triple]]:
+    """One source through the pipeline and the mapping: its record, its graph IRI and its
+    triples (unique, sorted). The build publishes these triples and ``budgetkg validate``
+    checks them: one function, so both see the same graph.
+
+    :raises EtlError: as :func:`budgetkg.etl.pipeline.process` does.
+    """
+    rec = process(path, overrides=overrides, require_budget=require_budget)
+    graph, triples = to_rdf(rec, base=base)
+    return rec, graph, sorted(set(triples), key=str)
 
 
 def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, list[ox.Triple]]:

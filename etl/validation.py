@@ -5,8 +5,9 @@ API: :func:`validate_triples` ``(triples, path) -> list[dict]`` (the build's hoo
 ``(triples, *, document=None) -> Outcome`` (every result); :func:`validate_vocabulary`
 ``() -> Outcome`` (the ontology and code lists themselves); :func:`context_triples`;
 :func:`report_triples` ``(warnings, graph_iri) -> list[pyoxigraph.Triple]`` and
-:func:`report_graph_iri` (the published validation report of a document); :func:`main`
-(``budgetkg validate``, in :mod:`budgetkg.etl.validation_report`).
+:func:`report_graph_iri` (the published validation report of a document, from
+:mod:`budgetkg.etl.findings`). ``budgetkg validate`` is :mod:`budgetkg.etl.validation_report`,
+which imports this module (never the reverse).
 
 A document is validated on its own, with only the vocabulary it uses: the data structure
 definitions of its tables (components, dimensions, code lists) and the code-list concepts
@@ -34,7 +35,8 @@ import rdflib
 from budgetkg import names
 from budgetkg.resources import SHAPES, files
 
-from .build import vocabulary_files
+from .findings import describe_results, report_graph_iri, report_triples, retag_messages  # noqa: F401  (re-exported)
+from .vocabulary import vocabulary_files, vocabulary_triples
 
 BKG_IRI, CL_IRI, QB_IRI, SKOS_IRI, RDF_TYPE = names.BKG, names.CL, names.QB, names.SKOS, names.RDF_TYPE
 # Code lists included whole when a document uses them (rules need every concept, e.g.
@@ -311,25 +313,20 @@ def validate_graph(
     ``engine``: where SHACL-SPARQL runs (``oxigraph`` or ``rdflib``); ``use_shapes``: IRIs of
     the only shapes to run (tests).
     """
-    from .validation_report import describe_results, retag_messages
-
     triples = list(triples)
     if with_context:
         triples += context_triples(triples)
     data = to_rdflib(triples, engine)
     conforms, report = run_pyshacl(data, use_shapes=use_shapes)
-    retag_messages(report)
-    results = describe_results(report, data, document=document)
+    shapes = shapes_graph()
+    retag_messages(report, shapes)
+    results = describe_results(report, data, shapes, document=document)
     return Outcome(not any(r["severity"] == "Violation" for r in results), results, report, data)
 
 
 def validate_vocabulary() -> Outcome:
     """The ontology and code lists validated as data (DSDs, dimension properties, concepts)."""
-    triples: list[ox.Triple] = []
-    for path in vocabulary_files():
-        with path.open("rb") as fh:
-            triples.extend(ox.parse(fh, format=ox.RdfFormat.TURTLE))
-    return validate_graph(triples, document="vocabulary", with_context=False)
+    return validate_graph(vocabulary_triples(), document="vocabulary", with_context=False)
 
 
 def validate_triples(triples, path) -> list[dict]:
@@ -358,24 +355,3 @@ def format_result(r: dict) -> str:
     if r.get("table") and r["table"] in r["message"]:
         where = ", ".join(f"{k} {r[k]}" for k in ("line", "page") if r.get(k) is not None)
     return f"[{r['rule']}] {where + ': ' if where else ''}{r['message']}"
-
-
-def report_graph_iri(graph_iri):
-    """Named graph of a document's validation report: ``<document graph>/validation``."""
-    from .validation_report import report_graph_iri as f
-
-    return f(graph_iri)
-
-
-def report_triples(warnings: list[dict], graph_iri) -> list[ox.Triple]:
-    """The ``sh:ValidationReport`` of a document's warnings (see :mod:`budgetkg.etl.validation_report`)."""
-    from .validation_report import report_triples as f
-
-    return f(warnings, graph_iri)
-
-
-def main(args) -> int:
-    """``budgetkg validate``: see :mod:`budgetkg.etl.validation_report`."""
-    from .validation_report import main as report_main
-
-    return report_main(args)
