@@ -18,9 +18,11 @@ import argparse
 import time
 from pathlib import Path
 
+from budgetkg.names import DEFAULT_BASE
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "samples" / "corpus"
-BASE = "https://budgetkg.org/"
+BASE = DEFAULT_BASE
 
 
 def plumber_extract(path: Path) -> int:

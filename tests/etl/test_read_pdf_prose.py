@@ -37,7 +37,7 @@ def test_the_boxed_narrative_yields_its_figures():
     rec = identify(doc, Overrides(department="长沙市信访局", year="2026"))
     extract_tables(doc, rec)
     extract_narrative(doc, rec)
-    figures = {(f.label, f.kind): f for f in rec.extra["narrative"].figures if not f.derived}
+    figures = {(f.label, f.kind): f for f in rec.narrative.figures if not f.derived}
     assert figures[("一般公共预算拨款支出", "level")].amount.value == Decimal("1935.36")
     assert figures[("基本支出", "level")].amount.value == Decimal("1517.95")
     assert figures[("机关运行经费", "level")].amount.value == Decimal("122.98")
