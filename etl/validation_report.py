@@ -111,8 +111,8 @@ def quarantined_results(triples, document: str) -> list[dict]:
 
     facts: dict[str, dict[str, str]] = {}
     for t in triples:
-        if t.predicate.value.startswith(str(BKG)):
-            facts.setdefault(t.subject.value, {})[t.predicate.value[len(str(BKG)):]] = t.object.value
+        if t.predicate.value.startswith(names.BKG):
+            facts.setdefault(t.subject.value, {})[t.predicate.value[len(names.BKG):]] = t.object.value
     out = []
     for node, f in facts.items():
         reason = f.get("reason", "")
