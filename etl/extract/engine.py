@@ -60,14 +60,14 @@ def _role(label: str, path: list[str]) -> str:
     key = match_key(label)
     if key in SEQ_HEADS:
         return "seq"
+    if key in TEXT_HEADERS:  # before the code suffix: 单位编码 and 项目编号 are printed text, no classification
+        return "text"
     if key in CODE_HEADERS or (key.endswith(CODE_HEADER_SUFFIX) and len(key) <= 10):
         return "code"
     if key in CODE_HEADS:
         return "code_part"
     if key in LABEL_HEADERS or key.endswith(LABEL_HEADER_SUFFIX):
         return "label"
-    if key in TEXT_HEADERS:
-        return "text"
     if any(w in key for w in PERCENT_HEADER_WORDS):
         return "text"
     if key in QUANTITY_HEADERS or key.startswith(QUANTITY_HEADER_PREFIX):
@@ -315,6 +315,9 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
         total_word, code = code, None  # kept where printed (a text cell of the code column)
     elif code and not _CODE_RE.match(code) and (m := CODE_NAME_RE.match(code)):
         code = m.group(1)  # code and name printed in the code column
+    elif not label and not code:  # 合计 printed in a text column (单位编码) of a row without a label
+        total_word = next((row.cells[c.index - 1] for c in columns if c.role == "text" and c.side in (side, None)
+                           and _is_total_label(row.cells[c.index - 1])), "")
     if not code and not code_cols and spec.code_scheme and (m := CODE_NAME_RE.match(label)):
         code = m.group(1)  # code and name printed in one label cell: classified by the code, label kept as printed
     parts = [row.cells[c.index - 1].replace(" ", "") for c in code_cols if c.role == "code_part"]
