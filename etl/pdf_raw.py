@@ -38,6 +38,42 @@ from budgetkg.etl.model import EtlError, Location
 # is exactly 0.25 of its size). Rounded to 1e-4 they are the printed values again.
 _DIGITS = 4
 
+# A font descriptor claiming a descent deeper than this share of the font size is wrong (E-BZ of the
+# Chongqing template: -1.033, with an ascent of 1.333): its boxes would sit almost wholly below the
+# baseline, so that digits and punctuation of that font fall out of the line and the table cell they
+# are printed in. Such a font is placed as pdfminer places one without metrics: descent 0.
+MAX_DESCENT = 0.5
+
+
+def plausible_descent(descent: float, size: float) -> float:
+    """``descent`` (points below the baseline, negative) of a font of ``size``, or 0 where it is not credible.
+
+    >>> plausible_descent(-2.2, 10.0), plausible_descent(-10.33, 10.0)
+    (-2.2, 0.0)
+    """
+    return 0.0 if size and descent < -MAX_DESCENT * abs(size) else descent
+
+
+def from_pdfminer(page) -> RawPage:
+    """A pdfplumber page as a :class:`RawPage`, its characters placed as :func:`credible_chars` says."""
+    return RawPage(page.page_number - 1, tuple(page.bbox), credible_chars(page.chars), page.rects, page.lines,
+                   page.curves, page.images)
+
+
+def credible_chars(chars: list[dict]) -> list[dict]:
+    """pdfminer's characters with the descent of a font that claims one beyond :data:`MAX_DESCENT` set to 0
+    (the box of an upright character then runs from its baseline, ``matrix[5]``, one size up)."""
+    out = []
+    for c in chars:
+        a, b, cc, d, e, f = c.get("matrix") or (1, 0, 0, 1, 0, 0)
+        drop = f - c["y0"]  # the descent as printed, in page units
+        if b == 0 and cc == 0 and a > 0 and d > 0 and drop > MAX_DESCENT * (c["y1"] - c["y0"]):
+            c = dict(c, y0=c["y0"] + drop, y1=c["y1"] + drop, top=c["top"] - drop, bottom=c["bottom"] - drop,
+                     doctop=c["doctop"] - drop)
+        out.append(c)
+    return out
+
+
 # pdfium replaces a hyphen ending a line by 0x02 (FPDFText_GetUnicode) or 0xFFFE (FPDFText_GetText)
 _HYPHEN_MARKS = (0x02, 0xFFFE)
 
@@ -129,7 +165,7 @@ class PdfPages:
 
             self._plumber = pdfplumber.open(io.BytesIO(self.data))
         self.fallbacks.append(index + 1)
-        return self._plumber.pages[index]
+        return from_pdfminer(self._plumber.pages[index])
 
     def close(self) -> None:
         if self._plumber is not None:
@@ -221,7 +257,7 @@ def _blank(obj, ctm, top_of: float) -> dict:
     pdfium_c.FPDFTextObj_GetFontSize(obj, size)
     desc = ctypes.c_float()
     font = pdfium_c.FPDFTextObj_GetFont(obj)
-    descent = desc.value if pdfium_c.FPDFFont_GetDescent(font, size, desc) else 0.0
+    descent = plausible_descent(desc.value, size.value) if pdfium_c.FPDFFont_GetDescent(font, size, desc) else 0.0
     x, y = m.e, m.f + descent * m.d
     px0, py0 = _apply(ctm, x, y)
     px1, py1 = _apply(ctm, x, y + size.value * m.d)
@@ -300,7 +336,7 @@ def _object_props(tp, i: int, obj, ctm) -> tuple:
     # pdfminer: descent = (Descent of the font descriptor * 0.001) * font size; pdfium gives the product
     # in single precision: the descriptor's value is recovered and the product taken again
     fs = round(size, _DIGITS)
-    descent = round(desc.value / size * 1000, 3) * 0.001 * fs if ok else 0.0
+    descent = plausible_descent(round(desc.value / size * 1000, 3) * 0.001 * fs, fs) if ok else 0.0
     a, b, c, d = (round(v, 6) for v in (m.a, m.b, m.c, m.d))
     full = _mult((a, b, c, d, 0, 0), ctm)
     return a, b, c, d, fs, descent, 0 < full[0] * full[3] and full[1] * full[2] <= 0

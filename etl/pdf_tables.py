@@ -184,6 +184,10 @@ def _make_line(top: float, bottom: float, chars: list[dict], offsets: list) -> L
     return line
 
 
+# A copy of a line with less than this share of its twin's ink is hidden (clipped text has next to none).
+_VISIBLE_SHARE = 0.5
+
+
 def drop_clipped(pdf, pages: list) -> list[str]:
     """Drop lines hidden by a clipping path (text overflowing its box and printed again on the next page).
 
@@ -216,9 +220,10 @@ def drop_clipped(pdf, pages: list) -> list[str]:
             best[ln.text] = max(best.get(ln.text, 0.0), ink[id(ln)])
     notes = []
     for page in (p for p in pages if p.no in suspects):
-        # a line goes only when a twin of it is visibly printed and has clearly more ink (fonts that
-        # pdfium cannot render leave every copy without ink: then all are kept)
-        keep = [ln for ln in page.lines if best[ln.text] < 0.2 or ink[id(ln)] >= best[ln.text] - 0.05]
+        # a line goes only when a twin of it is visibly printed and has clearly more ink: a hidden copy
+        # has next to none, while a page header repeated in a smaller font has a little less (fonts
+        # that pdfium cannot render leave every copy without ink: then all are kept)
+        keep = [ln for ln in page.lines if best[ln.text] < 0.2 or ink[id(ln)] >= _VISIBLE_SHARE * best[ln.text]]
         if len(keep) < len(page.lines):
             notes.append(f"page {page.no}: {len(page.lines) - len(keep)} lines hidden by clipping (text "
                          "overflowing its box, shown in full on the neighbouring page) ignored")

@@ -296,7 +296,11 @@ class _Assembler:
             if title is not None and pt.is_table_number(title.text) and i >= 1 and self._title_like(pending[i - 1]):
                 i -= 1  # the number printed below its title (收入支出决算总表 / 公开01表): the title is above
                 title = pending[i]
-            before = pending[: i if title else i + 1]
+            cut = i if title else i + 1
+            if title is not None and cut >= 1 and pt.is_table_number(pending[cut - 1].text):
+                cut -= 1  # the number printed above its title (表01 / 2026年...总表): part of the title block
+                meta.setdefault("number", pt.norm(pending[cut].text))
+            before = pending[:cut]
             self._text(page, before, left, right, page_start)
             if (not before and page_start and self.table is not None and self.last is self.table
                     and item.width == self.table_width and (title is None or self._same_title(title.text))

@@ -38,23 +38,12 @@ _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 
 # (document, table key or "headline") -> why it does not come back yet. THE list of known failures.
 XFAIL: dict[tuple[str, str], str] = {
-    ("chongqing_kjj_2026_budget_dept", "income_expenditure_summary"): "text layer with punctuation and year set apart ('年部门收支总体情况表2026', unit line without its colon): no unit, tables quarantined",
-    ("chongqing_kjj_2026_budget_dept", "expenditure"): "text layer with punctuation and year set apart ('年部门收支总体情况表2026', unit line without its colon): no unit, tables quarantined",
-    ("chongqing_kjj_2026_budget_dept", "headline"): "text layer with punctuation and year set apart: no unit, tables quarantined",
-    ("huzhou_czj_2026_budget_dept", "income_expenditure_summary"): "row count differs from the transcription (continuation pages repeat number, title, 编制单位 line and header)",
-    ("huzhou_czj_2026_budget_dept", "expenditure"): "row count differs from the transcription (continuation pages repeat number, title, 编制单位 line and header)",
-    ("huzhou_czj_2026_budget_dept", "headline"): "the summary's totals are not found",
     ("jiangsu_jcy_2018_budget_dept", "income_expenditure_summary"): "column count differs from the transcription",
     ("jiangsu_jcy_2018_budget_dept", "expenditure"): "no 支出预算总表 in the graph (page 15 prints several tables)",
     ("jiangsu_jcy_2018_budget_dept", "headline"): "the totals are not found",
-    ("shanghai_sjj_2026_budget_unit", "income_expenditure_summary"): "no 财务收支预算总表 in the graph",
-    ("shanghai_sjj_2026_budget_unit", "headline"): "the totals are not found",
-    ("shenzhen_czj_2026_budget_dept", "income_expenditure_summary"): "rows not laid out as printed (row count)",
-    ("shenzhen_czj_2026_budget_dept", "expenditure"): "rows not laid out as printed (row count)",
-    ("shenzhen_czj_2026_budget_dept", "headline"): "the totals are not found",
+    ("shenzhen_czj_2026_budget_dept", "headline"): "the 支出总表 total is the row of the 预算单位 (no 合计 row): not a total line; the 财政拨款 and 一般公共预算 totals are the 一、财政拨款 line of the 收支总表",
     ("xian_tjj_2026_budget_dept", "income_expenditure_summary"): "no 收支总表 in the graph (sub-blocks such as 一、部门预算)",
     ("xian_tjj_2026_budget_dept", "headline"): "the totals are not found",
-    ("yantai_tjj_2026_budget_dept", "expenditure"): "rows not laid out as printed (row count)",
 }
 
 BKG = "https://budgetkg.org/def/budget#"
