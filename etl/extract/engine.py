@@ -287,7 +287,22 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
                 if unit is None and col.role == "amount":
                     raise EtlError("amounts printed without a unit (元/万元)", doc.location(row.line, row.page, table.title))
                 rec.observations.append(ObsRec(item, col, amount, col.role, _dims(spec, item, col, rec)))
+    _row_categories_not_column_totals(rec, spec)
     return rec
+
+
+def _row_categories_not_column_totals(rec: TableRec, spec: KindSpec) -> None:
+    """Where a table prints its categories down the rows (“三公”经费, 公务接待费 ... as row labels), a column's
+    bare 合计 is the total over the columns' other dimension (the fund sources), not over the rows' categories:
+    a row naming no category of the scheme (行政经费 above “三公”经费) is not their total but outside the scheme.
+    """
+    for scheme in spec.row_schemes:
+        dim, total = SCHEME_DIM[scheme], concept_iri(scheme, TOTAL)
+        if not any(it.scheme == scheme and it.classification != total for it in rec.items):
+            continue  # categories printed as columns (or not at all): a column's 合计 is their total
+        for obs in rec.observations:
+            if obs.item.scheme != scheme and obs.dims.get(dim) == total and obs.column.dims.get(dim) == total:
+                obs.dims[dim] = concept_iri(scheme, NOT_APPLICABLE_CODE)
 
 
 def _amount(cell: str, doc: Document, row: Row, table: Table, col: ColumnRec) -> Amount | None:
@@ -389,7 +404,10 @@ def _dims(spec: KindSpec, item: LineRec, col: ColumnRec, rec: TableRec) -> dict[
     dims = dict(rec.constants)
     dims.update(col.dims)
     if item.scheme and item.classification:
-        dims[SCHEME_DIM[item.scheme]] = item.classification
+        dim = SCHEME_DIM[item.scheme]
+        # A 合计 row totals the rows (units, items); a column naming a category keeps it (公务接待费 of 合计).
+        if not (item.classification.endswith(f"/{TOTAL}") and col.dims.get(dim, f"/{TOTAL}").rsplit("/", 1)[1] != TOTAL):
+            dims[dim] = item.classification
     operation = spec.operation or {"in": "revenue", "out": "expenditure"}.get(item.side or "")
     # A stock (固定资产) is neither revenue nor expenditure.
     dims["operationCharacter"] = concept_iri("operation", operation or NOT_APPLICABLE_CODE)

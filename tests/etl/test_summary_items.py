@@ -166,3 +166,42 @@ def test_a_named_total_across_the_code_columns_of_each_block():
     assert sorted((x.column.index, x.text) for x in rec.texts if x.item.index == 2) == [(1, "人员经费合计"),
                                                                                       (5, "公用经费合计")]
     assert sorted(o.amount.value for o in rec.observations) == [Decimal("184.65"), Decimal("2152.26")]
+
+
+# --- 三公 tables: categories down the rows or across the columns --------------------------------
+
+def test_a_row_outside_the_categories_is_not_their_total():
+    # guangzhou_tjj_2026_budget_dept.pdf, page 17 (表8): 行政经费 printed above “三公”经费 and its parts;
+    # the 合计 column totals the fund sources
+    t = table("财政拨款安排的行政经费及“三公”经费预算表", [["项目", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"]], [
+        ["行政经费", "839.21", "839.21", "0.00", "0.00"],
+        ["“三公”经费", "19.86", "19.86", "0.00", "0.00"],
+        ["其中：（一）因公出国（境）支出", "5.00", "5.00", "0.00", "0.00"],
+        ["（二）公务用车购置及运行维护支出", "6.70", "6.70", "0.00", "0.00"],
+        ["（三）公务接待费支出", "8.16", "8.16", "0.00", "0.00"],
+    ])
+    rec = extract(t, "three_public_expenses", doc=doc())
+    category = {o.item.label: o.dims["threePublicCategory"].removeprefix(CL) for o in rec.observations
+                if o.column.index == 2}
+    assert category == {"行政经费": "three-public/_Z", "“三公”经费": "three-public/three-public-total",
+                        "其中：（一）因公出国（境）支出": "three-public/overseas-travel",
+                        "（二）公务用车购置及运行维护支出": "three-public/vehicles",
+                        "（三）公务接待费支出": "three-public/reception"}
+    assert amounts(rec, "three-public/_T") == []
+
+
+def test_the_total_row_keeps_the_category_of_each_column():
+    # hangzhou_sfj_2026_budget_dept.pdf, page 34 (表7): one row per unit under a 合计 row; the categories are columns
+    t = table("表7：2026年市级部门一般公共预算“三公”经费预算表", [
+        ["单位名称", "“三公”经费合计", "因公出国(境)费用", "公务用车购置及运行费", "", "", "公务接待费"],
+        ["", "", "", "小计", "公务用车购置费", "公务用车运行维护费", ""],
+    ], [
+        ["合计", "413.68", "", "339.68", "151.68", "188.00", "74.00"],
+        ["杭州市司法局", "17.00", "", "", "", "", "17.00"],
+    ])
+    rec = extract(t, "three_public_expenses", doc=doc())
+    total_row = {o.column.index: o.dims["threePublicCategory"].removeprefix(CL) for o in rec.observations
+                 if o.item.index == 1}
+    assert total_row == {2: "three-public/three-public-total", 4: "three-public/vehicles",
+                         5: "three-public/vehicle-purchase", 6: "three-public/vehicle-operation",
+                         7: "three-public/reception"}
