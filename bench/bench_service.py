@@ -2,7 +2,7 @@
 
     python -m bench.bench_service [--documents 1000] [--mid-documents 40] [--duration 3] [--clients 1,8,32]
                                   [--work /tmp/budgetkg-bench] [--skip-sample] [--skip-corpus] [--timeout 20]
-                                  [--warm] [--rounds 2]
+                                  [--rounds 2] [--systems budgetkg,budgetkg-nocache]
 
 On the bundled sample, a mid-size corpus (``--mid-documents``) and a large corpus
 (``--documents``, at least 1,000 by default), both from ``bench.generate``, it runs
@@ -15,8 +15,7 @@ on: pyoxigraph in-process on the same store (the floor: query + JSON serializati
 threads for concurrency), this service (``budgetkg serve``; named queries through
 ``/api/queries``, the mix through ``/sparql``) as it runs by default (answers kept
 per build, so repeated requests are hits) and with ``BUDGETKG_CACHE_MB=0``
-(``budgetkg-nocache``: every request evaluated), with ``--warm`` also with its background
-warmers on (``budgetkg-warm``; the others run with ``BUDGETKG_WARM=0``), uvicorn answering a fixed body with no
+(``budgetkg-nocache``: every request evaluated), uvicorn answering a fixed body with no
 framework or query (``bare-uvicorn``, :mod:`bench.bare_asgi`: the HTTP floor), Oxigraph server (``oxigraph
 serve-read-only``) and rdflib-endpoint (only where the data has at most
 ``--rdflib-max-triples`` triples: it parses everything into rdflib's memory store,
@@ -302,7 +301,7 @@ def run_dataset(name: str, data: Path, args, results: list) -> None:
     servers: dict[str, Server] = {}
     try:
         port = free_port()
-        env = {"BUDGETKG_LOG_LEVEL": "warning", "BUDGETKG_RELOAD_INTERVAL": "0", "BUDGETKG_WARM": "0", "BUDGETKG_TIMEOUT": str(args.timeout),
+        env = {"BUDGETKG_LOG_LEVEL": "warning", "BUDGETKG_RELOAD_INTERVAL": "0", "BUDGETKG_TIMEOUT": str(args.timeout),
                "PYTHONPATH": str(ROOT)}
         if args.workers:
             env["BUDGETKG_WORKERS"] = str(args.workers)
@@ -313,11 +312,6 @@ def run_dataset(name: str, data: Path, args, results: list) -> None:
             servers["budgetkg-nocache"] = Server("budgetkg-nocache", [sys.executable, "-m", "budgetkg.cli", "serve", "--data", str(data),
                                                                       "--port", str(port)], port, "/sparql", "/health",
                                                  dict(env, BUDGETKG_CACHE_MB="0"))
-        if args.warm:  # the same service with its background warmers on (home page, catalog, VoID, charts after each load)
-            port = free_port()
-            servers["budgetkg-warm"] = Server("budgetkg-warm", [sys.executable, "-m", "budgetkg.cli", "serve", "--data", str(data),
-                                                                "--port", str(port)], port, "/sparql", "/health",
-                                              dict(env, BUDGETKG_WARM="1"))
         port = free_port()  # the HTTP floor: uvicorn answering a fixed body, no framework, no query
         servers["bare-uvicorn"] = Server("bare-uvicorn", [sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "bare_asgi:app",
                                                           "--port", str(port), "--log-level", "warning", "--no-access-log"],
@@ -403,7 +397,7 @@ def compare_variant(results: list, variant: str, base: str = "budgetkg") -> None
 
 
 def compare(results: list) -> None:
-    compare_variant(results, "budgetkg-warm")
+    compare_variant(results, "budgetkg-nocache")
     print("\n## against the goals (mixed workload, last round)")
     by = {(r["dataset"], r["system"], r["clients"]): r for r in results if r["workload"] == "mixed"}
     for (dataset, system, clients), r in sorted(by.items()):
@@ -445,9 +439,8 @@ def main(argv=None) -> int:
     p.add_argument("--rdflib-named", action="store_true", help="run the named queries on rdflib-endpoint beyond the sample too")
     p.add_argument("--skip-nocache", action="store_true", help="do not also measure the service with its answer cache off")
     p.add_argument("--workers", type=int, default=0, help="budgetkg query workers (0: the service's default)")
-    p.add_argument("--warm", action="store_true", help="also measure the service with its background warmers on (budgetkg-warm)")
     p.add_argument("--rounds", type=int, default=1, help="repeat the mixed workload, the systems interleaved in each round")
-    p.add_argument("--systems", default="", help="only these systems in the mixed workload (comma-separated, e.g. budgetkg,budgetkg-warm)")
+    p.add_argument("--systems", default="", help="only these systems in the mixed workload (comma-separated, e.g. budgetkg,budgetkg-nocache)")
     args = p.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers on the way out
     args.clients = [int(c) for c in args.clients.split(",")]

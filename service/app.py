@@ -48,7 +48,6 @@ class Service:
         self.backend = RemoteBackend(settings) if settings.sparql_endpoint else LocalBackend(settings)
         self.cache = BuildCache()
         self._watcher: asyncio.Task | None = None
-        self._warming: asyncio.Task | None = None
         self._failed: tuple | None = None
 
     def named_queries(self) -> dict:
@@ -61,40 +60,14 @@ class Service:
         self.data.load()
         self.cache = BuildCache(self.data.generation)
         await self.backend.start()
-        self._warm()
         if self.settings.reload_interval > 0:
             self._watcher = asyncio.get_running_loop().create_task(self._watch())
 
-    def _warm(self) -> None:
-        """Compute what is slow on a large build (home page, catalog, VoID) before anyone asks."""
-        if not self.settings.warm:
-            return
-        if self._warming:
-            self._warming.cancel()
-
-        async def warm():
-            from .catalog import _docs, void_stats
-            from .charts import warm as charts_warm
-            from .pages import home_rows
-
-            for fn in (home_rows, _docs, void_stats, charts_warm):
-                try:
-                    await fn(self)
-                except Exception as exc:  # served later on demand, with its error then
-                    log.warning("precomputing %s failed: %s", fn.__name__, exc)
-
-        self._warming = asyncio.get_running_loop().create_task(warm())
-
-    @property
-    def warmed(self) -> bool:
-        return self._warming is None or self._warming.done()
-
     async def close(self) -> None:
-        for task in (self._watcher, self._warming):
-            if task:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+        if self._watcher:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._watcher
         await self.backend.close()
 
     async def check_reload(self) -> bool:
@@ -110,7 +83,6 @@ class Service:
                 return False
         self.data.load()
         self.cache = BuildCache(self.data.generation)  # the old build's derived state goes whole, in one step
-        self._warm()
         log.info("serving the rebuilt data (generation %d)", self.data.generation)
         return True
 
@@ -168,8 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ok", "generation": service.data.generation, "documents": len(service.data.documents),
                              "backend": "remote" if settings.sparql_endpoint else "local",
                              "workers": pool.size if pool else None, "workers_replaced": pool.killed if pool else None,
-                             "cache": service.backend.cache.stats() if hasattr(service.backend, "cache") else None,
-                             "warm": service.warmed})
+                             "cache": service.backend.cache.stats() if hasattr(service.backend, "cache") else None})
 
     app.add_middleware(errors.BodyLimit, limit=settings.body_limit)
     app.add_middleware(ConditionalGet)  # ETag, Cache-Control, 304 (the dumps bring their own)

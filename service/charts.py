@@ -183,11 +183,6 @@ def svg(chart_spec: dict) -> str:
     return vl_convert.vegalite_to_svg(chart_spec)
 
 
-async def warm(s=None) -> None:
-    """Start the renderer before anyone asks: vl-convert's first drawing in a process takes seconds."""
-    await asyncio.to_thread(svg, spec("three_public", [], unit="", title=""))
-
-
 def _plain(rows: list[dict]) -> list[dict]:
     return [{k: b["value"] for k, b in r.items()} for r in rows]
 

@@ -50,7 +50,6 @@ class Settings:
     query_max_depth: int = field(default=64, metadata=_meta("deepest nesting of (), {} and [] in a query (400 above: deeper ones crash the engine's parser)"))
     query_max_chain: int = field(default=256, metadata=_meta("most chained operators (/ | ^ ! && || UNION) within one bracket pair (400 above: longer chains crash the engine's parser)"))
     reload_interval: float = field(default=1.0, metadata=_meta("seconds between checks for a rebuilt store (0: never)"))
-    warm: int = field(default=1, metadata=_meta("1: compute the home page, catalog and VoID statistics in the background after each load"))
     license: str = field(default=LICENSE_DEFAULT, metadata=_meta("license IRI stated in the DCAT catalog"))
     log_level: str = field(default="info", metadata=_meta("uvicorn log level"))
 

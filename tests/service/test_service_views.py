@@ -10,7 +10,6 @@ duties (the first begins 提出全市新型工业化发展战略和政策).
 from __future__ import annotations
 
 import re
-import time
 from html.parser import HTMLParser
 
 import httpx
@@ -78,20 +77,11 @@ def _graph(client):
     return _one(client, "SELECT ?g WHERE { GRAPH ?g { ?d a <https://budgetkg.org/def/budget#Disclosure> } }")
 
 
-def _warm(client, timeout: float = 120.0) -> None:
-    """Wait until the server has computed what it precomputes at start (home page, catalog, chart renderer):
-    on a loaded machine those queries compete with the page's own under the tests' 3 s limit."""
-    deadline = time.monotonic() + timeout
-    while not client.get("/health").json().get("warm") and time.monotonic() < deadline:
-        time.sleep(0.2)
-
-
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_disclosure_page(client):
-    _warm(client)
     graph = _graph(client)
     r = client.get(_local(graph), headers=BROWSER)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
@@ -141,7 +131,6 @@ def validated_server(tmp_path_factory):
 
 def test_disclosure_page_validation_findings(validated_server):
     with httpx.Client(base_url=validated_server, timeout=60) as c:
-        _warm(c)
         r = c.get(_local(_graph(c)), headers=BROWSER)
     assert r.status_code == 200
     text = _text(r.text)
