@@ -1,6 +1,6 @@
 """The pipeline's stages: listed where the pipeline is defined (no registration by import),
 overrides of what a document prints, quarantined tables, documents without a budget table.
-Inputs are short text disclosures in the sample's format (tests/cases/expenditure_two_rows)."""
+Inputs are short text disclosures in the sample's format (tests/cases/xingtai_text/expenditure_two_rows)."""
 
 import json
 import subprocess
