@@ -87,14 +87,14 @@ META_YEAR_RE = re.compile(r"预算年度\s*[:：]\s*(\d{4})")
 COLUMN_NUMBER_WORDS = frozenset({"栏次", "档次"})  # first cell of the 栏次 row
 SEQ_HEADS = frozenset({"序号", "行次", "编号"})
 CODE_HEADS = ("类", "款", "项")  # a code printed in three columns
-CODE_HEADERS = frozenset({"科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "科目代码", "代码"})
+CODE_HEADERS = frozenset({"科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "科目代码", "代码", "功能科目代码", "经济科目代码"})
 CODE_HEADER_SUFFIX = "编码"
 LABEL_HEADERS = frozenset({"科目名称", "项目", "名称", "项目名称", "单位名称", "功能分类科目名称", "经济分类科目名称", "支出项目"})
 LABEL_HEADER_SUFFIX = ("科目名称", "分类科目")  # 功能分类科目名称; 支出功能分类科目 (code and name in one cell)
 # Leaf headers naming an amount: such a column is never retyped by its content (a typo stays an error).
 AMOUNT_HEADER_WORDS = ("合计", "小计", "总计", "金额", "预算", "决算", "执行数", "收入", "支出", "拨款", "资金", "经费")
 TEXT_HEADERS = frozenset({"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注",
-                          "预算单位", "部门名称", "项目编号", "项目代码", "单位编码", "单位代码"})
+                          "预算单位", "部门名称", "项目编号", "项目代码", "单位编码", "单位代码", "部门编码", "部门代码"})
 # A column of shares or changes (增减(%), 增长率, -12.34%): printed text, not an amount of money.
 PERCENT_HEADER_WORDS = ("%", "％", "增减率", "增长率", "比重", "占比")
 PERCENT_RE = re.compile(r"^[-−+]?\d+(?:\.\d+)?[%％]$")

@@ -32,3 +32,11 @@ def test_unit_codes_are_text_cells_not_classifications():
     assert [(i.label, i.classification) for i in table.items] == [
         ("", "https://budgetkg.org/def/cl/functional/_T"), ("某市某局", None), ("某市某局机关", None), ("某市某中心", None)]
     assert [t.text for t in table.texts] == ["合计", "119", "119001", "119002"]
+
+
+def test_a_department_code_column_is_text_and_its_total_line_a_total():
+    # 苏州市审计局 2026 收入总表 (page 10): 部门代码 | 部门名称 | 合计 ..., its 合计 merged over the first two columns
+    rec = process_document(read_text(HEAD + TABLE.replace("单位编码", "部门代码"), path="d.txt"))
+    [table] = rec.tables
+    assert table.new_concepts == [] and table.columns[0].role == "text"
+    assert table.items[0].classification == "https://budgetkg.org/def/cl/functional/_T"
