@@ -25,7 +25,7 @@ import unicodedata
 from pathlib import Path
 
 from .errors import BAD_INPUT, CLOSED_PIPE, INTERRUPTED, BudgetkgError, MissingBuild, PortInUse, exit_status_text
-from .names import DUMP_QUADS, DUMPS_DIR, STORE_DIR, TABLES_DIR
+from .names import DUMP_QUADS, DUMPS_DIR, MANIFEST, STORE_DIR, TABLES_DIR
 
 DEFAULT_DATA = "dist"
 
@@ -46,7 +46,7 @@ def _build(args) -> int:
     limit = None if args.max_input_mb is None else int(args.max_input_mb * 2**20)
     overrides = Overrides(args.department, args.jurisdiction, args.year, args.phase)
     result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs, max_input_bytes=limit, timeout=args.doc_timeout,
-                   overrides=overrides, keep_going=args.keep_going, strict=args.strict)
+                   overrides=overrides, keep_going=args.keep_going, strict=args.strict, store=not args.no_store)
     for d in result.documents:
         print(f"{_shown(d.path)}: {d.department} {d.year} {d.phase}: {d.tables} tables, {d.observations} observations, {d.triples} triples")
         scope = f", printed with （{d.name_scope}）" if d.name_scope else ""
@@ -90,6 +90,9 @@ def _open_store(data: str):
 
     store_dir = Path(data) / STORE_DIR
     if not store_dir.exists():
+        if (Path(data) / MANIFEST).is_file():
+            raise MissingBuild(f"{data} was built with --no-store: query the external store it was loaded into "
+                               f"(`budgetkg serve --data {data} --sparql-endpoint URL`), or build again without --no-store")
         raise MissingBuild(f"no build in {data} (run `budgetkg build` first)")
     return ox.Store.read_only(str(store_dir))
 
@@ -228,6 +231,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--keep-going", action="store_true",
                    help="build every readable document; list the failed and ignored files and exit 2")
     b.add_argument("--strict", action="store_true", help="a table that cannot be read fails its document")
+    b.add_argument("--no-store", action="store_true", help=(
+        "write dumps, catalog and manifest but no embedded store (serve from an external one: "
+        "`budgetkg serve --sparql-endpoint URL`)"))
     b.add_argument("--doc-timeout", type=float, default=None, help=(
         "seconds one document may take before it is reported as failed (default 600; 0: none; env BUDGETKG_DOC_TIMEOUT)"))
     b.set_defaults(fn=_build)

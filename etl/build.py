@@ -1,7 +1,7 @@
 """Build the graph: sources -> dumps, store and manifest under one output folder.
 
 API: :func:`build` ``(sources, *, out, base=DEFAULT_BASE, jobs=None, validate=True, overrides=None,
-keep_going=False, strict=False) -> BuildResult``; :func:`expand_sources`; :func:`plan_sources`;
+keep_going=False, strict=False, store=True) -> BuildResult``; :func:`expand_sources`; :func:`plan_sources`;
 :func:`vocabulary_triples`.
 
 A folder may hold a ``sources.csv`` (columns ``file,department,jurisdiction,year,phase``; an
@@ -270,6 +270,7 @@ def build(
     overrides: Overrides | None = None,
     keep_going: bool = False,
     strict: bool = False,
+    store: bool = True,
 ) -> BuildResult:
     """Build every source into ``out``.
 
@@ -280,6 +281,9 @@ def build(
     ``overrides`` go over what every document prints and over its folder's ``sources.csv``;
     ``strict`` fails a document with a quarantined table; ``keep_going`` publishes the
     documents that build and lists the others in ``BuildResult.failed``.
+    ``store=False`` (``--no-store``) writes dumps and manifest (the DCAT catalog is made from
+    them) but no embedded store, for a build served from an external one (README, "Serving
+    from an external store").
 
     :raises InputError: bad input (file, line or page, table named; EtlError is one); with
         ``keep_going`` only when no document builds; nothing is written.
@@ -344,7 +348,7 @@ def build(
         if not docs:
             raise InputError("no document built: " + "; ".join(f["reason"] for f in failed))
         ignored = [{"path": str(p), "reason": why} for p, why in plan.ignored]
-        result = _write(docs, tmp, work, failed, ignored)
+        result = _write(docs, tmp, work, failed, ignored, store=store)
         shutil.rmtree(work)
         publish(tmp, out)
         result.out = out
@@ -354,8 +358,16 @@ def build(
         raise
 
 
+def _load_store(location: Path, quads: Path, vocab: list) -> None:
+    """The embedded store: the quads dump bulk-loaded, the vocabulary in its own graph."""
+    store = ox.Store(str(location))
+    store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, VOCAB_GRAPH) for t in vocab)
+    store.flush()
+
+
 def _write(numbered: list[tuple[int, DocumentResult]], tmp: Path, work: Path, failed: list[dict[str, str]],
-           ignored: list[dict[str, str]]) -> BuildResult:
+           ignored: list[dict[str, str]], *, store: bool = True) -> BuildResult:
     dumps = tmp / DUMPS_DIR
     dumps.mkdir()
     docs = [d for _, d in numbered]
@@ -365,11 +377,8 @@ def _write(numbered: list[tuple[int, DocumentResult]], tmp: Path, work: Path, fa
         ox.serialize(ox.parse(fh, format=ox.RdfFormat.N_TRIPLES), str(dumps / DUMP_TURTLE), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     vocab = sorted(set(vocabulary_triples()), key=str)
     ox.serialize(vocab, str(dumps / DUMP_VOCABULARY), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    store = ox.Store(str(tmp / STORE_DIR))
-    store.bulk_load(path=str(dumps / DUMP_QUADS), format=ox.RdfFormat.N_QUADS)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, VOCAB_GRAPH) for t in vocab)
-    store.flush()
-    del store
+    if store:
+        _load_store(tmp / STORE_DIR, dumps / DUMP_QUADS, vocab)
     info = {}
     for f in sorted(dumps.iterdir()):
         digest = hashlib.sha256()
