@@ -1,8 +1,8 @@
 """Project performance target tables (项目绩效目标表) to projects and indicators.
 
 API: :func:`extract_indicators` ``(doc, rec)`` (a pipeline extractor: fills
-``rec.performance`` with :class:`ProjectRec` records); :func:`map_indicators`
-``(rec, minter, emit)`` (a mapper); :func:`basis_documents` ``(text) -> list[str]``;
+``rec.performance`` with :class:`ProjectRec` records);  (their triples:
+:mod:`budgetkg.etl.indicators_rdf`); :func:`basis_documents` ``(text) -> list[str]``;
 :func:`basis_key`; :data:`KIND`.
 
 A table reads as a careful reader reads it: the 绩效目标 header row is the
@@ -29,8 +29,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-import pyoxigraph as ox
-
 from .codelists import codelists, concept_iri
 from .lexicon import (
     BASIS_NOT_APPLICABLE,
@@ -45,7 +43,6 @@ from .lexicon import (
     INDICATOR_TARGET_WORDS,
     LEVEL1_HEADER,
     LEVEL2_HEADER,
-    PERFORMANCE_TABLE_LABEL,
     PERFORMANCE_TITLE_ROW_RE,
     PERFORMANCE_TITLE_SUFFIX_RE,
     PROJECT_AMOUNT_WORDS,
@@ -55,11 +52,10 @@ from .lexicon import (
     PROJECT_UNIT_IN_LABEL_RE,
     PROJECT_UNIT_LINE_RE,
 )
-from .amounts import Amount, parse_amount, unit_multiplier
+from .amounts import Amount, parse_amount
 from .model import Document, Table
 from .targets import Target, is_comparator, parse_target, unit_of_name
 from .text import match_key, strip_ordinal
-from .vocab import BKG, DCT, PROV, RDFS, A, decimal, emit_location, integer, lit, typed
 
 KIND = "performance_targets"
 SCHEME = "indicator-level"
@@ -649,100 +645,3 @@ def _level(lists, text: str, parent: str | None, loc, rec, what: str, memo: dict
     if not want_top and parent and lists.broader.get(iri) != parent:
         rec.skip(loc, f"{what} {text!r} does not belong under the row's 一级指标; both kept")
     return iri
-
-
-# ---------------------------------------------------------------- RDF
-
-
-def map_indicators(rec, m, emit) -> None:
-    """Projects, indicators and basis documents of ``rec.performance`` as triples."""
-    projects: list[ProjectRec] = rec.performance
-    if not projects:
-        return
-    source = m.source(rec.doc.sha256)
-    org = m.department()
-    year = typed(rec.year, "gYear")
-    ds = m.dataset(KIND)
-    emit(ds, A, BKG.PerformanceTargetSet)
-    emit(ds, BKG.tableKind, ox.NamedNode(concept_iri("table-kind", KIND)))
-    emit(ds, RDFS.label, lit(PERFORMANCE_TABLE_LABEL, "zh"))
-    emit(ds, PROV.wasDerivedFrom, source)
-    emit(ds, BKG.sourceDocument, source)
-    emit(ds, BKG.organization, org)
-    emit(ds, BKG.fiscalYear, year)
-    emit(ds, BKG.budgetPhase, ox.NamedNode(concept_iri("phase", rec.phase)))
-    bases: dict[str, list[tuple[str, str]]] = {}  # printed basis cell -> (slug, title) of its documents
-    labelled: set[str] = set()
-    for p in projects:
-        pn = m.node(f"project/{p.index}")
-        emit(ds, BKG.hasProject, pn)
-        emit(pn, A, BKG.Project)
-        emit(pn, RDFS.label, lit(p.name, "zh"))
-        emit(pn, DCT.title, lit(p.title, "zh"))
-        if p.goal is not None:
-            emit(pn, BKG.goal, lit(p.goal, "zh"))
-        if p.amount is not None:
-            _project_amount(emit, pn, p)
-        emit(pn, DCT.isPartOf, ds)
-        emit(pn, BKG.rowIndex, integer(p.index))
-        emit(pn, BKG.sourceDocument, source)
-        emit_location(emit, pn, p.line, p.page)
-        emit(pn, BKG.organization, org)
-        emit(pn, BKG.fiscalYear, year)
-        for ind in p.indicators:
-            if ind.basis not in bases:
-                bases[ind.basis] = [(basis_slug(title), title) for title in basis_documents(ind.basis)]
-            _indicator(m, emit, pn, p, ind, source, bases[ind.basis], labelled)
-
-
-def _project_amount(emit, pn, p: ProjectRec) -> None:
-    """The project's funds as printed, with the unit and precision of the print (as an observation's)."""
-    emit(pn, BKG.amount, decimal(p.amount.printed()))
-    emit(pn, BKG.decimals, integer(p.amount.decimals))
-    if p.amount_unit:
-        emit(pn, BKG.unitLabel, lit(p.amount_unit))
-        emit(pn, BKG.unitMultiplier, integer(unit_multiplier(p.amount_unit)))
-
-
-def _indicator(m, emit, pn, p: ProjectRec, ind: IndicatorRec, source, bases, labelled: set[str]) -> None:
-    node = m.node(f"indicator/{p.index}/{ind.index}")
-    emit(pn, BKG.hasIndicator, node)
-    emit(node, A, BKG.PerformanceIndicator)
-    emit(node, BKG.project, pn)
-    emit(node, BKG.rowIndex, integer(ind.index))
-    emit(node, BKG.sourceDocument, source)
-    emit_location(emit, node, ind.line, ind.page)
-    if ind.level1:
-        emit(node, BKG.level1Label, lit(ind.level1, "zh"))
-    if ind.level2:
-        emit(node, BKG.level2Label, lit(ind.level2, "zh"))
-    if ind.level1_concept:
-        emit(node, BKG.indicatorLevel1, ox.NamedNode(ind.level1_concept))
-    if ind.level2_concept:
-        emit(node, BKG.indicatorLevel2, ox.NamedNode(ind.level2_concept))
-    emit(node, BKG.indicatorName, lit(ind.name, "zh"))
-    if ind.name:
-        emit(node, RDFS.label, lit(ind.name, "zh"))
-    emit(node, BKG.indicatorDescription, lit(ind.description, "zh"))
-    t = ind.target
-    emit(node, BKG.targetText, lit(t.text))
-    emit(node, BKG.targetKind, lit(t.kind))
-    if t.comparator:
-        emit(node, BKG.comparator, lit(t.comparator))
-    if t.printed_value is not None:
-        emit(node, BKG.targetValue, decimal(t.printed_value))
-    if t.unit:
-        emit(node, BKG.targetUnit, lit(t.unit))
-    if t.deadline:
-        emit(node, BKG.deadline, typed(t.deadline.isoformat(), "date"))
-    emit(node, BKG.basisText, lit(ind.basis, "zh"))
-    for slug, title in bases:
-        b = m.resource(f"basis/{slug}")
-        emit(node, BKG.basis, b)
-        if slug not in labelled:
-            labelled.add(slug)
-            emit(b, A, BKG.BasisDocument)
-            emit(b, RDFS.label, lit(title, "zh"))
-            emit(b, DCT.title, lit(title, "zh"))
-    for note in ind.notes:
-        emit(node, BKG.note, lit(note))

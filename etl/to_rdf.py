@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from .codelists import codelists, concept_iri, scheme_iri
-from .indicators import map_indicators
+from .indicators_rdf import map_indicators
 from .extract import COMMON_DIMS
 from .extract.records import TableRec
 from .iris import Minter, slug_for
