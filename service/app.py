@@ -29,8 +29,9 @@ from starlette.responses import JSONResponse
 from budgetkg.queries import load_queries
 
 from . import api, catalog, charts, dumps, errors, fastlane, pages, sparql
-from .backend import LocalBackend, RemoteBackend
+from .backend import ClientAddress, LocalBackend, RemoteBackend
 from .httpcache import ConditionalGet
+from .protocol import protocol_class
 from .security import SecurityHeaders
 from .views import editor
 from .views import query as query_views
@@ -140,8 +141,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ok", "generation": service.data.generation, "documents": len(service.data.documents),
                              "backend": "remote" if settings.sparql_endpoint else "local",
                              "workers": pool.size if pool else None, "workers_replaced": pool.killed if pool else None,
+                             "queries": pool.stats() if pool else None,
                              "cache": service.backend.cache.stats() if hasattr(service.backend, "cache") else None})
 
+    app.add_middleware(ClientAddress)  # whose query it is, for the per-client bound of the worker pool
     app.add_middleware(errors.BodyLimit, limit=settings.body_limit)
     app.add_middleware(ConditionalGet)  # ETag, Cache-Control, 304 (the dumps bring their own)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN)
@@ -166,7 +169,12 @@ def serve(args) -> int:
     if warning:
         print(f"budgetkg: warning: {warning}", file=sys.stderr)
     # h11, not httptools: httptools drops the body of a request that offers an HTTP/2 upgrade
-    # (``Upgrade: h2c``, sent by Java's HTTP client and so by Jena, and by ``curl --http2``).
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level, http="h11",
+    # (``Upgrade: h2c``, sent by Java's HTTP client and so by Jena, and by ``curl --http2``);
+    # with a time limit on reading headers, which uvicorn's h11 protocol lacks (:mod:`.protocol`).
+    # X-Forwarded-For is believed only from the proxies named (uvicorn's own default trusts 127.0.0.1).
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
+                http=protocol_class(settings.header_timeout), limit_concurrency=settings.max_connections,
+                timeout_keep_alive=settings.keep_alive, proxy_headers=bool(settings.trusted_proxies),
+                forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
                 access_log=settings.log_level.lower() in ("debug", "trace", "info"), timeout_graceful_shutdown=5)
     return 0

@@ -14,6 +14,7 @@ row limit and converted by pyoxigraph's serializers.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import dataclasses
 import json
 from urllib.parse import urlencode
@@ -27,11 +28,33 @@ from budgetkg.queries import narrowed
 from . import analyze
 from .errors import ServiceError
 from .cache import ResultCache
-from .executor import Pool, PoolBusy, QueryTimeout, WorkerFailed
+from .executor import ClientBusy, Pool, PoolBusy, QueryMemory, QueryTimeout, WorkerFailed
 from .formats import capped, finish_boolean, finish_graph, finish_results
 from .settings import Settings
 
 PREFIXES = names.SERVICE_PREFIXES
+
+
+# Who asked: the client address of the request being answered (set by :class:`ClientAddress`;
+# None for the service's own queries, which no per-client bound applies to).
+CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("budgetkg_client", default=None)
+RETRY_AFTER = "5"  # seconds a refused client is asked to wait: about what a typical query takes at worst
+
+
+class ClientAddress:
+    """ASGI middleware: note the request's client address (uvicorn has already taken it from
+    X-Forwarded-For when the peer is a trusted proxy) for the per-client bound of the pool."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        client = scope.get("client")
+        token = CLIENT.set(client[0] if client else None)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            CLIENT.reset(token)
 
 
 @dataclass
@@ -42,6 +65,9 @@ class Result:
     truncated: bool
     rows: int
     cache: str | None = None  # "hit" or "miss" where answers are kept (the embedded store), else None
+
+
+SPAWN_TIME = 60  # most seconds a query worker may take to start: a query run again alone waits for one
 
 
 def _timeout_message(seconds: float) -> str:
@@ -101,7 +127,9 @@ class LocalBackend(Backend):
 
     async def reopen(self) -> None:
         """Open the store as it is now; on failure keep serving the previous one."""
-        pool = Pool(str(self.settings.store_path), self.settings.worker_count, self.settings.worker_threads)
+        st = self.settings
+        pool = Pool(str(st.store_path), st.worker_count, st.worker_threads, memory_mb=st.worker_memory_mb,
+                    queue_max=st.queue_max, client_max=st.client_queries)
         try:
             await pool.start()
         except WorkerFailed as exc:
@@ -137,20 +165,30 @@ class LocalBackend(Backend):
         cache = self.cache
         try:
             # the pool bounds the wait for a worker and the run each by ``timeout``
-            result, hit = await cache.get_or_run(key, lambda: self._run(pool, job, timeout), 2 * timeout + 5)
+            result, hit = await cache.get_or_run(key, lambda: self._run(pool, job, timeout), 2 * timeout + 5 + SPAWN_TIME)
         except asyncio.TimeoutError:
             raise ServiceError(503, _timeout_message(timeout)) from None
         return dataclasses.replace(result, cache="hit" if hit else "miss")
 
-    @staticmethod
-    async def _run(pool: Pool, job: dict, timeout: float) -> Result:
+    async def _run(self, pool: Pool, job: dict, timeout: float) -> Result:
+        client = CLIENT.get()
         try:
-            reply = await pool.run(job, timeout)
+            reply = await pool.run(job, timeout, client)
         except QueryTimeout:
             raise ServiceError(503, _timeout_message(timeout)) from None
-        except PoolBusy:
+        except ClientBusy:
+            raise ServiceError(429, f"this client ({client}) already has {pool.client_max} queries running or waiting, "
+                                    f"the most one client may; wait for their answers", {"Retry-After": RETRY_AFTER}) from None
+        except PoolBusy as exc:
+            if exc.full:
+                raise ServiceError(503, f"{pool.queue_max} queries are already waiting for one of the {pool.size * pool.threads} "
+                                        f"query slots; try again later", {"Retry-After": RETRY_AFTER}) from None
             raise ServiceError(503, f"all {pool.size * pool.threads} query slots stayed busy for {timeout:g} s; try again later",
-                               {"Retry-After": "5"}) from None
+                               {"Retry-After": RETRY_AFTER}) from None
+        except QueryMemory as exc:
+            raise ServiceError(503, f"the query needed more memory than the {pool.memory_mb} MB a query worker may take "
+                                    f"({exc}) and was stopped; nothing else was affected. Narrow it (fewer or shorter "
+                                    f"computed strings, LIMIT) or use the dumps at /dumps/ for bulk access") from None
         except WorkerFailed as exc:
             raise ServiceError(503, str(exc)) from None
         if reply[0] != "ok":

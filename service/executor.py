@@ -1,8 +1,9 @@
 """Query execution with a hard timeout: a few worker processes, several queries each.
 
-API: :class:`Pool` ``(store_path, size, threads=1)`` with ``await start()``,
-``await run(job, timeout)``, ``retire()``, ``await close()``, ``size``, ``killed``;
-exceptions :class:`QueryTimeout`, :class:`PoolBusy`, :class:`WorkerFailed`.
+API: :class:`Pool` ``(store_path, size, threads=1, memory_mb=0, queue_max=0, client_max=0)`` with
+``await start()``, ``await run(job, timeout, client=None)``, ``retire()``, ``await close()``, ``size``,
+``killed``, ``alone`` (jobs run again alone), ``stats()``; exceptions :class:`QueryTimeout`, :class:`PoolBusy`,
+:class:`ClientBusy`, :class:`QueryMemory`, :class:`WorkerFailed`.
 
 Each worker (:mod:`budgetkg.service.worker`) opens the store read-only and runs up to
 ``threads`` queries at once, so cheap queries pass slow ones as they would in a
@@ -13,14 +14,29 @@ killed (SIGKILL), which really stops the query, and replaced in the background.
 The other queries that worker was running did nothing wrong; they are sent to
 another worker with the time they have left. A retired pool (the store was
 rebuilt) takes no more jobs and ends each worker once its queries are answered.
+
+A worker that dies on its own (a crash, the kernel's OOM killer, its memory cap:
+``memory_mb``) says nothing about which of its queries was the cause. Each of them
+is run again alone, in a fresh one-query worker, with the time it has left: an
+innocent one is answered, and only a query that kills its own worker too is
+refused (:class:`QueryMemory` when the worker ran out of memory, else
+:class:`WorkerFailed`). The same goes for a query answered ``memory`` by a worker
+running others: another query may have taken the memory.
+
+Waiting for a free slot is bounded: at most ``queue_max`` jobs wait (more:
+:class:`PoolBusy` at once), and each client (the ``client`` given to :meth:`Pool.run`)
+has at most ``client_max`` jobs running or waiting (more: :class:`ClientBusy`),
+so one client cannot hold every slot.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import logging
 import pickle
+import signal
 import sys
 
 from .worker import HEADER
@@ -33,11 +49,26 @@ class QueryTimeout(Exception):
 
 
 class PoolBusy(Exception):
-    pass
+    """No slot came free in time, or ``queue_max`` jobs already wait (``full``)."""
+
+    def __init__(self, full: bool = False):
+        super().__init__("queue full" if full else "no slot came free")
+        self.full = full
+
+
+class ClientBusy(Exception):
+    """This client already has ``client_max`` jobs running or waiting."""
 
 
 class WorkerFailed(Exception):
     pass
+
+
+class QueryMemory(WorkerFailed):
+    """The query, run alone, needed more memory than a worker may take."""
+
+
+OOM_MARK = "memory allocation of"  # what Rust prints on stderr before it aborts on a failed allocation
 
 
 class WorkerGone(Exception):
@@ -49,31 +80,60 @@ class WorkerGone(Exception):
 
 
 class Worker:
-    def __init__(self, proc: asyncio.subprocess.Process, on_free):
+    def __init__(self, proc: asyncio.subprocess.Process, on_free, threads: int = 1):
         self.proc = proc
+        self.threads = threads
         self.inflight: dict[int, tuple[asyncio.Future, asyncio.TimerHandle]] = {}
         self.gone: WorkerGone | None = None
         self.stopped = False  # ended by us, not on its own
         self._on_free = on_free
         self._reader: asyncio.Task | None = None
+        self._oom: str | None = None  # the line saying which allocation failed, if one did
+        self._stderr_reader = asyncio.get_running_loop().create_task(self._read_stderr())
 
     @classmethod
-    async def spawn(cls, store_path: str, threads: int, on_free, ready_timeout: float = 60.0) -> "Worker":
+    async def spawn(cls, store_path: str, threads: int, on_free, ready_timeout: float = 60.0, memory_mb: int = 0) -> "Worker":
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "budgetkg.service.worker", store_path, str(threads),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 20,
+            sys.executable, "-m", "budgetkg.service.worker", store_path, str(threads), str(memory_mb),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, limit=1 << 20,
         )
-        worker = cls(proc, on_free)
+        worker = cls(proc, on_free, threads)
         try:
             hello = await asyncio.wait_for(worker._read(), ready_timeout)
         except (asyncio.TimeoutError, asyncio.IncompleteReadError) as exc:
             worker.kill()
-            raise WorkerFailed(f"query worker did not start: {exc!r}") from None
+            raise WorkerFailed(f"query worker did not start: {exc!r}; {await worker.death()}") from None
         if hello[0] != "ready":
             worker.kill()
             raise WorkerFailed(hello[2] if len(hello) > 2 else str(hello))
         worker._reader = asyncio.get_running_loop().create_task(worker._read_replies())
         return worker
+
+    async def _read_stderr(self) -> None:
+        """Pass the worker's stderr on to the log, noting a failed allocation to say why it died."""
+        while line := await self.proc.stderr.readline():
+            text = line.decode("utf-8", "replace").rstrip()
+            if OOM_MARK in text and self._oom is None:
+                self._oom = text.strip()
+            log.warning("query worker %s: %s", self.proc.pid, text)
+
+    async def death(self) -> str:
+        """Why the process ended, once it has: its signal and the allocation it failed, if that was it."""
+        try:
+            await asyncio.wait_for(asyncio.shield(self._stderr_reader), 5)
+            await asyncio.wait_for(self.proc.wait(), 5)
+        except asyncio.TimeoutError:
+            return "it did not end"
+        code = self.proc.returncode
+        try:
+            how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+        except ValueError:
+            how = f"killed by signal {-code}"
+        return f"{how}: {self._oom}" if self._oom else how
+
+    @property
+    def out_of_memory(self) -> bool:
+        return self._oom is not None
 
     async def _read(self):
         head = await self.proc.stdout.readexactly(HEADER.size)
@@ -127,32 +187,48 @@ class Worker:
             self._reader.cancel()
         try:
             await asyncio.wait_for(self.proc.wait(), 5)
+            await asyncio.wait_for(self._stderr_reader, 5)
         except asyncio.TimeoutError:
-            pass
+            self._stderr_reader.cancel()
 
 
 class Pool:
-    def __init__(self, store_path: str, size: int, threads: int = 1):
+    def __init__(self, store_path: str, size: int, threads: int = 1, memory_mb: int = 0, queue_max: int = 0,
+                 client_max: int = 0):
         self.store_path = str(store_path)
         self.size = size
         self.threads = max(1, threads)
+        self.memory_mb = memory_mb
+        self.queue_max = queue_max  # 0: no bound
+        self.client_max = client_max  # 0: no bound
         self._workers: list[Worker] = []
         self._free = asyncio.Condition()
         self._ids = itertools.count()
         self._tasks: set[asyncio.Task] = set()
+        self._alone_slots = asyncio.Semaphore(self.threads)  # one-query workers at once: what one dead worker held
+        self._alone_workers: set[Worker] = set()
+        self._clients: collections.Counter = collections.Counter()
         self.retired = False
         self.killed = 0
+        self.alone = 0
         self._waiting = 0
+
+    def stats(self) -> dict:
+        """Queries running now (alone too), waiting for a slot, and run again alone so far."""
+        return {"running": sum(len(w.inflight) for w in self._workers) + len(self._alone_workers),
+                "waiting": self._waiting, "run_alone": self.alone}
 
     async def start(self) -> None:
         """Start every worker; :raises WorkerFailed: when the store cannot be opened."""
-        workers = await asyncio.gather(*(Worker.spawn(self.store_path, self.threads, self._freed) for _ in range(self.size)),
-                                       return_exceptions=True)
+        workers = await asyncio.gather(*(self._spawn(self.threads) for _ in range(self.size)), return_exceptions=True)
         self._workers = [w for w in workers if not isinstance(w, BaseException)]
         failed = [w for w in workers if isinstance(w, BaseException)]
         if failed:
             await self.close()
             raise WorkerFailed(str(failed[0]))
+
+    def _spawn(self, threads: int, on_free=None):
+        return Worker.spawn(self.store_path, threads, on_free or self._freed, memory_mb=self.memory_mb)
 
     def _pick(self) -> Worker | None:
         """The live worker with the fewest queries, if one has room."""
@@ -162,22 +238,37 @@ class Pool:
                 best = w
         return best
 
-    async def run(self, job: dict, timeout: float):
+    async def run(self, job: dict, timeout: float, client: str | None = None):
         """Run ``job`` for at most ``timeout`` seconds from when a worker takes it.
 
         Waiting for room in a worker is bounded by ``timeout`` too, but does not count
         against the query's own time: a cheap query queued behind slow ones is not
         reported as having run too long (issue 13).
 
-        :raises PoolBusy: no worker had room in time. :raises QueryTimeout: the query
-            ran too long and was stopped. :raises WorkerFailed: the worker died.
+        :raises ClientBusy: ``client`` already has ``client_max`` jobs here. :raises PoolBusy:
+            ``queue_max`` jobs already wait, or no worker had room in time. :raises QueryTimeout:
+            the query ran too long and was stopped. :raises QueryMemory: the query alone
+            took more memory than a worker may. :raises WorkerFailed: the query killed its worker.
         """
+        if client is not None and self.client_max and self._clients[client] >= self.client_max:
+            raise ClientBusy()
+        self._clients[client] += 1
+        try:
+            return await self._run(job, timeout)
+        finally:
+            self._clients[client] -= 1
+            if self._clients[client] <= 0:
+                del self._clients[client]
+
+    async def _run(self, job: dict, timeout: float):
         loop = asyncio.get_running_loop()
         queue_deadline = loop.time() + timeout
         deadline: float | None = None  # set when a worker first takes the job; kept if it is sent elsewhere
         while True:
             worker = self._pick()
             if worker is None:
+                if self.queue_max and self._waiting >= self.queue_max:
+                    raise PoolBusy(full=True)
                 self._waiting += 1
                 try:
                     async with asyncio.timeout_at(queue_deadline if deadline is None else deadline), self._free:
@@ -198,16 +289,48 @@ class Pool:
                 self._replace(worker, f"could not take a job ({exc!r})")
                 continue
             try:
-                return await future
+                reply = await future
             except WorkerGone as exc:
                 if exc.culprit == job_id:
                     raise QueryTimeout() from None
-                if exc.culprit is None:  # it died on its own, perhaps of this query
+                if exc.culprit is None:  # it died on its own, perhaps of this query, perhaps of another
                     self._replace(worker, "died")
-                    raise WorkerFailed(str(exc)) from None
+                    return await self._run_alone(job, deadline)
                 if loop.time() >= deadline:
                     raise QueryTimeout() from None
-                # killed for another query's deadline: run this one elsewhere
+                continue  # killed for another query's deadline: run this one elsewhere
+            if reply[0] == "error" and reply[1] == "memory" and self.threads > 1:
+                return await self._run_alone(job, deadline)  # another query of that worker may have taken the memory
+            return reply
+
+    async def _run_alone(self, job: dict, deadline: float):
+        """Run ``job`` by itself in a fresh one-query worker until ``deadline``; its failure is its own."""
+        self.alone += 1
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout_at(deadline):
+                await self._alone_slots.acquire()
+        except TimeoutError:
+            raise QueryTimeout() from None
+        try:
+            worker = await self._spawn(1, lambda w: None)
+            self._alone_workers.add(worker)
+            job_id = next(self._ids)
+            try:
+                return await worker.submit(job_id, job, max(deadline, loop.time()), lambda w, j: w.kill(j))
+            except WorkerGone as exc:
+                if exc.culprit == job_id:
+                    raise QueryTimeout() from None
+                why = await worker.death()
+                log.warning("query worker %s died running one query alone (%s): that query is refused", worker.proc.pid, why)
+                if worker.out_of_memory:
+                    raise QueryMemory(why) from None
+                raise WorkerFailed(f"the query crashed its worker ({why})") from None
+            finally:
+                self._alone_workers.discard(worker)
+                self._spawn_task(worker.reap())
+        finally:
+            self._alone_slots.release()
 
     def _overdue(self, worker: Worker, job_id: int) -> None:
         if job_id in worker.inflight:
@@ -244,7 +367,7 @@ class Pool:
     async def _add(self) -> None:
         for attempt in range(3):
             try:
-                worker = await Worker.spawn(self.store_path, self.threads, self._freed)
+                worker = await self._spawn(self.threads)
             except WorkerFailed as exc:
                 log.error("%s", exc)
                 await asyncio.sleep(0.5 * (attempt + 1))
@@ -266,7 +389,10 @@ class Pool:
 
     async def close(self) -> None:
         self.retired = True
-        workers, self._workers = list(self._workers), []
+        workers, self._workers = list(self._workers) + list(self._alone_workers), []
         await asyncio.gather(*(w.reap() for w in workers), return_exceptions=True)
-        for t in list(self._tasks):
+        tasks = list(self._tasks)
+        if tasks:  # workers being reaped or started (which reap themselves now): let them end, not leak
+            await asyncio.wait(tasks, timeout=10)
+        for t in tasks:
             t.cancel()

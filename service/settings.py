@@ -43,6 +43,13 @@ class Settings:
     result_limit: int = field(default=100_000, metadata=_meta("most result rows (or triples) a query returns; more are cut and the cut is signalled"))
     workers: int = field(default=0, metadata=_meta("query worker processes (0: one per core, at least 2)"))
     worker_threads: int = field(default=16, metadata=_meta("queries one worker process runs at once, so cheap queries pass slow ones"))
+    worker_memory_mb: int = field(default=2048, metadata=_meta("memory (address space) one query worker process may take, in MB; a query that needs more is stopped (503) and nothing else with it (0: no cap)"))
+    client_queries: int = field(default=8, metadata=_meta("queries one client may have running or waiting at once (429 above), so one client cannot hold every slot; a client is its address (see trusted_proxies); 0: no bound"))
+    queue_max: int = field(default=256, metadata=_meta("queries that may wait for a free slot; more are answered 503 with Retry-After at once (0: no bound)"))
+    trusted_proxies: tuple[str, ...] = field(default=(), metadata=_meta("addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto name the client, comma-separated (default none: a client is its peer address)"))
+    max_connections: int = field(default=1000, metadata=_meta("open connections (and requests in progress) above which a request is answered 503"))
+    header_timeout: float = field(default=10.0, metadata=_meta("seconds a client has to send a request's line and headers; a slower connection is closed (408)"))
+    keep_alive: float = field(default=5.0, metadata=_meta("seconds an idle kept-alive connection stays open"))
     cache_mb: int = field(default=64, metadata=_meta("memory for answers kept until the next build, in MB (0: keep none)"))
     cors_origins: tuple[str, ...] = field(default=("*",), metadata=_meta("origins allowed by CORS, comma-separated ('*' for any)"))
     body_limit: int = field(default=1 << 20, metadata=_meta("largest request body accepted, in bytes (413 above)"))
@@ -126,8 +133,10 @@ def from_env(environ: dict | None = None, **overrides) -> Settings:
     if min(settings.timeout, settings.result_limit, settings.body_limit, settings.worker_threads, settings.query_max_bytes,
            settings.query_max_depth, settings.query_max_chain) <= 0:
         raise ValueError("timeout, result_limit, body_limit, worker_threads and the query_max_* limits must be positive")
-    if settings.cache_mb < 0:
-        raise ValueError("cache_mb must be 0 or more")
+    if min(settings.max_connections, settings.header_timeout, settings.keep_alive) <= 0:
+        raise ValueError("max_connections, header_timeout and keep_alive must be positive")
+    if min(settings.cache_mb, settings.worker_memory_mb, settings.client_queries, settings.queue_max) < 0:
+        raise ValueError("cache_mb, worker_memory_mb, client_queries and queue_max must be 0 or more")
     if settings.base_iri and not settings.base_iri.endswith("/"):
         raise ValueError("base_iri must end with '/'")
     return settings

@@ -1,6 +1,6 @@
 """A query worker process: opens the store read-only and answers jobs on stdin/stdout.
 
-Run as ``python -m budgetkg.service.worker STORE [THREADS]``. Frames are a 4-byte big-endian
+Run as ``python -m budgetkg.service.worker STORE [THREADS [MEMORY_MB]]``. Frames are a 4-byte big-endian
 length followed by a pickle. The first frame sent is ``("ready", pid)`` (or
 ``("error", "io", message)`` when the store cannot be opened); then each frame
 received is ``(job_id, job)`` (see :func:`run`) and is answered, in the order the
@@ -11,6 +11,12 @@ slow one. The parent kills a worker whose query runs past the time limit, which
 is what really stops a runaway query (pyoxigraph has no timeout of its own); the
 other queries of that worker are sent again to another one.
 
+MEMORY_MB (0: none) caps the process's address space (``RLIMIT_AS``), so one
+query cannot take the machine's memory: past the cap an allocation fails, and
+pyoxigraph (Rust) then aborts the process after printing ``memory allocation of
+N bytes failed`` on stderr, which the parent reads to say why (a Python-side
+failure is answered as a ``memory`` error instead).
+
 Results are written by pyoxigraph's serializers: SELECT as TSV and CONSTRUCT /
 DESCRIBE as N-Triples into a sink that stops the query after the row cap, then
 converted to the format asked for (see :mod:`budgetkg.service.formats`).
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import resource
 import struct
 import sys
 import threading
@@ -92,15 +99,29 @@ def run(store: ox.Store, job: dict) -> tuple:
         return ("error", "memory", "the query needed more memory than the worker has")
 
 
+def cap_memory(megabytes: int) -> None:
+    """Limit this process's address space to ``megabytes`` (0: leave it), never above the hard limit it has."""
+    if megabytes <= 0:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = megabytes << 20
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames on the pipe
     threads = int(argv[1]) if len(argv) > 1 else 1
+    memory_mb = int(argv[2]) if len(argv) > 2 else 0
+    cap_memory(memory_mb)
     try:
         store = ox.Store.read_only(argv[0])
-    except OSError as exc:
-        write_frame(out, ("error", "io", f"cannot open the store {argv[0]}: {exc}"))
+    except (OSError, MemoryError) as exc:
+        hint = f" (the query worker memory cap of {memory_mb} MB may be too low)" if memory_mb else ""
+        write_frame(out, ("error", "io", f"cannot open the store {argv[0]}: {exc}{hint}"))
         return 1
     write_frame(out, ("ready", os.getpid()))
     lock = threading.Lock()

@@ -74,10 +74,10 @@ def build_into(out: Path, sources=None) -> Path:
 def start_service(data: Path, *, endpoint: str | None = None, env: dict | None = None, log: Path | None = None):
     """``budgetkg serve`` on a free port: (process, base URL)."""
     port = free_port()
-    args = [PYTHON, "-m", "budgetkg.cli", "serve", "--data", str(data), "--port", str(port), "--timeout", str(TEST_TIMEOUT)]
+    args = [PYTHON, "-m", "budgetkg.cli", "serve", "--data", str(data), "--port", str(port)]
     if endpoint:
         args += ["--sparql-endpoint", endpoint]
-    environ = dict(os.environ, BUDGETKG_RESULT_LIMIT=str(TEST_LIMIT), BUDGETKG_WORKERS="2",
+    environ = dict(os.environ, BUDGETKG_TIMEOUT=str(TEST_TIMEOUT), BUDGETKG_RESULT_LIMIT=str(TEST_LIMIT), BUDGETKG_WORKERS="2",
                    BUDGETKG_BODY_LIMIT=str(TEST_BODY_LIMIT), BUDGETKG_QUERY_MAX_BYTES=str(TEST_QUERY_LIMIT), BUDGETKG_RELOAD_INTERVAL="0.2",
                    BUDGETKG_LOG_LEVEL="warning", PYTHONPATH=str(ROOT))
     environ.update(env or {})

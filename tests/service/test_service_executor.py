@@ -115,3 +115,90 @@ def test_time_waiting_for_a_worker_does_not_count_against_a_query(store_path):
 
     second, killed = _with_pool(store_path, 1, scenario)
     assert second[0] == "ok" and killed == 0
+
+
+def doubling(times: int, seed: str = "x" * 64) -> str:
+    """A query of about a kilobyte whose string doubles ``times`` times: 64 bytes * 2**times (issue 13: 3.9 GB)."""
+    binds = [f'BIND("{seed}" AS ?v0)'] + [f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(times)]
+    return f"SELECT (STRLEN(?v{times}) AS ?n) WHERE {{ {' '.join(binds)} }}"
+
+
+MEMORY_MB = 1024  # the cap of the workers below; doubling(30) would need 64 GB
+PART = 500  # PART(i) counts N * PART rows (a second or so here), a different text for each i
+
+
+def part(i: int) -> str:
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . {{ SELECT ?d WHERE {{ ?d ?e ?f }} LIMIT {PART + i} }} }}"
+
+
+async def _until(predicate, tries: int = 600):
+    for _ in range(tries):
+        if predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not reached")
+
+
+def test_a_worker_that_dies_with_queries_in_flight_runs_them_again(store_path):
+    async def scenario(pool):
+        victim = pool._workers[0]
+        jobs = [asyncio.ensure_future(pool.run(_job(part(i)), 60)) for i in range(3)]
+        await _until(lambda: len(victim.inflight) == 3)
+        victim.proc.kill()  # SIGKILL, as the kernel's OOM killer would: none of the three did anything wrong
+        return await asyncio.gather(*jobs), pool.killed, pool.alone
+
+    replies, killed, alone = _with_pool(store_path, 4, scenario)
+    assert [r[0] for r in replies] == ["ok"] * 3
+    assert [r[2].splitlines()[1].split(b"^")[0] for r in replies] == [str(N * (PART + i)).encode() for i in range(3)]
+    assert killed == 1 and alone == 3
+
+
+def test_a_query_past_the_memory_cap_is_refused_and_the_one_beside_it_answered(store_path):
+    from budgetkg.service.executor import QueryMemory
+
+    async def go():
+        pool = Pool(store_path, size=1, threads=4, memory_mb=MEMORY_MB)
+        await pool.start()
+        try:
+            victim = pool._workers[0]
+            innocent = asyncio.ensure_future(pool.run(_job(part(0)), 120))
+            await _until(lambda: len(victim.inflight) == 1)
+            with pytest.raises(QueryMemory) as refused:
+                await pool.run(_job(doubling(30)), 120)
+            reply = await innocent
+            after = await pool.run(_job(f"ASK {{ <{EX}s1> ?p ?o }}"), 60)
+            return refused.value, reply, after, pool.killed, victim in pool._workers
+        finally:
+            await pool.close()
+
+    refused, reply, after, killed, victim_kept = asyncio.run(go())
+    assert "memory allocation" in str(refused)
+    assert reply[0] == "ok" and reply[2].splitlines()[1].split(b"^")[0] == str(N * PART).encode()
+    assert after[2] == b"true\n" and killed == 1 and not victim_kept  # the worker was replaced
+
+
+def test_one_client_cannot_hold_every_slot_and_a_full_queue_says_so(store_path):
+    from budgetkg.service.executor import ClientBusy, PoolBusy
+
+    async def go():
+        pool = Pool(store_path, size=1, threads=2, client_max=1, queue_max=1)
+        await pool.start()
+        try:
+            first = asyncio.ensure_future(pool.run(_job(RUNAWAY), 2, client="a"))
+            await _until(lambda: pool.stats()["running"] == 1)
+            with pytest.raises(ClientBusy):
+                await pool.run(_job(RUNAWAY), 2, client="a")
+            second = asyncio.ensure_future(pool.run(_job(RUNAWAY), 2, client="b"))
+            await _until(lambda: pool.stats()["running"] == 2)
+            third = asyncio.ensure_future(pool.run(_job(RUNAWAY), 2, client="c"))
+            await _until(lambda: pool.stats()["waiting"] == 1)
+            with pytest.raises(PoolBusy) as busy:
+                await pool.run(_job(RUNAWAY), 2, client="d")
+            done = [first.done(), second.done(), third.done()]  # the refusals came before any runaway ended
+            await asyncio.gather(first, second, third, return_exceptions=True)
+            return busy.value.full, done
+        finally:
+            await pool.close()
+
+    full, done = asyncio.run(go())
+    assert full and done == [False, False, False]
