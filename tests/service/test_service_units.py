@@ -115,3 +115,31 @@ def test_worker_caps_and_converts(tmp_path):
     assert run(store, dict(job, query="SELECT * { ?s ?p }"))[:2] == ("error", "syntax")
     assert run(store, dict(job, query="ASK { ?s ?p ?o }", ext="xml"))[1] == "boolean"
     assert run(store, dict(job, union=False, query="SELECT * { ?s ?p ?o }", ext="tsv"))[4] == 0
+
+
+def test_every_setting_is_a_flag_a_variable_and_documented():
+    """Each field of the one settings list has help, a ``serve`` flag, and a row in the README's table."""
+    import argparse
+    import dataclasses
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    settings.add_arguments(parser)
+    flags = {a.dest: a.option_strings for a in parser._actions}
+    for f in dataclasses.fields(settings.Settings):
+        flag, variable = "--" + f.name.replace("_", "-"), settings.ENV_PREFIX + f.name.upper()
+        assert f.metadata["help"], f.name
+        assert flags.get(f.name) == [flag], f.name
+        assert f"| `{flag}` | `{variable}` |" in readme, f"{f.name} is not in the README's settings table"
+
+
+def test_hardening_settings_are_checked():
+    s = settings.from_env({"BUDGETKG_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.2", "BUDGETKG_WORKER_MEMORY_MB": "512"})
+    assert s.trusted_proxies == ("10.0.0.1", "10.0.0.2") and s.worker_memory_mb == 512
+    assert settings.from_env({}).trusted_proxies == ()  # no X-Forwarded-For is believed unless a proxy is named
+    for name in ("BUDGETKG_HEADER_TIMEOUT", "BUDGETKG_MAX_CONNECTIONS"):
+        with pytest.raises(ValueError):
+            settings.from_env({name: "0"})
+    with pytest.raises(ValueError):
+        settings.from_env({"BUDGETKG_WORKER_MEMORY_MB": "-1"})
