@@ -44,6 +44,8 @@ NONE_WORDS = frozenset({"无"})
 
 # ------------------------------------------------------------------ totals
 TOTAL_WORDS = frozenset({"合计", "总计", "小计"})
+# The line a table printing amounts without a code or label column stands for (支出总表 as one row).
+TOTAL_LINE = "合计"
 # Cells of a table printed empty: total lines and 无 only.
 EMPTY_TABLE_MARKS = TOTAL_WORDS | NONE_WORDS
 
@@ -90,11 +92,15 @@ CODE_HEADS = ("类", "款", "项")  # a code printed in three columns
 CODE_HEADERS = frozenset({"科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "科目代码", "代码", "功能科目代码", "经济科目代码"})
 CODE_HEADER_SUFFIX = "编码"
 LABEL_HEADERS = frozenset({"科目名称", "项目", "名称", "项目名称", "单位名称", "功能分类科目名称", "经济分类科目名称", "支出项目"})
+# A bracketed qualifier ending a header (支出功能分类科目（按大类）): the column is typed by the words before it.
+HEADER_QUALIFIER_RE = re.compile(r"\([^()]*\)$")
 LABEL_HEADER_SUFFIX = ("科目名称", "分类科目")  # 功能分类科目名称; 支出功能分类科目 (code and name in one cell)
 # Leaf headers naming an amount: such a column is never retyped by its content (a typo stays an error).
 AMOUNT_HEADER_WORDS = ("合计", "小计", "总计", "金额", "预算", "决算", "执行数", "收入", "支出", "拨款", "资金", "经费")
 TEXT_HEADERS = frozenset({"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注",
                           "预算单位", "部门名称", "项目编号", "项目代码", "单位编码", "单位代码", "部门编码", "部门代码"})
+# A text column naming the budget unit of a row (one row segment per unit, its first row the unit's total).
+UNIT_COLUMN_HEADERS = frozenset({"预算单位", "单位名称", "部门名称"})
 # A column of shares or changes (增减(%), 增长率, -12.34%): printed text, not an amount of money.
 PERCENT_HEADER_WORDS = ("%", "％", "增减率", "增长率", "比重", "占比")
 PERCENT_RE = re.compile(r"^[-−+]?\d+(?:\.\d+)?[%％]$")
@@ -170,6 +176,9 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     # all expenditure of the department: not one fund (财政拨款, 一般公共预算) nor one type (基本/项目支出)
     ("expenditure", KindWords(title_any=("支出总表", "支出预算总表", "支出决算表", "支出预算表", "支出总体情况表"),
                               title_none=("基本支出", "项目支出", "财政拨款", "一般公共预算"), header_must=_CLASSIFIED)),
+    # ... or as totals only (one row: 合计 | 基本支出 | 项目支出 ..., no classification column)
+    ("expenditure", KindWords(title_any=("支出总表", "支出预算总表", "支出决算表", "支出预算表", "支出总体情况表"),
+                              title_none=("基本支出", "项目支出", "财政拨款", "一般公共预算"), header_any=("基本支出",))),
 )
 
 

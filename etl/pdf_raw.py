@@ -55,9 +55,25 @@ def plausible_descent(descent: float, size: float) -> float:
 
 
 def from_pdfminer(page) -> RawPage:
-    """A pdfplumber page as a :class:`RawPage`, its characters placed as :func:`credible_chars` says."""
-    return RawPage(page.page_number - 1, tuple(page.bbox), credible_chars(page.chars), page.rects, page.lines,
-                   page.curves, page.images)
+    """A pdfplumber page as a :class:`RawPage`, its characters placed as :func:`credible_chars` says and its
+    paths as :func:`seen` keeps them."""
+    return RawPage(page.page_number - 1, tuple(page.bbox), credible_chars(page.chars), seen(page.rects),
+                   seen(page.lines), seen(page.curves), page.images)
+
+
+def seen(paths: list[dict]) -> list[dict]:
+    """pdfminer's painted paths without those filled white (or transparent) and not stroked: cell backgrounds
+    and text highlights of a word processor, invisible on the page, whose edges are no ruling lines (they
+    cut a printed row in two wherever a cell's text has a highlight of its own)."""
+    return [p for p in paths if p.get("stroke") or not p.get("fill") or not _white(p.get("non_stroking_color"))]
+
+
+def _white(color) -> bool:
+    """A fill colour of pdfminer (gray, RGB or CMYK, a number or a tuple) that prints nothing on white paper."""
+    values = tuple(color) if isinstance(color, (tuple, list)) else (color,)
+    if not values or not all(isinstance(v, (int, float)) for v in values):
+        return False  # a pattern or an unknown colour space: taken as visible
+    return all(v == 0 for v in values) if len(values) == 4 else all(v == 1 for v in values)
 
 
 def credible_chars(chars: list[dict]) -> list[dict]:
@@ -345,10 +361,21 @@ def _object_props(tp, i: int, obj, ctm) -> tuple:
 _MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
 
 
+def _unseen(obj) -> bool:
+    """A path filled white (or fully transparent) and not stroked: not drawn on white paper (as :func:`seen`)."""
+    mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, mode, stroke) or stroke.value or not mode.value:
+        return False
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a):
+        return False
+    return a.value == 0 or r.value == g.value == b.value == 255
+
+
 def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list) -> None:
     """Split a painted path into pdfminer's lines, rectangles and curves (``PDFLayoutAnalyzer.paint_path``)."""
     m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+    if _unseen(obj) or not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
         return
     matrix = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
     x, y = ctypes.c_float(), ctypes.c_float()

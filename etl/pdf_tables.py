@@ -393,6 +393,25 @@ def split_code_head(cells: list[str]) -> tuple[list[str], list[str]] | None:
     return cells[:n] + [""] * (len(cells) - n), [""] * n + cells[n:]
 
 
+def row_fragment(cells: list[str], above: list[str]) -> int | None:
+    """The column of the only text of ``cells`` when it ends the text of that column in ``above``: a row
+    whose cells a page break cut in two prints the rest of a wrapped name alone at the top of the next page.
+
+    Not a fragment: a row with an amount or more than one cell, a text that opens a label (ordinal, code,
+    total word), or one under a row that prints an amount (a row of its own).
+
+    >>> row_fragment(["", "出", ""], ["", "十七、国土海洋气象等支", ""]), row_fragment(["", "二、外交支出", ""], ["", "一、一般", ""])
+    (1, None)
+    """
+    filled = [(i, c) for i, c in enumerate(cells) if c]
+    if len(filled) != 1 or any(is_amount(c) for c in above if c):
+        return None
+    col, text = filled[0]
+    if col >= len(above) or not above[col] or is_amount(text) or ORDINAL_RE.match(text) or text in TOTAL_LABELS:
+        return None
+    return None if text[0].isdigit() else col
+
+
 def is_empty_table(rows: list[list[str]]) -> bool:
     """Only 无 / 合计 markers and no amounts: the table is printed empty."""
     return all(c in TOTAL_LABELS for cells in rows for c in cells if c)

@@ -296,6 +296,10 @@ class _Assembler:
             if title is not None and pt.is_table_number(title.text) and i >= 1 and self._title_like(pending[i - 1]):
                 i -= 1  # the number printed below its title (收入支出决算总表 / 公开01表): the title is above
                 title = pending[i]
+            title_text = title.text if title is not None else ""
+            if title is not None and i >= 1 and self._wrapped_title(pending[i - 1], title):
+                i -= 1  # a long title wrapped over two lines (…“三公”经费、会议费、培训费 / 支出预算表)
+                title, title_text = pending[i], pt.join_lines([pending[i].text, title.text])
             cut = i if title else i + 1
             if title is not None and cut >= 1 and pt.is_table_number(pending[cut - 1].text):
                 cut -= 1  # the number printed above its title (表01 / 2026年...总表): part of the title block
@@ -303,13 +307,13 @@ class _Assembler:
             before = pending[:cut]
             self._text(page, before, left, right, page_start)
             if (not before and page_start and self.table is not None and self.last is self.table
-                    and item.width == self.table_width and (title is None or self._same_title(title.text))
+                    and item.width == self.table_width and (title is None or self._same_title(title_text))
                     and self._continues_inside(item)):
                 for key, value in meta.items():  # page header facts repeated on the next page fill gaps
                     self.table.meta.setdefault(key, value)
                 self._continue(page, item)
             else:
-                self._new_table(page, item, title.text if title else self.last_heading,
+                self._new_table(page, item, title_text if title else self.last_heading,
                                 title.no if title else item.row_nos[0], meta, printed_title=title is not None)
             pending, page_start = [], False
         self._text(page, pending, left, right, page_start)
@@ -325,8 +329,16 @@ class _Assembler:
         bare = re.sub(r"[（(]?续表?[)）]?", "", pt.norm(text))
         return bare in ("", self.table.title)
 
+    def _wrapped_title(self, first: Line, second: Line) -> bool:
+        """``first`` is the first line of the title ``second`` ends: the same type right above it, large or
+        opening with a table number (公开09表：…), not itself a title (ending in 表) nor a heading, nor a sentence."""
+        t = first.text
+        return ((first.size >= self.body + 1.5 or pt.strip_table_number(t) != t) and abs(first.size - second.size) < 0.5
+                and 0 < second.top - first.top < 2 * second.size and not t.endswith(("表",) + _END_PUNCT)
+                and not (_PART_RE.match(t) or _CN_ORD_RE.match(t) or _CN_SUB_RE.match(t) or pt.is_table_number(t)))
+
     def _title_like(self, ln: Line) -> bool:
-        t = re.sub(r"[（(]续[)）]$", "", ln.text)
+        t = re.sub(r"\s*[（(][^（）()]*[)）]$", "", ln.text)  # （续）, （按功能分类）, (一级项目) after the title
         if len(t) > 60 or t.endswith(_END_PUNCT) or _PART_RE.match(t) or _NOTE_RE.match(t):
             return False
         return t.endswith("表") or ln.size >= self.body + 1.5
@@ -372,6 +384,14 @@ class _Assembler:
         _, _, k = pt.split_title_rows(grid.rows) if grid.ruled else ([], [], 0)  # the title repeated inside
         while k < len(grid.rows) and (not any(grid.rows[k]) or grid.rows[k] in self.table_header):
             k += 1  # the header repeated at the top of the page, and blank rows
+        if grid.ruled and k < len(grid.rows) and self.table.rows:
+            last = self.table.rows[-1]
+            col = pt.row_fragment(grid.rows[k], last.cells)
+            if col is not None:  # a row broken by the page break: its text ends at the top of this page
+                self.table.repairs.append(f"page {page.no}: '{grid.rows[k][col]}' at the top of the page ends the "
+                                          f"row '{last.cells[col]}' broken by the page break; joined to it")
+                last.cells[col] = pt.join_lines([last.cells[col], grid.rows[k][col]])
+                k += 1
         self._add_rows(page, self.table, grid, grid.rows[k:], grid.row_nos[k:],
                        grid.spans[k:] if grid.spans else None, grid.tops[k:])
 

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from ..amounts import Amount, looks_numeric, parse_amount, unit_multiplier
 from ..codelists import NOT_APPLICABLE as NOT_APPLICABLE_CODE
 from ..codelists import TOTAL, CodeLists, codelists, concept_iri
+from ..docmeta import split_scope
 from ..lexicon import CODE_HEADER_SUFFIX, CODE_HEADERS, CODE_HEADS, LABEL_HEADER_SUFFIX, LABEL_HEADERS
 from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
-from ..lexicon import AMOUNT_HEADER_WORDS, CODE_NAME_RE, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
+from ..lexicon import AMOUNT_HEADER_WORDS, CODE_NAME_RE, HEADER_QUALIFIER_RE, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
 from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SEQ_HEADS, TEXT_HEADERS
+from ..lexicon import TOTAL_LINE, UNIT_COLUMN_HEADERS
 from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
 from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
 from ..model import Document, EtlError, Row, Table
@@ -58,6 +60,7 @@ class KindSpec:
 
 def _role(label: str, path: list[str]) -> str:
     key = match_key(label)
+    key = HEADER_QUALIFIER_RE.sub("", key) or key
     if key in SEQ_HEADS:
         return "seq"
     if key in TEXT_HEADERS:  # before the code suffix: 单位编码 and 项目编号 are printed text, no classification
@@ -90,6 +93,15 @@ def _role_by_content(cells: list[str]) -> str | None:
     return None
 
 
+def side_base(side: str | None) -> str:
+    """``in`` / ``out`` of a side, also of a further block under the same heading (``out-3``).
+
+    >>> side_base("out-3"), side_base("in"), side_base(None)
+    ('out', 'in', '')
+    """
+    return (side or "").split("-")[0]
+
+
 def _side_name(path: list[str], position: int) -> str:
     """``in``/``out`` for a segment printed under 收入/支出, else a letter by position."""
     top = re.sub(r"(项目|预算|决算|预算数|决算数)$", "", match_key(path[0])) if path else ""
@@ -116,9 +128,13 @@ def _assign_sides(cols: list[ColumnRec]) -> None:
         segments[-1].append(col)
     if len(segments) < 2:
         return
+    used: set[str] = set()
     for n, seg in enumerate(segments):
         label = next((c for c in seg if c.role == "label"), seg[0])
         side = _side_name(label.path, n)
+        if side in used:  # a further block under the same heading (支出 by function, then by economic class)
+            side = f"{side}-{n + 1}"
+        used.add(side)
         for col in seg:
             # a 序号 before the first label numbers the printed row; a 行次 after a label numbers its side's line
             shared = col.role == "seq" and n == 0 and col.index < label.index
@@ -267,9 +283,16 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
     sides = sorted({c.side for c in columns if c.role in ("label", "amount", "quantity")}, key=str)
     previous_code = ""
     for index, row in enumerate(table.rows, start=1):
+        carried: dict[str, str] = {}  # 支出合计 merged across two blocks of one heading: its amount is in the next
         for side in sides:
             number = _row_number(row, columns, side)
-            item, previous_code = _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table)
+            label, amounts = (_side_cells(row, columns, side, roles) for roles in (("label",), ("amount", "quantity")))
+            inherited = "" if label else carried.pop(side_base(side), "")
+            carried.pop(side_base(side), None)  # carried to the next block of its heading only
+            if label and not amounts:
+                carried[side_base(side)] = label
+            item, previous_code = _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc,
+                                             table, inherited)
             if item is None:
                 continue
             rec.items.append(item)
@@ -320,7 +343,26 @@ def _row_number(row: Row, columns: list[ColumnRec], side: str | None) -> int | N
     return None
 
 
-def _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table):
+def _unit_cell(row: Row, columns: list[ColumnRec], side: str | None) -> str:
+    """The text of the row's unit column (预算单位, 单位名称 printed beside the row label), or ``""``."""
+    return next((row.cells[c.index - 1] for c in columns if c.role == "text" and c.side in (side, None)
+                 and match_key(c.label) in UNIT_COLUMN_HEADERS and row.cells[c.index - 1]), "")
+
+
+def _names_department(name: str, doc: Document) -> bool:
+    """``name`` is the publishing department, also with its scope (某市某局（本级）)."""
+    dept = doc.meta.get("department_name")
+    return bool(name) and bool(dept) and split_scope(match_key(name))[0] == split_scope(match_key(dept))[0]
+
+
+def _side_cells(row: Row, columns: list[ColumnRec], side: str | None, roles: tuple[str, ...]) -> str:
+    """The printed text of the columns of ``side`` with one of ``roles`` in ``row``, joined."""
+    return "".join(row.cells[c.index - 1] for c in columns if c.side == side and c.role in roles)
+
+
+def _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table, inherited=""):
+    """The line of ``side`` in ``row``; ``inherited`` is the label a block on the left printed across this one
+    (it classifies this block's line, which prints no label of its own)."""
     label_cols = [c for c in columns if c.side == side and c.role == "label"]
     code_cols = [c for c in columns if c.role in ("code", "code_part") and (c.side == side or c.side is None)]
     label = row.cells[label_cols[0].index - 1] if label_cols else ""
@@ -350,7 +392,11 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
     if not label and not code and not has_amount and not own_number and not total_word:
         return None, previous_code
     item = LineRec(index, row.line, row.page, side, number, code, label, bold=row.bold, text_label=total_word)
-    key = match_key(label or total_word)
+    key = match_key(label or total_word or inherited)
+    if not key and not code and _names_department(_unit_cell(row, columns, side), doc):
+        key = TOTAL_LINE  # the department's own row of a table listing units (预算单位 | 科目编码 | 科目名称): its total
+    if not label_cols and not code_cols and not key and spec.code_scheme:
+        key = TOTAL_LINE  # a classified table printing amounts without a code or label column prints its totals
     if code and spec.code_scheme and code.isdigit() and not _CODE_RE.match(code):
         # a local code of another length (301501, 3020150201): kept as printed and reported, not refused
         rec.unmatched.append(f"line {row.line}: code {code} is not a 类/款/项 code (3, 5 or 7 digits); not classified")
@@ -363,7 +409,7 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
             rec.new_concepts.append(NewConcept(spec.code_scheme, code, label, row.line))
         previous_code = code
     else:
-        schemes = spec.side_row_schemes.get(side or "", spec.row_schemes)
+        schemes = spec.side_row_schemes.get(side_base(side), spec.row_schemes)
         side_total = _side_total(lists, side, key) if key in _TOTAL_WORDS and spec.side_row_schemes else None
         if side_total:
             # A bare 总计 / 合计 on one side of a summary table is that side's total line.
@@ -373,7 +419,7 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
             item.classification = concept_iri(item.scheme, TOTAL)
         else:
             for scheme in schemes:
-                iri = lists.match(scheme, label or total_word, suffix=False)
+                iri = lists.match(scheme, label or total_word or inherited, suffix=False)
                 if iri:
                     item.scheme, item.classification = scheme, iri
                     break
@@ -394,7 +440,7 @@ def _is_total_label(text: str) -> bool:
 
 
 def _side_total(lists: CodeLists, side: str | None, key: str) -> str | None:
-    word = {"in": "收入", "out": "支出"}.get(side or "")
+    word = {"in": "收入", "out": "支出"}.get(side_base(side))
     if not word:
         return None
     return lists.match("summary-item", word + key, suffix=False) or lists.match("summary-item", f"本年{word}{key}", suffix=False)
@@ -408,7 +454,7 @@ def _dims(spec: KindSpec, item: LineRec, col: ColumnRec, rec: TableRec) -> dict[
         # A 合计 row totals the rows (units, items); a column naming a category keeps it (公务接待费 of 合计).
         if not (item.classification.endswith(f"/{TOTAL}") and col.dims.get(dim, f"/{TOTAL}").rsplit("/", 1)[1] != TOTAL):
             dims[dim] = item.classification
-    operation = spec.operation or {"in": "revenue", "out": "expenditure"}.get(item.side or "")
+    operation = spec.operation or {"in": "revenue", "out": "expenditure"}.get(side_base(item.side))
     # A stock (固定资产) is neither revenue nor expenditure.
     dims["operationCharacter"] = concept_iri("operation", operation or NOT_APPLICABLE_CODE)
     scheme_of = {v: k for k, v in SCHEME_DIM.items()}

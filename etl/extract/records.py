@@ -18,7 +18,7 @@ class ColumnRec:
     path: list[str]
     number: str | None  # 栏次
     role: str  # seq | code | code_part | label | text | amount | quantity
-    side: str | None = None  # "in" / "out" on two-sided tables
+    side: str | None = None  # "in" / "out" on two-sided tables ("out-3": a further block under 支出)
     dims: dict[str, str] = field(default_factory=dict)  # dimension -> concept IRI
 
 

@@ -1,8 +1,9 @@
 """The pypdfium2 reader (budgetkg.etl.pdf_raw) against the pdfplumber-based reader it replaced.
 
 The reference reads the same file through the same layout code from pdfplumber's pages (pdfminer's
-characters, rectangles, lines and curves; characters of a font claiming an incredible descent placed
-from their baseline, as the reader places them): every bundled PDF and every corpus PDF must give the
+characters, rectangles, lines and curves, as :func:`budgetkg.etl.pdf_raw.from_pdfminer` takes them: characters
+of a font claiming an incredible descent placed from their baseline, paths filled white and not stroked left
+out, as the reader does with pdfium's objects; pdfplumber's own table finder): every bundled PDF and every corpus PDF must give the
 same document — each table's title, page, meta, header, 栏次, rows (cells, line, page) and notes,
 every heading and paragraph, and the repairs.
 """
@@ -14,7 +15,6 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
-from pdfplumber.table import TableFinder
 
 from budgetkg.etl import pdf_raw
 from budgetkg.etl.model import Document, Table
@@ -25,28 +25,13 @@ CORPUS = ROOT.parent / "shared" / "samples" / "corpus"
 PDFS = sorted((ROOT / "data" / "samples").glob("*.pdf")) + sorted(CORPUS.glob("*.pdf"))
 
 
-class CrediblePage:
-    """A pdfplumber page whose characters are placed as the reader places them where a font's metrics are
-    not credible (:func:`budgetkg.etl.pdf_raw.credible_chars`); pdfplumber's own table finder and cell
-    extraction read those characters."""
-
-    def __init__(self, page):
-        self._page, self.chars = page, pdf_raw.credible_chars(page.chars)
-
-    def __getattr__(self, name):
-        return getattr(self._page, name)
-
-    def find_tables(self):
-        return TableFinder(self).tables
-
-
 def read_with_pdfplumber(path: Path) -> Document:
     data = path.read_bytes()
     doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
     with pdfplumber.open(io.BytesIO(data)) as plumber:
         pdf = pdfium.PdfDocument(data)
         try:
-            return read_pages(doc, pdf, [lambda p=p: CrediblePage(p) for p in plumber.pages])
+            return read_pages(doc, pdf, [lambda p=p: pdf_raw.from_pdfminer(p) for p in plumber.pages])
         finally:
             pdf.close()
 

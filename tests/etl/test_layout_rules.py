@@ -1,0 +1,89 @@
+"""Column and row rules of table layouts met in the corpus (etl/extract/engine.py), on small tables.
+
+The cells are those printed on the corpus pages named in each test (checked on the page images);
+the tables are cut to the rows a rule needs.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from budgetkg.etl.extract import extract
+from budgetkg.etl.model import Document, Row, Table
+
+CL = "https://budgetkg.org/def/cl/"
+
+
+def _doc() -> Document:
+    doc = Document("t.pdf", "0" * 64, "pdf")
+    doc.meta.update(department_name="某市某局", year="2026")
+    return doc
+
+
+def _table(title: str, header: list[list[str]], rows: list[list[str]]) -> Table:
+    return Table(title=title, line=1, page=1, meta={"unit": "元"}, header=header,
+                 rows=[Row(cells, line=2 + i, page=1) for i, cells in enumerate(rows)])
+
+
+def _obs(rec) -> dict[tuple[int, int], object]:
+    return {(o.item.index, o.column.index): o for o in rec.observations}
+
+
+def test_blocks_under_one_heading_are_lines_of_their_own():
+    # 西安 部门综合预算收支总表 (p26): 收入 | 支出 by function, by 部门预算 and by 政府预算 economic class, each
+    # header ending in （按大类）; 本年收入合计 / 本年支出合计 repeated per block.
+    header = [["收入", "", "支出", "", "", "", "", ""],
+              ["项目", "预算数", "支出功能分类科目（按大类）", "预算数", "部门预算支出经济分类科目（按大类）", "预算数",
+               "政府预算支出经济分类科目（按大类）", "预算数"]]
+    rows = [["1、财政拨款", "62,109,297.20", "1、一般公共服务支出", "50,037,708.13", "1、人员经费和公用经费支出",
+             "36,701,197.20", "1、机关工资福利支出", "32,493,937.03"],
+            ["本年收入合计", "62,109,297.20", "本年支出合计", "62,109,297.20", "本年支出合计", "62,109,297.20",
+             "本年支出合计", "62,109,297.20"]]
+    rec = extract(_table("部门综合预算收支总表", header, rows), "income_expenditure_summary", doc=_doc())
+    assert [c.role for c in rec.columns] == ["label", "amount"] * 4
+    assert [c.side for c in rec.columns] == ["in", "in", "out", "out", "out-3", "out-3", "out-4", "out-4"]
+    items = {(i.index, i.side): i for i in rec.items}
+    assert items[(1, "out-3")].label == "1、人员经费和公用经费支出"
+    obs = _obs(rec)
+    assert obs[(1, 6)].amount.value == Decimal("36701197.20") and obs[(1, 6)].item.side == "out-3"
+    assert obs[(1, 6)].dims["operationCharacter"] == CL + "operation/expenditure"
+    for col in (4, 6, 8):
+        assert obs[(2, col)].item.classification == CL + "summary-item/expenditure-total-current"
+
+
+def test_a_label_printed_across_two_blocks_classifies_the_amount_in_the_second():
+    # 江苏 公开01表 (p14): 支出合计 merged over the 功能分类 and 支出用途 blocks, its amount in the last column.
+    header = [["收入", "", "支出", "", "", ""], ["项目名称", "金额", "功能分类", "", "支出用途", ""],
+              ["", "", "功能科目名称", "金额", "项目名称", "金额"]]
+    rows = [["收入合计", "21,955.35", "支出合计", "", "", "21,955.35"]]
+    rec = extract(_table("收支预算总表", header, rows), "income_expenditure_summary", doc=_doc())
+    obs = _obs(rec)
+    assert obs[(1, 6)].item.label == ""  # printed once, in the first block
+    assert obs[(1, 6)].item.classification == CL + "summary-item/expenditure-grand-total"
+
+
+def test_a_table_of_amounts_only_prints_its_totals():
+    # 江苏 公开03表 支出预算总表 (p15): one row, no code or label column.
+    header = [["合计", "基本支出", "项目支出", "单位预留机动经费", "结转下年资金"]]
+    rows = [["21,955.35", "13,994.31", "5,573.00", "2,388.04", ""]]
+    rec = extract(_table("支出预算总表", header, rows), "expenditure", doc=_doc())
+    obs = _obs(rec)
+    assert obs[(1, 2)].dims["functionalClassification"] == CL + "functional/_T"
+    assert obs[(1, 2)].dims["expenditureType"] == CL + "expenditure-type/basic"
+    assert (1, 5) not in obs  # an empty cell is no observation
+
+
+def test_the_department_row_of_a_table_listing_units_is_its_total():
+    # 深圳 支出总表 (p20): 预算单位 | 科目编码 | 科目名称 ..., the first row names the department (本级).
+    header = [["预算单位", "科目编码", "科目名称", "支出总计", "基本支出", "项目支出"]]
+    rows = [["某市某局（本级）", "", "", "37,385.88", "11,024.31", "26,361.57"],
+            ["", "201", "一般公共服务支出", "20,563.76", "6,487.76", "14,076.00"],
+            ["某市某中心", "", "", "1.00", "1.00", ""]]
+    rec = extract(_table("支出总表", header, rows), "expenditure", doc=_doc())
+    obs = _obs(rec)
+    assert [c.role for c in rec.columns[:3]] == ["text", "code", "label"]
+    assert obs[(1, 5)].dims["functionalClassification"] == CL + "functional/_T"
+    assert obs[(2, 5)].dims["functionalClassification"] == CL + "functional/201"
+    # another unit's row is no total of the department
+    assert obs[(3, 5)].dims["functionalClassification"] != CL + "functional/_T"
+    assert [t.text for t in rec.texts if t.column.index == 1] == ["某市某局（本级）", "某市某中心"]
