@@ -46,7 +46,8 @@ def _build(args) -> int:
     limit = None if args.max_input_mb is None else int(args.max_input_mb * 2**20)
     overrides = Overrides(args.department, args.jurisdiction, args.year, args.phase)
     result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs, max_input_bytes=limit, timeout=args.doc_timeout,
-                   overrides=overrides, keep_going=args.keep_going, strict=args.strict, store=not args.no_store)
+                   overrides=overrides, keep_going=args.keep_going, strict=args.strict, store=not args.no_store,
+                   memory_mb=args.doc_memory_mb)
     for d in result.documents:
         print(f"{_shown(d.path)}: {d.department} {d.year} {d.phase}: {d.tables} tables, {d.observations} observations, {d.triples} triples")
         scope = f", printed with （{d.name_scope}）" if d.name_scope else ""
@@ -236,6 +237,9 @@ def parser() -> argparse.ArgumentParser:
         "`budgetkg serve --sparql-endpoint URL`)"))
     b.add_argument("--doc-timeout", type=float, default=None, help=(
         "seconds one document may take before it is reported as failed (default 600; 0: none; env BUDGETKG_DOC_TIMEOUT)"))
+    b.add_argument("--doc-memory-mb", type=int, default=None, help=(
+        "memory (MB) the process reading one document may take before it is reported as failed (default 4096; 0: none; "
+        "env BUDGETKG_DOC_MEMORY_MB)"))
     b.set_defaults(fn=_build)
     t = sub.add_parser("tables", help="regenerate every printed table as CSV (or XLSX) from the built graph")
     t.add_argument("--data", default=DEFAULT_DATA)

@@ -1,7 +1,14 @@
 """Worker processes that do not outlive the process that started them.
 
 API: :func:`die_with_parent` ``(parent_pid)``, an initializer for ``ProcessPoolExecutor``;
-:func:`time_limit` ``(seconds)``, a context manager raising :class:`TimeLimitExpired`.
+:func:`worker_init` ``(parent_pid, memory_mb)``, the same with a memory cap;
+:func:`cap_memory` ``(megabytes)``; :func:`time_limit` ``(seconds)``, a context manager raising
+:class:`TimeLimitExpired`.
+
+A memory cap (``RLIMIT_AS``, the process's address space) makes an allocation past it fail:
+in Python code as a ``MemoryError``, in native code (pyoxigraph, pdfium) usually as the end of
+the process, which its parent then reports. Either way one document or query cannot take the
+machine's memory from the others.
 
 A ``kill -9`` of a build gives its workers no chance to be told; without this they run on as
 orphans, reading and writing for nobody. On Linux the kernel sends them SIGKILL when their
@@ -12,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import resource
 import signal
 import sys
 import threading
@@ -33,6 +41,23 @@ def die_with_parent(parent_pid: int) -> None:
     # The parent may have died before prctl ran: then nobody will send the signal.
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+def cap_memory(megabytes: int) -> None:
+    """Limit this process's address space to ``megabytes`` (0: leave it), never above the hard limit it has."""
+    if megabytes <= 0:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = megabytes << 20
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def worker_init(parent_pid: int, memory_mb: int = 0) -> None:
+    """:func:`die_with_parent`, then :func:`cap_memory` (an initializer for ``ProcessPoolExecutor``)."""
+    die_with_parent(parent_pid)
+    cap_memory(memory_mb)
 
 
 class TimeLimitExpired(BaseException):

@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,11 +35,11 @@ import pyoxigraph as ox
 
 from budgetkg.errors import BudgetkgError, InputError, SourcesFailed
 from budgetkg.outdir import check_replaceable, discard, publish, staging
-from budgetkg.procs import TimeLimitExpired, die_with_parent, time_limit
+from budgetkg.procs import TimeLimitExpired, time_limit, worker_init
 from budgetkg.names import DUMP_QUADS, DUMP_TRIPLES, DUMP_TURTLE, DUMP_VOCABULARY, DUMPS_DIR, MANIFEST, STORE_DIR, TABLES_DIR
 from budgetkg.resources import SOURCE_SUFFIXES, default_sources
 
-from .inputs import check_size, doc_timeout, too_slow
+from .inputs import check_size, doc_memory_mb, doc_timeout, too_big, too_slow
 from .iris import DEFAULT_BASE, check_base
 from .pipeline import Overrides
 from .vocab import PREFIXES, VOCAB_GRAPH
@@ -170,6 +171,7 @@ class _Job:
     workdir: str | None
     strict: bool = False
     timeout: float | None = None
+    memory_mb: int = 0
 
 
 def _attempt(path: str, overrides: Overrides, job: _Job, n: int) -> DocumentResult | BudgetkgError:
@@ -179,8 +181,39 @@ def _attempt(path: str, overrides: Overrides, job: _Job, n: int) -> DocumentResu
             return process_one(path, job.base, job.validate, job.workdir, n, overrides=overrides, strict=job.strict)
     except TimeLimitExpired:
         return too_slow(path, job.timeout)
+    except MemoryError:
+        return too_big(path, job.memory_mb)
     except BudgetkgError as exc:
         return exc
+
+
+def _run_all(args: tuple[list, list, list, list], jobs: int, memory_mb: int) -> list:
+    """:func:`_attempt` over ``args`` (zipped) in worker processes, each capped at ``memory_mb``.
+
+    A worker that dies (a native allocation past the cap ends the process) breaks the pool
+    and fails every document in it without saying which one was the cause: each of those is
+    read again alone in a fresh worker, and only one that ends that worker too is reported.
+    """
+    from .model import EtlError, Location
+
+    items = list(zip(*args))
+    results: list = [None] * len(items)
+    broken: list[int] = []
+    with ProcessPoolExecutor(max_workers=jobs, initializer=worker_init, initargs=(os.getpid(), memory_mb)) as pool:
+        futures = [pool.submit(_attempt, *item) for item in items]
+        for i, future in enumerate(futures):
+            try:
+                results[i] = future.result()
+            except BrokenProcessPool:
+                broken.append(i)
+    for i in broken:
+        with ProcessPoolExecutor(max_workers=1, initializer=worker_init, initargs=(os.getpid(), memory_mb)) as alone:
+            try:
+                results[i] = alone.submit(_attempt, *items[i]).result()
+            except BrokenProcessPool:
+                results[i] = too_big(items[i][0], memory_mb, ": the process reading it ended") if memory_mb else \
+                    EtlError("the process reading it ended (killed, or a crash of a PDF library)", Location(Path(items[i][0]).name))
+    return results
 
 
 def process_one(path: str, base: str, validate: bool = True, workdir: str | None = None, n: int = 0, *,
@@ -271,13 +304,16 @@ def build(
     keep_going: bool = False,
     strict: bool = False,
     store: bool = True,
+    memory_mb: int | None = None,
 ) -> BuildResult:
     """Build every source into ``out``.
 
     Every source is read even after one failed, so that the error names every bad file.
     ``max_input_bytes``: refuse larger sources (default: :data:`budgetkg.etl.inputs.MAX_INPUT_BYTES`);
     ``timeout``: seconds per document before it is reported as failed (default
-    :data:`budgetkg.etl.inputs.DOC_TIMEOUT`; 0: none).
+    :data:`budgetkg.etl.inputs.DOC_TIMEOUT`; 0: none); ``memory_mb``: memory of the process reading
+    one document (default :data:`budgetkg.etl.inputs.DOC_MEMORY_MB`; 0: none, and then one
+    document with ``jobs=1`` is read in this process).
     ``overrides`` go over what every document prints and over its folder's ``sources.csv``;
     ``strict`` fails a document with a quarantined table; ``keep_going`` publishes the
     documents that build and lists the others in ``BuildResult.failed``.
@@ -311,14 +347,14 @@ def build(
     try:
         work = tmp / "work"
         work.mkdir()
-        job = _Job(base, validate, str(work), strict, doc_timeout(timeout))
+        memory_mb = doc_memory_mb(memory_mb)
+        job = _Job(base, validate, str(work), strict, doc_timeout(timeout), memory_mb)
         # A source too large to read is named with every other failure; without keep_going
         # nothing else is read then.
         todo = [n for n, p in enumerate(paths) if p not in too_large and (keep_going or not too_large)]
         args = ([paths[n] for n in todo], [plan.documents[n][1] for n in todo], [job] * len(todo), todo)
-        if jobs > 1 and len(todo) > 1:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-                attempts = list(pool.map(_attempt, *args, chunksize=max(1, min(16, len(todo) // (jobs * 4)))))
+        if (jobs > 1 and len(todo) > 1) or memory_mb:  # a capped document never runs in this process
+            attempts = _run_all(args, min(jobs, max(1, len(todo))), memory_mb)
         else:
             attempts = list(map(_attempt, *args))
         outcome: dict[int, DocumentResult | BudgetkgError] = dict(zip(todo, attempts))

@@ -1,7 +1,8 @@
 """What a source file is, before a reader opens it: its kind, its size, its text encoding.
 
 API: :func:`sniff` ``(data) -> str | None``; :func:`quiet_pdf_library` (context manager);
-:func:`doc_timeout`, :func:`too_slow` (the time limit per document); :func:`refuse_foreign` ``(path, data)``;
+:func:`doc_timeout`, :func:`too_slow` (the time limit per document); :func:`doc_memory_mb`, :func:`too_big`
+(the memory cap per document); :func:`refuse_foreign` ``(path, data)``;
 :func:`check_size` ``(path, *, limit=None)``; :data:`MAX_INPUT_BYTES`;
 :func:`decode_text` ``(path, data) -> (text, encoding)``.
 
@@ -35,6 +36,10 @@ MAX_INPUT_ENV = "BUDGETKG_MAX_INPUT_MB"
 # take under a minute); ``budgetkg build --doc-timeout`` or BUDGETKG_DOC_TIMEOUT sets it, 0 = none.
 DOC_TIMEOUT = 600.0
 DOC_TIMEOUT_ENV = "BUDGETKG_DOC_TIMEOUT"
+# Memory (address space, MB) of the process reading one document; ``--doc-memory-mb`` or
+# BUDGETKG_DOC_MEMORY_MB sets it, 0 = none. The largest corpus PDFs stay well below.
+DOC_MEMORY_MB = 4096
+DOC_MEMORY_ENV = "BUDGETKG_DOC_MEMORY_MB"
 
 _CONVERT = "save it as PDF, or as UTF-8 text in the layout of the bundled text sample, and build that"
 # (signature at offset 0, what it is, what to do)
@@ -137,6 +142,23 @@ def doc_timeout(seconds: float | None = None) -> float | None:
         env = os.environ.get(DOC_TIMEOUT_ENV)
         seconds = float(env) if env else DOC_TIMEOUT
     return seconds or None
+
+
+def doc_memory_mb(megabytes: int | None = None) -> int:
+    """The memory cap per document process in MB: ``megabytes``, else ``$BUDGETKG_DOC_MEMORY_MB``, else the default; 0 is none."""
+    if megabytes is None:
+        env = os.environ.get(DOC_MEMORY_ENV)
+        megabytes = int(env) if env else DOC_MEMORY_MB
+    return max(0, int(megabytes))
+
+
+def too_big(path: str | Path, megabytes: int, how: str = "") -> EtlError:
+    """The error of a document that needed more memory than its process may take."""
+    return EtlError(
+        f"reading it needed more than the {megabytes} MB of memory one document may take{how} (a malformed or huge "
+        f"table?); if it is a real document, raise the limit with --doc-memory-mb or {DOC_MEMORY_ENV}",
+        Location(Path(path).name),
+    )
 
 
 def too_slow(path: str | Path, seconds: float) -> EtlError:

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import os
 import pickle
-import resource
 import struct
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
+
+from budgetkg.procs import cap_memory
 
 from .formats import capped, finish_boolean, finish_graph, finish_results
 
@@ -97,17 +98,6 @@ def run(store: ox.Store, job: dict) -> tuple:
         return ("error", "query", str(exc))
     except MemoryError:
         return ("error", "memory", "the query needed more memory than the worker has")
-
-
-def cap_memory(megabytes: int) -> None:
-    """Limit this process's address space to ``megabytes`` (0: leave it), never above the hard limit it has."""
-    if megabytes <= 0:
-        return
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = megabytes << 20
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def main(argv: list[str] | None = None) -> int:
