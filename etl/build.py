@@ -248,8 +248,9 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in unique]
     if validate:
         from .validate_hook import validate_document
+        from .validation_report import quarantine_warnings
 
-        result.warnings = validate_document(unique, path) + [_quarantine_warning(q, graph) for q in rec.quarantined]
+        result.warnings = validate_document(unique, path) + quarantine_warnings(rec, graph.value)
         from .quality import quality_triples
         from .validation import report_graph_iri, report_triples
 
@@ -264,14 +265,6 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
     stem.with_suffix(".nq").write_text("".join(sorted(f"{q} .\n" for q in quads)), encoding="utf-8")
     stem.with_suffix(".nt").write_text("".join(map(_nt_line, unique)), encoding="utf-8")
     return result
-
-
-def _quarantine_warning(q, graph) -> dict:
-    """A quarantined table as a result of the document's validation report (severity Warning)."""
-    from .validation_report import quarantine_result
-
-    return quarantine_result(str(q.location), q.reason, graph.value, page=q.location.page, line=q.location.line,
-                             table=q.location.table)
 
 
 def _merge_lines(files: list[Path], out: Path) -> int:

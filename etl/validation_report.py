@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
@@ -57,11 +56,13 @@ def _expand(sources: list[str]) -> list[Path]:
     return out
 
 
-def _document_triples(path: str) -> list[ox.Triple]:
-    """The document's triples as the build maps them (:func:`budgetkg.etl.to_rdf.map_document`)."""
+def _document_results(path: str) -> tuple[list[ox.Triple], list[dict]]:
+    """The document's triples as the build maps them (:func:`budgetkg.etl.to_rdf.map_document`),
+    and its quarantined tables as results, from the typed records as the build reports them."""
     from .to_rdf import map_document
 
-    return map_document(path, base=names.DEFAULT_BASE)[2]
+    rec, graph, triples = map_document(path, base=names.DEFAULT_BASE)
+    return triples, quarantine_warnings(rec, graph.value)
 
 
 def _has_disclosure(triples) -> bool:
@@ -76,9 +77,9 @@ def _validate_one(job: tuple[str, str, list | None]) -> tuple[str, Outcome | Bud
     kind, name, triples = job
     try:
         if kind == "document":
-            triples = _document_triples(name)
+            triples, quarantined = _document_results(name)
             outcome = validate_graph(triples, document=Path(name).name)
-            outcome.results.extend(quarantined_results(triples, Path(name).name))
+            outcome.results.extend(dict(r, document=Path(name).name) for r in quarantined)
             return name, outcome
     except BudgetkgError as exc:
         return name, exc
@@ -102,27 +103,35 @@ def quarantine_result(location: str, reason: str, focus: str, *, page: int | Non
             "path": None, "value": None, "see_also": [], "expected": None, "printed": None}
 
 
-_TABLE_AT = re.compile(r", table (['\"])(.*)\1$")
+def quarantine_warnings(rec, focus: str) -> list[dict]:
+    """The quarantined tables of a disclosure record (``rec.quarantined``, typed
+    :class:`~budgetkg.etl.model.Skipped` records) as results; the build and ``validate`` share it."""
+    return [quarantine_result(str(q.location), q.reason, focus, page=q.location.page, line=q.location.line,
+                              table=q.location.table) for q in rec.quarantined]
 
 
 def quarantined_results(triples, document: str) -> list[dict]:
-    """The quarantined tables of a document's triples (``bkg:SkippedItem`` s whose reason says so)."""
+    """The quarantined tables of a graph read from RDF alone (``bkg:SkippedItem`` s whose reason says
+    so; the table is the item's ``dct:title``, which the mapping writes for a quarantined table)."""
     from .pipeline import QUARANTINED
 
+    title = names.DCT + "title"
     facts: dict[str, dict[str, str]] = {}
     for t in triples:
-        if t.predicate.value.startswith(names.BKG):
-            facts.setdefault(t.subject.value, {})[t.predicate.value[len(names.BKG):]] = t.object.value
+        p = t.predicate.value
+        if p.startswith(names.BKG):
+            facts.setdefault(t.subject.value, {})[p[len(names.BKG):]] = t.object.value
+        elif p == title:
+            facts.setdefault(t.subject.value, {})["title"] = t.object.value
     out = []
     for node, f in facts.items():
         reason = f.get("reason", "")
         if not reason.startswith(QUARANTINED + ": ") or "location" not in f:
             continue
-        m = _TABLE_AT.search(f["location"])
         out.append(quarantine_result(f["location"], reason[len(QUARANTINED) + 2:], node, document=document,
                                      page=int(f["sourcePage"]) if "sourcePage" in f else None,
                                      line=int(f["sourceLine"]) if "sourceLine" in f else None,
-                                     table=m.group(2) if m else None))
+                                     table=f.get("title")))
     out.sort(key=lambda r: (r["page"] or 0, r["line"] or 0, r["message"]))
     return out
 
