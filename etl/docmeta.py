@@ -28,18 +28,17 @@ from __future__ import annotations
 import re
 
 from .jurisdictions import find_jurisdiction
-from .lexicon import LEVELS, NAME_FIELDS, NAME_SCOPES, ORG_ENDINGS, PHASES, UNITS
+from .lexicon import LEVELS, NAME_FIELD_SUFFIX, NAME_FIELDS, NAME_SCOPES, ORG_ENDINGS, PHASES, UNITS, YEAR_RE, YEAR_WORD, YEAR_WORD_RE
 from .text import clean_cell
 
 _ALT = "|".join
-_YEAR = re.compile(r"(20\d\d)\s*年")
-_YEAR_WORD = re.compile(r"20\d\d\s*年度?")
-_FIELD = re.compile(rf"(?:{_ALT(sorted(NAME_FIELDS, key=len, reverse=True))})(?:名称)?\s*[:：]\s*(\S+)")
+_FIELD = re.compile(rf"(?:{_ALT(sorted(NAME_FIELDS, key=len, reverse=True))})(?:{NAME_FIELD_SUFFIX})?\s*[:：]\s*(\S+)")
 _SCOPE = re.compile(rf"^(.+?)\s*[（(]({_ALT(NAME_SCOPES)})[)）]$")
 _LEVEL_PHASE = re.compile(rf"(?:{_ALT(LEVELS)})(?:{_ALT(PHASES)})")
 _PHASE = re.compile(_ALT(PHASES))
-# A run of text without punctuation, then (a year and) a level and phase word: 某市某局2022年部门预算.
-_DISCLOSED = re.compile(rf"([^，。；;：:、,《》“”‘’\"]+?)(?:20\d\d年度?)?(?:{_ALT(LEVELS)})(?:{_ALT(PHASES)})")
+# A run of text without punctuation, then (a year and) a level and phase word: 某市某局2022年部门预算
+# (matched on text without spaces).
+_DISCLOSED = re.compile(rf"([^，。；;：:、,《》“”‘’\"]+?)(?:{YEAR_WORD})?(?:{_ALT(LEVELS)})(?:{_ALT(PHASES)})")
 
 
 def split_scope(name: str) -> tuple[str, str | None]:
@@ -66,7 +65,7 @@ def _field_name(lines: list[str]) -> str | None:
 def _title_name(flat: str) -> str | None:
     """The organisation named before a phase word: 部门预算 / 单位决算 first, then a bare
     预算 / 决算 from the last (a name may itself contain 预算)."""
-    text = re.sub(r"\s+", "", _YEAR_WORD.sub("", flat))
+    text = re.sub(r"\s+", "", YEAR_WORD_RE.sub("", flat))
     cuts = [m.start() for m in _LEVEL_PHASE.finditer(text)]
     cuts += [m.start() for m in reversed(list(_PHASE.finditer(text)))]
     for cut in cuts:
@@ -86,7 +85,7 @@ def title_meta(text: str) -> dict[str, str]:
     lines = [clean_cell(line) for line in text.split("\n") if line.strip()]
     flat = "".join(lines)
     meta: dict[str, str] = {}
-    m = _YEAR.search(flat)
+    m = YEAR_RE.search(flat)
     if m:
         meta["year"] = m.group(1)
     phases = [PHASES[w] for w in _PHASE.findall(re.sub(r"\s+", "", flat))]

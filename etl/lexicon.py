@@ -7,8 +7,11 @@ The text reader (:mod:`budgetkg.etl.read_text`), the PDF reader (:mod:`budgetkg.
 added here (and a case in ``tests/cases/<template>/``), not a new code path.
 
 Sections: amounts and units, not-applicable marks, totals, ordinals and headings, page-header
-lines, header words (column roles), phases of a column, table kinds (title words and the
-header words a kind must have), document metadata (cover and title words).
+lines (and the labelled lines of a text disclosure), header words (column roles), phases of a
+column, table kinds (title words and the header words a kind must have), document metadata
+(cover and title words), performance targets, the narrative (section titles, statements,
+internal bodies) and the figures its sentences state (amount, change and comparison words).
+``tests/test_words_in_lexicon.py`` checks that no pattern of the ETL spells these words elsewhere.
 
 >>> UNITS["万元"], "合计" in TOTAL_WORDS, "—" in NOT_APPLICABLE
 (4, True, True)
@@ -84,6 +87,22 @@ META_RE = re.compile(r"(?:编制(?:部门|单位)|单位|预算年度)\s*[:：]"
 META_ORG_RE = re.compile(r"编制(?:部门|单位)\s*[:：]\s*(.+?)(?=\s*(?:金额)?单位\s*[:：]|\s*预算年度|$)")
 META_UNIT_RE = re.compile(r"(?<!编制)单位\s*[:：]\s*(\S+)")
 META_YEAR_RE = re.compile(r"预算年度\s*[:：]\s*(\d{4})")
+
+# Labelled lines of a text disclosure above a table (预算年度：2026, 金额单位：万元) and the field each
+# fills (the pattern is anchored and ends at the colon, so the order of the labels does not matter).
+TEXT_META_FIELDS = {
+    "预算年度": "year", "决算年度": "year", "年度": "year",
+    "单位": "unit", "金额单位": "unit",
+    "截止时间": "as_of", "截至时间": "as_of", "编制单位": "department_name",
+}
+TEXT_META_RE = re.compile(rf"^({'|'.join(TEXT_META_FIELDS)})\s*[：:]\s*(.+)$")
+# A page-header line of a text disclosure: a department code and name (501 某某局), not a number
+# and a unit or date word (2022 年..., 12 万元).
+PAGE_ORG_RE = re.compile(r"^(\d{1,12})\s+([^\s\d：:，,。；;、年月日万元%（(][^\s：:，,。；;]{1,59})$")
+# A note line (注：...) in a text disclosure.
+TEXT_NOTE_RE = re.compile(r"^\s*注[：:]")
+# A first-level heading of a text disclosure containing this word is its title (部门预算情况说明).
+EXPLANATION_WORD = "说明"
 
 # ------------------------------------------------------------------ header words (column roles)
 COLUMN_NUMBER_WORDS = frozenset({"栏次", "档次"})  # first cell of the 栏次 row
@@ -188,11 +207,17 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
 PHASES = {"预算": "budget", "决算": "final-accounts"}
 # Level words before the phase word (部门预算 / 单位预算) and the level they stand for.
 LEVELS = {"部门": "department", "单位": "unit"}
+# A year as a title prints it (2026年, 2026 年度): the year alone, the year word, its pattern.
+YEAR_RE = re.compile(r"(20\d\d)\s*年")
+YEAR_WORD = r"20\d\d\s*年度?"
+YEAR_WORD_RE = re.compile(YEAR_WORD)
 # Labelled fields naming the publishing organisation on a cover (预算主管部门：某区某局).
 NAME_FIELDS = (
     "预算主管部门", "决算主管部门", "主管部门", "预算单位", "决算单位", "部门名称", "单位名称",
     "编制单位", "编制部门", "部门", "单位",
 )
+# A field label may add 名称 (部门名称：...).
+NAME_FIELD_SUFFIX = "名称"
 # Bracketed scope words after a department name (某市某局（本级）): the department is the
 # name without them; the scope is recorded beside it.
 NAME_SCOPES = ("本级", "汇总", "本部", "机关本级", "合并", "部门汇总", "单位汇总")
@@ -303,3 +328,90 @@ FIRST_HALF = "上半年"  # a "half" deadline ends on 30 June when it names the 
 # Internal bodies named inline after 设 in a 机构设置 section (局机关设办公室、督查处、...，共计10个处室):
 # group 1 is the list, cut at the first comma or full stop.
 BODY_INLINE_LIST_RE = re.compile(r"设(?:有|置)?([^，,。；;：:]+、[^，,。；;：:]+)")
+
+# ------------------------------------------------------------------ narrative: sections and statements
+# Words of the explanation text (部门预算说明) that :mod:`budgetkg.etl.narrative` reads.
+_CN_ORDINALS = "一二三四五六七八九十"
+# A top-level heading (一、 ...): it ends a performance part.
+TOP_ORDINAL_RE = re.compile(rf"^[{_CN_ORDINALS}]+[、.．]")
+# A numbered item of a list: 1. / （一） / 第一条.
+NUMBERED_RE = re.compile(rf"^(?:(\d+)[、.．](?!\d)|[（(]([{_CN_ORDINALS}百\d]+)[)）]|第([{_CN_ORDINALS}百]+)条)\s*")
+# A paragraph that only says there is nothing to report (本部门无此项说明的事项。).
+_SELF_WORDS = ("本", "我", "该")
+_ORG_WORDS = ("部门", "单位", "局", "委", "办", "厅", "院")
+_NOTHING_WORDS = ("无", "没有", "不存在")
+EMPTY_STATEMENT_RE = re.compile(
+    rf"^(?:(?:{'|'.join(_SELF_WORDS)})(?:{'|'.join(_ORG_WORDS)})?)?(?:本年度?|今年|\d{{4}}年度?)?(?:{'|'.join(_NOTHING_WORDS)})"
+    r"(?:其他|其它)?(?:需要|需)?(?:说明|披露|公开)?的?(?:事项|情况|内容)?[。.]?$")
+# A sentence about the internal bodies (内设机构, 下设 ... 处室) and their count (共 10 个处室).
+_BODY_WORDS = ("机构", "科室", "处室")
+BODIES_RE = re.compile(rf"(?:内部|内设|下设|职能)[^，,。；;：:]{{0,8}}?(?:{'|'.join(_BODY_WORDS)})")
+BODY_COUNT_RE = re.compile(rf"(\d+)\s*个(?:内部|内设|职能)?(?:{'|'.join(_BODY_WORDS)})")
+# Titles of a section that lists the internal bodies one by one; the first two name bodies by themselves.
+BODY_SECTION_TITLES = ("内设机构", "内部机构", "机构设置")
+BODY_SECTION_RE = re.compile("|".join(BODY_SECTION_TITLES))
+BODY_SECTION_NAMING = BODY_SECTION_TITLES[:2]
+# How the name of an internal body ends (办公室, 财务处, 人事科, 工作组, 宣传部).
+BODY_SUFFIXES = ("室", "处", "科", "组", "部")
+# A listed name's trailing 等 ("and others").
+LIST_ETC = "等"
+# Section title words: a performance part (绩效), a glossary (名词解释), the duties (职责, 职能).
+PERFORMANCE_WORD = "绩效"
+GLOSSARY_TITLE = "名词解释"
+DUTY_TITLE_WORDS = ("职责", "职能")
+# Labelled paragraphs of a performance part, and the titles of its overall goal.
+GOAL_WORD, GOAL_INDICATOR_WORD = "绩效目标", "绩效指标"
+GOAL_LABEL_RE = re.compile(rf"^({GOAL_WORD}|{GOAL_INDICATOR_WORD})\s*[：:]\s*")
+OVERALL_GOAL_TITLES = ("总体绩效目标", "整体绩效目标", "总体目标")
+# Header words of a table of the budget units and the field each fills (序号: none).
+UNIT_NAME_HEADER = "单位名称"
+UNIT_COLUMNS = {
+    UNIT_NAME_HEADER: "name", "单位编码": "code", "单位代码": "code", "单位性质": "unitNature",
+    "单位规格": "unitRank", "单位级别": "unitRank", "经费保障形式": "fundingForm", "经费形式": "fundingForm",
+    "序号": None,
+}
+
+# ------------------------------------------------------------------ narrative: figures in sentences
+# Words of the sentences that state amounts (收入预算 12.5 万元，比上年增加 1.2 万元) that
+# :mod:`budgetkg.etl.narrative_figures` reads.
+TEXT_AMOUNT_UNITS = ("亿元", "万元", "千元", "元")  # longest first: 万元 is not 元
+AMOUNT_IN_TEXT_RE = re.compile(rf"(\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({'|'.join(TEXT_AMOUNT_UNITS)})")
+# The unit of an amount a sentence states in words only (无 ... 经费: zero).
+NONE_AMOUNT_UNIT = "万元"
+# A clause that is a year alone (2026年), and a year opening a clause.
+YEAR_CLAUSE_RE = re.compile(r"^(\d{4})年度?$")
+LEAD_YEAR_RE = re.compile(r"^(\d{4})年度?")
+# Change words ending a clause; the ones that say "less".
+_UP_WORDS = ("增加", "减少", "增长", "下降", "降低", "上升", "减", "增", "多", "少")
+CHANGE_RE = re.compile(rf"({'|'.join(_UP_WORDS)})了?$")
+DOWN_WORDS = {"减少", "下降", "降低", "减", "少"}
+# A change stated as a percentage (增长12.3%, 下降 0.9%); 10%以上 is a target, not a change.
+RATE_RE = re.compile(r"(增长|增加|上升|提高|下降|减少|降低)了?\s*(\d+(?:\.\d+)?)\s*[%％](?!\s*(?:以上|以下|左右|及以上|及以下))")
+# What a change is compared with (比上年, 较2025年预算数), at the end of a clause or anywhere.
+_REFERENCE = r"(?P<ref>\d{4}年度?|上一?年度?|去年|上年同期)?"
+COMPARE_RE = re.compile(rf"(?:较|比|同比|与|和){_REFERENCE}(?:的)?(?:年初)?(?:预算数?|决算数?|执行数|安排)?$")
+COMPARE_ANYWHERE_RE = re.compile(rf"(?:较|比|同比|与|和){_REFERENCE}")
+# No change (与上年度持平).
+FLAT_RE = re.compile(r"(?:与|和|同|较|比)(?P<ref>\d{4}年度?|上一?年度?|去年)?(?:的)?(?:预算数?|决算数?)?(?:基本)?持平")
+# Nothing spent or planned, in words (2026年未安排因公出国（境）费用): a zero amount.
+NONE_STATED_RE = re.compile(r"^(?:(?P<y>\d{4})年度?)?(?:未安排|没有安排|未列支|无)(?P<label>.{2,24}?(?:经费|费用|费|支出|预算|收入))$")
+# A clause giving the reason of a change, and one listing what an amount includes.
+REASON_RE = re.compile(r"^(?:主要(?:是|为|系|原因|用于|包括)?|原因(?:是|为|主要是)|因为|由于|系因|系由于)")
+INCLUDES_RE = re.compile(r"^(?:主要)?(?:包括|含)")
+# Words before a label that are not part of it (其中, 我局, 安排 ...).
+LEAD_RE = re.compile(
+    r"^(?:其中|主要包括|包括|含|和|及|以及|与|、|另外|此外|我局|本局|我委|本委|我办|本办|我厅|本厅|我部门|本部门"
+    r"|我单位|本单位|该部门|该单位|安排|共)"
+)
+# "of which": the figures that follow are parts of the one before.
+OF_WHICH = "其中"
+# Time words before a label (上年 alone is not one: 上年结转 is the name of an item of this year):
+# (pattern, years from the sentence's year, at the end of that year).
+TIME_WORDS = ((re.compile(r"^(?:上年末|上年底|上年度末|上一年末|上一年度末)"), -1, True), (re.compile(r"^(?:本年度?|今年|当年)"), 0, False))
+# Words after a label, before its amount (为, 共计 ...), and after a section topic (情况说明).
+TRAIL_RE = re.compile(r"(?:预算安排|安排|预算数|为|是|达|共计|合计)$")
+TOPIC_SUFFIX_RE = re.compile(r"(?:的)?(?:安排)?(?:总体)?(?:情况说明|情况|说明)$")
+# Label words that tell revenue from expenditure (收支 names both: neither).
+BOTH_SIDES_WORD = "收支"
+REVENUE_WORD = "收入"
+EXPENDITURE_WORDS = ("支出", "经费", "费", "采购")

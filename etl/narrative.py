@@ -31,31 +31,19 @@ from budgetkg.resources import ONTOLOGY, files
 
 from .codelists import codelists
 from .docmeta import disclosed_names, split_scope
-from .lexicon import BODY_INLINE_LIST_RE
+from .lexicon import (BODIES_RE, BODY_COUNT_RE, BODY_INLINE_LIST_RE, BODY_SECTION_NAMING, BODY_SECTION_RE, BODY_SUFFIXES,
+                      DUTY_TITLE_WORDS, EMPTY_STATEMENT_RE, GLOSSARY_TITLE, GOAL_INDICATOR_WORD, GOAL_LABEL_RE, GOAL_WORD,
+                      LIST_ETC, NUMBERED_RE, OVERALL_GOAL_TITLES, PERFORMANCE_WORD, TOP_ORDINAL_RE, UNIT_COLUMNS,
+                      UNIT_NAME_HEADER)
 from .model import Document, Heading, Paragraph, Table
 from .narrative_figures import FigureRec, read_figures, split_sentences
 from .text import match_key, strip_ordinal
 from .vocab import BKG, RDFS, SKOS
 
 UNITS_KIND = "units"
-_TOP_ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-_NUMBERED = re.compile(r"^(?:(\d+)[、.．](?!\d)|[（(]([一二三四五六七八九十百\d]+)[)）]|第([一二三四五六七八九十百]+)条)\s*")
-_EMPTY = re.compile(r"^(?:(?:本|我|该)(?:部门|单位|局|委|办|厅|院)?)?(?:本年度?|今年|\d{4}年度?)?(?:无|没有|不存在)"
-                    r"(?:其他|其它)?(?:需要|需)?(?:说明|披露|公开)?的?(?:事项|情况|内容)?[。.]?$")
-_BODIES = re.compile(r"(?:内部|内设|下设|职能)[^，,。；;：:]{0,8}?(?:机构|科室|处室)")
-_BODY_COUNT = re.compile(r"(\d+)\s*个(?:内部|内设|职能)?(?:机构|科室|处室)")
-# Titles of a section that lists the internal bodies one by one.
-_BODY_SECTION = re.compile(r"内设机构|内部机构|机构设置")
 _BODY_NAME = 20  # characters: a name, not a sentence
-_BODY_SUFFIXES = ("室", "处", "科", "组", "部")
 _DUTY_LINE = 18  # characters of a numbered title that is a printed line cut at the page width
-_GOAL_LABEL = re.compile(r"^(绩效目标|绩效指标)\s*[：:]\s*")
 _GLOSSARY = re.compile(r"^(?P<term>[^：:。，,]{1,40}?)\s*[：:]\s*(?P<definition>.+)$")
-_UNIT_COLUMNS = {
-    "单位名称": "name", "单位编码": "code", "单位代码": "code", "单位性质": "unitNature",
-    "单位规格": "unitRank", "单位级别": "unitRank", "经费保障形式": "fundingForm", "经费形式": "fundingForm",
-    "序号": None,
-}
 _GLOSSARY_SCHEMES = ("fund-source", "expenditure-type", "three-public", "summary-item", "economic", "asset", "functional")
 
 
@@ -143,7 +131,7 @@ class NarrativeRec:
 
 
 def _empty_statement(text: str) -> bool:
-    return bool(_EMPTY.match(re.sub(r"\s+", "", text)))
+    return bool(EMPTY_STATEMENT_RE.match(re.sub(r"\s+", "", text)))
 
 
 def _glossary_entry(text: str) -> tuple[str, str] | None:
@@ -163,9 +151,9 @@ def _sections(doc: Document) -> tuple[list[SectionRec], list[tuple[Paragraph, Se
             if isinstance(nxt, Table):
                 continue  # the title of a table
             key = match_key(block.text)
-            if "绩效" in key:
+            if PERFORMANCE_WORD in key:
                 performance = True
-            elif _TOP_ORDINAL.match(block.text):
+            elif TOP_ORDINAL_RE.match(block.text):
                 performance = False
             current = SectionRec(block.line, block.text, block.page, performance)
             sections.append(current)
@@ -191,17 +179,17 @@ def extract_narrative(doc: Document, rec) -> None:
             out.sentences.append(SentenceRec(p.line, n, text, p.page, section.line if section else None))
     for i, section in enumerate(out.sections):
         key = match_key(section.title)
-        if "名词解释" in key:
+        if GLOSSARY_TITLE in key:
             _glossary(doc, rec, out, section)
-        elif ("职责" in key or "职能" in key) and not section.performance:
+        elif any(w in key for w in DUTY_TITLE_WORDS) and not section.performance:
             _duties(out, section)
             _duty_headings(out, out.sections[i + 1:])
     for p, section in paragraphs:
-        if _BODIES.search(p.text) and not (section and section.performance):
+        if BODIES_RE.search(p.text) and not (section and section.performance):
             _bodies(doc, rec, out, p)
     if not out.bodies:
         for section in out.sections:
-            if _BODY_SECTION.search(match_key(section.title)) and not section.performance:
+            if BODY_SECTION_RE.search(match_key(section.title)) and not section.performance:
                 _listed_bodies(out, section)
                 if not out.bodies:
                     _inline_bodies(out, section)
@@ -236,11 +224,11 @@ def _organizations(doc: Document, out: NarrativeRec) -> None:
 
 def _duties(out: NarrativeRec, section: SectionRec) -> None:
     for p in section.paragraphs:
-        m = _NUMBERED.match(p.text)
+        m = NUMBERED_RE.match(p.text)
         if m:
             number = next(g for g in m.groups() if g)
             out.duties.append(DutyRec(len(out.duties) + 1, number, p.text[m.end():].strip(), p.line))
-        elif out.duties and not _BODIES.search(p.text):
+        elif out.duties and not BODIES_RE.search(p.text):
             out.duties[-1].text += p.text  # a duty continued in a paragraph of its own
 
 
@@ -252,13 +240,13 @@ def _duty_headings(out: NarrativeRec, following: list[SectionRec]) -> None:
     heading (``二、``) stands between.
     """
     for section in following:
-        m = _NUMBERED.match(section.title)
-        if not m or _TOP_ORDINAL.match(section.title) or len(section.title[m.end():].strip()) < _DUTY_LINE:
+        m = NUMBERED_RE.match(section.title)
+        if not m or TOP_ORDINAL_RE.match(section.title) or len(section.title[m.end():].strip()) < _DUTY_LINE:
             return
         number = next(g for g in m.groups() if g)
         out.duties.append(DutyRec(len(out.duties) + 1, number, section.title[m.end():].strip(), section.line))
         for p in section.paragraphs:
-            m = _NUMBERED.match(p.text)
+            m = NUMBERED_RE.match(p.text)
             if m:
                 number = next(g for g in m.groups() if g)
                 out.duties.append(DutyRec(len(out.duties) + 1, number, p.text[m.end():].strip(), p.line))
@@ -272,15 +260,15 @@ def _listed_bodies(out: NarrativeRec, section: SectionRec) -> None:
     Under a title that says 机构设置 only, a list of budget units (``1.某局机关``) is no list of
     bodies: there every name must end as a body's does (室, 处, 科 ...).
     """
-    named = "内设机构" in match_key(section.title) or "内部机构" in match_key(section.title)
+    named = any(w in match_key(section.title) for w in BODY_SECTION_NAMING)
     names = []
     for p in section.paragraphs:
-        m = _NUMBERED.match(p.text)
+        m = NUMBERED_RE.match(p.text)
         name = p.text[m.end():].strip().rstrip("。.；;") if m else ""
         name = re.split(r"[（(]", name)[0].strip()  # （挂“某中心”牌子）: a note; the paragraph keeps it
         if name and len(name) <= _BODY_NAME and not re.search(r"[，,：:；;。]", name):
             names.append((name, p.line))
-    if names and (named or all(n.endswith(_BODY_SUFFIXES) for n, _ in names)):
+    if names and (named or all(n.endswith(BODY_SUFFIXES) for n, _ in names)):
         for name, line in names:
             out.bodies.append(BodyRec(len(out.bodies) + 1, name, line))
 
@@ -294,7 +282,7 @@ def _inline_bodies(out: NarrativeRec, section: SectionRec) -> None:
             names = [n.strip() for n in m.group(1).split("、") if n.strip()] if m else []
             if len(names) < 2 or any(len(n) > _BODY_NAME for n in names):
                 continue
-            if sum(n.endswith(_BODY_SUFFIXES) for n in names) * 2 <= len(names):
+            if sum(n.endswith(BODY_SUFFIXES) for n in names) * 2 <= len(names):
                 continue
             for name in names:
                 out.bodies.append(BodyRec(len(out.bodies) + 1, name, p.line))
@@ -303,11 +291,11 @@ def _inline_bodies(out: NarrativeRec, section: SectionRec) -> None:
 
 def _bodies(doc, rec, out: NarrativeRec, p: Paragraph) -> None:
     for sentence in split_sentences(p.text):
-        if not _BODIES.search(sentence) or "：" not in sentence and ":" not in sentence:
+        if not BODIES_RE.search(sentence) or "：" not in sentence and ":" not in sentence:
             continue
-        m = _BODY_COUNT.search(sentence)
+        m = BODY_COUNT_RE.search(sentence)
         listed = re.split(r"[：:]", sentence)[-1].rstrip("。.；;")
-        names = [n.strip().removesuffix("等") for n in re.split(r"[、，,]", listed) if n.strip()]
+        names = [n.strip().removesuffix(LIST_ETC) for n in re.split(r"[、，,]", listed) if n.strip()]
         if len(names) < 2 or any(len(n) > 30 for n in names):
             continue
         for name in names:
@@ -326,7 +314,7 @@ def _goals(out: NarrativeRec) -> None:
         labelled: dict[str, str] = {}
         plain = []
         for p in section.paragraphs:
-            m = _GOAL_LABEL.match(p.text)
+            m = GOAL_LABEL_RE.match(p.text)
             if m:
                 labelled[m.group(1)] = (labelled.get(m.group(1), "") + p.text[m.end():]).strip()
             else:
@@ -334,8 +322,8 @@ def _goals(out: NarrativeRec) -> None:
         title, key = strip_ordinal(section.title), match_key(section.title)
         if labelled:
             n = sum(1 for g in out.goals if g.n) + 1
-            out.goals.append(GoalRec(n, title, labelled.get("绩效目标", ""), labelled.get("绩效指标"), section.line))
-        elif plain and ("总体绩效目标" in key or "整体绩效目标" in key or "总体目标" in key):
+            out.goals.append(GoalRec(n, title, labelled.get(GOAL_WORD, ""), labelled.get(GOAL_INDICATOR_WORD), section.line))
+        elif plain and any(w in key for w in OVERALL_GOAL_TITLES):
             out.goals.insert(0, GoalRec(0, title, "".join(plain), None, section.line))
 
 
@@ -351,7 +339,7 @@ def _glossary(doc, rec, out: NarrativeRec, section: SectionRec) -> None:
             else:
                 rec.skip(doc.location(p.line, p.page), "glossary paragraph without 'term：definition'; kept as text only")
             continue
-        m = _NUMBERED.match(p.text)
+        m = NUMBERED_RE.match(p.text)
         number = next((g for g in m.groups() if g), None) if m else None
         term = TermRec(len(out.glossary) + 1, number, entry[0], entry[1], p.line)
         for scheme in _GLOSSARY_SCHEMES:
@@ -381,9 +369,9 @@ def _ontology_terms() -> dict[str, str]:
 def _units(doc, rec, out: NarrativeRec, table: Table) -> None:
     loc = doc.location(table.line, table.page, table.title)
     header = table.leaf_headers()
-    roles = {i: _UNIT_COLUMNS.get(match_key(h), "other") for i, h in enumerate(header)}
+    roles = {i: UNIT_COLUMNS.get(match_key(h), "other") for i, h in enumerate(header)}
     if "name" not in roles.values():
-        rec.skip(loc, "unit table without a 单位名称 column, not mapped")
+        rec.skip(loc, f"unit table without a {UNIT_NAME_HEADER} column, not mapped")
         return
     for row in table.rows:
         values: dict[str, str] = {}
@@ -399,6 +387,6 @@ def _units(doc, rec, out: NarrativeRec, table: Table) -> None:
         name = values.pop("name", "")
         if not name:
             if values or others:
-                rec.skip(doc.location(row.line, row.page, table.title), "unit row without a 单位名称, not mapped")
+                rec.skip(doc.location(row.line, row.page, table.title), f"unit row without a {UNIT_NAME_HEADER}, not mapped")
             continue
         out.units.append(UnitRec(name, values.pop("code", None), values, others, row.line, row.page))

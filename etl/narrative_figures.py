@@ -35,36 +35,18 @@ import pyoxigraph as ox
 
 from .amounts import Amount, parse_amount, unit_multiplier
 from .codelists import NOT_APPLICABLE, codelists, concept_iri
+from .lexicon import (AMOUNT_IN_TEXT_RE, BOTH_SIDES_WORD, CHANGE_RE, COMPARE_ANYWHERE_RE, COMPARE_RE, DOWN_WORDS,
+                      EXPENDITURE_WORDS, FLAT_RE, INCLUDES_RE, LEAD_RE, LEAD_YEAR_RE, NONE_AMOUNT_UNIT, NONE_STATED_RE,
+                      OF_WHICH, RATE_RE, REASON_RE, REVENUE_WORD, TIME_WORDS, TOPIC_SUFFIX_RE, TRAIL_RE, YEAR_CLAUSE_RE)
 from .text import match_key, strip_ordinal
 from .vocab import BKG, CNY, PROV, QB, RDFS, A, decimal, emit_location, integer, lit, typed
 
-_AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿元|万元|千元|元)")
 _SENTENCE = re.compile(r"(?<=[。！？!?])")
 # A comma before three digits is a thousands separator (12,345.67), not the end of a clause.
 _CLAUSE = re.compile(r"([，；;：:]|,(?!\d{3}(?!\d)))")
 # PDF text puts spaces between CJK characters and figures (2026 年收入预算 12,345.67 万元).
 _SPACE_NEAR = re.compile(r"\s+(?=[\d\u3000-\u303f\u4e00-\u9fff\uff00-\uffef%])|(?<=[\d\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+")
 _PAREN = re.compile(r"[（(][^（）()]*[)）]")
-_YEAR_CLAUSE = re.compile(r"^(\d{4})年度?$")
-_CHANGE = re.compile(r"(增加|减少|增长|下降|降低|上升|减|增|多|少)了?$")
-_DOWN = {"减少", "下降", "降低", "减", "少"}
-# A change stated as a percentage (增长12.3%, 下降 0.9%); 10%以上 is a target, not a change.
-_RATE = re.compile(r"(增长|增加|上升|提高|下降|减少|降低)了?\s*(\d+(?:\.\d+)?)\s*[%％](?!\s*(?:以上|以下|左右|及以上|及以下))")
-_COMPARE = re.compile(r"(?:较|比|同比|与|和)(?P<ref>\d{4}年度?|上一?年度?|去年|上年同期)?(?:的)?(?:年初)?(?:预算数?|决算数?|执行数|安排)?$")
-_COMPARE_ANYWHERE = re.compile(r"(?:较|比|同比|与|和)(?P<ref>\d{4}年度?|上一?年度?|去年|上年同期)?")
-_FLAT = re.compile(r"(?:与|和|同|较|比)(?P<ref>\d{4}年度?|上一?年度?|去年)?(?:的)?(?:预算数?|决算数?)?(?:基本)?持平")
-_NONE = re.compile(r"^(?:(?P<y>\d{4})年度?)?(?:未安排|没有安排|未列支|无)(?P<label>.{2,24}?(?:经费|费用|费|支出|预算|收入))$")
-_REASON = re.compile(r"^(?:主要(?:是|为|系|原因|用于|包括)?|原因(?:是|为|主要是)|因为|由于|系因|系由于)")
-_INCLUDES = re.compile(r"^(?:主要)?(?:包括|含)")
-_LEAD = re.compile(
-    r"^(?:其中|主要包括|包括|含|和|及|以及|与|、|另外|此外|我局|本局|我委|本委|我办|本办|我厅|本厅|我部门|本部门"
-    r"|我单位|本单位|该部门|该单位|安排|共)"
-)
-_LEAD_YEAR = re.compile(r"^(\d{4})年度?")
-# Time words before a label (上年 alone is not one: 上年结转 is the name of an item of this year).
-_TIME = ((re.compile(r"^(?:上年末|上年底|上年度末|上一年末|上一年度末)"), -1, True), (re.compile(r"^(?:本年度?|今年|当年)"), 0, False))
-_TRAIL = re.compile(r"(?:预算安排|安排|预算数|为|是|达|共计|合计)$")
-_TOPIC_SUFFIX = re.compile(r"(?:的)?(?:安排)?(?:总体)?(?:情况说明|情况|说明)$")
 _SCHEMES = {
     "revenue": ("fund-source", "summary-item"),
     "expenditure": ("three-public", "expenditure-type", "summary-item"),
@@ -106,11 +88,11 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _operation(label: str) -> str | None:
-    if "收支" in label:
+    if BOTH_SIDES_WORD in label:
         return None
-    if "收入" in label:
+    if REVENUE_WORD in label:
         return "revenue"
-    if any(w in label for w in ("支出", "经费", "费", "采购")):
+    if any(w in label for w in EXPENDITURE_WORDS):
         return "expenditure"
     return None
 
@@ -124,18 +106,18 @@ def _clean(segment: str, year: str, names: tuple[str, ...]) -> tuple[str, str, s
     fy, as_of = year, None
     while True:
         before = s
-        m = _LEAD_YEAR.match(s)
+        m = LEAD_YEAR_RE.match(s)
         if m:
             fy, s = m.group(1), s[m.end():]
-        for pattern, shift, end in _TIME:
+        for pattern, shift, end in TIME_WORDS:
             m = pattern.match(s)
             if m:
                 fy = str(int(year) + shift)
                 as_of = f"{fy}-12-31" if end else as_of
                 s = s[m.end():]
                 break
-        s = _LEAD.sub("", s).strip(" ，,、")
-        s = _TRAIL.sub("", s).strip()
+        s = LEAD_RE.sub("", s).strip(" ，,、")
+        s = TRAIL_RE.sub("", s).strip()
         if s == before:
             return s, fy, as_of
 
@@ -187,14 +169,14 @@ class _Reader:
 
     def rate(self, clause: str, in_sentence: list[FigureRec], year: str) -> None:
         """A percentage change belongs to the figure of its sentence before it (the change, or the amount)."""
-        for m in _RATE.finditer(clause):
+        for m in RATE_RE.finditer(clause):
             target = in_sentence[-1] if in_sentence else None
             if target is None or target.rate is not None:
                 continue
-            sign = "-" if m.group(1) in _DOWN else ""
+            sign = "-" if m.group(1) in DOWN_WORDS else ""
             target.rate = sign + m.group(2)
             if target.compared_year is None:
-                cmp = _COMPARE_ANYWHERE.search(_PAREN.sub("", clause[: m.start()]))
+                cmp = COMPARE_ANYWHERE_RE.search(_PAREN.sub("", clause[: m.start()]))
                 target.compared_year = _compared(cmp.group("ref") if cmp else None, target.year)
 
     def find(self, label: str, year: str) -> FigureRec | None:
@@ -219,16 +201,16 @@ class _Reader:
             clause = parts[i].strip()
             sep = parts[i + 1] if i + 1 < len(parts) else ""
             text = _PAREN.sub("", clause).strip()
-            if _YEAR_CLAUSE.match(text):
-                year = _YEAR_CLAUSE.match(text).group(1)
-            elif text.startswith("其中"):
+            if YEAR_CLAUSE_RE.match(text):
+                year = YEAR_CLAUSE_RE.match(text).group(1)
+            elif text.startswith(OF_WHICH):
                 state["whole"] = state.get("last")
-                text = text[2:].strip()
+                text = text[len(OF_WHICH):].strip()
             last_level = next((f for f in reversed(in_sentence) if f.kind == "level"), None) or state.get("last")
-            amounts = list(_AMOUNT.finditer(text))
-            if not amounts and text and not _YEAR_CLAUSE.match(text):
-                flat = _FLAT.search(text)
-                none = _NONE.match(text)
+            amounts = list(AMOUNT_IN_TEXT_RE.finditer(text))
+            if not amounts and text and not YEAR_CLAUSE_RE.match(text):
+                flat = FLAT_RE.search(text)
+                none = NONE_STATED_RE.match(text)
                 if flat and last_level is not None:
                     k += 1
                     compared = _compared(flat.group("ref"), last_level.year)
@@ -238,11 +220,11 @@ class _Reader:
                 elif none:
                     k += 1
                     label, fy, _ = _clean(none.group("label"), none.group("y") or year, self.names)
-                    f = self.level(f"{line}-{k}", label, Amount(Decimal(0), 0), "万元", fy, line, n,
+                    f = self.level(f"{line}-{k}", label, Amount(Decimal(0), 0), NONE_AMOUNT_UNIT, fy, line, n,
                                    parent=state.get("whole"), words=text)
                     in_sentence.append(f)
                     state["last"] = f
-                elif _REASON.match(text) and in_sentence:
+                elif REASON_RE.match(text) and in_sentence:
                     target = in_sentence[-1]
                     if target.kind == "change":
                         target.reason = text if target.reason is None else f"{target.reason}，{text}"
@@ -259,18 +241,18 @@ class _Reader:
                 unit = m.group(2)
                 k += 1
                 key = f"{line}-{k}"
-                if _INCLUDES.match(segment.strip()):
+                if INCLUDES_RE.match(segment.strip()):
                     includes = state.get("last")
-                change = _CHANGE.search(segment)
+                change = CHANGE_RE.search(segment)
                 if change:
                     before = segment[: change.start()]
-                    cmp = _COMPARE.search(before)
+                    cmp = COMPARE_RE.search(before)
                     if cmp:
                         compared = _compared(cmp.group("ref"), year)
                         before = before[: cmp.start()]
                     label, fy, _ = _clean(before, year, self.names)
                     base = last_level if not label else (self.find(label, fy) or None)
-                    if change.group(1) in _DOWN:
+                    if change.group(1) in DOWN_WORDS:
                         amount = Amount(-amount.value, amount.decimals)
                     in_sentence.append(self.change(key, base, label, amount, unit, compared or _compared(None, fy),
                                                    line, n))
@@ -292,7 +274,7 @@ def topic_of(heading: str) -> str:
     >>> topic_of("六、政府采购预算情况")
     '政府采购预算'
     """
-    return _TOPIC_SUFFIX.sub("", strip_ordinal(heading)).strip()
+    return TOPIC_SUFFIX_RE.sub("", strip_ordinal(heading)).strip()
 
 
 def read_figures(sentences: list[tuple[int, int, str, str]], *, year: str, names: tuple[str, ...] = ()) -> list[FigureRec]:

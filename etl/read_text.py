@@ -25,20 +25,12 @@ from pathlib import Path
 from .amounts import looks_numeric
 from .inputs import decode_text, refuse_foreign
 from .lexicon import COLUMN_NUMBER_WORDS as _COLUMN_NUMBERS
+from .lexicon import EXPLANATION_WORD, PAGE_ORG_RE, TEXT_META_FIELDS, TEXT_META_RE, TEXT_NOTE_RE
 from .lexicon import HEADER_FIRST_WORDS as _HEADER_FIRST
 from .model import Document, EtlError, Heading, Paragraph, Row, Table
 from .text import clean_cell, is_bold
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-# "501 某某局": a department code and name; not "2022 年..." (a number and a unit word).
-_PAGE_ORG = re.compile(r"^(\d{1,12})\s+([^\s\d：:，,。；;、年月日万元%（(][^\s：:，,。；;]{1,59})$")
-_META = re.compile(r"^(预算年度|决算年度|年度|单位|金额单位|截止时间|截至时间|编制单位)\s*[：:]\s*(.+)$")
-_META_KEYS = {
-    "预算年度": "year", "决算年度": "year", "年度": "year",
-    "单位": "unit", "金额单位": "unit",
-    "截止时间": "as_of", "截至时间": "as_of", "编制单位": "department_name",
-}
-_NOTE = re.compile(r"^\s*注[：:]")
 _SENTENCE_END = tuple("。；;：:！!？?）)」』”\"…")
 _LIST_ITEM = re.compile(r"^\s*[-*]\s+")
 
@@ -73,7 +65,7 @@ def read_text(text: str, *, path: str = "<string>", sha256: str | None = None) -
     if not doc.tables():
         raise EtlError("no table found: not a budget disclosure of a known template", doc.location(line=1))
     for block in doc.blocks:
-        if isinstance(block, Heading) and block.level == 1 and doc.title is None and "说明" in block.text:
+        if isinstance(block, Heading) and block.level == 1 and doc.title is None and EXPLANATION_WORD in block.text:
             doc.title = block.text
     for table in doc.tables():
         for key in ("department_code", "department_name", "year"):
@@ -117,7 +109,7 @@ class _Builder:
         if meta:
             self.pending_meta.update(meta)
             return
-        if _NOTE.match(text) and self.table is not None:
+        if TEXT_NOTE_RE.match(text) and self.table is not None:
             self.table.notes.append(clean_cell(text))
             return
         self.close_table()
@@ -125,10 +117,10 @@ class _Builder:
 
     @staticmethod
     def meta_line(text: str) -> dict[str, str] | None:
-        m = _META.match(text)
+        m = TEXT_META_RE.match(text)
         if m:
-            return {_META_KEYS[m.group(1)]: clean_cell(m.group(2))}
-        m = _PAGE_ORG.match(text)
+            return {TEXT_META_FIELDS[m.group(1)]: clean_cell(m.group(2))}
+        m = PAGE_ORG_RE.match(text)
         if m:
             return {"department_code": m.group(1), "department_name": clean_cell(m.group(2))}
         return None
