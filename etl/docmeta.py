@@ -28,14 +28,13 @@ from __future__ import annotations
 import re
 
 from .jurisdictions import find_jurisdiction
-from .lexicon import LEVELS, NAME_FIELD_SUFFIX, NAME_FIELDS, NAME_SCOPES, ORG_ENDINGS, PHASES, UNITS, YEAR_RE, YEAR_WORD, YEAR_WORD_RE
+from .lexicon import LEVELS, NAME_FIELD_SUFFIX, NAME_FIELDS, NAME_SCOPES, ORG_ENDINGS, PHASE_WORD_RE, PHASES, UNITS, YEAR_RE, YEAR_WORD, YEAR_WORD_RE
 from .text import clean_cell
 
 _ALT = "|".join
 _FIELD = re.compile(rf"(?:{_ALT(sorted(NAME_FIELDS, key=len, reverse=True))})(?:{NAME_FIELD_SUFFIX})?\s*[:：]\s*(\S+)")
 _SCOPE = re.compile(rf"^(.+?)\s*[（(]({_ALT(NAME_SCOPES)})[)）]$")
 _LEVEL_PHASE = re.compile(rf"(?:{_ALT(LEVELS)})(?:{_ALT(PHASES)})")
-_PHASE = re.compile(_ALT(PHASES))
 # A run of text without punctuation, then (a year and) a level and phase word: 某市某局2022年部门预算
 # (matched on text without spaces).
 _DISCLOSED = re.compile(rf"([^，。；;：:、,《》“”‘’\"]+?)(?:{YEAR_WORD})?(?:{_ALT(LEVELS)})(?:{_ALT(PHASES)})")
@@ -67,7 +66,7 @@ def _title_name(flat: str) -> str | None:
     预算 / 决算 from the last (a name may itself contain 预算)."""
     text = re.sub(r"\s+", "", YEAR_WORD_RE.sub("", flat))
     cuts = [m.start() for m in _LEVEL_PHASE.finditer(text)]
-    cuts += [m.start() for m in reversed(list(_PHASE.finditer(text)))]
+    cuts += [m.start() for m in reversed(list(PHASE_WORD_RE.finditer(text)))]
     for cut in cuts:
         name = split_scope(text[:cut])[0]
         if name.endswith(ORG_ENDINGS):
@@ -88,7 +87,7 @@ def title_meta(text: str) -> dict[str, str]:
     m = YEAR_RE.search(flat)
     if m:
         meta["year"] = m.group(1)
-    phases = [PHASES[w] for w in _PHASE.findall(re.sub(r"\s+", "", flat))]
+    phases = [PHASES[w] for w in PHASE_WORD_RE.findall(re.sub(r"\s+", "", flat))]
     if phases:
         meta["phase"] = PHASES["决算"] if PHASES["决算"] in phases else PHASES["预算"]
     levels = {LEVELS[m.group(0)[: -2]] for m in _LEVEL_PHASE.finditer(re.sub(r"\s+", "", flat))}

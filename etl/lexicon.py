@@ -81,6 +81,9 @@ SPACER_WIDTH = 12.0
 TOC_ENTRY_RE = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*$")
 TOC_TITLES = ("目录", "目次")
 
+# Marks of a table continued from the page before (续表, （续）), dropped from a repeated title.
+CONTINUED_MARK_RE = re.compile(r"[（(]?续表?[)）]?")
+
 # ------------------------------------------------------------------ page-header lines
 # The line above a table naming the organisation, unit or year (编制部门：... 单位：元).
 META_RE = re.compile(r"(?:编制(?:部门|单位)|单位|预算年度)\s*[:：]")
@@ -134,6 +137,13 @@ HEADER_FIRST_WORDS = frozenset({"一级指标"})
 # A column printed as 预算数 beside 决算数 carries its own phase.
 PHASE_WORDS = (("决算数", "final-accounts"), ("决算", "final-accounts"), ("预算数", "budget"), ("执行数", "final-accounts"))
 PHASE_SUFFIX_RE = re.compile(r"(预算数|决算数|执行数|预算|决算)$")
+# The head of a two-sided table's segment with its column word (收入预算数, 支出项目): the suffix dropped
+# before the side (收入 / 支出) is read from how the head ends.
+SIDE_HEAD_SUFFIX_RE = re.compile(r"(项目|预算|决算|预算数|决算数)$")
+# Sides of a two-sided table, as the head of a segment ends.
+SIDE_WORDS = (("收入", "in"), ("支出", "out"))
+# A side's total line may print 本年 before the side word (本年收入合计).
+THIS_YEAR_WORD = "本年"
 
 
 # ------------------------------------------------------------------ table kinds
@@ -205,6 +215,8 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
 # Who published which budget of which year, as covers and title lines print it.
 # Phase words of a title and the phase they stand for (预算 budget, 决算 final accounts).
 PHASES = {"预算": "budget", "决算": "final-accounts"}
+# Any phase word (a cover prints one).
+PHASE_WORD_RE = re.compile("|".join(PHASES))
 # Level words before the phase word (部门预算 / 单位预算) and the level they stand for.
 LEVELS = {"部门": "department", "单位": "unit"}
 # A year as a title prints it (2026年, 2026 年度): the year alone, the year word, its pattern.

@@ -46,7 +46,7 @@ from budgetkg.etl.lexicon import NOTE_RE as _NOTE_RE
 from budgetkg.etl.lexicon import PAGE_NO_RE as _PAGE_NO_RE
 from budgetkg.etl.lexicon import PARA_START_RE as _PARA_START_RE
 from budgetkg.etl.lexicon import PART_RE as _PART_RE
-from budgetkg.etl.lexicon import LEVELS, PHASES, TOC_TITLES
+from budgetkg.etl.lexicon import CONTINUED_MARK_RE, LEVELS, PHASE_WORD_RE, PHASES, TOC_TITLES, YEAR_RE
 from budgetkg.etl.model import Document, EtlError, Heading, Location, Paragraph, Row, Skipped, Table
 from budgetkg.etl.pdf_tables import Line
 
@@ -213,7 +213,7 @@ class _Assembler:
 
     def _cover(self, page: _Page) -> bool:
         text = "\n".join(ln.text for ln in page.lines)
-        if page.grids or not 0 < len(page.lines) <= 8 or not re.search("预算|决算", text) or any(
+        if page.grids or not 0 < len(page.lines) <= 8 or not PHASE_WORD_RE.search(text) or any(
                 pt.META_RE.search(ln.text) or ln.text.endswith("表") or ln.text.replace(" ", "") in TOC_TITLES
                 for ln in page.lines):
             return self._cover_above(page)
@@ -326,7 +326,7 @@ class _Assembler:
 
     def _same_title(self, text: str) -> bool:
         """The title repeated over a continued table (also as 续表 / （续）)."""
-        bare = re.sub(r"[（(]?续表?[)）]?", "", pt.norm(text))
+        bare = CONTINUED_MARK_RE.sub("", pt.norm(text))
         return bare in ("", self.table.title)
 
     def _wrapped_title(self, first: Line, second: Line) -> bool:
@@ -357,7 +357,7 @@ class _Assembler:
             if named and (not printed_title or pt.is_table_number(title)):
                 title = pt.strip_table_number(named[-1])
         table = Table(title=pt.norm(title), line=line_no, page=page.no, meta=dict(meta))
-        m = re.search(r"(20\d\d)\s*年", title)
+        m = YEAR_RE.search(title)
         if m:
             table.meta.setdefault("year", m.group(1))
         for key in ("department_name", "year"):

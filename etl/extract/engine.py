@@ -24,7 +24,7 @@ from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
 from ..lexicon import AMOUNT_HEADER_WORDS, CODE_NAME_RE, HEADER_QUALIFIER_RE, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
 from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SEQ_HEADS, TEXT_HEADERS
-from ..lexicon import TOTAL_LINE, UNIT_COLUMN_HEADERS
+from ..lexicon import SIDE_HEAD_SUFFIX_RE, SIDE_WORDS, THIS_YEAR_WORD, TOTAL_LINE, UNIT_COLUMN_HEADERS
 from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
 from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
 from ..model import Document, EtlError, Row, Table
@@ -104,12 +104,8 @@ def side_base(side: str | None) -> str:
 
 def _side_name(path: list[str], position: int) -> str:
     """``in``/``out`` for a segment printed under 收入/支出, else a letter by position."""
-    top = re.sub(r"(项目|预算|决算|预算数|决算数)$", "", match_key(path[0])) if path else ""
-    if top.endswith("收入"):
-        return "in"
-    if top.endswith("支出"):
-        return "out"
-    return "abcdefgh"[position]
+    top = SIDE_HEAD_SUFFIX_RE.sub("", match_key(path[0])) if path else ""
+    return next((side for word, side in SIDE_WORDS if top.endswith(word)), "abcdefgh"[position])
 
 
 def _assign_sides(cols: list[ColumnRec]) -> None:
@@ -440,10 +436,10 @@ def _is_total_label(text: str) -> bool:
 
 
 def _side_total(lists: CodeLists, side: str | None, key: str) -> str | None:
-    word = {"in": "收入", "out": "支出"}.get(side_base(side))
+    word = {side: word for word, side in SIDE_WORDS}.get(side_base(side))
     if not word:
         return None
-    return lists.match("summary-item", word + key, suffix=False) or lists.match("summary-item", f"本年{word}{key}", suffix=False)
+    return lists.match("summary-item", word + key, suffix=False) or lists.match("summary-item", f"{THIS_YEAR_WORD}{word}{key}", suffix=False)
 
 
 def _dims(spec: KindSpec, item: LineRec, col: ColumnRec, rec: TableRec) -> dict[str, str]:
