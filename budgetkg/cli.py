@@ -47,7 +47,7 @@ def _build(args) -> int:
     overrides = Overrides(args.department, args.jurisdiction, args.year, args.phase)
     result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs, max_input_bytes=limit, timeout=args.doc_timeout,
                    overrides=overrides, keep_going=args.keep_going, strict=args.strict, store=not args.no_store,
-                   memory_mb=args.doc_memory_mb)
+                   memory_mb=args.doc_memory_mb, scheduler=args.scheduler, cache=args.cache)
     for d in result.documents:
         print(f"{_shown(d.path)}: {d.department} {d.year} {d.phase}: {d.tables} tables, {d.observations} observations, {d.triples} triples")
         scope = f", printed with （{d.name_scope}）" if d.name_scope else ""
@@ -67,6 +67,10 @@ def _build(args) -> int:
         for w in d.warnings:
             print(f"  warning: {w.get('message', w)}")
     print(f"wrote {_shown(result.out)}: {len(result.documents)} documents, {result.triples} triples")
+    if args.cache:
+        print(f"cache {_shown(args.cache)}: {len(result.reprocessed)} documents processed, {len(result.reused)} reused")
+        for p in result.reprocessed:
+            print(f"processed: {_shown(p)}")
     for f in result.failed:
         print(f"failed: {_shown(f['path'])}: {f['reason']}")
     for f in result.ignored:
@@ -232,6 +236,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--keep-going", action="store_true",
                    help="build every readable document; list the failed and ignored files and exit 2")
     b.add_argument("--strict", action="store_true", help="a table that cannot be read fails its document")
+    b.add_argument("--scheduler", metavar="ADDRESS", default=None, help=(
+        "run each document as a task on the Dask cluster of this scheduler (tcp://host:8786; "
+        "pip install 'budgetkg[dask]'; sources at the same path on every worker); default: local processes"))
+    b.add_argument("--cache", metavar="DIR", default=None, help=(
+        "keep each document's shards in DIR and, on a rebuild, process again only the documents whose "
+        "bytes, options or code changed (dumps byte-identical to a clean build)"))
     b.add_argument("--no-store", action="store_true", help=(
         "write dumps, catalog and manifest but no embedded store (serve from an external one: "
         "`budgetkg serve --sparql-endpoint URL`)"))

@@ -2,7 +2,7 @@
 
 API: :class:`BudgetkgError` (base, with :attr:`~BudgetkgError.exit_status`), :class:`InputError`,
 :class:`ValidationFailed`, :class:`MissingBuild`, :class:`OutputRefused`, :class:`ResourceMissing`,
-:class:`PortInUse`, :class:`SourcesFailed`; :data:`EXIT_STATUS` (status -> meaning), :func:`exit_status_text`.
+:class:`PortInUse`, :class:`SchedulerUnreachable`, :class:`SourcesFailed`; :data:`EXIT_STATUS` (status -> meaning), :func:`exit_status_text`.
 
 The command line (:mod:`budgetkg.cli`) maps each error to its status through
 :attr:`BudgetkgError.exit_status`; ``budgetkg --help`` and the README print :data:`EXIT_STATUS`
@@ -35,7 +35,8 @@ EXIT_STATUS: dict[int, str] = {
     VIOLATION: "a graph violates the SHACL shapes (`build` publishes nothing; `validate` reports it)",
     BAD_INPUT: (
         "bad input or usage: an unreadable or unknown source, a refused output folder, no build "
-        "in the data folder, a bad query parameter (the message names file, line or page, and table)"
+        "in the data folder, a bad query parameter (the message names file, line or page, and table), "
+        "an unreachable `build --scheduler`"
     ),
     CANNOT_SERVE: "`serve` cannot start: the port is in use or cannot be opened",
     BROKEN_INSTALL: "the installation is incomplete: a file the package ships is missing (reinstall budgetkg)",
@@ -101,6 +102,12 @@ class PortInUse(BudgetkgError, OSError):
     """``serve`` cannot listen on the requested address."""
 
     exit_status = CANNOT_SERVE
+
+
+class SchedulerUnreachable(BudgetkgError):
+    """``build --scheduler ADDRESS``: no Dask scheduler answers there (a usage error: nothing is built)."""
+
+    exit_status = BAD_INPUT
 
 
 class SourcesFailed(BudgetkgError):

@@ -1,7 +1,7 @@
 """Build the graph: sources -> dumps, store and manifest under one output folder.
 
 API: :func:`build` ``(sources, *, out, base=DEFAULT_BASE, jobs=None, validate=True, overrides=None,
-keep_going=False, strict=False, store=True) -> BuildResult``; :func:`expand_sources`; :func:`plan_sources`;
+keep_going=False, strict=False, store=True, scheduler=None, cache=None) -> BuildResult``; :func:`expand_sources`; :func:`plan_sources`;
 :func:`vocabulary_triples`.
 
 A folder may hold a ``sources.csv`` (columns ``file,department,jurisdiction,year,phase``; an
@@ -84,6 +84,9 @@ class BuildResult:
     dumps: dict[str, dict[str, object]]
     failed: list[dict[str, str]] = field(default_factory=list)  # documents not built (keep_going)
     ignored: list[dict[str, str]] = field(default_factory=list)  # files of a source folder not read
+    # with a cache: the documents read, mapped and validated by this build, and those taken from the cache
+    reprocessed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -298,6 +301,8 @@ def build(
     strict: bool = False,
     store: bool = True,
     memory_mb: int | None = None,
+    scheduler: str | None = None,
+    cache: str | Path | None = None,
 ) -> BuildResult:
     """Build every source into ``out``.
 
@@ -312,13 +317,18 @@ def build(
     documents that build and lists the others in ``BuildResult.failed``.
     ``store=False`` (``--no-store``) writes dumps and manifest (the DCAT catalog is made from
     them) but no embedded store, for a build served from an external one (README, "Serving
-    from an external store").
+    from an external store"). ``scheduler``: the address of a Dask scheduler; each document
+    runs as a task on its cluster (:mod:`budgetkg.etl.distributed`) instead of the local pool.
+    ``cache``: a folder of the shards of earlier builds (:mod:`budgetkg.etl.buildcache`); only
+    documents whose bytes, options or code changed since are processed again
+    (``BuildResult.reprocessed``), with dumps byte-identical to a clean build.
 
     :raises InputError: bad input (file, line or page, table named; EtlError is one); with
         ``keep_going`` only when no document builds; nothing is written.
     :raises SourcesFailed: when more than one source failed (each named, with why); not with ``keep_going``.
     :raises OutputRefused: ``out`` is a file or a folder holding more than a previous build.
     :raises ValidationFailed: a document whose graph violates the shapes.
+    :raises SchedulerUnreachable: no Dask scheduler answers at ``scheduler``.
     :raises ValueError: an invalid base IRI.
     :raises FileNotFoundError: a source that does not exist.
     """
@@ -345,12 +355,31 @@ def build(
         # A source too large to read is named with every other failure; without keep_going
         # nothing else is read then.
         todo = [n for n, p in enumerate(paths) if p not in too_large and (keep_going or not too_large)]
-        args = ([paths[n] for n in todo], [plan.documents[n][1] for n in todo], [job] * len(todo), todo)
-        if (jobs > 1 and len(todo) > 1) or memory_mb:  # a capped document never runs in this process
-            attempts = _run_all(args, min(jobs, max(1, len(todo))), memory_mb)
+        keys: dict[int, str] = {}
+        cached: dict[int, DocumentResult] = {}
+        if cache is not None:
+            from .buildcache import ShardCache
+
+            shards = ShardCache(cache)
+            for n in todo:
+                keys[n] = shards.key(paths[n], plan.documents[n][1], (base, validate, strict))
+                report = shards.restore(keys[n], work / str(n))
+                if report is not None:
+                    cached[n] = DocumentResult(**report)
+        run = [n for n in todo if n not in cached]
+        args = ([paths[n] for n in run], [plan.documents[n][1] for n in run], [job] * len(run), run)
+        if scheduler:
+            from .distributed import run_on_cluster
+
+            attempts = run_on_cluster(scheduler, _attempt, *args)
+        elif (jobs > 1 and len(run) > 1) or memory_mb:  # a capped document never runs in this process
+            attempts = _run_all(args, min(jobs, max(1, len(run))), memory_mb)
         else:
             attempts = list(map(_attempt, *args))
-        outcome: dict[int, DocumentResult | BudgetkgError] = dict(zip(todo, attempts))
+        outcome: dict[int, DocumentResult | BudgetkgError] = {**cached, **dict(zip(run, attempts))}
+        for n in run if cache is not None else ():
+            if not isinstance(outcome[n], BaseException):  # kept even when another document fails the build
+                shards.keep(keys[n], work / str(n), outcome[n])
         errors = [too_large.get(p) or outcome[n] for n, p in enumerate(paths)
                   if p in too_large or isinstance(outcome.get(n), BaseException)]
         if errors and not keep_going:
@@ -378,6 +407,8 @@ def build(
             raise InputError("no document built: " + "; ".join(f["reason"] for f in failed))
         ignored = [{"path": str(p), "reason": why} for p, why in plan.ignored]
         result = _write(docs, tmp, work, failed, ignored, store=store)
+        if cache is not None:
+            result.reprocessed, result.reused = [paths[n] for n in run], [paths[n] for n in todo if n in cached]
         shutil.rmtree(work)
         publish(tmp, out)
         result.out = out

@@ -1,0 +1,106 @@
+"""The per-document shards of earlier builds, for incremental rebuilds (``budgetkg build --cache DIR``).
+
+API: :class:`ShardCache` ``(folder)`` with :meth:`~ShardCache.key`, :meth:`~ShardCache.restore`,
+:meth:`~ShardCache.keep`; :func:`code_version`.
+
+A document's entry is keyed by the SHA-256 of its bytes, its path (named in its validation
+report), its overrides and the build options, and :func:`code_version`: the code, ontology,
+code lists and shapes of this installation and the versions of the libraries that read,
+map and validate. Any change to one of them is a new key, so an entry is never stale; the
+merge of shards is the clean build's, so the dumps are byte-identical to it. Entries are
+written to a temporary name and renamed. The folder holds a marker naming it budgetkg's: a
+folder without it that is not empty is refused, and nothing else in it is ever deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from budgetkg.errors import OutputRefused
+
+# The file that marks a folder as a budgetkg shard cache.
+MARKER = "budgetkg-shard-cache"
+# Libraries whose version changes what a document yields.
+LIBRARIES = ("pdfplumber", "pypdfium2", "pyoxigraph", "pyshacl", "rdflib")
+# The shard files of a document, as build.process_one writes them.
+SHARDS = (".nq", ".nt")
+
+
+def _digest_files(digest, root: Path, paths) -> None:
+    for p in sorted(paths):
+        digest.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """SHA-256 of what turns a document into its shards, besides the document itself."""
+    import budgetkg
+    from budgetkg.resources import ONTOLOGY, SHAPES
+
+    digest = hashlib.sha256()
+    package = Path(budgetkg.__file__).parent
+    etl = Path(__file__).parent
+    for root in (package, etl):
+        _digest_files(digest, root, root.rglob("*.py"))
+    for root in (ONTOLOGY, SHAPES):
+        # the shapes' engine is its own files, not its installed node_modules
+        _digest_files(digest, root, (p for p in root.rglob("*") if p.is_file() and "node_modules" not in p.parts
+                                     and "__pycache__" not in p.parts))
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={version(name)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=none\0".encode())
+    return digest.hexdigest()
+
+
+class ShardCache:
+    """A folder of ``<key>.nq``, ``<key>.nt`` and ``<key>.json`` (the document's report)."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder).resolve()
+        if self.folder.is_file():
+            raise OutputRefused(f"--cache {self.folder} is a file")
+        if self.folder.is_dir() and any(self.folder.iterdir()) and not (self.folder / MARKER).is_file():
+            raise OutputRefused(f"--cache {self.folder} holds files budgetkg did not write: choose an empty or new folder")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / MARKER).touch()
+
+    def key(self, path: str, overrides, options: tuple) -> str:
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        digest.update(json.dumps([path, repr(overrides), repr(options), code_version()]).encode())
+        return digest.hexdigest()
+
+    def restore(self, key: str, stem: Path):
+        """The cached report of ``key`` (a dict) with its shards copied to ``stem.nq``/``.nt``; None if absent."""
+        entry = self.folder / key
+        try:
+            report = json.loads(entry.with_suffix(".json").read_text(encoding="utf-8"))
+            for suffix in SHARDS:
+                stem.with_suffix(suffix).write_bytes(entry.with_suffix(suffix).read_bytes())
+        except (OSError, ValueError):
+            return None  # absent or half there (an interrupted build): reprocess
+        return report
+
+    def keep(self, key: str, stem: Path, result) -> None:
+        """Store the shards at ``stem`` and the report ``result`` (a DocumentResult) under ``key``."""
+        entry = self.folder / key
+        for suffix in SHARDS:
+            self._write(entry.with_suffix(suffix), stem.with_suffix(suffix).read_bytes())
+        # the report last: an entry counts only once it is there
+        self._write(entry.with_suffix(".json"), json.dumps(asdict(result), ensure_ascii=False).encode())
+
+    @staticmethod
+    def _write(target: Path, data: bytes) -> None:
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
