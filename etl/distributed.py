@@ -7,7 +7,8 @@ sends back its outcome with its sorted shards; the parent writes the shards into
 as they arrive, so the merge is the local build's and the dumps are byte-identical to it. The
 workers read each source at the path the parent names: on more than one machine the sources
 must be at the same path on every worker (a shared file system). The per-document time limit
-is not enforced on Dask workers (tasks run outside the main thread, where SIGALRM cannot reach).
+and the per-document memory cap are not enforced on Dask workers (tasks run outside the
+main thread, where SIGALRM cannot reach, in workers Dask starts; its ``--memory-limit`` applies).
 """
 
 from __future__ import annotations
