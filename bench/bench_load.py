@@ -36,6 +36,7 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 
+from budgetkg.names import DEFAULT_BASE, MANIFEST, STORE_DIR
 from bench.bench_service import JSON_ACCEPT, Conn, Server, free_port, mixed_jobs, named_jobs, summary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,8 +134,8 @@ async def _load(port: int, requests: list[tuple[str, str]], clients: int, durati
 def workload(store: ox.Store) -> list[tuple[str, str]]:
     """(path, Accept) pairs: lookups and named queries, interleaved."""
     lookups = [(f"/sparql?query={quote(text)}", JSON_ACCEPT) for text, _ in mixed_jobs(store)]
-    base = "https://budgetkg.org/"
-    for row in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://budgetkg.org/id/')) } "
+    base = DEFAULT_BASE
+    for row in store.query(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{base}id/')) }} "
                            "ORDER BY ?s LIMIT 40", use_default_graph_as_union=True):
         lookups.append(("/" + row[0].value[len(base):], TURTLE))
     named = [(f"/api/queries/{name}" + (f"?{urlencode(params)}" if params else ""), JSON_ACCEPT)
@@ -255,10 +256,10 @@ def main(argv=None) -> int:
         from budgetkg.resources import default_sources
 
         data = args.work / "data"
-        if not (data / "manifest.json").exists():
+        if not (data / MANIFEST).exists():
             build(list(default_sources()), out=data, jobs=1, validate=False)
     print(f"# bench_load on {data} ({os.cpu_count()} cores; the machine may be shared: figures vary between runs)")
-    store = ox.Store.read_only(str(data / "store"))
+    store = ox.Store.read_only(str(data / STORE_DIR))
     if not args.skip_load:
         load_table(data, args, store)
     if not args.skip_attacks:
