@@ -219,6 +219,11 @@ PHASES = {"预算": "budget", "决算": "final-accounts"}
 PHASE_WORD_RE = re.compile("|".join(PHASES))
 # Level words before the phase word (部门预算 / 单位预算) and the level they stand for.
 LEVELS = {"部门": "department", "单位": "unit"}
+DEFAULT_PHASE_WORD, FINAL_ACCOUNTS_WORD, DEFAULT_LEVEL_WORD = "预算", "决算", "部门"  # what a title without them is
+TABLE_WORD = "表"  # a title ends with it (收支总表, 公开01表)
+YEAR_SUFFIX = "年"  # after the four digits of a year
+NARRATIVE_TITLE = "情况说明"  # the narrative's label when the document prints no title
+OF_WHICH_MARKS = ("其中:", "其中：")  # 其中 with its colon, dropped before a label is matched
 # A year as a title prints it (2026年, 2026 年度): the year alone, the year word, its pattern.
 YEAR_RE = re.compile(r"(20\d\d)\s*年")
 YEAR_WORD = r"20\d\d\s*年度?"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .codelists import scheme_iri
+from .lexicon import NARRATIVE_TITLE
 from .narrative import NarrativeRec
 from .narrative_figures import map_figures
 from .vocab import BKG, DCT, ORG, PROV, QB, RDF, RDFS, SKOS, A, emit_organization, integer, lit, typed
@@ -126,7 +127,7 @@ def map_narrative(rec, m, emit) -> None:
         emit(ds, A, QB.DataSet)
         emit(ds, A, BKG.NarrativeDataSet)
         emit(ds, QB.structure, BKG["dsd-narrative"])
-        emit(ds, RDFS.label, lit(rec.doc.title or "情况说明", "zh"))
+        emit(ds, RDFS.label, lit(rec.doc.title or NARRATIVE_TITLE, "zh"))
         emit(ds, PROV.wasDerivedFrom, source)
         emit(ds, BKG.sourceDocument, source)
         emit(ds, BKG.organization, org)

@@ -22,6 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from budgetkg.etl.lexicon import (
+    TABLE_WORD,
+    YEAR_SUFFIX,
     AMOUNT_RE, CODE_HEADS, COLUMN_NUMBER_WORDS, META_ORG_RE, META_RE, META_UNIT_RE, META_YEAR_RE, ORDINAL_RE,
     PROSE_PUNCT, SPACER_WIDTH, TABLE_NUMBER_RE,
 )
@@ -79,7 +81,7 @@ def is_prose_row(cells: list[str]) -> bool:
     False
     """
     filled = [c for c in cells if c]
-    years = {i for i, c in enumerate(filled[:-1]) if _YEAR.match(c) and filled[i + 1].startswith("年")}
+    years = {i for i, c in enumerate(filled[:-1]) if _YEAR.match(c) and filled[i + 1].startswith(YEAR_SUFFIX)}
     if not any(is_amount(c) for i, c in enumerate(filled) if i not in years):
         return True
     return any(c[0] in PROSE_PUNCT or c[-1] in PROSE_PUNCT or _CUT_DECIMAL.match(c) for c in filled)
@@ -309,7 +311,7 @@ def split_title_rows(rows: list[list[str]]) -> tuple[list[str], list[str], int]:
         text = filled[0]
         if META_RE.search(text) and len(text) < 80:
             metas.append(text)
-        elif text.endswith("表") or is_table_number(text):
+        elif text.endswith(TABLE_WORD) or is_table_number(text):
             titles.append(text)
         else:
             break

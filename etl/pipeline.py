@@ -33,7 +33,7 @@ from .docmeta import split_scope, title_meta
 from .extract import SPECS, extract
 from .extract.records import TableRec
 from .jurisdictions import Jurisdiction, find_jurisdiction, jurisdictions
-from .lexicon import LEVELS, PHASES, TABLES_ELSEWHERE_RE
+from .lexicon import DEFAULT_LEVEL_WORD, DEFAULT_PHASE_WORD, FINAL_ACCOUNTS_WORD, LEVELS, PHASES, TABLES_ELSEWHERE_RE, YEAR_SUFFIX
 from .model import Document, EtlError, Heading, Location, Paragraph, Skipped, Table
 from .read_text import read_text_file
 from .recognize import UNKNOWN_KIND, classify
@@ -80,7 +80,7 @@ class DisclosureRec:
     department_code: str | None
     department_name: str
     jurisdiction: Jurisdiction | None
-    level: str = LEVELS["部门"]  # "department" / "unit"
+    level: str = LEVELS[DEFAULT_LEVEL_WORD]  # "department" / "unit"
     name_scope: str | None = None  # （本级）, （汇总） ... printed after the name
     cover_name: str | None = None  # the organisation the cover or title names (audit: one organisation)
     tables: list[TableRec] = field(default_factory=list)
@@ -133,7 +133,7 @@ def _phase(doc: Document) -> str:
     if doc.meta.get("phase"):
         return doc.meta["phase"]
     titles = [doc.title or ""] + [t.title for t in doc.tables()]
-    return PHASES["决算"] if any("决算" in t for t in titles) else PHASES["预算"]
+    return PHASES[FINAL_ACCOUNTS_WORD] if any(FINAL_ACCOUNTS_WORD in t for t in titles) else PHASES[DEFAULT_PHASE_WORD]
 
 
 def _named_in_titles(doc: Document) -> dict[str, str]:
@@ -178,14 +178,14 @@ def identify(doc: Document, overrides: Overrides) -> DisclosureRec:
         missing = " and ".join(k for k, v in (("department", name), ("fiscal year", year)) if not v)
         raise EtlError(f"no {missing} found: not a budget disclosure of a known template, and no "
                        "--department/--year or sources.csv row names it", doc.location(1))
-    year = year.strip().removesuffix("年")
+    year = year.strip().removesuffix(YEAR_SUFFIX)
     if not (len(year) == 4 and year.isdigit()):
         raise EtlError(f"fiscal year is not a year: {year!r}", doc.location(1))
     jurisdiction = (jurisdictions()[overrides.jurisdiction] if overrides.jurisdiction
                     else find_jurisdiction(name))
     rec = DisclosureRec(
         doc=doc, phase=overrides.phase or _phase(doc), year=year, department_code=doc.meta.get("department_code"),
-        department_name=name, jurisdiction=jurisdiction, level=doc.meta.get("level", LEVELS["部门"]),
+        department_name=name, jurisdiction=jurisdiction, level=doc.meta.get("level", LEVELS[DEFAULT_LEVEL_WORD]),
         name_scope=doc.meta.get("name_scope") or (scope if not overrides.department else None),
         cover_name=_cover_name(doc),
     )

@@ -46,7 +46,8 @@ from budgetkg.etl.lexicon import NOTE_RE as _NOTE_RE
 from budgetkg.etl.lexicon import PAGE_NO_RE as _PAGE_NO_RE
 from budgetkg.etl.lexicon import PARA_START_RE as _PARA_START_RE
 from budgetkg.etl.lexicon import PART_RE as _PART_RE
-from budgetkg.etl.lexicon import CONTINUED_MARK_RE, LEVELS, PHASE_WORD_RE, PHASES, TOC_TITLES, YEAR_RE
+from budgetkg.etl.lexicon import (CONTINUED_MARK_RE, DEFAULT_LEVEL_WORD, DEFAULT_PHASE_WORD, FINAL_ACCOUNTS_WORD, LEVELS,
+                                   PHASE_WORD_RE, PHASES, TABLE_WORD, TOC_TITLES, YEAR_RE)
 from budgetkg.etl.model import Document, EtlError, Heading, Location, Paragraph, Row, Skipped, Table
 from budgetkg.etl.pdf_tables import Line
 
@@ -134,8 +135,8 @@ def cover_meta(text: str) -> dict[str, str]:
     """``department_name``, ``year``, ``phase`` and ``level`` from the text of a cover page
     (:func:`budgetkg.etl.docmeta.title_meta`; phase and level default to a department budget)."""
     meta = title_meta(text)
-    meta.setdefault("phase", PHASES["预算"])
-    meta.setdefault("level", LEVELS["部门"])
+    meta.setdefault("phase", PHASES[DEFAULT_PHASE_WORD])
+    meta.setdefault("level", LEVELS[DEFAULT_LEVEL_WORD])
     return meta
 
 
@@ -196,7 +197,8 @@ class _Assembler:
                 if key in table.meta:
                     self.doc.meta.setdefault(key, table.meta[key])
         if "phase" not in self.doc.meta and self.doc.tables():
-            self.doc.meta["phase"] = "final-accounts" if any("决算" in t.title for t in self.doc.tables()) else "budget"
+            self.doc.meta["phase"] = (PHASES[FINAL_ACCOUNTS_WORD] if any(FINAL_ACCOUNTS_WORD in t.title for t in self.doc.tables())
+                                      else PHASES[DEFAULT_PHASE_WORD])
         page_of = re.compile(r"page (\d+)")
         self.doc.repairs.sort(key=lambda r: int(m.group(1)) if (m := page_of.search(r)) else 0)
         self.doc.skipped.sort(key=lambda s: s.location.page or 0)
@@ -214,7 +216,7 @@ class _Assembler:
     def _cover(self, page: _Page) -> bool:
         text = "\n".join(ln.text for ln in page.lines)
         if page.grids or not 0 < len(page.lines) <= 8 or not PHASE_WORD_RE.search(text) or any(
-                pt.META_RE.search(ln.text) or ln.text.endswith("表") or ln.text.replace(" ", "") in TOC_TITLES
+                pt.META_RE.search(ln.text) or ln.text.endswith(TABLE_WORD) or ln.text.replace(" ", "") in TOC_TITLES
                 for ln in page.lines):
             return self._cover_above(page)
         self._cover_lines(page, page.lines)
@@ -334,14 +336,14 @@ class _Assembler:
         opening with a table number (公开09表：…), not itself a title (ending in 表) nor a heading, nor a sentence."""
         t = first.text
         return ((first.size >= self.body + 1.5 or pt.strip_table_number(t) != t) and abs(first.size - second.size) < 0.5
-                and 0 < second.top - first.top < 2 * second.size and not t.endswith(("表",) + _END_PUNCT)
+                and 0 < second.top - first.top < 2 * second.size and not t.endswith((TABLE_WORD,) + _END_PUNCT)
                 and not (_PART_RE.match(t) or _CN_ORD_RE.match(t) or _CN_SUB_RE.match(t) or pt.is_table_number(t)))
 
     def _title_like(self, ln: Line) -> bool:
         t = re.sub(r"\s*[（(][^（）()]*[)）]$", "", ln.text)  # （续）, （按功能分类）, (一级项目) after the title
         if len(t) > 60 or t.endswith(_END_PUNCT) or _PART_RE.match(t) or _NOTE_RE.match(t):
             return False
-        return t.endswith("表") or ln.size >= self.body + 1.5
+        return t.endswith(TABLE_WORD) or ln.size >= self.body + 1.5
 
     def _new_table(self, page: _Page, grid: pt.Grid, title: str, line_no: int, meta: dict[str, str],
                    printed_title: bool = True) -> None:
@@ -413,7 +415,7 @@ class _Assembler:
         ln = lines[idx]
         cont = (idx == 0 and self.table is not None and self.last is self.table and not self.table_ruled
                 and self._tabular(ln))
-        if not cont and not (self._title_like(ln) and ln.text.endswith("表")):
+        if not cont and not (self._title_like(ln) and ln.text.endswith(TABLE_WORD)):
             return 0
         j = idx if cont else idx + 1
         meta: dict[str, str] = {}
@@ -423,7 +425,7 @@ class _Assembler:
         k = j
         while k < len(lines) and not _NOTE_RE.match(lines[k].text) and (
                 self._tabular(lines[k]) or self._heading_level(lines[k]) is None
-        ) and not (k > j and self._title_like(lines[k]) and lines[k].text.endswith("表")):
+        ) and not (k > j and self._title_like(lines[k]) and lines[k].text.endswith(TABLE_WORD)):
             k += 1
         grid = pt.positional_grid(lines[j:k], page.no) if k > j else None
         if grid is None:

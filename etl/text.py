@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .lexicon import ORDINAL_PREFIX_RE
+from .lexicon import OF_WHICH_MARKS, ORDINAL_PREFIX_RE
 
 # Characters that PDF extraction leaves in text and that carry no meaning.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -49,7 +49,8 @@ def strip_ordinal(text: str) -> str:
 def match_key(text: str) -> str:
     """The key under which a printed label is matched against code-list labels."""
     text = unicodedata.normalize("NFKC", clean_cell(text))
-    text = text.replace("其中:", "").replace("其中：", "")
+    for mark in OF_WHICH_MARKS:
+        text = text.replace(mark, "")
     text = strip_ordinal(text.strip())
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return re.sub(r"\s+", "", text).replace('"', "").replace("'", "")
