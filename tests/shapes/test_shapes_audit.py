@@ -105,6 +105,19 @@ def test_a_swapped_code_name():
     assert "2150501" in found[0]["message"] and "行政运行" in found[0]["message"]
 
 
+@pytest.mark.parametrize("printed, findings", [
+    ("[2150501]行政运行", 0),  # the code again before the name, as 广州's 表5 prints every row ([201]一般公共服务支出)
+    ("【2150501】行政运行", 0),
+    ("[2150501]一般行政管理事务", 1),  # the name of 2150502 stays a finding with the code before it
+    ("[2150502]行政运行", 1),  # another code in the brackets is not this row's code
+])
+def test_the_code_printed_again_before_the_name(printed, findings):
+    t = list(fixed_sample())
+    row = _row(t, "expenditure", 7)  # 2150501 行政运行
+    t = replace(t, row, B("printedLabel"), ox.Literal(printed, language="zh"))
+    assert len(results(validate(t, ["AuditCodeName"]), "AuditCodeName", "Warning")) == findings
+
+
 def test_a_renamed_unit_in_one_header():
     t = list(fixed_sample())
     ds = _data_set(t, "expenditure")
