@@ -116,7 +116,7 @@ CODE_HEADER_SUFFIX = "编码"
 LABEL_HEADERS = frozenset({"科目名称", "项目", "名称", "项目名称", "单位名称", "功能分类科目名称", "经济分类科目名称", "支出项目"})
 # A bracketed qualifier ending a header (支出功能分类科目（按大类）): the column is typed by the words before it.
 HEADER_QUALIFIER_RE = re.compile(r"\([^()]*\)$")
-LABEL_HEADER_SUFFIX = ("科目名称", "分类科目")  # 功能分类科目名称; 支出功能分类科目 (code and name in one cell)
+LABEL_HEADER_SUFFIX = ("科目名称", "科目")  # 功能分类科目名称; 支出功能分类科目, 部门预算支出经济科目 (code and name in one cell)
 # Leaf headers naming an amount: such a column is never retyped by its content (a typo stays an error).
 AMOUNT_HEADER_WORDS = ("合计", "小计", "总计", "金额", "预算", "决算", "执行数", "收入", "支出", "拨款", "资金", "经费")
 TEXT_HEADERS = frozenset({"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注",
@@ -156,7 +156,7 @@ class KindWords:
     ``rows_any``: one of them in a cell of the header or of the first body rows (a column
     row printed below a block of project facts, inside the ruled body);
     ``header_must``: the columns the kind must have, one of these words in a header cell
-    (checked when the table has a header). ``weight`` ranks a word that names the kind by
+    (checked when the table has a header); ``header_none``: no header cell holds one of these. ``weight`` ranks a word that names the kind by
     itself (三公, 政府采购) above the words a broader kind shares with it.
     """
 
@@ -166,6 +166,7 @@ class KindWords:
     header_any: tuple[str, ...] = ()
     rows_any: tuple[str, ...] = ()
     header_must: tuple[str, ...] = ()
+    header_none: tuple[str, ...] = ()
     weight: int = 0
 
 
@@ -205,9 +206,10 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     # all expenditure of the department: not one fund (财政拨款, 一般公共预算) nor one type (基本/项目支出)
     ("expenditure", KindWords(title_any=("支出总表", "支出预算总表", "支出决算表", "支出预算表", "支出总体情况表"),
                               title_none=("基本支出", "项目支出", "财政拨款", "一般公共预算"), header_must=_CLASSIFIED)),
-    # ... or as totals only (one row: 合计 | 基本支出 | 项目支出 ..., no classification column)
+    # ... or as totals only (one row: 合计 | 基本支出 | 项目支出 ..., no classification column, no row of a unit)
     ("expenditure", KindWords(title_any=("支出总表", "支出预算总表", "支出决算表", "支出预算表", "支出总体情况表"),
-                              title_none=("基本支出", "项目支出", "财政拨款", "一般公共预算"), header_any=("基本支出",))),
+                              title_none=("基本支出", "项目支出", "财政拨款", "一般公共预算"), header_any=("基本支出",),
+                              header_none=("名称", "预算单位"))),
 )
 
 

@@ -91,6 +91,8 @@ def _score(words: KindWords, title: str, header: list[str], top: list[str]) -> i
         score += found
     if words.header_must and header and not _found(words.header_must, header):
         return None
+    if words.header_none and _found(words.header_none, header):
+        return None
     return score + words.weight
 
 

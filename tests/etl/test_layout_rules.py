@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from budgetkg.etl.extract import extract
+from budgetkg.etl.extract.engine import _role
 from budgetkg.etl.model import Document, Row, Table
 
 CL = "https://budgetkg.org/def/cl/"
@@ -87,3 +90,11 @@ def test_the_department_row_of_a_table_listing_units_is_its_total():
     # another unit's row is no total of the department
     assert obs[(3, 5)].dims["functionalClassification"] != CL + "functional/_T"
     assert [t.text for t in rec.texts if t.column.index == 1] == ["某市某局（本级）", "某市某中心"]
+
+
+@pytest.mark.parametrize("header", ["部门预算支出经济科目", "支出功能分类科目", "功能分类科目名称", "科目名称"])
+def test_a_header_naming_the_classification_is_the_label_column(header):
+    """广州 表6 (一般公共预算基本支出情况表) heads its code-and-name column 部门预算支出经济科目: a classification,
+    though the words 预算 and 支出 are in it; the column of amounts beside it is headed 预算."""
+    assert _role(header, [header]) == "label"
+    assert _role("预算", ["预算"]) == "amount"
