@@ -177,3 +177,13 @@ def test_removing_provenance_is_a_violation():
     assert not outcome.conforms
     rules = {r["rule"] for r in outcome.violations}
     assert "BudgetObservation-sourceTable" in rules
+
+
+@pytest.mark.parametrize("side, violations", [("out", 0), ("out-3", 0), ("a", 0), ("out3", 1), ("left", 1)])
+def test_the_side_of_a_block_under_one_heading(side, violations):
+    """西安's 收支总表 prints 支出 in three blocks under one heading: sides out, out-3 and out-4."""
+    t = list(fixed_sample())
+    item = subjects_of_type(t, "LineItem")[0]
+    side_p = N("https://budgetkg.org/def/budget#side")
+    t = [x for x in t if not (x.subject == item and x.predicate == side_p)] + [ox.Triple(item, side_p, ox.Literal(side))]
+    assert len(results(validate(t, ["LineItem-side"]), "LineItem-side", "Violation")) == violations
