@@ -348,10 +348,9 @@ class _Assembler:
     def _new_table(self, page: _Page, grid: pt.Grid, title: str, line_no: int, meta: dict[str, str],
                    printed_title: bool = True) -> None:
         rows = [list(r) for r in grid.rows]
-        spans = [list(s) for s in grid.spans] if grid.spans else None
         inside, lines, k = pt.split_title_rows(rows) if grid.ruled else ([], [], 0)
         if k:  # the title and page-header line printed as the first rows of the ruled table
-            rows, spans = rows[k:], spans[k:] if spans else None
+            rows = rows[k:]
             grid.row_nos, grid.tops = grid.row_nos[k:], grid.tops[k:]
             for text in lines:
                 pt.parse_meta(text, meta)
@@ -370,8 +369,6 @@ class _Assembler:
         if split:
             header.append(split[0])
             rows[start] = split[1]
-            if spans:
-                spans[start] = [1] * len(split[1])
             label = next((c for c in split[1] if c), "")
             table.repairs.append(f"page {page.no}: header cells {'/'.join(h for h in split[0] if h)} and the row "
                                  f"'{label}' shared one ruled row; split into a header row and a body row")
@@ -379,8 +376,7 @@ class _Assembler:
         self.table, self.table_width, self.table_ruled = table, grid.width, grid.ruled
         self.table_header = [h for h in header if any(h)] + ([table.column_numbers] if table.column_numbers else [])
         self._emit(table)
-        self._add_rows(page, table, grid, rows[start:], grid.row_nos[start:], spans[start:] if spans else None,
-                       grid.tops[start:])
+        self._add_rows(page, table, grid, rows[start:], grid.row_nos[start:], grid.tops[start:])
 
     def _continue(self, page: _Page, grid: pt.Grid) -> None:
         _, _, k = pt.split_title_rows(grid.rows) if grid.ruled else ([], [], 0)  # the title repeated inside
@@ -394,10 +390,9 @@ class _Assembler:
                                           f"row '{last.cells[col]}' broken by the page break; joined to it")
                 last.cells[col] = pt.join_lines([last.cells[col], grid.rows[k][col]])
                 k += 1
-        self._add_rows(page, self.table, grid, grid.rows[k:], grid.row_nos[k:],
-                       grid.spans[k:] if grid.spans else None, grid.tops[k:])
+        self._add_rows(page, self.table, grid, grid.rows[k:], grid.row_nos[k:], grid.tops[k:])
 
-    def _add_rows(self, page: _Page, table: Table, grid: pt.Grid, rows, nos, spans, tops) -> None:
+    def _add_rows(self, page: _Page, table: Table, grid: pt.Grid, rows, nos, tops) -> None:
         # A label printed in a cell merged across columns (合计 over 类/款/项 and 科目名称) stays in the
         # leftmost column of the merged range, where the grid put it: the top-left rule of spreadsheets.
         if not grid.ruled:

@@ -10,20 +10,9 @@ from budgetkg.etl.to_rdf import UNNAMED_CODE_ZH, to_rdf
 from budgetkg.etl.validation import validate_graph
 from budgetkg.etl.vocab import SKOS
 
-from .test_pipeline_stages import HEAD
+from .test_pipeline_stages import EXPENDITURE_HEAD, HEAD
 
-TABLE = """## 部门预算支出总表
-
-901 某市某局
-
-预算年度：2023
-
-单位：万元
-
-序号\t功能分类科目\t\t合计\t基本支出\t项目支出
-\t科目编码\t科目名称\t\t\t
-栏次\t1\t2\t3\t4\t5
-1\t\t合计\t3.00\t\t3.00
+TABLE = EXPENDITURE_HEAD + """1\t\t合计\t3.00\t\t3.00
 2\t2050803\t培训支出\t3.00\t\t3.00
 """
 # The same code named otherwise in the 一般公共预算 table of the same document.

@@ -15,7 +15,8 @@ from budgetkg.etl.read_text import read_text
 from tests.conftest import SAMPLE
 
 HEAD = "# 某市某局 2023 年部门预算信息公开情况说明\n\n"
-EXPENDITURE = """## 部门预算支出总表
+# A 支出总表 down to its 栏次 row; the tests add the body rows.
+EXPENDITURE_HEAD = """## 部门预算支出总表
 
 901 某市某局
 
@@ -26,7 +27,8 @@ EXPENDITURE = """## 部门预算支出总表
 序号\t功能分类科目\t\t合计\t基本支出\t项目支出
 \t科目编码\t科目名称\t\t\t
 栏次\t1\t2\t3\t4\t5
-1\t\t合计\t12.50\t10.00\t2.50
+"""
+EXPENDITURE = EXPENDITURE_HEAD + """1\t\t合计\t12.50\t10.00\t2.50
 2\t201\t一般公共服务支出\t12.50\t10.00\t2.50
 """
 # The same table with an amount cell that is not an amount (as a 部门名称 column read as amounts).
