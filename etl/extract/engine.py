@@ -317,11 +317,28 @@ def _row_categories_not_column_totals(rec: TableRec, spec: KindSpec) -> None:
     """
     for scheme in spec.row_schemes:
         dim, total = SCHEME_DIM[scheme], concept_iri(scheme, TOTAL)
+        if any(col.dims.get(dim, total) != total for col in rec.columns):
+            _total_rows_total_units(rec, scheme, dim, total)
+            continue
         if not any(it.scheme == scheme and it.classification != total for it in rec.items):
             continue  # categories printed as columns (or not at all): a column's 合计 is their total
         for obs in rec.observations:
             if obs.item.scheme != scheme and obs.dims.get(dim) == total and obs.column.dims.get(dim) == total:
                 obs.dims[dim] = concept_iri(scheme, NOT_APPLICABLE_CODE)
+
+
+def _total_rows_total_units(rec: TableRec, scheme: str, dim: str, total: str) -> None:
+    """Where a table prints its categories across the columns (“三公”经费合计 | 因公出国（境）费 | 公务接待费 ...),
+    its rows are units or fund sources, and a 合计 row totals those rows, not the categories: the row is not
+    classified in the scheme, and each of its cells carries its own column's category (公务接待费 of 合计 is
+    公务接待费); a cell under a column naming no category (会议费 beside the 三公) is outside the scheme (_Z).
+    """
+    for item in rec.items:
+        if item.scheme == scheme and item.classification == total:
+            item.scheme = item.classification = None
+    for obs in rec.observations:
+        if obs.item.scheme is None and dim not in obs.column.dims:
+            obs.dims[dim] = concept_iri(scheme, NOT_APPLICABLE_CODE)
 
 
 def _amount(cell: str, doc: Document, row: Row, table: Table, col: ColumnRec) -> Amount | None:

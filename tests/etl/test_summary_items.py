@@ -205,3 +205,26 @@ def test_the_total_row_keeps_the_category_of_each_column():
     assert total_row == {2: "three-public/three-public-total", 4: "three-public/vehicles",
                          5: "three-public/vehicle-purchase", 6: "three-public/vehicle-operation",
                          7: "three-public/reception"}
+    # the 合计 row totals the units, not the categories: it is not classified in the 三公 scheme, so the
+    # observations' categories (the columns') and the row agree (shape ObservationClassification)
+    assert rec.items[0].classification is None
+
+
+def test_a_column_beside_the_categories_is_outside_the_scheme():
+    # xian_tjj_2026_budget_dept.pdf, page 39 (表13): 合计 | “三公”经费 (小计, 因公出国（境）费用, 公务接待费,
+    # 公务用车购置及运行维护费 ...) | 会议费 | 培训费, one row per unit under a 合计 row (上年 block only here)
+    t = table("部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表", [
+        ["单位名称", "合计", "一般公共预算拨款安排的“三公”经费预算", "", "", "", "会议费", "培训费"],
+        ["", "", "小计", "因公出国（境）费用", "公务接待费", "公务用车购置及运行维护费", "", ""],
+    ], [
+        ["合计", "518,400.00", "93,000.00", "", "18,000.00", "75,000.00", "130,000.00", "295,400.00"],
+        ["西安市社会经济调查中心", "38,000.00", "", "", "", "", "13,000.00", "25,000.00"],
+    ])
+    rec = extract(t, "three_public_expenses", doc=doc())
+    assert all(it.classification is None for it in rec.items)
+    category = {(o.item.index, o.column.label): o.dims["threePublicCategory"].removeprefix(CL)
+                for o in rec.observations}
+    assert category[(1, "会议费")] == category[(2, "培训费")] == "three-public/_Z"
+    assert category[(1, "公务接待费")] == "three-public/reception"
+    assert category[(1, "小计")] == "three-public/three-public-total"
+    assert category[(1, "合计")] == "three-public/_T"
