@@ -44,7 +44,7 @@ def _build(args) -> int:
     from budgetkg.etl.pipeline import Overrides
 
     limit = None if args.max_input_mb is None else int(args.max_input_mb * 2**20)
-    overrides = Overrides(args.department, args.jurisdiction, args.year, args.phase)
+    overrides = Overrides(args.department, args.jurisdiction, args.year, args.phase, args.level)
     result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs, max_input_bytes=limit, timeout=args.doc_timeout,
                    overrides=overrides, keep_going=args.keep_going, strict=args.strict, store=not args.no_store,
                    memory_mb=args.doc_memory_mb, scheduler=args.scheduler, cache=args.cache)
@@ -73,6 +73,8 @@ def _build(args) -> int:
             print(f"processed: {_shown(p)}")
     for f in result.failed:
         print(f"failed: {_shown(f['path'])}: {f['reason']}")
+    for f in result.manifests:
+        print(f"manifest: {_shown(f)} (what it names goes over what the documents print)")
     for f in result.ignored:
         print(f"ignored: {_shown(f['path'])}: {f['reason']}")
     if args.keep_going and (result.failed or result.ignored):
@@ -229,10 +231,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     b.add_argument("--max-input-mb", type=float, default=None, help=(
         "refuse sources larger than this many MB (default 8 for text, 256 for PDF; env BUDGETKG_MAX_INPUT_MB)"))
-    b.add_argument("--department", help="the department, over what the documents print (and sources.csv)")
+    b.add_argument("--department", help="the department, over what the documents print (and a folder's sources.csv/.tsv)")
     b.add_argument("--jurisdiction", help="GB/T 2260 code of its jurisdiction (ontology/jurisdictions.csv)")
     b.add_argument("--year", help="the fiscal year")
     b.add_argument("--phase", help="budget or final-accounts (预算 / 决算)")
+    b.add_argument("--level", help="department or unit (部门 / 单位)")
     b.add_argument("--keep-going", action="store_true",
                    help="build every readable document; list the failed and ignored files and exit 2")
     b.add_argument("--strict", action="store_true", help="a table that cannot be read fails its document")

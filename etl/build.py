@@ -4,8 +4,8 @@ API: :func:`build` ``(sources, *, out, base=DEFAULT_BASE, jobs=None, validate=Tr
 keep_going=False, strict=False, store=True, scheduler=None, cache=None) -> BuildResult``; :func:`expand_sources`; :func:`plan_sources`;
 :func:`vocabulary_triples`.
 
-A folder may hold a ``sources.csv`` (columns ``file,department,jurisdiction,year,phase``; an
-empty cell overrides nothing) naming what its documents do not print, or print wrongly;
+A folder may hold a source manifest (``sources.csv`` / ``SOURCES.tsv``, :mod:`~budgetkg.etl.source_manifest`;
+an empty cell overrides nothing) naming what its documents do not print, or print wrongly;
 ``overrides`` (``budgetkg build --department ...``) go over both. A table that cannot be read
 is quarantined and listed (``strict`` makes it fail the document); with ``keep_going`` a
 document that fails is listed in ``BuildResult.failed`` and the others are published.
@@ -20,7 +20,6 @@ byte-identical files.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import heapq
 import json
@@ -42,15 +41,13 @@ from budgetkg.resources import SOURCE_SUFFIXES, default_sources
 from .inputs import check_size, doc_memory_mb, doc_timeout, too_big, too_slow
 from .iris import DEFAULT_BASE, check_base
 from .pipeline import Overrides
+from .source_manifest import is_manifest, read_manifest
 from .vocab import PREFIXES, VOCAB_GRAPH
 from .vocabulary import vocabulary_files, vocabulary_triples  # noqa: F401  (vocabulary_files: re-exported)
 
 # What a build writes at the top of its folder (``tables/`` is ``budgetkg tables``' default
 # output): a folder holding anything else is not replaced.
 BUILD_ENTRIES = frozenset({MANIFEST, DUMPS_DIR, STORE_DIR, TABLES_DIR})
-# The file of a source folder naming what its documents do not print, and its columns.
-SOURCES_CSV = "sources.csv"
-SOURCES_COLUMNS = ("file", "department", "jurisdiction", "year", "phase")
 
 
 @dataclass
@@ -84,6 +81,7 @@ class BuildResult:
     dumps: dict[str, dict[str, object]]
     failed: list[dict[str, str]] = field(default_factory=list)  # documents not built (keep_going)
     ignored: list[dict[str, str]] = field(default_factory=list)  # files of a source folder not read
+    manifests: list[str] = field(default_factory=list)  # the source manifests of the folders, read
     # with a cache: the documents read, mapped and validated by this build, and those taken from the cache
     reprocessed: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
@@ -95,6 +93,7 @@ class SourcePlan:
 
     documents: list[tuple[Path, Overrides]]
     ignored: list[tuple[Path, str]]
+    manifests: list[Path] = field(default_factory=list)  # the source manifests read
 
 
 def expand_sources(sources: list[str | Path]) -> list[Path]:
@@ -115,52 +114,32 @@ def expand_sources(sources: list[str | Path]) -> list[Path]:
     return out
 
 
-def _sources_csv(path: Path) -> dict[Path, Overrides]:
-    """The rows of a folder's ``sources.csv``, by the file they name.
-
-    :raises InputError: a missing column, a file that is not there, a bad value (line named).
-    """
-    out: dict[Path, Overrides] = {}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in SOURCES_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(f"missing column {', '.join(missing)} (columns: {','.join(SOURCES_COLUMNS)})", f"{path}, line 1")
-        for row in reader:
-            where = f"{path}, line {reader.line_num}"
-            target = path.parent / (row["file"] or "").strip()
-            if not row["file"] or not target.is_file():
-                raise InputError(f"no such file: {row['file']!r}", where)
-            values = {k: (row[k] or "").strip() or None for k in SOURCES_COLUMNS[1:]}
-            out[target.resolve()] = Overrides(**values).check(where)
-    return out
-
-
-def _merge(over: Overrides, under: Overrides) -> Overrides:
-    return Overrides(*(a or b for a, b in zip(
-        (over.department, over.jurisdiction, over.year, over.phase),
-        (under.department, under.jurisdiction, under.year, under.phase))))
-
-
 def plan_sources(sources: list[str | Path], overrides: Overrides | None = None) -> SourcePlan:
     """The documents of ``sources`` (as :func:`expand_sources`) with their overrides
-    (``overrides`` over the ``sources.csv`` of their folder), and the other files of the folders.
+    (``overrides`` over the source manifest of their folder, :mod:`~budgetkg.etl.source_manifest`),
+    the manifests read and the other files of the folders.
 
     :raises FileNotFoundError: for a source that does not exist.
-    :raises InputError: a bad ``sources.csv`` or override.
+    :raises InputError: a bad manifest (file and line named) or override.
     """
     given = (overrides or Overrides()).check("command line")
     rows: dict[Path, Overrides] = {}
+    manifests: list[Path] = []
     ignored: list[tuple[Path, str]] = []
     for s in map(Path, sources):
         if s.is_dir():
             for f in sorted(p for p in s.rglob("*") if p.is_file()):
-                if f.name == SOURCES_CSV:
-                    rows.update(_sources_csv(f))
+                if is_manifest(f):
+                    named = read_manifest(f)
+                    twice = sorted(set(named) & set(rows))
+                    if twice:
+                        raise InputError(f"{twice[0].name} is also listed in another manifest of {s}", str(f))
+                    rows.update(named)
+                    manifests.append(f)
                 elif f.suffix.lower() not in SOURCE_SUFFIXES:
                     ignored.append((f, f"not a source document ({', '.join(sorted(SOURCE_SUFFIXES))})"))
-    docs = [(p, _merge(given, rows.get(p.resolve(), Overrides()))) for p in expand_sources(sources)]
-    return SourcePlan(docs, ignored)
+    docs = [(p, given.over(rows.get(p.resolve(), Overrides()))) for p in expand_sources(sources)]
+    return SourcePlan(docs, ignored, manifests)
 
 
 def _nt_line(t) -> str:
@@ -312,7 +291,7 @@ def build(
     :data:`budgetkg.etl.inputs.DOC_TIMEOUT`; 0: none); ``memory_mb``: memory of the process reading
     one document (default :data:`budgetkg.etl.inputs.DOC_MEMORY_MB`; 0: none, and then one
     document with ``jobs=1`` is read in this process).
-    ``overrides`` go over what every document prints and over its folder's ``sources.csv``;
+    ``overrides`` go over what every document prints and over its folder's source manifest;
     ``strict`` fails a document with a quarantined table; ``keep_going`` publishes the
     documents that build and lists the others in ``BuildResult.failed``.
     ``store=False`` (``--no-store``) writes dumps and manifest (the DCAT catalog is made from
@@ -406,7 +385,7 @@ def build(
         if not docs:
             raise InputError("no document built: " + "; ".join(f["reason"] for f in failed))
         ignored = [{"path": str(p), "reason": why} for p, why in plan.ignored]
-        result = _write(docs, tmp, work, failed, ignored, store=store)
+        result = _write(docs, tmp, work, failed, ignored, [str(p) for p in plan.manifests], store=store)
         if cache is not None:
             result.reprocessed, result.reused = [paths[n] for n in run], [paths[n] for n in todo if n in cached]
         shutil.rmtree(work)
@@ -427,7 +406,7 @@ def _load_store(location: Path, quads: Path, vocab: list) -> None:
 
 
 def _write(numbered: list[tuple[int, DocumentResult]], tmp: Path, work: Path, failed: list[dict[str, str]],
-           ignored: list[dict[str, str]], *, store: bool = True) -> BuildResult:
+           ignored: list[dict[str, str]], manifests: list[str] = (), *, store: bool = True) -> BuildResult:
     dumps = tmp / DUMPS_DIR
     dumps.mkdir()
     docs = [d for _, d in numbered]
@@ -454,6 +433,7 @@ def _write(numbered: list[tuple[int, DocumentResult]], tmp: Path, work: Path, fa
         "dumps": info,
         "failed": failed,
         "ignored": ignored,
+        "source_manifests": list(manifests),
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    return BuildResult(tmp, docs, triples, info, failed, ignored)
+    return BuildResult(tmp, docs, triples, info, failed, ignored, manifests=list(manifests))

@@ -2,6 +2,7 @@
 
 API: :func:`title_meta` ``(text) -> dict`` (``department_name``, ``name_scope``, ``year``,
 ``phase``, ``level`` when printed); :func:`split_scope` ``(name) -> (name, scope)``;
+:func:`department_name` ``(text) -> (name, scope)`` (a name given by a portal, normalized);
 :func:`disclosed_names` ``(text) -> list[str]`` (the organisations a sentence names as the
 one whose disclosure it is: ``现将某市某局2022年部门预算公开如下``).
 The words come from :mod:`budgetkg.etl.lexicon`.
@@ -50,6 +51,16 @@ def split_scope(name: str) -> tuple[str, str | None]:
     """
     m = _SCOPE.match(name)
     return (m.group(1), m.group(2)) if m else (name, None)
+
+
+def department_name(text: str) -> tuple[str, str | None]:
+    """A department name given apart from the page (a portal's list, a flag), normalized as a
+    printed one is read: markup and spaces dropped, then :func:`split_scope`.
+
+    >>> department_name(" 某市 财政局（本级）")
+    ('某市财政局', '本级')
+    """
+    return split_scope(re.sub(r"\s+", "", clean_cell(text)))
 
 
 def _field_name(lines: list[str]) -> str | None:

@@ -247,6 +247,20 @@ ORG_ENDINGS = (
 )
 # Words opening the name of a central (national-level) department (国家某某局, 中国某某局).
 NATIONAL_PREFIXES = ("中华人民共和国", "国务院", "国家", "中国", "中央", "全国")
+# Source manifests (a folder's sources.csv / SOURCES.tsv, as portals and crawlers write them):
+# the field each column header names (headers compared case-insensitively; other columns ignored).
+MANIFEST_COLUMNS = {
+    "file": ("file", "filename", "文件", "文件名"),
+    "department": ("department", "issuer", "部门", "单位", "部门名称", "单位名称"),
+    "jurisdiction": ("jurisdiction", "地区代码", "行政区划代码"),
+    "year": ("year", "fiscal year", "年度", "年份"),
+    "phase": ("phase", "kind", "阶段", "类型"),
+    "level": ("level", "层级"),
+}
+# Words of a manifest's phase/kind text (``budget dept (附件2 报表 only)``, ``决算``) and the phase or
+# level each stands for; English words match whole, Chinese words anywhere.
+MANIFEST_PHASE_WORDS = {**PHASES, "budget": PHASES["预算"], "final": PHASES["决算"], "final-accounts": PHASES["决算"]}
+MANIFEST_LEVEL_WORDS = {**LEVELS, "dept": LEVELS["部门"], "department": LEVELS["部门"], "unit": LEVELS["单位"]}
 # A narrative line saying the tables are an attachment published apart (附件：...部门预算报表).
 TABLES_ELSEWHERE_RE = re.compile(r"附件\s*\d*\s*[:：]?.{0,40}?(?:报表|预算表|决算表)")
 

@@ -25,11 +25,11 @@ map, lands in ``rec.skipped`` with its location; a quarantined table also in ``r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from . import indicators, narrative
-from .docmeta import split_scope, title_meta
+from .docmeta import department_name, split_scope, title_meta
 from .extract import SPECS, extract
 from .extract.records import TableRec
 from .jurisdictions import Jurisdiction, find_jurisdiction, jurisdictions
@@ -55,21 +55,29 @@ class Overrides:
     jurisdiction: str | None = None  # GB/T 2260 code
     year: str | None = None
     phase: str | None = None  # budget / final-accounts (or 预算 / 决算)
+    level: str | None = None  # department / unit (or 部门 / 单位)
 
     def check(self, where: str) -> Overrides:
-        """The same overrides with the phase as a key.
+        """The same overrides with the phase and level as keys.
 
-        :raises EtlError: an unknown jurisdiction code, a year that is not a year, an unknown phase.
+        :raises EtlError: an unknown jurisdiction code, a year that is not a year, an unknown phase or level.
         """
         loc = Location(where)
         if self.jurisdiction and self.jurisdiction not in jurisdictions():
             raise EtlError(f"jurisdiction {self.jurisdiction!r} is not a code of ontology/jurisdictions.csv", loc)
         if self.year and not re.fullmatch(r"\d{4}", self.year):
             raise EtlError(f"year {self.year!r} is not a year", loc)
-        phase = PHASES.get(self.phase, self.phase) if self.phase else None
-        if phase and phase not in PHASES.values():
-            raise EtlError(f"phase {self.phase!r} is not one of {', '.join([*PHASES.values(), *PHASES])}", loc)
-        return Overrides(self.department, self.jurisdiction, self.year, phase)
+        keys = []
+        for what, value, words in (("phase", self.phase, PHASES), ("level", self.level, LEVELS)):
+            key = words.get(value, value) if value else None
+            if key and key not in words.values():
+                raise EtlError(f"{what} {value!r} is not one of {', '.join([*words.values(), *words])}", loc)
+            keys.append(key)
+        return Overrides(self.department, self.jurisdiction, self.year, *keys)
+
+    def over(self, under: Overrides) -> Overrides:
+        """These overrides where they give a value, else ``under``'s."""
+        return Overrides(*(a or b for a, b in zip(astuple(self), astuple(under))))
 
 
 @dataclass
@@ -172,7 +180,9 @@ def identify(doc: Document, overrides: Overrides) -> DisclosureRec:
     overrides = overrides.check(doc.name)
     titled = _named_in_titles(doc)
     printed, scope = split_scope(doc.meta.get("department_name") or titled.get("department_name") or "")
-    name = overrides.department or printed
+    # a name given by a portal is normalized as a printed one: spaces dropped, a bracketed scope set apart
+    given, given_scope = department_name(overrides.department) if overrides.department else (None, None)
+    name = given or printed
     year = overrides.year or doc.meta.get("year") or titled.get("year")
     if not name or not year:
         missing = " and ".join(k for k, v in (("department", name), ("fiscal year", year)) if not v)
@@ -181,12 +191,15 @@ def identify(doc: Document, overrides: Overrides) -> DisclosureRec:
     year = year.strip().removesuffix(YEAR_SUFFIX)
     if not (len(year) == 4 and year.isdigit()):
         raise EtlError(f"fiscal year is not a year: {year!r}", doc.location(1))
+    # a given name that names no place leaves the place to the printed name
     jurisdiction = (jurisdictions()[overrides.jurisdiction] if overrides.jurisdiction
-                    else find_jurisdiction(name))
+                    else find_jurisdiction(name) or (find_jurisdiction(printed) if printed else None))
     rec = DisclosureRec(
         doc=doc, phase=overrides.phase or _phase(doc), year=year, department_code=doc.meta.get("department_code"),
-        department_name=name, jurisdiction=jurisdiction, level=doc.meta.get("level", LEVELS[DEFAULT_LEVEL_WORD]),
-        name_scope=doc.meta.get("name_scope") or (scope if not overrides.department else None),
+        department_name=name, jurisdiction=jurisdiction,
+        level=overrides.level or doc.meta.get("level", LEVELS[DEFAULT_LEVEL_WORD]),
+        # the printed scope stays unless a portal names another department or scope
+        name_scope=given_scope or doc.meta.get("name_scope") or (scope if given in (None, printed) else None),
         cover_name=_cover_name(doc),
     )
     if rec.jurisdiction is None:
