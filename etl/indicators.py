@@ -54,6 +54,7 @@ from .lexicon import (
 )
 from .amounts import Amount, parse_amount
 from .model import Document, Table
+from .recognize import UNKNOWN_KIND
 from .targets import Target, is_comparator, parse_target, unit_of_name
 from .text import match_key, strip_ordinal
 
@@ -203,15 +204,48 @@ class _Reading:
 def extract_indicators(doc: Document, rec) -> None:
     """Read every performance target table of the document into ``rec.performance``."""
     projects: list[ProjectRec] = []
-    for table, kind in rec.kinds:
+    for n, (table, kind) in enumerate(rec.kinds):
         if kind != KIND:
             continue
-        for reading in _table(doc, rec, table, len(projects) + 1):
+        head = _cut_head(doc, rec, *rec.kinds[n - 1], table) if n else None
+        for reading in _table(doc, rec, table, len(projects) + 1, head):
             _repair_description_merge(doc, table, reading.raws)
             _repair_merged_names(doc, table, reading.raws)
             _indicators(doc, rec, table, reading.project, reading.raws)
             projects.append(reading.project)
     rec.performance = projects
+
+
+def _cut_head(doc, rec, before: Table, kind: str | None, table: Table) -> Table | None:
+    """The head of ``table`` cut off by a page break before its column row: the table right before it
+    (nothing printed between), at the end of the previous page, of project facts only (a 项目名称 row,
+    no 一级指标), so of no kind the recognizer knows, while ``table`` itself names no project. Its
+    report as a table of an unknown kind is withdrawn: it is read here.
+    """
+    if kind is not None or before.page is None or table.page != before.page + 1 or not _adjacent(doc, before, table):
+        return None
+    head = [list(h) for h in before.header] + [r.cells for r in before.rows]
+    if not any(_first_key(cells) in PROJECT_NAME_KEYS for cells in head) or any(_is_column_row(c) for c in head):
+        return None
+    rows = [list(h) for h in table.header] + [r.cells for r in table.rows]
+    above = rows[: next((i for i, cells in enumerate(rows) if _is_column_row(cells)), len(rows))]
+    if any(_first_key(cells) in PROJECT_NAME_KEYS for cells in above):
+        return None
+    where = doc.location(before.line, before.page, before.title)
+    rec.skipped = [s for s in rec.skipped if not (s.location == where and s.reason.startswith(UNKNOWN_KIND))]
+    doc.repairs.append(f"page {before.page}: table {before.title!r} is the head of the performance table on page"
+                       f" {table.page} (cut by the page break before its column row); read with it")
+    return before
+
+
+def _adjacent(doc, before: Table, table: Table) -> bool:
+    blocks = doc.blocks
+    i = next((k for k, b in enumerate(blocks) if b is before), None)
+    return i is not None and i + 1 < len(blocks) and blocks[i + 1] is table
+
+
+def _first_key(cells: list[str]) -> str:
+    return match_key(next((c for c in cells if c), ""))
 
 
 def _is_column_row(cells: list[str]) -> bool:
@@ -239,15 +273,22 @@ def _columns(rec, loc, column_row: list[str], above: list[list[str]]) -> dict[st
     return cols
 
 
-def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
+def _table(doc, rec, table: Table, index: int, head: Table | None = None) -> list[_Reading]:
     """The projects of one performance table: one, or one per project the table prints.
 
-    Rows above the column row (一级指标 ...) state the project: name, amount, goal. Below
-    indicator rows, a 项目名称 row or a title row starts the next project (tables the
-    reader joined), and so does a new name in a 项目名称 column.
+    Rows above the column row (一级指标 ...) state the project: name, amount, goal; ``head`` holds
+    the first of them when a page break cut them off (:func:`_cut_head`), and a single cell at the
+    top of the next page ends the name the 项目名称 row printed last. Below indicator rows, a
+    项目名称 row, a title row or a project fact row (主管部门: the reader joined tables of one
+    title and dropped the repeated 项目名称 row as a header) starts the next project, and so does a
+    new name in a 项目名称 column.
     """
     loc = doc.location(table.line, table.page, table.title)
-    rows = [(list(h), table.line, table.page, True) for h in table.header]
+    rows = []
+    if head is not None:
+        rows += [(list(h), head.line, head.page, True) for h in head.header]
+        rows += [(r.cells, r.line, r.page, True) for r in head.rows]
+    rows += [(list(h), table.line, table.page, True) for h in table.header]
     rows += [(r.cells, r.line, r.page, False) for r in table.rows]
     if not any(_is_column_row(cells) for cells, *_ in rows):
         goals = _goals_table(doc, rec, table, index)
@@ -259,11 +300,20 @@ def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
     cols: dict[str, int] | None = None
     column_key: list[str] = []
     above: list[list[str]] = []
+    name_page = None  # the page of the 项目名称 row, while it is the last row read
     for cells, line, page, in_header in rows:
         filled = [c for c in cells if c]
         if not filled:
             continue
         row_loc = doc.location(line, page, table.title)
+        if name_page is not None and page != name_page and len(filled) == 1 and cols is None:
+            cur = readings[-1]
+            cur.project.name = _join(cur.project.name, filled[0])
+            doc.repairs.append(f"page {page}: {filled[0]!r} at the top of the page ends the project name"
+                               f" {cur.project.name!r} broken by the page break; joined to it (table {table.title!r})")
+            name_page = None
+            continue
+        name_page = None
         if _is_column_row(cells):
             key = [match_key(c) for c in filled]
             if key != column_key:  # else the column header repeated after a page break
@@ -278,10 +328,12 @@ def _table(doc, rec, table: Table, index: int) -> list[_Reading]:
         values = {} if cols is None else {r: (cells[i] if i < len(cells) else "") for r, i in cols.items()}
         indicator = any(values.get(r) for r in ROLES)
         is_title = len(filled) == 1 and bool(PERFORMANCE_TITLE_ROW_RE.search(first))
-        if first in PROJECT_GOAL_KEYS | PROJECT_NAME_KEYS or is_title or not (indicator or values.get("project")) or (
-                first in PROJECT_FACT_KEYS and not readings[-1].raws):
+        if first in PROJECT_GOAL_KEYS | PROJECT_NAME_KEYS | PROJECT_FACT_KEYS or is_title or not (
+                indicator or values.get("project")):
             if _fact_row(doc, rec, table, readings, filled, row_loc):
                 cols, column_key = None, []  # the next project prints its own column row
+            if first in PROJECT_NAME_KEYS and len(filled) > 1:
+                name_page = page
             continue
         cur = readings[-1]
         name = values.get("project", "").strip()
@@ -444,6 +496,18 @@ def _fact_row(doc, rec, table: Table, readings: list[_Reading], filled: list[str
         if len(rest) > 1:
             rec.skip(loc, "cells of a 项目名称 row not mapped: " + " | ".join(rest[1:]))
         return started
+    if key in PROJECT_FACT_KEYS and cur.raws:
+        # The reader dropped this project's 项目名称 row as a repetition of the table's header: the name is the header's.
+        cur = _next(readings, loc.line, loc.page, title=table.title)
+        named = next((r for h in table.header if _first_key(h) in PROJECT_NAME_KEYS
+                      for r in [[c for c in h if c][1:]] if r), None)
+        if named:
+            cur.project.name, cur.named = named[0], True
+        if any(w in key for w in PROJECT_AMOUNT_WORDS):
+            _fact_row(doc, rec, table, readings, filled, loc)
+        else:
+            rec.skip(loc, "row of a performance table not mapped: " + " | ".join(filled))
+        return True
     if key in PROJECT_GOAL_KEYS:
         text = "".join(c for c in rest if match_key(c) not in PROJECT_GOAL_KEYS | GOAL_SUBLABELS)
         if text:
