@@ -123,6 +123,10 @@ TEXT_HEADERS = frozenset({"采购物品名称", "政府采购目录序号", "计
                           "预算单位", "部门名称", "项目编号", "项目代码", "单位编码", "单位代码", "部门编码", "部门代码"})
 # A text column naming the budget unit of a row (one row segment per unit, its first row the unit's total).
 UNIT_COLUMN_HEADERS = frozenset({"预算单位", "单位名称", "部门名称"})
+# A row-label column whose header names its classification: the code lists its labels may match (a summary
+# table printing expenditure by function, then by economic class). 政府预算支出经济分类 (501-599) is not the
+# shipped economic list (部门预算, 301-399): its labels stay unclassified. Longest first.
+LABEL_HEADER_SCHEMES = (("政府预算支出经济分类", ()), ("经济分类", ("economic",)), ("功能分类", ("functional",)))
 # A column of shares or changes (增减(%), 增长率, -12.34%): printed text, not an amount of money.
 PERCENT_HEADER_WORDS = ("%", "％", "增减率", "增长率", "比重", "占比")
 PERCENT_RE = re.compile(r"^[-−+]?\d+(?:\.\d+)?[%％]$")

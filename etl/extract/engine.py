@@ -22,7 +22,7 @@ from ..docmeta import split_scope
 from ..lexicon import CODE_HEADER_SUFFIX, CODE_HEADERS, CODE_HEADS, LABEL_HEADER_SUFFIX, LABEL_HEADERS
 from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
-from ..lexicon import AMOUNT_HEADER_WORDS, CODE_NAME_RE, HEADER_QUALIFIER_RE, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
+from ..lexicon import AMOUNT_HEADER_WORDS, CODE_NAME_RE, HEADER_QUALIFIER_RE, LABEL_HEADER_SCHEMES, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
 from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SEQ_HEADS, TEXT_HEADERS
 from ..lexicon import SIDE_HEAD_SUFFIX_RE, SIDE_WORDS, THIS_YEAR_WORD, TOTAL_LINE, UNIT_COLUMN_HEADERS
 from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
@@ -422,7 +422,7 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
             rec.new_concepts.append(NewConcept(spec.code_scheme, code, label, row.line))
         previous_code = code
     else:
-        schemes = spec.side_row_schemes.get(side_base(side), spec.row_schemes)
+        schemes = _row_schemes(spec, side, label_cols[0].path if label_cols else [])
         side_total = _side_total(lists, side, key) if key in _TOTAL_WORDS and spec.side_row_schemes else None
         if side_total:
             # A bare 总计 / 合计 on one side of a summary table is that side's total line.
@@ -440,6 +440,33 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
                 if (label or total_word) and schemes:
                     rec.unmatched.append(f"line {row.line}: {label or total_word}")
     return item, previous_code
+
+
+def _row_schemes(spec: KindSpec, side: str | None, path: list[str]) -> tuple[str, ...]:
+    """The code lists that may classify the labels of a row-label column, in order.
+
+    A header naming the column's classification (支出功能分类科目, 部门预算支出经济分类科目) keeps only that
+    classification among the kind's (a summary table printing expenditure by function, then by economic
+    class: 其他支出 is the functional 类 in one block, the economic 类 in the other); a classification
+    without a shipped list (政府预算支出经济分类, 501-599) leaves its labels unclassified, never matched
+    by a name the other list shares.
+
+    >>> spec = KindSpec("s", side_row_schemes={"out": ("functional", "summary-item", "economic")})
+    >>> _row_schemes(spec, "out-3", ["支出", "部门预算支出经济分类科目（按大类）"])
+    ('summary-item', 'economic')
+    >>> _row_schemes(spec, "out-4", ["支出", "政府预算支出经济分类科目（按大类）"])
+    ('summary-item',)
+    >>> _row_schemes(spec, "out", ["支出", "项目"])
+    ('functional', 'summary-item', 'economic')
+    """
+    schemes = spec.side_row_schemes.get(side_base(side), spec.row_schemes)
+    for cell in reversed(path):
+        key = match_key(cell)
+        named = next((named for word, named in LABEL_HEADER_SCHEMES if word in key), None)
+        if named is not None:
+            classifications = {s for _, group in LABEL_HEADER_SCHEMES for s in group}
+            return tuple(s for s in schemes if s not in classifications or s in named)
+    return schemes
 
 
 def _is_total_label(text: str) -> bool:

@@ -2,12 +2,15 @@
 
 API: :data:`SPECS` for 收支总表 and 财政拨款收支总表. A printed row holds two
 line items, one per side; income rows are fund sources, expenditure rows are
-functional 类 printed by name; totals and carry-overs are summary items.
+functional 类 printed by name (or economic 类 under a header naming that classification), or
+types of expenditure; totals and carry-overs are summary items.
 """
 
 from .engine import KindSpec
 
-_SIDES = {"in": ("fund-source", "summary-item"), "out": ("functional", "summary-item")}
+# Expenditure lines are functional 类, totals, or the types of expenditure (基本支出, 项目支出; a block under
+# a header naming the economic classification: its 类).
+_SIDES = {"in": ("fund-source", "summary-item"), "out": ("functional", "summary-item", "expenditure-type", "economic")}
 
 SPECS = {
     "income_expenditure_summary": KindSpec(

@@ -39,7 +39,6 @@ _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 # (document, table key or "headline") -> why it does not come back yet. THE list of known failures.
 XFAIL: dict[tuple[str, str], str] = {
     ("shenzhen_czj_2026_budget_dept", "headline"): "the 三公 table prints no total across the funds: its 一般公共预算 column of the 2026 row is not the 三公 total",
-    ("xian_tjj_2026_budget_dept", "headline"): "the 基本支出 and 项目支出 totals are printed only as the 收支总表 lines 人员经费和公用经费支出 / 专项业务经费支出 (the 支出总表 is by unit and fund, without them)",
 }
 
 BKG = "https://budgetkg.org/def/budget#"
@@ -67,7 +66,8 @@ _SUMMARIES = "income_expenditure_summary appropriation_summary"
 # look for it). The 财政拨款 and 一般公共预算 totals are those of the current year (本年): the 本年收入合计
 # (or 本年收入) line of the 财政拨款收支总表, its 收入总计 where no carry-over is printed, or the
 # 财政拨款 / 一般公共预算 line of a summary table above the carry-over lines; the 一般公共预算 total is
-# also the 合计 of the 一般公共预算支出表. The 三公 total is the 合计 of the 三公 categories or the
+# also the 合计 of the 一般公共预算支出表. The 基本支出 and 项目支出 totals are the 合计 row of the 支出总表
+# or the expenditure lines of the 收支总表 of that type (一、基本支出; 人员经费和公用经费支出). The 三公 total is the 合计 of the 三公 categories or the
 # “三公”经费 line or column (a table that also prints 行政经费, 会议费 or 培训费).
 HEADLINES: dict[str, tuple[str, ...]] = {
     "income_total": (_obs("income_expenditure_summary", summaryItem="summary-item/income-grand-total"),),
@@ -84,9 +84,11 @@ HEADLINES: dict[str, tuple[str, ...]] = {
         _obs(_SUMMARIES, fundSource="fund-source/general-budget") + _CURRENT_YEAR_LINE,
     ),
     "basic_expenditure_total": (_obs("expenditure", functionalClassification="functional/_T",
-                                     expenditureType="expenditure-type/basic"),),
+                                     expenditureType="expenditure-type/basic"),
+                                _obs("income_expenditure_summary", expenditureType="expenditure-type/basic")),
     "project_expenditure_total": (_obs("expenditure", functionalClassification="functional/_T",
-                                       expenditureType="expenditure-type/project"),),
+                                       expenditureType="expenditure-type/project"),
+                                  _obs("income_expenditure_summary", expenditureType="expenditure-type/project")),
     "three_public_total": (_obs("three_public_expenses", threePublicCategory="three-public/_T"),
                            _obs("three_public_expenses", threePublicCategory="three-public/three-public-total")),
 }

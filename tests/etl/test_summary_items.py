@@ -228,3 +228,52 @@ def test_a_column_beside_the_categories_is_outside_the_scheme():
     assert category[(1, "公务接待费")] == "three-public/reception"
     assert category[(1, "小计")] == "three-public/three-public-total"
     assert category[(1, "合计")] == "three-public/_T"
+
+
+XIAN_HEADER = [["收入", "", "支出", "", "", "", "", ""],
+               ["项目", "预算数", "支出功能分类科目（按大类）", "预算数", "部门预算支出经济分类科目（按大类）", "预算数",
+                "政府预算支出经济分类科目（按大类）", "预算数"]]
+
+
+def test_expenditure_types_and_economic_classes_of_a_summary_block():
+    # xian_tjj_2026_budget_dept.pdf, page 26 (表1 部门综合预算收支总表, 单位：元): the expenditure printed by function,
+    # by 部门预算 economic class (under the lines 人员经费和公用经费支出 = 基本支出 and 专项业务经费支出 = 项目支出),
+    # and by 政府预算 economic class (501-599, a list not shipped: left unclassified)
+    t = table("部门综合预算收支总表", XIAN_HEADER, [
+        ["一、部门预算", "62,109,297.20", "一、部门预算", "62,109,297.20", "一、部门预算", "62,109,297.20",
+         "一、部门预算", "62,109,297.20"],
+        ["1、财政拨款", "62,109,297.20", "1、一般公共服务支出", "50,037,708.13", "1、人员经费和公用经费支出",
+         "36,701,197.20", "1、机关工资福利支出", "32,493,937.03"],
+        ["", "", "2、外交支出", "", "(1)工资福利支出", "32,493,937.03", "2、机关商品和服务支出", "22,821,426.17"],
+        ["", "", "9、社会保险基金支出", "", "2、专项业务经费支出", "25,408,100.00", "9、对个人和家庭的补助", "753,934.00"],
+        ["", "", "10、卫生健康支出", "1,977,080.79", "(3)对个人和家庭补助", "", "10、对社会保障基金补助", ""],
+        ["", "", "24、其他支出", "", "(10)其他支出", "", "11、其他支出", ""],
+        ["", "", "", "", "3、上缴上级支出", "", "", ""],
+    ])
+    rec = extract(t, "income_expenditure_summary", doc=doc())
+    by_function, by_class, by_government_class = (classified(rec, side) for side in ("out", "out-3", "out-4"))
+    assert by_class["1、人员经费和公用经费支出"] == "expenditure-type/basic"
+    assert by_class["2、专项业务经费支出"] == "expenditure-type/project"
+    assert by_class["(1)工资福利支出"] == "economic/301"
+    assert by_class["(3)对个人和家庭补助"] == "economic/303"
+    assert by_class["(10)其他支出"] == "economic/399"  # not the functional 类 其他支出 of the block on the left
+    assert by_class["3、上缴上级支出"] == "expenditure-type/remit-to-superior"
+    assert by_function["24、其他支出"] == "functional/229"
+    assert by_function["10、卫生健康支出"] == "functional/210"
+    assert by_government_class["9、对个人和家庭的补助"] == ""  # 509, not the 部门预算 class 303 of the same name
+    assert amounts(rec, "expenditure-type/basic") == [Decimal("36701197.20")]
+    assert amounts(rec, "expenditure-type/project") == [Decimal("25408100.00")]
+
+
+def test_personnel_public_and_special_business_columns():
+    # xian_tjj_2026_budget_dept.pdf, page 30 (表5 部门综合预算一般公共预算支出明细表（按支出功能分类科目）, 单位：元):
+    # 合计 = 人员经费支出 + 公用经费支出 + 专项业务经费支出 (the 部门综合预算's name of 项目支出)
+    t = table("部门综合预算一般公共预算支出明细表（按支出功能分类科目）",
+              [["功能科目编码", "功能科目名称", "合计", "人员经费支出", "公用经费支出", "专项业务经费支出", "备注"]], [
+                  ["合计", "", "62,109,297.20", "34,557,893.03", "2,143,304.17", "25,408,100.00", ""],
+                  ["2010501", "行政运行", "25,424,608.13", "23,326,991.96", "2,052,616.17", "45,000.00", ""],
+              ])
+    rec = extract(t, "general_budget_expenditure", doc=doc())
+    types = {c.label: c.dims.get("expenditureType", "").removeprefix(CL) for c in rec.columns if c.role == "amount"}
+    assert types == {"合计": "expenditure-type/_T", "人员经费支出": "expenditure-type/personnel",
+                     "公用经费支出": "expenditure-type/public", "专项业务经费支出": "expenditure-type/project"}
