@@ -38,6 +38,7 @@ from .lexicon import (
     INDICATOR_BASIS_SUFFIX,
     INDICATOR_DESCRIPTION_WORD,
     INDICATOR_HEADER_KEYS,
+    INDICATOR_LEVELS_AND_NAME_HEADER,
     INDICATOR_ROLE_LABELS,
     INDICATOR_SECTION_SUFFIX,
     INDICATOR_TARGET_WORDS,
@@ -51,6 +52,7 @@ from .lexicon import (
     PROJECT_NAME_KEYS,
     PROJECT_UNIT_IN_LABEL_RE,
     PROJECT_UNIT_LINE_RE,
+    TABLE_NUMBER_RE,
 )
 from .amounts import Amount, parse_amount
 from .model import Document, Table
@@ -68,6 +70,7 @@ _BRACKETS = {"《": "》", "〈": "〉", "<": ">", "（": "）", "(": ")", "[": 
 _SEPARATORS = "，,；;、"
 _PROSE_END = tuple("。；;！!？?")
 _KEY_TRANSLATE = str.maketrans({"〈": "<", "〉": ">", "《": "<", "》": ">", "“": '"', "”": '"', "‘": "'", "’": "'", "【": "[", "】": "]"})
+_LONGEST_LEVEL_LABEL = 12  # characters: no level label of the code list is longer
 _SPACE_NEAR_WIDE = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
 
 
@@ -186,7 +189,8 @@ def _squash(text: str) -> str:
 
 
 def _project_name(title: str) -> str:
-    name = PERFORMANCE_TITLE_SUFFIX_RE.sub("", strip_ordinal(title)).strip()
+    """The project a title names: without its ordinal, table number (预算13表) and 绩效目标表."""
+    name = PERFORMANCE_TITLE_SUFFIX_RE.sub("", TABLE_NUMBER_RE.sub("", strip_ordinal(title), count=1)).strip()
     return name or title
 
 
@@ -249,15 +253,32 @@ def _first_key(cells: list[str]) -> str:
 
 
 def _is_column_row(cells: list[str]) -> bool:
-    return any(match_key(c) == LEVEL1_HEADER for c in cells if c)
+    """The row that names the indicator columns: 一级指标, or (tables without levels) a name and a
+    target column with no project column beside them."""
+    keys = {match_key(c) for c in cells if c}
+    if LEVEL1_HEADER in keys:
+        return True
+    roles = {_column_role(c) for c in cells if c}
+    named = "level3" in roles or INDICATOR_LEVELS_AND_NAME_HEADER in keys
+    return named and "target" in roles and "project" not in roles and not keys & PROJECT_NAME_KEYS
+
+
+def _name_role(cells: list[str], i: int) -> str | None:
+    """The role of cell ``i`` of a column row: its own, or level3 for a 绩效指标 column printing the
+    levels before the name where the row has no other name column."""
+    role = _column_role(cells[i])
+    if role is None and match_key(cells[i]) == INDICATOR_LEVELS_AND_NAME_HEADER and not any(
+            _column_role(c) == "level3" for c in cells if c):
+        return "level3"
+    return role
 
 
 def _columns(rec, loc, column_row: list[str], above: list[list[str]]) -> dict[str, int] | None:
     """Column roles of a column row; a blank cell takes a project role printed above it (two-row headers)."""
     cols: dict[str, int] = {}
-    first_level = next(i for i, c in enumerate(column_row) if match_key(c) == LEVEL1_HEADER)
+    first_level = next(i for i, c in enumerate(column_row) if c and _name_role(column_row, i) in ("level1", "level3"))
     for i, cell in enumerate(column_row):
-        role = _column_role(cell)
+        role = _name_role(column_row, i) if cell else None
         if role is None and not cell:
             role = next((r for row in reversed(above) if i < len(row) and (r := _column_role(row[i]))), None)
             if role not in PROJECT_ROLES:
@@ -434,7 +455,8 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
 
 def _section_label(cell: str, i: int, cols: dict[str, int]) -> bool:
     """A row label left of the indicator columns (``绩效指标``, ``年度绩效指标``): a label, not a fact."""
-    return i < cols.get("level1", 0) and match_key(cell).endswith(INDICATOR_SECTION_SUFFIX)
+    first = min((cols[r] for r in ("level1", "level3") if r in cols), default=0)
+    return i < first and match_key(cell).endswith(INDICATOR_SECTION_SUFFIX)
 
 
 def _next(readings: list[_Reading], line: int, page: int | None, *, title: str) -> _Reading:
@@ -646,6 +668,11 @@ def _indicators(doc, rec, table: Table, project: ProjectRec, raws: list[_Raw]) -
             level1 = c["level1"]
         if c.get("level2"):
             level2 = c["level2"]
+        if "level1" not in c and "level2" not in c:  # no level columns: the levels may head the name
+            level1, level2 = "", ""
+            if split := _levels_in_name(lists, c.get("level3", "")):
+                level1, level2, c["level3"] = split
+                raw.notes.append(f"一级指标 {level1!r} and 二级指标 {level2!r} printed before the name in one cell; split off")
         target, composed = _target(c, year)
         if composed:
             raw.notes.append(composed)
@@ -663,6 +690,31 @@ def _indicators(doc, rec, table: Table, project: ProjectRec, raws: list[_Raw]) -
         if not ind.name:
             rec.skip(loc, "indicator row without a 三级指标 name; kept with its other cells")
         project.indicators.append(ind)
+
+
+def _levels_in_name(lists, text: str) -> tuple[str, str, str] | None:
+    """``(level 1, level 2, name)`` of a cell that prints a level-1 label, a level-2 label under it and
+    the name (产出指标数量指标评审项目数量), each label the longest of the code list; None otherwise."""
+    text = text.strip()
+    top = _prefix(lists, text, want_top=True, parent=None)
+    if top is None:
+        return None
+    second = _prefix(lists, text[top[0]:], want_top=False, parent=top[1])
+    if second is None or not text[top[0] + second[0]:].strip():
+        return None
+    return text[: top[0]], text[top[0]: top[0] + second[0]], text[top[0] + second[0]:].strip()
+
+
+def _prefix(lists, text: str, *, want_top: bool, parent: str | None) -> tuple[int, str] | None:
+    """Length and concept of the longest start of ``text`` that is a label of a level (under ``parent``)."""
+    for n in range(min(len(text), _LONGEST_LEVEL_LABEL), 1, -1):
+        iri = lists.match(SCHEME, text[:n], suffix=False)
+        if iri is None:
+            continue
+        iri = _concept(lists, text[:n], want_top=want_top)
+        if (lists.broader.get(iri) is None) == want_top and (parent is None or lists.broader.get(iri) == parent):
+            return n, iri
+    return None
 
 
 def _target(cells: dict[str, str], year) -> tuple[Target, str | None]:

@@ -187,6 +187,9 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
                                       title_none=_SCORE_TITLES, weight=_NAMED)),
     ("performance_targets", KindWords(header_any=("一级指标",), title_none=_SCORE_TITLES, weight=_NAMED)),
     ("performance_targets", KindWords(rows_any=("一级指标",), title_none=_SCORE_TITLES, weight=_NAMED)),
+    # Indicators without level columns (指标名称 or 绩效指标 | 指标性质 | 指标值 | 计量单位) below the project facts.
+    ("performance_targets", KindWords(title_any=("绩效目标表",), rows_any=("指标名称", "指标值"), title_none=_SCORE_TITLES,
+                                      weight=_NAMED)),
     # Project goals without indicators (项目名称 | 金额 | 绩效目标), titled 项目支出绩效表, 重点项目绩效目标情况.
     ("performance_targets", KindWords(title_any=("绩效",), header_any=("绩效目标",), title_none=_SCORE_TITLES,
                                       weight=_NAMED)),
@@ -297,13 +300,17 @@ INDICATOR_HEADER_KEYS = {
 INDICATOR_BASIS_SUFFIX = "依据"
 INDICATOR_DESCRIPTION_WORD = "描述"
 INDICATOR_TARGET_WORDS = ("指标值", "目标值")
+# A column that prints the 一级 and 二级 levels before the indicator's name (产出指标数量指标评审项目数量),
+# in a column row without a 三级指标 / 指标名称 column; elsewhere a row label left of the columns.
+INDICATOR_LEVELS_AND_NAME_HEADER = "绩效指标"
 # A row label left of the indicator columns (绩效指标, 年度绩效指标) ends so.
 INDICATOR_SECTION_SUFFIX = "指标"
 # Row labels above the column row that state the project's goal, its name, its facts.
-PROJECT_GOAL_KEYS = frozenset({"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "年度总体目标", "整体绩效目标"})
+PROJECT_GOAL_KEYS = frozenset({"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "年度总体目标", "整体绩效目标",
+                               "当年绩效目标", "当年整体绩效目标"})
 PROJECT_NAME_KEYS = frozenset({"项目名称", "转移支付名称", "专项资金名称"})
 # Words of a row label above the columns that prints the project's amount (资金金额(万元) | 实施期资金总额： | 12.00).
-PROJECT_AMOUNT_WORDS = ("资金", "金额")
+PROJECT_AMOUNT_WORDS = ("资金", "金额", "当年预算")
 # Row labels of project facts (above the column row): such a row is a fact even where its cells
 # stand in indicator columns of the project above.
 PROJECT_FACT_KEYS = frozenset({"主管部门", "实施单位", "主管部门及代码", "项目资金(万元)", "专项资金情况(万元)", "资金情况(万元)",

@@ -1,0 +1,74 @@
+"""Performance target tables without 一级/二级指标 columns (etl/indicators.py).
+
+Each case of tests/cases/<template>/<case>/ is a page excerpt of a corpus document
+(../shared/samples/corpus/) with the indicators of its projects, typed by hand from the page
+images (pypdfium2, scale 1.4), not from this code's output:
+
+- chongqing/performance_targets: 重庆市科学技术局 2026 pages 25-27 (page 25 only so that the title of page 26
+  is no cover; 表十 部门整体绩效目标表: 当年整体绩效目标
+  with its text in the row below; 表十一 市级重点专项资金绩效目标表: 项目名称, 当年预算, 当年绩效目标 rows;
+  then 绩效指标 | 指标名称 | 指标性质 | 指标值 | 计量单位 | 指标权重 | 是否核心, no levels);
+- beijing/department_targets: 北京市财政局 2026 报表 pages 43-44 (43 only so that the title of 44 is no
+  cover; 预算13表 部门整体支出绩效目标表: 活动 |
+  绩效指标 | 指标性质 | 指标值 | 度量单位, the 绩效指标 cell printing 一级指标, 二级指标 and the name in one
+  run: 产出指标数量指标财政评审项目数量).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from budgetkg.etl.codelists import codelists
+from budgetkg.etl.pipeline import process_document
+from budgetkg.etl.read_pdf import read_pdf
+
+from .test_indicators_page_breaks import _got
+
+CASES = Path(__file__).parents[1] / "cases"
+LEVEL = "https://budgetkg.org/def/cl/indicator-level/"
+
+
+def _rec(case: str):
+    doc = read_pdf(CASES / case / "input.pdf")
+    doc.meta.update(department_name="某市某局", year="2026")  # the excerpt has no cover
+    return process_document(doc)
+
+
+@pytest.mark.parametrize("case", ["chongqing/performance_targets", "beijing/department_targets"])
+def test_indicators_come_out_as_printed(case):
+    with (CASES / case / "expected.csv").open(encoding="utf-8", newline="") as fh:
+        expected = list(csv.DictReader(fh))
+    assert _got(_rec(case).performance) == expected
+
+
+def test_goals_and_weights_without_levels():
+    rec = _rec("chongqing/performance_targets")
+    whole, project = rec.performance
+    assert whole.goal.startswith("提质建设“416”科技创新布局") and whole.goal.endswith("确保财政科技资金使用效率和使用效益。")
+    assert project.goal.startswith("2026年布局关键技术不少于260项")
+    assert all(i.level1_concept is None and i.level2_concept is None for p in rec.performance for i in p.indicators)
+    # 指标权重 and 是否核心 are no columns of the model: reported row by row, with their page
+    assert any(loc.page == 3 and r.endswith("30 | 是") for loc, r in rec.skipped)
+
+
+def test_levels_printed_before_the_name_are_concepts():
+    (p,) = _rec("beijing/department_targets").performance
+    assert p.goal.startswith("继续落实积极财政政策")
+    first, social = p.indicators[0], p.indicators[4]
+    assert (first.level1_concept, first.level2_concept) == (LEVEL + "output", LEVEL + "quantity")
+    assert (social.level1_concept, social.level2_concept) == (LEVEL + "outcome", LEVEL + "social")
+    assert any("split off" in n for n in first.notes)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("成本指标经济成本指标培训住宿费", ("成本指标", "经济成本指标", "培训住宿费")),
+    ("效益指标可持续影响指标项目持续发挥作用的期限", ("效益指标", "可持续影响指标", "项目持续发挥作用的期限")),
+    ("满意度调查覆盖率", None),  # 满意度 is a level-1 label, but no level 2 follows: a name
+    ("产出指标数量指标", None),  # levels without a name
+])
+def test_levels_in_name(text, expected):
+    from budgetkg.etl.indicators import _levels_in_name
+    assert _levels_in_name(codelists(), text) == expected
