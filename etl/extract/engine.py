@@ -166,6 +166,15 @@ def _column_concept(lists: CodeLists, schemes: tuple[str, ...], path: list[str])
         else:
             if path and match_key(path[-1]) in _TOTAL_WORDS:
                 dims[SCHEME_DIM[scheme]] = concept_iri(scheme, TOTAL)
+    totals = [i for i, cell in enumerate(path[:-1]) if match_key(cell) in _TOTAL_WORDS]
+    for scheme in schemes:
+        # 总计 over 一般公共预算 | 政府性基金预算 ... beside 因公出国（境）费 over the same funds: a group headed by a
+        # total word whose cells below name another scheme's concepts is this scheme's total, split by them
+        # (a 合计 below 财政拨款“三公”经费 is that concept's total, not another scheme's).
+        if SCHEME_DIM[scheme] not in dims and totals and any(
+                lists.match(other, match_key(cell), suffix=False)
+                for cell in path[totals[-1] + 1:] for other in schemes if other != scheme):
+            dims[SCHEME_DIM[scheme]] = concept_iri(scheme, TOTAL)
     return dims
 
 

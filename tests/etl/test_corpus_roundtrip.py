@@ -38,7 +38,6 @@ _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 
 # (document, table key or "headline") -> why it does not come back yet. THE list of known failures.
 XFAIL: dict[tuple[str, str], str] = {
-    ("shenzhen_czj_2026_budget_dept", "headline"): "the 三公 table prints no total across the funds: its 一般公共预算 column of the 2026 row is not the 三公 total",
 }
 
 BKG = "https://budgetkg.org/def/budget#"

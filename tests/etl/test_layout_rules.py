@@ -98,3 +98,31 @@ def test_a_header_naming_the_classification_is_the_label_column(header):
     though the words 预算 and 支出 are in it; the column of amounts beside it is headed 预算."""
     assert _role(header, [header]) == "label"
     assert _role("预算", ["预算"]) == "amount"
+
+
+def test_a_total_group_over_fund_columns_is_the_total_of_the_categories():
+    """深圳 表9 财政拨款“三公”经费支出表 (p38, cut to tests/cases/shenzhen/three_public_by_fund): each 三公 category
+    is a group of 一般公共预算 | 政府性基金预算 | 国有资本经营预算 columns, the first group headed 总计. The 总计
+    group is the 三公 total, split by fund; the document prints no total across the funds (the 2026 row:
+    58.46 | 0.00 | 0.00, read off the page image)."""
+    from pathlib import Path
+
+    from budgetkg.etl.pipeline import process_document
+    from budgetkg.etl.read_pdf import read_pdf
+
+    doc = read_pdf(Path(__file__).parents[1] / "cases" / "shenzhen" / "three_public_by_fund" / "input.pdf")
+    doc.meta.update(department_name="深圳市财政局", year="2026")  # the excerpt has no cover
+    (rec,) = [t for t in process_document(doc).tables if t.key == "three_public_expenses"]
+    row_2026 = {(o.column.path[0], o.dims["fundSource"].rsplit("/", 1)[1]): (o.dims["threePublicCategory"], o.amount.value)
+                for o in rec.observations if o.item.label == "2026年"}
+    tp = CL + "three-public/"
+    assert row_2026[("总计", "general-budget")] == (tp + "_T", Decimal("58.46"))
+    assert row_2026[("总计", "government-fund")] == (tp + "_T", Decimal("0.00"))
+    assert row_2026[("总计", "state-capital")] == (tp + "_T", Decimal("0.00"))
+    assert row_2026[("因公出国(境)费", "general-budget")] == (tp + "overseas-travel", Decimal("41.60"))
+    assert row_2026[("公务接待费", "general-budget")] == (tp + "reception", Decimal("9.46"))
+    by_category = {o.dims["threePublicCategory"]: o.amount.value for o in rec.observations
+                   if o.item.label == "2026年" and o.dims["fundSource"].endswith("general-budget")}
+    assert by_category[tp + "vehicles"] == Decimal("7.40")  # 小计
+    assert by_category[tp + "vehicle-purchase"] == Decimal("0.00")
+    assert by_category[tp + "vehicle-operation"] == Decimal("7.40")
