@@ -44,6 +44,9 @@ class CodeLists:
     notations: dict[str, str] = field(default_factory=dict)
     broader: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    # scheme slug -> match key -> every concept whose preferred label it is, where there are several
+    # (行政运行 under many 款): sorted, so that a label read without context names the same concept every run
+    shared: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def known(self, iri: str) -> bool:
         return iri in self.labels
@@ -56,12 +59,22 @@ class CodeLists:
         pair = self.labels.get(iri)
         return None if pair is None else pair[0 if lang == "zh" else 1]
 
-    def match(self, scheme: str, text: str, *, suffix: bool = True) -> str | None:
-        """The concept of ``scheme`` whose label is the printed ``text``, or None."""
+    def match(self, scheme: str, text: str, *, suffix: bool = True, near: str | None = None) -> str | None:
+        """The concept of ``scheme`` whose label is the printed ``text``, or None.
+
+        A label several concepts share (行政运行) names the one under the nearest ancestor of ``near``
+        (the concept of the line printed above: 行政运行 below 财政事务 is 2010601), else the first by IRI.
+        """
         key = match_key(text)
         table = self.keys.get(scheme, {})
         if not key:
             return None
+        shared = self.shared.get(scheme, {}).get(key)
+        if shared and near:
+            for ancestor in self.lineage(near):
+                under = [iri for iri in shared if self.broader.get(iri) == ancestor]
+                if under:
+                    return under[0]
         if key in table:
             return table[key]
         if suffix:
@@ -69,6 +82,14 @@ class CodeLists:
             if best is not None:
                 return table[best]
         return None
+
+
+    def lineage(self, iri: str) -> list[str]:
+        """``iri`` and its broader concepts, nearest first."""
+        out = [iri]
+        while (up := self.broader.get(out[-1])) and up not in out:
+            out.append(up)
+        return out
 
 
 def _local(iri: str) -> tuple[str, str] | None:
@@ -111,11 +132,17 @@ def codelists(folder: Path = CODELISTS) -> CodeLists:
                     lists.keys.setdefault(scheme, {}).setdefault(match_key(o.value), s.value)
                 elif p == broader and isinstance(o, ox.NamedNode):
                     lists.broader[s.value] = o.value
-        for iri in set(zh) | set(en):
+        for iri in sorted(set(zh) | set(en)):
             lists.labels[iri] = (zh.get(iri, ""), en.get(iri, ""))
-    # A preferred label must win over another concept's alternative label.
-    for iri, (zh_label, _) in lists.labels.items():
+    # A preferred label must win over another concept's alternative label; of several concepts sharing
+    # one, the first by IRI (set order would change from run to run).
+    by_label: dict[tuple[str, str], list[str]] = {}
+    for iri, (zh_label, _) in sorted(lists.labels.items()):
         loc = _local(iri)
         if loc and zh_label:
-            lists.keys.setdefault(loc[0], {})[match_key(zh_label)] = iri
+            by_label.setdefault((loc[0], match_key(zh_label)), []).append(iri)
+    for (scheme, key), iris in by_label.items():
+        lists.keys.setdefault(scheme, {})[key] = iris[0]
+        if len(iris) > 1:
+            lists.shared.setdefault(scheme, {})[key] = tuple(iris)
     return lists

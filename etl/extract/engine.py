@@ -441,7 +441,10 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
             item.classification = concept_iri(item.scheme, TOTAL)
         else:
             for scheme in schemes:
-                iri = lists.match(scheme, label or total_word or inherited, suffix=False)
+                # a label several concepts share (行政运行) is the one under the line printed above it
+                near = next((it.classification for it in reversed(rec.items)
+                             if it.side == side and it.scheme == scheme and it.classification), None)
+                iri = lists.match(scheme, label or total_word or inherited, suffix=False, near=near)
                 if iri:
                     item.scheme, item.classification = scheme, iri
                     break

@@ -126,3 +126,34 @@ def test_a_total_group_over_fund_columns_is_the_total_of_the_categories():
     assert by_category[tp + "vehicles"] == Decimal("7.40")  # 小计
     assert by_category[tp + "vehicle-purchase"] == Decimal("0.00")
     assert by_category[tp + "vehicle-operation"] == Decimal("7.40")
+
+
+def test_a_label_several_codes_share_is_the_one_under_the_line_above():
+    # 深圳 表1 收支总表 (p16): the expenditure side prints names only; 行政运行, 一般行政管理事务 and 信息化建设
+    # are 项 of several 款 (2010601 公共服务/财政事务, 2040601 公安, 2150501 ...): below 财政事务 they are its 项.
+    header = [["收入", "", "支出", ""], ["项目", "2026年预算数", "项目", "2026年预算数"]]
+    rows = [["一、财政拨款", "36,989.05", "一、一般公共服务支出", "20,563.76"],
+            ["1.一般公共预算拨款", "36,989.05", "财政事务", "20,563.76"],
+            ["2.政府性基金预算拨款", "0.00", "行政运行", "6,487.76"],
+            ["3.国有资本经营预算拨款", "0.00", "一般行政管理事务", "11,732.23"],
+            ["二、财政专户管理资金", "0.00", "财政国库业务", "1,585.88"],
+            ["三、单位资金", "0.00", "信息化建设", "757.89"]]
+    rec = extract(_table("收支总表", header, rows), "income_expenditure_summary", doc=_doc())
+    out = {it.label: it.classification for it in rec.items if it.side == "out"}
+    fn = CL + "functional/"
+    assert out["财政事务"] == fn + "20106"
+    assert out["行政运行"] == fn + "2010601"
+    assert out["一般行政管理事务"] == fn + "2010602"
+    assert out["信息化建设"] == fn + "2010607"
+
+
+def test_a_shared_label_read_without_context_names_the_same_concept_in_every_process():
+    """The code lists are read into the same keys whatever the process's string hashing (dumps are byte-identical)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from budgetkg.etl.codelists import codelists; print(sorted(codelists().keys['functional'].items()))"
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3", "4")}
+    assert len(outs) == 1
