@@ -203,6 +203,11 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     # by economic class; the one by functional class (功能分类) is another table
     ("general_budget_basic_expenditure", KindWords(title_all=("一般公共预算",), title_any=("基本支出",),
                                                    title_none=("功能分类",), header_must=_CLASSIFIED)),
+    # ... or as the general budget by economic class with a 基本支出 column beside 项目支出 (深圳 一般公共预算支出表
+    # （按经济分类）: 支出总计 | 基本支出 | 项目支出); one of projects only or without that column is another table
+    ("general_budget_basic_expenditure", KindWords(title_all=("一般公共预算", "经济分类"), title_any=("支出",),
+                                                   title_none=("功能分类", "项目支出"), header_any=("基本支出",),
+                                                   header_must=_CLASSIFIED)),
     # by functional class; project or administrative-cost tables and the split by economic class are others
     ("general_budget_expenditure", KindWords(title_all=("一般公共预算",), title_any=("支出",),
                                              title_none=("经济分类", "基本支出", "项目支出", "机关运行"), header_must=_CLASSIFIED)),

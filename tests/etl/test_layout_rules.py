@@ -157,3 +157,23 @@ def test_a_shared_label_read_without_context_names_the_same_concept_in_every_pro
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3", "4")}
     assert len(outs) == 1
+
+
+def test_the_general_budget_by_economic_class_maps_its_basic_and_project_columns():
+    """深圳 表8 一般公共预算支出表（按经济分类） (p34, cut to tests/cases/shenzhen/general_budget_by_economic_class):
+    the department's row is the total (37,385.88 | 11,024.31 | 26,361.57), 301 工资福利支出 8,490.42 | 8,490.42 | 0.00,
+    302 商品和服务支出 15,168.06 | 1,462.93 | 13,705.13 (read off the page image)."""
+    from pathlib import Path
+
+    from budgetkg.etl.pipeline import process_document
+    from budgetkg.etl.read_pdf import read_pdf
+
+    doc = read_pdf(Path(__file__).parents[1] / "cases" / "shenzhen" / "general_budget_by_economic_class" / "input.pdf")
+    doc.meta.update(department_name="深圳市财政局", year="2026")
+    (rec,) = [t for t in process_document(doc).tables if t.key == "general_budget_basic_expenditure"]
+    got = {(o.dims["economicClassification"].rsplit("/", 1)[1], o.dims["expenditureType"].rsplit("/", 1)[1]): o.amount.value
+           for o in rec.observations}
+    assert rec.constants["fundSource"] == CL + "fund-source/general-budget"
+    assert [got[("_T", t)] for t in ("_T", "basic", "project")] == [Decimal("37385.88"), Decimal("11024.31"), Decimal("26361.57")]
+    assert [got[("301", t)] for t in ("_T", "basic", "project")] == [Decimal("8490.42"), Decimal("8490.42"), Decimal("0.00")]
+    assert [got[("302", t)] for t in ("_T", "basic", "project")] == [Decimal("15168.06"), Decimal("1462.93"), Decimal("13705.13")]

@@ -104,3 +104,18 @@ def test_an_evaluation_score_table_is_no_target_table():
     assert recognize(score) is None
     targets = Table(title="表1：项目年度绩效指标表", line=1, header=[["一级指标", "二级指标", "三级指标", "指标值"]])
     assert recognize(targets) == "performance_targets"
+
+
+def test_the_general_budget_by_economic_class_with_a_basic_column_is_the_basic_expenditure_table():
+    """深圳 表8 一般公共预算支出表（按经济分类） (p34) prints 支出总计 | 基本支出 | 项目支出 by economic class: the
+    document's only table of general-budget basic expenditure by economic class. Without a 基本支出 column (福州
+    一般公共预算支出经济分类情况表: 预算数 only; 西安 表6: 人员经费支出 | 公用经费支出 | 专项业务经费支出) it is another table."""
+    header = [["预算单位", "科目编码", "科目名称", "支出总计", "基本支出", "项目支出"]]
+    assert recognize(Table(title="一般公共预算支出表（按经济分类）", line=1, header=header)) == "general_budget_basic_expenditure"
+    assert recognize(Table(title="2026年度一般公共预算支出经济分类情况表", line=1,
+                           header=[["科目编码", "科目名称", "预算数"]])) is None
+    assert recognize(Table(title="部门综合预算一般公共预算支出明细表（按支出经济分类科目）", line=1,
+                           header=[["部门经济科目编码", "部门经济科目名称", "合计", "人员经费支出", "公用经费支出",
+                                    "专项业务经费支出"]])) is None
+    # a table of projects only is not the basic expenditure, whatever its columns
+    assert recognize(Table(title="一般公共预算项目支出情况表（按经济分类科目）", line=1, header=header)) is None
