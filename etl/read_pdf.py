@@ -64,6 +64,7 @@ class _Page:
     prose_boxes: int = 0  # single ruled rows of running text, read as text
 
 
+RUNNING_LINE_PAGES = 3  # pages a running header or footer is printed on, at least
 _PDF_SIGNATURE = b"%PDF"  # within the first 1024 bytes, as PDF readers accept it
 
 
@@ -160,6 +161,10 @@ class _Assembler:
         self.pitch = 1.3 * self.body
         self._edges: dict[int, tuple[float, float]] = {}
         self.contents_open = False  # the cover page goes on with the table of contents
+        # A line printed with the same text at the same height on several pages (某局2026年度部门预算公开
+        # over every page) is a running header or footer, not text between a table and its continuation.
+        seen = Counter(key for p in pages for key in {(pt.norm(ln.text), round(ln.top)) for ln in p.lines})
+        self.running = {key for key, n in seen.items() if n >= RUNNING_LINE_PAGES}
 
     def run(self) -> None:
         toc = cover_seen = False
@@ -307,14 +312,16 @@ class _Assembler:
                 cut -= 1  # the number printed above its title (表01 / 2026年...总表): part of the title block
                 meta.setdefault("number", pt.norm(pending[cut].text))
             before = pending[:cut]
-            self._text(page, before, left, right, page_start)
-            if (not before and page_start and self.table is not None and self.last is self.table
+            # only a running header above it (某局2026年度部门预算公开): the table of the page before goes on
+            running_only = all((pt.norm(ln.text), round(ln.top)) in self.running for ln in before)
+            if (running_only and page_start and self.table is not None and self.last is self.table
                     and item.width == self.table_width and (title is None or self._same_title(title_text))
                     and self._continues_inside(item)):
                 for key, value in meta.items():  # page header facts repeated on the next page fill gaps
                     self.table.meta.setdefault(key, value)
                 self._continue(page, item)
             else:
+                self._text(page, before, left, right, page_start)
                 self._new_table(page, item, title_text if title else self.last_heading,
                                 title.no if title else item.row_nos[0], meta, printed_title=title is not None)
             pending, page_start = [], False
