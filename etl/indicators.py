@@ -55,7 +55,7 @@ from .lexicon import (
     TABLE_NUMBER_RE,
 )
 from .amounts import Amount, parse_amount
-from .model import Document, Table
+from .model import Document, Paragraph, Row, Table
 from .recognize import UNKNOWN_KIND
 from .targets import Target, is_comparator, parse_target, unit_of_name
 from .text import match_key, strip_ordinal
@@ -208,10 +208,12 @@ class _Reading:
 def extract_indicators(doc: Document, rec) -> None:
     """Read every performance target table of the document into ``rec.performance``."""
     projects: list[ProjectRec] = []
+    joined: set[int] = set()
     for n, (table, kind) in enumerate(rec.kinds):
-        if kind != KIND:
+        if kind != KIND or n in joined:
             continue
         head = _cut_head(doc, rec, *rec.kinds[n - 1], table) if n else None
+        table = _continued(doc, rec, n, table, joined)
         for reading in _table(doc, rec, table, len(projects) + 1, head):
             _repair_description_merge(doc, table, reading.raws)
             _repair_merged_names(doc, table, reading.raws)
@@ -240,6 +242,58 @@ def _cut_head(doc, rec, before: Table, kind: str | None, table: Table) -> Table 
     doc.repairs.append(f"page {before.page}: table {before.title!r} is the head of the performance table on page"
                        f" {table.page} (cut by the page break before its column row); read with it")
     return before
+
+
+def _continued(doc, rec, n: int, table: Table, joined: set[int]) -> Table:
+    """``table`` with the tables that continue it on the next pages: of the same title, with no other
+    table or heading between, of no kind the recognizer knows or without a column row of their own,
+    their rows as many cells as the column row labels (or one more: the row-label column at the left,
+    printed again), because the reader cut the page's grid without the columns left blank there and so
+    did not join them: each cell goes to the column of its rank. A row that prints only in the
+    row-label column (its merged label again) is left out, with a note. Their reports as tables of an
+    unknown kind are withdrawn: they are read here."""
+    rows = [list(h) for h in table.header] + [r.cells for r in table.rows]
+    column_row = next((cells for cells in reversed(rows) if _is_column_row(cells)), None)
+    if column_row is None:
+        return table
+    labelled = [i for i, c in enumerate(column_row) if c]
+    shapes = {len(labelled): labelled}
+    if labelled and labelled[0] > 0:
+        shapes[len(labelled) + 1] = [0, *labelled]
+    extra, last = [], table
+    for k in range(n + 1, len(rec.kinds)):
+        cont, kind = rec.kinds[k]
+        pages = [r.page for r in last.rows] or [last.page]
+        cont_rows = [Row(list(h), cont.line, cont.page) for h in cont.header] + list(cont.rows)
+        if (cont.title != table.title or not cont_rows or None in pages or cont.page != max(pages) + 1
+                or not (kind is None or kind == KIND and not any(_is_column_row(r.cells) for r in cont_rows))
+                or not _only_text_between(doc, last, cont) or len(labelled) == len(column_row)
+                or len({len(r.cells) for r in cont_rows}) != 1 or len(cont_rows[0].cells) not in shapes):
+            break
+        where = shapes[len(cont_rows[0].cells)]
+        for r in cont_rows:
+            cells = [""] * len(column_row)
+            for i, cell in zip(where, r.cells):
+                cells[i] = cell
+            if not any(cells[i] for i in labelled):
+                doc.repairs.append(f"line {r.line}: {' | '.join(c for c in cells if c)!r} printed again in the row-label"
+                                   f" column of the continued performance table (page {cont.page}); left out")
+                continue
+            extra.append(replace(r, cells=cells))
+        loc = doc.location(cont.line, cont.page, cont.title)
+        rec.skipped = [s for s in rec.skipped if not (s.location == loc and s.reason.startswith(UNKNOWN_KIND))]
+        doc.repairs.append(f"page {cont.page}: table {cont.title!r} continues the performance table of page"
+                           f" {table.page} without its blank columns; its cells read into the columns of their rank")
+        joined.add(k)
+        last = cont
+    return replace(table, rows=[*table.rows, *extra]) if extra else table
+
+
+def _only_text_between(doc, before: Table, table: Table) -> bool:
+    blocks = doc.blocks
+    i = next((k for k, b in enumerate(blocks) if b is before), None)
+    j = next((k for k, b in enumerate(blocks) if b is table), None)
+    return i is not None and j is not None and i < j and all(isinstance(b, Paragraph) for b in blocks[i + 1: j])
 
 
 def _adjacent(doc, before: Table, table: Table) -> bool:

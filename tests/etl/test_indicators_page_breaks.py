@@ -9,7 +9,10 @@ images (pypdfium2, scale 1.4), not from this code's output:
   last character of the name, on page 27);
 - fuzhou/performance_targets_same_title: the same document, pages 37-38 (two tables of one title,
   综合工作经费项目绩效目标表, and one project name, for two implementing units: the reader joins them
-  and drops the second 项目名称 row as a repeated header).
+  and drops the second 项目名称 row as a repeated header);
+- beijing/department_targets (typed in test_indicators_without_levels): 北京市财政局 2026 报表 pages 43-45,
+  the 部门整体支出绩效目标表 of page 44 continued on page 45 by a grid of only its 5 labelled columns
+  (活动 | 绩效指标 | 指标性质 | 指标值 | 度量单位; the blank ones left of them are not cut there).
 """
 
 from __future__ import annotations
@@ -64,3 +67,51 @@ def test_fact_row_below_indicators_starts_the_next_project():
     assert (second.goal, second.page) == ("保证费用及时、准确支付。", 2)
     # the implementing unit of the second project is not mapped, and said so with its page
     assert any(loc.page == 2 and "福州市医疗保障服务行为监测中心" in r for loc, r in rec.skipped)
+
+
+def test_table_continued_without_its_blank_columns_joins_the_project():
+    rec = _rec("beijing/department_targets")
+    (p,) = rec.performance
+    on_page = [i.page for i in p.indicators]
+    assert (on_page.count(2), on_page.count(3)) == (14, 22)
+    last = p.indicators[-1]
+    assert (last.level1, last.level2, last.name, last.target.text) == ("产出指标", "质量指标", "总会计全年核算会计凭证", "≥4000")
+    assert not any(loc.page == 3 and r.startswith(UNKNOWN_KIND) for loc, r in rec.skipped)
+    # the 活动 column is not a column of the model: its cells on the continued page are reported there
+    assert any(loc.page == 3 and r.endswith("not mapped: 国库管理") for loc, r in rec.skipped)
+
+
+def test_continued_table_of_other_columns_is_not_joined():
+    from budgetkg.etl.model import Document, Row, Table
+
+
+    column_row = ["活动", "", "绩效指标", "", "指标性质", "指标值", "度量单位"]
+    first = Table(title="某表绩效目标表", line=1, page=1, header=[column_row],
+                  rows=[Row(["甲", "", "产出指标数量指标某数", "", "≥", "1", "个"], 2, 1)])
+    other = Table(title="某表绩效目标表", line=3, page=2, rows=[Row(["乙", "产出指标数量指标另数", "≥", "2"], 3, 2)])
+    doc = Document(path="x.txt", sha256="0" * 64, fmt="text", blocks=[first, other], meta={"department_name": "某市某局", "year": "2026"})
+    rec = process_document(doc)
+    (p,) = rec.performance
+    assert [i.name for i in p.indicators] == ["某数"]  # four cells for five labelled columns: not this table's rows
+    assert any(loc.page == 2 and r.startswith(UNKNOWN_KIND) for loc, r in rec.skipped)
+
+
+def test_continued_table_with_its_row_label_column():
+    """The layout of 北京 报表 page 47: the last page of the table prints the row-label column again
+    (整体绩效目标, a merged cell) left of the labelled columns, and the reader took its first rows as a header."""
+    from budgetkg.etl.model import Document, Row, Table
+
+    column_row = ["", "活动", "", "绩效指标", "", "指标性质", "指标值", "", "度量单位"]
+    first = Table(title="某表绩效目标表", line=1, page=1, header=[column_row],
+                  rows=[Row(["", "甲", "", "产出指标数量指标某数", "", "≥", "1", "", "个"], 2, 1)])
+    last = Table(title="某表绩效目标表", line=3, page=2, header=[["整体绩效目标", "", "", "", "", ""],
+                                                                ["", "乙", "效益指标社会效益指标某效", "定性", "优", ""]],
+                 rows=[Row(["", "乙", "产出指标时效指标某时", "≤", "20", "日"], 5, 2)])
+    doc = Document(path="x.txt", sha256="0" * 64, fmt="text", blocks=[first, last],
+                   meta={"department_name": "某市某局", "year": "2026"})
+    rec = process_document(doc)
+    (p,) = rec.performance
+    assert [(i.level1, i.level2, i.name, i.target.text) for i in p.indicators] == [
+        ("产出指标", "数量指标", "某数", "≥1个"), ("效益指标", "社会效益指标", "某效", "优"), ("产出指标", "时效指标", "某时", "≤20日")]
+    assert any("整体绩效目标" in r and "left out" in r for r in doc.repairs)
+    assert not any("without a 一级指标" in r for _, r in rec.skipped)

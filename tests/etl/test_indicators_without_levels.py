@@ -8,8 +8,8 @@ images (pypdfium2, scale 1.4), not from this code's output:
   is no cover; 表十 部门整体绩效目标表: 当年整体绩效目标
   with its text in the row below; 表十一 市级重点专项资金绩效目标表: 项目名称, 当年预算, 当年绩效目标 rows;
   then 绩效指标 | 指标名称 | 指标性质 | 指标值 | 计量单位 | 指标权重 | 是否核心, no levels);
-- beijing/department_targets: 北京市财政局 2026 报表 pages 43-44 (43 only so that the title of 44 is no
-  cover; 预算13表 部门整体支出绩效目标表: 活动 |
+- beijing/department_targets: 北京市财政局 2026 报表 pages 43-45 (43 only so that the title of 44 is no
+  cover; 45 continues the table of 44 without its blank columns, see test_indicators_page_breaks; 预算13表 部门整体支出绩效目标表: 活动 |
   绩效指标 | 指标性质 | 指标值 | 度量单位, the 绩效指标 cell printing 一级指标, 二级指标 and the name in one
   run: 产出指标数量指标财政评审项目数量).
 """
