@@ -24,6 +24,8 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass, field
+from functools import partial
+from types import SimpleNamespace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -88,6 +90,37 @@ def credible_chars(chars: list[dict]) -> list[dict]:
                      doctop=c["doctop"] - drop)
         out.append(c)
     return out
+
+
+def _by_address(name: str):
+    """pdfium's function ``name`` taking and giving its handles (pages, objects, fonts, text pages) as plain
+    addresses. pypdfium2 wraps each handle in a ctypes pointer object, and ctypes builds and checks one
+    for every call: per character that costs more than the call itself."""
+    fn = getattr(pdfium_c, name)
+    typed = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+    def plain(t):
+        return ctypes.c_void_p if getattr(getattr(t, "_type_", None), "__name__", "").startswith("struct_fpdf") else t
+
+    typed.argtypes, typed.restype = tuple(plain(t) for t in fn.argtypes), plain(fn.restype)
+    return typed
+
+
+_c = SimpleNamespace(**{name: _by_address(name) for name in (
+    "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFFormObj_CountObjects", "FPDFFormObj_GetObject",
+    "FPDFPageObj_GetType", "FPDFPageObj_GetMatrix", "FPDFPageObj_GetFillColor", "FPDFTextObj_GetFont",
+    "FPDFTextObj_GetFontSize", "FPDFFont_GetIsEmbedded", "FPDFFont_GetDescent", "FPDFText_CountChars",
+    "FPDFText_GetText", "FPDFText_GetTextObject", "FPDFText_IsGenerated", "FPDFText_GetCharOrigin",
+    "FPDFText_GetLooseCharBox", "FPDFText_GetMatrix", "FPDFText_GetFontSize", "FPDFPath_GetDrawMode",
+    "FPDFPath_CountSegments", "FPDFPath_GetPathSegment", "FPDFPathSegment_GetType", "FPDFPathSegment_GetPoint",
+    "FPDFPathSegment_GetClose")})
+_PATH, _IMAGE, _TEXT, _FORM = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT,
+                               pdfium_c.FPDF_PAGEOBJ_FORM)
+
+
+def _address(handle) -> int:
+    """The address a pypdfium2 handle (``page.raw``, ``textpage.raw``) points to."""
+    return ctypes.cast(handle, ctypes.c_void_p).value
 
 
 # pdfium replaces a hyphen ending a line by 0x02 (FPDFText_GetUnicode) or 0xFFFE (FPDFText_GetText)
@@ -225,7 +258,7 @@ def _apply(m, x, y):
 
 def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
     """The characters, paths and images of page ``index`` (0-based); ``None`` when pdfium cannot place
-    some of its text (see :func:`_unplaced`): such a page is read by pdfminer (:class:`PdfPages`)."""
+    some of its text (see :func:`_chars`): such a page is read by pdfminer (:class:`PdfPages`)."""
     page = pdf[index]
     try:
         x0, y0, x1, y1 = page.get_mediabox()
@@ -235,18 +268,19 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
         top_of = height  # pdfplumber: top = height - y in the device space
         textpage = page.get_textpage()
         try:
+            chars, placed = _chars(_address(textpage.raw), ctm, top_of)
             rects, lines, curves, images, blanks = [], [], [], [], []
-            for obj, matrix in _objects(page.raw, ctm):
-                kind = pdfium_c.FPDFPageObj_GetType(obj)
-                if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            for obj, matrix in _objects(_address(page.raw), ctm):
+                kind = _c.FPDFPageObj_GetType(obj)
+                if kind == _PATH:
                     _path(obj, matrix, top_of, rects, lines, curves)
-                elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                elif kind == _IMAGE:
                     images.append({"object_type": "image"})
-                elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and _unplaced(obj, textpage.raw):
-                    if not pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)):
+                elif kind == _TEXT and obj not in placed:
+                    if not _c.FPDFFont_GetIsEmbedded(_c.FPDFTextObj_GetFont(obj)):
                         return None
                     blanks.append(_blank(obj, matrix, top_of))
-            chars = _chars(textpage.raw, ctm, top_of) + blanks
+            chars += blanks
         finally:
             textpage.close()
         return RawPage(index, (0, 0, width, height), chars, rects, lines, curves, images)
@@ -254,26 +288,15 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
         page.close()
 
 
-def _unplaced(obj, textpage) -> bool:
-    """A text object pdfium leaves out of its text layer: one without a glyph box.
-
-    In an embedded font that is a run of spaces (a blank glyph), which pdfminer reports and which
-    separates words in a table cell (:func:`_blank`). In a font that is not embedded it may be any
-    text whose glyphs the substituted system font lacks (the digits of a CID font, say); pdfminer
-    places them by their widths alone, so such a page is read by pdfminer.
-    """
-    return pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0) <= 2  # the length counts the final NUL
-
-
 def _blank(obj, ctm, top_of: float) -> dict:
     """One space character at the origin of a text object of spaces (its boxes as :func:`_chars`)."""
     m = pdfium_c.FS_MATRIX()
-    pdfium_c.FPDFPageObj_GetMatrix(obj, m)
+    _c.FPDFPageObj_GetMatrix(obj, m)
     size = ctypes.c_float()
-    pdfium_c.FPDFTextObj_GetFontSize(obj, size)
+    _c.FPDFTextObj_GetFontSize(obj, size)
     desc = ctypes.c_float()
-    font = pdfium_c.FPDFTextObj_GetFont(obj)
-    descent = plausible_descent(desc.value, size.value) if pdfium_c.FPDFFont_GetDescent(font, size, desc) else 0.0
+    font = _c.FPDFTextObj_GetFont(obj)
+    descent = plausible_descent(desc.value, size.value) if _c.FPDFFont_GetDescent(font, size, desc) else 0.0
     x, y = m.e, m.f + descent * m.d
     px0, py0 = _apply(ctm, x, y)
     px1, py1 = _apply(ctm, x, y + size.value * m.d)
@@ -283,79 +306,116 @@ def _blank(obj, ctm, top_of: float) -> dict:
             "size": bottom - top, "upright": 0 < full[0] * full[3] and full[1] * full[2] <= 0}
 
 
-def _objects(page_raw, ctm, form=None, depth: int = 0):
-    """Every page object with its matrix into pdfminer's device space, form XObjects opened."""
-    count = pdfium_c.FPDFFormObj_CountObjects(form) if form is not None else pdfium_c.FPDFPage_CountObjects(page_raw)
+def _objects(page: int, ctm, form: int | None = None, depth: int = 0):
+    """Every page object (an address) with its matrix into pdfminer's device space, form XObjects opened."""
+    if form is None:
+        count, get = _c.FPDFPage_CountObjects(page), partial(_c.FPDFPage_GetObject, page)
+    else:
+        count, get = _c.FPDFFormObj_CountObjects(form), partial(_c.FPDFFormObj_GetObject, form)
     m = pdfium_c.FS_MATRIX()
     for i in range(count):
-        obj = pdfium_c.FPDFFormObj_GetObject(form, i) if form is not None else pdfium_c.FPDFPage_GetObject(page_raw, i)
-        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
-            if depth < 15 and pdfium_c.FPDFPageObj_GetMatrix(obj, m):
-                yield from _objects(page_raw, _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm), obj, depth + 1)
+        obj = get(i)
+        if _c.FPDFPageObj_GetType(obj) == _FORM:
+            if depth < 15 and _c.FPDFPageObj_GetMatrix(obj, m):
+                yield from _objects(page, _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm), obj, depth + 1)
             continue
         yield obj, ctm
 
 
-def _chars(tp, ctm, top_of: float) -> list[dict]:
-    """The characters of the text layer ``tp`` (pdfium's generated spaces and line ends left out)."""
-    n = pdfium_c.FPDFText_CountChars(tp)
+def _chars(tp: int, ctm, top_of: float) -> tuple[list[dict], set[int]]:
+    """The characters of the text layer ``tp`` (pdfium's generated spaces and line ends left out), and the
+    text objects pdfium placed (addresses).
+
+    A text object is placed when it has a non-zero character in the text layer (exactly when
+    ``FPDFTextObj_GetText`` gives it a text: that function collects those characters). One that is not
+    has no glyph box. In an embedded font that is a run of spaces (a blank glyph), which pdfminer
+    reports and which separates words in a table cell (:func:`_blank`). In a font that is not embedded
+    it may be any text whose glyphs the substituted system font lacks (the digits of a CID font, say);
+    pdfminer places them by their widths alone, so such a page is read by pdfminer.
+    """
+    n = _c.FPDFText_CountChars(tp)
+    placed: set[int] = set()
     if n <= 0:
-        return []
+        return [], placed
     units = (ctypes.c_ushort * (n + 1))()
-    pdfium_c.FPDFText_GetText(tp, 0, n, units)  # one code unit per character index
+    _c.FPDFText_GetText(tp, 0, n, units)  # one code unit per character index
     x, y = ctypes.c_double(), ctypes.c_double()
     box = pdfium_c.FS_RECTF()
-    per_object: dict[int, tuple] = {}  # text object -> its matrix, font size and descent
+    text_object, origin, loose_box = _c.FPDFText_GetTextObject, _c.FPDFText_GetCharOrigin, _c.FPDFText_GetLooseCharBox
+    per_object: dict[int, tuple] = {}  # text object -> _object_props
+    known: dict[tuple, tuple] = {}  # (matrix, size, font) -> _object_props
+    e, f_shift = ctm[4], ctm[5]
+    straight = ctm[:4] == (1, 0, 0, 1)
     out = []
-    for i in range(n):
-        code = units[i]
+    append = out.append
+    for i, code in enumerate(units[:n]):
+        if not code:
+            continue
+        obj = text_object(tp, i)
+        placed.add(obj)
         if code in _HYPHEN_MARKS:  # pdfium marks a hyphen that ends a line (as a word break)
             code = 0x2D
-        if not code or (chr(code).isspace() and pdfium_c.FPDFText_IsGenerated(tp, i)):
+        elif code in _SPACES and _c.FPDFText_IsGenerated(tp, i):
             continue
-        obj = pdfium_c.FPDFText_GetTextObject(tp, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        props = per_object.get(key)
+        props = per_object.get(obj)
         if props is None:
-            props = per_object[key] = _object_props(tp, i, obj, ctm)
-        a, b, c, d, size, descent, upright = props
-        pdfium_c.FPDFText_GetCharOrigin(tp, i, x, y)
-        pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
-        if b == 0 and c == 0 and a > 0 and d > 0 and ctm[:4] == (1, 0, 0, 1):
+            props = per_object[obj] = _object_props(tp, i, obj, ctm, straight, known)
+        origin(tp, i, x, y)
+        loose_box(tp, i, box)
+        low, high, upright = props
+        if low is not None:
             # pdfminer's box: from the descent to one font size above it, over the advance, computed
             # with pdfminer's operations in pdfminer's order (the layout compares sizes and gaps at
             # exact thresholds, so even the rounding of the last bit matters)
-            f = round(y.value, _DIGITS) + ctm[5]
-            y0 = d * descent + f
-            y1 = d * (descent + size) + f
-            cx0, cx1 = round(x.value + ctm[4], _DIGITS), round(box.right + ctm[4], _DIGITS)
-            ctop, cbottom, csize = top_of - y1, top_of - y0, y1 - y0
+            f = round(y.value, _DIGITS) + f_shift
+            y0 = low + f
+            y1 = high + f
+            append({"text": chr(code), "x0": round(x.value + e, _DIGITS), "x1": round(box.right + e, _DIGITS),
+                    "top": top_of - y1, "bottom": top_of - y0, "doctop": top_of - y1, "size": y1 - y0,
+                    "upright": upright})
         else:  # rotated or mirrored text: pdfium's loose box
             px0, py0 = _apply(ctm, box.left, box.bottom)
             px1, py1 = _apply(ctm, box.right, box.top)
             cx0, cx1 = round(min(px0, px1), _DIGITS), round(max(px0, px1), _DIGITS)
             ctop, cbottom = round(top_of - max(py0, py1), _DIGITS), round(top_of - min(py0, py1), _DIGITS)
             csize = cbottom - ctop if upright else cx1 - cx0
-        out.append({"text": chr(code), "x0": cx0, "x1": cx1, "top": ctop, "bottom": cbottom, "doctop": ctop,
+            append({"text": chr(code), "x0": cx0, "x1": cx1, "top": ctop, "bottom": cbottom, "doctop": ctop,
                     "size": csize, "upright": upright})
-    return out
+    return out, placed
 
 
-def _object_props(tp, i: int, obj, ctm) -> tuple:
-    """Matrix (a, b, c, d), font size, descent and uprightness of the text object of character ``i``."""
+# the code units that str.isspace() accepts (pdfium's generated spaces and line ends among them)
+_SPACES = frozenset(u for u in range(0x10000) if chr(u).isspace())
+
+
+def _object_props(tp: int, i: int, obj: int, ctm, straight: bool, known: dict) -> tuple:
+    """For the text object of character ``i``: where its boxes start and end above the baseline (``None,
+    None`` for rotated or mirrored text, placed by pdfium's box) and whether it is upright.
+
+    ``known`` keeps what was worked out for each matrix, font and size on the page (many PDFs print
+    each character as a text object of its own, in a handful of fonts and sizes).
+    """
     m = pdfium_c.FS_MATRIX()
-    pdfium_c.FPDFText_GetMatrix(tp, i, m)
-    size = pdfium_c.FPDFText_GetFontSize(tp, i)
-    desc = ctypes.c_float()
-    font = pdfium_c.FPDFTextObj_GetFont(obj)
-    ok = size and pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(size), desc)
-    # pdfminer: descent = (Descent of the font descriptor * 0.001) * font size; pdfium gives the product
-    # in single precision: the descriptor's value is recovered and the product taken again
-    fs = round(size, _DIGITS)
-    descent = plausible_descent(round(desc.value / size * 1000, 3) * 0.001 * fs, fs) if ok else 0.0
-    a, b, c, d = (round(v, 6) for v in (m.a, m.b, m.c, m.d))
-    full = _mult((a, b, c, d, 0, 0), ctm)
-    return a, b, c, d, fs, descent, 0 < full[0] * full[3] and full[1] * full[2] <= 0
+    _c.FPDFText_GetMatrix(tp, i, m)
+    size = _c.FPDFText_GetFontSize(tp, i)
+    font = _c.FPDFTextObj_GetFont(obj)
+    key = (m.a, m.b, m.c, m.d, size, font)
+    props = known.get(key)
+    if props is None:
+        desc = ctypes.c_float()
+        ok = size and _c.FPDFFont_GetDescent(font, size, desc)
+        # pdfminer: descent = (Descent of the font descriptor * 0.001) * font size; pdfium gives the product
+        # in single precision: the descriptor's value is recovered and the product taken again
+        fs = round(size, _DIGITS)
+        descent = plausible_descent(round(desc.value / size * 1000, 3) * 0.001 * fs, fs) if ok else 0.0
+        a, b, c, d = (round(v, 6) for v in (m.a, m.b, m.c, m.d))
+        full = _mult((a, b, c, d, 0, 0), ctm)
+        upright = 0 < full[0] * full[3] and full[1] * full[2] <= 0
+        if b == 0 and c == 0 and a > 0 and d > 0 and straight:
+            props = known[key] = (d * descent, d * (descent + fs), upright)
+        else:
+            props = known[key] = (None, None, upright)
+    return props
 
 
 _MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
@@ -364,10 +424,10 @@ _MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
 def _unseen(obj) -> bool:
     """A path filled white (or fully transparent) and not stroked: not drawn on white paper (as :func:`seen`)."""
     mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, mode, stroke) or stroke.value or not mode.value:
+    if not _c.FPDFPath_GetDrawMode(obj, mode, stroke) or stroke.value or not mode.value:
         return False
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a):
+    if not _c.FPDFPageObj_GetFillColor(obj, r, g, b, a):
         return False
     return a.value == 0 or r.value == g.value == b.value == 255
 
@@ -375,29 +435,29 @@ def _unseen(obj) -> bool:
 def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list) -> None:
     """Split a painted path into pdfminer's lines, rectangles and curves (``PDFLayoutAnalyzer.paint_path``)."""
     m = pdfium_c.FS_MATRIX()
-    if _unseen(obj) or not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+    if _unseen(obj) or not _c.FPDFPageObj_GetMatrix(obj, m):
         return
     matrix = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
     x, y = ctypes.c_float(), ctypes.c_float()
     subpaths: list[list] = []  # [shape, points]
     bezier = 0  # pdfium gives a c operator as three segments: two control points and the end point
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+    for i in range(_c.FPDFPath_CountSegments(obj)):
+        seg = _c.FPDFPath_GetPathSegment(obj, i)
+        kind = _c.FPDFPathSegment_GetType(seg)
         if kind == _MOVE or not subpaths:
             bezier = 0
         elif kind != _LINE:
             bezier += 1
             if bezier % 3:
                 continue  # pdfminer keeps only the end point of a curve segment
-        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        _c.FPDFPathSegment_GetPoint(seg, x, y)
         pt = tuple(round(v, _DIGITS) for v in _apply(matrix, x.value, y.value))
         if kind == _MOVE or not subpaths:
             subpaths.append(["m", [pt]])
         else:
             subpaths[-1][0] += "l" if kind == _LINE else "c"
             subpaths[-1][1].append(pt)
-            if pdfium_c.FPDFPathSegment_GetClose(seg):
+            if _c.FPDFPathSegment_GetClose(seg):
                 subpaths[-1][0] += "h"
                 subpaths[-1][1].append(subpaths[-1][1][0])
     for shape, pts in subpaths:
