@@ -11,8 +11,9 @@ geometry, which pdfplumber reports: a character box runs from the font's descent
 one font size above it and over the glyph's advance; a painted path is split at each ``m`` into subpaths,
 a two-point subpath is a line, a closed axis-aligned four-point one a rectangle, anything else a curve
 through the end points of its segments. pdfium computes all of it in C, about ten times faster than
-pdfminer's Python interpreter; the table finder is pdfplumber's own (``pdfplumber.table.TableFinder``,
-pure geometry over these objects), so ruled tables are cut exactly as before.
+pdfminer's Python interpreter; the table finder is pdfplumber's (``pdfplumber.table.TableFinder``,
+pure geometry over these objects, its slow steps indexed in :mod:`budgetkg.etl.pdf_ruled`), so ruled
+tables are cut exactly as before.
 
 >>> page = RawPage(0, (0, 0, 100, 100), [], [], [], [], [])
 >>> (page.width, page.height, page.edges, page.find_tables())
@@ -29,9 +30,9 @@ from types import SimpleNamespace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import TableFinder
 from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
+from budgetkg.etl import pdf_ruled
 from budgetkg.etl.model import EtlError, Location
 
 # pdfium keeps coordinates in single precision (errors of 1e-5 on a page), pdfminer in double:
@@ -166,26 +167,9 @@ class RawPage:
         return self._edges
 
     def find_tables(self) -> list:
-        """Ruled tables, by pdfplumber's table finder with its default settings.
-
-        Each table reads its cells from the characters inside its box only (pdfplumber's
-        ``Table.extract`` scans every character of the page for every row).
-        """
-        if not self.edges:
-            return []
-        tables = TableFinder(self).tables
-        for table in tables:
-            x0, top, x1, bottom = table.bbox
-            table.page = _Chars([c for c in self.chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1
-                                 and top <= (c["top"] + c["bottom"]) / 2 < bottom])
-        return tables
-
-
-@dataclass
-class _Chars:
-    """What ``pdfplumber.table.Table.extract`` reads from its page."""
-
-    chars: list[dict]
+        """Ruled tables, as pdfplumber's table finder finds them with its default settings
+        (:func:`budgetkg.etl.pdf_ruled.find_tables`)."""
+        return pdf_ruled.find_tables(self) if self.edges else []
 
 
 class PdfPages:

@@ -263,13 +263,14 @@ def ruled_grids(page) -> tuple[list[Grid], int]:
         if len(raw) == 1 and is_prose_row([norm(c) for c in raw[0]]):
             prose += 1
             continue
-        width = max(len(r.cells) for r in table.rows)
+        table_rows = table.rows
+        width = max(len(r.cells) for r in table_rows)
         edges = []
         for i in range(width):
-            x0s = [r.cells[i][0] for r in table.rows if i < len(r.cells) and r.cells[i] is not None]
+            x0s = [r.cells[i][0] for r in table_rows if i < len(r.cells) and r.cells[i] is not None]
             edges.append(min(x0s) if x0s else float("inf"))
         spans = [[0 if cell is None else max(1, sum(1 for x in edges if cell[0] - 0.5 <= x < cell[2] - 0.5))
-                  for cell in trow.cells] for trow in table.rows]
+                  for cell in trow.cells] for trow in table_rows]
         rows = [[join_lines(c.split("\n")) if c else "" for c in r] for r in raw]
         bounds = edges[1:] + [table.bbox[2]]
         keep = [i for i in range(width) if bounds[i] - edges[i] >= SPACER_WIDTH or any(

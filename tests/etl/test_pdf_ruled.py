@@ -1,0 +1,84 @@
+"""The ruled-table finder of the reader (budgetkg.etl.pdf_ruled) against pdfplumber's own.
+
+pdfplumber's ``TableFinder`` with its default settings and ``Table.extract`` are the reference: on
+every page of the bundled and corpus PDFs (characters and paths as the reader takes them from pdfium,
+or from pdfminer where pdfium cannot place them), the same tables (box, cells) with the same cell
+texts; and the reader's documents of the bundled PDFs are the same when its pages' tables come from
+pdfplumber's finder.
+"""
+
+from pathlib import Path
+
+import pytest
+from pdfplumber.table import TableFinder
+from pdfplumber.utils import extract_text
+
+from budgetkg.etl import pdf_raw, pdf_ruled
+from budgetkg.etl.read_pdf import read_pages, read_pdf
+from tests.etl.test_pdf_raw import PDFS, summary
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = sorted((ROOT / "data" / "samples").glob("*.pdf"))
+
+
+def tables(found) -> list:
+    return [(t.bbox, t.cells, t.extract()) for t in found]
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_same_tables_as_pdfplumber_on_every_page(path):
+    ruled = 0
+    with pdf_raw.PdfPages(path.read_bytes(), path.name) as pages:
+        for i in range(len(pages)):
+            page = pages.page(i)
+            if not page.edges:
+                continue
+            expected = tables(TableFinder(page).tables)
+            assert tables(pdf_ruled.find_tables(page)) == expected, f"page {i + 1}"
+            ruled += len(expected)
+    assert ruled  # every bundled and corpus PDF prints ruled tables
+
+
+class _PlumberTables(pdf_raw.RawPage):
+    """A page whose tables are pdfplumber's own (``TableFinder``, ``Table.extract`` over all its characters)."""
+
+    def find_tables(self) -> list:
+        return TableFinder(self).tables if self.edges else []
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_reader_tables_are_pdfplumbers(path):
+    """The whole document, read with pdfplumber's table finder on the same pages, is the reader's."""
+    expected = read_pdf(path)
+    doc = type(expected)(expected.path, expected.sha256, "pdf")
+    with pdf_raw.PdfPages(path.read_bytes(), path.name) as pages:
+
+        def load(i):
+            p = pages.page(i)
+            return _PlumberTables(p.no, p.bbox, p.chars, p.rects, p.lines, p.curves, p.images)
+
+        read_pages(doc, pages.pdf, [lambda i=i: load(i) for i in range(len(pages))])
+    assert summary(doc) == summary(expected)
+    assert expected.tables()
+
+
+def char(text, x0, top, size=10.0, upright=True):
+    return {"text": text, "x0": x0, "x1": x0 + size, "top": top, "bottom": top + size, "doctop": top,
+            "size": size, "upright": upright}
+
+
+@pytest.mark.parametrize("chars", [
+    [char("合", 10, 5), char("计", 20, 5)],  # one word
+    [char("1", 10, 5), char("2", 24, 5.4)],  # a gap of 4 > 3: two words
+    [char("1", 10, 5), char(" ", 20, 5), char("2", 30, 5)],  # a blank between
+    [char("一", 10, 5), char("般", 20, 5), char("公", 10, 18), char("共", 20, 18)],  # two lines
+    [char("a", 10, 5), char("b", 21, 7.5)],  # offset by 2.5, within the tolerance
+    [char("a", 10, 5), char("b", 21, 7.95)],  # near the tolerance: read by pdfplumber
+    [char("\ufb01", 10, 5), char("x", 20, 5)],  # a ligature expanded
+    [char("", 10, 5), char("x", 20, 5)],  # a character without text is a word of its own
+    [char("x", 10, 5), char("y", 10, 20, upright=False)],  # rotated text
+    [char("b", 20, 5), char("a", 10, 5), char("c", 19, 5, size=2)],  # printed out of order
+    [char(" ", 10, 5)], [char("x", 10, 5)],
+])
+def test_cell_text_is_pdfplumbers(chars):
+    assert pdf_ruled.cell_text(chars) == extract_text(chars)
