@@ -17,6 +17,7 @@ top-left rule of spreadsheets): 合计 over 类/款/项 and 科目名称 is in t
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -193,10 +194,10 @@ _VISIBLE_SHARE = 0.5
 def drop_clipped(pdf, pages: list) -> list[str]:
     """Drop lines hidden by a clipping path (text overflowing its box and printed again on the next page).
 
-    The text layer ignores clipping paths, so such text would be read twice. Only pages sharing a
-    line with a neighbour (at another height) are rendered (with ``pdf``, the open
-    ``pypdfium2.PdfDocument``) to see which copy has ink; a copy with clearly less ink than its twin
-    is dropped. ``pages`` have ``no`` and ``lines``; returns the notes of what was dropped.
+    The text layer ignores clipping paths, so such text would be read twice. On pages sharing a
+    line with a neighbour (at another height), the lines printed more than once are rendered (with
+    ``pdf``, the open ``pypdfium2.PdfDocument``) to see which copy has ink; a copy with clearly less
+    ink than its twin is dropped. ``pages`` have ``no`` and ``lines``; returns the notes of what was dropped.
     """
     suspects: set[int] = set()
     for a, b in zip(pages, pages[1:]):
@@ -209,28 +210,69 @@ def drop_clipped(pdf, pages: list) -> list[str]:
             suspects.update((a.no, b.no))
     if not suspects:
         return []
+    seen = Counter(ln.text for p in pages if p.no in suspects for ln in p.lines)
     ink: dict[int, float] = {}
     for page in (p for p in pages if p.no in suspects):
-        img = pdf[page.no - 1].render(scale=2).to_pil().convert("L")
-        for ln in page.lines:
-            ys = range(int(ln.top * 2), max(int(ln.top * 2) + 1, int(ln.bottom * 2)))
-            box = (int(ln.x0 * 2), int(ln.x1 * 2) + 1)
-            ink[id(ln)] = sum(img.crop((box[0], y, box[1], y + 1)).getextrema()[0] < 160 for y in ys) / len(ys)
+        # only a line with a twin can go (a line without one is its own best copy): only those are rendered
+        twins = [ln for ln in page.lines if seen[ln.text] > 1]
+        if twins:
+            ink.update(_ink(pdf[page.no - 1], twins))
     best: dict[str, float] = {}
     for page in (p for p in pages if p.no in suspects):
         for ln in page.lines:
-            best[ln.text] = max(best.get(ln.text, 0.0), ink[id(ln)])
+            if id(ln) in ink:
+                best[ln.text] = max(best.get(ln.text, 0.0), ink[id(ln)])
     notes = []
     for page in (p for p in pages if p.no in suspects):
         # a line goes only when a twin of it is visibly printed and has clearly more ink: a hidden copy
         # has next to none, while a page header repeated in a smaller font has a little less (fonts
         # that pdfium cannot render leave every copy without ink: then all are kept)
-        keep = [ln for ln in page.lines if best[ln.text] < 0.2 or ink[id(ln)] >= _VISIBLE_SHARE * best[ln.text]]
+        keep = [ln for ln in page.lines if id(ln) not in ink or best[ln.text] < 0.2
+                or ink[id(ln)] >= _VISIBLE_SHARE * best[ln.text]]
         if len(keep) < len(page.lines):
             notes.append(f"page {page.no}: {len(page.lines) - len(keep)} lines hidden by clipping (text "
                          "overflowing its box, shown in full on the neighbouring page) ignored")
             page.lines = keep
     return notes
+
+
+# The page is rendered at this many pixels per point to measure the ink of a line.
+_SCALE = 2
+# Rows of lines closer than this (pixels) are rendered together.
+_BAND_GAP = 24
+
+
+def _ink(page, lines: list) -> dict[int, float]:
+    """The share of the pixel rows of each line (by ``id``) that print something dark, in the page
+    rendered at :data:`_SCALE`: only bands of rows around the lines are rendered (the same pixels as in
+    the whole page: a band starts at a whole pixel); a row outside the page counts as dark."""
+    width, height = (math.ceil(v * _SCALE) for v in page.get_size())
+    rows = {id(ln): range(int(ln.top * _SCALE), max(int(ln.top * _SCALE) + 1, int(ln.bottom * _SCALE)))
+            for ln in lines}
+    bands: list[list[int]] = []
+    for r in sorted(rows.values(), key=lambda r: r.start):
+        start, stop = max(r.start, 0), min(r.stop, height)
+        if start >= stop:
+            continue
+        if bands and start <= bands[-1][1] + _BAND_GAP:
+            bands[-1][1] = max(bands[-1][1], stop)
+        else:
+            bands.append([start, stop])
+    images = [(start, page.render(scale=_SCALE, crop=(0, (height - stop) / _SCALE, 0, start / _SCALE))
+               .to_pil().convert("L")) for start, stop in bands]
+
+    def dark(y: int, x0: int, x1: int) -> bool:
+        if not 0 <= y < height:
+            return True  # outside the page (the whole page's image is padded with black there)
+        start, img = next((b, img) for b, img in reversed(images) if b <= y)
+        return img.crop((x0, y - start, x1, y - start + 1)).getextrema()[0] < 160
+
+    out = {}
+    for ln in lines:
+        x0, x1 = int(ln.x0 * _SCALE), int(ln.x1 * _SCALE) + 1
+        ys = rows[id(ln)]
+        out[id(ln)] = sum(dark(y, x0, x1) for y in ys) / len(ys)
+    return out
 
 
 # ------------------------------------------------------------------------ grids
