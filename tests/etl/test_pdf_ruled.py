@@ -27,7 +27,7 @@ def tables(found) -> list:
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
 def test_same_tables_as_pdfplumber_on_every_page(path):
-    ruled = 0
+    ruled = 0  # tables found
     with pdf_raw.PdfPages(path.read_bytes(), path.name) as pages:
         for i in range(len(pages)):
             page = pages.page(i)
@@ -36,7 +36,7 @@ def test_same_tables_as_pdfplumber_on_every_page(path):
             expected = tables(TableFinder(page).tables)
             assert tables(pdf_ruled.find_tables(page)) == expected, f"page {i + 1}"
             ruled += len(expected)
-    assert ruled  # every bundled and corpus PDF prints ruled tables
+    assert ruled or path.name.startswith("beijing_czj_2026_budget_dept.")  # a narrative: its tables are a separate PDF
 
 
 class _PlumberTables(pdf_raw.RawPage):
