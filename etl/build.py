@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from budgetkg.errors import BudgetkgError, InputError, SourcesFailed
+from budgetkg.errors import BudgetkgError, InputError, SourcesFailed, ValidationFailed
 from budgetkg.outdir import check_replaceable, discard, publish, staging
 from budgetkg.procs import TimeLimitExpired, time_limit, worker_init
 from budgetkg.names import DUMP_QUADS, DUMP_TRIPLES, DUMP_TURTLE, DUMP_VOCABULARY, DUMPS_DIR, MANIFEST, STORE_DIR, TABLES_DIR
@@ -40,6 +40,7 @@ from budgetkg.resources import SOURCE_SUFFIXES, default_sources
 
 from .inputs import check_size, doc_memory_mb, doc_timeout, too_big, too_slow
 from .iris import DEFAULT_BASE, check_base
+from .joined import join_shards, joinable
 from .pipeline import Overrides
 from .source_manifest import is_manifest, read_manifest
 from .vocab import PREFIXES, VOCAB_GRAPH
@@ -71,6 +72,7 @@ class DocumentResult:
     jurisdiction: str | None = None
     quarantined: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    tables_elsewhere: str | None = None  # a narrative saying its tables are published apart: where it says so
 
 
 @dataclass
@@ -225,7 +227,7 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
         level=rec.level, name_scope=rec.name_scope, jurisdiction=rec.jurisdiction.code if rec.jurisdiction else None,
         quarantined=[{"location": str(q.location), "page": q.location.page, "table": q.location.table, "reason": q.reason}
                      for q in rec.quarantined],
-        notes=list(rec.notes),
+        notes=list(rec.notes), tables_elsewhere=rec.tables_elsewhere,
     )
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in unique]
     if validate:
@@ -366,20 +368,36 @@ def build(
         failed = [{"path": p, "reason": str(too_large.get(p) or outcome[n])} for n, p in enumerate(paths)
                   if p in too_large or isinstance(outcome.get(n), BaseException)]
         docs: list[tuple[int, DocumentResult]] = []
-        graphs: dict[str, str] = {}
-        # Of two sources of one disclosure (a narrative and its tables published apart) the one with
-        # the most observations is built, the other named as failed (they are not merged).
+        graphs: dict[str, int] = {}
+        # Of two sources of one disclosure the one with the most observations is built, the other
+        # named as failed (they are not merged) unless it is the narrative of the first one's tables.
         ranked = sorted(((n, d) for n, d in outcome.items() if not isinstance(d, BaseException)),
                         key=lambda nd: (-nd[1].observations, nd[0]))
+        # A narrative saying its tables are published apart joins the graph of those tables (:mod:`.joined`).
+        joined: set[str] = set()
         for n, d in ranked:
             if d.graph in graphs:
-                reason = f"two sources describe the same department, year and phase: {graphs[d.graph]}, {d.path}"
+                first = outcome[graphs[d.graph]]
+                reason = f"two sources describe the same department, year and phase: {first.path}, {d.path}"
+                if d.graph not in joined and joinable(first, d):
+                    try:
+                        first.warnings = join_shards(work, graphs[d.graph], n, first, d, validate)
+                    except ValidationFailed as exc:
+                        reason += f"; as one graph they violate the shapes: {exc}"
+                    else:
+                        joined.add(d.graph)
+                        first.notes.append(f"published in one graph with its narrative {d.path} (validated together)")
+                        d.notes.append(f"published in one graph with its tables {first.path} (validated together, "
+                                       "the warnings are listed there)")
+                        d.warnings = []
+                        docs.append((n, d))
+                        continue
                 if not keep_going:
                     raise InputError(reason)
-                failed.append({"path": d.path, "reason": f"{reason} (the one with more observations, {graphs[d.graph]}, "
+                failed.append({"path": d.path, "reason": f"{reason} (the one with more observations, {first.path}, "
                                                          "is built; the two are not merged)"})
             else:
-                graphs[d.graph] = d.path
+                graphs[d.graph] = n
                 docs.append((n, d))
         docs.sort(key=lambda nd: nd[0])
         if not docs:

@@ -95,6 +95,7 @@ class DisclosureRec:
     skipped: list[Skipped] = field(default_factory=list)
     quarantined: list[Skipped] = field(default_factory=list)  # tables that could not be read
     notes: list[str] = field(default_factory=list)  # said in the build summary
+    tables_elsewhere: str | None = None  # a narrative without tables: where it says they are published apart
     performance: list[indicators.ProjectRec] = field(default_factory=list)  # performance target tables (indicators.py)
     narrative: narrative.NarrativeRec | None = None  # the explanation text (narrative.py)
     kinds: list[tuple[Table, str | None]] = field(default_factory=list)
@@ -255,6 +256,7 @@ def require_facts(doc: Document, rec: DisclosureRec) -> None:
         return
     elsewhere = _tables_elsewhere(doc)
     if elsewhere and not rec.quarantined:
+        rec.tables_elsewhere = elsewhere
         rec.notes.append(f"no budget table: a narrative whose tables are published separately ({elsewhere})")
         return
     why = "no budget table found"

@@ -92,12 +92,16 @@ def _validate_one(job: tuple[str, str, list | None]) -> tuple[str, Outcome | Bud
     return name, validate_graph(triples, document=name, with_context=False)
 
 
+#: The rule of a quarantined table's result (not a shape: the build adds it to the shapes' results).
+QUARANTINE_RULE = "QuarantinedTable"
+
+
 def quarantine_result(location: str, reason: str, focus: str, *, page: int | None = None, line: int | None = None,
                       table: str | None = None, document: str | None = None) -> dict:
     """A table that could not be read, as a Warning result (rule ``QuarantinedTable``)."""
     from .pipeline import QUARANTINED
 
-    return {"severity": "Warning", "rule": "QuarantinedTable", "focus": focus, "name": "Table not read",
+    return {"severity": "Warning", "rule": QUARANTINE_RULE, "focus": focus, "name": "Table not read",
             "message": f"{QUARANTINED}: {location}: {reason}", "message_zh": f"表格未能读取（已隔离）：{location}：{reason}",
             "table": table, "page": page, "line": line, "row": None, "column": None, "document": document,
             "path": None, "value": None, "see_also": [], "expected": None, "printed": None}

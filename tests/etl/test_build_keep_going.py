@@ -111,16 +111,76 @@ def test_validate_lists_the_quarantined_tables_as_the_build_does(tmp_path):
     assert "Warning QuarantinedTable: Table not read (1)" in text and want in text
 
 
-def test_a_narrative_and_its_tables_published_apart_keep_the_tables(tmp_path):
-    # A narrative whose tables are an attachment, and the attachment, named alike: the tables are
-    # built (the narrative sorts first and was the one built before), the narrative named as failed.
-    narrative = HEAD + "第二部分 附件：某市某局2023年度部门预算报表\n\n" + UNKNOWN
-    src = folder(tmp_path, a_txt=narrative, b_txt=GOOD)
+NARRATIVE = HEAD + "第二部分 附件：某市某局2023年度部门预算报表\n\n" + UNKNOWN
+
+
+def test_a_document_without_a_budget_table_fails_with_the_reason(tmp_path):
+    src = folder(tmp_path, u_txt=HEAD + UNKNOWN)
+    done = run(src / "u.txt", "--out", tmp_path / "dist")
+    assert done.returncode == 2 and not (tmp_path / "dist").exists()
+    assert "u.txt, line 1: no budget table found (1 tables of an unknown kind, the first u.txt, line 9, table '人员情况表')" \
+        in done.stderr
+
+
+def test_a_narrative_whose_tables_are_published_apart_builds_and_says_so(tmp_path):
+    src = folder(tmp_path, n_txt=NARRATIVE)
+    done = run(src / "n.txt", "--out", tmp_path / "dist")
+    assert done.returncode == 0, done.stderr
+    assert "  note: no budget table: a narrative whose tables are published separately " \
+           "(line 3: 第二部分附件：某市某局2023年度部门预算报表)" in done.stdout.splitlines()
+    [doc] = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert doc["tables"] == 0 and doc["tables_elsewhere"] == "line 3: 第二部分附件：某市某局2023年度部门预算报表"
+
+
+def quads(out, graph=None):
+    lines = (out / "dumps" / "budgetkg.nq").read_text(encoding="utf-8").splitlines()
+    return {line for line in lines if graph is None or line.endswith(f"<{graph}> .")}
+
+
+def test_a_narrative_and_its_tables_published_apart_make_one_graph(tmp_path):
+    # The narrative (its tables an attachment) and the attachment, named alike: both are
+    # published, in the one graph of their disclosure, which is validated as a whole.
+    # (A department of a known place: 某市 would give each a skipped item, below.)
+    src = folder(tmp_path, a_txt=NARRATIVE.replace("某市", "长沙市"), b_txt=GOOD.replace("某市", "长沙市"))
+    for name in ("a", "b"):
+        assert run(src / f"{name}.txt", "--out", tmp_path / name).returncode == 0
+    done = run(src, "--out", tmp_path / "dist", "--keep-going")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["failed"] == []
+    a, b = manifest["documents"]
+    assert (a["path"], a["tables"], b["path"], b["tables"]) == (str(src / "a.txt"), 0, str(src / "b.txt"), 1)
+    assert a["graph"] == b["graph"]
+    assert f"published in one graph with its tables {src / 'b.txt'} (validated together, the warnings are listed there)" in a["notes"]
+    assert f"published in one graph with its narrative {src / 'a.txt'} (validated together)" in b["notes"]
+    graph = a["graph"]
+    # the data: what each builds alone, together
+    assert quads(tmp_path / "dist", graph) == quads(tmp_path / "a", graph) | quads(tmp_path / "b", graph)
+    # one validation report for the graph (each alone numbers its results from 1)
+    report = quads(tmp_path / "dist", graph.rstrip("/") + "/validation")
+    assert len([q for q in report if "<http://www.w3.org/ns/shacl#conforms>" in q]) == 1
+
+
+def test_a_narrative_that_would_break_the_graph_of_its_tables_is_not_joined(tmp_path):
+    # Each reports its unknown jurisdiction as its skipped item 1: as one graph that item would
+    # have two locations, so the union fails the shapes and the narrative is named as failed.
+    src = folder(tmp_path, a_txt=NARRATIVE, b_txt=GOOD)
     done = run(src, "--out", tmp_path / "dist", "--keep-going")
     assert done.returncode == 2, done.stderr
     manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))
     assert [(d["path"], d["tables"]) for d in manifest["documents"]] == [(str(src / "b.txt"), 1)]
     [failed] = manifest["failed"]
     assert failed["path"] == str(src / "a.txt")
+    assert "; as one graph they violate the shapes: " in failed["reason"] and "[SkippedItem-location]" in failed["reason"]
+
+
+def test_two_sources_that_both_print_tables_are_not_merged(tmp_path):
+    src = folder(tmp_path, a_txt=GOOD, b_txt=GOOD)
+    done = run(src, "--out", tmp_path / "dist", "--keep-going")
+    assert done.returncode == 2, done.stderr
+    manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    assert [d["path"] for d in manifest["documents"]] == [str(src / "a.txt")]
+    [failed] = manifest["failed"]
+    assert failed["path"] == str(src / "b.txt")
     assert failed["reason"].startswith("two sources describe the same department, year and phase: ")
-    assert f"the one with more observations, {src / 'b.txt'}, is built" in failed["reason"]
+    assert f"the one with more observations, {src / 'a.txt'}, is built; the two are not merged" in failed["reason"]
