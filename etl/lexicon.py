@@ -119,14 +119,20 @@ HEADER_QUALIFIER_RE = re.compile(r"\([^()]*\)$")
 LABEL_HEADER_SUFFIX = ("科目名称", "科目")  # 功能分类科目名称; 支出功能分类科目, 部门预算支出经济科目 (code and name in one cell)
 # Leaf headers naming an amount: such a column is never retyped by its content (a typo stays an error).
 AMOUNT_HEADER_WORDS = ("合计", "小计", "总计", "金额", "预算", "决算", "执行数", "收入", "支出", "拨款", "资金", "经费")
+# A column printing the code of the budget unit (or department) of a row: text, never a classification code.
+UNIT_CODE_HEADERS = frozenset({"单位编码", "单位代码", "部门编码", "部门代码"})
 TEXT_HEADERS = frozenset({"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注",
-                          "预算单位", "部门名称", "项目编号", "项目代码", "单位编码", "单位代码", "部门编码", "部门代码"})
+                          "预算单位", "部门名称", "项目编号", "项目代码"}) | UNIT_CODE_HEADERS
 # A text column naming the budget unit of a row (one row segment per unit, its first row the unit's total).
 UNIT_COLUMN_HEADERS = frozenset({"预算单位", "单位名称", "部门名称"})
 # A row-label column whose header names its classification: the code lists its labels may match (a summary
 # table printing expenditure by function, then by economic class). 政府预算支出经济分类 (501-599) is not the
 # shipped economic list (部门预算, 301-399): its labels stay unclassified. Longest first.
 LABEL_HEADER_SCHEMES = (("政府预算支出经济分类", ()), ("经济分类", ("economic",)), ("功能分类", ("functional",)))
+# Last words of an organisation's name (某市某局, 某市某中心, 某市某监狱): a row label that begins with a
+# place (a GB/T 2260 division) and ends with one of them names a budget unit heading its rows.
+ORG_NAME_SUFFIXES = ("局", "委", "办", "厅", "院", "所", "中心", "站", "队", "馆", "监狱", "办公室", "委员会", "学校",
+                     "处", "室", "社", "会", "部")
 # A column of shares or changes (增减(%), 增长率, -12.34%): printed text, not an amount of money.
 PERCENT_HEADER_WORDS = ("%", "％", "增减率", "增长率", "比重", "占比")
 PERCENT_RE = re.compile(r"^[-−+]?\d+(?:\.\d+)?[%％]$")

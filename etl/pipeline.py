@@ -229,7 +229,7 @@ def extract_tables(doc: Document, rec: DisclosureRec) -> None:
             rec.skip(loc, f"second table of kind {kind} (first at line {seen[kind]}), not mapped")
             continue
         try:
-            rec.tables.append(extract(table, kind, doc=doc))
+            rec.tables.append(extract(table, kind, doc=doc, department=rec.department_name))
         except EtlError as exc:
             where = Location(loc.file, exc.location.line or loc.line, exc.location.page or loc.page, loc.table)
             rec.quarantined.append(Skipped(where, exc.reason))

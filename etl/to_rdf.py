@@ -18,12 +18,12 @@ import pyoxigraph as ox
 from .codelists import codelists, concept_iri, scheme_iri
 from .indicators_rdf import map_indicators
 from .extract import COMMON_DIMS
-from .extract.records import TableRec
+from .extract.records import OrgRef, TableRec
 from .iris import Minter, slug_for
 from .jurisdictions import lineage
 from .narrative_rdf import map_narrative
 from .pipeline import DisclosureRec, process
-from .vocab import BKG, CNY, DCT, FOAF, PROV, QB, RDF, RDFS, SKOS, A, decimal, emit_location, emit_organization, integer, lit, typed
+from .vocab import BKG, CNY, DCT, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, A, decimal, emit_location, emit_organization, integer, lit, typed
 
 Emit = Callable[[ox.NamedNode, ox.NamedNode, object], None]
 MAPPERS: tuple[Callable[[DisclosureRec, Minter, Emit], None], ...] = (map_indicators, map_narrative)
@@ -64,8 +64,9 @@ def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, list[ox.Trip
     phase = ox.NamedNode(concept_iri("phase", rec.phase))
     _source(rec, source, org, year, phase, emit)
     _organization(rec, m, org, emit)
+    units = _units(rec, m, org, source, emit)
     for table in rec.tables:
-        _table(table, m, source, org, year, phase, emit)
+        _table(table, m, source, org, year, phase, emit, units)
     _new_concepts([nc for t in rec.tables for nc in t.new_concepts], source, emit)
     quarantined = {q.location for q in rec.quarantined}
     for n, (loc, reason) in enumerate(rec.skipped, start=1):
@@ -127,7 +128,42 @@ def _organization(rec: DisclosureRec, m: Minter, org, emit) -> None:
             emit(node, SKOS.broader, m.jurisdiction_node(j.parent))
 
 
-def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
+def _units(rec: DisclosureRec, m: Minter, org, source, emit) -> dict[OrgRef, ox.NamedNode]:
+    """The budget units that tables listing units name, each once: minted by its printed code, else by the code
+    the document prints for its name elsewhere (a table or the narrative's list of units), else by its name,
+    so that a unit named in several tables is one node. Its first printed name is its name (unless the
+    narrative's list of units names it), another one an alternative label.
+    """
+    listed = rec.narrative.units if rec.narrative else []
+    refs = list(dict.fromkeys(it.organization for t in rec.tables for it in t.items if it.organization is not None))
+    code_of = {u.name: u.code for u in listed if u.code}
+    for ref in refs:
+        if ref.code:
+            code_of.setdefault(ref.name, ref.code)
+    named = {m.unit(u.code or u.name): u.name for u in listed}  # the narrative names and types these
+    nodes: dict[OrgRef, ox.NamedNode] = {}
+    names: dict[ox.NamedNode, list[str]] = {}
+    codes: dict[ox.NamedNode, str] = {}
+    for ref in refs:
+        code = ref.code or code_of.get(ref.name)
+        node = nodes[ref] = m.unit(code or ref.name)
+        if ref.name not in names.setdefault(node, []):
+            names[node].append(ref.name)
+        if code:
+            codes.setdefault(node, code)
+    for node, printed in names.items():
+        if node not in named:
+            emit_organization(emit, node, BKG.BudgetUnit, printed[0], codes.get(node))
+            emit(node, ORG.subOrganizationOf, org)
+            emit(node, PROV.wasDerivedFrom, source)
+        for other in printed[1:] if node not in named else printed:
+            if other != named.get(node):
+                emit(node, SKOS.altLabel, lit(other, "zh"))
+    return nodes
+
+
+def _table(t: TableRec, m: Minter, source, org, year, phase, emit, units=None) -> None:
+    units = units or {}
     ds = m.dataset(t.key)
     emit(ds, A, BKG.BudgetDataSet)
     emit(ds, A, QB.DataSet)
@@ -188,6 +224,8 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
             emit(i, BKG.side, lit(item.side))
         if item.classification:
             emit(i, BKG.classification, ox.NamedNode(item.classification))
+        if t.by_unit:
+            emit(i, BKG.organization, units.get(item.organization, org))
     for obs in t.observations:
         o = m.observation(t.key, obs.item.index, obs.column.index)
         emit(o, A, BKG.BudgetObservation)
@@ -196,7 +234,7 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit) -> None:
         emit(o, BKG.sourceTable, ds)
         emit(o, BKG.lineItem, m.line_item(t.key, obs.item.index, obs.item.side))
         emit(o, BKG.column, m.column(t.key, obs.column.index))
-        emit(o, BKG.organization, org)
+        emit(o, BKG.organization, units.get(obs.item.organization, org))
         emit(o, BKG.fiscalYear, year)
         if "budgetPhase" not in obs.dims:
             emit(o, BKG.budgetPhase, phase)

@@ -1,6 +1,6 @@
 """Extraction: a recognised table to typed records.
 
-API: :func:`extract` ``(table, kind, *, doc) -> TableRec``; :data:`SPECS`.
+API: :func:`extract` ``(table, kind, *, doc, department=None) -> TableRec``; :data:`SPECS`.
 One module per family of table kinds declares what each kind means.
 
 :raises KeyError: for a kind no module declares (the build reports it as skipped).
@@ -18,5 +18,5 @@ SPECS: dict[str, KindSpec] = {**classified.SPECS, **summary.SPECS, **itemized.SP
 __all__ = ["COMMON_DIMS", "SCHEME_DIM", "SPECS", "KindSpec", "TableRec", "extract"]
 
 
-def extract(table: Table, kind: str, *, doc: Document) -> TableRec:
-    return extract_with(table, SPECS[kind], doc=doc)
+def extract(table: Table, kind: str, *, doc: Document, department: str | None = None) -> TableRec:
+    return extract_with(table, SPECS[kind], doc=doc, department=department)

@@ -18,18 +18,18 @@ from dataclasses import dataclass, field
 from ..amounts import Amount, looks_numeric, parse_amount, unit_multiplier
 from ..codelists import NOT_APPLICABLE as NOT_APPLICABLE_CODE
 from ..codelists import TOTAL, CodeLists, codelists, concept_iri
-from ..docmeta import split_scope
 from ..lexicon import CODE_HEADER_SUFFIX, CODE_HEADERS, CODE_HEADS, LABEL_HEADER_SUFFIX, LABEL_HEADERS
 from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
 from ..lexicon import AMOUNT_HEADER_WORDS, CODE_NAME_RE, HEADER_QUALIFIER_RE, LABEL_HEADER_SCHEMES, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
 from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SEQ_HEADS, TEXT_HEADERS
-from ..lexicon import SIDE_HEAD_SUFFIX_RE, SIDE_WORDS, THIS_YEAR_WORD, TOTAL_LINE, UNIT_COLUMN_HEADERS
+from ..lexicon import SIDE_HEAD_SUFFIX_RE, SIDE_WORDS, THIS_YEAR_WORD, TOTAL_LINE
 from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
 from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
 from ..model import Document, EtlError, Row, Table
 from ..text import match_key
 from .records import ColumnRec, LineRec, NewConcept, ObsRec, TableRec, TextRec
+from .units import assign_units, printed_organizations
 
 SCHEME_DIM = {
     "functional": "functionalClassification",
@@ -260,8 +260,9 @@ def _check_width(table: Table, width: int, doc: Document) -> None:
             row.cells = row.cells + [""] * (width - len(row.cells))
 
 
-def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
-    """Extract ``table`` as a table of kind ``spec``.
+def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str | None = None) -> TableRec:
+    """Extract ``table`` as a table of kind ``spec``; ``department`` is the name of the publishing department
+    (default: the one the document prints), which a table listing units may name.
 
     :raises EtlError: for a non-numeric amount, a row wider than the table, a cut-off row,
         or amounts without a unit.
@@ -287,6 +288,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
     rec.constants = {dim: concept_iri(*value.split("/", 1)) for dim, value in spec.constants.items()}
     sides = sorted({c.side for c in columns if c.role in ("label", "amount", "quantity")}, key=str)
     previous_code = ""
+    printed, by_column = printed_organizations(table, columns, department or doc.meta.get("department_name"))
     for index, row in enumerate(table.rows, start=1):
         carried: dict[str, str] = {}  # 支出合计 merged across two blocks of one heading: its amount is in the next
         for side in sides:
@@ -297,7 +299,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
             if label and not amounts:
                 carried[side_base(side)] = label
             item, previous_code = _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc,
-                                             table, inherited)
+                                             table, inherited, printed.get(index))
             if item is None:
                 continue
             rec.items.append(item)
@@ -316,6 +318,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document) -> TableRec:
                     raise EtlError("amounts printed without a unit (元/万元)", doc.location(row.line, row.page, table.title))
                 rec.observations.append(ObsRec(item, col, amount, col.role, _dims(spec, item, col, rec)))
     _row_categories_not_column_totals(rec, spec)
+    assign_units(rec, printed, by_column)
     return rec
 
 
@@ -365,26 +368,15 @@ def _row_number(row: Row, columns: list[ColumnRec], side: str | None) -> int | N
     return None
 
 
-def _unit_cell(row: Row, columns: list[ColumnRec], side: str | None) -> str:
-    """The text of the row's unit column (预算单位, 单位名称 printed beside the row label), or ``""``."""
-    return next((row.cells[c.index - 1] for c in columns if c.role == "text" and c.side in (side, None)
-                 and match_key(c.label) in UNIT_COLUMN_HEADERS and row.cells[c.index - 1]), "")
-
-
-def _names_department(name: str, doc: Document) -> bool:
-    """``name`` is the publishing department, also with its scope (某市某局（本级）)."""
-    dept = doc.meta.get("department_name")
-    return bool(name) and bool(dept) and split_scope(match_key(name))[0] == split_scope(match_key(dept))[0]
-
-
 def _side_cells(row: Row, columns: list[ColumnRec], side: str | None, roles: tuple[str, ...]) -> str:
     """The printed text of the columns of ``side`` with one of ``roles`` in ``row``, joined."""
     return "".join(row.cells[c.index - 1] for c in columns if c.side == side and c.role in roles)
 
 
-def _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table, inherited=""):
+def _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table, inherited="", org=None):
     """The line of ``side`` in ``row``; ``inherited`` is the label a block on the left printed across this one
-    (it classifies this block's line, which prints no label of its own)."""
+    (it classifies this block's line, which prints no label of its own); ``org`` the organisation the row names
+    in a table listing units."""
     label_cols = [c for c in columns if c.side == side and c.role == "label"]
     code_cols = [c for c in columns if c.role in ("code", "code_part") and (c.side == side or c.side is None)]
     label = row.cells[label_cols[0].index - 1] if label_cols else ""
@@ -415,7 +407,7 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
         return None, previous_code
     item = LineRec(index, row.line, row.page, side, number, code, label, bold=row.bold, text_label=total_word)
     key = match_key(label or total_word or inherited)
-    if not key and not code and _names_department(_unit_cell(row, columns, side), doc):
+    if not key and not code and org is not None and org.department:
         key = TOTAL_LINE  # the department's own row of a table listing units (预算单位 | 科目编码 | 科目名称): its total
     if not label_cols and not code_cols and not key and spec.code_scheme:
         key = TOTAL_LINE  # a classified table printing amounts without a code or label column prints its totals

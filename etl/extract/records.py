@@ -1,6 +1,6 @@
 """Typed records: what a table says, before it is RDF.
 
-API: :class:`ColumnRec`, :class:`LineRec`, :class:`ObsRec`, :class:`TextRec`,
+API: :class:`ColumnRec`, :class:`OrgRef`, :class:`LineRec`, :class:`ObsRec`, :class:`TextRec`,
 :class:`NewConcept`, :class:`TableRec`.
 """
 
@@ -22,6 +22,15 @@ class ColumnRec:
     dims: dict[str, str] = field(default_factory=dict)  # dimension -> concept IRI
 
 
+@dataclass(frozen=True)
+class OrgRef:
+    """An organisation a row of a table listing units names: a budget unit, or the department itself."""
+
+    name: str  # as printed
+    code: str | None = None  # 单位编码 as printed
+    department: bool = False  # the publishing department (its own total row), not one of its units
+
+
 @dataclass
 class LineRec:
     index: int  # 1-based row position in the table
@@ -36,6 +45,8 @@ class LineRec:
     bold: bool = False
     # the row's label printed outside its label column (合计 in a cell merged over the code columns): its rdfs:label
     text_label: str = ""
+    # the budget unit the line belongs to in a table listing units (None: the department)
+    organization: OrgRef | None = None
 
 
 @dataclass
@@ -83,6 +94,7 @@ class TableRec:
     as_of: str | None = None
     multi_measure: bool = False
     organization: str | None = None  # the 编制单位 of the table's header (audit: one organization)
+    by_unit: bool = False  # the table lists several units: each line names its organisation
 
     @property
     def empty(self) -> bool:

@@ -77,19 +77,34 @@ def test_a_table_of_amounts_only_prints_its_totals():
 
 
 def test_the_department_row_of_a_table_listing_units_is_its_total():
-    # 深圳 支出总表 (p20): 预算单位 | 科目编码 | 科目名称 ..., the first row names the department (本级).
+    # 深圳 支出总表 (p20): 预算单位 | 科目编码 | 科目名称 ..., the first row names the department (本级), the only
+    # organisation of the table: the department's total, its classified rows the department's.
     header = [["预算单位", "科目编码", "科目名称", "支出总计", "基本支出", "项目支出"]]
     rows = [["某市某局（本级）", "", "", "37,385.88", "11,024.31", "26,361.57"],
-            ["", "201", "一般公共服务支出", "20,563.76", "6,487.76", "14,076.00"],
-            ["某市某中心", "", "", "1.00", "1.00", ""]]
+            ["", "201", "一般公共服务支出", "20,563.76", "6,487.76", "14,076.00"]]
     rec = extract(_table("支出总表", header, rows), "expenditure", doc=_doc())
     obs = _obs(rec)
     assert [c.role for c in rec.columns[:3]] == ["text", "code", "label"]
     assert obs[(1, 5)].dims["functionalClassification"] == CL + "functional/_T"
     assert obs[(2, 5)].dims["functionalClassification"] == CL + "functional/201"
-    # another unit's row is no total of the department
+    assert rec.by_unit and [i.organization for i in rec.items] == [None, None]  # None: the department
+    assert [t.text for t in rec.texts if t.column.index == 1] == ["某市某局（本级）"]
+
+
+def test_beside_other_units_the_departments_own_office_is_a_unit():
+    # The same layout listing a second unit: 某市某局（本级） is then the department's own office, one unit among
+    # others (no row totals the department), each heading its own classified rows; neither is the department's total.
+    header = [["预算单位", "科目编码", "科目名称", "支出总计", "基本支出", "项目支出"]]
+    rows = [["某市某局（本级）", "", "", "37,385.88", "11,024.31", "26,361.57"],
+            ["", "201", "一般公共服务支出", "20,563.76", "6,487.76", "14,076.00"],
+            ["某市某中心", "", "", "1.00", "1.00", ""],
+            ["", "201", "一般公共服务支出", "1.00", "1.00", ""]]
+    rec = extract(_table("支出总表", header, rows), "expenditure", doc=_doc())
+    obs = _obs(rec)
+    assert obs[(1, 5)].dims["functionalClassification"] != CL + "functional/_T"
     assert obs[(3, 5)].dims["functionalClassification"] != CL + "functional/_T"
-    assert [t.text for t in rec.texts if t.column.index == 1] == ["某市某局（本级）", "某市某中心"]
+    assert [(i.organization.name, i.organization.department) for i in rec.items] == [
+        ("某市某局（本级）", False), ("某市某局（本级）", False), ("某市某中心", False), ("某市某中心", False)]
 
 
 @pytest.mark.parametrize("header", ["部门预算支出经济科目", "支出功能分类科目", "功能分类科目名称", "科目名称"])

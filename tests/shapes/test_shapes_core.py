@@ -187,3 +187,23 @@ def test_the_side_of_a_block_under_one_heading(side, violations):
     side_p = N("https://budgetkg.org/def/budget#side")
     t = [x for x in t if not (x.subject == item and x.predicate == side_p)] + [ox.Triple(item, side_p, ox.Literal(side))]
     assert len(results(validate(t, ["LineItem-side"]), "LineItem-side", "Violation")) == violations
+
+
+def test_an_observation_belongs_to_its_rows_organization():
+    """In a table listing units, a line item names its unit (bkg:organization) and its observations carry it:
+    an observation left with the department while its row belongs to a unit is reported; the same
+    organisation on both conforms."""
+    from tests.shapes.test_shapes_support import B, value
+
+    base = list(fixed_sample())
+    obs = subjects_of_type(base, "BudgetObservation")[0]
+    item, dept = value(base, obs, B("lineItem")), value(base, obs, B("organization"))
+    unit = N(dept.value + "/u1")
+    typed = [ox.Triple(unit, N(str(RDF.type)), B("BudgetUnit"))]
+    on_row = base + typed + [ox.Triple(item, B("organization"), unit)]
+    found = results(validate(on_row, ["ObservationOrganization"]), "ObservationOrganization", "Violation")
+    assert found and obs.value in {r["value"] for r in found}
+    both = [t for t in on_row if not (t.subject == obs and t.predicate == B("organization"))] + [ox.Triple(obs, B("organization"), unit)]
+    assert not results(validate(both, ["ObservationOrganization"]), "ObservationOrganization")
+    # the department on the row and on its observations (the 合计 row) conforms too
+    assert not results(validate(base + [ox.Triple(item, B("organization"), dept)], ["ObservationOrganization"]), "ObservationOrganization")
