@@ -48,8 +48,10 @@ def looks_like_organization(label: str, department: str | None) -> bool:
     name = split_scope(match_key(label))[0]
     if not name or names_department(name, department):
         return bool(name)
+    if not name.endswith(ORG_NAME_SUFFIXES):  # first: the cheap test, most labels stop here
+        return False
     place = find_jurisdiction(name)
-    return place is not None and name.endswith(ORG_NAME_SUFFIXES) and not name.endswith(place.name_zh)
+    return place is not None and not name.endswith(place.name_zh)
 
 
 def unit_columns(columns: list[ColumnRec]) -> tuple[ColumnRec | None, ColumnRec | None]:
