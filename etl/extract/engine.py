@@ -191,6 +191,7 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
             col.dims = _column_concept(lists, spec.column_schemes, path)
         cols.append(col)
     _assign_sides(cols)
+    _second_classification_is_text(cols)
     # The first label column of a side is the row label; later ones are text cells.
     seen: set[str | None] = set()
     for col in cols:
@@ -199,6 +200,22 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
                 col.role = "text"
             seen.add(col.side)
     return cols
+
+
+def _second_classification_is_text(cols: list[ColumnRec]) -> None:
+    """Code columns printed after a side's code and label columns are a second classification of the row
+    (部门经济科目编码 | 名称 | 政府经济科目编码 | 名称: 30101 基本工资 | 50101 工资奖金津补贴): kept as printed
+    text, not joined to the row's code (3010150101)."""
+    coded: set[str | None] = set()
+    labelled: set[str | None] = set()
+    for col in cols:
+        if col.role in ("code", "code_part"):
+            if col.side in labelled and col.side in coded:
+                col.role = "text"
+            else:
+                coded.add(col.side)
+        elif col.role == "label" and col.side in coded:
+            labelled.add(col.side)
 
 
 def _unit(table: Table, doc: Document) -> str | None:

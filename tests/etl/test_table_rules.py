@@ -112,3 +112,26 @@ def test_local_code_of_another_length_is_reported_not_refused():
     assert rec.items[1].code == "301501" and rec.items[1].classification is None
     assert [o.amount.value for o in rec.observations] == [Decimal("10.00"), Decimal("10.00")]
     assert any("301501" in u for u in rec.unmatched)
+
+
+def test_a_second_classification_of_the_row_is_printed_text():
+    # yantai_tjj_2026_budget_dept.pdf, page 16 (公开表6 一般公共预算基本支出情况表): each row prints its 部门预算 economic
+    # class (类 | 款 | name) and then its 政府预算 class (类 | 款 | name); 301 is printed once under each 政府预算 class
+    header = [["科目编码", "", "部门预算支出经济分类科目名称", "科目编码", "", "政府预算支出经济分类科目名称", "基本支出预算", "", ""],
+              ["类", "款", "", "类", "款", "", "小计", "人员支出", "日常公用支出"]]
+    t = table("一般公共预算基本支出情况表", header, [
+        ["", "", "合计", "", "", "", "1,704.12", "1,573.37", "130.75"],
+        ["301", "", "工资福利支出", "501", "", "机关工资福利支出", "705.28", "705.28", ""],
+        ["301", "01", "基本工资", "501", "01", "工资奖金津补贴", "169.28", "169.28", ""],
+        ["301", "", "工资福利支出", "505", "", "对事业单位经常性补助", "746.73", "746.73", ""],
+        ["301", "07", "绩效工资", "505", "01", "工资福利支出", "143.49", "143.49", ""],
+    ])
+    rec = extract(t, "general_budget_basic_expenditure", doc=doc())
+    codes = [it.code for it in rec.items]
+    assert codes == [None, "301", "30101", "301", "30107"]
+    assert not rec.unmatched
+    texts = {(tx.item.index, tx.column.label): tx.text for tx in rec.texts}
+    assert texts[(3, "款")] == "01" and texts[(4, "类")] == "505"
+    assert texts[(5, "政府预算支出经济分类科目名称")] == "工资福利支出"
+    basic_wages = [o.amount.value for o in rec.observations if o.item.code == "30107"]
+    assert basic_wages == [Decimal("143.49"), Decimal("143.49")]

@@ -140,3 +140,51 @@ def test_both_sparql_engines_agree():
     for triples in (small, _set(small, "expenditure", 7, 4, "917.29"), _set(small, "income_expenditure_summary", 34, 5, "1476.39"),
                     _set(small, "expenditure", 2, 4, "450.00")):
         assert _warnings(triples, "rdflib") == _warnings(triples, "oxigraph")
+
+
+def _excerpt_triples(title, header, rows):
+    from budgetkg.etl.model import Document, Row, Table
+    from budgetkg.etl.pipeline import Overrides, process_document
+    from budgetkg.etl.to_rdf import to_rdf
+
+    table = Table(title=title, line=1, page=1, header=header, rows=[Row(r, n, 1) for n, r in enumerate(rows, 2)])
+    doc = Document("excerpt.pdf", "0" * 64, "pdf", blocks=[table], meta={"unit": "万元"})
+    rec = process_document(doc, overrides=Overrides(department="烟台市统计局", year="2026", phase="budget"))
+    return to_rdf(rec, base="https://budgetkg.org/")[1]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_class_printed_once_per_second_classification_totals_the_rows_below_it(engine):
+    # yantai_tjj_2026_budget_dept.pdf, page 16 (公开表6 一般公共预算基本支出情况表): 301 工资福利支出 is printed under
+    # the 政府预算 class 501 (705.28) and again under 505 (746.73); each totals the 款 printed below it
+    header = [["科目编码", "", "部门预算支出经济分类科目名称", "科目编码", "", "政府预算支出经济分类科目名称", "基本支出预算", "", ""],
+              ["类", "款", "", "类", "款", "", "小计", "人员支出", "日常公用支出"]]
+    rows = [
+        ["301", "", "工资福利支出", "501", "", "机关工资福利支出", "705.28", "705.28", ""],
+        ["301", "01", "基本工资", "501", "01", "工资奖金津补贴", "169.28", "169.28", ""],
+        ["301", "02", "津贴补贴", "501", "01", "工资奖金津补贴", "177.68", "177.68", ""],
+        ["301", "03", "奖金", "501", "01", "工资奖金津补贴", "148.84", "148.84", ""],
+        ["301", "08", "机关事业单位基本养老保险缴费", "501", "02", "社会保障缴费", "69.37", "69.37", ""],
+        ["301", "09", "职业年金缴费", "501", "02", "社会保障缴费", "25.00", "25.00", ""],
+        ["301", "10", "职工基本医疗保险缴费", "501", "02", "社会保障缴费", "31.65", "31.65", ""],
+        ["301", "11", "公务员医疗补助缴费", "501", "02", "社会保障缴费", "17.34", "17.34", ""],
+        ["301", "12", "其他社会保障缴费", "501", "02", "社会保障缴费", "6.63", "6.63", ""],
+        ["301", "13", "住房公积金", "501", "03", "住房公积金", "59.50", "59.50", ""],
+        ["301", "", "工资福利支出", "505", "", "对事业单位经常性补助", "746.73", "746.73", ""],
+        ["301", "01", "基本工资", "505", "01", "工资福利支出", "189.31", "189.31", ""],
+        ["301", "02", "津贴补贴", "505", "01", "工资福利支出", "66.18", "66.18", ""],
+        ["301", "03", "奖金", "505", "01", "工资福利支出", "142.68", "142.68", ""],
+        ["301", "07", "绩效工资", "505", "01", "工资福利支出", "143.49", "143.49", ""],
+        ["301", "08", "机关事业单位基本养老保险缴费", "505", "01", "工资福利支出", "75.96", "75.96", ""],
+        ["301", "10", "职工基本医疗保险缴费", "505", "01", "工资福利支出", "34.65", "34.65", ""],
+        ["301", "11", "公务员医疗补助缴费", "505", "01", "工资福利支出", "18.99", "18.99", ""],
+        ["301", "12", "其他社会保障缴费", "505", "01", "工资福利支出", "10.49", "10.49", ""],
+        ["301", "13", "住房公积金", "505", "01", "工资福利支出", "64.98", "64.98", ""],
+    ]
+    title = "一般公共预算基本支出情况表"
+    assert _warnings(_excerpt_triples(title, header, rows), engine) == []
+    rows[14][6] = "134.49"  # 绩效工资 under 505: 143.49 misprinted
+    assert _warnings(_excerpt_triples(title, header, rows), engine) == [
+        ("ColumnSum", title, "15 30107 绩效工资", "7 小计", "134.49", Decimal("143.49")),
+        ("RowSum", title, "11 301 工资福利支出", "7 小计", "746.73", Decimal("737.73")),
+    ]
