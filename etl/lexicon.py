@@ -184,6 +184,8 @@ _SUMMARY_TITLES = ("收支总表", "收入支出总表", "收支预算总表", "
 # A table classified by code must print a code or classification column.
 _CLASSIFIED = ("科目", "编码", "代码", "功能分类", "经济分类")
 _NAMED = 20  # weight of a word that names a kind by itself
+# Title words of a table of one fund of the appropriation, or of its income beside its expenditure.
+_ONE_FUND = ("一般公共预算", "政府性基金", "政府基金", "国有资本", "收支", "收入", "三公")
 # Scores of an evaluation (综合评价得分情况表: 一级指标 | 分值 | 得分): indicators without targets.
 _SCORE_TITLES = ("得分", "评分")
 
@@ -218,6 +220,15 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     ("general_budget_expenditure", KindWords(title_all=("一般公共预算",), title_any=("支出",),
                                              title_none=("经济分类", "基本支出", "项目支出", "机关运行"), header_must=_CLASSIFIED)),
     ("appropriation_summary", KindWords(title_all=("财政拨款",), title_any=_SUMMARY_TITLES)),
+    # all 财政拨款 (general budget, government fund and state capital together): its basic expenditure by
+    # economic class, and its expenditure by functional class; one fund's tables and the summary are others
+    ("appropriation_basic_expenditure", KindWords(title_all=("财政拨款",), title_any=("基本支出",),
+                                                  title_none=_ONE_FUND + ("功能分类", "功能科目"),
+                                                  header_must=_CLASSIFIED)),
+    ("appropriation_expenditure", KindWords(title_all=("财政拨款",), title_any=("支出",),
+                                            title_none=_ONE_FUND + ("经济分类", "经济科目", "基本支出", "项目支出",
+                                                                    "机关运行", "结转"),
+                                            header_must=_CLASSIFIED)),
     ("income_expenditure_summary", KindWords(title_any=_SUMMARY_TITLES)),
     # printed by functional class or by unit (one row per unit): no column is required
     ("income", KindWords(title_any=("收入总表", "收入预算总表", "收入决算表", "收入预算表", "收入总体情况表"))),

@@ -135,3 +135,41 @@ def test_a_second_classification_of_the_row_is_printed_text():
     assert texts[(5, "政府预算支出经济分类科目名称")] == "工资福利支出"
     basic_wages = [o.amount.value for o in rec.observations if o.item.code == "30107"]
     assert basic_wages == [Decimal("143.49"), Decimal("143.49")]
+
+
+def _concepts(rec, dim):
+    return {(o.item.code, o.column.label): o.dims[dim].rsplit("/", 2)[-2] + "/" + o.dims[dim].rsplit("/", 1)[-1]
+            for o in rec.observations}
+
+
+def test_appropriation_expenditure_by_function_and_its_basic_expenditure_by_economic_class():
+    from budgetkg.etl.recognize import recognize
+
+    # jiangsu_jcy_2018_budget_dept.pdf, pages 15-16 (公开05表 财政拨款支出预算表, 公开06表 财政拨款基本支出预算表, 万元):
+    # all funds of the appropriation (the 一般公共预算 tables are 公开07/08表)
+    by_function = table("公开 05表：财政拨款支出预算表", [["功能科目代码", "功能科目名称", "金额"]], [
+        ["", "合计", "21,940.96"], ["204", "公共安全支出", "16,444.36"], ["20404", "检察", "16,444.36"],
+        ["2040401", "行政运行", "10,883.36"]])
+    by_class = table("公开 06表：财政拨款基本支出预算表", [["科目编码", "科目名称", "金额"]], [
+        ["合 计", "", "13,979.92"], ["301", "工资福利支出", "10,204.52"], ["30101", "基本工资", "2,117.68"]])
+    assert (recognize(by_function), recognize(by_class)) == ("appropriation_expenditure", "appropriation_basic_expenditure")
+    rec = extract(by_function, "appropriation_expenditure", doc=doc())
+    assert _concepts(rec, "fundSource") == {k: "fund-source/appropriation" for k in _concepts(rec, "fundSource")}
+    assert _concepts(rec, "functionalClassification")[("2040401", "金额")] == "functional/2040401"
+    assert [o.amount.value for o in rec.observations][0] == Decimal("21940.96")
+    rec = extract(by_class, "appropriation_basic_expenditure", doc=doc())
+    assert _concepts(rec, "economicClassification") == {(None, "金额"): "economic/_T", ("301", "金额"): "economic/301",
+                                                          ("30101", "金额"): "economic/30101"}
+    # suzhou_sjj_2026_budget_dept.pdf, page 14 (公开05表 财政拨款支出表（功能科目）): 基本支出 split into 人员经费 | 公用经费
+    t = table("财政拨款支出表（功能科目）", [["科目编码", "科目名称", "合计", "基本支出", "", "", "项目支出"],
+                                    ["", "", "", "小计", "人员经费", "公用经费", ""]], [
+        ["合计", "", "4,651.67", "4,312.17", "3,916.57", "395.60", "339.50"],
+        ["2010801", "行政运行", "2,342.00", "2,342.00", "1,946.40", "395.60", ""]])
+    assert recognize(t) == "appropriation_expenditure"
+    types = _concepts(extract(t, "appropriation_expenditure", doc=doc()), "expenditureType")
+    assert [types[("2010801", c)] for c in ("合计", "小计", "人员经费", "公用经费")] == [
+        "expenditure-type/_T", "expenditure-type/basic", "expenditure-type/personnel", "expenditure-type/public"]
+    # not these kinds: one fund's table, the summary, a carry-over table (xian_tjj_2026_budget_dept.pdf, page 37)
+    for title in ("一般公共预算财政拨款支出决算表", "财政拨款收支总表", "部门综合预算财政拨款上年结转资金支出表"):
+        assert recognize(table(title, [["科目编码", "科目名称", "合计"]], [])) not in (
+            "appropriation_expenditure", "appropriation_basic_expenditure"), title

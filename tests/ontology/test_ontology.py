@@ -155,7 +155,8 @@ def test_there_is_a_dsd_per_cube_table_key():
     keys = {str(d)[len(BKG) + len("dsd-"):] for d in dsds()}
     assert keys == {
         "income_expenditure_summary", "appropriation_summary", "income", "expenditure",
-        "general_budget_expenditure", "general_budget_basic_expenditure", "government_fund_expenditure",
+        "general_budget_expenditure", "general_budget_basic_expenditure", "appropriation_expenditure",
+        "appropriation_basic_expenditure", "government_fund_expenditure",
         "state_capital_expenditure", "three_public_expenses", "government_procurement", "fixed_assets"}
 
 
