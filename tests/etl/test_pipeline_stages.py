@@ -84,7 +84,8 @@ def test_overrides_win_over_what_is_printed():
 
 
 @pytest.mark.parametrize("bad,match", [(Overrides(jurisdiction="999999"), "jurisdiction '999999'"),
-                                       (Overrides(year="26"), "year '26'"), (Overrides(phase="x"), "phase 'x'")])
+                                       (Overrides(year="26"), "year '26'"), (Overrides(phase="x"), "phase 'x'"),
+                                       (Overrides(level="x"), "level 'x' is not one of department, unit, 部门, 单位")])
 def test_bad_overrides_are_clear_errors(bad, match):
     with pytest.raises(EtlError, match=match):
         bad.check("sources.csv")

@@ -103,6 +103,14 @@ def test_the_manifest_goes_over_the_page_only_where_it_gives_a_value(tmp_path):
         "长沙市某局", "本级", "430100", "2024", "budget")
 
 
+def test_the_level_flag_goes_over_the_manifest(tmp_path):
+    src = folder(tmp_path, "sources.csv", "file,kind\nprinted.txt,budget dept\n", printed=PRINTED)
+    done = run(src, "--out", tmp_path / "dist", "--level", "单位")
+    assert done.returncode == 0, done.stderr
+    [d] = documents(tmp_path / "dist").values()
+    assert d["level"] == "unit" and "  unit of jurisdiction 430100, printed with （本级）" in done.stdout.splitlines()
+
+
 @pytest.mark.parametrize("name,text,where,message", [
     ("SOURCES.tsv", "file\tissuer\tkind\nprinted.txt\t某局\n", "line 2", "2 cells where the header has 3"),
     ("sources.csv", "name,issuer\nprinted.txt,某局\n", "line 1", "no column names the file"),
