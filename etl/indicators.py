@@ -256,7 +256,9 @@ def _continued(doc, rec, n: int, table: Table, joined: set[int]) -> Table:
     column_row = next((cells for cells in reversed(rows) if _is_column_row(cells)), None)
     if column_row is None:
         return table
-    labelled = [i for i, c in enumerate(column_row) if c]
+    first = next(i for i, c in enumerate(column_row) if c and _name_role(column_row, i) in ("level1", "level3"))
+    labelled = [i for i, c in enumerate(column_row)  # a row label left of the indicators (年度绩效指标) is no column
+                if c and not (i < first and match_key(c).endswith(INDICATOR_SECTION_SUFFIX))]
     shapes = {len(labelled): labelled}
     if labelled and labelled[0] > 0:
         shapes[len(labelled) + 1] = [0, *labelled]

@@ -30,6 +30,7 @@ from budgetkg.etl.lexicon import (
 )
 from budgetkg.etl.lexicon import EMPTY_TABLE_MARKS as TOTAL_LABELS
 from budgetkg.etl.text import clean_cell
+from pdfplumber.utils import extract_text
 
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 
@@ -314,14 +315,46 @@ def ruled_grids(page) -> tuple[list[Grid], int]:
         spans = [[0 if cell is None else max(1, sum(1 for x in edges if cell[0] - 0.5 <= x < cell[2] - 0.5))
                   for cell in trow.cells] for trow in table_rows]
         rows = [[join_lines(c.split("\n")) if c else "" for c in r] for r in raw]
+        notes = _open_cells(page, table, rows, edges)
         bounds = edges[1:] + [table.bbox[2]]
         keep = [i for i in range(width) if bounds[i] - edges[i] >= SPACER_WIDTH or any(
             i < len(r) and r[i] for r in rows)]
         if len(keep) < width:  # narrow empty columns of the drawing (a margin ruled as a column)
             rows = [[r[i] for i in keep if i < len(r)] for r in rows]
             spans = [[s[i] for i in keep if i < len(s)] for s in spans]
-        grids.append(Grid(tuple(table.bbox), rows, spans))
+        grids.append(Grid(tuple(table.bbox), rows, spans, notes=notes))
     return grids, prose
+
+
+def _open_cells(page, table, rows: list[list[str]], edges: list[float]) -> list[str]:
+    """Fill the cells of a merged cell left open at the foot of the page (it goes on over the page break,
+    so no rule closes it and pdfplumber makes no cell of it: its text would be lost). The text printed in
+    the column below the last closed cell goes to the first row of that open range (the top-left rule of
+    merged cells); returns the notes of what was filled."""
+    notes = []
+    trows = table.rows
+    bounds = edges[1:] + [table.bbox[2]]
+    for c, x0 in enumerate(edges):
+        r = len(trows)
+        while r > 0 and (c >= len(trows[r - 1].cells) or trows[r - 1].cells[c] is None):
+            r -= 1
+        if r == 0 or r == len(trows) or x0 == float("inf"):
+            continue
+        closed = trows[r - 1].cells[c][3]
+        while r < len(trows) and trows[r].bbox[1] < closed - 0.5:
+            r += 1  # rows the last closed cell covers
+        if r == len(trows) or any(cell is not None and cell[0] < x0 - 0.5 < cell[2] - 1
+                                  for row in trows[r:] for cell in row.cells):
+            continue  # no open range, or a cell from the left covers the column
+        top = trows[r].bbox[1]
+        chars = [ch for ch in page.chars if not ch["text"].isspace() and x0 <= (ch["x0"] + ch["x1"]) / 2 <= bounds[c]
+                 and top <= (ch["top"] + ch["bottom"]) / 2 <= table.bbox[3]]
+        if not chars or r >= len(rows) or c >= len(rows[r]) or rows[r][c]:
+            continue
+        rows[r][c] = join_lines(extract_text(chars).split("\n"))
+        notes.append(f"page {page.no + 1}: '{rows[r][c]}' printed in a "
+                     "merged cell left open at the foot of the page (no cell of the grid); put in the first row it spans")
+    return notes
 
 
 def is_table_number(text: str) -> bool:

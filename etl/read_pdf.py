@@ -402,8 +402,8 @@ class _Assembler:
     def _add_rows(self, page: _Page, table: Table, grid: pt.Grid, rows, nos, tops) -> None:
         # A label printed in a cell merged across columns (合计 over 类/款/项 and 科目名称) stays in the
         # leftmost column of the merged range, where the grid put it: the top-left rule of spreadsheets.
+        table.repairs.extend(grid.notes)
         if not grid.ruled:
-            table.repairs.extend(grid.notes)
             repaired, src, notes = pt.repair_rows([list(r) for r in rows], list(tops), page.no)
             table.repairs.extend(notes)
             rows, nos = repaired, [nos[i] for i in src]

@@ -12,7 +12,10 @@ images (pypdfium2, scale 1.4), not from this code's output:
   and drops the second 项目名称 row as a repeated header);
 - beijing/department_targets (typed in test_indicators_without_levels): 北京市财政局 2026 报表 pages 43-45,
   the 部门整体支出绩效目标表 of page 44 continued on page 45 by a grid of only its 5 labelled columns
-  (活动 | 绩效指标 | 指标性质 | 指标值 | 度量单位; the blank ones left of them are not cut there).
+  (活动 | 绩效指标 | 指标性质 | 指标值 | 度量单位; the blank ones left of them are not cut there);
+- central/open_merged_cells: 国家信访局 2024 决算 pages 35-36 (信息化运行维护项目绩效自评表: the 一级指标 产出指标
+  and the 二级指标 质量指标 are merged cells going on over the page break, printed without a bottom rule on
+  page 35; page 36 prints only the columns from 二级指标 on).
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ def _got(projects) -> list[dict]:
     } for p in projects for i in p.indicators]
 
 
-@pytest.mark.parametrize("case", ["fuzhou/performance_targets_split", "fuzhou/performance_targets_same_title"])
+@pytest.mark.parametrize("case", ["fuzhou/performance_targets_split", "fuzhou/performance_targets_same_title",
+                                  "central/open_merged_cells"])
 def test_indicators_come_out_as_printed(case):
     with (CASES / case / "expected.csv").open(encoding="utf-8", newline="") as fh:
         expected = list(csv.DictReader(fh))
@@ -115,3 +119,10 @@ def test_continued_table_with_its_row_label_column():
         ("产出指标", "数量指标", "某数", "≥1个"), ("效益指标", "社会效益指标", "某效", "优"), ("产出指标", "时效指标", "某时", "≤20日")]
     assert any("整体绩效目标" in r and "left out" in r for r in doc.repairs)
     assert not any("without a 一级指标" in r for _, r in rec.skipped)
+
+
+def test_merged_cell_open_at_the_foot_of_the_page_keeps_its_text():
+    rec = _rec("central/open_merged_cells")
+    assert sum("merged cell left open at the foot of the page" in r for r in rec.doc.repairs) == 2
+    # every level a concept, under its own level 1 (the lost 产出指标 made them inherit 成本指标)
+    assert not any("does not belong" in r for _, r in rec.skipped)
