@@ -328,6 +328,7 @@ def _chars(tp: int, ctm, top_of: float) -> tuple[list[dict], set[int]]:
     text_object, origin, loose_box = _c.FPDFText_GetTextObject, _c.FPDFText_GetCharOrigin, _c.FPDFText_GetLooseCharBox
     per_object: dict[int, tuple] = {}  # text object -> _object_props
     known: dict[tuple, tuple] = {}  # (matrix, size, font) -> _object_props
+    m = pdfium_c.FS_MATRIX()
     e, f_shift = ctm[4], ctm[5]
     straight = ctm[:4] == (1, 0, 0, 1)
     out = []
@@ -343,20 +344,24 @@ def _chars(tp: int, ctm, top_of: float) -> tuple[list[dict], set[int]]:
             continue
         props = per_object.get(obj)
         if props is None:
-            props = per_object[obj] = _object_props(tp, i, obj, ctm, straight, known)
+            props = per_object[obj] = _object_props(tp, i, obj, m, ctm, straight, known)
         origin(tp, i, x, y)
         loose_box(tp, i, box)
-        low, high, upright = props
+        low, high, upright, baselines = props
         if low is not None:
             # pdfminer's box: from the descent to one font size above it, over the advance, computed
             # with pdfminer's operations in pdfminer's order (the layout compares sizes and gaps at
             # exact thresholds, so even the rounding of the last bit matters)
-            f = round(y.value, _DIGITS) + f_shift
-            y0 = low + f
-            y1 = high + f
+            yv = y.value
+            vertical = baselines.get(yv)
+            if vertical is None:  # the first character of this font on this baseline
+                f = round(yv, _DIGITS) + f_shift
+                y0 = low + f
+                y1 = high + f
+                vertical = baselines[yv] = (top_of - y1, top_of - y0, y1 - y0)
+            top, bottom, size = vertical
             append({"text": chr(code), "x0": round(x.value + e, _DIGITS), "x1": round(box.right + e, _DIGITS),
-                    "top": top_of - y1, "bottom": top_of - y0, "doctop": top_of - y1, "size": y1 - y0,
-                    "upright": upright})
+                    "top": top, "bottom": bottom, "doctop": top, "size": size, "upright": upright})
         else:  # rotated or mirrored text: pdfium's loose box
             px0, py0 = _apply(ctm, box.left, box.bottom)
             px1, py1 = _apply(ctm, box.right, box.top)
@@ -372,14 +377,14 @@ def _chars(tp: int, ctm, top_of: float) -> tuple[list[dict], set[int]]:
 _SPACES = frozenset(u for u in range(0x10000) if chr(u).isspace())
 
 
-def _object_props(tp: int, i: int, obj: int, ctm, straight: bool, known: dict) -> tuple:
+def _object_props(tp: int, i: int, obj: int, m, ctm, straight: bool, known: dict) -> tuple:
     """For the text object of character ``i``: where its boxes start and end above the baseline (``None,
-    None`` for rotated or mirrored text, placed by pdfium's box) and whether it is upright.
+    None`` for rotated or mirrored text, placed by pdfium's box), whether it is upright, and a dict for
+    the boxes' vertical extent on each baseline (``m``: an ``FS_MATRIX`` to fill).
 
     ``known`` keeps what was worked out for each matrix, font and size on the page (many PDFs print
     each character as a text object of its own, in a handful of fonts and sizes).
     """
-    m = pdfium_c.FS_MATRIX()
     _c.FPDFText_GetMatrix(tp, i, m)
     size = _c.FPDFText_GetFontSize(tp, i)
     font = _c.FPDFTextObj_GetFont(obj)
@@ -396,9 +401,9 @@ def _object_props(tp: int, i: int, obj: int, ctm, straight: bool, known: dict) -
         full = _mult((a, b, c, d, 0, 0), ctm)
         upright = 0 < full[0] * full[3] and full[1] * full[2] <= 0
         if b == 0 and c == 0 and a > 0 and d > 0 and straight:
-            props = known[key] = (d * descent, d * (descent + fs), upright)
+            props = known[key] = (d * descent, d * (descent + fs), upright, {})
         else:
-            props = known[key] = (None, None, upright)
+            props = known[key] = (None, None, upright, None)
     return props
 
 
@@ -421,7 +426,7 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list) -> No
     m = pdfium_c.FS_MATRIX()
     if _unseen(obj) or not _c.FPDFPageObj_GetMatrix(obj, m):
         return
-    matrix = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
+    a, b, c, d, e, f = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
     x, y = ctypes.c_float(), ctypes.c_float()
     subpaths: list[list] = []  # [shape, points]
     bezier = 0  # pdfium gives a c operator as three segments: two control points and the end point
@@ -435,7 +440,8 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list) -> No
             if bezier % 3:
                 continue  # pdfminer keeps only the end point of a curve segment
         _c.FPDFPathSegment_GetPoint(seg, x, y)
-        pt = tuple(round(v, _DIGITS) for v in _apply(matrix, x.value, y.value))
+        px, py = x.value, y.value
+        pt = (round(a * px + c * py + e, _DIGITS), round(b * px + d * py + f, _DIGITS))  # as _apply
         if kind == _MOVE or not subpaths:
             subpaths.append(["m", [pt]])
         else:
