@@ -57,37 +57,40 @@ class _Finder(TableFinder):
 
 
 def intersections(edges: list[dict], x_tolerance: float, y_tolerance: float) -> dict:
-    """``pdfplumber.table.edges_to_intersections``: each vertical edge is tested only against the
-    horizontal edges whose height is within its span (in the same order)."""
+    """``pdfplumber.table.edges_to_intersections``, with each vertical edge tested only against the
+    horizontal edges whose height is within its span (in the same order), and the edges meeting at an
+    intersection kept as the sets of their boxes that :func:`cells` compares: vertex -> (boxes of
+    vertical edges, boxes of horizontal edges)."""
     found: dict = {}
     v_edges = [e for e in edges if e["orientation"] == "v"]
     h_edges = sorted((e for e in edges if e["orientation"] == "h"), key=itemgetter("top", "x0"))
+    h_boxes = [obj_to_bbox(h) for h in h_edges]
     tops = [h["top"] for h in h_edges]
     for v in sorted(v_edges, key=itemgetter("x0", "top")):
         vx, vtop, vbottom = v["x0"], v["top"], v["bottom"]
+        v_box = obj_to_bbox(v)
         lo = bisect_left(tops, vtop - y_tolerance - _SLACK)
         hi = bisect_right(tops, vbottom + y_tolerance + _SLACK)
-        for h in h_edges[lo:hi]:
-            htop = h["top"]
+        for k in range(lo, hi):
+            h, htop = h_edges[k], tops[k]
             if (vtop <= htop + y_tolerance and vbottom >= htop - y_tolerance
                     and vx >= h["x0"] - x_tolerance and vx <= h["x1"] + x_tolerance):
                 vertex = (vx, htop)
                 if vertex not in found:
-                    found[vertex] = {"v": [], "h": []}
-                found[vertex]["v"].append(v)
-                found[vertex]["h"].append(h)
+                    found[vertex] = (set(), set())
+                found[vertex][0].add(v_box)
+                found[vertex][1].add(h_boxes[k])
     return found
 
 
 def cells(found: dict) -> list[tuple]:
-    """``pdfplumber.table.intersections_to_cells``: for each intersection, the smallest cell it opens (the
-    first intersection below and the first to its right, in sorted order, that close a ruled box)."""
-    vsets = {p: {obj_to_bbox(e) for e in d["v"]} for p, d in found.items()}
-    hsets = {p: {obj_to_bbox(e) for e in d["h"]} for p, d in found.items()}
+    """``pdfplumber.table.intersections_to_cells`` (``found`` from :func:`intersections`): for each
+    intersection, the smallest cell it opens (the first intersection below and the first to its right,
+    in sorted order, that close a ruled box)."""
 
-    def connects(p1, p2) -> bool:
-        return ((p1[0] == p2[0] and not vsets[p1].isdisjoint(vsets[p2]))
-                or (p1[1] == p2[1] and not hsets[p1].isdisjoint(hsets[p2])))
+    def connects(p1, p2) -> bool:  # a ruling line (the same box) through both points
+        return ((p1[0] == p2[0] and not found[p1][0].isdisjoint(found[p2][0]))
+                or (p1[1] == p2[1] and not found[p1][1].isdisjoint(found[p2][1])))
 
     points = sorted(found)
     columns: dict = {}  # x -> its points, top to bottom

@@ -21,6 +21,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from budgetkg.etl.lexicon import (
     TABLE_WORD,
@@ -160,24 +161,33 @@ def build_lines(chars: list[dict]) -> list[Line]:
     return [_make_line(*g) for g in groups]
 
 
+_X0 = itemgetter("x0")
+
+
 def _make_line(top: float, bottom: float, chars: list[dict], offsets: list) -> Line:
-    chars.sort(key=lambda c: c["x0"])
-    size = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
+    chars.sort(key=_X0)
+    sizes = Counter(c["size"] for c in chars)
+    rounded: Counter = Counter()
+    for value, count in sizes.items():  # in the order each rounded size first appears along the line
+        rounded[round(value, 1)] += count
+    size = rounded.most_common(1)[0][0]
     off_ids = set().union(*(ids for _, ids in offsets)) if offsets else set()
     segments, seg_off = [], []
     buf: list[str] = []
     x0, n_off, prev = chars[0]["x0"], 0, None
+    wide, narrow = 1.5 * size, 0.25 * size
     for c in chars:
         if prev is not None:
             gap = c["x0"] - prev["x1"]
-            if gap > 1.5 * size:
+            if gap > wide:
                 segments.append((x0, prev["x1"], norm("".join(buf))))
                 seg_off.append(n_off * 2 > len(buf))
                 buf, n_off, x0 = [], 0, c["x0"]
-            elif gap > 0.25 * size:
+            elif gap > narrow:
                 buf.append(" ")
         buf.append(c["text"])
-        n_off += id(c) in off_ids
+        if off_ids:
+            n_off += id(c) in off_ids
         prev = c
     segments.append((x0, prev["x1"], norm("".join(buf))))
     seg_off.append(n_off * 2 > len(buf))
@@ -399,19 +409,19 @@ def scan_page(page) -> tuple[list[Line], list[Grid], int, int]:
     """Lines outside the tables, ruled tables, the number of characters outside the page, and the
     number of ruled boxes read as text (:func:`ruled_grids`)."""
     x0, top, x1, bottom = page.bbox
+    left, right, high, low = x0 - 1, x1 + 1, top - 1, bottom + 1
     visible, hidden = [], 0
     for c in page.chars:
         if c["text"].isspace() or not c.get("upright", True):
             continue
-        if c["x0"] < x0 - 1 or c["x1"] > x1 + 1 or c["top"] < top - 1 or c["bottom"] > bottom + 1:
+        if c["x0"] < left or c["x1"] > right or c["top"] < high or c["bottom"] > low:
             hidden += 1
         else:
             visible.append(c)
     grids, prose = ruled_grids(page) if visible and (page.rects or page.lines or page.curves) else ([], 0)
-    if grids:
-        boxes = [g.bbox for g in grids]
-        visible = [c for c in visible if not any(
-            b[0] <= (c["x0"] + c["x1"]) / 2 <= b[2] and b[1] <= (c["top"] + c["bottom"]) / 2 <= b[3] for b in boxes)]
+    for b0, b1, b2, b3 in (g.bbox for g in grids):  # the text inside a ruled table is read from its cells
+        visible = [c for c in visible
+                   if not (b0 <= (c["x0"] + c["x1"]) / 2 <= b2 and b1 <= (c["top"] + c["bottom"]) / 2 <= b3)]
     return build_lines(visible), grids, hidden, prose
 
 
