@@ -22,6 +22,7 @@ DEF = SITE + "def/"  # the vocabulary: not configurable
 ONTOLOGY = DEF + "budget"  # the ontology's IRI
 BKG = ONTOLOGY + "#"
 CL = DEF + "cl/"  # code lists: <CL><scheme>, <CL><scheme>/<notation>
+SOURCE = DEF + "source/"  # the disclosures the code lists' printed names come from (ontology/sources.ttl)
 SHAPES = DEF + "shapes#"  # SHACL shapes and the rules of the Python checks
 VOCAB_GRAPH = DEF + "graph"  # the named graph of the ontology and code lists
 TABLE_KIND = CL + "table-kind/"
@@ -31,6 +32,7 @@ PHASE = CL + "phase/"
 
 QB = "http://purl.org/linked-data/cube#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -65,7 +67,7 @@ SERVICE_PREFIXES = dict(PREFIXES, void=VOID, sd=SD)
 # What a page shortens an IRI to (the dumps' prefixes plus owl and void).
 SHORT_PREFIXES = dict(PREFIXES, owl=OWL, void=VOID)
 # Every prefix a query written in this package may declare through :func:`sparql_prefixes`.
-ALL_PREFIXES = dict(SERVICE_PREFIXES, owl=OWL, sh=SH, dqv=DQV, spdx=SPDX, vcard=VCARD)
+ALL_PREFIXES = dict(SERVICE_PREFIXES, owl=OWL, skosxl=SKOSXL, sh=SH, dqv=DQV, spdx=SPDX, vcard=VCARD)
 
 
 def sparql_prefixes(*names: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from budgetkg.names import CL, SKOS
+from budgetkg.names import CL, SKOS, SKOSXL
 from budgetkg.resources import CODELISTS, files
 
 from .text import match_key
@@ -63,7 +63,8 @@ class CodeLists:
         """The concept of ``scheme`` whose label is the printed ``text``, or None.
 
         A label several concepts share (行政运行) names the one under the nearest ancestor of ``near``
-        (the concept of the line printed above: 行政运行 below 财政事务 is 2010601), else the first by IRI.
+        (the concept of the line printed above: 行政运行 below 财政事务 is 2010601), else the one the most
+        disclosures printed it for (its dated names, bkg:PrintedName), then the first by IRI.
         """
         key = match_key(text)
         table = self.keys.get(scheme, {})
@@ -102,11 +103,17 @@ def _local(iri: str) -> tuple[str, str] | None:
     return scheme, notation
 
 
+# Schemes whose concepts are the levels of a code (类 3 digits, 款 5, 项 7; IRI = scheme/code).
+_LEVELLED = ("functional", "economic")
+
+
 @lru_cache(maxsize=1)
 def codelists(folder: Path = CODELISTS) -> CodeLists:
     """Load every ``*.ttl`` of the code-list folder (once per process)."""
     lists = CodeLists()
     pref, alt, notation, broader = (SKOS + n for n in ("prefLabel", "altLabel", "notation", "broader"))
+    printed = (SKOSXL + "prefLabel", SKOSXL + "altLabel")
+    names_printed: dict[str, int] = {}  # concept IRI -> its dated names (one per disclosure and name)
     for path in files(folder, "*.ttl"):
         lists.files.append(path)
         zh: dict[str, str] = {}
@@ -132,16 +139,21 @@ def codelists(folder: Path = CODELISTS) -> CodeLists:
                     lists.keys.setdefault(scheme, {}).setdefault(match_key(o.value), s.value)
                 elif p == broader and isinstance(o, ox.NamedNode):
                     lists.broader[s.value] = o.value
+                elif p in printed:
+                    names_printed[s.value] = names_printed.get(s.value, 0) + 1
         for iri in sorted(set(zh) | set(en)):
             lists.labels[iri] = (zh.get(iri, ""), en.get(iri, ""))
     # A preferred label must win over another concept's alternative label; of several concepts sharing
-    # one, the first by IRI (set order would change from run to run).
+    # one, the highest level of a code (其他支出: 类 229 before 款 22999 and 项 2299999), then the one
+    # the most disclosures printed it for (a name of 款 310 资本性支出 before the same name
+    # of 309 资本性支出（基本建设）), then the first by IRI (set order would change from run to run).
     by_label: dict[tuple[str, str], list[str]] = {}
     for iri, (zh_label, _) in sorted(lists.labels.items()):
         loc = _local(iri)
         if loc and zh_label:
             by_label.setdefault((loc[0], match_key(zh_label)), []).append(iri)
     for (scheme, key), iris in by_label.items():
+        iris.sort(key=lambda iri: (len(iri) if scheme in _LEVELLED else 0, -names_printed.get(iri, 0)))  # stable
         lists.keys.setdefault(scheme, {})[key] = iris[0]
         if len(iris) > 1:
             lists.shared.setdefault(scheme, {})[key] = tuple(iris)

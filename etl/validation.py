@@ -39,6 +39,7 @@ from .findings import describe_results, report_graph_iri, report_triples, retag_
 from .vocabulary import vocabulary_files, vocabulary_triples
 
 BKG_IRI, CL_IRI, QB_IRI, SKOS_IRI, RDF_TYPE = names.BKG, names.CL, names.QB, names.SKOS, names.RDF_TYPE
+SKOSXL_IRI, DCT_IRI = names.SKOSXL, names.DCT
 # Code lists included whole when a document uses them (rules need every concept, e.g.
 # "every project has an indicator of each level 1", "every prescribed table is there").
 WHOLE_SCHEMES = (CL_IRI + "indicator-level", CL_IRI + "table-kind")
@@ -46,7 +47,13 @@ WHOLE_SCHEMES = (CL_IRI + "indicator-level", CL_IRI + "table-kind")
 # prescribedFor: the tables a phase's template prescribes (audit: completeness);
 # grandTotalOf: the table whose total a narrative item states (audit: narrative against tables).
 _CONCEPT_KEEP = {RDF_TYPE, BKG_IRI + "prescribedFor", BKG_IRI + "grandTotalOf"} | {
-    SKOS_IRI + p for p in ("inScheme", "notation", "broader", "prefLabel", "altLabel", "topConceptOf")}
+    SKOS_IRI + p for p in ("inScheme", "notation", "broader", "prefLabel", "altLabel", "topConceptOf")} | {
+    SKOSXL_IRI + "prefLabel", SKOSXL_IRI + "altLabel"}
+# A printed name of a code (bkg:PrintedName): its form and year (audit: a name for the document's year).
+_NAME_KEEP = {SKOSXL_IRI + "literalForm", DCT_IRI + "valid"}
+# Code lists whose rows print codes: a concept a document uses comes with the other codes of its level
+# under its parent (audit: which code a printed name belongs to, when not to the printed code).
+SIBLING_SCHEMES = (CL_IRI + "functional", CL_IRI + "economic")
 # Component specifications and properties come without their rdf:type: the shapes on the
 # vocabulary itself (IC-3 to IC-6) are checked once, by validate_vocabulary, not per document.
 _PROPERTY_KEEP = {names.RDFS + "range", QB_IRI + "codeList"}
@@ -76,6 +83,8 @@ class _Vocabulary:
     by_subject: dict[ox.NamedNode, list[ox.Triple]] = field(default_factory=dict)
     schemes: dict[ox.NamedNode, list[ox.NamedNode]] = field(default_factory=dict)  # scheme -> concepts
     dimension_properties: list[ox.NamedNode] = field(default_factory=list)
+    siblings: dict[ox.NamedNode, list[ox.NamedNode]] = field(default_factory=dict)  # parent or scheme -> concepts
+    parent: dict[ox.NamedNode, ox.NamedNode] = field(default_factory=dict)  # concept of a SIBLING_SCHEMES list -> parent or scheme
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +100,10 @@ def _vocabulary() -> _Vocabulary:
                         v.schemes.setdefault(t.object, []).append(t.subject)
                     if t.predicate.value == RDF_TYPE and t.object.value == QB_IRI + "DimensionProperty":
                         v.dimension_properties.append(t.subject)
+                    if (t.predicate.value in (SKOS_IRI + "broader", SKOS_IRI + "topConceptOf")
+                            and t.subject.value.startswith(SIBLING_SCHEMES)):
+                        v.parent[t.subject] = t.object
+                        v.siblings.setdefault(t.object, []).append(t.subject)
     return v
 
 
@@ -113,6 +126,7 @@ def context_triples(triples) -> list[ox.Triple]:
         if isinstance(o, ox.NamedNode) and o in v.by_subject:
             if o.value.startswith(CL_IRI):
                 todo.append((o, _CONCEPT_KEEP))
+                todo.extend((c, _CONCEPT_KEEP) for c in v.siblings.get(v.parent.get(o), ()))
             elif t.predicate.value == QB_IRI + "structure":
                 todo.append((o, _DSD_KEEP))
     while todo:
@@ -130,6 +144,8 @@ def context_triples(triples) -> list[ox.Triple]:
                 continue
             if p == SKOS_IRI + "broader":
                 todo.append((o, _CONCEPT_KEEP))
+            elif p in (SKOSXL_IRI + "prefLabel", SKOSXL_IRI + "altLabel"):
+                todo.append((o, _NAME_KEEP))
             elif p in (SKOS_IRI + "inScheme", SKOS_IRI + "topConceptOf", QB_IRI + "codeList"):
                 todo.append((o, {RDF_TYPE}))
                 if p == SKOS_IRI + "inScheme" and o.value in WHOLE_SCHEMES:

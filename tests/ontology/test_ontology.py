@@ -24,7 +24,8 @@ CL = "https://budgetkg.org/def/cl/"
 QB = Namespace("http://purl.org/linked-data/cube#")
 COFOG = "http://linked.data.gov.au/def/cofog/"
 
-TTL_FILES = sorted([ONTOLOGY / "budget.ttl", *CODELISTS.glob("*.ttl")])
+SOURCES = ONTOLOGY / "sources.ttl"  # the disclosures the printed names come from (not a scheme)
+TTL_FILES = sorted([ONTOLOGY / "budget.ttl", SOURCES, *CODELISTS.glob("*.ttl")])
 SCHEME_FILES = sorted(p for p in CODELISTS.glob("*.ttl") if p.name != "cofog-crosswalk.ttl")
 
 
@@ -343,3 +344,74 @@ def test_provincial_level_divisions_are_complete():
     provinces = [r for r in jurisdictions() if r["code"].endswith("0000") and r["code"] != "100000"]
     assert len(provinces) == 34
     assert all(r["parent"] == "" and r["name_zh"] and r["name_en"] for r in provinces)
+
+
+# --- printed names (bkg:PrintedName) -----------------------------------------------------------------
+
+SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+SAMPLES = [ROOT / "data" / "samples", ROOT.parent / "shared" / "samples" / "corpus"]
+
+
+def printed_names(slug: str) -> list[tuple[str, str, str, str, int | None]]:
+    """(code, name, year, source file, page) of every printed name of a code list."""
+    g, sources = parsed(CODELISTS / f"{slug}.ttl"), parsed(SOURCES)
+    out = []
+    for c, label in sorted(g.subject_objects(SKOSXL.prefLabel)) + sorted(g.subject_objects(SKOSXL.altLabel)):
+        page = g.value(label, BKG.sourcePage)
+        out.append((notation(g, c), str(g.value(label, SKOSXL.literalForm)), str(g.value(label, DCTERMS.valid)),
+                    str(sources.value(g.value(label, DCTERMS.source), DCTERMS.identifier)), page and page.toPython()))
+    return out
+
+
+@pytest.mark.parametrize("slug", CODED_SCHEMES)
+def test_printed_names_have_a_year_and_a_described_source(slug):
+    g, sources = parsed(CODELISTS / f"{slug}.ttl"), parsed(SOURCES)
+    labels = sorted(g.subjects(RDF.type, BKG.PrintedName))
+    assert len(labels) > 300
+    for label in labels:
+        assert (label, RDF.type, SKOSXL.Label) in g
+        assert langs(g, label, SKOSXL.literalForm) == ["zh"], label
+        year = g.value(label, DCTERMS.valid)
+        assert year.datatype == URIRef("http://www.w3.org/2001/XMLSchema#gYear") and 2000 < int(str(year)) < 2100
+        source = g.value(label, DCTERMS.source)
+        assert (source, RDF.type, FOAF.Document) in sources, source
+        assert (g.value(label, BKG.sourcePage) is None) != (g.value(label, BKG.sourceLine) is None), label
+        assert len(list(g.subjects(SKOSXL.prefLabel, label))) + len(list(g.subjects(SKOSXL.altLabel, label))) == 1
+
+
+def test_sources_are_the_sample_files():
+    found = [p.name for folder in SAMPLES if folder.is_dir() for p in folder.iterdir()]
+    if not (SAMPLES[1]).is_dir():
+        pytest.skip("shared corpus not present")
+    for doc in parsed(SOURCES).subjects(RDF.type, FOAF.Document):
+        assert str(parsed(SOURCES).value(doc, DCTERMS.identifier)) in found, doc
+
+
+@pytest.mark.parametrize("slug, name", [
+    # 江苏省人民检察院 2018 budget, page 17 (公开07表): 20805 行政事业单位离退休, the name before 行政事业单位养老支出
+    ("functional", ("20805", "行政事业单位离退休", "2018", "jiangsu_jcy_2018_budget_dept.pdf", 17)),
+    ("functional", ("20805", "行政事业单位养老支出", "2026", "chongqing_kjj_2026_budget_dept.pdf", 11)),
+    # 重庆市科学技术局 2026 budget, page 11: 21505 工业和信息产业 (the Hebei 2022 sample: 工业和信息产业监管, line 102)
+    ("functional", ("21505", "工业和信息产业", "2026", "chongqing_kjj_2026_budget_dept.pdf", 11)),
+    ("functional", ("21505", "工业和信息产业监管", "2022", "000_60bd7a1a2874cc3a.txt", None)),
+    ("functional", ("2150516", "工程建设及运行维护", "2026", "chongqing_kjj_2026_budget_dept.pdf", 11)),
+    ("functional", ("2101199", "其他行政事业单位医疗支出", "2026", "chongqing_kjj_2026_budget_dept.pdf", 11)),
+    # 国家信访局 2024 final accounts, page 12: 39908, its name wrapped over two lines of the cell
+    ("economic", ("39908", "对民间非营利组织和群众性自治组织补贴", "2024", "central_gjxfj_2024_final_dept.pdf", 12)),
+])
+def test_names_checked_on_the_page_are_listed(slug, name):
+    assert name in printed_names(slug)
+
+
+def test_conflicting_names_stay_labels_of_one_code():
+    g = parsed(CODELISTS / "functional.ttl")
+    c = URIRef(CL + "functional/21505")
+    assert str(g.value(c, SKOS.prefLabel)) in {"工业和信息产业监管", "工业和信息产业"}
+    forms = {str(g.value(label, SKOSXL.literalForm)) for p in (SKOSXL.prefLabel, SKOSXL.altLabel) for label in g.objects(c, p)}
+    assert forms == {"工业和信息产业监管", "工业和信息产业"}
+
+
+def test_local_extension_codes_stay_out_of_the_national_lists():
+    """重庆 prints 3010201 规范性津补贴 under 30102 (page 20): a local code, reported by the build, not listed."""
+    assert (URIRef(CL + "economic/3010201"), RDF.type, SKOS.Concept) not in parsed(CODELISTS / "economic.ttl")
