@@ -188,3 +188,28 @@ def test_a_class_printed_once_per_second_classification_totals_the_rows_below_it
         ("ColumnSum", title, "15 30107 绩效工资", "7 小计", "134.49", Decimal("143.49")),
         ("RowSum", title, "11 301 工资福利支出", "7 小计", "746.73", Decimal("737.73")),
     ]
+
+
+def _shenzhen_three_public():
+    """深圳 表9 财政拨款“三公”经费支出表 (page 38, tests/cases/shenzhen/three_public_by_fund): each category a
+    group of 一般公共预算 | 政府性基金预算 | 国有资本经营预算 columns, the first group 总计."""
+    from pathlib import Path
+
+    from budgetkg.etl.pipeline import process_document
+    from budgetkg.etl.read_pdf import read_pdf
+    from budgetkg.etl.to_rdf import to_rdf
+
+    doc = read_pdf(Path(__file__).parents[1] / "cases" / "shenzhen" / "three_public_by_fund" / "input.pdf")
+    doc.meta.update(department_name="深圳市财政局", year="2026")
+    return to_rdf(process_document(doc), base="https://budgetkg.org/")[1]
+
+
+def test_a_part_column_adds_up_with_the_total_of_its_own_fund():
+    """The 2026 row prints 总计 58.46 | 0.00 | 0.00 = 因公出国(境)费 41.60 + 公务接待费 9.46 + 公务用车 小计 7.40 in the
+    一般公共预算 columns, 0.00 in the others (checked on the page image): each fund's total is the sum of that
+    fund's columns only, so the page is consistent. Changing one 一般公共预算 part is found against its own fund."""
+    triples = _shenzhen_three_public()
+    assert _warnings(triples) == []
+    changed = _set(triples, "three_public_expenses", 2, 6, "42.60")  # 因公出国(境)费, 一般公共预算: 41.60 -> 42.60
+    got = [w for w in _warnings(changed) if w[0] == "ColumnSum"]
+    assert got == [("ColumnSum", "财政拨款“三公”经费支出表", "2 2026年", "3 一般公共预算", "58.46", Decimal("59.46"))]
