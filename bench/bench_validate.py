@@ -1,6 +1,15 @@
-"""Validation benchmark: pyshacl (as the build runs it) next to pyshacl-turbo and shacl-engine.
+"""Validation benchmark: the batched engine against pyshacl, and pyshacl next to pyshacl-turbo and shacl-engine.
 
-    python -m bench.bench_validate [--docs 100] [--engine-docs 3] [--repeat 5] [--json OUT]
+    python -m bench.bench_validate [--docs 20] [--batch 64] [--json OUT]          # batched engine / pyshacl
+    python -m bench.bench_validate --others [--docs 100] [--engine-docs 3] [--repeat 5] [--json OUT]
+
+Default: milliseconds per document of pyshacl (the reference, one document at a time) and of
+the batched engine (:mod:`budgetkg.etl.shacl_batch`, ``--batch`` documents per store), in the
+same run, over the bundled samples and the corpus PDFs of ``../shared`` that build, then over
+``--docs`` generated documents; the ratio; whether every report is the same; and where the
+batched engine's time goes (store loading and vocabulary, core constraints, SHACL-SPARQL).
+
+``--others``:
 
 1. The sample disclosure's graph (with the vocabulary it uses): wall time of each engine on the
    same data and shapes, best of ``--repeat`` runs after a warm-up, and whether it gives the same
@@ -36,12 +45,10 @@ ENGINE = ROOT / "shapes" / "engine"
 
 
 def document_triples(path: str) -> list[ox.Triple]:
-    from budgetkg.etl.pipeline import process
-    from budgetkg.etl.to_rdf import to_rdf
+    from budgetkg.etl.to_rdf import map_document
     from budgetkg.names import DEFAULT_BASE
 
-    _, triples = to_rdf(process(path), base=DEFAULT_BASE)
-    return sorted(set(triples), key=str)
+    return map_document(path, base=DEFAULT_BASE)[2]
 
 
 def _key(rule: str, focus: str, severity: str, value=None) -> tuple:
@@ -52,11 +59,11 @@ def _key(rule: str, focus: str, severity: str, value=None) -> tuple:
 def run_pyshacl(triples, repeat: int, shapes=None) -> dict:
     from budgetkg.etl.validation import validate_graph
 
-    validate_graph(triples, use_shapes=shapes)  # warm-up: shapes and vocabulary parsed once per process
+    validate_graph(triples, use_shapes=shapes, engine="pyshacl")  # warm-up: shapes and vocabulary parsed once per process
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        out = validate_graph(triples, use_shapes=shapes)
+        out = validate_graph(triples, use_shapes=shapes, engine="pyshacl")
         times.append(time.perf_counter() - t)
     keys = sorted({_key(r["rule"], r["focus"], r["severity"], r["value"]) for r in out.results}, key=str)
     return {"seconds": min(times), "median": statistics.median(times), "conforms": out.conforms, "results": keys}
@@ -114,23 +121,118 @@ def compare(name: str, ours: dict, theirs: dict | None) -> dict:
 
 
 def _validate_file(path: str) -> float:
-    from budgetkg.etl.validation import validate_triples
+    from budgetkg.etl.validation import validate_graph
 
     triples = document_triples(path)
     t = time.perf_counter()
-    validate_triples(triples, path)
+    validate_graph(triples, engine="pyshacl")
     return time.perf_counter() - t
 
 
-def main(argv=None) -> int:
-    from tests.shapes.test_shapes_crosscheck import supported_shapes
+def _key_of(outcome) -> list:
+    return sorted(sorted((k, str(v)) for k, v in r.items()) for r in outcome.results)
 
+
+def _ms(seconds: float, n: int) -> float:
+    return round(1000 * seconds / max(n, 1), 1)
+
+
+def batch_vs_pyshacl(docs: list[tuple[list, str]], batch: int) -> dict:
+    """Both engines on the same documents in the same run; the batched engine's time split."""
+    from budgetkg.etl import shacl_batch
+    from budgetkg.etl.validation import _checks, context_triples, validate_documents, validate_graph
+
+    checks = _checks(None)  # compiled once per process, as pyshacl parses the shapes once
+    validate_graph(docs[0][0], engine="pyshacl")  # warm-up of both
+    validate_documents(docs[:1])
+    t = time.perf_counter()
+    ours = validate_documents(docs, batch_size=batch)
+    batched = time.perf_counter() - t
+    t = time.perf_counter()
+    reference = [validate_graph(triples, document=name, engine="pyshacl") for triples, name in docs]
+    pyshacl = time.perf_counter() - t
+    same = sum(_key_of(a) == _key_of(b) for a, b in zip(ours, reference))
+    # Where the batched engine's time goes (one more run, phase by phase and shape by shape, as
+    # run_batch does it).
+    phases = {"vocabulary and stores": 0.0, "core constraints": 0.0, "SHACL-SPARQL": 0.0}
+    by_shape: dict[str, float] = {}
+    core = [c for c in checks if c.focus_query is None]
+    sparql = [c for c in checks if c.focus_query is not None]
+
+    def timed(store, graphs, c, instance) -> float:
+        t = time.perf_counter()
+        list(shacl_batch.run_check(store, graphs, c, instance))
+        spent = time.perf_counter() - t
+        name = str(c.shape).rsplit("#", 1)[-1] if "#" in str(c.shape) else "(property shapes)"
+        by_shape[name] = by_shape.get(name, 0.0) + spent
+        return spent
+
+    for start in range(0, len(docs), batch):
+        t = time.perf_counter()
+        chunk = [triples + context_triples(triples) for triples, _ in docs[start:start + batch]]
+        graphs = [shacl_batch._graph_iri(n) for n in range(len(chunk))]
+        store = shacl_batch._store(zip(graphs, chunk))
+        instance = shacl_batch.instance_path(store)
+        phases["vocabulary and stores"] += time.perf_counter() - t
+        phases["core constraints"] += sum(timed(store, graphs, c, instance) for c in core)
+        for g, triples in zip(graphs, chunk):
+            t = time.perf_counter()
+            one = shacl_batch._store([(g, triples)])
+            phases["vocabulary and stores"] += time.perf_counter() - t
+            phases["SHACL-SPARQL"] += sum(timed(one, [g], c, instance) for c in sparql)
+    n = len(docs)
+    return {
+        "documents": n, "triples_per_document": round(statistics.mean(len(t) for t, _ in docs)),
+        "ms_per_document": {"pyshacl": _ms(pyshacl, n), "batch": _ms(batched, n)},
+        "ratio_pyshacl_over_batch": round(pyshacl / batched, 2),
+        "same_report": f"{same}/{n}",
+        "batch_ms_per_document_by_phase": {k: _ms(v, n) for k, v in phases.items()},
+        "batch_ms_per_document_slowest_shapes": {k: _ms(v, n) for k, v in sorted(by_shape.items(), key=lambda kv: -kv[1])[:12]},
+        "checks": {"core (one query per batch)": len(core), "SHACL-SPARQL (one query per focus node)": len(sparql)},
+        "goal_50_ms_per_document": _ms(batched, n) <= 50,
+    }
+
+
+def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--docs", type=int, default=100)
-    p.add_argument("--engine-docs", type=int, default=3, help="synthetic documents given to shacl-engine (about 1 min each)")
+    p.add_argument("--others", action="store_true", help="pyshacl next to pyshacl-turbo and shacl-engine")
+    p.add_argument("--docs", type=int, default=None, help="generated documents (default 20; --others: 100)")
+    p.add_argument("--batch", type=int, default=64, help="documents per store (batched engine)")
+    p.add_argument("--engine-docs", type=int, default=3, help="--others: synthetic documents given to shacl-engine (about 1 min each)")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--json", default=None)
     args = p.parse_args(argv)
+    if args.others:
+        args.docs = args.docs or 100
+        return others(args)
+    from budgetkg.errors import BudgetkgError
+    from budgetkg.resources import default_sources
+
+    shared = ROOT.parent / "shared" / "samples"
+    sources = [str(x) for x in default_sources()] + sorted(str(x) for x in (shared / "corpus").glob("*.pdf"))
+    corpus = []
+    for path in sources:
+        try:
+            corpus.append((document_triples(path), Path(path).name))
+        except BudgetkgError as exc:
+            print(f"skipped {Path(path).name}: {exc}", file=sys.stderr)
+    report = {"samples_and_corpus": batch_vs_pyshacl(corpus, args.batch)}
+    print(json.dumps(report, ensure_ascii=False, indent=2), flush=True)
+    from bench.generate import generate_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [str(x) for x in generate_corpus(tmp, args.docs or 20, [2022], seed=0)]
+        generated = [(document_triples(x), Path(x).name) for x in paths]
+    report["generated"] = batch_vs_pyshacl(generated, args.batch)
+    print(json.dumps({"generated": report["generated"]}, ensure_ascii=False, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+def others(args) -> int:
+    from tests.shapes.test_shapes_crosscheck import supported_shapes
+
     subset = supported_shapes()
     report: dict = {}
 

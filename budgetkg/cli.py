@@ -271,6 +271,9 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="validate disclosures or RDF files against the shapes")
     v.add_argument("sources", nargs="*")
     v.add_argument("--format", choices=("text", "json", "ttl"), default="text")
+    v.add_argument("--engine", choices=("batch", "pyshacl"), default="batch",
+                   help="batch: the shapes compiled to SPARQL, documents validated in batches (default); "
+                        "pyshacl: the reference engine, one document at a time")
     v.set_defaults(fn=_validate)
     a = sub.add_parser("audit", help="audit report per document: findings grouped by check, with data quality")
     a.add_argument("sources", nargs="*", help="disclosures or RDF files (default: the bundled samples)")

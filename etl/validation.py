@@ -320,24 +320,160 @@ def run_pyshacl(
     return bool(conforms), report
 
 
+ENGINES = ("batch", "pyshacl", "rdflib")
+#: Documents validated together by the batched engine (one store, one query per constraint).
+BATCH_SIZE = 64
+
+
 def validate_graph(
-    triples, *, document: str | None = None, with_context: bool = True, engine: str = "oxigraph",
+    triples, *, document: str | None = None, with_context: bool = True, engine: str = "batch",
     use_shapes: list[str] | None = None,
 ) -> Outcome:
     """Validate pyoxigraph ``triples`` (one document, or vocabulary) and describe every result.
 
-    ``engine``: where SHACL-SPARQL runs (``oxigraph`` or ``rdflib``); ``use_shapes``: IRIs of
-    the only shapes to run (tests).
+    ``engine``: ``batch`` (the shapes compiled to SPARQL, :mod:`budgetkg.etl.shacl_batch`),
+    ``pyshacl`` (the reference: pyshacl, with SHACL-SPARQL evaluated in oxigraph) or ``rdflib``
+    (pyshacl with rdflib's own SPARQL); ``use_shapes``: IRIs of the only shapes to run (tests).
     """
+    if engine == "batch":
+        return validate_documents([(triples, document)], with_context=with_context, use_shapes=use_shapes)[0]
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r} (one of {', '.join(ENGINES)})")
     triples = list(triples)
     if with_context:
         triples += context_triples(triples)
-    data = to_rdflib(triples, engine)
+    data = to_rdflib(triples, "oxigraph" if engine == "pyshacl" else "rdflib")
     conforms, report = run_pyshacl(data, use_shapes=use_shapes)
     shapes = shapes_graph()
     retag_messages(report, shapes)
     results = describe_results(report, data, shapes, document=document)
     return Outcome(not any(r["severity"] == "Violation" for r in results), results, report, data)
+
+
+@lru_cache(maxsize=16)
+def _checks(use_shapes: tuple | None):
+    from .shacl_batch import compile_shapes
+
+    return compile_shapes(shapes_graph(), list(use_shapes) if use_shapes else None)
+
+
+def validate_documents(
+    documents, *, with_context: bool = True, use_shapes: list[str] | None = None, batch_size: int = BATCH_SIZE,
+) -> list[Outcome]:
+    """Validate many documents with the batched engine: ``documents`` are ``(triples, name)``
+    pairs; each batch of ``batch_size`` goes into one store as named graphs, and each
+    constraint runs once per batch. One :class:`Outcome` per document, in order."""
+    from .shacl_batch import run_batch
+
+    checks = _checks(tuple(use_shapes) if use_shapes else None)
+    shapes = shapes_graph()
+    out: list[Outcome] = []
+    documents = list(documents)
+    for start in range(0, len(documents), batch_size):
+        chunk = documents[start:start + batch_size]
+        graphs = []
+        for triples, _ in chunk:
+            triples = list(triples)
+            if with_context:
+                triples += context_triples(triples)
+            graphs.append(triples)
+        for (_, name), triples, findings in zip(chunk, graphs, run_batch(graphs, checks)):
+            report = batch_report(findings, shapes)
+            data = TriplesGraph(triples)
+            results = describe_results(report, data, shapes, document=name)
+            out.append(Outcome(not any(r["severity"] == "Violation" for r in results), results, report, data))
+    return out
+
+
+def batch_report(findings, shapes: rdflib.Graph) -> rdflib.Graph:
+    """The sh:ValidationReport of the batched engine's findings, as pyshacl writes it (messages
+    of SHACL-SPARQL constraints filled from the solution's variables, then tagged again)."""
+    import re
+
+    from rdflib.namespace import RDF, SH
+
+    report = rdflib.Graph()
+    node = rdflib.BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    report.add((node, SH.conforms, rdflib.Literal(not any(f.check.severity == SH.Violation for f in findings))))
+    for f in findings:
+        c = f.check
+        r = rdflib.BNode()
+        report.add((node, SH.result, r))
+        focus, value = _to_rdflib(f.focus), _to_rdflib(f.value)
+        path = f.path if isinstance(f.path, rdflib.term.Node) or f.path is None else _to_rdflib(f.path)
+        report.add((r, RDF.type, SH.ValidationResult))
+        report.add((r, SH.sourceConstraintComponent, c.component))
+        report.add((r, SH.sourceShape, c.shape))
+        report.add((r, SH.resultSeverity, c.severity))
+        report.add((r, SH.focusNode, focus))
+        if value is not None:
+            report.add((r, SH.value, value))
+        if path is not None:
+            report.add((r, SH.resultPath, path))
+        if c.constraint is None:
+            for m in c.messages:
+                report.add((r, SH.resultMessage, m))
+            continue
+        report.add((r, SH.sourceConstraint, c.constraint))
+        names = {k: _to_rdflib(v) for k, v in f.bindings.items()}
+        names.update({"this": focus, "value": value, "path": path})
+        for m in c.messages:
+            text = str(m)
+            for var, val in names.items():
+                if val is not None:
+                    text = re.sub("{{[?$]{}}}".format(var), str(val), text)  # as pyshacl fills them
+            report.add((r, SH.resultMessage, rdflib.Literal(text)))
+    retag_messages(report, shapes)
+    return report
+
+
+class TriplesGraph:
+    """The part of rdflib's Graph API that reports use (``objects``, ``subjects``, ``in``,
+    iteration), over a list of pyoxigraph triples. Indexed on first use, by subject, and by
+    object for each predicate asked (a report asks few; indexing every triple twice cost more
+    than the queries of a small document)."""
+
+    def __init__(self, triples):
+        self.triples = triples
+        self._by_subject: dict | None = None
+        self._by_object: dict = {}  # predicate -> {object: [subjects]}
+
+    def _subjects(self) -> dict:
+        if self._by_subject is None:
+            index: dict = {}
+            for t in self.triples:
+                index.setdefault(t.subject, []).append(t)
+            self._by_subject = index
+        return self._by_subject
+
+    def objects(self, s, p):
+        if isinstance(s, rdflib.Literal) or s is None:
+            return iter(())
+        p = _to_ox(p)
+        return (_to_rdflib(t.object) for t in self._subjects().get(_to_ox(s), ()) if t.predicate == p)
+
+    def subjects(self, p, o):
+        p = _to_ox(p)
+        index = self._by_object.get(p)
+        if index is None:
+            index = self._by_object[p] = {}
+            for t in self.triples:
+                if t.predicate == p:
+                    index.setdefault(t.object, []).append(t.subject)
+        return (_to_rdflib(s) for s in index.get(_to_ox(o), ()))
+
+    def __contains__(self, triple) -> bool:
+        s, p, o = triple
+        if p is not None or o is not None or isinstance(s, rdflib.Literal):
+            raise NotImplementedError("only (node, None, None) in graph")
+        return _to_ox(s) in self._subjects()
+
+    def __iter__(self):
+        return ((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)) for t in self.triples)
+
+    def __len__(self) -> int:
+        return len(self.triples)
 
 
 def validate_vocabulary() -> Outcome:

@@ -19,7 +19,7 @@ import json
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,7 +32,8 @@ from budgetkg.procs import die_with_parent
 
 from .inputs import refuse_foreign
 from .findings import SEVERITIES, describe_results, report_graph_iri, report_triples, retag_messages  # noqa: F401  (re-exported)
-from .validation import Outcome, format_result, validate_graph, validate_vocabulary
+from .validation import Outcome, format_result, validate_documents, validate_graph
+from .vocabulary import vocabulary_triples
 
 
 RDF_FORMATS = {
@@ -69,27 +70,51 @@ def _has_disclosure(triples) -> bool:
     return any(t.object.value == DISCLOSURE and t.predicate.value.endswith("#type") for t in triples)
 
 
-def _validate_one(job: tuple[str, str, list | None]) -> tuple[str, Outcome | BudgetkgError]:
-    """(name, outcome) of one job; a bad source gives its error instead, so the others still run.
+def _read_one(job: tuple[str, str, list | None]) -> tuple[str, tuple | BudgetkgError]:
+    """(name, (triples, document, with_context, quarantined)) of one job; a bad source gives its
+    error instead, so that the others still run.
 
     A document's quarantined tables (its skipped items of that reason) are results too, as in the
-    report a build publishes."""
+    report a build publishes: from the typed records when the source is a disclosure, from its
+    ``bkg:SkippedItem`` s when it is RDF."""
     kind, name, triples = job
     try:
         if kind == "document":
             triples, quarantined = _document_results(name)
-            outcome = validate_graph(triples, document=Path(name).name)
-            outcome.results.extend(dict(r, document=Path(name).name) for r in quarantined)
-            return name, outcome
+            document = Path(name).name
+            return name, (triples, document, True, [dict(r, document=document) for r in quarantined])
     except BudgetkgError as exc:
         return name, exc
     if kind == "vocabulary":
-        return name, validate_vocabulary()
+        return name, (vocabulary_triples(), "vocabulary", False, [])
     if _has_disclosure(triples):
-        outcome = validate_graph(triples, document=name)
-        outcome.results.extend(quarantined_results(triples, name))
-        return name, outcome
-    return name, validate_graph(triples, document=name, with_context=False)
+        return name, (triples, name, True, quarantined_results(triples, name))
+    return name, (triples, name, False, [])
+
+
+def _validate_one(job: tuple[str, str, list | None], engine: str = "pyshacl") -> tuple[str, Outcome | BudgetkgError]:
+    """(name, outcome) of one job, validated on its own by ``engine``."""
+    name, read = _read_one(job)
+    if isinstance(read, BudgetkgError):
+        return name, read
+    triples, document, with_context, quarantined = read
+    outcome = validate_graph(triples, document=document, with_context=with_context, engine=engine)
+    outcome.results.extend(quarantined)
+    return name, outcome
+
+
+def _validate_read(done: list[tuple[str, tuple | BudgetkgError]]) -> list[tuple[str, Outcome | BudgetkgError]]:
+    """The read sources validated in batches (documents with their vocabulary, the others without)."""
+    out: dict[int, tuple[str, Outcome | BudgetkgError]] = {}
+    for with_context in (True, False):
+        todo = [(n, name, read) for n, (name, read) in enumerate(done)
+                if not isinstance(read, BudgetkgError) and read[2] == with_context]
+        outcomes = validate_documents([(read[0], read[1]) for _, _, read in todo], with_context=with_context)
+        for (n, name, read), outcome in zip(todo, outcomes):
+            outcome.results.extend(read[3])
+            out[n] = (name, outcome)
+    out.update({n: (name, read) for n, (name, read) in enumerate(done) if isinstance(read, BudgetkgError)})
+    return [out[n] for n in range(len(done))]
 
 
 #: The rule of a quarantined table's result (not a shape: the build adds it to the shapes' results).
@@ -183,8 +208,13 @@ def _jobs(paths: list[Path], errors: list[BudgetkgError]) -> list[tuple[str, str
 
 def validate_sources(
     sources: list[str] | None, jobs: int | None = None, *, errors: list[BudgetkgError] | None = None,
+    engine: str = "batch",
 ) -> list[tuple[str, Outcome]]:
-    """Validate every source on its own (in parallel); no source: samples and vocabulary.
+    """Validate every source on its own; no source: samples and vocabulary.
+
+    ``engine`` ``batch``: the sources are read in parallel, then validated in batches
+    (:func:`budgetkg.etl.validation.validate_documents`); ``pyshacl`` or ``rdflib``: each source
+    read and validated by pyshacl in a worker process (the reference).
 
     Every source is tried. A source that cannot be read is appended to ``errors`` when a list is
     given, else raised after the others ran.
@@ -200,11 +230,14 @@ def validate_sources(
 
         work = [("document", str(p), None) for p in default_sources()] + [("vocabulary", "vocabulary", None)]
     workers = min(len(work), jobs or os.cpu_count() or 1)
+    step = _read_one if engine == "batch" else partial(_validate_one, engine=engine)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            done = list(pool.map(_validate_one, work))
+            done = list(pool.map(step, work))
     else:
-        done = [_validate_one(j) for j in work]
+        done = [step(j) for j in work]
+    if engine == "batch":
+        done = _validate_read(done)
     failed += [result for _, result in done if isinstance(result, BudgetkgError)]
     if errors is None and failed:
         raise failed[0] if len(failed) == 1 else SourcesFailed(failed, total=len(sources or work))
@@ -282,7 +315,7 @@ def main(args) -> int:
     """
     errors: list[BudgetkgError] = []
     sources = list(getattr(args, "sources", None) or [])
-    outcomes = validate_sources(sources, errors=errors)
+    outcomes = validate_sources(sources, errors=errors, engine=getattr(args, "engine", None) or "batch")
     fmt = getattr(args, "format", "text") or "text"
     render = {"text": render_text, "json": render_json, "ttl": render_ttl}[fmt]
     if outcomes or not errors:

@@ -48,11 +48,41 @@ def fixed_sample() -> tuple[ox.Triple, ...]:
     return sample_triples()
 
 
-def validate(triples, shapes: list[str] | None = None, engine: str = "oxigraph"):
+def validate(triples, shapes: list[str] | None = None, engine: str = "batch"):
+    """Validate with ``engine``; the batched engine's report is checked against pyshacl's (the
+    reference) on the same graph, so every mutation test is also a test of the batched engine."""
     from budgetkg.etl.validation import validate_graph
 
     use = [s if s.startswith("http") else SHAPES + s for s in shapes] if shapes else None
-    return validate_graph(list(triples), document="sample.txt", use_shapes=use, engine=engine)
+    outcome = validate_graph(list(triples), document="sample.txt", use_shapes=use, engine=engine)
+    if engine == "batch":
+        reference = validate_graph(list(triples), document="sample.txt", use_shapes=use, engine="pyshacl")
+        assert_same_report(outcome, reference)
+    return outcome
+
+
+def report_tuples(outcome) -> list[tuple]:
+    """(focus, path, value, source shape, severity) of every result of a report, sorted."""
+    from rdflib import BNode
+    from rdflib.namespace import RDF, SH
+
+    g = outcome.report
+    out = []
+    for r in g.subjects(RDF.type, SH.ValidationResult):
+        path = g.value(r, SH.resultPath)
+        path = "(path)" if isinstance(path, BNode) else path  # pyshacl copies a path's nodes into its report
+        out.append(tuple(str(g.value(r, p)) if p != SH.resultPath else str(path) for p in (
+            SH.focusNode, SH.resultPath, SH.value, SH.sourceShape, SH.resultSeverity)))
+    return sorted(out)
+
+
+def assert_same_report(ours, reference) -> None:
+    """The same results (as (focus, path, value, shape, severity), with repeats) and the same
+    described results (rule, messages, table, row, column ...) as the reference."""
+    assert report_tuples(ours) == report_tuples(reference)
+    key = lambda r: sorted((k, str(v)) for k, v in r.items())  # noqa: E731
+    assert sorted(map(key, ours.results)) == sorted(map(key, reference.results))
+    assert ours.conforms == reference.conforms
 
 
 def results(outcome, rule: str | None = None, severity: str | None = None) -> list[dict]:

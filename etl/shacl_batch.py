@@ -1,0 +1,488 @@
+"""Batched SHACL: every shape of ``shapes/`` compiled to SPARQL SELECT queries, run once over
+many documents held as named graphs of one pyoxigraph store.
+
+API: :func:`compile_shapes` ``(shapes, use_shapes=None) -> list[Check]``; :func:`run_batch`
+``(documents, checks) -> list[list[Finding]]`` (``documents``: one triple list per document);
+:class:`Unsupported` (raised while compiling a shape that uses a constraint component, target or
+path form this compiler does not translate: nothing is skipped silently); :data:`SUPPORTED`.
+
+The translation follows the SHACL Core and SHACL-SPARQL definitions as pyshacl implements them
+(pyshacl stays the reference engine: tests compare both reports on every sample):
+
+- focus nodes: ``sh:targetClass`` (``rdf:type/rdfs:subClassOf*`` in the data), ``sh:targetNode``
+  (in every document), ``sh:targetSubjectsOf`` / ``sh:targetObjectsOf``;
+- value nodes: the property path (predicate, inverse, sequence, alternative, ``*`` ``+`` ``?``);
+- one query per constraint component, answering ``?G ?this [?value ...]`` for every result;
+- ``sh:sparql``: the focus nodes of the whole batch from one query, then the constraint's own
+  SELECT once per focus node with ``$this`` pre-bound, on its document's graph (see :func:`run_check`).
+
+Each document's graph must already hold the vocabulary it is validated with (see
+:func:`budgetkg.etl.validation.context_triples`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import count
+
+import pyoxigraph as ox
+import rdflib
+
+from budgetkg import names
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+GRAPH_VAR = "bkgBatchGraph"
+_G = "?" + GRAPH_VAR
+# SHACL instance of: rdf:type/rdfs:subClassOf*; a batch without rdfs:subClassOf triples (every
+# document graph) runs the plain rdf:type pattern, which oxigraph joins far better.
+_INSTANCE = "INSTANCE__OF"
+_TYPE = f"<{names.RDF_TYPE}>"
+_SUBCLASS = f"<{names.RDFS}subClassOf>"
+# Lexical forms of the datatypes whose ill-typed literals pyshacl (through rdflib) reports.
+_LEXICAL = {
+    XSD.integer: r"^[+-]?[0-9]+$",
+    XSD.decimal: r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$",
+    XSD.boolean: r"^(true|false|1|0)$",
+    XSD.gYear: r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$",
+    XSD.date: r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$",
+}
+# Parameters of the constraint components this compiler translates; any other sh: predicate
+# on a shape raises Unsupported.
+SUPPORTED = {
+    SH["class"], SH.datatype, SH.nodeKind, SH.languageIn, SH.minInclusive, SH.maxInclusive, SH.minExclusive,
+    SH.maxExclusive, SH.pattern, SH.flags, SH["in"], SH.hasValue, SH.minCount, SH.maxCount, SH.uniqueLang,
+    SH.equals, SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH["or"], SH["and"],
+    SH["not"], SH.property, SH.sparql,
+}
+# Predicates of a shape that are not constraints.
+_DESCRIPTIVE = {
+    RDF.type, SH.name, SH.message, SH.description, SH.severity, SH.path, SH.targetClass, SH.targetNode,
+    SH.targetSubjectsOf, SH.targetObjectsOf, SH.deactivated, SH.order, SH.group, SH.defaultValue,
+    RDFS.label, RDFS.comment, RDFS.seeAlso,
+}
+_COMPONENT = {
+    SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent, SH.languageIn: SH.LanguageInConstraintComponent,
+    SH.minInclusive: SH.MinInclusiveConstraintComponent, SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
+    SH.minExclusive: SH.MinExclusiveConstraintComponent, SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
+    SH.pattern: SH.PatternConstraintComponent, SH["in"]: SH.InConstraintComponent,
+    SH.hasValue: SH.HasValueConstraintComponent, SH.minCount: SH.MinCountConstraintComponent,
+    SH.maxCount: SH.MaxCountConstraintComponent, SH.uniqueLang: SH.UniqueLangConstraintComponent,
+    SH.equals: SH.EqualsConstraintComponent, SH.qualifiedMinCount: SH.QualifiedMinCountConstraintComponent,
+    SH.qualifiedMaxCount: SH.QualifiedMaxCountConstraintComponent, SH["or"]: SH.OrConstraintComponent,
+    SH["and"]: SH.AndConstraintComponent, SH["not"]: SH.NotConstraintComponent,
+    SH.sparql: SH.SPARQLConstraintComponent,
+}
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+class Unsupported(ValueError):
+    """A shape uses something this compiler does not translate (named with the shape)."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One compiled constraint: its query answers ``?G ?this`` (and ``?value``, ``?path``, message
+    variables) for every result."""
+
+    shape: rdflib.term.Node
+    component: rdflib.URIRef
+    severity: rdflib.URIRef
+    path: rdflib.term.Node | None
+    query: str
+    value: str  # "row" (?value of the row), "focus" (the focus node), "row-or-focus", "none"
+    messages: tuple
+    constraint: rdflib.term.Node | None = None
+    targets: tuple = ()  # sh:targetNode IRIs (rows of VALUES, one per document)
+    focus_query: str | None = None  # SHACL-SPARQL: the focus nodes, ``query`` runs once for each
+
+
+@dataclass
+class Finding:
+    check: Check
+    focus: ox.Term
+    value: ox.Term | None
+    path: object  # an rdflib path node, an ox term (?path of a SPARQL row) or None
+    bindings: dict = field(default_factory=dict)  # SPARQL message variables
+
+
+def _term(node) -> str:
+    """An rdflib term in SPARQL syntax."""
+    if isinstance(node, rdflib.URIRef):
+        return f"<{node}>"
+    if isinstance(node, rdflib.Literal):
+        if node.language:
+            return str(ox.Literal(str(node), language=node.language))
+        return str(ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string))))
+    raise Unsupported(f"a blank node where a constant is expected: {node}")
+
+
+class _Compiler:
+    def __init__(self, g: rdflib.Graph):
+        self.g = g
+        self.fresh = count()
+        self.prefix_text = self._prefix_map()
+
+    def var(self, stem: str = "v") -> str:
+        return f"?{stem}{next(self.fresh)}"
+
+    def _prefix_map(self) -> dict:
+        out = {}
+        for decl in self.g.objects(None, SH.declare):
+            out[str(self.g.value(decl, SH.prefix))] = str(self.g.value(decl, SH.namespace))
+        return out
+
+    # ------------------------------------------------------------ paths and targets
+
+    def path(self, node) -> str:
+        g = self.g
+        if isinstance(node, rdflib.URIRef):
+            return f"<{node}>"
+        if (node, RDF.first, None) in g:
+            return "(" + "/".join(self.path(p) for p in Collection(g, node)) + ")"
+        for pred, fmt in ((SH.inversePath, "^({})"), (SH.zeroOrMorePath, "({})*"), (SH.oneOrMorePath, "({})+"),
+                          (SH.zeroOrOnePath, "({})?")):
+            inner = g.value(node, pred)
+            if inner is not None:
+                return fmt.format(self.path(inner))
+        alt = g.value(node, SH.alternativePath)
+        if alt is not None:
+            return "(" + "|".join(self.path(p) for p in Collection(g, alt)) + ")"
+        raise Unsupported(f"path form of {node}")
+
+    def target(self, shape, local: bool = False) -> tuple[str, tuple]:
+        """The pattern binding ?this (and, unless ``local``, the graph variable) to every focus
+        node; and the sh:targetNode IRIs. Batched, those are bound by a VALUES block the runner
+        fills with one row per document; ``local`` (one document as the default graph), by
+        ``VALUES ?this``."""
+        g = self.g
+        parts = [f"?this {_INSTANCE} {_term(c)} ." for c in g.objects(shape, SH.targetClass)]
+        parts += [f"{{ SELECT DISTINCT ?this WHERE {{ ?this {_term(p)} ?t_o }} }}" for p in g.objects(shape, SH.targetSubjectsOf)]
+        parts += [f"{{ SELECT DISTINCT ?this WHERE {{ ?t_s {_term(p)} ?this }} }}" for p in g.objects(shape, SH.targetObjectsOf)]
+        nodes = tuple(sorted(str(n) for n in g.objects(shape, SH.targetNode)))
+        if nodes:
+            parts.append("{ VALUES ?this { " + " ".join(f"<{n}>" for n in nodes) + " } }" if local else "{ VALUES__TARGETS }")
+        if not parts:
+            raise Unsupported(f"shape {shape} has no target")
+        if len(parts) == 1:
+            return parts[0], nodes
+        # A node reached by two targets is one focus node.
+        union = " UNION ".join(p if p.startswith("{") else "{ " + p + " }" for p in parts)
+        if local:
+            return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}", nodes
+        return f"{{ SELECT DISTINCT {_G} ?this WHERE {{ GRAPH {_G} {{ {union} }} }} }}", nodes
+
+    # ------------------------------------------------------------ value conditions
+
+    def violation(self, param, arg, v: str, shape) -> str | None:
+        """A SPARQL expression, never an error, true when value ``v`` breaks the constraint
+        (for the value-level components); None for others."""
+        g = self.g
+        if param == SH.datatype:
+            if arg == RDF.langString:
+                return f"!(isLiteral({v}) && LANG({v}) != \"\")"
+            if arg == RDFS.Literal:
+                return f"!isLiteral({v})"
+            lex = _LEXICAL.get(arg)
+            ok = f"isLiteral({v}) && sameTerm(DATATYPE({v}), {_term(arg)})"
+            if lex:
+                ok += f" && REGEX(STR({v}), \"{lex}\")"
+            return f"!({ok})"
+        if param == SH.nodeKind:
+            kinds = {SH.IRI: f"isIRI({v})", SH.BlankNode: f"isBlank({v})", SH.Literal: f"isLiteral({v})",
+                     SH.BlankNodeOrIRI: f"(isIRI({v}) || isBlank({v}))", SH.IRIOrLiteral: f"(isIRI({v}) || isLiteral({v}))",
+                     SH.BlankNodeOrLiteral: f"(isBlank({v}) || isLiteral({v}))"}
+            if arg not in kinds:
+                raise Unsupported(f"sh:nodeKind {arg} of {shape}")
+            return f"!{kinds[arg]}"
+        if param == SH.languageIn:
+            langs = [str(x).lower() for x in Collection(g, arg)]
+            if "*" in langs:
+                return f"!(isLiteral({v}) && LANG({v}) != \"\")"
+            tags = ", ".join(_term(rdflib.Literal(x)) for x in langs)
+            return (f"!(isLiteral({v}) && LANG({v}) != \"\" && (LCASE(LANG({v})) IN ({tags})"
+                    f" || LCASE(STRBEFORE(CONCAT(LANG({v}), \"-\"), \"-\")) IN ({tags})))")
+        ops = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
+        if param in ops:
+            return f"!(isLiteral({v}) && COALESCE({v} {ops[param]} {_term(arg)}, false))"
+        if param == SH.pattern:
+            flags = g.value(shape, SH.flags)
+            fl = f", {_term(rdflib.Literal(str(flags)))}" if flags is not None else ""
+            return f"!(!isBlank({v}) && REGEX(STR({v}), {_term(rdflib.Literal(str(arg)))}{fl}))"
+        if param == SH["in"]:
+            items = list(Collection(g, arg))
+            return "!(" + (" || ".join(f"sameTerm({v}, {_term(x)})" for x in items) or "false") + ")"
+        return None
+
+    def conforms(self, shape, v: str) -> str:
+        """A SPARQL expression true when node ``v`` conforms to ``shape`` (nested shapes of
+        sh:or, sh:and, sh:not, sh:qualifiedValueShape)."""
+        g = self.g
+        self.check_known(shape)
+        path = g.value(shape, SH.path)
+        conds = []
+        if path is None:
+            for p, o in g.predicate_objects(shape):
+                conds += self._node_conforms(p, o, v, shape)
+            return "(" + (" && ".join(conds) or "true") + ")"
+        p_text = self.path(path)
+        for p, o in g.predicate_objects(shape):
+            x = self.var("q")
+            bad = self.violation(p, o, x, shape)
+            if bad is not None:
+                conds.append(f"NOT EXISTS {{ {v} {p_text} {x} FILTER ({bad}) }}")
+            elif p == SH["class"]:
+                conds.append(f"NOT EXISTS {{ {v} {p_text} {x} FILTER NOT EXISTS {{ {x} {_INSTANCE} {_term(o)} }} }}")
+            elif p == SH.hasValue:
+                conds.append(f"EXISTS {{ {v} {p_text} {_term(o)} }}")
+            elif p == SH.minCount and int(o) <= 1:
+                conds.append(f"EXISTS {{ {v} {p_text} {x} }}" if int(o) == 1 else "true")
+            elif p == SH.maxCount and int(o) == 0:
+                conds.append(f"NOT EXISTS {{ {v} {p_text} {x} }}")
+            elif p == SH.maxCount and int(o) == 1:
+                y = self.var("q")
+                conds.append(f"NOT EXISTS {{ {v} {p_text} {x} . {v} {p_text} {y} FILTER (!sameTerm({x}, {y})) }}")
+            elif p in SUPPORTED:
+                raise Unsupported(f"{p} in a nested property shape {shape}")
+        return "(" + (" && ".join(conds) or "true") + ")"
+
+    def _node_conforms(self, p, o, v, shape) -> list[str]:
+        g = self.g
+        bad = self.violation(p, o, v, shape)
+        if bad is not None:
+            return [f"!({bad})"]
+        if p == SH["class"]:
+            return [f"EXISTS {{ {v} {_INSTANCE} {_term(o)} }}"]
+        if p == SH.hasValue:
+            return [f"sameTerm({v}, {_term(o)})"]
+        if p == SH["not"]:
+            return [f"!{self.conforms(o, v)}"]
+        if p == SH["or"]:
+            return ["(" + " || ".join(self.conforms(s, v) for s in Collection(g, o)) + ")"]
+        if p == SH["and"]:
+            return ["(" + " && ".join(self.conforms(s, v) for s in Collection(g, o)) + ")"]
+        if p == SH.property:
+            return [self.conforms(o, v)]
+        if p in SUPPORTED:
+            raise Unsupported(f"{p} in a nested node shape {shape}")
+        return []
+
+    def check_known(self, shape) -> None:
+        for p in set(self.g.predicates(shape)):
+            if p in SUPPORTED or p in _DESCRIPTIVE or not str(p).startswith(str(SH)):
+                continue
+            raise Unsupported(f"constraint parameter {p} of shape {shape}")
+
+    # ------------------------------------------------------------ shapes
+
+    def shape_checks(self, shape, target: str, nodes: tuple) -> list[Check]:
+        g = self.g
+        if g.value(shape, SH.deactivated) == rdflib.Literal(True):
+            return []
+        self.check_known(shape)
+        severity = g.value(shape, SH.severity) or SH.Violation
+        messages = tuple(g.objects(shape, SH.message))
+        path = g.value(shape, SH.path)
+        out: list[Check] = []
+
+        def add(param, query, value, **kw):
+            out.append(Check(shape, _COMPONENT[param], severity, path, query, value, messages, targets=nodes, **kw))
+
+        head = f"SELECT DISTINCT {_G} ?this"
+        if path is None:
+            for p, o in sorted(g.predicate_objects(shape)):
+                if p == SH.property:
+                    out += self.shape_checks(o, target, nodes)
+                elif p == SH.sparql:
+                    out += self.sparql_check(shape, o, target, nodes, severity, messages)
+                elif p in (SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.minCount,
+                           SH.maxCount, SH.uniqueLang, SH.equals, SH.flags):
+                    if p != SH.flags:
+                        raise Unsupported(f"{p} on node shape {shape}")
+                else:
+                    cond = self._node_conforms(p, o, "?this", shape)
+                    if cond:
+                        add(p, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER (!{cond[0]}) }} }}", "focus")
+            return out
+        pt = self.path(path)
+        for p, o in sorted(g.predicate_objects(shape)):
+            bad = self.violation(p, o, "?value", shape)
+            if bad is not None:
+                add(p, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . FILTER ({bad}) }} }}", "row")
+            elif p == SH["class"]:
+                add(p, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . "
+                       f"FILTER NOT EXISTS {{ ?value {_INSTANCE} {_term(o)} }} }} }}", "row")
+            elif p == SH.hasValue:
+                add(p, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER NOT EXISTS {{ ?this {pt} {_term(o)} }} }} }}", "none")
+            elif p == SH.minCount:
+                n = int(o)
+                if n == 1:
+                    add(p, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER NOT EXISTS {{ ?this {pt} ?v }} }} }}", "none")
+                elif n > 1:
+                    add(p, f"SELECT {_G} ?this WHERE {{ {{ SELECT {_G} ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ "
+                           f"GRAPH {_G} {{ {target} OPTIONAL {{ ?this {pt} ?v }} }} }} GROUP BY {_G} ?this }} FILTER (?n < {n}) }}",
+                        "none")
+            elif p == SH.maxCount:
+                add(p, f"SELECT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?v }} }} "
+                       f"GROUP BY {_G} ?this HAVING (COUNT(DISTINCT ?v) > {int(o)})", "none")
+            elif p == SH.uniqueLang:
+                if o == rdflib.Literal(True):
+                    add(p, f"SELECT {_G} ?this ?lang WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?v . "
+                           f"FILTER (isLiteral(?v) && LANG(?v) != \"\") }} }} GROUP BY {_G} ?this (LCASE(LANG(?v)) AS ?lang) "
+                           f"HAVING (COUNT(DISTINCT ?v) > 1)", "none")
+            elif p == SH.equals:
+                other = self.path(o)
+                add(p, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} {{ ?this {pt} ?value FILTER NOT EXISTS {{ ?this {other} ?value }} }} "
+                       f"UNION {{ ?this {other} ?value FILTER NOT EXISTS {{ ?this {pt} ?value }} }} }} }}", "row")
+            elif p == SH.qualifiedValueShape:
+                if g.value(shape, SH.qualifiedValueShapesDisjoint) == rdflib.Literal(True):
+                    raise Unsupported(f"sh:qualifiedValueShapesDisjoint of {shape}")
+                q = self.var("q")
+                ok = self.conforms(o, q)
+                inner = (f"{{ SELECT {_G} ?this (COUNT(DISTINCT {q}) AS ?n) WHERE {{ GRAPH {_G} {{ {target} "
+                         f"OPTIONAL {{ ?this {pt} {q} FILTER {ok} }} }} }} GROUP BY {_G} ?this }}")
+                for bound, op in ((SH.qualifiedMinCount, "<"), (SH.qualifiedMaxCount, ">")):
+                    n = g.value(shape, bound)
+                    if n is not None:
+                        add(bound, f"SELECT {_G} ?this WHERE {{ {inner} FILTER (?n {op} {int(n)}) }}", "none")
+            elif p in (SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.flags):
+                continue  # with sh:qualifiedValueShape / sh:pattern
+            elif p in (SH["or"], SH["and"], SH["not"]):
+                cond = self._node_conforms(p, o, "?value", shape)[0]
+                add(p, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . FILTER (!{cond}) }} }}", "row")
+            elif p in (SH.sparql, SH.property):
+                raise Unsupported(f"{p} on property shape {shape}")
+        return out
+
+    def sparql_check(self, shape, constraint, target, nodes, severity, messages) -> list[Check]:
+        g = self.g
+        if g.value(constraint, SH.deactivated) == rdflib.Literal(True):
+            return []
+        text = g.value(constraint, SH.select)
+        if text is None:
+            raise Unsupported(f"SPARQL constraint of {shape} without sh:select")
+        prefixes = {}
+        for decl_node in g.objects(constraint, SH.prefixes):
+            for decl in g.objects(decl_node, SH.declare):
+                prefixes[str(g.value(decl, SH.prefix))] = str(g.value(decl, SH.namespace))
+        head = "".join(f"PREFIX {k}: <{v}>\n" for k, v in sorted(prefixes.items()))
+        query = head + str(text)
+        ox.Store().query(query)  # a syntax error names the shape now, not in the middle of a build
+        focus = f"SELECT DISTINCT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} }} }}"
+        extra = tuple(m for m in g.objects(constraint, SH.message) if m not in messages)
+        return [Check(shape, SH.SPARQLConstraintComponent, severity, None, query, "row-or-focus",
+                      messages + extra, constraint=constraint, targets=nodes, focus_query=focus)]
+
+
+# ---------------------------------------------------------------- compiling and running
+
+
+def compile_shapes(g: rdflib.Graph, use_shapes: list[str] | None = None) -> list[Check]:
+    """Every constraint of every shape with a target (or of ``use_shapes`` only) as a :class:`Check`.
+
+    :raises Unsupported: a constraint component, target or path this compiler does not translate.
+    """
+    c = _Compiler(g)
+    shapes = sorted({s for t in _TARGETS for s in g.subjects(t, None)}, key=str)
+    if use_shapes:
+        wanted = set(use_shapes)
+        shapes = [s for s in shapes if str(s) in wanted]
+    out: list[Check] = []
+    for shape in shapes:
+        target, nodes = c.target(shape)
+        out += c.shape_checks(shape, target, nodes)
+    return out
+
+
+def _graph_iri(n: int) -> ox.NamedNode:
+    return ox.NamedNode(f"urn:budgetkg:batch:{n}")
+
+
+def run_batch(documents: list[list[ox.Triple]], checks: list[Check]) -> list[list[Finding]]:
+    """Run every check over ``documents``; the findings of each document, in their order.
+
+    Core constraints run once over one in-memory store holding each document as a named graph.
+    SHACL-SPARQL constraints run per focus node on a store of the document alone: oxigraph
+    plans a query on the whole store's statistics, and the arithmetic queries slow down several
+    times when other documents share the store.
+    """
+    graphs = [_graph_iri(n) for n in range(len(documents))]
+    out: list[list[Finding]] = [[] for _ in documents]
+    core = [c for c in checks if c.focus_query is None]
+    sparql = [c for c in checks if c.focus_query is not None]
+    if core:
+        store = _store(zip(graphs, documents))
+        index = {g: n for n, g in enumerate(graphs)}
+        instance = instance_path(store)
+        for check in core:
+            for g, finding in run_check(store, graphs, check, instance):
+                out[index[g]].append(finding)
+        del store
+    if sparql:
+        for n, (g, triples) in enumerate(zip(graphs, documents)):
+            store = _store([(g, triples)])
+            instance = instance_path(store)
+            for check in sparql:
+                out[n].extend(finding for _, finding in run_check(store, [g], check, instance))
+    return out
+
+
+def _store(graphs) -> ox.Store:
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g) for g, triples in graphs for t in triples)
+    return store
+
+
+def instance_path(store: ox.Store) -> str:
+    """How "SHACL instance of" is matched in this store (see :data:`_INSTANCE`)."""
+    return f"{_TYPE}/{_SUBCLASS}*" if store.query(f"ASK {{ GRAPH ?g {{ ?s {_SUBCLASS} ?o }} }}") else _TYPE
+
+
+def run_check(store: ox.Store, graphs: list[ox.NamedNode], check: Check, instance: str):
+    """(graph, :class:`Finding`) of every result of one check over the documents of ``graphs``.
+
+    A SHACL-SPARQL constraint runs as SHACL defines it (and pyshacl does): its SELECT once per
+    focus node, ``$this`` pre-bound, on the focus node's document as the default graph. The
+    focus nodes of the whole batch come from one query. (Run over ``GRAPH ?g`` instead, oxigraph
+    evaluates a nested SELECT over every graph at once, and its join order degrades on patterns
+    that all share the graph variable.)
+    """
+    if check.focus_query is None:
+        yield from _solutions(check, store.query(_fill(check.query, check, graphs, instance)), None)
+        return
+    this = ox.Variable("this")
+    for sol in store.query(_fill(check.focus_query, check, graphs, instance)):
+        g = sol[GRAPH_VAR]
+        focus = sol["this"]
+        yield from _solutions(check, store.query(check.query, substitutions={this: focus}, default_graph=g), g, focus)
+
+
+def _fill(query: str, check: Check, graphs, instance: str) -> str:
+    query = query.replace(_INSTANCE, instance)
+    if check.targets:
+        rows = " ".join(f"({g} <{t}>)" for g in graphs for t in check.targets)
+        query = query.replace("VALUES__TARGETS", f"VALUES ({_G} ?this) {{ {rows} }}")
+    return query
+
+
+def _solutions(check: Check, answer, graph, this=None):
+    seen = set()
+    names = [v.value for v in answer.variables]
+    extra = [v for v in names if v not in (GRAPH_VAR, "this", "path", "value")]
+    for sol in answer:
+        g = graph or sol[GRAPH_VAR]
+        focus = sol["this"] if "this" in names and sol["this"] is not None else this
+        row_value = sol["value"] if "value" in names else None
+        value = {"row": row_value, "focus": focus,
+                 "row-or-focus": focus if row_value is None else row_value}.get(check.value)
+        path, bindings = check.path, {}
+        if check.constraint is not None:
+            bindings = {v: sol[v] for v in extra if sol[v] is not None}
+            if "path" in names and sol["path"] is not None:
+                path = sol["path"]
+            key = (g, focus, path, value, tuple(sorted(bindings.items())))
+            if key in seen:  # pyshacl reports a repeated solution once
+                continue
+            seen.add(key)
+        yield g, Finding(check, focus, value, path, bindings)
