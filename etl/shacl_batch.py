@@ -411,6 +411,7 @@ def run_batch(documents: list[list[ox.Triple]], checks: list[Check]) -> list[lis
     out: list[list[Finding]] = [[] for _ in documents]
     core = [c for c in checks if c.focus_query is None]
     sparql = [c for c in checks if c.focus_query is not None]
+    store = None
     if core:
         store = _store(zip(graphs, documents))
         index = {g: n for n, g in enumerate(graphs)}
@@ -418,10 +419,10 @@ def run_batch(documents: list[list[ox.Triple]], checks: list[Check]) -> list[lis
         for check in core:
             for g, finding in run_check(store, graphs, check, instance):
                 out[index[g]].append(finding)
-        del store
     if sparql:
         for n, (g, triples) in enumerate(zip(graphs, documents)):
-            store = _store([(g, triples)])
+            # a batch of one document (the build's) is already a store of the document alone
+            store = store if store is not None and len(documents) == 1 else _store([(g, triples)])
             instance = instance_path(store)
             for check in sparql:
                 out[n].extend(finding for _, finding in run_check(store, [g], check, instance))

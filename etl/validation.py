@@ -1,8 +1,14 @@
-"""SHACL validation of document graphs against ``shapes/*.ttl`` (pyshacl).
+"""SHACL validation of document graphs against ``shapes/*.ttl``.
+
+Two engines give the same report: ``batch`` (the default: the shapes compiled to SPARQL by
+:mod:`budgetkg.etl.shacl_batch`, many documents validated at once) and ``pyshacl`` (the
+reference, one document at a time; the tests compare both on every sample).
 
 API: :func:`validate_triples` ``(triples, path) -> list[dict]`` (the build's hook: raises
 :class:`ValueError` naming the violations, returns the warnings); :func:`validate_graph`
-``(triples, *, document=None) -> Outcome`` (every result); :func:`validate_vocabulary`
+``(triples, *, document=None, engine="batch") -> Outcome`` (every result);
+:func:`validate_documents` ``([(triples, name), ...]) -> list[Outcome]`` (batches);
+:func:`validate_vocabulary`
 ``() -> Outcome`` (the ontology and code lists themselves); :func:`context_triples`;
 :func:`report_triples` ``(warnings, graph_iri) -> list[pyoxigraph.Triple]`` and
 :func:`report_graph_iri` (the published validation report of a document, from
@@ -12,9 +18,8 @@ which imports this module (never the reverse).
 A document is validated on its own, with only the vocabulary it uses: the data structure
 definitions of its tables (components, dimensions, code lists) and the code-list concepts
 it refers to, with their broader concepts (:func:`context_triples`). No inference is run.
-Cost is linear in the size of the document; documents are validated in parallel by the
-build's worker processes. Arithmetic shapes use exact ``xsd:decimal`` arithmetic (rdflib
-evaluates decimal sums with Python :class:`decimal.Decimal`).
+Documents are validated in parallel by the build's worker processes. Arithmetic shapes use
+exact ``xsd:decimal`` arithmetic (in oxigraph, and in rdflib with Python :class:`decimal.Decimal`).
 
 Each result is a dict: ``rule`` (the shape's local name), ``name``, ``severity``
 (``Violation``/``Warning``/``Info``), ``message`` (en), ``message_zh``, ``focus``,
