@@ -288,7 +288,9 @@ _CHECKED: set = set()
 def _cache_sparql_checks() -> None:
     """Check each SPARQL constraint's text once per process, not once per focus node.
 
-    pyshacl re-runs its syntax checks (regular expressions over the whole query: no MINUS,
+    Only the reference engine (``engine="pyshacl"``: the tests, ``validate --engine pyshacl``)
+    runs pyshacl; without this the shape tests, which run it on every mutation, take several
+    times longer. pyshacl re-runs its syntax checks (regular expressions over the whole query: no MINUS,
     VALUES, SERVICE; nested SELECTs project $this) before every execution; on a document
     they cost more than the queries themselves. The check is a pure function of the text.
     """
