@@ -10,6 +10,16 @@ from .engine import KindSpec
 
 _EXPENDITURE_COLUMNS = ("expenditure-type",)
 
+
+def _by_fund(key: str, scheme: str, fund: str) -> KindSpec:
+    """An expenditure table of one fund source, its rows classified by ``scheme`` (functional or economic)."""
+    return KindSpec(
+        key, operation="expenditure", code_scheme=scheme, row_schemes=(scheme,), column_schemes=_EXPENDITURE_COLUMNS,
+        constants={"fundSource": f"fund-source/{fund}"},
+        dims=(f"{scheme}Classification", "fundSource", "expenditureType"),
+    )
+
+
 SPECS = {
     "income": KindSpec(
         "income", operation="revenue", code_scheme="functional", row_schemes=("functional",),
@@ -19,40 +29,12 @@ SPECS = {
         "expenditure", operation="expenditure", code_scheme="functional", row_schemes=("functional",),
         column_schemes=_EXPENDITURE_COLUMNS, dims=("functionalClassification", "expenditureType"),
     ),
-    "general_budget_expenditure": KindSpec(
-        "general_budget_expenditure", operation="expenditure", code_scheme="functional",
-        row_schemes=("functional",), column_schemes=_EXPENDITURE_COLUMNS,
-        constants={"fundSource": "fund-source/general-budget"},
-        dims=("functionalClassification", "fundSource", "expenditureType"),
-    ),
-    "general_budget_basic_expenditure": KindSpec(
-        "general_budget_basic_expenditure", operation="expenditure", code_scheme="economic",
-        row_schemes=("economic",), column_schemes=_EXPENDITURE_COLUMNS,
-        constants={"fundSource": "fund-source/general-budget"},
-        dims=("economicClassification", "fundSource", "expenditureType"),
-    ),
-    "appropriation_expenditure": KindSpec(
-        "appropriation_expenditure", operation="expenditure", code_scheme="functional",
-        row_schemes=("functional",), column_schemes=_EXPENDITURE_COLUMNS,
-        constants={"fundSource": "fund-source/appropriation"},
-        dims=("functionalClassification", "fundSource", "expenditureType"),
-    ),
-    "appropriation_basic_expenditure": KindSpec(
-        "appropriation_basic_expenditure", operation="expenditure", code_scheme="economic",
-        row_schemes=("economic",), column_schemes=_EXPENDITURE_COLUMNS,
-        constants={"fundSource": "fund-source/appropriation"},
-        dims=("economicClassification", "fundSource", "expenditureType"),
-    ),
-    "government_fund_expenditure": KindSpec(
-        "government_fund_expenditure", operation="expenditure", code_scheme="functional",
-        row_schemes=("functional",), column_schemes=_EXPENDITURE_COLUMNS,
-        constants={"fundSource": "fund-source/government-fund"},
-        dims=("functionalClassification", "fundSource", "expenditureType"),
-    ),
-    "state_capital_expenditure": KindSpec(
-        "state_capital_expenditure", operation="expenditure", code_scheme="functional",
-        row_schemes=("functional",), column_schemes=_EXPENDITURE_COLUMNS,
-        constants={"fundSource": "fund-source/state-capital"},
-        dims=("functionalClassification", "fundSource", "expenditureType"),
-    ),
+    **{key: _by_fund(key, scheme, fund) for key, scheme, fund in (
+        ("general_budget_expenditure", "functional", "general-budget"),
+        ("general_budget_basic_expenditure", "economic", "general-budget"),
+        ("appropriation_expenditure", "functional", "appropriation"),
+        ("appropriation_basic_expenditure", "economic", "appropriation"),
+        ("government_fund_expenditure", "functional", "government-fund"),
+        ("state_capital_expenditure", "functional", "state-capital"),
+    )},
 }
