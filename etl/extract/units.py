@@ -10,11 +10,11 @@ name as a row label heading its rows. A row naming an organisation starts its se
 without a name of their own are the same organisation's; a total row (合计) is the department's.
 
 Which named row is the department itself (its own total row) and which a unit:
-- by code: a code that the other printed codes extend is the department's (119 above 119001, 119002);
+- by code: a code that the other printed codes extend is the department's (101 above 101001, 101002);
   a code extending another is a unit's;
 - by name: a row naming the department is its total when the next row names it again (the department,
   then its own office as a unit), or when the table lists no other organisation; beside other units it
-  is the department's own office, a unit (杭州 表7: 杭州市司法局 17.00 among its prisons, 合计 413.68).
+  is the department's own office, a unit (a bureau's own row among its prisons, under a larger 合计).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def looks_like_organization(label: str, department: str | None) -> bool:
     """A row label naming an organisation: the department, or a place's name followed by a body's name
     (某市某中心); a classification's name never begins with a place.
 
-    >>> [looks_like_organization(t, "苏州市审计局") for t in ("苏州市审计局", "杭州市东郊监狱", "监狱", "行政运行", "苏州市")]
+    >>> [looks_like_organization(t, "南京市审计局") for t in ("南京市审计局", "南京市东郊监狱", "监狱", "行政运行", "南京市")]
     [True, True, False, False, False]
     """
     name = split_scope(match_key(label))[0]
