@@ -5,7 +5,8 @@ keep_going=False, strict=False, store=True, scheduler=None, cache=None) -> Build
 :func:`vocabulary_triples`.
 
 A folder may hold a source manifest (``sources.csv`` / ``SOURCES.tsv``, :mod:`~budgetkg.etl.source_manifest`;
-an empty cell overrides nothing) naming what its documents do not print, or print wrongly;
+an empty cell overrides nothing) naming what its documents do not print, or print wrongly; a
+file given alone takes its row of the manifest beside it;
 ``overrides`` (``budgetkg build --department ...``) go over both. A table that cannot be read
 is quarantined and listed (``strict`` makes it fail the document); with ``keep_going`` a
 document that fails is listed in ``BuildResult.failed`` and the others are published.
@@ -113,7 +114,8 @@ def expand_sources(sources: list[str | Path]) -> list[Path]:
             out.append(s)
         else:
             raise FileNotFoundError(f"no such source: {s}")
-    return out
+    seen: set[Path] = set()  # a file given twice (alone and in its folder) is built once
+    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
 
 
 def plan_sources(sources: list[str | Path], overrides: Overrides | None = None) -> SourcePlan:
@@ -128,18 +130,32 @@ def plan_sources(sources: list[str | Path], overrides: Overrides | None = None) 
     rows: dict[Path, Overrides] = {}
     manifests: list[Path] = []
     ignored: list[tuple[Path, str]] = []
+    read: dict[Path, dict[Path, Overrides]] = {}  # each manifest read once, by its resolved path
+
+    def take(f: Path, only: Path | None = None) -> None:
+        key = f.resolve()
+        if key not in read:
+            read[key] = read_manifest(f)
+        named = read[key] if only is None else {k: v for k, v in read[key].items() if k == only}
+        twice = sorted(k for k in set(named) & set(rows) if rows[k] is not named[k])
+        if twice:
+            raise InputError(f"{twice[0].name} is also listed in another manifest", str(f))
+        rows.update(named)
+        if (only is None or named) and key not in map(Path.resolve, manifests):
+            manifests.append(f)
+
     for s in map(Path, sources):
         if s.is_dir():
             for f in sorted(p for p in s.rglob("*") if p.is_file()):
                 if is_manifest(f):
-                    named = read_manifest(f)
-                    twice = sorted(set(named) & set(rows))
-                    if twice:
-                        raise InputError(f"{twice[0].name} is also listed in another manifest of {s}", str(f))
-                    rows.update(named)
-                    manifests.append(f)
+                    take(f)
                 elif f.suffix.lower() not in SOURCE_SUFFIXES:
                     ignored.append((f, f"not a source document ({', '.join(sorted(SOURCE_SUFFIXES))})"))
+        elif s.is_file():
+            # A file given alone takes its row of the manifest beside it (a crawler writes one per
+            # folder), so it builds as it does from its folder; a manifest not listing it is not used.
+            for f in sorted(p for p in s.parent.iterdir() if p.is_file() and is_manifest(p)):
+                take(f, only=s.resolve())
     docs = [(p, given.over(rows.get(p.resolve(), Overrides()))) for p in expand_sources(sources)]
     return SourcePlan(docs, ignored, manifests)
 

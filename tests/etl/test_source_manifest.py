@@ -79,6 +79,32 @@ def test_a_folder_with_a_manifest_builds_what_it_names(tmp_path):
     assert manifest["source_manifests"] == [str(src / "SOURCES.tsv")] and manifest["ignored"] == []
 
 
+def test_a_file_built_alone_takes_its_row_of_the_manifest_beside_it(tmp_path):
+    # The anonymous text prints no name and no year: alone, it builds only from its manifest's row.
+    src = folder(tmp_path, "SOURCES.tsv", CRAWLER, printed=PRINTED, anonymous=ANONYMOUS)
+    out = tmp_path / "dist"
+    done = run(src / "anonymous.txt", "--out", out)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert f"manifest: {src / 'SOURCES.tsv'}" in done.stdout
+    got = documents(out)["anonymous.txt"]
+    assert (got["department"], got["jurisdiction"], got["year"], got["phase"], got["level"]) == (
+        "湖州市某局", "330500", "2022", "final-accounts", "unit")
+    # the file and its folder given together: the manifest is read once, the file built once
+    both = tmp_path / "both"
+    done = run(src / "anonymous.txt", src, "--out", both, "--keep-going")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    built = json.loads((both / "manifest.json").read_text(encoding="utf-8"))
+    assert built["source_manifests"] == [str(src / "SOURCES.tsv")]
+    assert sorted(Path(d["path"]).name for d in built["documents"]) == ["anonymous.txt", "printed.txt"]
+
+
+def test_a_manifest_that_does_not_list_the_file_is_not_used_for_it(tmp_path):
+    src = folder(tmp_path, "sources.csv", "file,department\nprinted.txt,长沙市另一局\n", printed=PRINTED, anonymous=ANONYMOUS)
+    done = run(src / "anonymous.txt", "--out", tmp_path / "dist")
+    assert done.returncode != 0 and "anonymous.txt" in done.stdout + done.stderr
+    assert "manifest:" not in done.stdout
+
+
 def test_a_manifest_that_agrees_with_the_page_changes_nothing(tmp_path):
     # The document built alone and from a folder whose manifest names it as it prints itself
     # (scope included): same graph IRI, department, year, and the same quads.
