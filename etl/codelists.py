@@ -47,6 +47,8 @@ class CodeLists:
     # scheme slug -> match key -> every concept whose preferred label it is, where there are several
     # (行政运行 under many 款): sorted, so that a label read without context names the same concept every run
     shared: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # concept IRI -> the concepts it is skos:related to (上年结转结余 of 一般公共预算 to 一般公共预算)
+    related: dict[str, set[str]] = field(default_factory=dict)
 
     def known(self, iri: str) -> bool:
         return iri in self.labels
@@ -85,6 +87,23 @@ class CodeLists:
         return None
 
 
+    def part_of(self, group: str, concept: str) -> str:
+        """``concept`` within ``group``: ``concept`` itself when it is ``group`` or below it, else the
+        concept below ``group`` related to it (一般公共预算 printed under 上年结转结余 is the
+        carry-over of general-budget funds), else ``concept``.
+
+        >>> lists = codelists()
+        >>> fs = lambda n: concept_iri("fund-source", n)
+        >>> lists.part_of(fs("carry-over"), fs("general-budget")) == fs("carry-over-general-budget")
+        True
+        >>> lists.part_of(fs("current-year"), fs("general-budget")) == fs("general-budget")
+        True
+        """
+        if group in self.lineage(concept):
+            return concept
+        parts = sorted(c for c, rel in self.related.items() if concept in rel and group in self.lineage(c))
+        return parts[0] if parts else concept
+
     def lineage(self, iri: str) -> list[str]:
         """``iri`` and its broader concepts, nearest first."""
         out = [iri]
@@ -111,7 +130,7 @@ _LEVELLED = ("functional", "economic")
 def codelists(folder: Path = CODELISTS) -> CodeLists:
     """Load every ``*.ttl`` of the code-list folder (once per process)."""
     lists = CodeLists()
-    pref, alt, notation, broader = (SKOS + n for n in ("prefLabel", "altLabel", "notation", "broader"))
+    pref, alt, notation, broader, related = (SKOS + n for n in ("prefLabel", "altLabel", "notation", "broader", "related"))
     printed = (SKOSXL + "prefLabel", SKOSXL + "altLabel")
     names_printed: dict[str, int] = {}  # concept IRI -> its dated names (one per disclosure and name)
     for path in files(folder, "*.ttl"):
@@ -139,6 +158,8 @@ def codelists(folder: Path = CODELISTS) -> CodeLists:
                     lists.keys.setdefault(scheme, {}).setdefault(match_key(o.value), s.value)
                 elif p == broader and isinstance(o, ox.NamedNode):
                     lists.broader[s.value] = o.value
+                elif p == related and isinstance(o, ox.NamedNode):
+                    lists.related.setdefault(s.value, set()).add(o.value)
                 elif p in printed:
                     names_printed[s.value] = names_printed.get(s.value, 0) + 1
         for iri in sorted(set(zh) | set(en)):

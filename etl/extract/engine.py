@@ -43,6 +43,8 @@ SCHEME_DIM = {
 COMMON_DIMS = ("organization", "fiscalYear", "budgetPhase", "operationCharacter", "lineItem", "column")
 
 _CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+# The lines of a summary table's income side that open the carry-over block (its fund lines follow).
+_CARRY_OVER_LINES = {concept_iri("fund-source", "carry-over"), concept_iri("summary-item", "carry-over-in")}
 
 
 @dataclass(frozen=True)
@@ -152,15 +154,21 @@ def _column_concept(lists: CodeLists, schemes: tuple[str, ...], path: list[str])
             dims["budgetPhase"] = concept_iri("phase", phase)
             break
     for scheme in schemes:
-        for cell in reversed(path):
+        for at in range(len(path) - 1, -1, -1):
             # the header as printed first: 一般公共预算 is a fund source, not 一般公共 + the phase word 预算
-            key = match_key(cell)
+            key = match_key(path[at])
             iri = lists.match(scheme, key, suffix=False) if key not in _TOTAL_WORDS else None
             cell = _PHASE_SUFFIX.sub("", key)
             if not iri and (not cell or cell in _TOTAL_WORDS):
                 continue
             iri = iri or lists.match(scheme, cell)
             if iri:
+                # a concept printed under a group of the same scheme is its part within the group
+                # (一般公共预算 under 上年结转结余 is the carry-over of general-budget funds)
+                for group in path[:at]:
+                    above = lists.match(scheme, match_key(group), suffix=False)
+                    if above:
+                        iri = lists.part_of(above, iri)
                 dims[SCHEME_DIM[scheme]] = iri
                 break
         else:
@@ -455,6 +463,12 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
                              if it.side == side and it.scheme == scheme and it.classification), None)
                 iri = lists.match(scheme, label or total_word or inherited, suffix=False, near=near)
                 if iri:
+                    above = next((it.classification for it in reversed(rec.items)
+                                  if it.side == side and it.classification), None)
+                    if scheme == "fund-source" and above and _CARRY_OVER_LINES & set(lists.lineage(above)):
+                        # a fund line printed below the carry-over line (上年结转结余, then 一般公共预算拨款)
+                        # breaks the carry-over down: it is that fund's carry-over, not the year's income
+                        iri = lists.part_of(concept_iri("fund-source", "carry-over"), iri)
                     item.scheme, item.classification = scheme, iri
                     break
             else:

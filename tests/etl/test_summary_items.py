@@ -67,10 +67,12 @@ def test_current_year_fund_lines_and_the_carry_over_breakdown():
     assert income["三、国有资本经营预算资金"] == "fund-source/state-capital"
     assert income["本年收入合计"] == "fund-source/current-year"
     assert income["上年结转结余"] == "fund-source/carry-over"
-    # the year's 一般公共预算 line is the one above the carry-over line (row index 1, not 6)
+    # the 一般公共预算 line below the carry-over line is the carry-over of those funds, not the year's
+    assert income["一、一般公共预算拨款"] == "fund-source/carry-over-general-budget"
     general = sorted((o.item.index, o.amount.value) for o in rec.observations
                      if o.dims.get("fundSource") == CL + "fund-source/general-budget")
-    assert general == [(1, Decimal("44156.640120")), (6, Decimal("12.717412"))]
+    assert general == [(1, Decimal("44156.640120"))]
+    assert amounts(rec, "fund-source/carry-over-general-budget") == [Decimal("12.717412")]
 
 
 def test_income_labels_of_other_templates():
@@ -277,3 +279,20 @@ def test_personnel_public_and_special_business_columns():
     types = {c.label: c.dims.get("expenditureType", "").removeprefix(CL) for c in rec.columns if c.role == "amount"}
     assert types == {"合计": "expenditure-type/_T", "人员经费支出": "expenditure-type/personnel",
                      "公用经费支出": "expenditure-type/public", "专项业务经费支出": "expenditure-type/project"}
+
+
+def test_a_fund_column_under_the_carry_over_group_is_that_funds_carry_over():
+    # hangzhou_sfj_2026_budget_dept.pdf, page 25 (表2 收入预算总表): 一般公共预算 is printed twice, under 本年收入
+    # (91,495.48) and under 上年结转结余 (347.32); only the first is the year's general-budget income
+    funds = ["一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金"]
+    t = table("表2：2026年市级部门收入预算总表", [
+        ["单位名称", "总计", "本年收入", "", "", "", "", "", "上年结转结余", "", "", "", "", ""],
+        ["", "", "小计", *funds, "其他收入", "小计", *funds, "单位资金"],
+    ], [["合计", "99,230.46", "98,883.14", "91,495.48", "", "", "", "7,387.66", "347.32", "347.32", "", "", "", ""]])
+    rec = extract(t, "income", doc=doc())
+    got = [c.dims.get("fundSource", "").removeprefix(CL + "fund-source/") for c in rec.columns[1:]]
+    assert got == ["_T", "current-year", "general-budget", "government-fund", "state-capital", "fiscal-special-account",
+                   "other-income", "carry-over", "carry-over-general-budget", "carry-over-government-fund",
+                   "carry-over-state-capital", "carry-over-fiscal-special-account", "carry-over-unit-funds"]
+    assert amounts(rec, "fund-source/general-budget") == [Decimal("91495.48")]
+    assert amounts(rec, "fund-source/carry-over-general-budget") == [Decimal("347.32")]
