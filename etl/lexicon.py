@@ -113,7 +113,8 @@ SEQ_HEADS = frozenset({"序号", "行次", "编号"})
 CODE_HEADS = ("类", "款", "项")  # a code printed in three columns
 CODE_HEADERS = frozenset({"科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "科目代码", "代码", "功能科目代码", "经济科目代码"})
 CODE_HEADER_SUFFIX = "编码"
-LABEL_HEADERS = frozenset({"科目名称", "项目", "名称", "项目名称", "单位名称", "功能分类科目名称", "经济分类科目名称", "支出项目"})
+LABEL_HEADERS = frozenset({"科目名称", "项目", "名称", "项目名称", "单位名称", "功能分类科目名称", "经济分类科目名称", "支出项目",
+                           "支出项目类别"})
 # A bracketed qualifier ending a header (支出功能分类科目（按大类）): the column is typed by the words before it.
 HEADER_QUALIFIER_RE = re.compile(r"\([^()]*\)$")
 LABEL_HEADER_SUFFIX = ("科目名称", "科目")  # 功能分类科目名称; 支出功能分类科目, 部门预算支出经济科目 (code and name in one cell)
@@ -186,6 +187,12 @@ _CLASSIFIED = ("科目", "编码", "代码", "功能分类", "经济分类")
 _NAMED = 20  # weight of a word that names a kind by itself
 # Title words of a table of one fund of the appropriation, or of its income beside its expenditure.
 _ONE_FUND = ("一般公共预算", "政府性基金", "政府基金", "国有资本", "收支", "收入", "三公")
+# Title words of a table of the appropriation only; and of tables split otherwise than by fund source (by
+# functional class, of administrative costs, of both expenditure types, of performance, of carry-overs).
+_FUND_TITLES = ("财政拨款", "政府预算")
+_NOT_BY_FUND = ("功能分类", "功能科目", "机关运行", "基本支出和项目支出", "绩效", "结转")
+# A table by fund source prints the appropriation (or its general budget) as a column.
+_FUND_COLUMNS = ("财政拨款", "一般公共预算")
 # Scores of an evaluation (综合评价得分情况表: 一级指标 | 分值 | 得分): indicators without targets.
 _SCORE_TITLES = ("得分", "评分")
 
@@ -229,6 +236,13 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
                                             title_none=_ONE_FUND + ("经济分类", "经济科目", "基本支出", "项目支出",
                                                                     "机关运行", "结转"),
                                             header_must=_CLASSIFIED)),
+    # all funds of the department (财政拨款 | 财政专户管理资金 | 单位资金 ... as columns): its basic expenditure
+    # by economic class, and its projects one row each; a table of one fund, or of both types, is another
+    ("basic_expenditure", KindWords(title_any=("基本支出",), title_none=_ONE_FUND + _FUND_TITLES + _NOT_BY_FUND,
+                                    header_must=_FUND_COLUMNS)),
+    # (a list printing each project's goal beside its funds is one of performance targets)
+    ("project_expenditure", KindWords(title_any=("项目支出",), title_none=_ONE_FUND + _FUND_TITLES + _NOT_BY_FUND,
+                                      header_must=_FUND_COLUMNS, header_none=("绩效目标",))),
     ("income_expenditure_summary", KindWords(title_any=_SUMMARY_TITLES)),
     # printed by functional class or by unit (one row per unit): no column is required
     ("income", KindWords(title_any=("收入总表", "收入预算总表", "收入决算表", "收入预算表", "收入总体情况表"))),

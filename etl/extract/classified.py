@@ -37,4 +37,10 @@ SPECS = {
         ("government_fund_expenditure", "functional", "government-fund"),
         ("state_capital_expenditure", "functional", "state-capital"),
     )},
+    # every fund source of the department as columns; the type of expenditure fixed by the table
+    "basic_expenditure": KindSpec(
+        "basic_expenditure", operation="expenditure", code_scheme="economic", row_schemes=("economic",),
+        column_schemes=("fund-source",), constants={"expenditureType": "expenditure-type/basic"},
+        dims=("economicClassification", "fundSource", "expenditureType"),
+    ),
 }

@@ -23,7 +23,7 @@ from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
 from ..lexicon import AMOUNT_HEADER_WORDS, CODE_NAME_RE, HEADER_QUALIFIER_RE, LABEL_HEADER_SCHEMES, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
 from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SEQ_HEADS, TEXT_HEADERS
-from ..lexicon import SIDE_HEAD_SUFFIX_RE, SIDE_WORDS, THIS_YEAR_WORD, TOTAL_LINE
+from ..lexicon import SIDE_HEAD_SUFFIX_RE, SIDE_WORDS, THIS_YEAR_WORD, TOTAL_LINE, UNIT_COLUMN_HEADERS
 from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
 from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
 from ..model import Document, EtlError, Row, Table
@@ -200,6 +200,7 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
         cols.append(col)
     _assign_sides(cols)
     _second_classification_is_text(cols)
+    _unit_name_beside_a_label_is_text(cols)
     # The first label column of a side is the row label; later ones are text cells.
     seen: set[str | None] = set()
     for col in cols:
@@ -208,6 +209,15 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
                 col.role = "text"
             seen.add(col.side)
     return cols
+
+
+def _unit_name_beside_a_label_is_text(cols: list[ColumnRec]) -> None:
+    """A unit column (单位名称) before another label column of its side (项目名称) names the row's organisation
+    as a 预算单位 column does: printed text, the other column labels the row (单位名称 | 项目名称 | 总计 ...)."""
+    for col in cols:
+        if col.role == "label" and match_key(col.label) in UNIT_COLUMN_HEADERS and any(
+                c.role == "label" and c.side == col.side and c.index > col.index for c in cols):
+            col.role = "text"
 
 
 def _second_classification_is_text(cols: list[ColumnRec]) -> None:
@@ -324,7 +334,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str
             if label and not amounts:
                 carried[side_base(side)] = label
             item, previous_code = _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc,
-                                             table, inherited, printed.get(index))
+                                             table, inherited, printed.get(index), by_column)
             if item is None:
                 continue
             rec.items.append(item)
@@ -398,10 +408,11 @@ def _side_cells(row: Row, columns: list[ColumnRec], side: str | None, roles: tup
     return "".join(row.cells[c.index - 1] for c in columns if c.side == side and c.role in roles)
 
 
-def _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table, inherited="", org=None):
+def _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table, inherited="", org=None,
+               by_column=False):
     """The line of ``side`` in ``row``; ``inherited`` is the label a block on the left printed across this one
     (it classifies this block's line, which prints no label of its own); ``org`` the organisation the row names
-    in a table listing units."""
+    in a table listing units (``by_column``: in a unit column, not as the row's label)."""
     label_cols = [c for c in columns if c.side == side and c.role == "label"]
     code_cols = [c for c in columns if c.role in ("code", "code_part") and (c.side == side or c.side is None)]
     label = row.cells[label_cols[0].index - 1] if label_cols else ""
@@ -432,8 +443,10 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
         return None, previous_code
     item = LineRec(index, row.line, row.page, side, number, code, label, bold=row.bold, text_label=total_word)
     key = match_key(label or total_word or inherited)
-    if not key and not code and org is not None and org.department:
-        key = TOTAL_LINE  # the department's own row of a table listing units (预算单位 | 科目编码 | 科目名称): its total
+    if not code and org is not None and org.department and (not key or (not by_column and key == match_key(org.name))):
+        # the department's own row of a table listing units (预算单位 | 科目编码 | 科目名称), or its name printed
+        # as a row label above the classified rows (支出项目类别: 某市某局（本级）, 工资福利支出 ...): its total
+        key = TOTAL_LINE
     if not label_cols and not code_cols and not key and spec.code_scheme:
         key = TOTAL_LINE  # a classified table printing amounts without a code or label column prints its totals
     if code and spec.code_scheme and code.isdigit() and not _CODE_RE.match(code):

@@ -1,4 +1,4 @@
-"""Tables whose rows are named items: 三公经费, 政府采购, 固定资产.
+"""Tables whose rows are named items: 三公经费, 政府采购, 固定资产, 项目支出 (one row per project).
 
 API: :data:`SPECS`.
 """
@@ -16,5 +16,10 @@ SPECS = {
     ),
     "fixed_assets": KindSpec(
         "fixed_assets", row_schemes=("asset",), dims=("assetCategory",), multi_measure=True,
+    ),
+    # one row per project, named as printed (no code list classifies projects), its funds by source
+    "project_expenditure": KindSpec(
+        "project_expenditure", operation="expenditure", column_schemes=("fund-source",),
+        constants={"expenditureType": "expenditure-type/project"}, dims=("fundSource", "expenditureType"),
     ),
 }

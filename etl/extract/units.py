@@ -13,7 +13,8 @@ Which named row is the department itself (its own total row) and which a unit:
 - by code: a code that the other printed codes extend is the department's (101 above 101001, 101002);
   a code extending another is a unit's;
 - by name: a row naming the department is its total when the next row names it again (the department,
-  then its own office as a unit), or when the table lists no other organisation; beside other units it
+  then its own office as a unit) and it prints no line of its own (a project beside the name), or when the
+  table lists no other organisation; beside other units it
   is the department's own office, a unit (a bureau's own row among its prisons, under a larger 合计).
 """
 
@@ -71,20 +72,26 @@ def printed_organizations(table: Table, columns: list[ColumnRec], department: st
     name_col, code_col = unit_columns(columns)
     label_col = next((c for c in columns if c.role == "label"), None)
     found: dict[int, tuple[str, str | None]] = {}
+    labelled: set[int] = set()  # rows of a unit column printing a line of their own (a project, a class)
     for index, row in enumerate(table.rows, start=1):
         code = row.cells[code_col.index - 1].replace(" ", "") if code_col else ""
         code = code if code.isdigit() else None
+        label = row.cells[label_col.index - 1].strip() if label_col else ""
         if name_col is not None:
             name = row.cells[name_col.index - 1].strip()
+            if label and not _is_total(label) and label != name:
+                labelled.add(index)
         else:
-            label = row.cells[label_col.index - 1].strip() if label_col else ""
             name = label if label and looks_like_organization(label, department) else ""
         if name and not _is_total(name):
             found[index] = (name, code)
-    return _decide(found, department), name_col is not None
+    return _decide(found, department, labelled), name_col is not None
 
 
-def _decide(found: dict[int, tuple[str, str | None]], department_name: str | None) -> dict[int, OrgRef]:
+def _decide(found: dict[int, tuple[str, str | None]], department_name: str | None,
+            labelled: frozenset[int] | set[int] = frozenset()) -> dict[int, OrgRef]:
+    """Which rows of ``found`` are the department's own total; a row in ``labelled`` prints a line of its
+    own (单位名称 | 项目名称: the department's name beside each of its projects) and is never that total."""
     codes = [code for _, code in found.values() if code]
     department = {i for i, (name, _) in found.items() if names_department(name, department_name)}
     others = len(found) > len(department)
@@ -96,7 +103,7 @@ def _decide(found: dict[int, tuple[str, str | None]], department_name: str | Non
             is_department = False
         elif i not in department:
             is_department = False
-        elif i + 1 in department:
+        elif i + 1 in department and i not in labelled:
             is_department = True  # the department, then its own office under the same name
         elif i - 1 in department and out[i - 1].department:
             is_department = False
