@@ -79,7 +79,8 @@ def national(scheme: str, code: str) -> bool:
 
 
 def listed_names(folder: Path | None = None) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Concept IRI -> its zh names; concept IRI -> the files its dated names were printed in."""
+    """Concept IRI -> its zh names; concept IRI -> ``name<TAB>stem`` of its dated names (the stem of the file
+    that printed it: its dct:source is ``SOURCE`` + stem, ontology/sources.ttl, outside the code lists)."""
     from budgetkg.resources import CODELISTS, files
 
     names: dict[str, set[str]] = {}
@@ -87,7 +88,6 @@ def listed_names(folder: Path | None = None) -> tuple[dict[str, set[str]], dict[
     label_of: dict[str, str] = {}
     form: dict[str, str] = {}
     source: dict[str, str] = {}
-    file_of: dict[str, str] = {}
     for path in files(folder or CODELISTS, "*.ttl"):
         with path.open("rb") as fh:
             for t in ox.parse(fh, format=ox.RdfFormat.TURTLE):
@@ -100,12 +100,10 @@ def listed_names(folder: Path | None = None) -> tuple[dict[str, set[str]], dict[
                     form[s] = re.sub(r"\s+", "", o.value)
                 elif p == DCT + "source":
                     source[s] = o.value
-                elif p == DCT + "identifier":
-                    file_of[s] = o.value
     for label, concept in label_of.items():
         if label in form:
             names.setdefault(concept, set()).add(form[label])
-            dated.setdefault(concept, set()).add(f"{form[label]}\t{file_of.get(source.get(label, ''), '')}")
+            dated.setdefault(concept, set()).add(f"{form[label]}\t{source.get(label, '').removeprefix(SOURCE)}")
     return names, dated
 
 
@@ -162,7 +160,7 @@ def status(row: dict, names: dict, dated: dict) -> str:
         return "local"
     if not codelists().known(iri):
         return "new"
-    if f"{row['name']}\t{row['file']}" in dated.get(iri, set()):
+    if f"{row['name']}\t{row['file'].rsplit('.', 1)[0]}" in dated.get(iri, set()):
         return "dated"
     return "name" if row["name"] in names.get(iri, set()) else "other"
 
