@@ -47,6 +47,14 @@ class Document:
         return sum(len(c.findings) for c in self.checks if c.severity == "Violation")
 
 
+def _heading(source: str, triples) -> str:
+    """``source``, after the file name of the disclosure when the source does not say it (a graph of a dump)."""
+    from budgetkg.names import BKG
+
+    files = sorted({t.object.value for t in triples if t.predicate.value == BKG + "fileName"})
+    return f"{files[0]} ({source})" if len(files) == 1 and files[0] not in source else source
+
+
 def _document(source: str, outcome: Outcome) -> Document:
     from .quality import measures
 
@@ -58,7 +66,7 @@ def _document(source: str, outcome: Outcome) -> Document:
         by_rule[key].findings.append(r)
     checks = sorted(by_rule.values(), key=lambda c: (SEVERITY_ORDER.get(c.severity, 9), c.rule))
     triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in outcome.data] if outcome.data is not None else []
-    return Document(source, checks, measures(outcome.results, triples))
+    return Document(_heading(source, triples), checks, measures(outcome.results, triples))
 
 
 def audit_sources(sources: list[str] | None, *, data: str | None = None) -> list[Document]:

@@ -72,3 +72,21 @@ def test_quality_of_the_sample():
     triples = quality_triples(outcome.results, t, "https://budgetkg.org/graph/x")
     assert len({x.subject for x in triples if x.predicate.value.endswith("#isMeasurementOf")}) == len(got)
     assert not any(isinstance(x.subject, ox.BlankNode) or isinstance(x.object, ox.BlankNode) for x in triples)
+
+
+def test_audit_of_a_build_names_each_document(tmp_path):
+    """``--data DIR``: the report of a build names the file each graph of the dump was read from. The Hebei
+    sample prints 二、公务用车购置及运维费 blank in its 三公 table's 合计 and 一般公共预算财政拨款 columns over a
+    part of 6.00 (line 309): two RowBlankTotal warnings there, nothing else."""
+    from budgetkg.etl.build import build
+    from budgetkg.resources import default_sources
+
+    sample = next(p for p in default_sources() if p.suffix == ".txt")
+    build([str(sample)], out=tmp_path / "data", jobs=1)
+    out = _audit("--data", str(tmp_path / "data"), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    [doc] = json.loads(out.stdout)
+    assert doc["source"].startswith(f"{sample.name} (") and "/graph/" in doc["source"]
+    assert [(c["rule"], [f["line"] for f in c["findings"]]) for c in doc["checks"]] == [("RowBlankTotal", [309, 309])]
+    md = _audit("--data", str(tmp_path / "data"), "--format", "md")
+    assert f"## {sample.name} (" in md.stdout
