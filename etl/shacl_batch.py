@@ -22,7 +22,7 @@ Each document's graph must already hold the vocabulary it is validated with (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import count
 
 import pyoxigraph as ox
@@ -31,6 +31,8 @@ import rdflib
 from budgetkg import names
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from . import sparql_shared
 
 GRAPH_VAR = "bkgBatchGraph"
 _G = "?" + GRAPH_VAR
@@ -96,6 +98,8 @@ class Check:
     constraint: rdflib.term.Node | None = None
     targets: tuple = ()  # sh:targetNode IRIs (rows of VALUES, one per document)
     focus_query: str | None = None  # SHACL-SPARQL: the focus nodes, ``query`` runs once for each
+    prologue: str = ""  # SHACL-SPARQL: the PREFIX declarations ``query`` starts with
+    shared: tuple = ()  # SHACL-SPARQL: sub-SELECTs run once per focus node for every check (sparql_shared)
 
 
 @dataclass
@@ -372,7 +376,7 @@ class _Compiler:
         focus = f"SELECT DISTINCT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} }} }}"
         extra = tuple(m for m in g.objects(constraint, SH.message) if m not in messages)
         return [Check(shape, SH.SPARQLConstraintComponent, severity, None, query, "row-or-focus",
-                      messages + extra, constraint=constraint, targets=nodes, focus_query=focus)]
+                      messages + extra, constraint=constraint, targets=nodes, focus_query=focus, prologue=head)]
 
 
 # ---------------------------------------------------------------- compiling and running
@@ -392,6 +396,10 @@ def compile_shapes(g: rdflib.Graph, use_shapes: list[str] | None = None) -> list
     for shape in shapes:
         target, nodes = c.target(shape)
         out += c.shape_checks(shape, target, nodes)
+    sparql = [n for n, check in enumerate(out) if check.focus_query is not None]
+    shared = sparql_shared.share([(out[n].prologue, out[n].query[len(out[n].prologue):]) for n in sparql])
+    for n, (template, used) in zip(sparql, shared):
+        out[n] = replace(out[n], query=out[n].prologue + template, shared=used)
     return out
 
 
@@ -424,8 +432,9 @@ def run_batch(documents: list[list[ox.Triple]], checks: list[Check]) -> list[lis
             # a batch of one document (the build's) is already a store of the document alone
             store = store if store is not None and len(documents) == 1 else _store([(g, triples)])
             instance = instance_path(store)
+            shared: dict = {}  # answers of the sub-SELECTs the checks share (sparql_shared), per focus node
             for check in sparql:
-                out[n].extend(finding for _, finding in run_check(store, [g], check, instance))
+                out[n].extend(finding for _, finding in run_check(store, [g], check, instance, shared))
     return out
 
 
@@ -440,23 +449,30 @@ def instance_path(store: ox.Store) -> str:
     return f"{_TYPE}/{_SUBCLASS}*" if store.query(f"ASK {{ GRAPH ?g {{ ?s {_SUBCLASS} ?o }} }}") else _TYPE
 
 
-def run_check(store: ox.Store, graphs: list[ox.NamedNode], check: Check, instance: str):
+def run_check(store: ox.Store, graphs: list[ox.NamedNode], check: Check, instance: str, shared: dict | None = None):
     """(graph, :class:`Finding`) of every result of one check over the documents of ``graphs``.
 
     A SHACL-SPARQL constraint runs as SHACL defines it (and pyshacl does): its SELECT once per
     focus node, ``$this`` pre-bound, on the focus node's document as the default graph. The
     focus nodes of the whole batch come from one query. (Run over ``GRAPH ?g`` instead, oxigraph
     evaluates a nested SELECT over every graph at once, and its join order degrades on patterns
-    that all share the graph variable.)
+    that all share the graph variable.) ``shared`` keeps the answers of the sub-SELECTs that
+    several checks repeat (:mod:`.sparql_shared`) for the next checks run on the same store.
     """
     if check.focus_query is None:
         yield from _solutions(check, store.query(_fill(check.query, check, graphs, instance)), None)
         return
     this = ox.Variable("this")
+    shared = {} if shared is None else shared
     for sol in store.query(_fill(check.focus_query, check, graphs, instance)):
         g = sol[GRAPH_VAR]
         focus = sol["this"]
-        yield from _solutions(check, store.query(check.query, substitutions={this: focus}, default_graph=g), g, focus)
+
+        def run(query, g=g, focus=focus):
+            return store.query(query, substitutions={this: focus}, default_graph=g)
+
+        query = sparql_shared.fill(check.query, check.shared, run, shared.setdefault((g, focus), {}))
+        yield from _solutions(check, run(query), g, focus)
 
 
 def _fill(query: str, check: Check, graphs, instance: str) -> str:

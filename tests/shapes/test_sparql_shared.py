@@ -1,0 +1,76 @@
+"""Sub-SELECTs that several SHACL-SPARQL constraints repeat are run once (budgetkg.etl.sparql_shared):
+which are shared, and that a constraint answers the same with the shared answers filled in."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from budgetkg.etl.sparql_shared import PLACEHOLDER, fill, share, subselects
+
+HEAD = "PREFIX ex: <urn:ex:>\n"
+SUB = """{ SELECT $this ?x (COUNT(?y) AS ?n) WHERE { $this ex:p ?x . ?x ex:q ?y } GROUP BY $this ?x }"""
+
+
+def _store() -> ox.Store:
+    store = ox.Store()
+    data = """<urn:ex:a> <urn:ex:p> <urn:ex:b>, <urn:ex:c>, _:z . <urn:ex:b> <urn:ex:q> 1, 2 .
+              <urn:ex:c> <urn:ex:q> 3 . _:z <urn:ex:q> 4 . <urn:ex:d> <urn:ex:p> <urn:ex:b> ."""
+    store.load(data, format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def test_a_sub_select_in_two_queries_is_shared_and_one_in_a_single_query_is_not():
+    first = f"SELECT $this ?x WHERE {{ {SUB} FILTER (?n > 1) }}"
+    laid_out = SUB.replace(" . ", " .\n    ")
+    second = f"SELECT $this ?x WHERE {{\n  # the same, laid out otherwise\n  {laid_out} FILTER (?n = 1) }}"
+    alone = "SELECT $this ?x WHERE { { SELECT $this ?x WHERE { $this ex:p ?x } } }"
+    (t1, u1), (t2, u2), (t3, u3) = share([(HEAD, first), (HEAD, second), (HEAD, alone)])
+    assert t1 == f"SELECT $this ?x WHERE {{ {{ {PLACEHOLDER.format(0)} }} FILTER (?n > 1) }}"
+    assert u1[0][0] == u2[0][0] == PLACEHOLDER.format(0) and t2.count(PLACEHOLDER.format(0)) == 1
+    assert u1[0][1].startswith(HEAD + " SELECT $this ?x (COUNT(?y) AS ?n)") and u1[0][1].endswith("GROUP BY $this ?x ")
+    assert (t3, u3) == (alone, ())
+
+
+def test_a_different_prologue_constant_or_context_is_not_shared():
+    other = SUB.replace("ex:q", "ex:r")
+    under_exists = f"SELECT $this WHERE {{ $this ex:p ?x FILTER NOT EXISTS {{ {SUB} }} }}"
+    in_graph = f"SELECT $this WHERE {{ GRAPH ?g {{ {SUB} }} }}"
+    out = share([(HEAD, f"SELECT * WHERE {{ {SUB} }}"), ("PREFIX ex: <urn:other:>\n", f"SELECT * WHERE {{ {SUB} }}"),
+                 (HEAD, f"SELECT * WHERE {{ {other} }}"), (HEAD, under_exists), (HEAD, in_graph)])
+    assert all(used == () for _, used in out)
+
+
+def test_braces_and_select_in_strings_comments_and_iris_are_not_syntax():
+    query = 'SELECT * WHERE { ?s ?p "{ SELECT }" . # { SELECT\n ?s <urn:a{b}> ?o { SELECT ?s WHERE { ?s ?p ?o } } }'
+    spans = subselects(query)
+    assert [query[s:e] for s, e in spans] == ["{ SELECT ?s WHERE { ?s ?p ?o } }"]
+
+
+def test_a_constraint_answers_the_same_with_the_shared_answers_filled_in():
+    store = _store()
+    queries = [(HEAD, f"SELECT $this ?x ?n WHERE {{ {SUB} }}"), (HEAD, f"SELECT $this ?x WHERE {{ {SUB} FILTER (?n > 1) }}")]
+    this = {ox.Variable("this"): ox.NamedNode("urn:ex:a")}
+    runs = []
+
+    def run(q):
+        runs.append(q)
+        return store.query(q, substitutions=this)
+
+    cache: dict = {}
+    for (head, body), (template, used) in zip(queries, share(queries)):
+        expected = sorted(str(s) for s in store.query(head + body, substitutions=this))
+        got = sorted(str(s) for s in store.query(fill(head + template, used, run, cache), substitutions=this))
+        assert got == expected
+    # once for both queries; the blank node _:z among the answers: the sub-SELECT is left in place
+    assert len(runs) == 1 and "VALUES" not in cache[runs[0]] and "SELECT" in cache[runs[0]]
+
+
+def test_answers_without_blank_nodes_become_values():
+    store = _store()
+    queries = [(HEAD, f"SELECT $this ?x ?n WHERE {{ {SUB} }}")] * 2
+    this = {ox.Variable("this"): ox.NamedNode("urn:ex:d")}
+    cache: dict = {}
+    (template, used), _ = share(queries)
+    query = fill(HEAD + template, used, lambda q: store.query(q, substitutions=this), cache)
+    assert "VALUES (?this ?x ?n) { (<urn:ex:d> <urn:ex:b> " in query
+    assert [(s["x"], s["n"].value) for s in store.query(query, substitutions=this)] == [(ox.NamedNode("urn:ex:b"), "2")]
