@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from budgetkg.names import DEFAULT_BASE  # noqa: F401  (re-exported: the build and the CLI import it from here)
 
 _SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
+SOURCE_DIGITS = 12  # hex digits of a source's SHA-256 that tell its skipped items apart from another source's
 
 
 def slug_for(text: str) -> str:
@@ -64,8 +65,15 @@ class Minter:
     def cell(self, key: str, row: int, col: int) -> ox.NamedNode:
         return self.node(f"{key}/cell/{row}-{col}")
 
-    def skipped(self, n: int) -> ox.NamedNode:
-        return self.node(f"skipped/{n}")
+    def skipped(self, sha256: str, n: int) -> ox.NamedNode:
+        """The ``n``-th thing the source with digest ``sha256`` could not map. The source is in the IRI: a
+        disclosure published as two files (a narrative and its tables) is one graph, and each numbers
+        what it skipped from 1.
+
+        >>> Minter("https://example.org/", "130500", "2022", "501", "budget").skipped("ab" * 32, 3).value
+        'https://example.org/id/130500/2022/501/budget/skipped/abababababab-3'
+        """
+        return self.node(f"skipped/{sha256[:SOURCE_DIGITS]}-{n}")
 
     def jurisdiction_node(self, code: str | None = None) -> ox.NamedNode:
         return ox.NamedNode(f"{self.base}id/jurisdiction/{slug_for(code) if code else self.jurisdiction}")

@@ -70,7 +70,7 @@ def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, list[ox.Trip
     _new_concepts([nc for t in rec.tables for nc in t.new_concepts], source, emit)
     quarantined = {q.location for q in rec.quarantined}
     for n, (loc, reason) in enumerate(rec.skipped, start=1):
-        node = m.skipped(n)
+        node = m.skipped(rec.doc.sha256, n)
         emit(node, A, BKG.SkippedItem)
         emit(node, BKG.sourceDocument, source)
         emit(node, BKG.location, lit(str(loc)))
