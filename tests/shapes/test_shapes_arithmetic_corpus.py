@@ -1,0 +1,72 @@
+"""The arithmetic shapes (shapes/arithmetic.ttl) on real disclosures of ../shared/samples/corpus.
+
+A subtotal line is the total of the lines under it: it is recognized by the code hierarchy (一般公共预算
+under 财政拨款, a 款 under its 类), never by its position. Each test starts from a corpus document as the
+reader maps it; unmutated it gives none of the findings below (the printed tables add up), mutated it gives
+the one it must, naming table, page, row and column. Figures are those printed on the page (checked on the
+page images). Both engines run on each graph (test_shapes_support.validate).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+
+import pytest
+
+from tests.conftest import SHARED
+from tests.shapes.test_shapes_support import B, decimal, observation, replace, validate
+
+CORPUS = SHARED / "samples" / "corpus"
+
+
+@lru_cache(maxsize=4)
+def corpus_triples(stem: str) -> tuple:
+    from budgetkg.etl.to_rdf import map_document
+    from budgetkg.names import DEFAULT_BASE
+
+    path = CORPUS / f"{stem}.pdf"
+    if not path.is_file():
+        pytest.skip(f"{path} not present")
+    return tuple(map_document(str(path), base=DEFAULT_BASE)[2])
+
+
+def findings(triples, rule: str) -> list[tuple]:
+    out = validate(triples, [rule])
+    return sorted((r["severity"], r["table"], r.get("page"), r["row"], r.get("column"), r["printed"], Decimal(r["expected"]))
+                  for r in out.results)
+
+
+def mutated(stem: str, table: str, row: int, col: int, amount: str) -> list:
+    triples = list(corpus_triples(stem))
+    return replace(triples, observation(triples, table, row, col), B("amount"), decimal(amount))
+
+
+# 收支总体情况表 (烟台, page 7), 2026年市级部门收支预算总表 (湖州, page 17), 收支总表 (深圳, pages 16-18): 一、财政拨款
+# and the 一般公共预算 line under it both print the whole appropriation; the expenditure side prints 类, 款 and 项.
+SUMMARIES = ["yantai_tjj_2026_budget_dept", "huzhou_czj_2026_budget_dept", "shenzhen_czj_2026_budget_dept"]
+
+
+@pytest.mark.parametrize("stem", SUMMARIES)
+def test_summary_current_totals_count_a_subtotal_line_once(stem):
+    assert findings(corpus_triples(stem), "SummaryCurrentTotals") == []
+
+
+def test_summary_current_totals_still_find_a_top_line_that_disagrees():
+    # 烟台 page 7: 一、财政拨款收入 2,123.11 -> 2,123.21; 本年收入合计 prints 2,123.11
+    got = findings(mutated("yantai_tjj_2026_budget_dept", "income_expenditure_summary", 1, 2, "2123.21"), "SummaryCurrentTotals")
+    assert got == [("Warning", "收支总体情况表", 7, "22 (in) 本年收入合计", "2 预算数", "2123.11", Decimal("2123.21"))]
+
+
+def test_a_line_under_a_printed_line_is_not_a_further_part():
+    # 烟台 page 7: 一般公共预算收入 (under 一、财政拨款收入) 2,123.11 -> 2,000.00: 本年收入合计 is the sum of the lines
+    # that are under no other printed line, which did not change
+    got = findings(mutated("yantai_tjj_2026_budget_dept", "income_expenditure_summary", 2, 2, "2000.00"), "SummaryCurrentTotals")
+    assert got == []
+
+
+def test_summary_current_totals_on_the_expenditure_side_sum_the_classes():
+    # 深圳 page 16: 一、一般公共服务支出 20,563.76 -> 20,564.76 (its 款 财政事务 and 项 行政运行 ... are under it);
+    # 本年支出合计 (page 18) prints 37,385.88
+    got = findings(mutated("shenzhen_czj_2026_budget_dept", "income_expenditure_summary", 1, 4, "20564.76"), "SummaryCurrentTotals")
+    assert got == [("Warning", "收支总表", 18, "30 (out) 本年支出合计", "4 2026年预算数", "37385.88", Decimal("37386.88"))]
