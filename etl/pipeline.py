@@ -32,6 +32,7 @@ from . import indicators, narrative
 from .docmeta import department_name, split_scope, title_meta
 from .extract import SPECS, extract
 from .extract.records import TableRec
+from .extract.units import settle_across_tables
 from .jurisdictions import Jurisdiction, find_jurisdiction, jurisdictions
 from .lexicon import DEFAULT_LEVEL_WORD, DEFAULT_PHASE_WORD, FINAL_ACCOUNTS_WORD, LEVELS, PHASES, TABLES_ELSEWHERE_RE, YEAR_SUFFIX
 from .model import Document, EtlError, Heading, Location, Paragraph, Skipped, Table
@@ -236,6 +237,7 @@ def extract_tables(doc: Document, rec: DisclosureRec) -> None:
             rec.skip(where, f"{QUARANTINED}: {exc.reason}")
             continue
         seen[kind] = table.line
+    settle_across_tables(rec.tables)
 
 
 def _tables_elsewhere(doc: Document) -> str | None:

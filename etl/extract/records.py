@@ -95,6 +95,8 @@ class TableRec:
     multi_measure: bool = False
     organization: str | None = None  # the 编制单位 of the table's header (audit: one organization)
     by_unit: bool = False  # the table lists several units: each line names its organisation
+    printed_orgs: dict[int, OrgRef] = field(default_factory=dict)  # row index -> the organisation the row names
+    orgs_by_column: bool = False  # a unit column names them (else row labels)
 
     @property
     def empty(self) -> bool:

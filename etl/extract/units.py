@@ -1,8 +1,9 @@
 """Tables listing several budget units: which organisation each row belongs to.
 
 API: :func:`printed_organizations` ``(table, columns, department) -> ({row index: OrgRef}, by column)`` (the rows that
-name an organisation, and whether it is a unit or the department itself) and :func:`assign_units`
-``(rec, printed, by_column)`` (every line of such a table gets the organisation of its row segment).
+name an organisation, and whether it is a unit or the department itself), :func:`assign_units`
+``(rec, printed, by_column)`` (every line of such a table gets the organisation of its row segment) and
+:func:`settle_across_tables` ``(tables)`` (the codes of every table decide what one table alone cannot).
 
 A department with subordinate units prints some tables by unit: a unit column (单位名称, 预算单位,
 部门名称, with or without a 单位编码) beside the amounts or above the unit's classified rows, or a unit's
@@ -11,7 +12,7 @@ without a name of their own are the same organisation's; a total row (合计) is
 
 Which named row is the department itself (its own total row) and which a unit:
 - by code: a code that the other printed codes extend is the department's (101 above 101001, 101002);
-  a code extending another is a unit's;
+  a code extending another is a unit's, also when the other is printed in another table of the document;
 - by name: a row naming the department is its total when the next row names it again (the department,
   then its own office as a unit) and it prints no line of its own (a project beside the name), or when the
   table lists no other organisation; beside other units it
@@ -19,6 +20,9 @@ Which named row is the department itself (its own total row) and which a unit:
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from itertools import groupby
 
 from ..docmeta import split_scope
 from ..jurisdictions import find_jurisdiction
@@ -113,24 +117,52 @@ def _decide(found: dict[int, tuple[str, str | None]], department_name: str | Non
     return out
 
 
+def settle_across_tables(tables: list[TableRec]) -> None:
+    """Decide by the codes the whole document prints which named row is the department itself.
+
+    A table listing a single organisation cannot tell by itself whether it is the department or one of its
+    units (the department's own office often bears the department's name); the codes printed in the other
+    tables can: a code extending another printed code (101001 beside 101) is a unit's, wherever it is printed.
+    The lines of a table whose decision changes get their organisation again (:func:`assign_units`).
+
+    >>> from .records import TableRec
+    >>> listing = TableRec("a", "", 1, None, None, None, [], [], [], printed_orgs={2: OrgRef("某局", "101", True), 3: OrgRef("某局", "101001")})
+    >>> alone = TableRec("b", "", 9, None, None, None, [], [], [], printed_orgs={1: OrgRef("某局", "101001", True)})
+    >>> settle_across_tables([listing, alone]); alone.printed_orgs[1].department, listing.printed_orgs[2].department
+    (False, True)
+    """
+    codes = {ref.code for t in tables for ref in t.printed_orgs.values() if ref.code}
+    for t in tables:
+        units = {i: replace(ref, department=False) for i, ref in t.printed_orgs.items()
+                 if ref.department and ref.code and any(c != ref.code and ref.code.startswith(c) for c in codes)}
+        if units:
+            t.printed_orgs.update(units)
+            assign_units(t, t.printed_orgs, t.orgs_by_column)
+
+
 def assign_units(rec: TableRec, printed: dict[int, OrgRef], by_column: bool) -> None:
     """Set the organisation of every line of a table listing units (``rec.by_unit``).
 
-    A line continues the segment of the row above it when it names no organisation: under a unit column,
-    while its cell is blank; under a name printed as a row label, while the line prints no label of its own
-    or a classified one (the unit's 类/款/项), not a row of another level (货物, 服务 above the units).
-    A total line (合计) is the department's and ends the segment.
+    A printed row continues the segment of the row above it when it names no organisation: under a unit column,
+    while its cell is blank; under a name printed as a row label, while the row prints no label of its own
+    or a coded or classified one (the unit's 类/款/项), not a row of another level (货物, 服务 above the units).
+    A total row (合计) is the department's and ends the segment. The lines of one printed row (its segments
+    side by side) are of the same organisation.
     """
+    rec.printed_orgs, rec.orgs_by_column = printed, by_column
     if not printed:
         return
     rec.by_unit = True
     current: OrgRef | None = None
-    for item in rec.items:
-        ref = printed.get(item.index)
+    for index, row in groupby(rec.items, key=lambda item: item.index):
+        items = list(row)
+        ref = printed.get(index)
         if ref is not None:
             current = None if ref.department else ref
-        elif _is_total(item.label or item.text_label):
+        elif any(_is_total(item.label or item.text_label) for item in items):
             current = None
-        elif not by_column and item.label and not item.code and not item.classification:
+        elif not by_column and any(item.label for item in items) \
+                and not any(item.code or item.classification for item in items):
             current = None
-        item.organization = current
+        for item in items:
+            item.organization = current

@@ -11,6 +11,9 @@ Excerpts typed from the page images (values and names checked by hand):
 - 西安市统计局 2026, page 39, 表13 “三公”经费及会议费、培训费 (元): 单位编码 | 单位名称; 合计, 119 西安市统计局
   (the department: the codes below extend 119), 119001 西安市统计局, 119002 西安市社会经济调查中心, 119003
   西安市统计局普查中心;
+- the same document, page 38, 表12 部门综合预算政府采购（资产配置、购买服务）预算表 (元): 科目编码 (201 05 07) |
+  单位编码 | 采购项目 | 采购目录 ... | 预算金额; 合计, 1 全额, then 119001 西安市统计局 alone heading the purchases
+  (excerpt: the first two and the last);
 - 苏州市审计局 2026, page 22, 政府采购支出表 (万元): 采购品目大类 货物, then 苏州市审计局 heading its items
   (no unit column: recognized by content), then 服务.
 """
@@ -67,6 +70,19 @@ XIAN = """# 西安市统计局 2026 年部门预算
 119002\t西安市社会经济调查中心\t38,000.00\t\t13,000.00\t25,000.00
 119003\t西安市统计局普查中心\t21,000.00\t5,000.00\t16,000.00\t
 """
+XIAN_PROCUREMENT = """
+## 部门综合预算政府采购（资产配置、购买服务）预算表
+
+单位：元
+
+科目编码\t单位编码\t采购项目\t采购目录\t数量\t预算金额
+合计\t\t\t\t187,920\t18,712,700.00
+2010507\t1\t全额\t\t187,920\t18,712,700.00
+2010507\t119001\t西安市统计局\t\t187,920\t18,712,700.00
+2010507\t\t1%人口普查（2026）\tC16030200数据加工处理服务\t1\t280,000.00
+2010507\t\t1%人口普查（2026）\tC16040000云计算服务\t1\t204,600.00
+2010507\t\t统计资料印刷\tC23090200出版服务\t800\t110,000.00
+"""
 SUZHOU = """# 苏州市审计局 2026 年部门预算
 
 ## 政府采购支出表
@@ -113,6 +129,19 @@ def test_unit_codes_tell_the_department_from_its_units():
     assert _orgs(t) == [("合计", "dept"), ("西安市统计局", "dept"), ("西安市统计局", "西安市统计局"),
                         ("西安市社会经济调查中心", "西安市社会经济调查中心"), ("西安市统计局普查中心", "西安市统计局普查中心")]
     assert [it.organization.code for it in t.items[2:]] == ["119001", "119002", "119003"]
+
+
+def test_a_table_listing_one_unit_is_told_from_the_department_by_the_codes_of_the_other_tables():
+    # 119001 extends the 119 that the 三公 table prints for the department: a unit, heading the purchases
+    # (their rows print a 科目编码 of their own, not a row of another level); 合计 and 全额 are the department's
+    [_, t] = _rec(XIAN + XIAN_PROCUREMENT).tables
+    assert t.key == "government_procurement"
+    assert _orgs(t) == [("合计", "dept"), ("全额", "dept")] + [(label, "西安市统计局") for label in (
+        "西安市统计局", "1%人口普查（2026）", "1%人口普查（2026）", "统计资料印刷")]
+    assert {it.organization.code for it in t.items[2:]} == {"119001"}
+    # alone, the table cannot tell: the one organisation it names, under the department's name, is the department
+    [alone] = _rec("# 西安市统计局 2026 年部门预算\n" + XIAN_PROCUREMENT).tables
+    assert [it.organization for it in alone.items] == [None] * 6
 
 
 def test_a_unit_named_in_the_label_column_heads_its_rows_until_a_row_of_another_level():
