@@ -71,6 +71,22 @@ def test_xiang_row_printed_under_the_wrong_kuan():
     assert "21004" in found[0]["message"]
 
 
+def test_a_list_of_xiang_rows_without_their_lei_and_kuan_is_in_no_order():
+    """A table printing 项 rows only (北京 预算05表 lists 2010601 ... 2050803 ... per unit, no 类 or 款 row):
+    a 项 under a 项 of another 款 is not misplaced, since its own 款 is printed nowhere in the table.
+    In the 支出总表, rows 2, 3 and 5 (类 210, 款 21004, 类 215) lose their codes and row 6 (款 21505)
+    becomes 项 2100499: row 7 (2150501) then follows a 项 of 款 21004, and 款 21505 is not printed."""
+    base = list(fixed_sample())
+    uncoded = {_row(base, "expenditure", i) for i in (2, 3, 5)}
+    flat = [t for t in base if not (t.subject in uncoded and t.predicate == B("printedCode"))]
+    flat = replace(flat, _row(base, "expenditure", 6), B("printedCode"), ox.Literal("2100499"))
+    assert not results(validate(flat, ["RowOrder"]), "RowOrder")
+    # the same rows with 款 21505 still printed (on row 5): row 7 is not under it, a warning
+    moved = replace(flat, _row(base, "expenditure", 5), B("printedCode"), ox.Literal("21505"))
+    found = results(validate(moved, ["RowOrder"]), "RowOrder")
+    assert [r["row"] for r in found] == ["7 2150501 行政运行"]
+
+
 def test_printed_code_is_the_row_concept():
     base = list(fixed_sample())
     row = _row(base, "expenditure", 3)
