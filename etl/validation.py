@@ -292,7 +292,10 @@ def _cache_sparql_checks() -> None:
     runs pyshacl; without this the shape tests, which run it on every mutation, take several
     times longer. pyshacl re-runs its syntax checks (regular expressions over the whole query: no MINUS,
     VALUES, SERVICE; nested SELECTs project $this) before every execution; on a document
-    they cost more than the queries themselves. The check is a pure function of the text.
+    they cost more than the queries themselves (its MINUS and SERVICE patterns backtrack from
+    every line start to the next ``#``: quadratic in a query's length; without this cache
+    pyshacl took about 1.5x as long on a sample PDF, one run on the shared machine). The check
+    is a pure function of the text. The default engine (``batch``) neither imports nor patches pyshacl.
     """
     from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 

@@ -95,3 +95,19 @@ def test_vocabulary_same_report_as_pyshacl():
     triples = vocabulary_triples()
     ours = validate_documents([(triples, "vocabulary")], with_context=False)[0]
     assert_same_report(ours, validate_graph(triples, document="vocabulary", with_context=False, engine="pyshacl"))
+
+
+def test_the_default_engine_neither_imports_nor_patches_pyshacl():
+    """Issue 15: pyshacl's internals are not patched on the default path; the batched engine does not
+    even load it (the reference engine, ``engine="pyshacl"``, is the only user of pyshacl)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from budgetkg.etl.validation import validate_graph\n"
+            "from tests.shapes.test_shapes_support import sample_triples\n"
+            "outcome = validate_graph(sample_triples())\n"
+            "print(outcome.conforms, sorted(m for m in sys.modules if m.split('.')[0] == 'pyshacl'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parents[2]).stdout
+    assert out.split()[-1] == "[]", out
