@@ -23,6 +23,7 @@ tables are cut exactly as before.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from dataclasses import dataclass, field
 from functools import partial
@@ -114,7 +115,8 @@ _c = SimpleNamespace(**{name: _by_address(name) for name in (
     "FPDFText_GetText", "FPDFText_GetTextObject", "FPDFText_IsGenerated", "FPDFText_GetCharOrigin",
     "FPDFText_GetLooseCharBox", "FPDFText_GetMatrix", "FPDFText_GetFontSize", "FPDFPath_GetDrawMode",
     "FPDFPath_CountSegments", "FPDFPath_GetPathSegment", "FPDFPathSegment_GetType", "FPDFPathSegment_GetPoint",
-    "FPDFPathSegment_GetClose")})
+    "FPDFPathSegment_GetClose", "FPDFPageObj_GetClipPath", "FPDFClipPath_CountPaths",
+    "FPDFClipPath_CountPathSegments", "FPDFClipPath_GetPathSegment", "FPDFPageObj_GetBounds")})
 _PATH, _IMAGE, _TEXT, _FORM = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT,
                                pdfium_c.FPDF_PAGEOBJ_FORM)
 
@@ -147,6 +149,9 @@ class RawPage:
     lines: list[dict]
     curves: list[dict]
     images: list[dict]  # one per image object (only counted: a page of images without text is reported)
+    # text drawn partly outside its clipping path: (box of the text object, box its clip leaves visible), see
+    # :func:`clipped_text`; None when not taken from pdfium (a pdfminer page: :func:`clipped_text` gives them)
+    clipped: list[tuple[tuple, tuple]] | None = None
     _edges: list[dict] | None = field(default=None, repr=False)
 
     @property
@@ -159,11 +164,13 @@ class RawPage:
 
     @property
     def edges(self) -> list[dict]:
-        """Line, rectangle and curve edges, in pdfplumber's order (``Page.edges``)."""
+        """Line, rectangle and curve edges, in pdfplumber's order (``Page.edges``), then the top rules a grid
+        continued from the previous page leaves out (:func:`budgetkg.etl.pdf_ruled.open_tops`)."""
         if self._edges is None:
-            self._edges = ([line_to_edge(ln) for ln in self.lines]
-                           + [e for r in self.rects for e in rect_to_edges(r)]
-                           + [e for c in self.curves for e in curve_to_edges(c)])
+            edges = ([line_to_edge(ln) for ln in self.lines]
+                     + [e for r in self.rects for e in rect_to_edges(r)]
+                     + [e for c in self.curves for e in curve_to_edges(c)])
+            self._edges = edges + pdf_ruled.open_tops(edges)
         return self._edges
 
     def find_tables(self) -> list:
@@ -253,11 +260,14 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
         textpage = page.get_textpage()
         try:
             chars, placed = _chars(_address(textpage.raw), ctm, top_of)
-            rects, lines, curves, images, blanks = [], [], [], [], []
+            rects, lines, curves, images, blanks, clipped = [], [], [], [], [], []
+            clips: dict = {}
             for obj, matrix in _objects(_address(page.raw), ctm):
                 kind = _c.FPDFPageObj_GetType(obj)
+                if kind == _TEXT:
+                    _clipped(obj, matrix, top_of, clips, clipped)
                 if kind == _PATH:
-                    _path(obj, matrix, top_of, rects, lines, curves)
+                    _path(obj, matrix, top_of, rects, lines, curves, _clip_of(obj, matrix, top_of, clips))
                 elif kind == _IMAGE:
                     images.append({"object_type": "image"})
                 elif kind == _TEXT and obj not in placed:
@@ -267,9 +277,95 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
             chars += blanks
         finally:
             textpage.close()
-        return RawPage(index, (0, 0, width, height), chars, rects, lines, curves, images)
+        return RawPage(index, (0, 0, width, height), chars, rects, lines, curves, images, clipped)
     finally:
         page.close()
+
+
+def clipped_text(pdf: pdfium.PdfDocument, index: int) -> list[tuple[tuple, tuple]]:
+    """The text objects of page ``index`` (0-based) drawn partly outside their clipping path, as pairs of boxes
+    ``(x0, top, x1, bottom)`` in pdfplumber's coordinates: the object's and the one its clip leaves visible.
+
+    The text layer ignores clipping paths: a cell's text that overflows its box is still there, drawn where it
+    cannot be seen (a table template prints the whole text of a cell merged over a page break on both pages,
+    clipped to each). These boxes say where such text may stand. pdfium gives the bounds and the clip of an
+    object inside a form XObject in the form's space (both are placed with the form's matrix), and a clip's
+    box is only the box of its paths, so the layout renders those places before it drops anything
+    (:func:`budgetkg.etl.pdf_tables.drop_clipped`).
+    """
+    page = pdf[index]
+    try:
+        x0, y0, x1, y1 = page.get_mediabox()
+        rotation = page.get_rotation() % 360
+        ctm = _ROTATION_CTM.get(rotation, _ROTATION_CTM[0])(x0, y0, x1, y1)
+        top_of = (x1 - x0) if rotation in (90, 270) else (y1 - y0)
+        out: list = []
+        clips: dict = {}
+        for obj, matrix in _objects(_address(page.raw), ctm):
+            if _c.FPDFPageObj_GetType(obj) == _TEXT:
+                _clipped(obj, matrix, top_of, clips, out)
+        return out
+    finally:
+        page.close()
+
+
+# a text object reaching this far (points) beyond its clip box is drawn partly outside it
+_CLIP_SLACK = 1.0
+
+
+def _clipped(obj: int, ctm, top_of: float, clips: dict, out: list) -> None:
+    """Append the boxes of text object ``obj`` (placed with ``ctm``) to ``out`` when it reaches outside its clip
+    box (:func:`_clip_of`)."""
+    box = _clip_of(obj, ctm, top_of, clips)
+    if box is None:
+        return
+    floats = clips.get(None)
+    if floats is None:  # made once per page: ctypes objects cost more than the call
+        floats = clips[None] = tuple(ctypes.c_float() for _ in range(4))
+    left, bottom, right, top = floats
+    if not _c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return
+    ax, ay = _apply(ctm, left.value, bottom.value)
+    bx, by = _apply(ctm, right.value, top.value)
+    bounds = (min(ax, bx), top_of - max(ay, by), max(ax, bx), top_of - min(ay, by))
+    if (bounds[0] < box[0] - _CLIP_SLACK or bounds[1] < box[1] - _CLIP_SLACK or bounds[2] > box[2] + _CLIP_SLACK
+            or bounds[3] > box[3] + _CLIP_SLACK):
+        out.append((bounds, box))
+
+
+def _clip_of(obj: int, ctm, top_of: float, clips: dict) -> tuple | None:
+    """The box (x0, top, x1, bottom) the clipping path of page object ``obj`` (placed with ``ctm``) leaves
+    visible, ``None`` without one. ``clips`` keeps the box of each clip path met on the page: objects of one
+    clipping state share its path data, so the address of its first segment names it."""
+    clip = _c.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    count = _c.FPDFClipPath_CountPaths(clip)
+    if count <= 0:
+        return None
+    key = (count, _c.FPDFClipPath_GetPathSegment(clip, 0, 0), ctm)
+    box = clips.get(key)
+    if box is None:
+        box = clips[key] = _clip_box(clip, count, ctm, top_of)
+    return box
+
+
+def _clip_box(clip: int, count: int, ctm, top_of: float) -> tuple:
+    """The box (x0, top, x1, bottom) of the intersection of the ``count`` paths of a clipping path: the
+    region it leaves visible lies within it."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    x0 = top = -math.inf
+    x1 = bottom = math.inf
+    for k in range(count):
+        xs, tops = [], []
+        for j in range(_c.FPDFClipPath_CountPathSegments(clip, k)):
+            _c.FPDFPathSegment_GetPoint(_c.FPDFClipPath_GetPathSegment(clip, k, j), x, y)
+            px, py = _apply(ctm, x.value, y.value)
+            xs.append(px)
+            tops.append(top_of - py)
+        if xs:
+            x0, x1, top, bottom = max(x0, min(xs)), min(x1, max(xs)), max(top, min(tops)), min(bottom, max(tops))
+    return x0, top, x1, bottom
 
 
 def _blank(obj, ctm, top_of: float) -> dict:
@@ -421,8 +517,10 @@ def _unseen(obj) -> bool:
     return a.value == 0 or r.value == g.value == b.value == 255
 
 
-def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list) -> None:
-    """Split a painted path into pdfminer's lines, rectangles and curves (``PDFLayoutAnalyzer.paint_path``)."""
+def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, clip: tuple | None = None) -> None:
+    """Split a painted path into pdfminer's lines, rectangles and curves (``PDFLayoutAnalyzer.paint_path``),
+    leaving out a subpath that lies wholly outside the box of its clipping path ``clip``: it is not drawn
+    (pdfminer ignores clipping paths: its pages keep it)."""
     m = pdfium_c.FS_MATRIX()
     if _unseen(obj) or not _c.FPDFPageObj_GetMatrix(obj, m):
         return
@@ -451,12 +549,22 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list) -> No
                 subpaths[-1][0] += "h"
                 subpaths[-1][1].append(subpaths[-1][1][0])
     for shape, pts in subpaths:
+        if clip is not None and _outside(clip, pts, top_of):
+            continue
         # pdfium closes a path with a segment back to its start and a close flag; pdfminer sees
         # that segment and then h, and drops the segment when it ends on the start point
         if len(shape) > 3 and shape.endswith("lh") and pts[-2] == pts[0]:
             shape = shape[:-2] + "h"
             pts = pts[:-2] + pts[-1:]
         _paint(shape, pts, top_of, rects, lines, curves)
+
+
+def _outside(clip: tuple, pts: list, top_of: float) -> bool:
+    """Whether the device points ``pts`` of a subpath all lie beyond one side of the clip box (pdfplumber's
+    coordinates), by more than :data:`_CLIP_SLACK`."""
+    xs, tops = [p[0] for p in pts], [top_of - p[1] for p in pts]
+    return (max(xs) < clip[0] - _CLIP_SLACK or min(xs) > clip[2] + _CLIP_SLACK or max(tops) < clip[1] - _CLIP_SLACK
+            or min(tops) > clip[3] + _CLIP_SLACK)
 
 
 def _paint(shape: str, pts: list, top_of: float, rects: list, lines: list, curves: list) -> None:

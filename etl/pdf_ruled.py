@@ -28,6 +28,61 @@ from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGA
 _SLACK = 1e-6
 
 
+def open_tops(edges: list[dict]) -> list[dict]:
+    """The top rules a grid continued from the previous page leaves out: horizontal edges to add.
+
+    A cell merged over a page break goes on at the top of the next page without a rule above it: the
+    ruling of its columns starts at the height of the first row's top rule, which is drawn only over the
+    other columns, and pdfplumber makes no cell of it (its text would be lost). Where vertical rules start
+    at the height of a horizontal rule, meet no horizontal rule there, and stand in a run beside one end of
+    it (no other vertical rule crossing that height in between), that rule is carried on to the farthest
+    of them. Everything within pdfplumber's tolerances (those of :func:`find_tables`).
+
+    >>> h = {"orientation": "h", "x0": 40.0, "x1": 60.0, "top": 10.0, "bottom": 10.0, "width": 20.0, "height": 0.0}
+    >>> v = [{"orientation": "v", "x0": x, "x1": x, "top": 10.0, "bottom": 30.0, "width": 0.0, "height": 20.0}
+    ...      for x in (0.0, 20.0, 40.0, 60.0)]
+    >>> [(e["x0"], e["x1"], e["top"]) for e in open_tops([h, *v])]
+    [(0.0, 40.0, 10.0)]
+    >>> open_tops([h, *v[2:]])
+    []
+    """
+    settings = TableSettings.resolve(None)
+    xt, yt, shortest = settings.intersection_x_tolerance, settings.intersection_y_tolerance, settings.edge_min_length
+    # the short sides of a thin filled rectangle (a rule) are no rules: pdfplumber drops them too
+    hs = sorted((e for e in edges if e["orientation"] == "h" and e["width"] >= shortest), key=itemgetter("top"))
+    vs = [e for e in edges if e["orientation"] == "v" and e["height"] >= shortest]
+    tops = [h["top"] for h in hs]
+
+    def at(y: float) -> list[dict]:  # the horizontal edges at height y
+        return hs[bisect_left(tops, y - yt - _SLACK):bisect_right(tops, y + yt + _SLACK)]
+
+    ends = [(v["x0"], v["bottom"]) for v in vs]
+
+    def open_top(v: dict) -> bool:  # no rule across its top, and no rule above going on down into it
+        x, y = v["x0"], v["top"]
+        return (not any(h["x0"] - xt <= x <= h["x1"] + xt for h in at(y))
+                and not any(abs(ex - x) <= xt and abs(ey - y) <= yt for ex, ey in ends))
+
+    dangling = [v for v in vs if open_top(v)]
+    added: dict[tuple, dict] = {}
+    for h in {id(h): h for v in dangling for h in at(v["top"])}.values():
+        y = h["top"]
+        run = [v["x0"] for v in dangling if abs(v["top"] - y) <= yt]
+        crossing = [v["x0"] for v in vs if v["top"] < y - yt and v["bottom"] > y + yt]
+        for side, end in (([x for x in run if x < h["x0"] - xt], h["x0"]), ([x for x in run if x > h["x1"] + xt], h["x1"])):
+            if not side:
+                continue
+            far = min(side) if end == h["x0"] else max(side)
+            lo, hi = min(far, end), max(far, end)
+            span = min(lo, h["x0"]), max(hi, h["x1"])
+            if any(lo - xt <= x <= hi + xt for x in crossing) or any(
+                    g["top"] < y - yt and g["x0"] < span[1] and g["x1"] > span[0] for g in hs):
+                continue  # a vertical rule goes on through that height, or the grid is ruled above it: no top
+            added.setdefault((lo, hi, y), {"orientation": "h", "object_type": "line", "x0": lo, "x1": hi, "top": y,
+                                           "bottom": y, "doctop": h.get("doctop", y), "width": hi - lo, "height": 0.0})
+    return list(added.values())
+
+
 def find_tables(page) -> list[RuledTable]:
     """``pdfplumber.table.TableFinder(page).tables`` (default settings: ruling lines both ways)."""
     return _Finder(page).tables

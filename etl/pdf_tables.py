@@ -208,8 +208,44 @@ def drop_clipped(pdf, pages: list) -> list[str]:
     The text layer ignores clipping paths, so such text would be read twice. On pages sharing a
     line with a neighbour (at another height), the lines printed more than once are rendered (with
     ``pdf``, the open ``pypdfium2.PdfDocument``) to see which copy has ink; a copy with clearly less
-    ink than its twin is dropped. ``pages`` have ``no`` and ``lines``; returns the notes of what was dropped.
+    ink than its twin is dropped. Then the lines that stand where a text object reaches outside its
+    clipping path (``page.clipped``, :func:`budgetkg.etl.pdf_raw.clipped_text`) are rendered, and
+    those that do not show are dropped: the part of a cell merged over a page break that each page clips
+    away (a line the clip cuts through below its middle included: the next page prints it whole). ``pages`` have ``no``, ``lines`` and ``clipped``; returns the notes of what was dropped.
     """
+    notes = _drop_twins(pdf, pages)
+    for page in pages:
+        outside = [ln for ln in page.lines if _outside_clip(ln, page.clipped)]
+        if not outside:
+            continue
+        ink = _ink(pdf[page.no - 1], outside)
+        # the middle of such a line is outside the clip (where pdfplumber's rule puts a character: at its
+        # middle), so at most half of it can show: a line with less ink than that is not printed there
+        keep = [ln for ln in page.lines if ink.get(id(ln), 1.0) >= _VISIBLE_SHARE]
+        if len(keep) < len(page.lines):
+            notes.append(f"page {page.no}: {len(page.lines) - len(keep)} lines outside their clipping path (text "
+                         "overflowing its cell, not drawn) ignored")
+            page.unseen = [ln for ln in page.lines if ln not in keep]
+            page.lines = keep
+    return notes
+
+
+def _outside_clip(ln, clipped: list) -> bool:
+    """Whether line ``ln`` overlaps a text object whose middle lies outside the box its clip leaves visible."""
+    for (x0, top, x1, bottom), (cx0, ctop, cx1, cbottom) in clipped:
+        if x0 < ln.x1 and ln.x0 < x1 and top < ln.bottom and ln.top < bottom:
+            mx, my = (x0 + x1) / 2, (top + bottom) / 2
+            if not (cx0 <= mx <= cx1 and ctop <= my <= cbottom):
+                return True
+    return False
+
+
+# A line with ink in less than this share of its pixel rows prints nothing (a rule crossing it is a row or two).
+_NO_INK = 0.2
+
+
+def _drop_twins(pdf, pages: list) -> list[str]:
+    """The lines printed again on a neighbouring page whose copy here has clearly less ink (:func:`drop_clipped`)."""
     suspects: set[int] = set()
     for a, b in zip(pages, pages[1:]):
         tops = {}
@@ -238,7 +274,7 @@ def drop_clipped(pdf, pages: list) -> list[str]:
         # a line goes only when a twin of it is visibly printed and has clearly more ink: a hidden copy
         # has next to none, while a page header repeated in a smaller font has a little less (fonts
         # that pdfium cannot render leave every copy without ink: then all are kept)
-        keep = [ln for ln in page.lines if id(ln) not in ink or best[ln.text] < 0.2
+        keep = [ln for ln in page.lines if id(ln) not in ink or best[ln.text] < _NO_INK
                 or ink[id(ln)] >= _VISIBLE_SHARE * best[ln.text]]
         if len(keep) < len(page.lines):
             notes.append(f"page {page.no}: {len(page.lines) - len(keep)} lines hidden by clipping (text "
@@ -298,6 +334,9 @@ class Grid:
     notes: list[str] = field(default_factory=list)  # repairs made while building the grid
     row_nos: list[int] = field(default_factory=list)
     tops: list[float] = field(default_factory=list)
+    # column -> first row of a cell merged down to the foot of the page and left open there (it goes on
+    # over the page break: the first cell of that column on the next page is the rest of it)
+    open_foot: dict[int, int] = field(default_factory=dict)
 
     @property
     def width(self) -> int:
@@ -325,23 +364,25 @@ def ruled_grids(page) -> tuple[list[Grid], int]:
         spans = [[0 if cell is None else max(1, sum(1 for x in edges if cell[0] - 0.5 <= x < cell[2] - 0.5))
                   for cell in trow.cells] for trow in table_rows]
         rows = [[join_lines(c.split("\n")) if c else "" for c in r] for r in raw]
-        notes = _open_cells(page, table, rows, edges)
+        notes, open_foot = _open_cells(page, table, rows, edges)
         bounds = edges[1:] + [table.bbox[2]]
         keep = [i for i in range(width) if bounds[i] - edges[i] >= SPACER_WIDTH or any(
             i < len(r) and r[i] for r in rows)]
         if len(keep) < width:  # narrow empty columns of the drawing (a margin ruled as a column)
             rows = [[r[i] for i in keep if i < len(r)] for r in rows]
             spans = [[s[i] for i in keep if i < len(s)] for s in spans]
-        grids.append(Grid(tuple(table.bbox), rows, spans, notes=notes))
+            open_foot = {keep.index(c): r for c, r in open_foot.items() if c in keep}
+        grids.append(Grid(tuple(table.bbox), rows, spans, notes=notes, open_foot=open_foot))
     return grids, prose
 
 
-def _open_cells(page, table, rows: list[list[str]], edges: list[float]) -> list[str]:
+def _open_cells(page, table, rows: list[list[str]], edges: list[float]) -> tuple[list[str], dict[int, int]]:
     """Fill the cells of a merged cell left open at the foot of the page (it goes on over the page break,
     so no rule closes it and pdfplumber makes no cell of it: its text would be lost). The text printed in
     the column below the last closed cell goes to the first row of that open range (the top-left rule of
-    merged cells); returns the notes of what was filled."""
-    notes = []
+    merged cells). Returns the notes of what was filled and the first row of each open range by column."""
+    notes: list[str] = []
+    open_foot: dict[int, int] = {}
     trows = table.rows
     bounds = edges[1:] + [table.bbox[2]]
     for c, x0 in enumerate(edges):
@@ -356,6 +397,7 @@ def _open_cells(page, table, rows: list[list[str]], edges: list[float]) -> list[
         if r == len(trows) or any(cell is not None and cell[0] < x0 - 0.5 < cell[2] - 1
                                   for row in trows[r:] for cell in row.cells):
             continue  # no open range, or a cell from the left covers the column
+        open_foot[c] = r
         top = trows[r].bbox[1]
         chars = [ch for ch in page.chars if not ch["text"].isspace() and x0 <= (ch["x0"] + ch["x1"]) / 2 <= bounds[c]
                  and top <= (ch["top"] + ch["bottom"]) / 2 <= table.bbox[3]]
@@ -364,7 +406,7 @@ def _open_cells(page, table, rows: list[list[str]], edges: list[float]) -> list[
         rows[r][c] = join_lines(extract_text(chars).split("\n"))
         notes.append(f"page {page.no + 1}: '{rows[r][c]}' printed in a "
                      "merged cell left open at the foot of the page (no cell of the grid); put in the first row it spans")
-    return notes
+    return notes, open_foot
 
 
 def is_table_number(text: str) -> bool:

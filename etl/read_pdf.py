@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -62,6 +62,8 @@ class _Page:
     images: int = 0
     width: float = 0.0
     prose_boxes: int = 0  # single ruled rows of running text, read as text
+    clipped: list = field(default_factory=list)  # text drawn partly outside its clip (pdf_raw.clipped_text)
+    unseen: list[Line] = field(default_factory=list)  # lines outside their clip, not drawn (pt.drop_clipped)
 
 
 RUNNING_LINE_PAGES = 3  # pages a running header or footer is printed on, at least
@@ -109,8 +111,10 @@ def read_pages(doc: Document, pdf, loaders: list) -> Document:
     for no, load in enumerate(loaders, 1):
         try:
             page = load()
+            if getattr(page, "clipped", None) is None:  # a page not read by pdfium: its clipping paths asked of pdfium
+                page.clipped = pdf_raw.clipped_text(pdf, no - 1)
             lines, grids, hidden, prose = pt.scan_page(page)
-            pages.append(_Page(no, lines, grids, hidden, len(page.images), float(page.width), prose))
+            pages.append(_Page(no, lines, grids, hidden, len(page.images), float(page.width), prose, page.clipped))
         except Exception as exc:  # a damaged page: note it and read on
             damaged.append(f"page {no}: {type(exc).__name__}: {exc}")
             doc.skipped.append(Skipped(doc.location(page=no), f"cannot be read ({type(exc).__name__}: {exc})"))
@@ -148,12 +152,14 @@ class _Assembler:
         self.doc, self.pages = doc, pages
         sizes = Counter()
         for p in pages:
-            for ln in p.lines:
+            # the type of the text a clip hides counts: the neighbouring page prints it whole, in that type
+            for ln in p.lines + p.unseen:
                 sizes[ln.size] += len(ln.text)
         self.body = sizes.most_common(1)[0][0] if sizes else 12.0
         self.counter = 0
         self.table: Table | None = None  # the table a fragment on the next page may continue
         self.table_width, self.table_ruled, self.table_header = 0, True, []
+        self.open_rows: dict[int, Row] = {}  # column -> the row of the table's merged cell left open at the page foot
         self.last = None  # last block emitted
         self.last_line: Line | None = None
         self.para_full = self.in_note = False
@@ -389,6 +395,8 @@ class _Assembler:
         _, _, k = pt.split_title_rows(grid.rows) if grid.ruled else ([], [], 0)  # the title repeated inside
         while k < len(grid.rows) and (not any(grid.rows[k]) or grid.rows[k] in self.table_header):
             k += 1  # the header repeated at the top of the page, and blank rows
+        if grid.ruled and k < len(grid.rows) and self.open_rows:
+            self._merged_over_the_break(page, grid.rows[k])
         if grid.ruled and k < len(grid.rows) and self.table.rows:
             last = self.table.rows[-1]
             col = pt.row_fragment(grid.rows[k], last.cells)
@@ -399,17 +407,39 @@ class _Assembler:
                 k += 1
         self._add_rows(page, self.table, grid, grid.rows[k:], grid.row_nos[k:], grid.tops[k:])
 
+    def _merged_over_the_break(self, page: _Page, first: list[str]) -> None:
+        """The first cells of a column whose merged cell the previous page left open at its foot are the rest of
+        that cell (the top-left rule of merged cells): their text joins the row the cell starts in."""
+        labels = {id(row): " | ".join(c for c in row.cells if c) for row in self.open_rows.values()}
+        for col, row in sorted(self.open_rows.items()):
+            if col >= len(first) or not first[col] or col >= len(row.cells):
+                continue
+            label = labels[id(row)]
+            row.cells[col] = pt.join_lines([row.cells[col], first[col]])
+            self.table.repairs.append(f"page {page.no}: '{first[col]}' at the top of the page ends the cell merged over "
+                                      f"the page break from the row '{label}' of page {row.page}; joined to it")
+            first[col] = ""
+        self.open_rows = {}
+
     def _add_rows(self, page: _Page, table: Table, grid: pt.Grid, rows, nos, tops) -> None:
         # A label printed in a cell merged across columns (合计 over 类/款/项 and 科目名称) stays in the
         # leftmost column of the merged range, where the grid put it: the top-left rule of spreadsheets.
         table.repairs.extend(grid.notes)
+        start = len(grid.rows) - len(rows)  # the index in the grid of the first of these rows (ruled: a suffix)
         if not grid.ruled:
             repaired, src, notes = pt.repair_rows([list(r) for r in rows], list(tops), page.no)
             table.repairs.extend(notes)
             rows, nos = repaired, [nos[i] for i in src]
-        for cells, no in zip(rows, nos):
+        added: dict[int, Row] = {}
+        for i, (cells, no) in enumerate(zip(rows, nos)):
             if any(cells):
                 table.rows.append(Row(list(cells), no, page.no))
+                added[start + i] = table.rows[-1]
+        self.open_rows = {}
+        for col, first in (grid.open_foot.items() if grid.ruled else ()):
+            row = next((added[i] for i in sorted(added) if i >= first), None)
+            if row is not None:
+                self.open_rows[col] = row
         self.in_note = True  # 注 lines below the table are its notes
 
     def _unruled_table(self, page: _Page, lines: list[Line], idx: int) -> int:

@@ -13,6 +13,11 @@ images (pypdfium2, scale 1.4), not from this code's output:
 - beijing/department_targets (typed in test_indicators_without_levels): 北京市财政局 2026 报表 pages 43-45,
   the 部门整体支出绩效目标表 of page 44 continued on page 45 by a grid of only its 5 labelled columns
   (活动 | 绩效指标 | 指标性质 | 指标值 | 度量单位; the blank ones left of them are not cut there);
+- beijing/project_targets: 北京市财政局 2026 报表 pages 16-20 (16 only so that the title of 17 is no cover; 预算12表
+  项目支出绩效目标表: 项目名称, 项目总额, 财政资金, 其他资金 and 绩效目标 merged down over each project's indicator rows,
+  and over the page break: the project 企业财务会计决算报表工作服务 has 4 indicators at the foot of page 17, where its
+  name is clipped away, and 4 at the top of page 18, where its name and amount are printed; the grids of pages
+  18-20 have no rule above those columns; expected.csv holds that project);
 - central/open_merged_cells: 国家信访局 2024 决算 pages 35-36 (信息化运行维护项目绩效自评表: the 一级指标 产出指标
   and the 二级指标 质量指标 are merged cells going on over the page break, printed without a bottom rule on
   page 35; page 36 prints only the columns from 二级指标 on).
@@ -126,3 +131,22 @@ def test_merged_cell_open_at_the_foot_of_the_page_keeps_its_text():
     assert sum("merged cell left open at the foot of the page" in r for r in rec.doc.repairs) == 2
     # every level a concept, under its own level 1 (the lost 产出指标 made them inherit 成本指标)
     assert not any("does not belong" in r for _, r in rec.skipped)
+
+
+def test_project_merged_over_the_page_break():
+    rec = _rec("beijing/project_targets")
+    # name, amount and indicator rows of each project, from the page images (the last goes on after page 20)
+    assert [(p.name.split("-")[1], p.amount.printed(), p.amount_unit, len(p.indicators)) for p in rec.performance] == [
+        ("评审工作经费", "839.000000", "万元", 10), ("企业财务会计决算报表工作服务", "67.700000", "万元", 8),
+        ("财政监督业务服务", "316.976900", "万元", 9), ("决算管理工作服务", "54.320000", "万元", 14),
+        ("北京市政府财务报告工作服务", "40.600000", "万元", 14), ("预算绩效管理服务", "670.428000", "万元", 8)]
+    with (CASES / "beijing/project_targets/expected.csv").open(encoding="utf-8", newline="") as fh:
+        expected = list(csv.DictReader(fh))
+    (cut,) = [p for p in rec.performance if p.name == expected[0]["project"]]
+    assert _got([cut]) == expected
+    assert cut.goal == "组织完成本市国有企业财务会计决算报告上报工作，决算报告相关数据供相关决策者参考。"
+    assert [i.page for i in cut.indicators] == [2] * 4 + [3] * 4
+    assert any(r.startswith("page 3: '11000022T000000456408-企业财务会计决算报表工作服务' at the top of the page ends the cell")
+               for r in rec.doc.repairs)
+    # the continued pages are read with the table, not reported as tables of an unknown kind
+    assert not any(r.startswith(UNKNOWN_KIND) for loc, r in rec.skipped if loc.page and loc.page > 1)
