@@ -16,6 +16,7 @@ import html
 import json
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,6 +35,12 @@ class Check:
     severity: str
     see_also: list[str]
     findings: list[dict] = field(default_factory=list)
+    name_zh: str = ""
+
+    @property
+    def title(self) -> str:
+        """The check's name in English and Chinese (a reviewer reads either)."""
+        return f"{self.name} · {self.name_zh}" if self.name_zh else self.name
 
 
 @dataclass
@@ -55,6 +62,20 @@ def _heading(source: str, triples) -> str:
     return f"{files[0]} ({source})" if len(files) == 1 and files[0] not in source else source
 
 
+@cache
+def _names_zh() -> dict[str, str]:
+    """Shape local name -> its sh:name in Chinese (the results carry the English one)."""
+    from rdflib.namespace import SH
+
+    from budgetkg.names import SHAPES
+
+    from .validation import shapes_graph
+
+    g = shapes_graph()
+    return {str(s)[len(SHAPES):]: str(o) for s, o in g.subject_objects(SH.name)
+            if str(s).startswith(SHAPES) and getattr(o, "language", None) == "zh"}
+
+
 def _document(source: str, outcome: Outcome) -> Document:
     from .quality import measures
 
@@ -62,7 +83,7 @@ def _document(source: str, outcome: Outcome) -> Document:
     for r in outcome.results:
         key = (r["severity"], r["rule"])
         if key not in by_rule:
-            by_rule[key] = Check(r["rule"], r["name"], r["severity"], r["see_also"])
+            by_rule[key] = Check(r["rule"], r["name"], r["severity"], r["see_also"], name_zh=_names_zh().get(r["rule"], ""))
         by_rule[key].findings.append(r)
     checks = sorted(by_rule.values(), key=lambda c: (SEVERITY_ORDER.get(c.severity, 9), c.rule))
     triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in outcome.data] if outcome.data is not None else []
@@ -106,7 +127,7 @@ def render_text(docs: list[Document]) -> str:
             if not m.check:
                 lines.append(f"  quality {m.metric}: {m.value}")
         for c in d.checks:
-            lines += ["", f"  {c.severity} {c.rule}: {c.name} ({len(c.findings)})"]
+            lines += ["", f"  {c.severity} {c.rule}: {c.title} ({len(c.findings)})"]
             for r in c.findings:
                 lines.append(f"    {_where(r)}")
                 if r.get("printed") is not None:
@@ -127,7 +148,7 @@ def render_md(docs: list[Document]) -> str:
         out += [f"## {d.source}", "", "| quality metric | value |", "|---|---|"]
         out += [f"| {m.metric} | {m.value} |" for m in d.measures if not m.check]
         for c in d.checks:
-            out += ["", f"### {c.severity} {c.rule}: {c.name} ({len(c.findings)})", "",
+            out += ["", f"### {c.severity} {c.rule}: {c.title} ({len(c.findings)})", "",
                     "| page | line | table | row | column | printed | expected | message (en) | 说明 (zh) |",
                     "|---|---|---|---|---|---|---|---|---|"]
             for r in c.findings:
@@ -145,7 +166,7 @@ def render_html(docs: list[Document]) -> str:
         out += [f"<tr><td>{e(m.metric)}</td><td>{e(str(m.value))}</td></tr>" for m in d.measures if not m.check]
         out.append("</table>")
         for c in d.checks:
-            out.append(f"<h3>{e(c.severity)} {e(c.rule)}: {e(c.name)} ({len(c.findings)})</h3><table><tr>"
+            out.append(f"<h3>{e(c.severity)} {e(c.rule)}: {e(c.title)} ({len(c.findings)})</h3><table><tr>"
                        + "".join(f"<th>{k}</th>" for k in FIELDS) + "<th>message</th><th>说明</th></tr>")
             for r in c.findings:
                 out.append("<tr>" + "".join(f"<td>{e('' if r.get(k) is None else str(r.get(k)))}</td>" for k in FIELDS)
@@ -160,7 +181,7 @@ def render_json(docs: list[Document]) -> str:
     doc = [{
         "source": d.source,
         "quality": [{"metric": m.metric, "check": m.check, "value": str(m.value)} for m in d.measures],
-        "checks": [{"rule": c.rule, "name": c.name, "severity": c.severity, "see_also": c.see_also,
+        "checks": [{"rule": c.rule, "name": c.name, "name_zh": c.name_zh, "severity": c.severity, "see_also": c.see_also,
                     "findings": [{k: r.get(k) for k in (*FIELDS, "message", "message_zh", "focus", "value")} for r in c.findings]}
                    for c in d.checks],
     } for d in docs]

@@ -39,6 +39,8 @@ def test_json_report_groups_findings_by_check(mutated):
     assert out.returncode == 0, out.stderr
     [doc] = json.loads(out.stdout)
     checks = {c["rule"]: c for c in doc["checks"]}
+    assert (checks["AuditPrescribedTable"]["name"], checks["AuditPrescribedTable"]["name_zh"]) == (
+        "Prescribed table present", "规定公开表齐全")  # the shape's sh:name in both languages
     missing = checks["AuditPrescribedTable"]["findings"]
     assert len(missing) == 1 and "three_public_expenses" in missing[0]["message"] and missing[0]["message_zh"]
     quality = {(q["metric"], q["check"]): q["value"] for q in doc["quality"]}
@@ -52,6 +54,7 @@ def test_readable_formats(mutated, fmt, marker):
     out = _audit(str(mutated), "--format", fmt)
     assert out.returncode == 0, out.stderr
     assert marker in out.stdout and "三公" in out.stdout and "metric-reconciled-amounts" in out.stdout
+    assert "AuditPrescribedTable: Prescribed table present · 规定公开表齐全 (1)" in out.stdout
 
 
 def test_missing_build_is_bad_input(tmp_path):
