@@ -123,7 +123,9 @@ AMOUNT_HEADER_WORDS = ("合计", "小计", "总计", "金额", "预算", "决算
 # A column printing the code of the budget unit (or department) of a row: text, never a classification code.
 UNIT_CODE_HEADERS = frozenset({"单位编码", "单位代码", "部门编码", "部门代码"})
 TEXT_HEADERS = frozenset({"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注",
-                          "预算单位", "部门名称", "项目编号", "项目代码"}) | UNIT_CODE_HEADERS
+                          "预算单位", "部门名称", "项目编号", "项目代码",
+                          # the descriptive columns of a procurement line (西安 表12), often left empty
+                          "采购目录", "购买服务内容", "规格型号", "实施采购时间", "说明"}) | UNIT_CODE_HEADERS
 # A text column naming the budget unit of a row (one row segment per unit, its first row the unit's total).
 UNIT_COLUMN_HEADERS = frozenset({"预算单位", "单位名称", "部门名称"})
 # A row-label column whose header names its classification: the code lists its labels may match (a summary

@@ -110,6 +110,18 @@ def _side_name(path: list[str], position: int) -> str:
     return next((side for word, side in SIDE_WORDS if top.endswith(word)), "abcdefgh"[position])
 
 
+def _labels_a_segment(cols: list[ColumnRec]) -> bool:
+    """Whether the columns from a code or label column on print a label before their first amount: a segment
+    of its own (科目编码 | 科目名称 | 金额), not the codes of the row printed after its quantity (数量 | 类 款 |
+    预算金额: the economic class of a procurement line)."""
+    for col in cols:
+        if col.role == "label":
+            return True
+        if col.role in ("amount", "quantity"):
+            return False
+    return False
+
+
 def _assign_sides(cols: list[ColumnRec]) -> None:
     """Split a table printing two (or more) row segments side by side.
 
@@ -118,10 +130,11 @@ def _assign_sides(cols: list[ColumnRec]) -> None:
     basic expenditure table: personnel | public). Single-segment tables keep no side.
     """
     segments: list[list[ColumnRec]] = [[]]
-    for col in cols:
+    for at, col in enumerate(cols):
         current = segments[-1]
         roles = {c.role for c in current}
-        if col.role in ("code", "code_part", "label") and "label" in roles and roles & {"amount", "quantity"}:
+        if col.role in ("code", "code_part", "label") and "label" in roles and roles & {"amount", "quantity"} \
+                and _labels_a_segment(cols[at:]):
             segments.append([])
         segments[-1].append(col)
     if len(segments) < 2:
@@ -222,16 +235,24 @@ def _unit_name_beside_a_label_is_text(cols: list[ColumnRec]) -> None:
 
 def _second_classification_is_text(cols: list[ColumnRec]) -> None:
     """Code columns printed after a side's code and label columns are a second classification of the row
-    (部门经济科目编码 | 名称 | 政府经济科目编码 | 名称: 30101 基本工资 | 50101 工资奖金津补贴): kept as printed
+    (部门经济科目编码 | 名称 | 政府经济科目编码 | 名称: 30101 基本工资 | 50101 工资奖金津补贴), and so are 类/款/项
+    columns that start again after the code's last part (类 款 项 | ... | 类 款 | 类 款): kept as printed
     text, not joined to the row's code (3010150101)."""
     coded: set[str | None] = set()
     labelled: set[str | None] = set()
+    level: dict[str | None, int] = {}  # the last 类/款/项 column of the side's code
     for col in cols:
         if col.role in ("code", "code_part"):
-            if col.side in labelled and col.side in coded:
+            head = CODE_HEADS.index(match_key(col.label)) if col.role == "code_part" and match_key(col.label) in CODE_HEADS else None
+            # a 类 after the side's 款 (or 项) starts another code (部门 | 政府 economic class, 类 款 | 类 款)
+            again = head is not None and col.side in level and head <= level[col.side]
+            if (col.side in labelled and col.side in coded) or again or level.get(col.side) == len(CODE_HEADS):
                 col.role = "text"
+                level[col.side] = len(CODE_HEADS)  # every later code column of the side is text too
             else:
                 coded.add(col.side)
+                if head is not None:
+                    level[col.side] = head
         elif col.role == "label" and col.side in coded:
             labelled.add(col.side)
 

@@ -137,6 +137,25 @@ def test_a_second_classification_of_the_row_is_printed_text():
     assert basic_wages == [Decimal("143.49"), Decimal("143.49")]
 
 
+def test_code_columns_that_start_again_at_lei_are_another_classification():
+    # xian_tjj_2026_budget_dept.pdf, page 38 (表12 政府采购预算表, 元): the row's functional code in 类 | 款 | 项,
+    # then text columns, then two more codes in 类 | 款 each (部门预算 and 政府预算 economic class): 302 27 | 502 05
+    header = [["科目编码", "", "", "单位编码", "采购项目", "采购目录", "购买服务内容", "规格型号", "数量",
+               "部门预算支出经济科目编码", "", "政府预算支出经济科目编码", "", "实施采购时间", "预算金额", "说明"],
+              ["类", "款", "项", "", "", "", "", "", "", "类", "款", "类", "款", "", "", ""]]
+    t = table("部门综合预算政府采购（资产配置、购买服务）预算表", header, [
+        ["201", "05", "07", "", "1%人口普查（2026）", "C16030200数据加工处理服务", "", "数据加工处理", "1",
+         "302", "27", "502", "05", "", "280,000.00", ""],
+        ["201", "05", "07", "", "第四次农业普查", "A05030303普通服装", "", "", "20,400",
+         "302", "99", "502", "99", "", "2,040,000.00", ""],
+    ])
+    rec = extract(t, "government_procurement", doc=doc())
+    assert [it.code for it in rec.items] == ["2010507", "2010507"]
+    texts = {(tx.item.index, tx.column.index): tx.text for tx in rec.texts}
+    assert [texts[(1, i)] for i in (10, 11, 12, 13)] == ["302", "27", "502", "05"]
+    assert [texts[(2, i)] for i in (10, 11, 12, 13)] == ["302", "99", "502", "99"]
+
+
 def _concepts(rec, dim):
     return {(o.item.code, o.column.label): o.dims[dim].rsplit("/", 2)[-2] + "/" + o.dims[dim].rsplit("/", 1)[-1]
             for o in rec.observations}
