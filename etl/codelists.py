@@ -1,8 +1,8 @@
 """The shipped SKOS code lists, loaded once, and matching printed text to concepts.
 
 API: :func:`codelists` ``() -> CodeLists`` (cached); :class:`CodeLists` with
-``concept(scheme, notation)``, ``match(scheme, text)``, ``label(iri)``,
-``scheme_of_code(code)``; :func:`concept_iri`; :data:`CL`.
+``concept(scheme, notation)``, ``match(scheme, text)``, ``label(iri)``, ``lineage(iri)``,
+``part_of(group, concept)``; :func:`concept_iri`; :data:`CL`.
 
 Matching compares :func:`budgetkg.etl.text.match_key` of the printed text with the
 keys of every ``skos:prefLabel``/``skos:altLabel`` (zh) and ``skos:notation``;
