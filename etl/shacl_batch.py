@@ -100,6 +100,7 @@ class Check:
     focus_query: str | None = None  # SHACL-SPARQL: the focus nodes, ``query`` runs once for each
     prologue: str = ""  # SHACL-SPARQL: the PREFIX declarations ``query`` starts with
     shared: tuple = ()  # SHACL-SPARQL: sub-SELECTs run once per focus node for every check (sparql_shared)
+    at_once: bool = False  # SHACL-SPARQL: may run once for all focus nodes of a document (sparql_shared.at_once)
 
 
 @dataclass
@@ -399,7 +400,8 @@ def compile_shapes(g: rdflib.Graph, use_shapes: list[str] | None = None) -> list
     sparql = [n for n, check in enumerate(out) if check.focus_query is not None]
     shared = sparql_shared.share([(out[n].prologue, out[n].query[len(out[n].prologue):]) for n in sparql])
     for n, (template, used) in zip(sparql, shared):
-        out[n] = replace(out[n], query=out[n].prologue + template, shared=used)
+        marked = sparql_shared.at_once(template)
+        out[n] = replace(out[n], query=out[n].prologue + (marked or template), shared=used, at_once=marked is not None)
     return out
 
 
@@ -453,7 +455,9 @@ def run_check(store: ox.Store, graphs: list[ox.NamedNode], check: Check, instanc
     """(graph, :class:`Finding`) of every result of one check over the documents of ``graphs``.
 
     A SHACL-SPARQL constraint runs as SHACL defines it (and pyshacl does): its SELECT once per
-    focus node, ``$this`` pre-bound, on the focus node's document as the default graph. The
+    focus node, ``$this`` pre-bound, on the focus node's document as the default graph; a SELECT
+    :func:`.sparql_shared.at_once` accepts runs once for a document's focus nodes instead (same
+    solutions: ``VALUES ?this`` binds ``$this`` wherever the pre-binding would). The
     focus nodes of the whole batch come from one query. (Run over ``GRAPH ?g`` instead, oxigraph
     evaluates a nested SELECT over every graph at once, and its join order degrades on patterns
     that all share the graph variable.) ``shared`` keeps the answers of the sub-SELECTs that
@@ -464,15 +468,22 @@ def run_check(store: ox.Store, graphs: list[ox.NamedNode], check: Check, instanc
         return
     this = ox.Variable("this")
     shared = {} if shared is None else shared
+    by_graph: dict = {}
     for sol in store.query(_fill(check.focus_query, check, graphs, instance)):
-        g = sol[GRAPH_VAR]
-        focus = sol["this"]
+        by_graph.setdefault(sol[GRAPH_VAR], []).append(sol["this"])
+    for g, nodes in by_graph.items():
+        if check.at_once and not check.shared and len(nodes) > 1 and not any(isinstance(n, ox.BlankNode) for n in nodes):
+            # one query for the document's focus nodes (a table-level check: one per table)
+            yield from _solutions(check, store.query(sparql_shared.focus_nodes(check.query, nodes), default_graph=g), g)
+            continue
+        for focus in nodes:
 
-        def run(query, g=g, focus=focus):
-            return store.query(query, substitutions={this: focus}, default_graph=g)
+            def run(query, g=g, focus=focus):
+                return store.query(query, substitutions={this: focus}, default_graph=g)
 
-        query = sparql_shared.fill(check.query, check.shared, run, shared.setdefault((g, focus), {}))
-        yield from _solutions(check, run(query), g, focus)
+            query = sparql_shared.fill(sparql_shared.focus_nodes(check.query, None), check.shared, run,
+                                       shared.setdefault((g, focus), {}))
+            yield from _solutions(check, run(query), g, focus)
 
 
 def _fill(query: str, check: Check, graphs, instance: str) -> str:

@@ -10,8 +10,13 @@ the same. Sub-SELECTs inside ``EXISTS`` / ``NOT EXISTS`` (substituted by the out
 ``GRAPH`` or ``SERVICE`` are left in place, as are solutions holding blank nodes (not allowed
 in ``VALUES``).
 
-API: :func:`share` ``(queries) -> list[(template, tuple[(placeholder, subquery)])]``;
-:func:`fill` ``(template, shared, run) -> str``.
+A SELECT that several focus nodes of a document run (the cube checks: one per table) runs once
+for all of them when its form allows it (:func:`at_once`: ``$this`` used only where a join with
+``VALUES ?this`` binds it as the pre-binding would).
+
+API: :func:`share` ``(queries) -> list[(template, tuple[(placeholder, subquery, text)])]``;
+:func:`fill` ``(template, shared, run, cache) -> str``; :func:`at_once` ``(select) -> marked | None``;
+:func:`focus_nodes` ``(marked, nodes | None) -> str``.
 """
 
 from __future__ import annotations
@@ -137,3 +142,108 @@ def fill(template: str, shared: tuple, run, cache: dict) -> str:
             cache[query] = block if block is not None else inner
         template = template.replace(name, cache[query])
     return template
+
+
+
+_THIS = re.compile(r"[?$]this\b")
+_HEAD = re.compile(r"\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?([^{]*?)\s*(?:WHERE\s*)?\{", re.I | re.S)
+_GROUP_BY = re.compile(r"\s*GROUP\s+BY\s+([^{}]*?)\s*(?:HAVING\b[^{}]*)?$", re.I | re.S)
+
+
+def _groups(code: str, start: int) -> tuple[int, list]:
+    """The group opened at ``code[start]`` (a "{"): its end, and its direct sub-groups as
+    ``(open, close, kind)``, kind "select", "exists" or "group"."""
+    subs, depth = [], 0
+    for i in range(start + 1, len(code)):
+        c = code[i]
+        if c == "{":
+            if depth == 0:
+                kind = ("select" if _SELECT.match(code, i + 1) else
+                        "exists" if re.search(r"EXISTS\s*$", code[max(0, i - 20):i], re.I) else "group")
+                subs.append([i, None, kind])
+            depth += 1
+        elif c == "}":
+            if depth == 0:
+                return i, [tuple(x) for x in subs]
+            depth -= 1
+            if depth == 0:
+                subs[-1][1] = i
+    raise ValueError("unbalanced braces")
+
+
+def _select_ok(code: str, start: int, tail_ok, spots: list) -> tuple[bool, int]:
+    """Whether the SELECT at ``code[start:]`` gives for all its ``$this`` at once what it gives for
+    each alone: ``$this`` projected as a variable; used only directly in its WHERE group, directly in
+    an EXISTS of that group, or in a sub-SELECT that is itself so and groups by ``$this`` if it
+    groups; ``tail_ok(modifiers, aggregates)`` judges what follows the WHERE group. Appends to
+    ``spots`` where each such SELECT's WHERE group opens. Returns (ok, position of the closing
+    brace of its WHERE group)."""
+    head = _HEAD.match(code, start)
+    if head is None:
+        return False, start
+    where = head.end() - 1
+    spots.append(where + 1)
+    end, subs = _groups(code, where)
+    if not ({"$this", "?this"} & set(head.group(1).split())):
+        return False, end
+    for s, e, kind in subs:
+        if not _THIS.search(code[s:e]):
+            continue
+        if kind == "exists":
+            if any(_THIS.search(code[a:b]) for a, b, _ in _groups(code, s)[1]):
+                return False, end
+        elif kind == "select":
+            ok, _ = _select_ok(code, s + 1, _grouped_by_this, spots)
+            if not ok:
+                return False, end
+        else:
+            return False, end
+    return tail_ok(code[end + 1:_close(code, start, end)], "(" in head.group(1)), end
+
+
+def _close(code: str, start: int, end: int) -> int:
+    """Where the modifiers after a WHERE group end: the brace closing a sub-SELECT, or the text's end."""
+    if start == 0:
+        return len(code)
+    depth = 0
+    for i in range(end + 1, len(code)):
+        depth += {"{": 1, "}": -1}.get(code[i], 0)
+        if depth < 0:
+            return i
+    return len(code)
+
+
+def _grouped_by_this(tail: str, aggregates: bool) -> bool:
+    if not tail.strip():
+        return not aggregates
+    m = _GROUP_BY.match(tail)
+    return bool(m and {"$this", "?this"} & set(m.group(1).split()))
+
+
+FOCUS_NODES = "FOCUS__NODES"
+
+
+def at_once(body: str) -> str | None:
+    """A SHACL-SPARQL SELECT that may run once for all the focus nodes of a document: ``body``
+    with :data:`FOCUS_NODES` opening the WHERE group of the query and of each sub-SELECT that
+    projects ``$this`` (:func:`focus_nodes` fills it with ``VALUES ?this``, a join that binds
+    ``$this`` wherever substitution would); None for any other form. Then the solutions, each
+    naming its focus node, are those of one run per focus node with ``$this`` pre-bound.
+    Conservative: the forms :func:`_select_ok` accepts, no aggregate or modifier on the query
+    itself, no other pre-bound variable."""
+    code = _code(body)
+    if re.search(r"\$(PATH|currentShape|shapesGraph)\b", code):
+        return None
+    spots: list[int] = []
+    ok, _ = _select_ok(code, 0, lambda tail, aggregates: not tail.strip() and not aggregates, spots)
+    if not ok:
+        return None
+    for at in sorted(spots, reverse=True):
+        body = body[:at] + " " + FOCUS_NODES + " " + body[at:]
+    return body
+
+
+def focus_nodes(query: str, nodes) -> str:
+    """``query`` (marked by :func:`at_once`) for ``nodes`` (None: one run with ``$this`` pre-bound)."""
+    block = "" if nodes is None else "VALUES ?this { " + " ".join(str(n) for n in nodes) + " }"
+    return query.replace(FOCUS_NODES, block)

@@ -74,3 +74,44 @@ def test_answers_without_blank_nodes_become_values():
     query = fill(HEAD + template, used, lambda q: store.query(q, substitutions=this), cache)
     assert "VALUES (?this ?x ?n) { (<urn:ex:d> <urn:ex:b> " in query
     assert [(s["x"], s["n"].value) for s in store.query(query, substitutions=this)] == [(ox.NamedNode("urn:ex:b"), "2")]
+
+
+# ---------------------------------------------------------------- one run for all focus nodes
+
+from budgetkg.etl.sparql_shared import FOCUS_NODES, at_once, focus_nodes  # noqa: E402
+
+TABLES = """<urn:ex:t1> <urn:ex:row> <urn:ex:r1>, <urn:ex:r2> . <urn:ex:t2> <urn:ex:row> <urn:ex:r3> .
+            <urn:ex:r1> <urn:ex:v> 1 . <urn:ex:r2> <urn:ex:v> 1 . <urn:ex:r3> <urn:ex:v> 2 . <urn:ex:t3> <urn:ex:row> <urn:ex:r4> ."""
+FOCI = [ox.NamedNode(f"urn:ex:t{n}") for n in (1, 2, 3)]
+ACCEPTED = [
+    # directly in the WHERE group, in a FILTER and in a NOT EXISTS of it
+    "SELECT $this ?value WHERE { $this ex:row ?value . FILTER NOT EXISTS { ?value ex:v ?x . $this ex:row ?value } }",
+    "SELECT $this ?value WHERE { ?value ex:v ?x FILTER (STR($this) != \"urn:ex:t3\") $this ex:row ?value }",
+    # a sub-SELECT grouping by $this; a FILTER on $this alone in it (bound by the VALUES it gets too)
+    "SELECT $this ?n WHERE { { SELECT $this (COUNT(?r) AS ?n) WHERE { $this ex:row ?r } GROUP BY $this } FILTER (?n > 1) }",
+    "SELECT $this ?r WHERE { { SELECT $this ?r WHERE { ?t ex:row ?r FILTER (?t = $this) } } }",
+]
+REJECTED = [
+    "SELECT $this ?value WHERE { OPTIONAL { $this ex:row ?value } }",  # $this in a nested group
+    "SELECT $this (COUNT(?r) AS ?n) WHERE { $this ex:row ?r }",  # an aggregate over the focus node
+    "SELECT $this ?r WHERE { $this ex:row ?r } LIMIT 1",  # a modifier
+    "SELECT ?r WHERE { $this ex:row ?r }",  # does not name the focus node
+    "SELECT $this ?n WHERE { { SELECT $this (COUNT(?r) AS ?n) WHERE { $this ex:row ?r } GROUP BY ?r } }",
+    "SELECT $this ?x WHERE { $this ex:row ?r FILTER EXISTS { ?r ex:v ?x { $this ex:row ?r } } }",
+]
+
+
+def test_the_forms_run_at_once_and_the_others():
+    assert all(at_once(q) and FOCUS_NODES in at_once(q) for q in ACCEPTED)
+    assert [q for q in REJECTED if at_once(q) is not None] == []
+
+
+def test_at_once_gives_the_solutions_of_one_run_per_focus_node():
+    store = ox.Store()
+    store.load(TABLES, format=ox.RdfFormat.TURTLE)
+    this = ox.Variable("this")
+    for body in ACCEPTED:
+        marked = HEAD + at_once(body)
+        alone = sorted(str(s) for f in FOCI for s in store.query(focus_nodes(marked, None), substitutions={this: f}))
+        together = sorted(str(s) for s in store.query(focus_nodes(marked, FOCI)))
+        assert together == alone and alone, body
