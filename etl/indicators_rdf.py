@@ -1,4 +1,5 @@
-"""The projects and indicators of performance target tables (:mod:`budgetkg.etl.indicators`) as triples.
+"""The projects and indicators of performance target tables (:mod:`budgetkg.etl.indicators`) as triples, and the
+lines of project lists (项目支出表) that name those projects.
 
 API: :func:`map_indicators` ``(rec, minter, emit)`` (a mapper of :mod:`budgetkg.etl.to_rdf`).
 Extraction reads the tables into :class:`~budgetkg.etl.indicators.ProjectRec` records; this
@@ -7,12 +8,15 @@ module only maps those records, as :mod:`budgetkg.etl.to_rdf` does for tables.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pyoxigraph as ox
 
 from .amounts import unit_multiplier
 from .codelists import concept_iri
 from .indicators import KIND, IndicatorRec, ProjectRec, basis_documents, basis_slug
 from .lexicon import PERFORMANCE_TABLE_LABEL
+from .text import match_key
 from .vocab import BKG, DCT, PROV, RDFS, A, decimal, emit_location, integer, lit, typed
 
 
@@ -36,7 +40,7 @@ def map_indicators(rec, m, emit) -> None:
     bases: dict[str, list[tuple[str, str]]] = {}  # printed basis cell -> (slug, title) of its documents
     labelled: set[str] = set()
     for p in projects:
-        pn = m.node(f"project/{p.index}")
+        pn = m.project(p.index)
         emit(ds, BKG.hasProject, pn)
         emit(pn, A, BKG.Project)
         emit(pn, RDFS.label, lit(p.name, "zh"))
@@ -55,6 +59,24 @@ def map_indicators(rec, m, emit) -> None:
             if ind.basis not in bases:
                 bases[ind.basis] = [(basis_slug(title), title) for title in basis_documents(ind.basis)]
             _indicator(m, emit, pn, p, ind, source, bases[ind.basis], labelled)
+    _project_lines(rec, m, emit, projects)
+
+
+def _project_lines(rec, m, emit, projects: list[ProjectRec]) -> None:
+    """A line of a project list (项目支出表) names the project of the target tables printed under the same name:
+    ``line bkg:project project``. A name printed twice on either side (日常保障运行 of several units) links nothing,
+    the targets printing no unit to tell them apart."""
+    by_name: dict[str, list[ProjectRec]] = {}
+    for p in projects:
+        by_name.setdefault(match_key(p.name), []).append(p)
+    for table in rec.tables:
+        if not table.project_rows:
+            continue
+        names = Counter(match_key(item.label) for item in table.items)
+        for item in table.items:
+            found = by_name.get(match_key(item.label), [])
+            if len(found) == 1 and names[match_key(item.label)] == 1:
+                emit(m.line_item(table.key, item.index, item.side), BKG.project, m.project(found[0].index))
 
 
 def _project_amount(emit, pn, p: ProjectRec) -> None:

@@ -65,6 +65,10 @@ class Minter:
     def cell(self, key: str, row: int, col: int) -> ox.NamedNode:
         return self.node(f"{key}/cell/{row}-{col}")
 
+    def project(self, index: int) -> ox.NamedNode:
+        """A project of the performance target tables (its position among them); a project list's line names it."""
+        return self.node(f"project/{index}")
+
     def skipped(self, sha256: str, n: int) -> ox.NamedNode:
         """The ``n``-th thing the source with digest ``sha256`` could not map. The source is in the IRI: a
         disclosure published as two files (a narrative and its tables) is one graph, and each numbers

@@ -58,6 +58,7 @@ class KindSpec:
     constants: dict[str, str] = field(default_factory=dict)  # dimension -> scheme/notation
     dims: tuple[str, ...] = ()  # dimensions of the DSD beyond COMMON_DIMS
     multi_measure: bool = False  # amount and quantity: observations carry qb:measureType
+    project_rows: bool = False  # each row is a project (its label the project's name)
 
 
 def _role(label: str, path: list[str]) -> str:
@@ -339,7 +340,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str
         key=spec.key, title=table.title, line=table.line, page=table.page, unit=unit,
         multiplier=multiplier, columns=columns, items=[], observations=[], notes=list(table.notes),
         as_of=table.meta.get("as_of"), multi_measure=spec.multi_measure,
-        organization=table.meta.get("department_name"),
+        organization=table.meta.get("department_name"), project_rows=spec.project_rows,
     )
     rec.constants = {dim: concept_iri(*value.split("/", 1)) for dim, value in spec.constants.items()}
     sides = sorted({c.side for c in columns if c.role in ("label", "amount", "quantity")}, key=str)

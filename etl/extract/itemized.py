@@ -21,5 +21,6 @@ SPECS = {
     "project_expenditure": KindSpec(
         "project_expenditure", operation="expenditure", column_schemes=("fund-source",),
         constants={"expenditureType": "expenditure-type/project"}, dims=("fundSource", "expenditureType"),
+        project_rows=True,
     ),
 }

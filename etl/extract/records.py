@@ -97,6 +97,7 @@ class TableRec:
     by_unit: bool = False  # the table lists several units: each line names its organisation
     printed_orgs: dict[int, OrgRef] = field(default_factory=dict)  # row index -> the organisation the row names
     orgs_by_column: bool = False  # a unit column names them (else row labels)
+    project_rows: bool = False  # each line is a project, named by its label
 
     @property
     def empty(self) -> bool:

@@ -156,3 +156,44 @@ def test_without_a_fund_source_column_it_is_not_these_kinds():
     # a list of projects printing each one's goal is one of performance targets, not of funds
     goals = [["支出项目类别", "总计", "财政拨款", "绩效目标"]]
     assert recognize(Table(title="部门预算项目支出及其他支出预算表", line=1, header=goals)) != "project_expenditure"
+
+
+def test_a_project_line_names_the_project_of_the_target_tables(shared_dir):
+    """烟台 prints its four projects in the list (公开表11, p24) and each in a 政策和项目预算绩效目标表 (p30-33):
+    each line of the list is linked to the project of the same name; the 合计 line to none."""
+    import pyoxigraph as ox
+
+    from budgetkg.etl.pipeline import process
+    from budgetkg.etl.to_rdf import to_rdf
+
+    rec = process(shared_dir / "samples" / "corpus" / "yantai_tjj_2026_budget_dept.pdf")
+    _, triples = to_rdf(rec, base="https://budgetkg.org/")
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    rows = store.query("""
+        PREFIX bkg: <https://budgetkg.org/def/budget#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?line ?project WHERE {
+          ?ds bkg:tableKind <https://budgetkg.org/def/cl/table-kind/project_expenditure> ; bkg:hasLineItem ?l .
+          ?l rdfs:label ?line . OPTIONAL { ?l bkg:project ?p . ?p a bkg:Project ; rdfs:label ?project } }""")
+    got = {r["line"].value: (r["project"].value if r["project"] else None) for r in rows}
+    assert got == {"合计": None, "实施公车统管费用": "实施公车统管费用", "设备购置更新": "设备购置更新",
+                   "统计周期性调查": "统计周期性调查", "1%人口抽样调查": "1%人口抽样调查"}
+
+
+def test_a_name_printed_twice_links_no_project():
+    """杭州 表10 (p37) prints 日常保障运行 once per unit, as do its target tables: which is which is not printed."""
+    from budgetkg.etl.extract.records import LineRec, TableRec
+    from budgetkg.etl.indicators import ProjectRec
+    from budgetkg.etl.indicators_rdf import _project_lines
+    from budgetkg.etl.iris import Minter
+
+    items = [LineRec(i, i, 1, None, None, None, name) for i, name in enumerate(("合计", "法治保障", "日常保障运行", "日常保障运行"), 1)]
+    table = TableRec("project_expenditure", "项目支出预算表", 1, 1, "万元", 4, [], items, [], project_rows=True)
+    projects = [ProjectRec(i, "绩效表", name, None, 1, 1) for i, name in enumerate(("法治保障", "日常保障运行", "日常保障运行"), 1)]
+
+    class Rec:
+        tables = [table]
+
+    emitted = []
+    _project_lines(Rec, Minter("https://example.org/", "330100", "2026", "x", "budget"), lambda *t: emitted.append(t), projects)
+    assert [(s.value.rsplit("/", 2)[-1], o.value.rsplit("/", 2)[-2:]) for s, _, o in emitted] == [("2", ["project", "1"])]
