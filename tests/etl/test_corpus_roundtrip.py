@@ -1,5 +1,5 @@
 """Round trip of the real corpus: each disclosure of ``../shared/samples/corpus`` is read, mapped
-to RDF, and its 收支总表 and 支出总表 regenerated from the graph by SPARQL are compared cell by
+to RDF, and its 收支总表 and 支出总表 (and its 项目支出表 where transcribed) regenerated from the graph by SPARQL are compared cell by
 cell with the transcription made by hand from the page images (``tests/expected/corpus/<stem>/``);
 the headline figures of ``meta.json`` must come back exactly.
 
@@ -31,7 +31,7 @@ from budgetkg.tables import table_rows
 
 EXPECTED = Path(__file__).parents[1] / "expected" / "corpus"
 STEMS = sorted(p.name for p in EXPECTED.iterdir() if (p / "meta.json").exists())
-TABLES = ("income_expenditure_summary", "expenditure")
+TABLES = ("income_expenditure_summary", "expenditure", "project_expenditure")
 _NUMBER = re.compile(r"[-−]?[\d,]+(\.\d+)?")
 # Letter-spaced labels (合 计, 项 目) print real spaces between CJK characters; the graph keeps the word.
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
