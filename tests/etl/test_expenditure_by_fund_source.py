@@ -89,8 +89,10 @@ def test_shenzhen_project_list():
     assert cells[("信息化服务类项目（非运维服务部分）", "general-budget")] == Decimal("0.00")
     assert cells[("预决算管理业务", "_T")] == Decimal("18808.16")
     assert {_short(o.dims["expenditureType"]) for o in t.observations} == {"project"}
-    # 上年结余、结转 (396.83, 55.37, 341.46) is printed; no fund-source concept names it yet
-    assert cells[("信息化服务类项目（非运维服务部分）", "_Z")] == Decimal("341.46")
+    # 上年结余、结转 (396.83, 55.37, 341.46): the carry-over, so that 总计 is the sum of the fund columns
+    assert cells[("信息化服务类项目（非运维服务部分）", "carry-over")] == Decimal("341.46")
+    assert cells[("深圳市财政局（本级）", "carry-over")] == Decimal("396.83")
+    assert not [o for o in t.observations if o.dims["fundSource"].endswith("/_Z")]
     assert len(t.observations) == 9 * 11
 
 
