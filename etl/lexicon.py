@@ -228,6 +228,10 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     # by functional class; project or administrative-cost tables and the split by economic class are others
     ("general_budget_expenditure", KindWords(title_all=("一般公共预算",), title_any=("支出",),
                                              title_none=("经济分类", "基本支出", "项目支出", "机关运行"), header_must=_CLASSIFIED)),
+    # 机关运行经费 (the 公用经费 of administrative bodies, from the general budget) by economic class; a 三公 table
+    # naming it beside the 三公 is that table
+    ("administrative_expenses", KindWords(title_all=("机关运行",), title_none=("三公",), header_must=_CLASSIFIED,
+                                          weight=_NAMED)),
     ("appropriation_summary", KindWords(title_all=("财政拨款",), title_any=_SUMMARY_TITLES)),
     # all 财政拨款 (general budget, government fund and state capital together): its basic expenditure by
     # economic class, and its expenditure by functional class; one fund's tables and the summary are others

@@ -3,7 +3,7 @@
 API: :data:`SPECS` (table key -> :class:`~budgetkg.etl.extract.engine.KindSpec`) for
 收入总表, 支出总表, 一般公共预算财政拨款支出表 and 基本支出表, 财政拨款支出表 and 基本支出表 (all funds of
 the appropriation), 政府性基金 and
-国有资本经营 支出表.
+国有资本经营 支出表, 机关运行经费支出表.
 """
 
 from .engine import KindSpec
@@ -42,5 +42,11 @@ SPECS = {
         "basic_expenditure", operation="expenditure", code_scheme="economic", row_schemes=("economic",),
         column_schemes=("fund-source",), constants={"expenditureType": "expenditure-type/basic"},
         dims=("economicClassification", "fundSource", "expenditureType"),
+    ),
+    # 机关运行经费: by definition the 日常公用经费 of administrative bodies paid from the general budget; one
+    # amount column (机关运行经费支出), no split by type of expenditure
+    "administrative_expenses": KindSpec(
+        "administrative_expenses", operation="expenditure", code_scheme="economic", row_schemes=("economic",),
+        constants={"fundSource": "fund-source/general-budget"}, dims=("economicClassification", "fundSource"),
     ),
 }

@@ -192,3 +192,33 @@ def test_appropriation_expenditure_by_function_and_its_basic_expenditure_by_econ
     for title in ("一般公共预算财政拨款支出决算表", "财政拨款收支总表", "部门综合预算财政拨款上年结转资金支出表"):
         assert recognize(table(title, [["科目编码", "科目名称", "合计"]], [])) not in (
             "appropriation_expenditure", "appropriation_basic_expenditure"), title
+
+
+def test_administrative_running_costs_by_economic_class():
+    from budgetkg.etl.recognize import recognize
+
+    # jiangsu_jcy_2018_budget_dept.pdf, page 20 (公开11表, 万元): 合计 merged over the code and name columns
+    t = table("公开 11表：一般公共预算机关运行经费支出预算表", [["科目编码", "科目名称", "机关运行经费支出"]], [
+        ["合 计", "", "2,722.57"], ["302", "商品和服务支出", "2,722.57"], ["30201", "办公费", "130.00"],
+        ["30231", "公务用车运行维护费", "267.80"], ["30211", "差旅费", "45.00"]])
+    assert recognize(t) == "administrative_expenses"
+    rec = extract(t, "administrative_expenses", doc=doc())
+    obs = {(o.item.index, o.column.index): o for o in rec.observations}
+    assert {k: o.amount.value for k, o in obs.items()} == {
+        (1, 3): Decimal("2722.57"), (2, 3): Decimal("2722.57"), (3, 3): Decimal("130.00"),
+        (4, 3): Decimal("267.80"), (5, 3): Decimal("45.00")}
+    assert _concepts(rec, "economicClassification") == {
+        (None, "机关运行经费支出"): "economic/_T", ("302", "机关运行经费支出"): "economic/302",
+        ("30201", "机关运行经费支出"): "economic/30201", ("30231", "机关运行经费支出"): "economic/30231",
+        ("30211", "机关运行经费支出"): "economic/30211"}
+    assert set(_concepts(rec, "fundSource").values()) == {"fund-source/general-budget"}
+    assert not rec.unmatched
+    # suzhou_sjj_2026_budget_dept.pdf, page 21 (公开12表, the number printed above the title)
+    t = table("一般公共预算机关运行经费支出预算表", [["科目编码", "科目名称", "机关运行经费支出"]], [
+        ["合计", "", "395.60"], ["302", "商品和服务支出", "395.60"], ["30240", "税金及附加费用", "44.79"]])
+    assert recognize(t) == "administrative_expenses"
+    assert [o.amount.value for o in extract(t, "administrative_expenses", doc=doc()).observations] == [
+        Decimal("395.60"), Decimal("395.60"), Decimal("44.79")]
+    # a 三公 table naming 机关运行经费 beside them stays a 三公 table; without a code column it is no such table
+    assert recognize(table("部门三公经费和机关运行经费预算表", [["项目", "合计"]], [])) == "three_public_expenses"
+    assert recognize(table("机关运行经费支出预算表", [["单位名称", "金额"]], [])) != "administrative_expenses"

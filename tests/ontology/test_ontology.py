@@ -157,7 +157,8 @@ def test_there_is_a_dsd_per_cube_table_key():
     assert keys == {
         "income_expenditure_summary", "appropriation_summary", "income", "expenditure",
         "general_budget_expenditure", "general_budget_basic_expenditure", "appropriation_expenditure",
-        "appropriation_basic_expenditure", "basic_expenditure", "project_expenditure", "government_fund_expenditure",
+        "appropriation_basic_expenditure", "basic_expenditure", "project_expenditure", "administrative_expenses",
+        "government_fund_expenditure",
         "state_capital_expenditure", "three_public_expenses", "government_procurement", "fixed_assets"}
 
 
