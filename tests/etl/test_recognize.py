@@ -42,6 +42,7 @@ CLASSIFIED = [["科目编码", "科目名称", "合计"]]
         ("预算01表 收支总表", "income_expenditure_summary"),
         ("年一般公共预算支出情况表2026", "general_budget_expenditure"),
         ("2026年市级部门一般公共预算\"三公\"经费支出表", "three_public_expenses"),
+        ("公开 11表：一般公共预算机关运行经费支出预算表", "administrative_expenses"),  # Jiangsu 公开11表
     ],
 )
 def test_kind_from_title(title, kind):
@@ -56,7 +57,6 @@ def test_kind_from_title(title, kind):
         "基本支出总表",  # Shenzhen 表4
         "一般公共预算项目支出情况表（按经济分类科目）",  # Guangzhou 表7
         "部门综合预算一般公共预算基本支出明细表（按支出功能分类科目）",  # Xi'an 表7
-        "一般公共预算机关运行经费支出预算表",  # Jiangsu 公开11表
     ],
 )
 def test_other_tables_are_not_taken_for_a_kind(title):
