@@ -29,6 +29,7 @@ from budgetkg.etl.lexicon import (
     AMOUNT_RE, CODE_HEADS, COLUMN_NUMBER_WORDS, META_ORG_RE, META_RE, META_UNIT_RE, META_YEAR_RE, ORDINAL_RE,
     PROSE_PUNCT, SPACER_WIDTH, TABLE_NUMBER_RE,
 )
+from budgetkg.etl.lexicon import EMPTY_NOTE_RE
 from budgetkg.etl.lexicon import EMPTY_TABLE_MARKS as TOTAL_LABELS
 from budgetkg.etl.text import clean_cell
 from pdfplumber.utils import extract_text
@@ -503,10 +504,29 @@ def positional_grid(lines: list[Line], page_no: int) -> Grid | None:
 # ----------------------------------------------------------------- header, rows
 
 
+def _short_colnum_row(rows: list[list[str]], i: int) -> bool:
+    """The 栏次 row of a table of one or two amount columns (``** | ** | 1``: the marks of the text columns are
+    dropped as markup): the numbers 1 (, 2) alone in the amount columns, the first column blank, below a header
+    and above a body row, which prints a label (合计).
+
+    >>> _short_colnum_row([["科目编码", "科目名称", "项目支出"], ["", "", "1"], ["", "合计", ""]], 1)
+    True
+    >>> _short_colnum_row([["科目编码", "科目名称", "项目支出"], ["", "", "1"]], 1)
+    False
+    """
+    cells = rows[i]
+    filled = [c for c in cells if c]
+    if not (0 < i < len(rows) - 1) or not filled or cells[0] or not any(rows[i - 1]):
+        return False
+    below = [c for c in rows[i + 1] if c]
+    return ([int(c) for c in filled if c.isdigit()] == list(range(1, len(filled) + 1))
+            and any(not is_amount(c) for c in below))
+
+
 def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[str] | None, int]:
     """Header rows (above the 栏次 row or the first body row), the 栏次 row, index of the first body row."""
     for i, cells in enumerate(rows):
-        if is_colnum_row(cells):
+        if is_colnum_row(cells) or _short_colnum_row(rows, i):
             return [h for h in rows[:i] if any(h)], cells, i + 1
         if is_data_row(cells):
             return [h for h in rows[:i] if any(h)], None, i
@@ -545,6 +565,21 @@ def row_fragment(cells: list[str], above: list[str]) -> int | None:
 def is_empty_table(rows: list[list[str]]) -> bool:
     """Only 无 / 合计 markers and no amounts: the table is printed empty."""
     return all(c in TOTAL_LABELS for cells in rows for c in cells if c)
+
+
+def empty_table_notes(rows: list[list[str]]) -> list[str] | None:
+    """The 空表说明 printed in the cells of a table printed empty (in whatever column), or None when the
+    table prints something else (an amount, a code, a name): only 无 / 合计 markers and such notes.
+
+    >>> empty_table_notes([["", "合计", ""], ["此表为空", "", ""]]), empty_table_notes([["", "合计", ""]])
+    (['此表为空'], [])
+    >>> empty_table_notes([["2010101", "行政运行", "无"]]) is None
+    True
+    """
+    notes = [c for cells in rows for c in cells if c and c not in TOTAL_LABELS]
+    if not all(EMPTY_NOTE_RE.search(c) and not is_amount(c) for c in notes):
+        return None
+    return notes
 
 
 def repair_rows(rows: list[list[str]], tops: list[float], page_no: int) -> tuple[list[list[str]], list[int], list[str]]:

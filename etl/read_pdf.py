@@ -43,6 +43,7 @@ from budgetkg.etl.lexicon import CN_ORD_RE as _CN_ORD_RE
 from budgetkg.etl.lexicon import CN_SUB_RE as _CN_SUB_RE
 from budgetkg.etl.lexicon import END_PUNCT as _END_PUNCT
 from budgetkg.etl.lexicon import NOTE_RE as _NOTE_RE
+from budgetkg.etl.lexicon import EMPTY_NOTE_LABEL_RE, EMPTY_NOTE_RE
 from budgetkg.etl.lexicon import PAGE_NO_RE as _PAGE_NO_RE
 from budgetkg.etl.lexicon import PARA_START_RE as _PARA_START_RE
 from budgetkg.etl.lexicon import PART_RE as _PART_RE
@@ -199,10 +200,14 @@ class _Assembler:
             except Exception as exc:  # an unreadable page: note it and read on
                 self.doc.skipped.append(Skipped(self.doc.location(page=page.no), f"{type(exc).__name__}: {exc}"))
         for table in self.doc.tables():
-            if table.rows and pt.is_empty_table([r.cells for r in table.rows]):
+            notes = pt.empty_table_notes([r.cells for r in table.rows]) if table.rows else None
+            if notes is not None:
                 markers = "/".join(sorted({c for r in table.rows for c in r.cells if c}))
                 table.rows = []
-                table.repairs.append(f"page {table.page}: table printed empty ({markers} only); no rows emitted")
+                # a 空表说明 printed in a cell is the table's note, as one printed below it
+                table.notes[:0] = [n for n in dict.fromkeys(notes) if n not in table.notes]
+                table.repairs.append(f"page {table.page}: table printed empty ({markers} only); no rows emitted"
+                                     + (f", its note ({'/'.join(notes)}) printed in a cell kept as a note" if notes else ""))
             self.doc.repairs.extend(table.repairs)
             for key in ("department_name", "year"):  # no cover: the first table that prints it
                 if key in table.meta:
@@ -513,9 +518,11 @@ class _Assembler:
         full = ln.x1 >= right - 4 * ln.size  # the line runs to the right margin: its paragraph may go on
         if self.in_note and isinstance(self.last, Table):
             notes = self.last.notes
-            if _NOTE_RE.match(text) or (notes and self.para_full and gap is not None and gap < 1.5 * self.pitch
-                                        and ln.x0 <= left + 0.8 * ln.size):
-                if _NOTE_RE.match(text):
+            # 说明：... below a table is its note only when it is a 空表说明 (elsewhere it opens the narrative's text)
+            opens = _NOTE_RE.match(text) or (EMPTY_NOTE_LABEL_RE.match(text) and EMPTY_NOTE_RE.search(text))
+            if opens or (notes and self.para_full and gap is not None and gap < 1.5 * self.pitch
+                         and ln.x0 <= left + 0.8 * ln.size):
+                if opens:
                     notes.append(text)
                 else:
                     notes[-1] = pt.join_lines([notes[-1], text])

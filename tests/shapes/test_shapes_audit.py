@@ -65,6 +65,16 @@ def test_an_empty_table_without_its_note():
     assert found[0]["table"] == "部门预算政府基金预算财政拨款支出表" and found[0]["line"] == 273
 
 
+def test_an_empty_table_saying_it_is_empty_is_explained():
+    # jiangsu_jcy_2018_budget_dept.pdf page 19 prints only 此表为空 in its empty 政府性基金支出预算表 (公开10表)
+    t = list(fixed_sample())
+    ds = _data_set(t, "government_fund_expenditure")
+    t = without(t, ds, B("note")) + [ox.Triple(ds, B("note"), ox.Literal("此表为空"))]
+    assert results(validate(t, ["AuditEmptyTableNote"])) == []
+    t = replace(t, ds, B("note"), ox.Literal("单位：万元"))  # a note that says nothing of why
+    assert [r["value"] for r in results(validate(t, ["AuditEmptyTableNote"]), "AuditEmptyTableNote")] == [ds.value]
+
+
 def test_a_changed_narrative_figure_gives_both_locations():
     t = list(fixed_sample())
     fig = _figure(t, "383-5")  # 公务接待费预算数2万元
