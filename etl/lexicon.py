@@ -55,8 +55,9 @@ EMPTY_TABLE_MARKS = TOTAL_WORDS | NONE_WORDS
 # 本表无数据) or the unit has no such funds (本部门无相关收支项目, 没有使用政府性基金安排的支出).
 EMPTY_NOTE_RE = re.compile(r"[此本]表(?:为空|无数据|无内容)|空表|无数据|(?:无|没有|未)(?:使用|安排)?(?:相关|此类|该项)?"
                            r".{0,30}?(?:收支|收入|支出|预算|资金|经费|项目|数据)")
-# A line below a table opening so is its note when it is an empty table's note (说明：本部门无相关收支项目。).
-EMPTY_NOTE_LABEL_RE = re.compile(r"^说明\s*[:：]")
+# A line below a table opening so is its note when it is an empty table's note (说明：本部门无相关收支项目。,
+# 备注：本部门没有国有资本经营预算拨款安排的支出，故本表无数据。).
+EMPTY_NOTE_LABEL_RE = re.compile(r"^(?:说明|备注)\s*[:：]")
 
 # ------------------------------------------------------------------ ordinals and headings
 # An ordinal opening a row label (一、 （一） 1、), not a year or a decimal.
