@@ -118,7 +118,8 @@ EXPLANATION_WORD = "说明"
 COLUMN_NUMBER_WORDS = frozenset({"栏次", "档次"})  # first cell of the 栏次 row
 SEQ_HEADS = frozenset({"序号", "行次", "编号"})
 CODE_HEADS = ("类", "款", "项")  # a code printed in three columns
-CODE_HEADERS = frozenset({"科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "科目代码", "代码", "功能科目代码", "经济科目代码"})
+CODE_HEADERS = frozenset({"科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "科目代码", "代码", "功能科目代码", "经济科目代码",
+                          "功能分类科目代码", "经济分类科目代码"})
 CODE_HEADER_SUFFIX = "编码"
 LABEL_HEADERS = frozenset({"科目名称", "项目", "名称", "项目名称", "单位名称", "功能分类科目名称", "经济分类科目名称", "支出项目",
                            "支出项目类别"})
@@ -128,11 +129,13 @@ LABEL_HEADER_SUFFIX = ("科目名称", "科目")  # 功能分类科目名称; �
 # Leaf headers naming an amount: such a column is never retyped by its content (a typo stays an error).
 AMOUNT_HEADER_WORDS = ("合计", "小计", "总计", "金额", "预算", "决算", "执行数", "收入", "支出", "拨款", "资金", "经费")
 # A column printing the code of the budget unit (or department) of a row: text, never a classification code.
-UNIT_CODE_HEADERS = frozenset({"单位编码", "单位代码", "部门编码", "部门代码"})
+UNIT_CODE_HEADERS = frozenset({"单位编码", "单位代码", "部门编码", "部门代码", "预算单位代码"})
 TEXT_HEADERS = frozenset({"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注",
-                          "预算单位", "部门名称", "项目编号", "项目代码",
+                          "预算单位", "部门名称", "项目编号", "项目代码", "预算单位名称", "预算项目名称", "项目类别", "资金性质",
                           # the descriptive columns of a procurement line (西安 表12), often left empty
-                          "采购目录", "购买服务内容", "规格型号", "实施采购时间", "说明"}) | UNIT_CODE_HEADERS
+                          "采购目录", "购买服务内容", "规格型号", "实施采购时间", "说明",
+                          # a second classification printed right of the amounts (政府经济分类, 501-599: no shipped list)
+                          "政府经济分类科目代码", "政府经济分类科目名称"}) | UNIT_CODE_HEADERS
 # A text column naming the budget unit of a row (one row segment per unit, its first row the unit's total).
 UNIT_COLUMN_HEADERS = frozenset({"预算单位", "单位名称", "部门名称"})
 # A row-label column whose header names its classification: the code lists its labels may match (a summary
@@ -148,7 +151,7 @@ PERCENT_HEADER_WORDS = ("%", "％", "增减率", "增长率", "比重", "占比"
 PERCENT_RE = re.compile(r"^[-−+]?\d+(?:\.\d+)?[%％]$")
 # A classification code and its name in one cell: 2010501-行政运行, [2010501]行政运行, 2010501 行政运行.
 CODE_NAME_RE = re.compile(r"^[\[【（(]?(\d{3}(?:\d{2}){0,2})(?!\d)[\]】）)]?\s*[-—－_:：]?\s*(\S.*)$")
-QUANTITY_HEADERS = frozenset({"数量"})
+QUANTITY_HEADERS = frozenset({"数量", "人数"})
 QUANTITY_HEADER_PREFIX = "数量"
 # First header cell of tables that print no 栏次 row and whose body holds no amounts.
 HEADER_FIRST_WORDS = frozenset({"一级指标"})
@@ -220,6 +223,11 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     ("three_public_expenses", KindWords(title_any=("三公",), weight=_NAMED)),
     ("government_procurement", KindWords(title_any=("政府采购",), weight=_NAMED)),
     ("fixed_assets", KindWords(title_any=("固定资产", "国有资产占用"), weight=_NAMED)),
+    # the meetings and trainings of the year one by one (会议费明细表, 培训费明细表: 名称 | 时间 | 人数 | 金额)
+    ("meeting_expenses", KindWords(title_all=("会议费",), title_any=("明细",), title_none=("三公", "培训"),
+                                   header_must=("名称",), weight=_NAMED)),
+    ("training_expenses", KindWords(title_all=("培训费",), title_any=("明细",), title_none=("三公", "会议"),
+                                    header_must=("名称",), weight=_NAMED)),
     ("units", KindWords(header_any=("单位名称",), title_none=("收入", "支出"))),
     ("government_fund_expenditure", KindWords(title_any=("政府基金", "政府性基金"), header_must=_CLASSIFIED,
                                               weight=_NAMED)),
@@ -235,6 +243,19 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     # by functional class; project or administrative-cost tables and the split by economic class are others
     ("general_budget_expenditure", KindWords(title_all=("一般公共预算",), title_any=("支出",),
                                              title_none=("经济分类", "基本支出", "项目支出", "机关运行"), header_must=_CLASSIFIED)),
+    # ... its split by economic class (人员经费 | 公用经费 | 专项业务经费 as columns; the variant printing a 基本支出
+    # column is read as general_budget_basic_expenditure above), its basic expenditure by functional class, and its
+    # project expenditure by economic class
+    ("general_budget_expenditure_by_economic_class", KindWords(
+        title_all=("一般公共预算", "经济分类"), title_any=("支出",), title_none=("功能分类", "基本支出", "项目支出"),
+        header_must=_CLASSIFIED, header_none=("基本支出",))),
+    ("general_budget_basic_expenditure_by_function", KindWords(
+        title_all=("一般公共预算", "基本支出"), title_any=("功能分类", "功能科目"), header_must=_CLASSIFIED)),
+    ("general_budget_project_expenditure", KindWords(
+        title_all=("一般公共预算", "项目支出"), title_any=("经济分类", "经济科目"), header_must=_CLASSIFIED)),
+    # the appropriation carried over from the year before (财政拨款上年结转资金支出表), listed by project and class
+    ("appropriation_carryover_expenditure", KindWords(title_all=("财政拨款", "结转"), title_any=("支出",),
+                                                      title_none=_SUMMARY_TITLES, header_must=_CLASSIFIED)),
     # 机关运行经费 (the 公用经费 of administrative bodies, from the general budget) by economic class; a 三公 table
     # naming it beside the 三公 is that table
     ("administrative_expenses", KindWords(title_all=("机关运行",), title_none=("三公",), header_must=_CLASSIFIED,

@@ -1,4 +1,5 @@
-"""Tables whose rows are named items: 三公经费, 政府采购, 固定资产, 项目支出 (one row per project).
+"""Tables whose rows are named items: 三公经费, 政府采购, 固定资产, 项目支出 (one row per project), 会议费 and
+培训费 lists.
 
 API: :data:`SPECS`.
 """
@@ -22,5 +23,14 @@ SPECS = {
         "project_expenditure", operation="expenditure", column_schemes=("fund-source",),
         constants={"expenditureType": "expenditure-type/project"}, dims=("fundSource", "expenditureType"),
         project_rows=True,
+    ),
+    # one row per meeting or training (named as printed), its participants (人数) and its cost; all of the class
+    "meeting_expenses": KindSpec(
+        "meeting_expenses", operation="expenditure", constants={"economicClassification": "economic/30215"},
+        dims=("economicClassification",), multi_measure=True,
+    ),
+    "training_expenses": KindSpec(
+        "training_expenses", operation="expenditure", constants={"economicClassification": "economic/30216"},
+        dims=("economicClassification",), multi_measure=True,
     ),
 }

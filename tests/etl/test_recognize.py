@@ -43,6 +43,10 @@ CLASSIFIED = [["科目编码", "科目名称", "合计"]]
         ("年一般公共预算支出情况表2026", "general_budget_expenditure"),
         ("2026年市级部门一般公共预算\"三公\"经费支出表", "three_public_expenses"),
         ("公开 11表：一般公共预算机关运行经费支出预算表", "administrative_expenses"),  # Jiangsu 公开11表
+        ("一般公共预算项目支出情况表（按经济分类科目）", "general_budget_project_expenditure"),  # Guangzhou 表7
+        ("部门综合预算一般公共预算基本支出明细表（按支出功能分类科目）", "general_budget_basic_expenditure_by_function"),  # Xi'an 表7
+        ("部门综合预算一般公共预算支出明细表（按支出经济分类科目）", "general_budget_expenditure_by_economic_class"),  # Xi'an 表6
+        ("部门综合预算财政拨款上年结转资金支出表", "appropriation_carryover_expenditure"),  # Xi'an 表11
     ],
 )
 def test_kind_from_title(title, kind):
@@ -55,8 +59,6 @@ def test_kind_from_title(title, kind):
         "部门预算基本支出预算表",  # basic expenditure by unit and economic 类 (Guangzhou 表11)
         "部门预算项目支出及其他支出预算表",  # projects by unit (Guangzhou 表12)
         "基本支出总表",  # Shenzhen 表4
-        "一般公共预算项目支出情况表（按经济分类科目）",  # Guangzhou 表7
-        "部门综合预算一般公共预算基本支出明细表（按支出功能分类科目）",  # Xi'an 表7
     ],
 )
 def test_other_tables_are_not_taken_for_a_kind(title):
@@ -109,13 +111,15 @@ def test_an_evaluation_score_table_is_no_target_table():
 def test_the_general_budget_by_economic_class_with_a_basic_column_is_the_basic_expenditure_table():
     """深圳 表8 一般公共预算支出表（按经济分类） (p34) prints 支出总计 | 基本支出 | 项目支出 by economic class: the
     document's only table of general-budget basic expenditure by economic class. Without a 基本支出 column (福州
-    一般公共预算支出经济分类情况表: 预算数 only; 西安 表6: 人员经费支出 | 公用经费支出 | 专项业务经费支出) it is another table."""
+    一般公共预算支出经济分类情况表: 预算数 only; 西安 表6: 人员经费支出 | 公用经费支出 | 专项业务经费支出) it is the
+    general budget's expenditure by economic class, of all types."""
     header = [["预算单位", "科目编码", "科目名称", "支出总计", "基本支出", "项目支出"]]
     assert recognize(Table(title="一般公共预算支出表（按经济分类）", line=1, header=header)) == "general_budget_basic_expenditure"
     assert recognize(Table(title="2026年度一般公共预算支出经济分类情况表", line=1,
-                           header=[["科目编码", "科目名称", "预算数"]])) is None
+                           header=[["科目编码", "科目名称", "预算数"]])) == "general_budget_expenditure_by_economic_class"
     assert recognize(Table(title="部门综合预算一般公共预算支出明细表（按支出经济分类科目）", line=1,
                            header=[["部门经济科目编码", "部门经济科目名称", "合计", "人员经费支出", "公用经费支出",
-                                    "专项业务经费支出"]])) is None
+                                    "专项业务经费支出"]])) == "general_budget_expenditure_by_economic_class"
     # a table of projects only is not the basic expenditure, whatever its columns
-    assert recognize(Table(title="一般公共预算项目支出情况表（按经济分类科目）", line=1, header=header)) is None
+    assert recognize(Table(title="一般公共预算项目支出情况表（按经济分类科目）", line=1, header=header)) == (
+        "general_budget_project_expenditure")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from budgetkg.etl import pdf_tables as pt
 from budgetkg.etl.extract import extract
 from budgetkg.etl.model import Document, Row, Table
+from budgetkg.etl.text import match_key
 
 
 def doc():
@@ -222,3 +223,103 @@ def test_administrative_running_costs_by_economic_class():
     # a 三公 table naming 机关运行经费 beside them stays a 三公 table; without a code column it is no such table
     assert recognize(table("部门三公经费和机关运行经费预算表", [["项目", "合计"]], [])) == "three_public_expenses"
     assert recognize(table("机关运行经费支出预算表", [["单位名称", "金额"]], [])) != "administrative_expenses"
+
+
+def _by_column(rec, dim):
+    return {(o.item.code or match_key(o.item.label or o.item.text_label), o.column.label): o.dims[dim].rsplit("/", 1)[-1] for o in rec.observations}
+
+
+def test_general_budget_by_economic_class_with_its_types_of_expenditure():
+    from budgetkg.etl.recognize import recognize
+
+    # xian_tjj_2026_budget_dept.pdf, page 31 (表6, 元): 人员经费支出 | 公用经费支出 | 专项业务经费支出 beside 合计; the
+    # government's economic class (政府经济科目) printed as text; 表8 (基本支出 by economic class) is another kind
+    t = table("部门综合预算一般公共预算支出明细表（按支出经济分类科目）", [[
+        "部门经济科目编码", "部门经济科目名称", "政府经济科目编码", "政府经济科目名称", "合计", "人员经费支出", "公用经费支出",
+        "专项业务经费支出", "备注"]], [
+        ["合计", "", "", "", "62,109,297.20", "34,557,893.03", "2,143,304.17", "25,408,100.00", ""],
+        ["301", "工资福利支出", "", "", "32,493,937.03", "32,493,937.03", "", "", ""],
+        ["30201", "办公费", "50201", "办公经费", "326,000.00", "", "326,000.00", "", ""],
+        ["30202", "印刷费", "50201", "办公经费", "1,228,100.00", "", "", "1,228,100.00", ""]])
+    assert recognize(t) == "general_budget_expenditure_by_economic_class"
+    rec = extract(t, "general_budget_expenditure_by_economic_class", doc=doc())
+    assert _by_column(rec, "expenditureType") == {
+        ("合计", "合计"): "_T", ("合计", "人员经费支出"): "personnel", ("合计", "公用经费支出"): "public",
+        ("合计", "专项业务经费支出"): "project", ("301", "合计"): "_T", ("301", "人员经费支出"): "personnel",
+        ("30201", "合计"): "_T", ("30201", "公用经费支出"): "public", ("30202", "合计"): "_T",
+        ("30202", "专项业务经费支出"): "project"}
+    assert [o.amount.value for o in rec.observations if o.item.code == "30202"] == [Decimal("1228100.00")] * 2
+    assert set(_by_column(rec, "fundSource").values()) == {"general-budget"}
+    assert {tx.text for tx in rec.texts if tx.item.code == "30201"} == {"50201", "办公经费"}
+    # the same title with a 基本支出 column (深圳) stays the 基本支出 kind
+    shenzhen = table("一般公共预算支出表（按经济分类）", [["科目编码", "科目名称", "支出总计", "基本支出", "项目支出"]], [])
+    assert recognize(shenzhen) == "general_budget_basic_expenditure"
+
+
+def test_general_budget_basic_expenditure_by_function():
+    from budgetkg.etl.recognize import recognize
+
+    # xian_tjj_2026_budget_dept.pdf, page 33 (表7, 元); 2010505 专项统计业务 prints no amount
+    t = table("部门综合预算一般公共预算基本支出明细表（按支出功能分类科目）", [[
+        "功能科目编码", "功能科目名称", "合计", "人员经费支出", "公用经费支出", "备注"]], [
+        ["合计", "", "36,701,197.20", "34,557,893.03", "2,143,304.17", ""],
+        ["2010501", "行政运行", "25,379,608.13", "23,326,991.96", "2,052,616.17", ""],
+        ["2010505", "专项统计业务", "", "", "", ""]])
+    assert recognize(t) == "general_budget_basic_expenditure_by_function"
+    rec = extract(t, "general_budget_basic_expenditure_by_function", doc=doc())
+    assert [(o.item.code, o.dims["functionalClassification"].rsplit("/", 1)[-1], o.amount.value) for o in rec.observations] == [
+        (None, "_T", Decimal("36701197.20")), (None, "_T", Decimal("34557893.03")), (None, "_T", Decimal("2143304.17")),
+        ("2010501", "2010501", Decimal("25379608.13")), ("2010501", "2010501", Decimal("23326991.96")),
+        ("2010501", "2010501", Decimal("2052616.17"))]
+    assert [it.code for it in rec.items] == [None, "2010501", "2010505"]
+
+
+def test_general_budget_project_expenditure_by_economic_class():
+    from budgetkg.etl.recognize import recognize
+
+    # guangzhou_tjj_2026_budget_dept.pdf, page 16 (表7, 万元): code and name in one cell ([30216]培训费)
+    t = table("一般公共预算项目支出情况表（按经济分类科目）", [["部门预算支出经济科目", "预算"]], [
+        ["合计", "1,032.05"], ["[302]商品和服务支出", "1,032.05"], ["[30216]培训费", "84.00"]])
+    assert recognize(t) == "general_budget_project_expenditure"
+    rec = extract(t, "general_budget_project_expenditure", doc=doc())
+    assert [(o.dims["economicClassification"].rsplit("/", 1)[-1], o.dims["expenditureType"].rsplit("/", 1)[-1],
+             o.amount.value) for o in rec.observations] == [
+        ("_T", "project", Decimal("1032.05")), ("302", "project", Decimal("1032.05")), ("30216", "project", Decimal("84.00"))]
+
+
+def test_carried_over_appropriation_table_printed_empty():
+    from budgetkg.etl.recognize import recognize
+
+    # xian_tjj_2026_budget_dept.pdf, page 37 (表11, 元): the header and a 合计 row without amounts
+    t = table("部门综合预算财政拨款上年结转资金支出表", [[
+        "预算单位代码", "预算单位名称", "预算项目名称", "金额", "功能分类科目代码", "功能分类科目名称", "政府经济分类科目代码",
+        "政府经济分类科目名称", "项目类别", "资金性质", "备注"]], [])
+    assert recognize(t) == "appropriation_carryover_expenditure"
+    rec = extract(t, "appropriation_carryover_expenditure", doc=doc())
+    assert rec.empty
+    assert [c.role for c in rec.columns] == ["text", "text", "text", "amount", "code", "label", "text", "text", "text",
+                                             "text", "text"]
+
+
+def test_meeting_and_training_lists():
+    from budgetkg.etl.recognize import recognize
+
+    # xian_tjj_2026_budget_dept.pdf, page 21 (万元): one row per meeting / training, 人数 a count
+    header = [["序号", "会议名称", "时间", "人数", "金额", "备注"]]
+    meetings = table("会议费明细表", header, [["1", "试点工作部署动员会", "2026年03月04日", "80", "1.19", ""],
+                                          ["4", "清查摸底布置会", "2026年09月08日", "61", "1.22", ""]])
+    trainings = table("培训费明细表", [["序号", "培训名称", "时间", "人数", "金额", "备注"]], [
+        ["2", "领导干部培训会", "2026年03月10日至2026年03月30日", "2", "0.50", ""]])
+    assert (recognize(meetings), recognize(trainings)) == ("meeting_expenses", "training_expenses")
+    rec = extract(meetings, "meeting_expenses", doc=doc())
+    assert [(o.item.label, o.item.number, o.measure, o.amount.value) for o in rec.observations] == [
+        ("试点工作部署动员会", 1, "quantity", Decimal("80")), ("试点工作部署动员会", 1, "amount", Decimal("1.19")),
+        ("清查摸底布置会", 4, "quantity", Decimal("61")), ("清查摸底布置会", 4, "amount", Decimal("1.22"))]
+    assert {o.dims["economicClassification"].rsplit("/", 1)[-1] for o in rec.observations} == {"30215"}
+    assert [tx.text for tx in rec.texts] == ["2026年03月04日", "2026年09月08日"]
+    rec = extract(trainings, "training_expenses", doc=doc())
+    assert [(o.measure, o.amount.value, o.dims["economicClassification"].rsplit("/", 1)[-1]) for o in rec.observations] == [
+        ("quantity", Decimal("2"), "30216"), ("amount", Decimal("0.50"), "30216")]
+    # the 三公 table naming 会议费 and 培训费 beside the 三公 (江苏 公开09表) stays the 三公 kind
+    assert recognize(table("一般公共预算“三公”经费、会议费、培训费支出预算表", [["合计", "会议费", "培训费"]], [])) == (
+        "three_public_expenses")

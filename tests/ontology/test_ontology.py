@@ -158,7 +158,9 @@ def test_there_is_a_dsd_per_cube_table_key():
         "income_expenditure_summary", "appropriation_summary", "income", "expenditure",
         "general_budget_expenditure", "general_budget_basic_expenditure", "appropriation_expenditure",
         "appropriation_basic_expenditure", "basic_expenditure", "project_expenditure", "administrative_expenses",
-        "government_fund_expenditure",
+        "general_budget_expenditure_by_economic_class", "general_budget_basic_expenditure_by_function",
+        "general_budget_project_expenditure", "appropriation_carryover_expenditure", "meeting_expenses",
+        "training_expenses", "government_fund_expenditure",
         "state_capital_expenditure", "three_public_expenses", "government_procurement", "fixed_assets"}
 
 
