@@ -132,6 +132,7 @@ AMOUNT_HEADER_WORDS = ("合计", "小计", "总计", "金额", "预算", "决算
 UNIT_CODE_HEADERS = frozenset({"单位编码", "单位代码", "部门编码", "部门代码", "预算单位代码"})
 TEXT_HEADERS = frozenset({"采购物品名称", "政府采购目录序号", "计量单位", "单位性质", "单位规格", "经费保障形式", "备注",
                           "预算单位", "部门名称", "项目编号", "项目代码", "预算单位名称", "预算项目名称", "项目类别", "资金性质",
+                          "项目简介", "绩效目标",  # a project's goal printed beside its amounts (广州 项目支出及其他支出预算表)
                           # the descriptive columns of a procurement line (西安 表12), often left empty
                           "采购目录", "购买服务内容", "规格型号", "实施采购时间", "说明",
                           # a second classification printed right of the amounts (政府经济分类, 501-599: no shipped list)
@@ -274,9 +275,14 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     # by economic class, and its projects one row each; a table of one fund, or of both types, is another
     ("basic_expenditure", KindWords(title_any=("基本支出",), title_none=_ONE_FUND + _FUND_TITLES + _NOT_BY_FUND,
                                     header_must=_FUND_COLUMNS)),
-    # (a list printing each project's goal beside its funds is one of performance targets)
+    # (a list printing each project's goal beside its funds is one too, its goal a text cell: 广州 项目支出及其他支出
+    # 预算表; a title naming 绩效 is a performance table)
     ("project_expenditure", KindWords(title_any=("项目支出",), title_none=_ONE_FUND + _FUND_TITLES + _NOT_BY_FUND,
                                       header_must=_FUND_COLUMNS, header_none=("绩效目标",))),
+    ("project_expenditure", KindWords(title_any=("项目支出",), title_none=_ONE_FUND + _FUND_TITLES + _NOT_BY_FUND,
+                                      header_must=_FUND_COLUMNS, header_any=("绩效目标",))),
+    # ... or as 专项业务经费 (the 部门综合预算's word for 项目支出), listed by unit and project with one amount column
+    ("project_expenditure", KindWords(title_any=("专项业务经费支出表",), title_none=_NOT_BY_FUND, header_must=("项目",))),
     ("income_expenditure_summary", KindWords(title_any=_SUMMARY_TITLES)),
     # printed by functional class or by unit (one row per unit): no column is required
     ("income", KindWords(title_any=("收入总表", "收入预算总表", "收入决算表", "收入预算表", "收入总体情况表"))),

@@ -323,3 +323,37 @@ def test_meeting_and_training_lists():
     # the 三公 table naming 会议费 and 培训费 beside the 三公 (江苏 公开09表) stays the 三公 kind
     assert recognize(table("一般公共预算“三公”经费、会议费、培训费支出预算表", [["合计", "会议费", "培训费"]], [])) == (
         "three_public_expenses")
+
+
+def test_project_lists_with_their_goals_or_one_amount_column():
+    from budgetkg.etl.recognize import recognize
+
+    # guangzhou_tjj_2026_budget_dept.pdf, page 21 (表12, 万元): funds by source, each project's goal beside them
+    header = [["支出项目类别（资金使用单位）", "总计", "财政拨款", "", "", "", "财政专户拨款", "其他资金", "绩效目标"],
+              ["", "", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算", "", "", ""]]
+    goal = "作为主管全市统计和国民经济核算工作的市直机构，我局主要职责是贯彻执行国家、省、市的法律、法规和方针、政策，该项目的主要目标是高质量完成上级委托的调查任务。"
+    t = table("部门预算项目支出及其他支出预算表", header, [
+        ["合计", "1,082.05", "1,032.05", "1,032.05", "0.00", "0.00", "0.00", "50.00", ""],
+        ["广州市统计局", "1,075.05", "1,025.05", "1,025.05", "0.00", "0.00", "0.00", "50.00", ""],
+        ["上级拨入专项调查经费", "50.00", "0.00", "0.00", "0.00", "0.00", "0.00", "50.00", goal]])
+    assert recognize(t) == "project_expenditure"
+    rec = extract(t, "project_expenditure", doc=doc())
+    assert [c.role for c in rec.columns][-1] == "text" and len({it.side for it in rec.items}) == 1
+    assert [(tx.item.label, tx.text) for tx in rec.texts] == [("上级拨入专项调查经费", goal)]
+    survey = [(o.column.label, o.amount.value) for o in rec.observations if o.item.label == "上级拨入专项调查经费"]
+    assert survey == [("总计", Decimal("50.00")), ("合计", Decimal("0.00")), ("一般公共预算", Decimal("0.00")),
+                      ("政府性基金预算", Decimal("0.00")), ("国有资本经营预算", Decimal("0.00")),
+                      ("财政专户拨款", Decimal("0.00")), ("其他资金", Decimal("50.00"))]
+    # xian_tjj_2026_budget_dept.pdf, page 36 (表10, 元): 专项业务经费 by unit (单位编码) and project, one amount column
+    t = table("部门综合预算专项业务经费支出表", [["单位编码", "单位（项目）名称", "项目金额", "项目简介"]], [
+        ["合计", "", "25,408,100.00", ""], ["119", "西安市统计局", "25,408,100.00", ""],
+        ["119001", "西安市统计局", "25,139,100.00", ""], ["", "通用项目", "8,580,600.00", ""],
+        ["", "大型活动", "750,000.00", ""]])
+    assert recognize(t) == "project_expenditure"
+    rec = extract(t, "project_expenditure", doc=doc())
+    assert [c.role for c in rec.columns] == ["text", "label", "amount", "text"]
+    assert [o.amount.value for o in rec.observations] == [
+        Decimal("25408100.00"), Decimal("25408100.00"), Decimal("25139100.00"), Decimal("8580600.00"), Decimal("750000.00")]
+    assert {o.dims["expenditureType"].rsplit("/", 1)[-1] for o in rec.observations} == {"project"}
+    # a title naming 绩效 is a performance table, not this list
+    assert recognize(table("2026年市级部门项目支出绩效表", header, [])) != "project_expenditure"
