@@ -44,7 +44,8 @@ def map_indicators(rec, m, emit) -> None:
         emit(ds, BKG.hasProject, pn)
         emit(pn, A, BKG.Project)
         emit(pn, RDFS.label, lit(p.name, "zh"))
-        emit(pn, DCT.title, lit(p.title, "zh"))
+        if p.title:  # a table printed without a title has none (a section heading is not one)
+            emit(pn, DCT.title, lit(p.title, "zh"))
         if p.goal is not None:
             emit(pn, BKG.goal, lit(p.goal, "zh"))
         if p.amount is not None:

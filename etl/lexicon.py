@@ -88,6 +88,14 @@ SPACER_WIDTH = 12.0
 TOC_ENTRY_RE = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*$")
 TOC_TITLES = ("目录", "目次")
 
+# A line holding only a bracketed qualifier, printed between a title and its table ((2026年度), （单位：万元）):
+# a subtitle, never a title of its own.
+SUBTITLE_RE = re.compile(r"^[（(][^（）()]*[)）]$")
+# A bracketed qualifier ending a title line (（续）, （按功能分类）, (一级项目)): the title is the text before it.
+TITLE_QUALIFIER_RE = re.compile(r"\s*[（(][^（）()]*[)）]$")
+# An attachment's heading (附件, 附件2：…部门预算报表): it names a part of the document, not a table.
+ATTACHMENT_RE = re.compile(r"^附件\s*[\d一二三四五六七八九十]*(?:\s|[:：]|$)")
+
 # Marks of a table continued from the page before (续表, （续）), dropped from a repeated title.
 CONTINUED_MARK_RE = re.compile(r"[（(]?续表?[)）]?")
 
@@ -181,7 +189,8 @@ class KindWords:
     row printed below a block of project facts, inside the ruled body);
     ``header_must``: the columns the kind must have, one of these words in a header cell
     (checked when the table has a header); ``header_none``: no header cell holds one of these. ``weight`` ranks a word that names the kind by
-    itself (三公, 政府采购) above the words a broader kind shares with it.
+    itself (三公, 政府采购) above the words a broader kind shares with it. ``untitled``: the way applies only
+    to a table printed without a title (a section heading or a sentence above it is not one).
     """
 
     title_all: tuple[str, ...] = ()
@@ -192,6 +201,7 @@ class KindWords:
     header_must: tuple[str, ...] = ()
     header_none: tuple[str, ...] = ()
     weight: int = 0
+    untitled: bool = False  # only for a table printed without a title: its header alone tells the kind
 
 
 _SUMMARY_TITLES = ("收支总表", "收入支出总表", "收支预算总表", "收入支出决算总表", "收支决算总表", "收支总体情况表")
@@ -221,6 +231,8 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     # Project goals without indicators (项目名称 | 金额 | 绩效目标), titled 项目支出绩效表, 重点项目绩效目标情况.
     ("performance_targets", KindWords(title_any=("绩效",), header_any=("绩效目标",), title_none=_SCORE_TITLES,
                                       weight=_NAMED)),
+    # ... printed without a title, under a section heading (重点项目绩效目标情况): a project column beside the goals
+    ("performance_targets", KindWords(header_any=("绩效目标",), header_must=("项目",), untitled=True, weight=_NAMED)),
     ("three_public_expenses", KindWords(title_any=("三公",), weight=_NAMED)),
     ("government_procurement", KindWords(title_any=("政府采购",), weight=_NAMED)),
     ("fixed_assets", KindWords(title_any=("固定资产", "国有资产占用"), weight=_NAMED)),

@@ -3,7 +3,7 @@
 API: :func:`scan_page` (visible characters -> :class:`Line` list, ruled :class:`Grid`
 list), :func:`build_lines`, :func:`drop_clipped` (text hidden by a clipping path),
 :func:`positional_grid` (a table without ruling lines, from the x-positions of its text),
-:func:`split_header`, :func:`split_code_head`,
+:func:`split_header`, :func:`split_code_head`, :func:`is_title` (a table's title line),
 :func:`repair_rows`, :func:`is_empty_table`, :func:`parse_meta` / :func:`is_meta`
 (the 编制部门 / 单位 line above a table), and the text helpers :func:`norm`,
 :func:`join_lines`, :func:`is_amount`, :func:`is_data_row`.
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from budgetkg.etl.lexicon import (
-    TABLE_WORD,
+    ATTACHMENT_RE, END_PUNCT, NOTE_RE, PART_RE, TABLE_WORD, TITLE_QUALIFIER_RE,
     YEAR_SUFFIX,
     AMOUNT_RE, CODE_HEADS, COLUMN_NUMBER_WORDS, META_ORG_RE, META_RE, META_UNIT_RE, META_YEAR_RE, ORDINAL_RE,
     PROSE_PUNCT, SPACER_WIDTH, TABLE_NUMBER_RE,
@@ -35,6 +35,7 @@ from budgetkg.etl.text import clean_cell
 from pdfplumber.utils import extract_text
 
 _WS = re.compile(r"[\s\u3000\u00a0]+")
+MAX_TITLE_CHARS = 60  # a longer line is running text, not a title
 
 
 def norm(text: str | None) -> str:
@@ -408,6 +409,23 @@ def _open_cells(page, table, rows: list[list[str]], edges: list[float]) -> tuple
         notes.append(f"page {page.no + 1}: '{rows[r][c]}' printed in a "
                      "merged cell left open at the foot of the page (no cell of the grid); put in the first row it spans")
     return notes, open_foot
+
+
+def is_title(text: str) -> bool:
+    """A table's title line: it ends with 表 (before a bracketed qualifier) or is a table number; a
+    chapter heading, an attachment's heading, a note or a sentence is none, nor a heading that does not
+    name a table (二、表格部分: it opens a section of tables).
+
+    >>> [is_title(t) for t in ("收支总表（续）", "公开01表", "表1", "1.项目支出绩效目标表", "一般公共预算支出表(按功能分类)")]
+    [True, True, True, True, True]
+    >>> [is_title(t) for t in ("第二部分 2026年部门预算表", "二、表格部分", "附件2：某局2026年度部门预算报表",
+    ...                        "2026年，本单位重点项目绩效目标情况如下：", "（2026年度）", "七、重点项目预算绩效目标情况")]
+    [False, False, False, False, False, False]
+    """
+    t = TITLE_QUALIFIER_RE.sub("", text)
+    if len(t) > MAX_TITLE_CHARS or t.endswith(END_PUNCT) or PART_RE.match(t) or NOTE_RE.match(t) or ATTACHMENT_RE.match(t):
+        return False
+    return t.endswith(TABLE_WORD) or is_table_number(t)
 
 
 def is_table_number(text: str) -> bool:

@@ -8,8 +8,10 @@ The PDF yields the text reader's document model, so recognition, extraction and 
 are shared. The cover sets ``Document.title`` and ``Document.meta`` (``department_name``,
 ``year``, ``phase`` = ``budget`` / ``final-accounts``, ``level`` = ``department`` /
 ``unit``); the table of contents is dropped; narrative text becomes ``Heading`` /
-``Paragraph`` blocks. Each table becomes a ``Table``: ``title`` = the line above it (else
-the last heading), ``meta`` from its 编制部门 / 单位 line (``department_name`` and
+``Paragraph`` blocks. Each table becomes a ``Table``: ``title`` = the title line above it (ending
+in 表, or a table number; a bracketed subtitle line such as （2026年度） between them is skipped),
+else the title printed in its first ruled rows, else the title of the table it continues from the
+page before, else none (a section heading or a sentence above a table is not its title), ``meta`` from its 编制部门 / 单位 line (``department_name`` and
 ``year`` fall back to the cover), ``header`` rows, ``column_numbers`` (栏次 row), ``rows``
 and ``notes`` (注 lines below it). Cells keep the printed text (amounts with thousand
 separators, 类/款/项 codes in their own cells). Ruled tables are read cell by cell from
@@ -48,7 +50,7 @@ from budgetkg.etl.lexicon import PAGE_NO_RE as _PAGE_NO_RE
 from budgetkg.etl.lexicon import PARA_START_RE as _PARA_START_RE
 from budgetkg.etl.lexicon import PART_RE as _PART_RE
 from budgetkg.etl.lexicon import (CONTINUED_MARK_RE, DEFAULT_LEVEL_WORD, DEFAULT_PHASE_WORD, FINAL_ACCOUNTS_WORD, LEVELS,
-                                   PHASE_WORD_RE, PHASES, TABLE_WORD, TOC_TITLES, YEAR_RE)
+                                   PHASE_WORD_RE, PHASES, SUBTITLE_RE, TABLE_WORD, TOC_TITLES, YEAR_RE)
 from budgetkg.etl.model import Document, EtlError, Heading, Location, Paragraph, Row, Skipped, Table
 from budgetkg.etl.pdf_tables import Line
 
@@ -67,7 +69,8 @@ class _Page:
     unseen: list[Line] = field(default_factory=list)  # lines outside their clip, not drawn (pt.drop_clipped)
 
 
-RUNNING_LINE_PAGES = 3  # pages a running header or footer is printed on, at least
+RUNNING_LINE_PAGES = 3
+HEADER_LINES = 2  # page-header lines (organisation, unit) printed between a title and its table, at most  # pages a running header or footer is printed on, at least
 _PDF_SIGNATURE = b"%PDF"  # within the first 1024 bytes, as PDF readers accept it
 
 
@@ -164,7 +167,6 @@ class _Assembler:
         self.last = None  # last block emitted
         self.last_line: Line | None = None
         self.para_full = self.in_note = False
-        self.last_heading = ""
         self.pitch = 1.3 * self.body
         self._edges: dict[int, tuple[float, float]] = {}
         self.contents_open = False  # the cover page goes on with the table of contents
@@ -310,6 +312,10 @@ class _Assembler:
             while i >= 0 and pt.is_meta(pending[i]):
                 pt.parse_meta(pending[i].text, meta)
                 i -= 1
+            if i >= 1 and SUBTITLE_RE.match(pending[i].text) and self._title_like(pending[i - 1]):
+                i -= 1  # a bracketed line under the title ((2026年度)): part of the title block, not the title
+            header_lines = self._below_title(pending, i)
+            i -= len(header_lines)
             title = pending[i] if i >= 0 and self._title_like(pending[i]) else None
             if title is not None and pt.is_table_number(title.text) and i >= 1 and self._title_like(pending[i - 1]):
                 i -= 1  # the number printed below its title (收入支出决算总表 / 公开01表): the title is above
@@ -322,7 +328,7 @@ class _Assembler:
             if title is not None and cut >= 1 and pt.is_table_number(pending[cut - 1].text):
                 cut -= 1  # the number printed above its title (表01 / 2026年...总表): part of the title block
                 meta.setdefault("number", pt.norm(pending[cut].text))
-            before = pending[:cut]
+            before = pending[:cut] + header_lines  # read as text, as before the title block was found
             # only a running header above it (某局2026年度部门预算公开): the table of the page before goes on
             running_only = all((pt.norm(ln.text), round(ln.top)) in self.running for ln in before)
             if (running_only and page_start and self.table is not None and self.last is self.table
@@ -332,9 +338,11 @@ class _Assembler:
                     self.table.meta.setdefault(key, value)
                 self._continue(page, item)
             else:
+                if title is None:
+                    title_text = self._continued_title(page, before, page_start)
                 self._text(page, before, left, right, page_start)
-                self._new_table(page, item, title_text if title else self.last_heading,
-                                title.no if title else item.row_nos[0], meta, printed_title=title is not None)
+                self._new_table(page, item, title_text, title.no if title else item.row_nos[0], meta,
+                                printed_title=title is not None)
             pending, page_start = [], False
         self._text(page, pending, left, right, page_start)
 
@@ -357,11 +365,50 @@ class _Assembler:
                 and 0 < second.top - first.top < 2 * second.size and not t.endswith((TABLE_WORD,) + _END_PUNCT)
                 and not (_PART_RE.match(t) or _CN_ORD_RE.match(t) or _CN_SUB_RE.match(t) or pt.is_table_number(t)))
 
-    def _title_like(self, ln: Line) -> bool:
-        t = re.sub(r"\s*[（(][^（）()]*[)）]$", "", ln.text)  # （续）, （按功能分类）, (一级项目) after the title
-        if len(t) > 60 or t.endswith(_END_PUNCT) or _PART_RE.match(t) or _NOTE_RE.match(t):
-            return False
-        return t.endswith(TABLE_WORD) or ln.size >= self.body + 1.5
+    def _continued_title(self, page: _Page, before: list[Line], page_start: bool) -> str:
+        """The title of a table printed without one: the title of the table it continues, else none.
+
+        It continues the table that ends the page before when it is the first table of its page and
+        nothing but cell text cut by the page break (no heading, title or sentence), running lines and
+        page numbers stands between them. A section heading or a sentence above a table is not its
+        title: it says what the section is about, not what the table is."""
+        table = self.table
+        if not page_start or table is None or max([r.page for r in table.rows] or [table.page]) != page.no - 1:
+            return ""
+        after = []
+        for block in reversed(self.doc.blocks):
+            if block is table:
+                break
+            after.append(block)
+        if any(not isinstance(b, Paragraph) or b.text.endswith(_END_PUNCT) for b in after) or any(
+                self._heading_level(ln) is not None or self._title_like(ln) or ln.text.endswith(_END_PUNCT)
+                for ln in before):
+            return ""
+        return table.title
+
+    def _below_title(self, pending: list[Line], i: int) -> list[Line]:
+        """The page-header lines ``pending[..i]`` printed between a title and its table in a smaller type
+        than the title (``341-某局万元``, ``单位名称:某局``; not a heading nor a sentence), at most
+        :data:`HEADER_LINES`; none when the line right above the table is the title or no title is there."""
+        if i < 0 or self._title_like(pending[i]):
+            return []
+        for j in range(i - 1, max(i - 1 - HEADER_LINES, -1), -1):
+            if self._title_like(pending[j]):
+                below = pending[j + 1: i + 1]
+                small = all(ln.size < pending[j].size - 0.5 and not ln.text.endswith(_END_PUNCT)
+                            and self._heading_level(ln) is None for ln in below)
+                return below if small else []
+        return []
+
+    @staticmethod
+    def _title_like(ln: Line) -> bool:
+        return pt.is_title(ln.text)
+
+    @staticmethod
+    def _numbered(text: str) -> bool:
+        """A line opened by an ordinal (1.项目支出绩效目标表, 二、…): it heads a group of tables; a title printed
+        inside the ruled table below it names the table itself."""
+        return bool(_PARA_START_RE.match(text) or _CN_ORD_RE.match(text) or _CN_SUB_RE.match(text))
 
     def _new_table(self, page: _Page, grid: pt.Grid, title: str, line_no: int, meta: dict[str, str],
                    printed_title: bool = True) -> None:
@@ -373,7 +420,7 @@ class _Assembler:
             for text in lines:
                 pt.parse_meta(text, meta)
             named = [t for t in inside if not pt.is_table_number(t)]
-            if named and (not printed_title or pt.is_table_number(title)):
+            if named and (not printed_title or pt.is_table_number(title) or self._numbered(title)):
                 title = pt.strip_table_number(named[-1])
         table = Table(title=pt.norm(title), line=line_no, page=page.no, meta=dict(meta))
         m = YEAR_RE.search(title)
@@ -539,7 +586,6 @@ class _Assembler:
                 last.text = pt.join_lines([last.text, text])  # a heading wrapped on two lines
             else:
                 self._emit(Heading(level, text, ln.no, page.no))
-            self.last_heading = self.last.text
             self.last_line, self.para_full = ln, False
             return
         indent = ln.x0 > left + 0.8 * ln.size

@@ -71,6 +71,8 @@ def _found(words: tuple[str, ...], texts: list[str]) -> int:
 
 
 def _score(words: KindWords, title: str, header: list[str], top: list[str]) -> int | None:
+    if words.untitled and title:
+        return None
     if not all(w in title for w in words.title_all) or any(w in title for w in words.title_none):
         return None
     score = sum(map(len, words.title_all))
