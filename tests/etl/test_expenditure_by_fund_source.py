@@ -199,3 +199,20 @@ def test_a_name_printed_twice_links_no_project():
     emitted = []
     _project_lines(Rec, Minter("https://example.org/", "330100", "2026", "x", "budget"), lambda *t: emitted.append(t), projects)
     assert [(s.value.rsplit("/", 2)[-1], o.value.rsplit("/", 2)[-2:]) for s, _, o in emitted] == [("2", ["project", "1"])]
+
+
+def test_hangzhou_project_list_government_fund_under_its_group():
+    """杭州 表10 2026年市级部门项目支出预算表 (p37, 万元): 财政拨款收入 over 一般公共预算 | 政府性基金 | 国有资本经营预算;
+    the same project name (日常保障运行) printed once per unit."""
+    t = _table("hangzhou/project_list", "杭州市司法局", "project_expenditure")
+    funds = {c.label: _short(c.dims["fundSource"]) for c in t.columns if c.role == "amount"}
+    assert funds == {"总计": "_T", "一般公共预算": "general-budget", "政府性基金": "government-fund",
+                     "国有资本经营预算": "state-capital", "财政专户管理资金": "fiscal-special-account", "单位资金": "unit-funds"}
+    got = {(it.organization.name if it.organization else None, it.label, _short(o.dims["fundSource"])): o.amount.value
+           for o in t.observations for it in [o.item]}
+    assert [got[(None, "合计", f)] for f in ("_T", "general-budget", "unit-funds")] == [
+        Decimal("28506.17"), Decimal("21118.51"), Decimal("7387.66")]
+    assert [got[("杭州市东郊监狱", "狱政设施建设", f)] for f in ("_T", "general-budget", "unit-funds")] == [
+        Decimal("1059.66"), Decimal("120.50"), Decimal("939.16")]
+    assert got[("杭州市西郊监狱", "日常保障运行", "unit-funds")] == Decimal("1130.00")
+    assert ("杭州市司法局", "日常保障运行", "general-budget") not in got  # printed empty
