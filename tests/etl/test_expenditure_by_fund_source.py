@@ -155,9 +155,11 @@ def test_without_a_fund_source_column_it_is_not_these_kinds():
     # 部门预算基本支出预算表 printing 支出项目类别 | 合计 only says nothing of its fund sources
     assert recognize(Table(title="部门预算基本支出预算表", line=1, header=[["支出项目类别", "合计"]])) is None
     assert recognize(Table(title="项目支出预算表", line=1, header=[["项目名称", "金额"]])) is None
-    # a list of projects printing each one's goal is one of performance targets, not of funds
+    # a list of projects printing each one's goal beside its funds is one too (广州 表12, b43bbbd); a title naming
+    # 绩效 is a performance table
     goals = [["支出项目类别", "总计", "财政拨款", "绩效目标"]]
-    assert recognize(Table(title="部门预算项目支出及其他支出预算表", line=1, header=goals)) != "project_expenditure"
+    assert recognize(Table(title="部门预算项目支出及其他支出预算表", line=1, header=goals)) == "project_expenditure"
+    assert recognize(Table(title="项目支出绩效表", line=1, header=goals)) != "project_expenditure"
 
 
 def test_a_project_line_names_the_project_of_the_target_tables(shared_dir):
