@@ -177,6 +177,19 @@ SIDE_WORDS = (("收入", "in"), ("支出", "out"))
 # A side's total line may print 本年 before the side word (本年收入合计).
 THIS_YEAR_WORD = "本年"
 
+# ------------------------------------------------------------------ periods of a column or row
+# A header cell or row label naming the year of the figures it covers, as a whole cell (上年预算数, 2025年预算数,
+# 当年): the prior year's figures (or another printed year's) are not the document year's. 上年结转 is not one:
+# it is an item of this year (the carry-over into it).
+_PERIOD_TAIL = r"(?:预算数?|决算数?|执行数?|预计执行数?|年初预算数?|数)?"
+PRIOR_YEAR_HEADER_RE = re.compile(rf"^(?:上年度?|上一年度?|去年){_PERIOD_TAIL}$")
+YEAR_HEADER_RE = re.compile(rf"^(?P<year>\d{{4}})年度?{_PERIOD_TAIL}$")
+CURRENT_YEAR_HEADER_RE = re.compile(rf"^(?:本年度?|当年|今年){_PERIOD_TAIL}$")
+# A header cell or row label of a change against the prior year (增减变化金额, 比上年增减, 增减额, 2026年比2025年增减);
+# a change in percent (增减(%), 增长率) is a text column (PERCENT_HEADER_WORDS).
+CHANGE_HEADER_RE = re.compile(r"^(?:\d{4}年度?)?(?:比|较|与)?(?:上年度?|上一年度?|\d{4}年度?)?(?:预算数?|决算数?|相比)?"
+                              r"(?:增减|增长|增加|变动|变化)(?:变化|变动)?(?:金额|额|数|情况)?$")
+
 
 # ------------------------------------------------------------------ table kinds
 @dataclass(frozen=True)

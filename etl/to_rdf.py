@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from .codelists import codelists, concept_iri, scheme_iri
 from .indicators_rdf import map_indicators
 from .extract import COMMON_DIMS
+from .extract.periods import CHANGE, resolve
 from .extract.records import OrgRef, TableRec
 from .iris import Minter, slug_for
 from .jurisdictions import lineage
@@ -205,6 +206,7 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit, units=None) -
             emit(c, BKG.side, lit(col.side))
         for dim, iri in sorted(col.dims.items()):
             emit(c, BKG[dim], ox.NamedNode(iri))
+        _period(emit, c, col.period, year)
     for item in t.items:
         i = m.line_item(t.key, item.index, item.side)
         emit(ds, BKG.hasLineItem, i)
@@ -224,6 +226,7 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit, units=None) -
             emit(i, BKG.side, lit(item.side))
         if item.classification:
             emit(i, BKG.classification, ox.NamedNode(item.classification))
+        _period(emit, i, item.period, year)
         if t.by_unit:
             emit(i, BKG.organization, units.get(item.organization, org))
     for obs in t.observations:
@@ -235,7 +238,8 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit, units=None) -
         emit(o, BKG.lineItem, m.line_item(t.key, obs.item.index, obs.item.side))
         emit(o, BKG.column, m.column(t.key, obs.column.index))
         emit(o, BKG.organization, units.get(obs.item.organization, org))
-        emit(o, BKG.fiscalYear, year)
+        if not _period(emit, o, obs.period, year):
+            emit(o, BKG.fiscalYear, year)
         if "budgetPhase" not in obs.dims:
             emit(o, BKG.budgetPhase, phase)
         for dim, iri in sorted(obs.dims.items()):
@@ -258,6 +262,23 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit, units=None) -
         emit(c, BKG.lineItem, m.line_item(t.key, text.item.index, text.item.side))
         emit(c, BKG.column, m.column(t.key, text.column.index))
         emit(c, RDF.value, lit(text.text, "zh"))
+
+
+def _period(emit, node, period: str | None, year: ox.Literal) -> bool:
+    """The year a column, row or observation printed for another year than the document's is of (上年预算数,
+    a 2025年 row: bkg:fiscalYear), or, for a change (增减), the year it compares with (bkg:figureKind "change",
+    bkg:comparedToYear, the fiscal year staying the document's): neither is a figure of the document's year.
+    False (nothing emitted) for the document's own year."""
+    of_year, compared = resolve(period, year.value)
+    if compared:
+        emit(node, BKG.figureKind, lit(CHANGE))
+        emit(node, BKG.comparedToYear, typed(compared, "gYear"))
+        emit(node, BKG.fiscalYear, year)
+        return True
+    if of_year != year.value:
+        emit(node, BKG.fiscalYear, typed(of_year, "gYear"))
+        return True
+    return False
 
 
 def _new_concepts(found, source, emit) -> None:

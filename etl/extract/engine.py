@@ -28,6 +28,7 @@ from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
 from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
 from ..model import Document, EtlError, Row, Table
 from ..text import match_key
+from .periods import CHANGE, PRIOR, column_periods, combine, period_of
 from .records import ColumnRec, LineRec, NewConcept, ObsRec, TableRec, TextRec
 from .units import assign_units, printed_organizations
 
@@ -158,12 +159,14 @@ def _assign_sides(cols: list[ColumnRec]) -> None:
 def _column_concept(lists: CodeLists, schemes: tuple[str, ...], path: list[str]) -> dict[str, str]:
     """The concepts a column stands for: the leaf first, then the groups above it.
 
-    A column printed as 预算数 / 决算数 (budget beside execution) also carries its phase.
+    A column printed as 预算数 / 决算数 (budget beside execution) also carries its phase, also after 上年
+    (上年执行数: the prior year's execution beside this year's budget).
     """
     dims: dict[str, str] = {}
     for cell in reversed(path):
         key = match_key(cell)
-        phase = next((p for word, p in _PHASE_WORDS if key == word), None)
+        phase = next((p for word, p in _PHASE_WORDS if key == word or (key.endswith(word) and period_of(key) == PRIOR)),
+                     None)
         if phase:
             dims["budgetPhase"] = concept_iri("phase", phase)
             break
@@ -222,6 +225,7 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
             if col.side in seen:
                 col.role = "text"
             seen.add(col.side)
+    column_periods(cols)
     return cols
 
 
@@ -345,6 +349,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str
     rec.constants = {dim: concept_iri(*value.split("/", 1)) for dim, value in spec.constants.items()}
     sides = sorted({c.side for c in columns if c.role in ("label", "amount", "quantity")}, key=str)
     previous_code = ""
+    row_periods: dict[str | None, str] = {}  # side -> the period a row heading a group of rows names
     printed, by_column = printed_organizations(table, columns, department or doc.meta.get("department_name"))
     for index, row in enumerate(table.rows, start=1):
         carried: dict[str, str] = {}  # 支出合计 merged across two blocks of one heading: its amount is in the next
@@ -355,8 +360,12 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str
             carried.pop(side_base(side), None)  # carried to the next block of its heading only
             if label and not amounts:
                 carried[side_base(side)] = label
+            period = _row_period(row, columns, side)
+            if period and not amounts:  # a row naming only a year (2025年) heads the rows below it
+                row_periods[side] = period
+            period = period or row_periods.get(side)
             item, previous_code = _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc,
-                                             table, inherited, printed.get(index), by_column)
+                                             table, inherited, printed.get(index), by_column, period)
             if item is None:
                 continue
             rec.items.append(item)
@@ -364,6 +373,10 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str
                 if col.side != side:
                     continue
                 cell = row.cells[col.index - 1]
+                cell_period = combine(period, col.period)
+                if col.role in ("amount", "quantity") and cell_period == CHANGE and PERCENT_RE.match(cell.strip()):
+                    rec.texts.append(TextRec(item, col, cell))  # a change in percent: printed text, not an amount
+                    continue
                 if cell and (col.role in ("text", "code_part") or (col.role == "code" and not item.code)):
                     rec.texts.append(TextRec(item, col, cell))
                 if col.role not in ("amount", "quantity"):
@@ -373,7 +386,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str
                     continue
                 if unit is None and col.role == "amount":
                     raise EtlError("amounts printed without a unit (元/万元)", doc.location(row.line, row.page, table.title))
-                rec.observations.append(ObsRec(item, col, amount, col.role, _dims(spec, item, col, rec)))
+                rec.observations.append(ObsRec(item, col, amount, col.role, _dims(spec, item, col, rec), cell_period))
     _row_categories_not_column_totals(rec, spec)
     assign_units(rec, printed, by_column)
     return rec
@@ -417,6 +430,12 @@ def _amount(cell: str, doc: Document, row: Row, table: Table, col: ColumnRec) ->
         raise EtlError(f"{exc} in column {col.index} ({col.label})", doc.location(row.line, row.page, table.title)) from None
 
 
+def _row_period(row: Row, columns: list[ColumnRec], side: str | None) -> str | None:
+    """The period the row's label or one of its text cells names as a whole (2025年, 增减变化金额, 上年)."""
+    return next((p for c in columns if c.role in ("label", "text") and c.side in (side, None)
+                 if (p := period_of(row.cells[c.index - 1]))), None)
+
+
 def _row_number(row: Row, columns: list[ColumnRec], side: str | None) -> int | None:
     for col in sorted(columns, key=lambda c: c.side != side):  # the side's own 行次 first, else the shared 序号
         if col.role == "seq" and col.side in (side, None):
@@ -431,10 +450,11 @@ def _side_cells(row: Row, columns: list[ColumnRec], side: str | None, roles: tup
 
 
 def _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table, inherited="", org=None,
-               by_column=False):
+               by_column=False, period=None):
     """The line of ``side`` in ``row``; ``inherited`` is the label a block on the left printed across this one
     (it classifies this block's line, which prints no label of its own); ``org`` the organisation the row names
-    in a table listing units (``by_column``: in a unit column, not as the row's label)."""
+    in a table listing units (``by_column``: in a unit column, not as the row's label); ``period`` the year (or
+    change) its label names, which is no category."""
     label_cols = [c for c in columns if c.side == side and c.role == "label"]
     code_cols = [c for c in columns if c.role in ("code", "code_part") and (c.side == side or c.side is None)]
     label = row.cells[label_cols[0].index - 1] if label_cols else ""
@@ -463,7 +483,8 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
     own_number = any(c.role == "seq" and c.side == side and side is not None and row.cells[c.index - 1] for c in columns)
     if not label and not code and not has_amount and not own_number and not total_word:
         return None, previous_code
-    item = LineRec(index, row.line, row.page, side, number, code, label, bold=row.bold, text_label=total_word)
+    item = LineRec(index, row.line, row.page, side, number, code, label, bold=row.bold, text_label=total_word,
+                   period=period)
     key = match_key(label or total_word or inherited)
     if not code and org is not None and org.department and (not key or (not by_column and key == match_key(org.name))):
         # the department's own row of a table listing units (预算单位 | 科目编码 | 科目名称), or its name printed
@@ -507,7 +528,7 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
                     item.scheme, item.classification = scheme, iri
                     break
             else:
-                if (label or total_word) and schemes:
+                if (label or total_word) and schemes and not (period and period_of(label or total_word)):
                     rec.unmatched.append(f"line {row.line}: {label or total_word}")
     return item, previous_code
 

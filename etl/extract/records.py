@@ -20,6 +20,9 @@ class ColumnRec:
     role: str  # seq | code | code_part | label | text | amount | quantity
     side: str | None = None  # "in" / "out" on two-sided tables ("out-3": a further block under 支出)
     dims: dict[str, str] = field(default_factory=dict)  # dimension -> concept IRI
+    # the year its figures are of, as its header (or a header over the columns before it) names it: None (the
+    # document's), "prior" (上年), "change" (增减), "current" (本年), or a printed year ("2025"); see periods.py
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class LineRec:
     text_label: str = ""
     # the budget unit the line belongs to in a table listing units (None: the department)
     organization: OrgRef | None = None
+    period: str | None = None  # as ColumnRec.period, named by the row's label or a text cell of it (2025年, 增减变化金额)
 
 
 @dataclass
@@ -56,6 +60,7 @@ class ObsRec:
     amount: Amount
     measure: str  # "amount" or "quantity"
     dims: dict[str, str]
+    period: str | None = None  # of its row and column (periods.combine): None for a figure of the document's year
 
 
 @dataclass

@@ -45,10 +45,13 @@ CL = "https://budgetkg.org/def/cl/"
 
 
 def _obs(kinds: str, **dims: str) -> str:
-    """Observations of a table of one of ``kinds`` (space-separated keys) with these concepts."""
+    """Observations of a table of one of ``kinds`` (space-separated keys) with these concepts, figures of the
+    document's year (not the prior year's printed beside them, nor a change)."""
     values = " ".join(f"<{CL}table-kind/{k}>" for k in kinds.split())
     pattern = " ".join(f"?obs <{BKG}{dim}> <{CL}{concept}> ." for dim, concept in dims.items())
-    return f"VALUES ?kind {{ {values} }} ?ds <{BKG}tableKind> ?kind . ?obs <{BKG}sourceTable> ?ds . {pattern}"
+    return (f"VALUES ?kind {{ {values} }} ?ds <{BKG}tableKind> ?kind . ?obs <{BKG}sourceTable> ?ds . {pattern} "
+            f"?ds <{BKG}fiscalYear> ?docYear . ?obs <{BKG}fiscalYear> ?docYear . "
+            f"FILTER NOT EXISTS {{ ?obs <{BKG}figureKind> \"change\" }}")
 
 
 # The income lines of a summary table printed below its carry-over line (上年结转结余, 年初结转和结余)
@@ -173,3 +176,18 @@ def test_headline_figures(corpus, stem, kind):
         if Decimal(printed.replace(",", "")) not in found:
             wrong[name] = (printed, sorted(map(str, found)))
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("stem", [s for s in STEMS if meta(s).get("prior_year")])
+def test_prior_year_figures_are_not_the_document_years(corpus, stem):
+    """A headline figure of the prior year printed beside the document year's (``prior_year`` of ``meta.json``,
+    read off the page image: 深圳 表9 row 2025年, 西安 表13 block 上年) is found as a figure of the year before the
+    document's, and not among the document year's figures."""
+    store, graph = built(stem, corpus)
+    for name, printed in meta(stem)["prior_year"].items():
+        value = Decimal(printed.replace(",", ""))
+        assert value not in headline_amounts(store, graph, HEADLINES[name])
+        prior = tuple(p.replace(f"?obs <{BKG}fiscalYear> ?docYear .",
+                                f"?obs <{BKG}fiscalYear> ?year . FILTER (xsd:integer(STR(?year)) = xsd:integer(STR(?docYear)) - 1)")
+                      .replace("xsd:integer", "<http://www.w3.org/2001/XMLSchema#integer>") for p in HEADLINES[name])
+        assert value in headline_amounts(store, graph, prior)

@@ -213,3 +213,39 @@ def test_a_part_column_adds_up_with_the_total_of_its_own_fund():
     changed = _set(triples, "three_public_expenses", 2, 6, "42.60")  # 因公出国(境)费, 一般公共预算: 41.60 -> 42.60
     got = [w for w in _warnings(changed) if w[0] == "ColumnSum"]
     assert got == [("ColumnSum", "财政拨款“三公”经费支出表", "2 2026年", "3 一般公共预算", "58.46", Decimal("59.46"))]
+
+
+def _excerpt(case: str, department: str):
+    """One page of a corpus document (tests/cases/<template>/<case>/input.pdf) mapped; the excerpt has no cover."""
+    from pathlib import Path
+
+    from budgetkg.etl.pipeline import process_document
+    from budgetkg.etl.read_pdf import read_pdf
+    from budgetkg.etl.to_rdf import to_rdf
+
+    doc = read_pdf(Path(__file__).parents[1] / "cases" / case / "input.pdf")
+    doc.meta.update(department_name=department, year="2026")
+    return to_rdf(process_document(doc), base="https://budgetkg.org/")[1]
+
+
+def test_column_blocks_of_two_years_add_up_each_on_its_own():
+    """烟台 公开表7 (p18, tests/cases/yantai/three_public_by_year): 2025年预算数 | 2026年预算数 side by side, each
+    合计 14.30 = 公务用车 小计 12.50 + 公务接待费 1.80 (page image): no warning. The 2025 parts were summed under
+    the 2026 total before (expected 28.6). A changed 2026 part is found against the 2026 total only."""
+    triples = _excerpt("yantai/three_public_by_year", "烟台市统计局")
+    assert _warnings(triples) == []
+    changed = _set(triples, "three_public_expenses", 1, 12, "2.80")  # 2026 公务接待费 1.80 -> 2.80
+    assert [w for w in _warnings(changed) if w[0] == "ColumnSum"] == [
+        ("ColumnSum", "一般公共预算“三公”经费支出情况表", "1", "7 合计", "14.30", Decimal("15.30"))]
+
+
+def test_prior_year_current_year_and_change_blocks_add_up_each_on_its_own():
+    """西安 表13 (p39, tests/cases/xian/three_public_by_year): blocks 上年 | 当年 | 增减变化情况 over the same columns.
+    Each block's “三公” 小计 is the sum of its own block's categories (合计 row: 93,000.00 = 18,000.00 + 75,000.00;
+    81,000.00 = 15,000.00 + 66,000.00; -12,000.00 = -3,000.00 - 9,000.00, page image): no warning on them. Each
+    合计 also counts 会议费 and 培训费, which are no 三公 category of the code list: it is compared with its own
+    block's 小计 (93,000 | 81,000 | -12,000), never with the sum of the three blocks' (162,000 before)."""
+    got = [w for w in _warnings(_excerpt("xian/three_public_by_year", "西安市统计局")) if w[0] == "ColumnSum"]
+    assert {w[3] for w in got} == {"3 合计", "12 合计", "21 合计"}
+    assert {(w[3], w[5]) for w in got if w[2] == "1"} == {
+        ("3 合计", Decimal("93000")), ("12 合计", Decimal("81000")), ("21 合计", Decimal("-12000"))}

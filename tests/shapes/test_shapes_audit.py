@@ -381,3 +381,51 @@ def test_procurement_total_in_yuan_for_wan_yuan(yantai):
                 ox.Literal("0", datatype=N(XSD + "integer")))
     found = results(validate(t, ["AuditNarrativeVsTable", "AuditNarrativeUnitFactor", "AuditNarrativeRounding"]))
     assert [r["rule"] for r in found] == ["AuditNarrativeUnitFactor"]
+
+
+@lru_cache(maxsize=1)
+def _xian_three_public() -> tuple[ox.Triple, ...]:
+    """西安 pages 20 and 39 (tests/cases/xian/three_public_narrative): the text 公务接待费1.50万元，较上年减少0.30万元
+    (so 1.80万元 the year before; 公务用车运行维护费 6.60, 较上年减少 0.90) and 表13 in 元, blocks 上年 | 当年 | 增减变化情况:
+    公务接待费 18,000.00 | 15,000.00 | -3,000.00, 公务用车运行维护费 75,000.00 | 66,000.00 | -9,000.00 (page images)."""
+    from budgetkg.etl.pipeline import process_document
+    from budgetkg.etl.read_pdf import read_pdf
+    from budgetkg.etl.to_rdf import to_rdf
+
+    doc = read_pdf(Path(__file__).parents[1] / "cases" / "xian" / "three_public_narrative" / "input.pdf")
+    doc.meta.update(department_name="西安市统计局", year="2026")  # the excerpt has no cover
+    return tuple(to_rdf(process_document(doc), base="https://budgetkg.org/")[1])
+
+
+def _narrative_figure(triples, category: str, kind: str, year: str) -> ox.NamedNode:
+    (fig,) = {t.subject for t in triples if t.predicate == B("threePublicCategory") and t.object.value.endswith("/" + category)
+              and "/narrative/" in t.subject.value and value(triples, t.subject, B("figureKind")).value == kind
+              and value(triples, t.subject, B("fiscalYear")).value == year}
+    return fig
+
+
+def test_a_stated_change_agrees_with_the_change_and_prior_year_cells():
+    """Unmutated, the changes the text states and the prior year's figures they give agree with the 增减 and 上年 cells."""
+    narrative = ["AuditNarrativeVsTable", "AuditNarrativeUnitFactor", "AuditNarrativeRounding"]
+    assert results(validate(_xian_three_public(), narrative)) == []
+
+
+def test_a_wrong_stated_change_is_found_against_the_change_cells():
+    """较上年减少0.30万元 made 0.50: no 增减 cell of 公务接待费 is -5,000 元; the nearest is -3,000.00 (a 当年 or 上年 cell
+    never answers for a change)."""
+    t = list(_xian_three_public())
+    t = replace(t, _narrative_figure(t, "reception", "change", "2026"), B("amount"), decimal("-0.50"))
+    found = results(validate(t, ["AuditNarrativeVsTable", "AuditNarrativeUnitFactor", "AuditNarrativeRounding"]))
+    assert [(r["rule"], r["severity"]) for r in found] == [("AuditNarrativeVsTable", "Warning")]
+    assert Decimal(found[0]["printed"]) == Decimal("-0.50") and Decimal(found[0]["expected"]) == Decimal("-3000.00")
+    assert "增减" in found[0]["message"]
+
+
+def test_a_prior_year_figure_is_found_against_the_prior_year_cells():
+    """The prior year's 公务用车运行维护费 the text gives (6.60 + 0.90 = 7.50万元) made 8.50: the nearest 上年 cell is
+    75,000.00 元; the 当年 66,000.00 and the 增减 -9,000.00 are not of that year."""
+    t = list(_xian_three_public())
+    t = replace(t, _narrative_figure(t, "vehicle-operation", "level", "2025"), B("amount"), decimal("8.50"))
+    found = results(validate(t, ["AuditNarrativeVsTable", "AuditNarrativeUnitFactor", "AuditNarrativeRounding"]))
+    assert [(r["rule"], r["severity"]) for r in found] == [("AuditNarrativeVsTable", "Warning")]
+    assert Decimal(found[0]["expected"]) == Decimal("75000.00") and "2025" in found[0]["message"]

@@ -207,3 +207,17 @@ def test_an_observation_belongs_to_its_rows_organization():
     assert not results(validate(both, ["ObservationOrganization"]), "ObservationOrganization")
     # the department on the row and on its observations (the 合计 row) conforms too
     assert not results(validate(base + [ox.Triple(item, B("organization"), dept)], ["ObservationOrganization"]), "ObservationOrganization")
+
+
+def test_a_change_in_a_table_names_the_year_it_compares_with():
+    """A table's 增减 cell (bkg:figureKind "change") without bkg:comparedToYear is reported; with it, it conforms."""
+    from tests.shapes.test_shapes_support import B
+
+    base = list(fixed_sample())
+    obs = subjects_of_type(base, "BudgetObservation")[0]
+    change = base + [ox.Triple(obs, B("figureKind"), ox.Literal("change"))]
+    found = results(validate(change, ["BudgetObservation-change"]), "BudgetObservation-change", "Violation")
+    assert [r["focus"] for r in found] == [obs.value]
+    year = ox.Literal("2021", datatype=N("http://www.w3.org/2001/XMLSchema#gYear"))
+    assert not results(validate(change + [ox.Triple(obs, B("comparedToYear"), year)], ["BudgetObservation-change"]),
+                       "BudgetObservation-change")
