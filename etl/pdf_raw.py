@@ -153,6 +153,7 @@ class RawPage:
     # :func:`clipped_text`; None when not taken from pdfium (a pdfminer page: :func:`clipped_text` gives them)
     clipped: list[tuple[tuple, tuple]] | None = None
     _edges: list[dict] | None = field(default=None, repr=False)
+    _opened: list[dict] = field(default_factory=list, repr=False)
 
     @property
     def width(self) -> float:
@@ -164,14 +165,21 @@ class RawPage:
 
     @property
     def edges(self) -> list[dict]:
-        """Line, rectangle and curve edges, in pdfplumber's order (``Page.edges``), then the top rules a grid
-        continued from the previous page leaves out (:func:`budgetkg.etl.pdf_ruled.open_tops`)."""
+        """Line, rectangle and curve edges, in pdfplumber's order (``Page.edges``), then the rules a grid cut
+        by page breaks leaves out (:func:`budgetkg.etl.pdf_ruled.open_ends`; also in :attr:`opened`)."""
         if self._edges is None:
             edges = ([line_to_edge(ln) for ln in self.lines]
                      + [e for r in self.rects for e in rect_to_edges(r)]
                      + [e for c in self.curves for e in curve_to_edges(c)])
-            self._edges = edges + pdf_ruled.open_tops(edges)
+            self._opened = pdf_ruled.open_ends(edges)
+            self._edges = edges + self._opened
         return self._edges
+
+    @property
+    def opened(self) -> list[dict]:
+        """The edges :attr:`edges` adds where merged cells go on over a page break (``open``: top or bottom)."""
+        self.edges
+        return self._opened
 
     def find_tables(self) -> list:
         """Ruled tables, as pdfplumber's table finder finds them with its default settings

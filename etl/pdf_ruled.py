@@ -28,29 +28,55 @@ from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGA
 _SLACK = 1e-6
 
 
-def open_tops(edges: list[dict]) -> list[dict]:
-    """The top rules a grid continued from the previous page leaves out: horizontal edges to add.
+def open_ends(edges: list[dict]) -> list[dict]:
+    """The rules a grid cut by page breaks leaves out above and below its merged cells: horizontal edges to add,
+    each with ``open`` = ``"top"`` or ``"bottom"``.
 
     A cell merged over a page break goes on at the top of the next page without a rule above it: the
     ruling of its columns starts at the height of the first row's top rule, which is drawn only over the
     other columns, and pdfplumber makes no cell of it (its text would be lost). Where vertical rules start
     at the height of a horizontal rule, meet no horizontal rule there, and stand in a run beside one end of
-    it (no other vertical rule crossing that height in between), that rule is carried on to the farthest
-    of them. Everything within pdfplumber's tolerances (those of :func:`find_tables`).
+    it (no other vertical rule crossing that height in between, no rule above, none going on down into
+    them), that rule is carried on to the farthest of them. A cell merged over three pages or more has no
+    rule below it either on the pages in between, nor one that starts on a page and goes on over the next:
+    where such rules are open at both ends, or open at the bottom and crossed by no rule, the bottom rule
+    is carried over them the same way. (A cell open only at the foot of the page is read by
+    :func:`budgetkg.etl.pdf_tables.ruled_grids`.) Everything within pdfplumber's tolerances (those of
+    :func:`find_tables`).
 
     >>> h = {"orientation": "h", "x0": 40.0, "x1": 60.0, "top": 10.0, "bottom": 10.0, "width": 20.0, "height": 0.0}
     >>> v = [{"orientation": "v", "x0": x, "x1": x, "top": 10.0, "bottom": 30.0, "width": 0.0, "height": 20.0}
     ...      for x in (0.0, 20.0, 40.0, 60.0)]
-    >>> [(e["x0"], e["x1"], e["top"]) for e in open_tops([h, *v])]
-    [(0.0, 40.0, 10.0)]
-    >>> open_tops([h, *v[2:]])
+    >>> [(e["x0"], e["x1"], e["top"], e["open"]) for e in open_ends([h, *v])]
+    [(0.0, 40.0, 10.0, 'top')]
+    >>> low = dict(h, top=30.0, bottom=30.0)
+    >>> [(e["x0"], e["x1"], e["top"], e["open"]) for e in open_ends([h, low, *v])]
+    [(0.0, 40.0, 10.0, 'top'), (0.0, 40.0, 30.0, 'bottom')]
+    >>> open_ends([h, *v[2:]])
     []
     """
     settings = TableSettings.resolve(None)
     xt, yt, shortest = settings.intersection_x_tolerance, settings.intersection_y_tolerance, settings.edge_min_length
     # the short sides of a thin filled rectangle (a rule) are no rules: pdfplumber drops them too
-    hs = sorted((e for e in edges if e["orientation"] == "h" and e["width"] >= shortest), key=itemgetter("top"))
+    hs = [e for e in edges if e["orientation"] == "h" and e["width"] >= shortest]
     vs = [e for e in edges if e["orientation"] == "v" and e["height"] >= shortest]
+    tops = _open(hs, vs, xt, yt, None)
+    # the bottom ends, as top ends of the page turned upside down, of the rules open at the top too or that no
+    # rule crosses (a column of one cell, merged from the grid's top rule on over the page break)
+    open_top = {id(v) for v in tops[1]}
+    flipped = [dict(e, top=-e["bottom"], bottom=-e["top"]) for e in hs + vs]
+    both = {id(f) for f, v in zip(flipped[len(hs):], vs) if id(v) in open_top or not any(
+        h["x0"] - xt <= v["x0"] <= h["x1"] + xt and v["top"] + yt < h["top"] < v["bottom"] - yt for h in hs)}
+    bottoms = _open(flipped[:len(hs)], flipped[len(hs):], xt, yt, both)
+    out = [dict(e, open="top") for e in tops[0]]
+    out += [dict(e, top=-e["top"], bottom=-e["top"], doctop=-e["top"], open="bottom") for e in bottoms[0]]
+    return out
+
+
+def _open(hs: list[dict], vs: list[dict], xt: float, yt: float, only: set[int] | None) -> tuple[list[dict], list[dict]]:
+    """The top rules to carry over vertical rules open at their top (of ``only``, their ids, when given), and
+    the vertical rules open at their top (:func:`open_ends`)."""
+    hs = sorted(hs, key=itemgetter("top"))
     tops = [h["top"] for h in hs]
 
     def at(y: float) -> list[dict]:  # the horizontal edges at height y
@@ -64,23 +90,27 @@ def open_tops(edges: list[dict]) -> list[dict]:
                 and not any(abs(ex - x) <= xt and abs(ey - y) <= yt for ex, ey in ends))
 
     dangling = [v for v in vs if open_top(v)]
+    candidates = dangling if only is None else [v for v in dangling if id(v) in only]
     added: dict[tuple, dict] = {}
-    for h in {id(h): h for v in dangling for h in at(v["top"])}.values():
+    for h in {id(h): h for v in candidates for h in at(v["top"])}.values():
         y = h["top"]
-        run = [v["x0"] for v in dangling if abs(v["top"] - y) <= yt]
+        run = [v["x0"] for v in candidates if abs(v["top"] - y) <= yt]
+        taken = {id(v) for v in candidates}
         crossing = [v["x0"] for v in vs if v["top"] < y - yt and v["bottom"] > y + yt]
+        # another vertical rule ending or starting at that height between them: a rule closes the grid there
+        closed = [v["x0"] for v in vs if id(v) not in taken and (abs(v["top"] - y) <= yt or abs(v["bottom"] - y) <= yt)]
         for side, end in (([x for x in run if x < h["x0"] - xt], h["x0"]), ([x for x in run if x > h["x1"] + xt], h["x1"])):
             if not side:
                 continue
             far = min(side) if end == h["x0"] else max(side)
             lo, hi = min(far, end), max(far, end)
             span = min(lo, h["x0"]), max(hi, h["x1"])
-            if any(lo - xt <= x <= hi + xt for x in crossing) or any(
+            if any(lo - xt <= x <= hi + xt for x in crossing) or any(lo + xt < x < hi - xt for x in closed) or any(
                     g["top"] < y - yt and g["x0"] < span[1] and g["x1"] > span[0] for g in hs):
-                continue  # a vertical rule goes on through that height, or the grid is ruled above it: no top
+                continue  # a vertical rule goes on through that height or closes a cell there, or the grid is ruled above it
             added.setdefault((lo, hi, y), {"orientation": "h", "object_type": "line", "x0": lo, "x1": hi, "top": y,
-                                           "bottom": y, "doctop": h.get("doctop", y), "width": hi - lo, "height": 0.0})
-    return list(added.values())
+                                           "bottom": y, "doctop": y, "width": hi - lo, "height": 0.0})
+    return list(added.values()), dangling
 
 
 def find_tables(page) -> list[RuledTable]:

@@ -367,6 +367,7 @@ def ruled_grids(page) -> tuple[list[Grid], int]:
                   for cell in trow.cells] for trow in table_rows]
         rows = [[join_lines(c.split("\n")) if c else "" for c in r] for r in raw]
         notes, open_foot = _open_cells(page, table, rows, edges)
+        open_foot.update(_carried_on(table_rows, getattr(page, "opened", ())))
         bounds = edges[1:] + [table.bbox[2]]
         keep = [i for i in range(width) if bounds[i] - edges[i] >= SPACER_WIDTH or any(
             i < len(r) and r[i] for r in rows)]
@@ -409,6 +410,24 @@ def _open_cells(page, table, rows: list[list[str]], edges: list[float]) -> tuple
         notes.append(f"page {page.no + 1}: '{rows[r][c]}' printed in a "
                      "merged cell left open at the foot of the page (no cell of the grid); put in the first row it spans")
     return notes, open_foot
+
+
+def _carried_on(trows, opened: list[dict]) -> dict[int, int]:
+    """Column -> first row of the cell whose bottom rule :func:`budgetkg.etl.pdf_ruled.open_ends` added (a cell
+    merged over this page and the next: it goes on over the page break)."""
+    out: dict[int, int] = {}
+    bottoms = [e for e in opened if e.get("open") == "bottom"]
+    if not bottoms:
+        return out
+    width = max(len(r.cells) for r in trows)
+    for c in range(width):
+        r = next((k for k in range(len(trows) - 1, -1, -1) if c < len(trows[k].cells) and trows[k].cells[c] is not None), None)
+        if r is None:
+            continue
+        x0, _, x1, bottom = trows[r].cells[c]
+        if any(abs(e["top"] - bottom) <= 3 and e["x0"] - 3 <= x0 and x1 <= e["x1"] + 3 for e in bottoms):
+            out[c] = r
+    return out
 
 
 def is_title(text: str) -> bool:

@@ -447,8 +447,9 @@ class _Assembler:
         _, _, k = pt.split_title_rows(grid.rows) if grid.ruled else ([], [], 0)  # the title repeated inside
         while k < len(grid.rows) and (not any(grid.rows[k]) or grid.rows[k] in self.table_header):
             k += 1  # the header repeated at the top of the page, and blank rows
+        carried: dict[int, Row] = {}
         if grid.ruled and k < len(grid.rows) and self.open_rows:
-            self._merged_over_the_break(page, grid.rows[k])
+            carried = self._merged_over_the_break(page, grid.rows[k])
         if grid.ruled and k < len(grid.rows) and self.table.rows:
             last = self.table.rows[-1]
             col = pt.row_fragment(grid.rows[k], last.cells)
@@ -457,11 +458,12 @@ class _Assembler:
                                           f"row '{last.cells[col]}' broken by the page break; joined to it")
                 last.cells[col] = pt.join_lines([last.cells[col], grid.rows[k][col]])
                 k += 1
-        self._add_rows(page, self.table, grid, grid.rows[k:], grid.row_nos[k:], grid.tops[k:])
+        self._add_rows(page, self.table, grid, grid.rows[k:], grid.row_nos[k:], grid.tops[k:], carried)
 
-    def _merged_over_the_break(self, page: _Page, first: list[str]) -> None:
+    def _merged_over_the_break(self, page: _Page, first: list[str]) -> dict[int, Row]:
         """The first cells of a column whose merged cell the previous page left open at its foot are the rest of
-        that cell (the top-left rule of merged cells): their text joins the row the cell starts in."""
+        that cell (the top-left rule of merged cells): their text joins the row the cell starts in. Returns
+        that row by column (the cell may go on over the next page break too)."""
         labels = {id(row): " | ".join(c for c in row.cells if c) for row in self.open_rows.values()}
         for col, row in sorted(self.open_rows.items()):
             if col >= len(first) or not first[col] or col >= len(row.cells):
@@ -471,9 +473,11 @@ class _Assembler:
             self.table.repairs.append(f"page {page.no}: '{first[col]}' at the top of the page ends the cell merged over "
                                       f"the page break from the row '{label}' of page {row.page}; joined to it")
             first[col] = ""
-        self.open_rows = {}
+        carried, self.open_rows = self.open_rows, {}
+        return carried
 
-    def _add_rows(self, page: _Page, table: Table, grid: pt.Grid, rows, nos, tops) -> None:
+    def _add_rows(self, page: _Page, table: Table, grid: pt.Grid, rows, nos, tops,
+                  carried: dict[int, Row] | None = None) -> None:
         # A label printed in a cell merged across columns (合计 over 类/款/项 and 科目名称) stays in the
         # leftmost column of the merged range, where the grid put it: the top-left rule of spreadsheets.
         table.repairs.extend(grid.notes)
@@ -489,7 +493,9 @@ class _Assembler:
                 added[start + i] = table.rows[-1]
         self.open_rows = {}
         for col, first in (grid.open_foot.items() if grid.ruled else ()):
-            row = next((added[i] for i in sorted(added) if i >= first), None)
+            # a cell open at both ends (merged over this whole page) goes on from the row it started in
+            row = (carried or {}).get(col) if first <= start else None
+            row = row or next((added[i] for i in sorted(added) if i >= first), None)
             if row is not None:
                 self.open_rows[col] = row
         self.in_note = True  # 注 lines below the table are its notes

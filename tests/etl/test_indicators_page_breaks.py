@@ -35,6 +35,7 @@ from budgetkg.etl.read_pdf import read_pdf
 from budgetkg.etl.recognize import UNKNOWN_KIND
 
 CASES = Path(__file__).parents[1] / "cases"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "samples" / "corpus"
 
 
 def _rec(case: str):
@@ -150,3 +151,25 @@ def test_project_merged_over_the_page_break():
                for r in rec.doc.repairs)
     # the continued pages are read with the table, not reported as tables of an unknown kind
     assert not any(r.startswith(UNKNOWN_KIND) for loc, r in rec.skipped if loc.page and loc.page > 1)
+
+
+def test_cells_merged_over_three_pages():
+    """北京市财政局 2026 报表 (the corpus document): the project 会计管理业务服务 starts in the last row of page 22, fills
+    page 23 (its cells 项目名称 ... 绩效目标 without a rule above or below them there) and ends in the first row of
+    page 24; 行政事业单位国有资产数据审核服务 starts under a full rule on page 40 and ends on page 41. Rows and
+    texts from the page images."""
+    doc = read_pdf(CORPUS / "beijing_czj_2026_budget_dept_tables.pdf")
+    doc.meta.update(department_name="北京市财政局", year="2026")  # the attachment has no cover
+    rec = process_document(doc)
+    by_name = {p.name.split("-", 1)[1]: p for p in rec.performance if p.page and 17 <= p.page <= 43}
+    three = by_name["会计管理业务服务"]
+    assert (three.name, three.amount.printed(), three.page) == ("11000022T000000457215-会计管理业务服务", "37.400000", 22)
+    assert [i.page for i in three.indicators] == [22] + [23] * 13 + [24]
+    first, last = three.indicators[0], three.indicators[-1]
+    assert (first.level1, first.level2, first.name, first.target.text) == ("效益指标", "社会效益指标", "提升北京单位会计信息化建设水平", "优")
+    assert (last.level1, last.level2, last.name, last.target.text) == ("满意度指标", "服务对象满意度指标", "咨询对象满意率", "≥99%")
+    assert three.goal.startswith("为北京市会计人员提供政策咨询及管理服务。") and three.goal.endswith("会计人才培养等工作。")
+    two = by_name["行政事业单位国有资产数据审核服务"]
+    assert (two.amount.printed(), [i.page for i in two.indicators]) == ("351.860000", [40] * 13 + [41] * 3)
+    # 预算12表 is one table: no page of it is a table of an unknown kind
+    assert not any(r.startswith(UNKNOWN_KIND) for loc, r in rec.skipped if loc.page and 17 <= loc.page <= 43)

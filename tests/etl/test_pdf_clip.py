@@ -9,8 +9,9 @@ Expected values typed by hand from the page images (pypdfium2, scale 1.5), not f
   cell on that page. Page 17 shows nothing of the name below the last rule; page 18 shows the name
   ``11000022T000000456408-企业财务会计决算报表工作服务`` and ``67.700000`` twice at its top, where only the
   indicator columns have a rule above them.
-- 西安市统计局 2026 pages 47-48: the 二级指标 质量指标 begun in the last row of page 47 goes on over 采购物资合格率（%）
-  and 普查样本覆盖率（%） at the top of page 48; page 47 prints 质量指标 a second time below its last rule, clipped away.
+- 西安市统计局 2026 pages 47-48: the 二级指标 质量指标 begins (blank, no rule below it) in the last row of page 47,
+  普查数据准确率（%）, and goes on over 采购物资合格率（%） and 普查样本覆盖率（%） at the top of page 48, where it is
+  printed without a rule above it; page 47 prints 质量指标 a second time below its last rule, clipped away.
 """
 
 from pathlib import Path
@@ -75,9 +76,10 @@ def test_grid_continued_without_a_top_rule_has_its_first_cells():
 def test_merged_level_going_on_over_the_page_break():
     doc = read_pdf(CORPUS / "xian_tjj_2026_budget_dept.pdf")
     rec = process_document(doc)
-    found = {i.name: (i.level1, i.level2) for p in rec.performance for i in p.indicators if i.page == 48}
-    assert found["采购物资合格率（%）"] == ("产出指标", "质量指标")
-    assert found["普查样本覆盖率（%）"] == ("产出指标", "质量指标")
+    found = {i.name: (i.level1, i.level2, i.page) for p in rec.performance for i in p.indicators if i.page in (47, 48)}
+    assert found["普查数据准确率（%）"] == ("产出指标", "质量指标", 47)  # the cell begins in the last row of page 47
+    assert found["采购物资合格率（%）"] == ("产出指标", "质量指标", 48)
+    assert found["普查样本覆盖率（%）"] == ("产出指标", "质量指标", 48)
     assert not any(isinstance(b, Paragraph) and b.page == 47 and b.text == "质量指标" for b in doc.blocks)
 
 
