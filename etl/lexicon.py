@@ -78,8 +78,8 @@ END_PUNCT = tuple("。；;，,：:")
 PROSE_PUNCT = "，。；：、．《》〔〕"
 # Page numbers printed alone on a line (- 3 -, 第3页 共20页, 3).
 PAGE_NO_RE = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})$")
-# A note below a table (注：..., 注1：...).
-NOTE_RE = re.compile(r"^注\s*\d*\s*[:：]")
+# A note below a table (注：..., 注1：..., or in brackets: （注：...）).
+NOTE_RE = re.compile(r"^[（(]?\s*注\s*\d*\s*[:：]")
 # A table number printed as (or before) a title: 公开01表, 预算01表, 公开表1, 表1, 表一, 表01.
 TABLE_NUMBER_RE = re.compile(r"^(?:(?:公开|预算|部门|附)?\s*(?:\d+|[一二三四五六七八九十]+)\s*表|(?:公开)?表\s*(?:\d+|[一二三四五六七八九十]+))[：:\s]*")
 # A ruled column narrower than this (pt) that prints nothing is a spacer of the drawing, not a column.
