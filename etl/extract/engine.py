@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ..amounts import Amount, looks_numeric, parse_amount, unit_multiplier
 from ..codelists import NOT_APPLICABLE as NOT_APPLICABLE_CODE
-from ..codelists import LEVELLED, TOTAL, CodeLists, codelists, concept_iri
+from ..codelists import TOTAL, CodeLists, codelists, concept_iri
 from ..lexicon import CODE_HEADER_SUFFIX, CODE_HEADERS, CODE_HEADS, LABEL_HEADER_SUFFIX, LABEL_HEADERS
 from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
@@ -492,17 +492,16 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
         key = TOTAL_LINE
     if not label_cols and not code_cols and not key and spec.code_scheme:
         key = TOTAL_LINE  # a classified table printing amounts without a code or label column prints its totals
-    code_scheme = spec.code_scheme or _scheme_of_code(lists, code)
-    if code and code_scheme and code.isdigit() and not _CODE_RE.match(code):
+    if code and spec.code_scheme and code.isdigit() and not _CODE_RE.match(code):
         # a local code of another length (301501, 3020150201): kept as printed and reported, not refused
         rec.unmatched.append(f"line {row.line}: code {code} is not a 类/款/项 code (3, 5 or 7 digits); not classified")
-    elif code and code_scheme:
+    elif code and spec.code_scheme:
         if not _CODE_RE.match(code):
             raise EtlError(f"not a classification code: {code!r}", doc.location(row.line, row.page, table.title))
-        item.scheme = code_scheme
-        item.classification = concept_iri(code_scheme, code)
+        item.scheme = spec.code_scheme
+        item.classification = concept_iri(spec.code_scheme, code)
         if not lists.known(item.classification):
-            rec.new_concepts.append(NewConcept(code_scheme, code, label, row.line))
+            rec.new_concepts.append(NewConcept(spec.code_scheme, code, label, row.line))
         previous_code = code
     else:
         schemes = _row_schemes(spec, side, label_cols[0].path if label_cols else [])
@@ -532,19 +531,6 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
                 if (label or total_word) and schemes and not (period and period_of(label or total_word)):
                     rec.unmatched.append(f"line {row.line}: {label or total_word}")
     return item, previous_code
-
-
-def _scheme_of_code(lists: CodeLists, code: str | None) -> str | None:
-    """The levelled code list whose 类 begins ``code``, for a row printing a code in a table of a kind that is
-    classified by no code list (a procurement line's functional 项 2010507): 2xx functional, 3xx economic, as
-    the shipped lists have them; None for another (政府预算 economic 5xx, not shipped) or no code.
-
-    >>> _scheme_of_code(codelists(), "2010507"), _scheme_of_code(codelists(), "30227"), _scheme_of_code(codelists(), "50205")
-    ('functional', 'economic', None)
-    """
-    if not code or not _CODE_RE.match(code):
-        return None
-    return next((scheme for scheme in LEVELLED if lists.known(concept_iri(scheme, code[:3]))), None)
 
 
 def _row_schemes(spec: KindSpec, side: str | None, path: list[str]) -> tuple[str, ...]:
