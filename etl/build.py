@@ -296,21 +296,22 @@ def _merge_lines(files: list[Path], out: Path, *, fan_in: int | None = None) -> 
     True
     """
     fan_in = fan_in or _fan_in()
-    made: list[Path] = []
+    made = 0  # intermediate files written so far (each a fresh name in the staging folder)
+    ours = False  # whether ``files`` are intermediate files of an earlier round (removed once merged)
     while len(files) > fan_in:
         level = []
         for start in range(0, len(files), fan_in):
-            part = out.with_name(f".{out.name}.{len(made)}.part")  # ours: a fresh name in the staging folder
+            part = out.with_name(f".{out.name}.{made}.part")
+            made += 1
             _merge_group(files[start:start + fan_in], part)
-            made.append(part)
             level.append(part)
-        for f in files:
-            if f in made:
-                f.unlink()  # an intermediate round, merged now
-        files = level
+        if ours:
+            for f in files:
+                f.unlink()
+        files, ours = level, True
     count = _merge_group(files, out)
-    for f in files:
-        if f in made:
+    if ours:
+        for f in files:
             f.unlink()
     return count
 

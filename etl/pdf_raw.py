@@ -255,15 +255,22 @@ def _apply(m, x, y):
     return a * x + c * y + e, b * x + d * y + f
 
 
+def _placement(page) -> tuple[tuple, float, float]:
+    """The matrix from PDF space into pdfminer's device space of ``page`` (its rotation applied), and the
+    page's width and height in that space."""
+    x0, y0, x1, y1 = page.get_mediabox()
+    rotation = page.get_rotation() % 360
+    ctm = _ROTATION_CTM.get(rotation, _ROTATION_CTM[0])(x0, y0, x1, y1)
+    width, height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
+    return ctm, width, height
+
+
 def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
     """The characters, paths and images of page ``index`` (0-based); ``None`` when pdfium cannot place
     some of its text (see :func:`_chars`): such a page is read by pdfminer (:class:`PdfPages`)."""
     page = pdf[index]
     try:
-        x0, y0, x1, y1 = page.get_mediabox()
-        rotation = page.get_rotation() % 360
-        ctm = _ROTATION_CTM.get(rotation, _ROTATION_CTM[0])(x0, y0, x1, y1)
-        width, height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
+        ctm, width, height = _placement(page)
         top_of = height  # pdfplumber: top = height - y in the device space
         textpage = page.get_textpage()
         try:
@@ -272,16 +279,16 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
             clips: dict = {}
             for obj, matrix in _objects(_address(page.raw), ctm):
                 kind = _c.FPDFPageObj_GetType(obj)
-                if kind == _TEXT:
-                    _clipped(obj, matrix, top_of, clips, clipped)
                 if kind == _PATH:
                     _path(obj, matrix, top_of, rects, lines, curves, _clip_of(obj, matrix, top_of, clips))
                 elif kind == _IMAGE:
                     images.append({"object_type": "image"})
-                elif kind == _TEXT and obj not in placed:
-                    if not _c.FPDFFont_GetIsEmbedded(_c.FPDFTextObj_GetFont(obj)):
-                        return None
-                    blanks.append(_blank(obj, matrix, top_of))
+                elif kind == _TEXT:
+                    _clipped(obj, matrix, top_of, clips, clipped)
+                    if obj not in placed:
+                        if not _c.FPDFFont_GetIsEmbedded(_c.FPDFTextObj_GetFont(obj)):
+                            return None
+                        blanks.append(_blank(obj, matrix, top_of))
             chars += blanks
         finally:
             textpage.close()
@@ -303,10 +310,7 @@ def clipped_text(pdf: pdfium.PdfDocument, index: int) -> list[tuple[tuple, tuple
     """
     page = pdf[index]
     try:
-        x0, y0, x1, y1 = page.get_mediabox()
-        rotation = page.get_rotation() % 360
-        ctm = _ROTATION_CTM.get(rotation, _ROTATION_CTM[0])(x0, y0, x1, y1)
-        top_of = (x1 - x0) if rotation in (90, 270) else (y1 - y0)
+        ctm, _, top_of = _placement(page)
         out: list = []
         clips: dict = {}
         for obj, matrix in _objects(_address(page.raw), ctm):

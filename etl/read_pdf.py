@@ -69,8 +69,8 @@ class _Page:
     unseen: list[Line] = field(default_factory=list)  # lines outside their clip, not drawn (pt.drop_clipped)
 
 
-RUNNING_LINE_PAGES = 3
-HEADER_LINES = 2  # page-header lines (organisation, unit) printed between a title and its table, at most  # pages a running header or footer is printed on, at least
+RUNNING_LINE_PAGES = 3  # pages a running header or footer is printed on, at least
+HEADER_LINES = 2  # page-header lines (organisation, unit) printed between a title and its table, at most
 _PDF_SIGNATURE = b"%PDF"  # within the first 1024 bytes, as PDF readers accept it
 
 

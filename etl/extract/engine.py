@@ -45,7 +45,8 @@ COMMON_DIMS = ("organization", "fiscalYear", "budgetPhase", "operationCharacter"
 
 _CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 # The lines of a summary table's income side that open the carry-over block (its fund lines follow).
-_CARRY_OVER_LINES = {concept_iri("fund-source", "carry-over"), concept_iri("summary-item", "carry-over-in")}
+_CARRY_OVER = concept_iri("fund-source", "carry-over")
+_CARRY_OVER_LINES = {_CARRY_OVER, concept_iri("summary-item", "carry-over-in")}
 
 
 @dataclass(frozen=True)
@@ -245,15 +246,17 @@ def _second_classification_is_text(cols: list[ColumnRec]) -> None:
     text, not joined to the row's code (3010150101)."""
     coded: set[str | None] = set()
     labelled: set[str | None] = set()
+    second: set[str | None] = set()  # sides whose second classification has begun: their later code columns too
     level: dict[str | None, int] = {}  # the last 类/款/项 column of the side's code
     for col in cols:
         if col.role in ("code", "code_part"):
-            head = CODE_HEADS.index(match_key(col.label)) if col.role == "code_part" and match_key(col.label) in CODE_HEADS else None
+            key = match_key(col.label)
+            head = CODE_HEADS.index(key) if col.role == "code_part" and key in CODE_HEADS else None
             # a 类 after the side's 款 (or 项) starts another code (部门 | 政府 economic class, 类 款 | 类 款)
-            again = head is not None and col.side in level and head <= level[col.side]
-            if (col.side in labelled and col.side in coded) or again or level.get(col.side) == len(CODE_HEADS):
+            if col.side in second or (col.side in labelled and col.side in coded) or (
+                    head is not None and head <= level.get(col.side, -1)):
                 col.role = "text"
-                level[col.side] = len(CODE_HEADS)  # every later code column of the side is text too
+                second.add(col.side)
             else:
                 coded.add(col.side)
                 if head is not None:
@@ -518,13 +521,14 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
                 near = next((it.classification for it in reversed(rec.items)
                              if it.side == side and it.scheme == scheme and it.classification), None)
                 iri = lists.match(scheme, label or total_word or inherited, suffix=False, near=near)
-                if iri:
+                if iri and scheme == "fund-source":
+                    # a fund line printed below the carry-over line (上年结转结余, then 一般公共预算拨款)
+                    # breaks the carry-over down: it is that fund's carry-over, not the year's income
                     above = next((it.classification for it in reversed(rec.items)
                                   if it.side == side and it.classification), None)
-                    if scheme == "fund-source" and above and _CARRY_OVER_LINES & set(lists.lineage(above)):
-                        # a fund line printed below the carry-over line (上年结转结余, then 一般公共预算拨款)
-                        # breaks the carry-over down: it is that fund's carry-over, not the year's income
-                        iri = lists.part_of(concept_iri("fund-source", "carry-over"), iri)
+                    if above and _CARRY_OVER_LINES & set(lists.lineage(above)):
+                        iri = lists.part_of(_CARRY_OVER, iri)
+                if iri:
                     item.scheme, item.classification = scheme, iri
                     break
             else:
