@@ -86,6 +86,17 @@ class CodeLists:
                 return table[best]
         return None
 
+    def named_in(self, scheme: str, text: str) -> str | None:
+        """The concept of ``scheme`` whose longest label ``text`` contains (a title naming its fund: 财政拨款政府
+        购买服务明细表), never the total or not-applicable concept, or None.
+
+        >>> codelists().named_in("fund-source", "预算11表 财政拨款政府购买服务明细表").rsplit("/", 1)[1]
+        'appropriation'
+        """
+        key = match_key(text)
+        found = [k for k, iri in self.keys.get(scheme, {}).items()
+                 if len(k) >= 2 and k in key and not iri.endswith((f"/{TOTAL}", f"/{NOT_APPLICABLE}"))]
+        return self.keys[scheme][max(found, key=len)] if found else None
 
     def part_of(self, group: str, concept: str) -> str:
         """``concept`` within ``group``: ``concept`` itself when it is ``group`` or below it, else the

@@ -160,6 +160,8 @@ PERCENT_HEADER_WORDS = ("%", "％", "增减率", "增长率", "比重", "占比"
 PERCENT_RE = re.compile(r"^[-−+]?\d+(?:\.\d+)?[%％]$")
 # A classification code and its name in one cell: 2010501-行政运行, [2010501]行政运行, 2010501 行政运行.
 CODE_NAME_RE = re.compile(r"^[\[【（(]?(\d{3}(?:\d{2}){0,2})(?!\d)[\]】）)]?\s*[-—－_:：]?\s*(\S.*)$")
+# The levels of a catalogue printed as columns (指导性目录: 一级 | 二级 | 三级): the deepest labels the row.
+CATALOGUE_LEVEL_RE = re.compile(r"^[一二三四五]级(?:目录)?$")
 QUANTITY_HEADERS = frozenset({"数量", "人数"})
 QUANTITY_HEADER_PREFIX = "数量"
 # First header cell of tables that print no 栏次 row and whose body holds no amounts.
@@ -229,6 +231,9 @@ _FUND_TITLES = ("财政拨款", "政府预算")
 _NOT_BY_FUND = ("功能分类", "功能科目", "机关运行", "基本支出和项目支出", "绩效", "结转")
 # A table by fund source prints the appropriation (or its general budget) as a column.
 _FUND_COLUMNS = ("财政拨款", "一般公共预算")
+# A table of purchased services prints the service bought: its catalogue levels (指导性目录 | 一级 | 二级 | 三级), its
+# content or category (购买服务内容, 服务类别) or the project buying it.
+_SERVICE_COLUMNS = ("目录", "服务", "项目", "一级", "三级")
 # Scores of an evaluation (综合评价得分情况表: 一级指标 | 分值 | 得分): indicators without targets.
 _SCORE_TITLES = ("得分", "评分")
 
@@ -248,6 +253,11 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
     ("performance_targets", KindWords(header_any=("绩效目标",), header_must=("项目",), untitled=True, weight=_NAMED)),
     ("three_public_expenses", KindWords(title_any=("三公",), weight=_NAMED)),
     ("government_procurement", KindWords(title_any=("政府采购",), weight=_NAMED)),
+    # services the government buys (政府购买服务预算表, 财政拨款政府购买服务明细表), one row per service of the
+    # guiding catalogue (指导性目录) or per project; a 政府采购 table naming 购买服务 among its parts is procurement
+    ("government_purchased_services", KindWords(title_any=("政府购买服务", "购买服务预算", "购买服务明细"),
+                                                title_none=("政府采购",), header_must=_SERVICE_COLUMNS,
+                                                weight=_NAMED)),
     ("fixed_assets", KindWords(title_any=("固定资产", "国有资产占用"), weight=_NAMED)),
     # the meetings and trainings of the year one by one (会议费明细表, 培训费明细表: 名称 | 时间 | 人数 | 金额)
     ("meeting_expenses", KindWords(title_all=("会议费",), title_any=("明细",), title_none=("三公", "培训"),

@@ -21,6 +21,7 @@ from ..codelists import TOTAL, CodeLists, codelists, concept_iri
 from ..lexicon import CODE_HEADER_SUFFIX, CODE_HEADERS, CODE_HEADS, LABEL_HEADER_SUFFIX, LABEL_HEADERS
 from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
+from ..lexicon import CATALOGUE_LEVEL_RE
 from ..lexicon import AMOUNT_HEADER_WORDS, CODE_NAME_RE, HEADER_QUALIFIER_RE, LABEL_HEADER_SCHEMES, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
 from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SEQ_HEADS, TEXT_HEADERS
 from ..lexicon import SIDE_HEAD_SUFFIX_RE, SIDE_WORDS, THIS_YEAR_WORD, TOTAL_LINE, UNIT_COLUMN_HEADERS
@@ -61,6 +62,9 @@ class KindSpec:
     dims: tuple[str, ...] = ()  # dimensions of the DSD beyond COMMON_DIMS
     multi_measure: bool = False  # amount and quantity: observations carry qb:measureType
     project_rows: bool = False  # each row is a project (its label the project's name)
+    # schemes whose concept the title may name for the whole table where no column names one (财政拨款政府购买
+    # 服务明细表: the appropriation's services, one amount column 预算金额)
+    title_schemes: tuple[str, ...] = ()
 
 
 def _role(label: str, path: list[str]) -> str:
@@ -219,6 +223,7 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
     _assign_sides(cols)
     _second_classification_is_text(cols)
     _unit_name_beside_a_label_is_text(cols)
+    _deepest_level_labels(cols)
     # The first label column of a side is the row label; later ones are text cells.
     seen: set[str | None] = set()
     for col in cols:
@@ -228,6 +233,17 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
             seen.add(col.side)
     column_periods(cols)
     return cols
+
+
+def _deepest_level_labels(cols: list[ColumnRec]) -> None:
+    """Levels of a catalogue printed as columns (指导性目录: 一级 | 二级 | 三级): the deepest printed level labels
+    the row (the service bought), the levels above it are its groups, printed text."""
+    levels = [c for c in cols if CATALOGUE_LEVEL_RE.match(match_key(c.label))]
+    if len(levels) < 2:
+        return
+    for col in levels:
+        col.role = "text"
+    levels[-1].role = "label"
 
 
 def _unit_name_beside_a_label_is_text(cols: list[ColumnRec]) -> None:
@@ -350,6 +366,11 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str
         organization=table.meta.get("department_name"), project_rows=spec.project_rows,
     )
     rec.constants = {dim: concept_iri(*value.split("/", 1)) for dim, value in spec.constants.items()}
+    for scheme in spec.title_schemes:
+        dim = SCHEME_DIM[scheme]
+        if dim not in rec.constants and not any(dim in c.dims for c in columns) and (
+                iri := lists.named_in(scheme, table.title)):
+            rec.constants[dim] = iri
     sides = sorted({c.side for c in columns if c.role in ("label", "amount", "quantity")}, key=str)
     previous_code = ""
     row_periods: dict[str | None, str] = {}  # side -> the period a row heading a group of rows names

@@ -1,4 +1,4 @@
-"""Tables whose rows are named items: 三公经费, 政府采购, 固定资产, 项目支出 (one row per project), 会议费 and
+"""Tables whose rows are named items: 三公经费, 政府采购, 政府购买服务, 固定资产, 项目支出 (one row per project), 会议费 and
 培训费 lists.
 
 API: :data:`SPECS`.
@@ -17,6 +17,12 @@ SPECS = {
     ),
     "fixed_assets": KindSpec(
         "fixed_assets", row_schemes=("asset",), dims=("assetCategory",), multi_measure=True,
+    ),
+    # one row per service bought (the catalogue's deepest level, its groups printed text) or per project; the fund
+    # from the columns, else from the title (财政拨款政府购买服务明细表)
+    "government_purchased_services": KindSpec(
+        "government_purchased_services", operation="expenditure", column_schemes=("fund-source",),
+        title_schemes=("fund-source",), dims=("fundSource",),
     ),
     # one row per project, named as printed (no code list classifies projects), its funds by source
     "project_expenditure": KindSpec(

@@ -161,7 +161,8 @@ def test_there_is_a_dsd_per_cube_table_key():
         "general_budget_expenditure_by_economic_class", "general_budget_basic_expenditure_by_function",
         "general_budget_project_expenditure", "appropriation_carryover_expenditure", "meeting_expenses",
         "training_expenses", "government_fund_expenditure",
-        "state_capital_expenditure", "three_public_expenses", "government_procurement", "fixed_assets"}
+        "state_capital_expenditure", "three_public_expenses", "government_procurement", "government_purchased_services",
+        "fixed_assets"}
 
 
 @pytest.mark.parametrize("dsd", dsds(), ids=lambda d: str(d).rsplit("#", 1)[1])
