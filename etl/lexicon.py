@@ -251,6 +251,8 @@ KIND_WORDS: tuple[tuple[str, KindWords], ...] = (
                                       weight=_NAMED)),
     # ... printed without a title, under a section heading (重点项目绩效目标情况): a project column beside the goals
     ("performance_targets", KindWords(header_any=("绩效目标",), header_must=("项目",), untitled=True, weight=_NAMED)),
+    # the scores of a performance evaluation (综合评价得分情况表: 一级指标 | 分值 | 得分 | 得分率): not a budget table
+    ("evaluation_scores", KindWords(title_any=_SCORE_TITLES, header_any=("得分", "分值", "评分"), weight=_NAMED)),
     ("three_public_expenses", KindWords(title_any=("三公",), weight=_NAMED)),
     ("government_procurement", KindWords(title_any=("政府采购",), weight=_NAMED)),
     # services the government buys (政府购买服务预算表, 财政拨款政府购买服务明细表), one row per service of the

@@ -29,6 +29,7 @@ from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from . import indicators, narrative
+from .contents import contents_reason
 from .docmeta import department_name, split_scope, title_meta
 from .extract import SPECS, extract
 from .extract.records import TableRec
@@ -45,6 +46,8 @@ QUARANTINED = "table not read (quarantined)"
 EXTRACTORS = (indicators.extract_indicators, narrative.extract_narrative)
 #: Table kinds that those extractors map (not the table engine).
 HANDLED_ELSEWHERE = frozenset({indicators.KIND, narrative.UNITS_KIND})
+#: Tables recognized as not budget tables, reported with what they are (never as tables of an unknown kind).
+NOT_BUDGET_TABLES = {"evaluation_scores": "the scores of a performance evaluation, not a budget table; not mapped"}
 
 
 @dataclass(frozen=True)
@@ -213,18 +216,19 @@ def extract_tables(doc: Document, rec: DisclosureRec) -> None:
     """Recognize every table and extract the budget tables; a table whose extraction fails is
     quarantined (its location and reason in ``rec.quarantined`` and ``rec.skipped``)."""
     seen: dict[str, int] = {}
+    contents: list[tuple[Location, Table]] = []  # reported with what they list and what of it was not read
     for table in doc.tables():
         found = classify(table)
         kind = found.kind
         rec.kinds.append((table, kind))
         loc = doc.location(table.line, table.page, table.title)
         if kind == "contents":
-            rec.skip(loc, "table of contents (no facts)")
+            contents.append((loc, table))
             continue
         if kind in HANDLED_ELSEWHERE:
             continue
         if kind not in SPECS:
-            rec.skip(loc, found.reason or UNKNOWN_KIND)
+            rec.skip(loc, NOT_BUDGET_TABLES.get(kind) or found.reason or UNKNOWN_KIND)
             continue
         if kind in seen:
             rec.skip(loc, f"second table of kind {kind} (first at line {seen[kind]}), not mapped")
@@ -237,6 +241,9 @@ def extract_tables(doc: Document, rec: DisclosureRec) -> None:
             rec.skip(where, f"{QUARANTINED}: {exc.reason}")
             continue
         seen[kind] = table.line
+    titles = [t.title for t in doc.tables()]
+    for loc, table in contents:
+        rec.skip(loc, contents_reason(table, titles))
     settle_across_tables(rec.tables)
 
 

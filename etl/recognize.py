@@ -21,6 +21,8 @@ pipeline reports it with the table's page), never a guess.
 'income_expenditure_summary'
 >>> recognize(Table(title="目录", line=1, header=[["部门预算收支总表.....", "3"]]))
 'contents'
+>>> recognize(Table(title="", line=1, header=[["报表", "报表名称"], ["表1", "部门收支总表"], ["表2", "部门收入总表"]]))
+'contents'
 >>> recognize(Table(title="部门预算基本支出预算表", line=1, header=[["支出项目类别", "合计"]])) is None
 True
 """
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .contents import lists_tables
 from .lexicon import KIND_WORDS, TOC_ENTRY_RE, KindWords
 from .model import Table
 from .text import match_key
@@ -60,6 +63,9 @@ class Recognition:
 
 
 def _is_contents(table: Table) -> bool:
+    """Entries with dot leaders (部门收支总表......3), or a list of the document's tables (报表目录)."""
+    if lists_tables(table):
+        return True
     rows = list(table.header) + [r.cells for r in table.rows]
     entries = [c for c in (r[0] if r else "" for r in rows) if c]
     return bool(entries) and sum(bool(TOC_ENTRY_RE.search(c)) for c in entries) * 2 > len(entries)

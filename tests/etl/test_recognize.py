@@ -101,9 +101,10 @@ def test_position_is_not_used():
 
 def test_an_evaluation_score_table_is_no_target_table():
     # 国家信访局 2024 部门决算, page 48 (the annexed evaluation report): '表 2：综合评价得分情况表' prints
-    # 一级指标 | 分值 | 得分 | 得分率 (决策 20 17.90 89.50% ...): scores, no targets; its 表 1 (page 46) is targets.
+    # 一级指标 | 分值 | 得分 | 得分率 (决策 20 17.90 89.50% ...): scores, no targets (a kind reported as not a budget
+    # table: tests/etl/test_non_budget_tables.py); its 表 1 (page 46) is targets.
     score = Table(title="表2：综合评价得分情况表", line=1, header=[["一级指标", "分值", "得分", "得分率"]])
-    assert recognize(score) is None
+    assert recognize(score) == "evaluation_scores"
     targets = Table(title="表1：项目年度绩效指标表", line=1, header=[["一级指标", "二级指标", "三级指标", "指标值"]])
     assert recognize(targets) == "performance_targets"
 
