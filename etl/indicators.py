@@ -31,7 +31,9 @@ from dataclasses import dataclass, field, replace
 
 from .codelists import codelists, concept_iri
 from .lexicon import (
+    ACHIEVED_SUBLABEL,
     BASIS_NOT_APPLICABLE,
+    EXECUTION_RATE_WEIGHT_RE,
     GOAL_SUBLABELS,
     GOALS_AMOUNT_SUFFIX,
     GOALS_TABLE_ROLES,
@@ -42,17 +44,25 @@ from .lexicon import (
     INDICATOR_ROLE_LABELS,
     INDICATOR_SECTION_SUFFIX,
     INDICATOR_TARGET_WORDS,
+    INDICATOR_WEIGHT_PREFIXES,
     LEVEL1_HEADER,
     LEVEL2_HEADER,
     PERFORMANCE_TITLE_ROW_RE,
     PERFORMANCE_TITLE_SUFFIX_RE,
+    PROJECT_AMOUNT_EXTRAS,
+    PROJECT_AMOUNT_MEASURES,
     PROJECT_AMOUNT_WORDS,
+    PROJECT_FACT_FIELDS,
     PROJECT_FACT_KEYS,
     PROJECT_GOAL_KEYS,
     PROJECT_NAME_KEYS,
     PROJECT_UNIT_IN_LABEL_RE,
     PROJECT_UNIT_LINE_RE,
+    SCORE_TOTAL_KEYS,
     TABLE_NUMBER_RE,
+    WEIGHT_PERCENT,
+    WEIGHT_POINTS,
+    YES_NO,
 )
 from .amounts import Amount, parse_amount
 from .model import Document, Paragraph, Row, Table
@@ -61,9 +71,13 @@ from .targets import Target, is_comparator, parse_target, unit_of_name
 from .text import match_key, strip_ordinal
 
 KIND = "performance_targets"
+_TOTAL_LABEL, _EXECUTED_LABEL = "资金总额", "全年执行数"  # measures named in PROJECT_AMOUNT_MEASURES
 SCHEME = "indicator-level"
 # Columns of an indicator row, and columns that state the project (tables of several projects).
-ROLES = ("level1", "level2", "level3", "description", "target", "basis", "comparator", "unit")
+ROLES = ("level1", "level2", "level3", "description", "target", "basis", "comparator", "unit",
+         "weight", "score", "actual", "deviation", "scoring", "remark", "core")
+# Roles of a single figure or word: a row continuing the cells above does not join them to the text.
+FIGURE_ROLES = ("weight", "score", "core")
 PROJECT_ROLES = ("project", "amount", "goal")
 ROLE_LABELS = INDICATOR_ROLE_LABELS
 _BRACKETS = {"《": "》", "〈": "〉", "<": ">", "（": "）", "(": ")", "[": "]", "【": "】", "“": "”"}
@@ -89,6 +103,14 @@ class IndicatorRec:
     level2_concept: str | None = None
     lines: list[int] = field(default_factory=list)  # every source line the row was read from
     notes: list[str] = field(default_factory=list)  # repairs of this row
+    weight: Amount | None = None  # the points (or percent: weight_unit) the indicator weighs
+    weight_unit: str | None = None
+    score: Amount | None = None  # the score of a self-evaluation (得分)
+    actual: Target | None = None  # the value achieved (实际完成值), read as a target is
+    deviation: str = ""  # 偏差原因分析及改进措施, as printed
+    scoring: str = ""  # 评（扣）分标准, as printed
+    remark: str = ""  # 备注, as printed
+    core: bool | None = None  # 是否核心
 
     @property
     def bases(self) -> list[str]:
@@ -106,6 +128,34 @@ class ProjectRec:
     indicators: list[IndicatorRec] = field(default_factory=list)
     amount: Amount | None = None  # the project's funds as printed (资金总额)
     amount_unit: str | None = None
+    supervisor: str | None = None  # 主管部门, as printed
+    implementer: str | None = None  # 实施单位, as printed
+    period: str | None = None  # 实施期限, as printed
+    remark: str | None = None  # 备注, as printed
+    achieved: str | None = None  # 实际完成情况 of a self-evaluation, as printed
+    rate_weight: Amount | None = None  # the points the execution rate weighs (执行率分值（10分）)
+    weight: Amount | None = None  # the points of all its indicators and its funds' execution (总分 row)
+    score: Amount | None = None  # the score of a self-evaluation (总分 row)
+    funds: list[FundLine] = field(default_factory=list)  # every printed amount of the project's funds
+
+
+@dataclass
+class FundLine:
+    """One printed amount of a project's funds: a fund line (资金总额, 其中：财政拨款, 其他资金) in one measure
+    (实施期资金总额, 年度资金总额, 年初预算数, 全年执行数 ...); a self-evaluation's weight, execution rate
+    and score of the line stand on its executed amount."""
+
+    index: int  # 1-based among the project's amounts
+    label: str  # the fund line as printed
+    total: bool  # the line is the total of the project's funds
+    measure: str  # a value of PROJECT_AMOUNT_MEASURES
+    amount: Amount
+    unit: str | None
+    line: int
+    page: int | None
+    weight: Amount | None = None
+    rate: Amount | None = None  # percent
+    score: Amount | None = None
 
 
 @dataclass
@@ -115,6 +165,13 @@ class _Raw:
     page: int | None
     lines: list[int]
     notes: list[str] = field(default_factory=list)
+    weight_unit: str | None = None  # the scale of the weight column, from its header
+
+
+def _weight_unit(header: str) -> str | None:
+    """The scale a weight column's header states: percent, points (分值, 90分), or none (权重)."""
+    key = match_key(header)
+    return next((u for u in (WEIGHT_PERCENT, WEIGHT_POINTS) if u in key), None)
 
 
 # ---------------------------------------------------------------- basis documents
@@ -171,6 +228,8 @@ def _column_role(cell: str) -> str | None:
         return None
     if key.endswith(INDICATOR_BASIS_SUFFIX):
         return "basis"
+    if key.startswith(INDICATOR_WEIGHT_PREFIXES):
+        return "weight"
     if INDICATOR_DESCRIPTION_WORD in key:
         return "description"
     if any(w in key for w in INDICATOR_TARGET_WORDS):
@@ -203,6 +262,10 @@ class _Reading:
     named: bool = False  # the name came from a 项目名称 row or column, not from the title
     goal_below: bool = False  # a goal label whose text stands in the next row
     unit: str | None = None  # the amount unit printed in a label or a 单位： line above the amount
+    achieved_below: bool = False  # the goal label row also labels the achievement (实际完成情况) below
+    in_funds: bool = False  # the rows read last print the project's funds
+    fund_columns: dict[int, str] = field(default_factory=dict)  # position -> measure or extra of the fund columns
+    pair_measures: list[str] = field(default_factory=list)  # the measure of each label | value pair of the total line
 
 
 def extract_indicators(doc: Document, rec) -> None:
@@ -378,6 +441,7 @@ def _table(doc, rec, table: Table, index: int, head: Table | None = None) -> lis
     column_key: list[str] = []
     above: list[list[str]] = []
     name_page = None  # the page of the 项目名称 row, while it is the last row read
+    weight_unit = None
     for cells, line, page, in_header in rows:
         filled = [c for c in cells if c]
         if not filled:
@@ -397,22 +461,27 @@ def _table(doc, rec, table: Table, index: int, head: Table | None = None) -> lis
                 cols, column_key = _columns(rec, row_loc, cells, above if in_header else []), key
                 if cols is None:
                     return []
+                weight_unit = _weight_unit(cells[cols["weight"]]) if "weight" in cols else None
             continue
         first = match_key(filled[0])
-        if in_header and cols is None and first not in PROJECT_GOAL_KEYS | PROJECT_NAME_KEYS and any(_column_role(c) for c in cells):
+        if in_header and cols is None and first not in PROJECT_GOAL_KEYS | PROJECT_NAME_KEYS | PROJECT_FACT_KEYS and any(
+                _column_role(c) for c in cells):
             above.append(cells)  # the upper row of a two-row column header
             continue
         values = {} if cols is None else {r: (cells[i] if i < len(cells) else "") for r, i in cols.items()}
         indicator = any(values.get(r) for r in ROLES)
         is_title = len(filled) == 1 and bool(PERFORMANCE_TITLE_ROW_RE.search(first))
-        if first in PROJECT_GOAL_KEYS | PROJECT_NAME_KEYS | PROJECT_FACT_KEYS or is_title or not (
+        if first in PROJECT_GOAL_KEYS | PROJECT_NAME_KEYS | PROJECT_FACT_KEYS or first.rstrip(":") in PROJECT_FACT_FIELDS or is_title or not (
                 indicator or values.get("project")):
-            if _fact_row(doc, rec, table, readings, filled, row_loc):
+            if _fact_row(doc, rec, table, readings, cells, row_loc):
                 cols, column_key = None, []  # the next project prints its own column row
             if first in PROJECT_NAME_KEYS and len(filled) > 1:
                 name_page = page
             continue
         cur = readings[-1]
+        if first in SCORE_TOTAL_KEYS and cols is not None:
+            _score_total(rec, cur.project, values, row_loc)
+            continue
         name = values.get("project", "").strip()
         if name:
             if not (cur.named and _squash(name) == _squash(cur.project.name)):
@@ -433,9 +502,9 @@ def _table(doc, rec, table: Table, index: int, head: Table | None = None) -> lis
                 rec.skip(row_loc, "row continues a cell but no indicator row stands above it; not mapped: "
                          + " | ".join(v for v in values.values() if v))
                 continue
-            _continue(doc, table, cur.raws[-1], values, line)
+            _continue(doc, rec, table, cur.raws[-1], values, row_loc)
             continue
-        cur.raws.append(_Raw(values, line, page, [line]))
+        cur.raws.append(_Raw(values, line, page, [line], weight_unit=weight_unit))
     if cols is None:
         rec.skip(loc, "performance table without a 一级指标 header row, not mapped")
         return []
@@ -478,6 +547,7 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
     indicator_cols = {r: i for r, i in cols.items() if r in ROLES} if {"level3", "target"} <= cols.keys() else {}
     cols = {r: i for r, i in cols.items() if r in PROJECT_ROLES or r in indicator_cols}
     unit = next((m.group(1) for c in header if (m := PROJECT_UNIT_IN_LABEL_RE.search(c))), None) or table.meta.get("unit")
+    weight_unit = _weight_unit(header[cols["weight"]]) if "weight" in cols else None
     readings: list[_Reading] = []
     for row in table.rows:
         cells = row.cells
@@ -487,7 +557,7 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
         name, goal = get("project"), get("goal")
         indicator = {r: get(r) for r in indicator_cols}
         if not name and readings and indicator.get("level3"):
-            readings[-1].raws.append(_Raw(indicator, row.line, row.page, [row.line]))
+            readings[-1].raws.append(_Raw(indicator, row.line, row.page, [row.line], weight_unit=weight_unit))
             if others:
                 rec.skip(loc, f"cells of a project goals table not mapped: {' | '.join(others)}")
             continue
@@ -504,7 +574,7 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
         if others:
             rec.skip(loc, f"cells of a project goals table not mapped: {' | '.join(others)}")
         if indicator.get("level3"):
-            reading.raws.append(_Raw(indicator, row.line, row.page, [row.line]))
+            reading.raws.append(_Raw(indicator, row.line, row.page, [row.line], weight_unit=weight_unit))
         readings.append(reading)
     return readings
 
@@ -519,6 +589,19 @@ def _next(readings: list[_Reading], line: int, page: int | None, *, title: str) 
     reading = _Reading(ProjectRec(readings[-1].project.index + 1, title, _project_name(title), None, line, page))
     readings.append(reading)
     return reading
+
+
+def _score_total(rec, project: ProjectRec, values: dict[str, str], loc) -> None:
+    """The 总分 row of a self-evaluation: the project's total weight and score."""
+    for role in ("weight", "score"):
+        printed = values.get(role, "").strip()
+        try:
+            setattr(project, role, _number(printed, WEIGHT_POINTS))
+        except ValueError:
+            rec.skip(loc, f"{ROLE_LABELS[role]} {printed!r} of the 总分 row is not a number; not mapped")
+    others = [v for r, v in values.items() if v and r not in ("weight", "score")]
+    if others:
+        rec.skip(loc, "cells of the 总分 row not mapped: " + " | ".join(others))
 
 
 def _project_cells(rec, table, cur: _Reading, values: dict[str, str], loc) -> None:
@@ -547,12 +630,14 @@ def _amount(rec, table: Table, project: ProjectRec, printed: str, label: str, lo
     return True
 
 
-def _fact_row(doc, rec, table: Table, readings: list[_Reading], filled: list[str], loc) -> bool:
-    """A row that states a fact of the project (title, name, goal, amount); any other row is reported.
+def _fact_row(doc, rec, table: Table, readings: list[_Reading], cells: list[str], loc) -> bool:
+    """A row that states a fact of the project (title, name, goal, amount, funds, 主管部门 ...); any other row
+    is reported.
 
     :returns: whether the row starts the next project.
     """
     cur = readings[-1]
+    filled = [c for c in cells if c]
     key = match_key(filled[0])
     rest = [c for c in filled[1:] if match_key(c) != key]
     if m := PROJECT_UNIT_LINE_RE.search(key):
@@ -581,32 +666,170 @@ def _fact_row(doc, rec, table: Table, readings: list[_Reading], filled: list[str
                       for r in [[c for c in h if c][1:]] if r), None)
         if named:
             cur.project.name, cur.named = named[0], True
-        if any(w in key for w in PROJECT_AMOUNT_WORDS):
-            _fact_row(doc, rec, table, readings, filled, loc)
-        else:
-            rec.skip(loc, "row of a performance table not mapped: " + " | ".join(filled))
+        _fact_row(doc, rec, table, readings, cells, loc)
         return True
     if key in PROJECT_GOAL_KEYS:
+        cur.in_funds, cur.fund_columns = False, {}
         text = "".join(c for c in rest if match_key(c) not in PROJECT_GOAL_KEYS | GOAL_SUBLABELS)
         if text:
             _goal(doc, table, cur.project, filled[0], text)
         else:
             cur.goal_below = True
+            cur.achieved_below = any(match_key(c) == ACHIEVED_SUBLABEL for c in rest)
         return False
     if cur.goal_below and not cur.raws:
         cur.goal_below = False
         _goal(doc, table, cur.project, filled[0], filled[0])
-        if len(filled) > 1:
+        if cur.achieved_below and len(filled) == 2 and cur.project.achieved is None:
+            cur.project.achieved = filled[1]
+        elif len(filled) > 1:
             rec.skip(loc, "cells beside the goal not mapped: " + " | ".join(filled[1:]))
         return False
     if unit := PROJECT_UNIT_IN_LABEL_RE.search(key):
         cur.unit = unit.group(1)
+    if _fields(rec, cur, cells, loc) or _funds(rec, table, cur, cells, loc):
+        return False
     if any(w in key for w in PROJECT_AMOUNT_WORDS) and cur.project.amount is None:
         for i, cell in enumerate(filled[1:], start=1):
             if _amount(rec, table, cur.project, cell, " ".join(filled[:i]), loc, cur.unit):
                 return False
     rec.skip(loc, "row of a performance table not mapped: " + " | ".join(filled))
     return False
+
+
+def _label_key(cell: str) -> str:
+    return match_key(cell).rstrip(":")
+
+
+def _fields(rec, cur: _Reading, cells: list[str], loc) -> bool:
+    """A row of project facts in label | value pairs (主管部门 | X | 实施单位 | Y; 备注 | text): each value
+    fills its field; a label without a value prints nothing. False when the row starts with no such label."""
+    filled = [(i, c) for i, c in enumerate(cells) if c]
+    if not filled or _label_key(filled[0][1]) not in PROJECT_FACT_FIELDS:
+        return False
+    field_name = None
+    for _, cell in filled:
+        key = _label_key(cell)
+        if key in PROJECT_FACT_FIELDS:
+            field_name = PROJECT_FACT_FIELDS[key]
+            continue
+        if field_name is None:
+            rec.skip(loc, f"cell {cell!r} of a project facts row not mapped")
+            continue
+        printed = getattr(cur.project, field_name)
+        if printed is None:
+            setattr(cur.project, field_name, cell.strip())
+        elif _squash(printed) != _squash(cell):
+            rec.skip(loc, f"second {field_name} {cell!r} of the project not mapped (kept {printed!r})")
+        field_name = None
+    return True
+
+
+def _number(cell: str, *suffixes: str) -> Amount | None:
+    """A printed number (a weight, a score, a rate without its %); None when blank or not applicable (--).
+
+    :raises ValueError: when the cell holds something else.
+    """
+    text = cell.strip()
+    for suffix in suffixes:
+        text = text.removesuffix(suffix)
+    return parse_amount(text)
+
+
+def _is_amount(cell: str) -> bool:
+    try:
+        return parse_amount(cell) is not None
+    except ValueError:
+        return False
+
+
+def _funds(rec, table: Table, cur: _Reading, cells: list[str], loc) -> bool:
+    """The rows of a project's funds: a row of measure words (年初预算数 | 全年预算数 | 全年执行数 | 分值 |
+    执行率 | 得分) makes the columns of the fund lines below it; else a fund line prints label | amount pairs,
+    a label that names a measure (实施期资金总额：) being the total of that measure, and the lines below it
+    (其中：财政拨款, 其他资金) its parts in the measure of the same pair. False when the row is none of these."""
+    keys = [_label_key(c) for c in cells]
+    if sum(k in PROJECT_AMOUNT_MEASURES for k in keys) >= 2:
+        cur.fund_columns = {i: k for i, k in enumerate(keys) if k in PROJECT_AMOUNT_MEASURES or k in PROJECT_AMOUNT_EXTRAS}
+        cur.in_funds = True
+        return True
+    filled = [(i, c) for i, c in enumerate(cells) if c]
+    if not filled:
+        return False
+    first_key = keys[filled[0][0]]
+    if cur.fund_columns and not _is_amount(filled[0][1]) and any(_is_amount(cells[i]) for i in cur.fund_columns if i < len(cells)):
+        _fund_columns_row(rec, table, cur, cells, filled, loc)
+        return True
+    pairs, others = [], []
+    k = 0
+    while k < len(filled):
+        i, cell = filled[k]
+        if k + 1 < len(filled) and not _is_amount(cell) and _is_amount(filled[k + 1][1]):
+            pairs.append((cell, filled[k + 1][1]))
+            k += 2
+            continue
+        others.append(cell)
+        k += 1
+    if not pairs or not (cur.in_funds or any(w in first_key for w in PROJECT_AMOUNT_WORDS)):
+        return False
+    cur.in_funds = True
+    for rank, (label, printed) in enumerate(pairs):
+        key = _label_key(label)
+        total = key in PROJECT_AMOUNT_MEASURES
+        if total:
+            measure = PROJECT_AMOUNT_MEASURES[key]
+            cur.pair_measures[rank:rank + 1] = [measure]
+        else:
+            measure = cur.pair_measures[rank] if rank < len(cur.pair_measures) else PROJECT_AMOUNT_MEASURES[_TOTAL_LABEL]
+        _fund_line(rec, table, cur, label, total or any(w in key for w in PROJECT_AMOUNT_WORDS) and rank == 0 and not
+                   cur.project.funds, measure, printed, loc)
+    for cell in others:
+        key = _label_key(cell)
+        if m := EXECUTION_RATE_WEIGHT_RE.match(key):
+            cur.project.rate_weight = parse_amount(m.group(1))
+        elif not (cell == filled[0][1] and any(w in key for w in PROJECT_AMOUNT_WORDS)):  # the block's label: 资金金额（万元）
+            rec.skip(loc, f"cell {cell!r} of a project funds row not mapped")
+    return True
+
+
+def _fund_line(rec, table: Table, cur: _Reading, label: str, total: bool, measure: str, printed: str, loc) -> FundLine:
+    amount = parse_amount(printed)
+    project = cur.project
+    if total and project.amount is None:
+        _amount(rec, table, project, printed, label, loc, cur.unit)
+    unit = project.amount_unit or cur.unit or table.meta.get("unit")
+    line = FundLine(len(project.funds) + 1, label.strip().rstrip(":："), total, measure, amount, unit, loc.line, loc.page)
+    project.funds.append(line)
+    return line
+
+
+def _fund_columns_row(rec, table: Table, cur: _Reading, cells: list[str], filled, loc) -> None:
+    """A fund line under the columns of measures (a 决算 self-evaluation): one amount per measure; the
+    weight, execution rate and score of the line on its executed amount."""
+    label = filled[0][1]
+    key = _label_key(label)
+    total = key in PROJECT_AMOUNT_MEASURES
+    lines, extras = [], {}
+    for i, what in sorted(cur.fund_columns.items()):
+        cell = cells[i] if i < len(cells) else ""
+        try:
+            if what in PROJECT_AMOUNT_MEASURES:
+                if _is_amount(cell):
+                    lines.append(_fund_line(rec, table, cur, label, total, PROJECT_AMOUNT_MEASURES[what], cell, loc))
+            elif (value := _number(cell, "%")) is not None:
+                extras[PROJECT_AMOUNT_EXTRAS[what]] = value
+        except ValueError:
+            rec.skip(loc, f"{what} {cell!r} of the fund line {label!r} is not a number; not mapped")
+    executed = next((ln for ln in lines if ln.measure == PROJECT_AMOUNT_MEASURES[_EXECUTED_LABEL]), None)
+    if extras and executed is None:
+        rec.skip(loc, f"{', '.join(extras)} of the fund line {label!r} without an executed amount; not mapped")
+    elif executed is not None:
+        for name, value in extras.items():
+            setattr(executed, name, value)
+    used = {i for i in cur.fund_columns} | {filled[0][0]}
+    for i, cell in filled[1:]:
+        if i not in used:
+            rec.skip(loc, f"cell {cell!r} of a project funds row not mapped")
 
 
 def _goal(doc, table: Table, project: ProjectRec, label: str, text: str) -> None:
@@ -624,7 +847,8 @@ def _is_continuation(values: dict[str, str]) -> bool:
     return not values.get("target") or not values.get("level3")
 
 
-def _continue(doc, table: Table, prev: _Raw, values: dict[str, str], line: int) -> None:
+def _continue(doc, rec, table: Table, prev: _Raw, values: dict[str, str], loc) -> None:
+    line = loc.line
     joined, repeated = [], []
     for role in ROLES:
         part = values.get(role, "")
@@ -632,6 +856,10 @@ def _continue(doc, table: Table, prev: _Raw, values: dict[str, str], line: int) 
             continue
         if _squash(prev.cells.get(role, "")).endswith(_squash(part)):
             repeated.append(role)
+            continue
+        if role in FIGURE_ROLES and prev.cells.get(role):
+            rec.skip(loc, f"{ROLE_LABELS[role]} {part!r} in a row continuing the row of line {prev.line}, which prints"
+                          f" {prev.cells[role]!r}; not mapped")
             continue
         prev.cells[role] = _join(prev.cells.get(role, ""), part)
         joined.append(role)
@@ -741,11 +969,35 @@ def _indicators(doc, rec, table: Table, project: ProjectRec, raws: list[_Raw]) -
             n, raw.line, raw.page, level1, level2, c.get("level3", "").strip(), c.get("description", "").strip(),
             target, c.get("basis", "").strip(), lines=raw.lines, notes=raw.notes,
         )
+        _assessment(rec, ind, c, raw.weight_unit, year, loc)
         ind.level1_concept = _level(lists, level1, None, loc, rec, LEVEL1_HEADER, memo)
         ind.level2_concept = _level(lists, level2, ind.level1_concept, loc, rec, LEVEL2_HEADER, memo)
         if not ind.name:
             rec.skip(loc, "indicator row without a 三级指标 name; kept with its other cells")
         project.indicators.append(ind)
+
+
+def _assessment(rec, ind: IndicatorRec, cells: dict[str, str], weight_unit: str | None, year, loc) -> None:
+    """The cells beside the target: weight, score, value achieved, deviation, scoring rule, remark, core flag."""
+    for role in ("weight", "score"):
+        printed = cells.get(role, "").strip()
+        try:
+            value = _number(printed, WEIGHT_POINTS, WEIGHT_PERCENT)
+        except ValueError:
+            rec.skip(loc, f"{ROLE_LABELS[role]} {printed!r} is not a number; not mapped")
+            continue
+        setattr(ind, role, value)
+    if ind.weight is not None:
+        ind.weight_unit = weight_unit
+    if actual := cells.get("actual", "").strip():
+        ind.actual = parse_target(actual, year)
+    for role in ("deviation", "scoring", "remark"):
+        setattr(ind, role, cells.get(role, "").strip())
+    core = match_key(cells.get("core", ""))
+    if core in YES_NO:
+        ind.core = YES_NO[core]
+    elif core:
+        rec.skip(loc, f"{ROLE_LABELS['core']} {cells['core']!r} is neither 是 nor 否; not mapped")
 
 
 def _levels_in_name(lists, text: str) -> tuple[str, str, str] | None:

@@ -13,11 +13,15 @@ from collections import Counter
 import pyoxigraph as ox
 
 from .amounts import unit_multiplier
-from .codelists import concept_iri
-from .indicators import KIND, IndicatorRec, ProjectRec, basis_documents, basis_slug
-from .lexicon import PERFORMANCE_TABLE_LABEL
+from .codelists import codelists, concept_iri
+from .indicators import KIND, FundLine, IndicatorRec, ProjectRec, basis_documents, basis_slug
+from .lexicon import PERFORMANCE_TABLE_LABEL, TOTAL_LINE
 from .text import match_key
 from .vocab import BKG, DCT, PROV, RDFS, A, decimal, emit_location, integer, lit, typed
+
+
+FUND_SCHEME = "fund-source"
+_TOTAL_FUND = TOTAL_LINE  # the total line of a project's funds is the _T concept of the fund sources
 
 
 def map_indicators(rec, m, emit) -> None:
@@ -50,6 +54,17 @@ def map_indicators(rec, m, emit) -> None:
             emit(pn, BKG.goal, lit(p.goal, "zh"))
         if p.amount is not None:
             _project_amount(emit, pn, p)
+        for prop, text in ((BKG.supervisingDepartment, p.supervisor), (BKG.implementingUnit, p.implementer),
+                           (BKG.implementationPeriod, p.period), (BKG.remark, p.remark), (BKG.achievement, p.achieved)):
+            if text:
+                emit(pn, prop, lit(text, "zh"))
+        if p.rate_weight is not None:
+            emit(pn, BKG.executionRateWeight, decimal(p.rate_weight.printed()))
+        for prop, value in ((BKG.weight, p.weight), (BKG.score, p.score)):
+            if value is not None:
+                emit(pn, prop, decimal(value.printed()))
+        for line in p.funds:
+            _fund_line(m, emit, pn, p, line, source)
         emit(pn, DCT.isPartOf, ds)
         emit(pn, BKG.rowIndex, integer(p.index))
         emit(pn, BKG.sourceDocument, source)
@@ -87,6 +102,31 @@ def _project_amount(emit, pn, p: ProjectRec) -> None:
     if p.amount_unit:
         emit(pn, BKG.unitLabel, lit(p.amount_unit))
         emit(pn, BKG.unitMultiplier, integer(unit_multiplier(p.amount_unit)))
+
+
+def _fund_line(m, emit, pn, p: ProjectRec, line: FundLine, source) -> None:
+    """One printed amount of the project's funds: its fund line (a fund source of the code list where the
+    label names one; the total line: _T), its measure, and a self-evaluation's weight, rate and score."""
+    node = m.node(f"project-funds/{p.index}/{line.index}")
+    emit(pn, BKG.hasFundLine, node)
+    emit(node, A, BKG.ProjectFundLine)
+    emit(node, BKG.project, pn)
+    emit(node, BKG.rowIndex, integer(line.index))
+    emit(node, BKG.printedLabel, lit(line.label, "zh"))
+    concept = codelists().match(FUND_SCHEME, _TOTAL_FUND if line.total else line.label, suffix=False)
+    if concept:
+        emit(node, BKG.fundSource, ox.NamedNode(concept))
+    emit(node, BKG.amountMeasure, lit(line.measure))
+    emit(node, BKG.amount, decimal(line.amount.printed()))
+    emit(node, BKG.decimals, integer(line.amount.decimals))
+    if line.unit:
+        emit(node, BKG.unitLabel, lit(line.unit))
+        emit(node, BKG.unitMultiplier, integer(unit_multiplier(line.unit)))
+    for prop, value in ((BKG.weight, line.weight), (BKG.executionRate, line.rate), (BKG.score, line.score)):
+        if value is not None:
+            emit(node, prop, decimal(value.printed()))
+    emit(node, BKG.sourceDocument, source)
+    emit_location(emit, node, line.line, line.page)
 
 
 def _indicator(m, emit, pn, p: ProjectRec, ind: IndicatorRec, source, bases, labelled: set[str]) -> None:
@@ -129,5 +169,23 @@ def _indicator(m, emit, pn, p: ProjectRec, ind: IndicatorRec, source, bases, lab
             emit(b, A, BKG.BasisDocument)
             emit(b, RDFS.label, lit(title, "zh"))
             emit(b, DCT.title, lit(title, "zh"))
+    if ind.weight is not None:
+        emit(node, BKG.weight, decimal(ind.weight.printed()))
+        if ind.weight_unit:
+            emit(node, BKG.weightUnit, lit(ind.weight_unit))
+    if ind.score is not None:
+        emit(node, BKG.score, decimal(ind.score.printed()))
+    if (a := ind.actual) is not None:
+        emit(node, BKG.actualText, lit(a.text))
+        emit(node, BKG.actualKind, lit(a.kind))
+        if a.printed_value is not None:
+            emit(node, BKG.actualValue, decimal(a.printed_value))
+        if a.unit:
+            emit(node, BKG.actualUnit, lit(a.unit))
+    for prop, text in ((BKG.deviationReason, ind.deviation), (BKG.scoringRule, ind.scoring), (BKG.remark, ind.remark)):
+        if text:
+            emit(node, prop, lit(text, "zh"))
+    if ind.core is not None:
+        emit(node, BKG.coreIndicator, typed("true" if ind.core else "false", "boolean"))
     for note in ind.notes:
         emit(node, BKG.note, lit(note))

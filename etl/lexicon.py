@@ -392,6 +392,8 @@ INDICATOR_ROLE_LABELS = {
     "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
     "description": "绩效指标描述", "target": "指标值", "basis": "指标值确定依据",
     "comparator": "指标性质", "unit": "度量单位", "project": "项目名称", "amount": "资金总额", "goal": "绩效目标",
+    "weight": "分值", "score": "得分", "actual": "实际完成值", "deviation": "偏差原因分析及改进措施",
+    "scoring": "评（扣）分标准", "remark": "备注", "core": "是否核心",
 }
 # The header cell that makes a row the column row of an indicator table.
 LEVEL1_HEADER = INDICATOR_ROLE_LABELS["level1"]
@@ -408,7 +410,23 @@ INDICATOR_HEADER_KEYS = {
     # Tables of several projects: one project per block of rows.
     "项目名称": "project", "单位(项目)名称": "project", "资金总额": "amount", "项目总额": "amount",
     "绩效目标": "goal", "年度绩效目标": "goal", "项目绩效目标": "goal", "整体绩效目标": "goal",
+    # Columns beside the target: the points an indicator weighs, the score and the value achieved of a
+    # self-evaluation (决算 绩效自评表), the reasons of a deviation, the scoring rule, a remark, a core flag.
+    "分值": "weight", "权重": "weight", "指标权重": "weight", "分值权重": "weight",
+    "得分": "score", "自评得分": "score",
+    "实际完成值": "actual", "全年实际值": "actual", "实际值": "actual", "实际完成指标值": "actual",
+    "偏差原因分析及改进措施": "deviation", "偏差原因分析": "deviation", "偏差原因": "deviation",
+    "评(扣)分标准": "scoring", "评分标准": "scoring", "扣分标准": "scoring", "评(扣)分依据": "scoring",
+    "备注": "remark", "是否核心": "core", "是否核心指标": "core",
 }
+# A weight column whose header states its scale in brackets (分值权重（90分）, 指标权重(%)) begins so;
+# the scale's unit is percent where the header prints it, else points.
+INDICATOR_WEIGHT_PREFIXES = ("分值", "权重", "指标权重")
+WEIGHT_PERCENT, WEIGHT_POINTS = "%", "分"
+# A yes/no cell (是否核心).
+YES_NO = {"是": True, "否": False}
+# The row below the indicators of a self-evaluation that sums their weights and scores.
+SCORE_TOTAL_KEYS = frozenset({"总分", "合计得分"})
 # Header cells not listed above, by a word they end with or hold.
 INDICATOR_BASIS_SUFFIX = "依据"
 INDICATOR_DESCRIPTION_WORD = "描述"
@@ -428,8 +446,24 @@ PROJECT_AMOUNT_WORDS = ("资金", "金额", "当年预算")
 # stand in indicator columns of the project above.
 PROJECT_FACT_KEYS = frozenset({"主管部门", "实施单位", "主管部门及代码", "项目资金(万元)", "专项资金情况(万元)", "资金情况(万元)",
                                "资金金额(万元)", "项目资金", "资金情况", "专项资金情况"})
-# Column labels of a goal row whose texts stand in the row below (决算 self-evaluations).
+# Column labels of a goal row whose texts stand in the row below (决算 self-evaluations): the goal, and
+# what was achieved (kept as the project's achievement).
 GOAL_SUBLABELS = frozenset({"预期目标", "实际完成情况"})
+ACHIEVED_SUBLABEL = "实际完成情况"
+# Row labels of the facts of a project printed in label | value pairs (主管部门 | X | 实施单位 | Y) and the
+# field each fills; a 备注 row is the project's remark.
+PROJECT_FACT_FIELDS = {"主管部门": "supervisor", "主管部门及代码": "supervisor", "实施单位": "implementer",
+                       "项目实施单位": "implementer", "实施期限": "period", "项目实施期": "period", "项目期限": "period",
+                       "备注": "remark"}
+# The measure of a project's amount (rows 资金总额 / 其中：财政拨款 / 其他资金, as label | value pairs or in
+# columns under these words): a label that names a measure is the total of the project's funds.
+PROJECT_AMOUNT_MEASURES = {"实施期资金总额": "implementation-period", "年度资金总额": "annual", "年度预算资金总额": "annual",
+                           "资金总额": "total", "项目总额": "total",
+                           "年初预算数": "initial-budget", "全年预算数": "full-year-budget", "全年执行数": "executed"}
+# Columns of a 决算 self-evaluation's fund rows that are no amount (on the executed amount's line).
+PROJECT_AMOUNT_EXTRAS = {"分值": "weight", "执行率": "rate", "得分": "score"}
+# The points an execution rate weighs, printed beside the amounts (执行率分值（10分）).
+EXECUTION_RATE_WEIGHT_RE = re.compile(r"^执行率分值\((\d+(?:\.\d+)?)分\)$")
 PROJECT_UNIT_LINE_RE = re.compile(r"^(?:金额)?单位[:：](元|千元|万元|亿元)$")
 PROJECT_UNIT_IN_LABEL_RE = re.compile(r"[(（]\s*(?:单位[:：]\s*)?(元|千元|万元|亿元)\s*[)）]")
 # Columns of a table of project goals without indicators (项目名称 | 金额 | 绩效目标), by how their

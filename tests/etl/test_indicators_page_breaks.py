@@ -75,8 +75,8 @@ def test_fact_row_below_indicators_starts_the_next_project():
     first, second = rec.performance
     assert first.goal.startswith("保证临时聘用人员的工资等待遇刚需需求") and first.page == 1
     assert (second.goal, second.page) == ("保证费用及时、准确支付。", 2)
-    # the implementing unit of the second project is not mapped, and said so with its page
-    assert any(loc.page == 2 and "福州市医疗保障服务行为监测中心" in r for loc, r in rec.skipped)
+    # the implementing unit of the second project, printed on its own page
+    assert second.implementer == "福州市医疗保障服务行为监测中心"
 
 
 def test_table_continued_without_its_blank_columns_joins_the_project():

@@ -92,16 +92,42 @@ def test_project_goals_as_printed(case):
     assert all(g.startswith(s) for g, s in zip(goals, starts))
 
 
-def test_rows_not_mapped_are_reported_with_their_page(case):
-    template, rec, _ = case
-    reasons = [(loc.page, r) for loc, r in rec.skipped]
-    expected = {
-        "xian": (1, "主管部门 | 西安市统计局"),
-        "yantai": (1, "主管部门及代码 | 315_烟台市统计局 | 实施单位 | 烟台市统计局"),
-        "changsha": (1, "合计 | 417.41"),
-        "fuzhou": (2, "主管部门 | 福州市医疗保障局 | 实施单位 | 福州市医疗保障局"),
-    }[template]
-    assert any(page == expected[0] and expected[1] in r for page, r in reasons), reasons
+def test_rows_not_mapped_are_reported_with_their_page():
+    rec = _rec("changsha")
+    assert any(loc.page == 1 and "合计 | 417.41" in r for loc, r in rec.skipped), rec.skipped
+
+
+# The project facts above the column row, read off the page images: 主管部门 (and its code), 实施单位, and
+# every printed amount of the project's funds (label, measure, amount) with the execution rate's points.
+FACTS = {
+    "xian": ("内审服务", "西安市统计局", None, "10",
+             [("实施期资金总额", True, "implementation-period", "1.50"), ("其中：财政拨款", False, "implementation-period", "1.50"),
+              ("其他资金", False, "implementation-period", "0.00")]),
+    "yantai": ("实施公车统管费用", "315_烟台市统计局", "烟台市统计局", None,
+               [("年度预算资金总额", True, "annual", "25.00"), ("其中：财政拨款", False, "annual", "25.00"),
+                ("其他资金", False, "annual", "0.00")]),
+    "fuzhou": ("医保服务站工作经费", "福州市医疗保障局", "福州市医疗保障局", None,
+               [("资金总额", True, "total", "968.00"), ("财政拨款", False, "total", "968.00"), ("其他资金", False, "total", "0.00")]),
+}
+
+
+@pytest.mark.parametrize("template", sorted(FACTS))
+def test_project_facts_and_funds(template):
+    name, supervisor, implementer, rate_weight, funds = FACTS[template]
+    rec = _rec(template)
+    (p,) = [p for p in rec.performance if p.name == name]
+    assert (p.supervisor, p.implementer) == (supervisor, implementer)
+    assert (p.rate_weight.printed() if p.rate_weight else None) == rate_weight
+    assert [(f.label, f.total, f.measure, f.amount.printed(), f.unit) for f in p.funds] == [(*f, "万元") for f in funds]
+    assert not [r for loc, r in rec.skipped if loc.page == p.page and (supervisor in r or "资金" in r)]
+
+
+def test_weights_of_the_indicators():
+    """西安 分值权重（90分）: the points of each indicator, read off the page image."""
+    (p,) = _rec("xian").performance[:1]
+    assert [(i.name, i.weight.printed(), i.weight_unit) for i in p.indicators] == [
+        ("委托中介机构费（万元）", "10", "分"), ("内审报告（篇）", "20", "分"), ("内审报告合格率（%）", "10", "分"),
+        ("内审开展时间（月）", "10", "分"), ("提升内部管理水平", "30", "分"), ("管控时效", "10", "分")]
 
 
 def test_unit_row_of_a_multi_project_table_is_reported_not_a_project():
@@ -188,4 +214,4 @@ def test_indicators_without_levels_beside_the_goal():
     assert (p.name, p.amount.printed(), p.goal) == ("某事务管理", "26.50", "保障运转。")
     assert [(i.level1, i.name, i.target.text, i.target.unit) for i in p.indicators] == [
         ("", "发放单位", "≥16个", "个"), ("", "培训人次", "≥350人次", "人次")]
-    assert any("20" in r for _, r in rec.skipped)  # the weight column is reported
+    assert [(i.weight.printed(), i.weight_unit) for i in p.indicators] == [("20", None), ("15", None)]  # 指标权重: no scale

@@ -50,8 +50,11 @@ def test_goals_and_weights_without_levels():
     assert whole.goal.startswith("提质建设“416”科技创新布局") and whole.goal.endswith("确保财政科技资金使用效率和使用效益。")
     assert project.goal.startswith("2026年布局关键技术不少于260项")
     assert all(i.level1_concept is None and i.level2_concept is None for p in rec.performance for i in p.indicators)
-    # 指标权重 and 是否核心 are no columns of the model: reported row by row, with their page
-    assert any(loc.page == 3 and r.endswith("30 | 是") for loc, r in rec.skipped)
+    # 指标权重(%) and 是否核心 of the project (page 3 of the excerpt, read off the page image)
+    assert [(i.name, i.weight.printed(), i.weight_unit, i.core) for i in project.indicators] == [
+        ("技术合同成交额", "20", "%", True), ("布局关键技术", "30", "%", True), ("获批国家自然基金项目数量", "20", "%", True),
+        ("带动企业研发投入", "10", "%", False), ("实施科技传播与普及项目惠及受众", "10", "%", False),
+        ("年度预算执行率", "10", "%", False)]
 
 
 def test_levels_printed_before_the_name_are_concepts():

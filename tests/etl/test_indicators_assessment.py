@@ -1,0 +1,69 @@
+"""What a performance table prints beside its indicators (etl/indicators.py): the project's facts and
+funds above the column row, and the columns of an assessment (分值, 得分, 实际完成值, 偏差原因 ...).
+
+central/self_evaluation: 国家信访局 2024 决算 pages 30-31 (信访干部培训专项项目绩效自评表: 主管部门 | 实施单位
+in one row; 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 columns of the fund lines; 预期目标 |
+实际完成情况 of the goal; 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 of each indicator; the 总分 row).
+Expected values typed from the page images, not from this code's output.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from budgetkg.etl.pipeline import process_document
+from budgetkg.etl.read_pdf import read_pdf
+
+CASES = Path(__file__).parents[1] / "cases"
+
+
+def _rec(case: str):
+    doc = read_pdf(CASES / case / "input.pdf")
+    doc.meta.update(department_name="某部门", year="2024", phase="决算")  # the excerpt has no cover
+    return process_document(doc)
+
+
+def test_self_evaluation_of_a_project():
+    rec = _rec("central/self_evaluation")
+    (p,) = rec.performance
+    assert (p.name, p.supervisor, p.implementer) == ("信访干部培训专项", "[292] 国家信访局", "国家信访局")
+    assert p.goal.startswith("1.分级分类抓好信访系统干部培训") and p.goal.endswith("提升干部业务能力。")
+    assert p.achieved.startswith("1.全年开展综合班次4期") and p.achieved.endswith("充分发挥信访部门培养锻炼干部的平台作用。")
+    assert (p.weight.printed(), p.score.printed()) == ("100", "98")  # the 总分 row
+
+
+def test_fund_lines_of_a_self_evaluation():
+    (p,) = _rec("central/self_evaluation").performance
+    got = [(f.label, f.total, f.measure, f.amount.printed(), f.unit,
+            *(v.printed() if v else None for v in (f.weight, f.rate, f.score))) for f in p.funds]
+    measures = ("initial-budget", "full-year-budget", "executed")
+    expected = []
+    for label, amounts, extras in (("年度资金总额", ("180.61", "180.03", "180.03"), ("10.0", "100.00", "10")),
+                                   ("其中：财政拨款", ("140.61", "140.61", "140.61"), (None, "0.0", None)),
+                                   ("上年结转", ("40.00", "39.42", "39.42"), (None, "0.0", None)),
+                                   ("其他资金", ("0.00", "0.00", "0.00"), (None, "0.0", None))):
+        for measure, amount in zip(measures, amounts):
+            expected.append((label, label == "年度资金总额", measure, amount, "万元",
+                             *(extras if measure == "executed" else (None, None, None))))
+    assert got == expected
+    assert (p.amount.printed(), p.amount_unit) == ("180.61", "万元")
+
+
+def test_assessment_columns_of_the_indicators():
+    rec = _rec("central/self_evaluation")
+    (p,) = rec.performance
+    with (CASES / "central/self_evaluation/expected.csv").open(encoding="utf-8", newline="") as fh:
+        expected = list(csv.DictReader(fh))
+    got = [{
+        "level1": i.level1, "level2": i.level2, "level3": i.name, "target": i.target.text, "actual": i.actual.text,
+        "actual_kind": i.actual.kind, "actual_value": i.actual.printed_value or "", "actual_unit": i.actual.unit or "",
+        "weight": i.weight.printed(), "score": i.score.printed(), "deviation": i.deviation,
+    } for i in p.indicators]
+    assert got == expected
+    assert all(i.weight_unit == "分" for i in p.indicators)
+
+
+def test_nothing_of_the_self_evaluation_reported_unmapped():
+    rec = _rec("central/self_evaluation")
+    assert [r for loc, r in rec.skipped if loc.page is not None] == []
