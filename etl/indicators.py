@@ -424,6 +424,7 @@ def _table(doc, rec, table: Table, index: int, head: Table | None = None) -> lis
     new name in a 项目名称 column.
     """
     loc = doc.location(table.line, table.page, table.title)
+    reported = len(rec.skipped)
     rows = []
     if head is not None:
         rows += [(list(h), head.line, head.page, True) for h in head.header]
@@ -507,6 +508,11 @@ def _table(doc, rec, table: Table, index: int, head: Table | None = None) -> lis
         cur.raws.append(_Raw(values, line, page, [line], weight_unit=weight_unit))
     if cols is None:
         rec.skip(loc, "performance table without a 一级指标 header row, not mapped")
+        return []
+    if all(not r.named and not any(raw.cells.get("target", "").strip() for raw in r.raws) for r in readings):
+        # A blank form: its rows are field names, nothing of them is a fact; one report says so.
+        del rec.skipped[reported:]
+        rec.skip(loc, "performance table printed as a blank form (no project named, no target filled in); not mapped")
         return []
     kept = []
     for reading in readings:

@@ -67,3 +67,12 @@ def test_assessment_columns_of_the_indicators():
 def test_nothing_of_the_self_evaluation_reported_unmapped():
     rec = _rec("central/self_evaluation")
     assert [r for loc, r in rec.skipped if loc.page is not None] == []
+
+
+def test_blank_form_is_one_report():
+    """xian/blank_form: 西安市统计局 2026 page 52, 专项资金总体绩效目标表 printed as a blank form (field names,
+    level names and ``......`` only): no project, one report with its page instead of a line per empty field."""
+    rec = _rec("xian/blank_form")
+    assert rec.performance == []
+    assert [(loc.page, r) for loc, r in rec.skipped if loc.page is not None] == [
+        (1, "performance table printed as a blank form (no project named, no target filled in); not mapped")]
