@@ -22,6 +22,19 @@ def test_dumps_and_store_written(built):
     assert doc["graph"] in graphs and "https://budgetkg.org/def/graph" in graphs
 
 
+def test_the_store_holds_every_quad_of_the_dump_loaded_in_chunks(sample_path, tmp_path, monkeypatch):
+    import budgetkg.etl.build as b
+    monkeypatch.setattr(b, "STORE_LOAD_QUADS", 1000)  # the sample's dump is several thousand quads: several loads
+    out = build([sample_path], out=tmp_path / "chunked", jobs=1).out
+    whole = ox.Store()  # one load of the whole dump, in memory (a store writes 1.50 as 1.5: compare stores)
+    whole.load(path=str(out / "dumps" / "budgetkg.nq"), format=ox.RdfFormat.N_QUADS)
+    dump = set(whole)
+    assert len(dump) > 3 * 1000
+    store = ox.Store.read_only(str(out / "store"))
+    vocab = ox.NamedNode("https://budgetkg.org/def/graph")
+    assert {q for q in store if q.graph_name != vocab} == dump
+
+
 def test_nquads_sorted(built):
     lines = (built / "dumps" / "budgetkg.nq").read_text().splitlines()
     assert lines == sorted(lines) and len(lines) == len(set(lines))
