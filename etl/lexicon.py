@@ -601,6 +601,8 @@ OF_WHICH = "其中"
 TIME_WORDS = ((re.compile(r"^(?:上年末|上年底|上年度末|上一年末|上一年度末)"), -1, True), (re.compile(r"^(?:本年度?|今年|当年)"), 0, False))
 # Words after a label, before its amount (为, 共计 ...), and after a section topic (情况说明).
 TRAIL_RE = re.compile(r"(?:预算安排|安排|预算数|为|是|达|共计|合计)$")
+# Words after a fund source that make a label its total, not the grand total (其他资金收入预算总计).
+FUND_TOTAL_SUFFIX_RE = re.compile(r"(?:预算)?(?:总计|小计)$")
 TOPIC_SUFFIX_RE = re.compile(r"(?:的)?(?:安排)?(?:总体)?(?:情况说明|情况|说明)$")
 # Label words that tell revenue from expenditure (收支 names both: neither).
 BOTH_SIDES_WORD = "收支"

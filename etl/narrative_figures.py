@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from .amounts import Amount, parse_amount, unit_multiplier
 from .codelists import NOT_APPLICABLE, codelists, concept_iri
 from .lexicon import (AMOUNT_IN_TEXT_RE, BOTH_SIDES_WORD, CHANGE_RE, COMPARE_ANYWHERE_RE, COMPARE_RE, DOWN_WORDS,
-                      EXPENDITURE_WORDS, FLAT_RE, INCLUDES_RE, LEAD_RE, LEAD_YEAR_RE, NONE_AMOUNT_UNIT, NONE_STATED_RE,
+                      EXPENDITURE_WORDS, FLAT_RE, FUND_TOTAL_SUFFIX_RE, INCLUDES_RE, LEAD_RE, LEAD_YEAR_RE, NONE_AMOUNT_UNIT, NONE_STATED_RE,
                       OF_WHICH, RATE_RE, REASON_RE, REVENUE_WORD, TIME_WORDS, TOPIC_SUFFIX_RE, TRAIL_RE, YEAR_CLAUSE_RE)
 from .text import match_key, strip_ordinal
 from .vocab import BKG, CNY, PROV, QB, RDFS, A, decimal, emit_location, integer, lit, typed
@@ -129,12 +129,25 @@ def _compared(ref: str | None, year: str) -> str:
 
 
 def _dims(label: str, operation: str | None) -> dict[str, str]:
+    """The code-list items a figure's label names.
+
+    >>> _dims("其他资金收入预算总计", "revenue") == {"fundSource": concept_iri("fund-source", "other-funds")}
+    True
+    >>> _dims("收入预算总计", "revenue") == {"summaryItem": concept_iri("summary-item", "income-grand-total")}
+    True
+    """
     lists = codelists()
     dims = {}
     for scheme in _SCHEMES[operation]:
         iri = lists.match(scheme, label)
         if iri:
             dims[_SCHEME_DIM[scheme]] = iri
+    total = FUND_TOTAL_SUFFIX_RE.search(label)
+    if "fund-source" in _SCHEMES[operation] and "fundSource" not in dims and total:
+        # a fund source's total (其他资金收入预算总计) is that fund source, not the grand total its 总计 would name
+        fund = lists.match("fund-source", label[: total.start()], suffix=False)
+        if fund:
+            dims = {"fundSource": fund}
     return dims
 
 
