@@ -1,6 +1,6 @@
 """The raw layer of a PDF page, read with pypdfium2: characters with their boxes and the ruling paths.
 
-API: :class:`PdfPages` (the pages of a PDF, with a fallback), :func:`open_pdf` (bytes -> ``pypdfium2.PdfDocument``; raises :class:`budgetkg.etl.model.EtlError`),
+API: :class:`PdfPages` (the pages of a PDF, with a fallback to pdfminer), :func:`open_pdf` (bytes -> ``pypdfium2.PdfDocument``; raises :class:`budgetkg.etl.model.EtlError`),
 :func:`raw_page` (one page -> :class:`RawPage`).
 
 A :class:`RawPage` carries exactly what :func:`budgetkg.etl.pdf_tables.scan_page` reads from a page, in
@@ -116,7 +116,9 @@ _c = SimpleNamespace(**{name: _by_address(name) for name in (
     "FPDFText_GetLooseCharBox", "FPDFText_GetMatrix", "FPDFText_GetFontSize", "FPDFPath_GetDrawMode",
     "FPDFPath_CountSegments", "FPDFPath_GetPathSegment", "FPDFPathSegment_GetType", "FPDFPathSegment_GetPoint",
     "FPDFPathSegment_GetClose", "FPDFPageObj_GetClipPath", "FPDFClipPath_CountPaths",
-    "FPDFClipPath_CountPathSegments", "FPDFClipPath_GetPathSegment", "FPDFPageObj_GetBounds")})
+    "FPDFClipPath_CountPathSegments", "FPDFClipPath_GetPathSegment", "FPDFPageObj_GetBounds",
+    "FPDFTextObj_GetTextRenderMode", "FPDFTextObj_SetTextRenderMode", "FPDFPageObj_GetStrokeWidth",
+    "FPDFPageObj_SetStrokeWidth", "FPDFPageObj_Transform")})
 _PATH, _IMAGE, _TEXT, _FORM = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT,
                                pdfium_c.FPDF_PAGEOBJ_FORM)
 
@@ -190,6 +192,11 @@ class RawPage:
 class PdfPages:
     """The pages of one PDF: :class:`RawPage` from pdfium, or pdfplumber's page where pdfium cannot place
     some text (``fallbacks`` lists those page numbers). A context manager; ``pdf`` is the pdfium document.
+
+    pdfminer reads a page only when pdfium refuses to restyle a text object it left out of its text layer
+    (:func:`_measurable`): pdfium's API gives no other way to that object's characters (no page of the
+    bundled or corpus PDFs needs it since text in fonts without glyphs is widened; it stays for what a
+    future pdfium build may refuse).
 
     :raises EtlError: as :func:`open_pdf`.
     """
@@ -267,7 +274,11 @@ def _placement(page) -> tuple[tuple, float, float]:
 
 def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
     """The characters, paths and images of page ``index`` (0-based); ``None`` when pdfium cannot place
-    some of its text (see :func:`_chars`): such a page is read by pdfminer (:class:`PdfPages`)."""
+    some of its text (:func:`_measurable` fails): such a page is read by pdfminer (:class:`PdfPages`).
+
+    A text object missing from pdfium's text layer is read again from a text layer in which it is widened
+    when its font is not embedded (:func:`_measurable`); one still missing (pdfium keeps one space of a
+    run of spaces) or in an embedded font is a run of spaces (:func:`_blank`)."""
     page = pdf[index]
     try:
         ctm, width, height = _placement(page)
@@ -275,7 +286,7 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
         textpage = page.get_textpage()
         try:
             chars, placed = _chars(_address(textpage.raw), ctm, top_of)
-            rects, lines, curves, images, blanks, clipped = [], [], [], [], [], []
+            rects, lines, curves, images, blanks, clipped, unmeasured = [], [], [], [], [], [], []
             clips: dict = {}
             for obj, matrix in _objects(_address(page.raw), ctm):
                 kind = _c.FPDFPageObj_GetType(obj)
@@ -286,15 +297,52 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
                 elif kind == _TEXT:
                     _clipped(obj, matrix, top_of, clips, clipped)
                     if obj not in placed:
-                        if not _c.FPDFFont_GetIsEmbedded(_c.FPDFTextObj_GetFont(obj)):
-                            return None
-                        blanks.append(_blank(obj, matrix, top_of))
+                        if _c.FPDFFont_GetIsEmbedded(_c.FPDFTextObj_GetFont(obj)):
+                            blanks.append(_blank(obj, matrix, top_of))
+                        else:
+                            unmeasured.append((obj, matrix))
+            if unmeasured:
+                textpage.close()
+                textpage = page.get_textpage() if _measurable([obj for obj, _ in unmeasured]) else None
+                if textpage is None:
+                    return None
+                chars, placed = _chars(_address(textpage.raw), ctm, top_of)
+                blanks += [_blank(obj, matrix, top_of) for obj, matrix in unmeasured if obj not in placed]
             chars += blanks
         finally:
-            textpage.close()
+            if textpage is not None:
+                textpage.close()
         return RawPage(index, (0, 0, width, height), chars, rects, lines, curves, images, clipped)
     finally:
         page.close()
+
+
+# half the stroke width that widens the box of a text object pdfium cannot measure (:func:`_measurable`), in points:
+# more than pdfium's threshold (0.01pt) for an object to be in the text layer at all
+_WIDEN = 0.5
+
+
+def _measurable(objs: list[int]) -> bool:
+    """Make the text objects ``objs`` (of fonts that are not embedded) enter pdfium's text layer; False where
+    that fails.
+
+    pdfium leaves a text object out of its text layer when the box of its glyphs has no width. In a font
+    that is not embedded, the glyphs are the substituted system font's, and it may have none for the text
+    (a CJK font on a system without one: a lone 一 or —, or a line of them set vertically) or draw blanks
+    (spaces). pdfminer places such text by the widths the PDF declares, and so does pdfium's text layer
+    (character origins and loose boxes come from the font's widths, not its glyphs): only the box of the
+    object keeps it out. A text object drawn in a stroke mode has its box widened by half its line
+    width, so the object is set to stroke with a line width of 2 * :data:`_WIDEN` and placed again (an
+    identity transform recomputes its box); the text layer then gives its characters, their Unicode (from
+    the font's ToUnicode or predefined CMap) and their boxes exactly as for any other text. Only this page
+    as loaded here changes: nothing is written to the PDF, and a page loaded again is parsed afresh.
+    """
+    for obj in objs:
+        if (not _c.FPDFTextObj_SetTextRenderMode(obj, pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE)
+                or not _c.FPDFPageObj_SetStrokeWidth(obj, 2 * _WIDEN)):
+            return False
+        _c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 0, 0)
+    return True
 
 
 def clipped_text(pdf: pdfium.PdfDocument, index: int) -> list[tuple[tuple, tuple]]:
@@ -423,7 +471,8 @@ def _chars(tp: int, ctm, top_of: float) -> tuple[list[dict], set[int]]:
     has no glyph box. In an embedded font that is a run of spaces (a blank glyph), which pdfminer
     reports and which separates words in a table cell (:func:`_blank`). In a font that is not embedded
     it may be any text whose glyphs the substituted system font lacks (the digits of a CID font, say);
-    pdfminer places them by their widths alone, so such a page is read by pdfminer.
+    pdfminer places them by their widths alone, and so does pdfium once the object is widened
+    (:func:`_measurable`).
     """
     n = _c.FPDFText_CountChars(tp)
     placed: set[int] = set()

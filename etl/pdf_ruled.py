@@ -65,8 +65,14 @@ def open_ends(edges: list[dict]) -> list[dict]:
     # rule crosses (a column of one cell, merged from the grid's top rule on over the page break)
     open_top = {id(v) for v in tops[1]}
     flipped = [dict(e, top=-e["bottom"], bottom=-e["top"]) for e in hs + vs]
-    both = {id(f) for f, v in zip(flipped[len(hs):], vs) if id(v) in open_top or not any(
-        h["x0"] - xt <= v["x0"] <= h["x1"] + xt and v["top"] + yt < h["top"] < v["bottom"] - yt for h in hs)}
+    by_top = sorted(hs, key=itemgetter("top"))
+    heights = [h["top"] for h in by_top]
+
+    def crossed(v: dict) -> bool:  # a horizontal rule crosses v strictly between its ends
+        within = by_top[bisect_right(heights, v["top"] + yt):bisect_left(heights, v["bottom"] - yt)]
+        return any(h["x0"] - xt <= v["x0"] <= h["x1"] + xt for h in within)
+
+    both = {id(f) for f, v in zip(flipped[len(hs):], vs) if id(v) in open_top or not crossed(v)}
     bottoms = _open(flipped[:len(hs)], flipped[len(hs):], xt, yt, both)
     out = [dict(e, open="top") for e in tops[0]]
     out += [dict(e, top=-e["top"], bottom=-e["top"], doctop=-e["top"], open="bottom") for e in bottoms[0]]
@@ -82,12 +88,14 @@ def _open(hs: list[dict], vs: list[dict], xt: float, yt: float, only: set[int] |
     def at(y: float) -> list[dict]:  # the horizontal edges at height y
         return hs[bisect_left(tops, y - yt - _SLACK):bisect_right(tops, y + yt + _SLACK)]
 
-    ends = [(v["x0"], v["bottom"]) for v in vs]
+    ends = sorted((v["bottom"], v["x0"]) for v in vs)
+    bottoms = [ey for ey, _ in ends]
 
     def open_top(v: dict) -> bool:  # no rule across its top, and no rule above going on down into it
         x, y = v["x0"], v["top"]
+        near = ends[bisect_left(bottoms, y - yt - _SLACK):bisect_right(bottoms, y + yt + _SLACK)]
         return (not any(h["x0"] - xt <= x <= h["x1"] + xt for h in at(y))
-                and not any(abs(ex - x) <= xt and abs(ey - y) <= yt for ex, ey in ends))
+                and not any(abs(ex - x) <= xt and abs(ey - y) <= yt for ey, ex in near))
 
     dangling = [v for v in vs if open_top(v)]
     candidates = dangling if only is None else [v for v in dangling if id(v) in only]
