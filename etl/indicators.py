@@ -49,6 +49,7 @@ from .lexicon import (
     LEVEL2_HEADER,
     PERFORMANCE_TITLE_ROW_RE,
     PERFORMANCE_TITLE_SUFFIX_RE,
+    FUND_TOTAL_SUFFIXES,
     PROJECT_AMOUNT_EXTRAS,
     PROJECT_AMOUNT_MEASURES,
     PROJECT_AMOUNT_WORDS,
@@ -75,7 +76,7 @@ _TOTAL_LABEL, _EXECUTED_LABEL = "资金总额", "全年执行数"  # measures na
 SCHEME = "indicator-level"
 # Columns of an indicator row, and columns that state the project (tables of several projects).
 ROLES = ("level1", "level2", "level3", "description", "target", "basis", "comparator", "unit",
-         "weight", "score", "actual", "deviation", "scoring", "remark", "core")
+         "weight", "score", "actual", "deviation", "scoring", "remark", "core", "activity")
 # Roles of a single figure or word: a row continuing the cells above does not join them to the text.
 FIGURE_ROLES = ("weight", "score", "core")
 PROJECT_ROLES = ("project", "amount", "goal")
@@ -111,6 +112,7 @@ class IndicatorRec:
     scoring: str = ""  # 评（扣）分标准, as printed
     remark: str = ""  # 备注, as printed
     core: bool | None = None  # 是否核心
+    activity: str = ""  # 活动 of a department-level table, as printed
 
     @property
     def bases(self) -> list[str]:
@@ -156,6 +158,8 @@ class FundLine:
     weight: Amount | None = None
     rate: Amount | None = None  # percent
     score: Amount | None = None
+    fund: str | None = None  # where the label is a header path (财政拨款/基本支出): its fund source part
+    expenditure: str | None = None  # and its expenditure type part (合计, 基本支出, 项目支出)
 
 
 @dataclass
@@ -266,6 +270,7 @@ class _Reading:
     in_funds: bool = False  # the rows read last print the project's funds
     fund_columns: dict[int, str] = field(default_factory=dict)  # position -> measure or extra of the fund columns
     pair_measures: list[str] = field(default_factory=list)  # the measure of each label | value pair of the total line
+    fund_heads: list[dict[int, str]] = field(default_factory=list)  # header rows of fund columns, their cells by position
 
 
 def extract_indicators(doc: Document, rec) -> None:
@@ -551,7 +556,7 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
         return None
     # Indicators without levels beside the goal (指标名称 | 指标性质 | 指标值 | 计量单位): rows of the project above.
     indicator_cols = {r: i for r, i in cols.items() if r in ROLES} if {"level3", "target"} <= cols.keys() else {}
-    cols = {r: i for r, i in cols.items() if r in PROJECT_ROLES or r in indicator_cols}
+    cols = {r: i for r, i in cols.items() if r in PROJECT_ROLES or r in indicator_cols or r == "implementer"}
     unit = next((m.group(1) for c in header if (m := PROJECT_UNIT_IN_LABEL_RE.search(c))), None) or table.meta.get("unit")
     weight_unit = _weight_unit(header[cols["weight"]]) if "weight" in cols else None
     readings: list[_Reading] = []
@@ -574,7 +579,8 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
             elif any(cells):
                 rec.skip(loc, "row of a project goals table without a project not mapped: " + " | ".join(c for c in cells if c))
             continue
-        reading = _Reading(ProjectRec(index + len(readings), table.title, name, goal or None, row.line, row.page), named=True)
+        reading = _Reading(ProjectRec(index + len(readings), table.title, name, goal or None, row.line, row.page,
+                                      implementer=get("implementer") or None), named=True)
         if get("amount") and not _amount(rec, table, reading.project, get("amount"), "", loc, unit):
             rec.skip(loc, f"project amount {get('amount')!r} is not an amount; not mapped")
         if others:
@@ -765,6 +771,26 @@ def _funds(rec, table: Table, cur: _Reading, cells: list[str], loc) -> bool:
     first_key = keys[filled[0][0]]
     if cur.fund_columns and not _is_amount(filled[0][1]) and any(_is_amount(cells[i]) for i in cur.fund_columns if i < len(cells)):
         _fund_columns_row(rec, table, cur, cells, filled, loc)
+        return True
+    amounts = [_is_amount(c) for _, c in filled]
+    if not any(amounts) and len(filled) >= 3 and (any(w in first_key for w in PROJECT_AMOUNT_WORDS) or cur.fund_heads):
+        # A header of fund columns over the amounts row below (总体资金情况（万元） | 预算支出总额 | 财政拨款 | 其他资金,
+        # then 合计 | 基本支出 | 项目支出 under each): the block's label, then the labels by position.
+        start = 1 if any(w in first_key for w in PROJECT_AMOUNT_WORDS) and not cur.fund_heads else 0
+        cur.fund_heads.append({i: c for i, c in filled[start:]})
+        cur.in_funds = True
+        return True
+    if cur.fund_heads and all(amounts):
+        for i, printed in filled:
+            path = [head[max(k for k in head if k <= i)] for head in cur.fund_heads if any(k <= i for k in head)]
+            # a lower header cell belongs to the nearest upper one at or left of it; a cell merged down has no lower one
+            path = [c for n, c in enumerate(path) if n == 0 or i in cur.fund_heads[n]]
+            label = "/".join(path)
+            top = _label_key(path[0]) if path else ""
+            line = _fund_line(rec, table, cur, label, top.endswith(FUND_TOTAL_SUFFIXES) or top in PROJECT_AMOUNT_MEASURES,
+                              PROJECT_AMOUNT_MEASURES.get(top, PROJECT_AMOUNT_MEASURES[_TOTAL_LABEL]), printed, loc)
+            line.fund, line.expenditure = (path[0], path[1] if len(path) > 1 else None) if path else (None, None)
+        cur.fund_heads = []
         return True
     pairs, others = [], []
     k = 0
@@ -997,7 +1023,7 @@ def _assessment(rec, ind: IndicatorRec, cells: dict[str, str], weight_unit: str 
         ind.weight_unit = weight_unit
     if actual := cells.get("actual", "").strip():
         ind.actual = parse_target(actual, year)
-    for role in ("deviation", "scoring", "remark"):
+    for role in ("deviation", "scoring", "remark", "activity"):
         setattr(ind, role, cells.get(role, "").strip())
     core = match_key(cells.get("core", ""))
     if core in YES_NO:

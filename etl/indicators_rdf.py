@@ -20,7 +20,7 @@ from .text import match_key
 from .vocab import BKG, DCT, PROV, RDFS, A, decimal, emit_location, integer, lit, typed
 
 
-FUND_SCHEME = "fund-source"
+FUND_SCHEME, EXPENDITURE_SCHEME = "fund-source", "expenditure-type"
 _TOTAL_FUND = TOTAL_LINE  # the total line of a project's funds is the _T concept of the fund sources
 
 
@@ -113,9 +113,12 @@ def _fund_line(m, emit, pn, p: ProjectRec, line: FundLine, source) -> None:
     emit(node, BKG.project, pn)
     emit(node, BKG.rowIndex, integer(line.index))
     emit(node, BKG.printedLabel, lit(line.label, "zh"))
-    concept = codelists().match(FUND_SCHEME, _TOTAL_FUND if line.total else line.label, suffix=False)
+    lists = codelists()
+    concept = lists.match(FUND_SCHEME, _TOTAL_FUND if line.total else line.fund or line.label, suffix=False)
     if concept:
         emit(node, BKG.fundSource, ox.NamedNode(concept))
+    if line.expenditure and (kind := lists.match(EXPENDITURE_SCHEME, line.expenditure, suffix=False)):
+        emit(node, BKG.expenditureType, ox.NamedNode(kind))
     emit(node, BKG.amountMeasure, lit(line.measure))
     emit(node, BKG.amount, decimal(line.amount.printed()))
     emit(node, BKG.decimals, integer(line.amount.decimals))
@@ -182,7 +185,8 @@ def _indicator(m, emit, pn, p: ProjectRec, ind: IndicatorRec, source, bases, lab
             emit(node, BKG.actualValue, decimal(a.printed_value))
         if a.unit:
             emit(node, BKG.actualUnit, lit(a.unit))
-    for prop, text in ((BKG.deviationReason, ind.deviation), (BKG.scoringRule, ind.scoring), (BKG.remark, ind.remark)):
+    for prop, text in ((BKG.deviationReason, ind.deviation), (BKG.scoringRule, ind.scoring), (BKG.remark, ind.remark),
+                       (BKG.activity, ind.activity)):
         if text:
             emit(node, prop, lit(text, "zh"))
     if ind.core is not None:

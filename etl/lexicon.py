@@ -393,7 +393,7 @@ INDICATOR_ROLE_LABELS = {
     "description": "绩效指标描述", "target": "指标值", "basis": "指标值确定依据",
     "comparator": "指标性质", "unit": "度量单位", "project": "项目名称", "amount": "资金总额", "goal": "绩效目标",
     "weight": "分值", "score": "得分", "actual": "实际完成值", "deviation": "偏差原因分析及改进措施",
-    "scoring": "评（扣）分标准", "remark": "备注", "core": "是否核心",
+    "scoring": "评（扣）分标准", "remark": "备注", "core": "是否核心", "activity": "活动",
 }
 # The header cell that makes a row the column row of an indicator table.
 LEVEL1_HEADER = INDICATOR_ROLE_LABELS["level1"]
@@ -418,6 +418,8 @@ INDICATOR_HEADER_KEYS = {
     "偏差原因分析及改进措施": "deviation", "偏差原因分析": "deviation", "偏差原因": "deviation",
     "评(扣)分标准": "scoring", "评分标准": "scoring", "扣分标准": "scoring", "评(扣)分依据": "scoring",
     "备注": "remark", "是否核心": "core", "是否核心指标": "core",
+    # The activity an indicator of a department-level table belongs to (活动: 预算评审, 资产管理 ...).
+    "活动": "activity",
 }
 # A weight column whose header states its scale in brackets (分值权重（90分）, 指标权重(%)) begins so;
 # the scale's unit is percent where the header prints it, else points.
@@ -454,12 +456,16 @@ ACHIEVED_SUBLABEL = "实际完成情况"
 # field each fills; a 备注 row is the project's remark.
 PROJECT_FACT_FIELDS = {"主管部门": "supervisor", "主管部门及代码": "supervisor", "实施单位": "implementer",
                        "项目实施单位": "implementer", "实施期限": "period", "项目实施期": "period", "项目期限": "period",
-                       "备注": "remark"}
+                       "备注": "remark", "其他说明": "remark",
+                       # the department of a department-level table (部门整体支出绩效目标表)
+                       "部门名称": "implementer", "部门(单位)名称": "implementer", "单位名称": "implementer"}
 # The measure of a project's amount (rows 资金总额 / 其中：财政拨款 / 其他资金, as label | value pairs or in
 # columns under these words): a label that names a measure is the total of the project's funds.
 PROJECT_AMOUNT_MEASURES = {"实施期资金总额": "implementation-period", "年度资金总额": "annual", "年度预算资金总额": "annual",
                            "资金总额": "total", "项目总额": "total",
                            "年初预算数": "initial-budget", "全年预算数": "full-year-budget", "全年执行数": "executed"}
+# A fund column header that is the total of the project's funds (预算支出总额) ends so.
+FUND_TOTAL_SUFFIXES = ("总额", "合计", "总计")
 # Columns of a 决算 self-evaluation's fund rows that are no amount (on the executed amount's line).
 PROJECT_AMOUNT_EXTRAS = {"分值": "weight", "执行率": "rate", "得分": "score"}
 # The points an execution rate weighs, printed beside the amounts (执行率分值（10分）).
@@ -470,7 +476,7 @@ PROJECT_UNIT_IN_LABEL_RE = re.compile(r"[(（]\s*(?:单位[:：]\s*)?(元|千元
 # header begins; the amount column also by how it ends (GOALS_AMOUNT_SUFFIX), the goal column by
 # its first word.
 GOALS_TABLE_ROLES = (("project", ("项目名称", "一级项目名称", "项目")), ("amount", ("金额", "预算数", "资金总额", "项目金额")),
-                     ("goal", ("绩效目标",)))
+                     ("goal", ("绩效目标",)), ("implementer", ("单位名称", "预算单位名称", "二级预算单位名称", "实施单位")))
 GOALS_AMOUNT_SUFFIX = "金额"
 # A title's ending that is not the project's name; a row that is only a title starts the next
 # project where the reader joined tables.

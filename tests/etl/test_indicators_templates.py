@@ -196,12 +196,15 @@ def test_project_goals_tables(template, expected):
         assert p.goal == goal or goal is None and p.goal.startswith("通过")
 
 
-def test_project_goals_table_reports_the_unit_column():
+def test_project_goals_table_reads_the_unit_column():
     doc = read_pdf(CASES / "hangzhou" / "project_goals" / "input.pdf")
     doc.meta.update(department_name="某市某局", year="2026")
     rec = process_document(doc)
     assert len(rec.performance) == 17  # the rows of the page
-    assert sum("杭州市东郊监狱" in r for _, r in rec.skipped) == 5
+    # the 单位名称 column: the unit that implements each project (read off the page image)
+    assert [p.implementer for p in rec.performance] == ["杭州市司法局"] * 6 + ["杭州市东郊监狱"] * 5 + ["杭州市西郊监狱"] * 5 + [
+        "杭州市南郊监狱"]
+    assert not [r for _, r in rec.skipped if "监狱" in r or "司法局" in r]
 
 
 def test_indicators_without_levels_beside_the_goal():

@@ -66,6 +66,21 @@ def test_levels_printed_before_the_name_are_concepts():
     assert any("split off" in n for n in first.notes)
 
 
+def test_department_table_funds_and_activities():
+    """预算13表 (page image of 北京市财政局 2026 p44): 部门名称, the 总体资金情况（万元） block (预算支出总额, then 合计 |
+    基本支出 | 项目支出 under 财政拨款 and under 其他资金, the latter printed empty) and the 活动 of each indicator."""
+    rec = _rec("beijing/department_targets")
+    (p,) = rec.performance
+    assert p.implementer == "北京市财政局"
+    assert [(f.label, f.total, f.fund, f.expenditure, f.amount.printed(), f.unit) for f in p.funds] == [
+        ("预算支出总额", True, "预算支出总额", None, "44169.357532", "万元"),
+        ("财政拨款/合计", False, "财政拨款", "合计", "44169.357532", "万元"),
+        ("财政拨款/基本支出", False, "财政拨款", "基本支出", "28016.258321", "万元"),
+        ("财政拨款/项目支出", False, "财政拨款", "项目支出", "16153.099211", "万元")]
+    assert [i.activity for i in p.indicators[:8]] == ["预算评审"] * 5 + ["会计考试及会计管理"] * 2 + ["资产管理"]
+    assert not [r for loc, r in rec.skipped if loc.page in (2, 3) and ("资金" in r or "预算评审" in r or "其他说明" in r)]
+
+
 @pytest.mark.parametrize("text,expected", [
     ("成本指标经济成本指标培训住宿费", ("成本指标", "经济成本指标", "培训住宿费")),
     ("效益指标可持续影响指标项目持续发挥作用的期限", ("效益指标", "可持续影响指标", "项目持续发挥作用的期限")),
