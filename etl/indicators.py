@@ -60,6 +60,8 @@ from .lexicon import (
     PROJECT_UNIT_IN_LABEL_RE,
     PROJECT_UNIT_LINE_RE,
     SCORE_TOTAL_KEYS,
+    TASK_BLOCK_KEYS,
+    TASK_COLUMNS,
     TABLE_NUMBER_RE,
     WEIGHT_PERCENT,
     WEIGHT_POINTS,
@@ -139,6 +141,7 @@ class ProjectRec:
     weight: Amount | None = None  # the points of all its indicators and its funds' execution (总分 row)
     score: Amount | None = None  # the score of a self-evaluation (总分 row)
     funds: list[FundLine] = field(default_factory=list)  # every printed amount of the project's funds
+    tasks: list[TaskRec] = field(default_factory=list)  # the main tasks of a department-level table
 
 
 @dataclass
@@ -160,6 +163,20 @@ class FundLine:
     score: Amount | None = None
     fund: str | None = None  # where the label is a header path (财政拨款/基本支出): its fund source part
     expenditure: str | None = None  # and its expenditure type part (合计, 基本支出, 项目支出)
+    task: int | None = None  # the index of the task (年度主要任务) whose amount it is
+    task_total: bool = False  # the task's total (总额)
+
+
+@dataclass
+class TaskRec:
+    """A main task of a department-level table (年度主要任务): its name and content as printed; its amounts are
+    fund lines of the project (FundLine.task)."""
+
+    index: int
+    name: str
+    content: str
+    line: int
+    page: int | None
 
 
 @dataclass
@@ -271,6 +288,7 @@ class _Reading:
     fund_columns: dict[int, str] = field(default_factory=dict)  # position -> measure or extra of the fund columns
     pair_measures: list[str] = field(default_factory=list)  # the measure of each label | value pair of the total line
     fund_heads: list[dict[int, str]] = field(default_factory=list)  # header rows of fund columns, their cells by position
+    task_cols: dict[str, int] = field(default_factory=dict)  # the name and content columns of a tasks block
 
 
 def extract_indicators(doc: Document, rec) -> None:
@@ -681,7 +699,7 @@ def _fact_row(doc, rec, table: Table, readings: list[_Reading], cells: list[str]
         _fact_row(doc, rec, table, readings, cells, loc)
         return True
     if key in PROJECT_GOAL_KEYS:
-        cur.in_funds, cur.fund_columns = False, {}
+        cur.in_funds, cur.fund_columns, cur.fund_heads, cur.task_cols = False, {}, [], {}
         text = "".join(c for c in rest if match_key(c) not in PROJECT_GOAL_KEYS | GOAL_SUBLABELS)
         if text:
             _goal(doc, table, cur.project, filled[0], text)
@@ -761,6 +779,8 @@ def _funds(rec, table: Table, cur: _Reading, cells: list[str], loc) -> bool:
     a label that names a measure (实施期资金总额：) being the total of that measure, and the lines below it
     (其中：财政拨款, 其他资金) its parts in the measure of the same pair. False when the row is none of these."""
     keys = [_label_key(c) for c in cells]
+    if _tasks(rec, table, cur, cells, keys, loc):
+        return True
     if sum(k in PROJECT_AMOUNT_MEASURES for k in keys) >= 2:
         cur.fund_columns = {i: k for i, k in enumerate(keys) if k in PROJECT_AMOUNT_MEASURES or k in PROJECT_AMOUNT_EXTRAS}
         cur.in_funds = True
@@ -781,15 +801,7 @@ def _funds(rec, table: Table, cur: _Reading, cells: list[str], loc) -> bool:
         cur.in_funds = True
         return True
     if cur.fund_heads and all(amounts):
-        for i, printed in filled:
-            path = [head[max(k for k in head if k <= i)] for head in cur.fund_heads if any(k <= i for k in head)]
-            # a lower header cell belongs to the nearest upper one at or left of it; a cell merged down has no lower one
-            path = [c for n, c in enumerate(path) if n == 0 or i in cur.fund_heads[n]]
-            label = "/".join(path)
-            top = _label_key(path[0]) if path else ""
-            line = _fund_line(rec, table, cur, label, top.endswith(FUND_TOTAL_SUFFIXES) or top in PROJECT_AMOUNT_MEASURES,
-                              PROJECT_AMOUNT_MEASURES.get(top, PROJECT_AMOUNT_MEASURES[_TOTAL_LABEL]), printed, loc)
-            line.fund, line.expenditure = (path[0], path[1] if len(path) > 1 else None) if path else (None, None)
+        _head_lines(rec, table, cur, filled, loc)
         cur.fund_heads = []
         return True
     pairs, others = [], []
@@ -821,6 +833,68 @@ def _funds(rec, table: Table, cur: _Reading, cells: list[str], loc) -> bool:
             cur.project.rate_weight = parse_amount(m.group(1))
         elif not (cell == filled[0][1] and any(w in key for w in PROJECT_AMOUNT_WORDS)):  # the block's label: 资金金额（万元）
             rec.skip(loc, f"cell {cell!r} of a project funds row not mapped")
+    return True
+
+
+def _head_lines(rec, table: Table, cur: _Reading, filled: list[tuple[int, str]], loc, task: int | None = None) -> None:
+    """The amounts of a row under a header of fund columns: each a fund line labelled by its header path
+    (财政拨款/基本支出: the fund, then the expenditure type under it); the block's own label (预算金额（万元）)
+    is no part of a path."""
+    for i, printed in filled:
+        path = []
+        for n, head in enumerate(cur.fund_heads):
+            at = max((k for k in head if k <= i), default=None)
+            # a lower header cell belongs to the nearest upper one at or left of it; a cell merged down has no lower one
+            if at is not None and (n == 0 or at == i) and not PROJECT_UNIT_IN_LABEL_RE.search(head[at]):
+                path.append(head[at])
+        top = _label_key(path[0]) if path else ""
+        total = top.endswith(FUND_TOTAL_SUFFIXES) or top in PROJECT_AMOUNT_MEASURES
+        line = _fund_line(rec, table, cur, "/".join(path), total and task is None,
+                          PROJECT_AMOUNT_MEASURES.get(top, PROJECT_AMOUNT_MEASURES[_TOTAL_LABEL]), printed, loc)
+        line.fund, line.expenditure = (path[0], path[1] if len(path) > 1 else None) if path else (None, None)
+        line.task, line.task_total = task, total
+
+
+def _tasks(rec, table: Table, cur: _Reading, cells: list[str], keys: list[str], loc) -> bool:
+    """The main tasks of a department-level table (年度主要任务 | 任务名称 | 主要内容 | 预算金额（万元）: 总额 |
+    财政拨款 | 其他资金): one task a row with its amounts under the fund columns; the total row (金额合计) gives
+    the department's fund lines. False when the row is none of these."""
+    filled = [(i, c) for i, c in enumerate(cells) if c]
+    if filled and keys[filled[0][0]] in TASK_BLOCK_KEYS:
+        cols = {TASK_COLUMNS[k]: i for i, k in enumerate(keys) if k in TASK_COLUMNS}
+        if "name" not in cols:
+            return False
+        cur.task_cols, cur.in_funds = cols, True
+        last = max(cols.values())
+        head = {}
+        for i, cell in filled:
+            if i <= last:
+                continue
+            if m := EXECUTION_RATE_WEIGHT_RE.match(keys[i]):
+                cur.project.rate_weight = parse_amount(m.group(1))
+                continue
+            if unit := PROJECT_UNIT_IN_LABEL_RE.search(match_key(cell)):
+                cur.unit = unit.group(1)
+            head[i] = cell
+        cur.fund_heads = [head]
+        return True
+    if not cur.task_cols or not cur.fund_heads:
+        return False
+    name_at = cur.task_cols["name"]
+    amounts = [(i, c) for i, c in filled if i > max(cur.task_cols.values()) and _is_amount(c)]
+    name = cells[name_at].strip() if name_at < len(cells) else ""
+    if not amounts or not name:
+        return False
+    rest = [c for i, c in filled if i != name_at and i != cur.task_cols.get("content") and (i, c) not in amounts]
+    if rest:
+        rec.skip(loc, "cells of a task row not mapped: " + " | ".join(rest))
+    if _label_key(name).endswith(FUND_TOTAL_SUFFIXES):
+        _head_lines(rec, table, cur, amounts, loc)
+        return True
+    at = cur.task_cols.get("content")
+    cur.project.tasks.append(TaskRec(len(cur.project.tasks) + 1, name, cells[at].strip() if at is not None else "",
+                                     loc.line, loc.page))
+    _head_lines(rec, table, cur, amounts, loc, task=len(cur.project.tasks))
     return True
 
 

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from .amounts import unit_multiplier
 from .codelists import codelists, concept_iri
-from .indicators import KIND, FundLine, IndicatorRec, ProjectRec, basis_documents, basis_slug
+from .indicators import KIND, FundLine, IndicatorRec, ProjectRec, TaskRec, basis_documents, basis_slug
 from .lexicon import PERFORMANCE_TABLE_LABEL, TOTAL_LINE
 from .text import match_key
 from .vocab import BKG, DCT, PROV, RDFS, A, decimal, emit_location, integer, lit, typed
@@ -63,6 +63,8 @@ def map_indicators(rec, m, emit) -> None:
         for prop, value in ((BKG.weight, p.weight), (BKG.score, p.score)):
             if value is not None:
                 emit(pn, prop, decimal(value.printed()))
+        for task in p.tasks:
+            _task(m, emit, pn, p, task, source)
         for line in p.funds:
             _fund_line(m, emit, pn, p, line, source)
         emit(pn, DCT.isPartOf, ds)
@@ -104,6 +106,24 @@ def _project_amount(emit, pn, p: ProjectRec) -> None:
         emit(pn, BKG.unitMultiplier, integer(unit_multiplier(p.amount_unit)))
 
 
+def _task_node(m, p: ProjectRec, index: int):
+    return m.node(f"project-task/{p.index}/{index}")
+
+
+def _task(m, emit, pn, p: ProjectRec, task: TaskRec, source) -> None:
+    """A main task of a department-level table: its name and content; its amounts are fund lines (bkg:task)."""
+    node = _task_node(m, p, task.index)
+    emit(pn, BKG.hasTask, node)
+    emit(node, A, BKG.ProjectTask)
+    emit(node, BKG.project, pn)
+    emit(node, BKG.rowIndex, integer(task.index))
+    emit(node, RDFS.label, lit(task.name, "zh"))
+    if task.content:
+        emit(node, BKG.taskContent, lit(task.content, "zh"))
+    emit(node, BKG.sourceDocument, source)
+    emit_location(emit, node, task.line, task.page)
+
+
 def _fund_line(m, emit, pn, p: ProjectRec, line: FundLine, source) -> None:
     """One printed amount of the project's funds: its fund line (a fund source of the code list where the
     label names one; the total line: _T), its measure, and a self-evaluation's weight, rate and score."""
@@ -112,13 +132,16 @@ def _fund_line(m, emit, pn, p: ProjectRec, line: FundLine, source) -> None:
     emit(node, A, BKG.ProjectFundLine)
     emit(node, BKG.project, pn)
     emit(node, BKG.rowIndex, integer(line.index))
-    emit(node, BKG.printedLabel, lit(line.label, "zh"))
+    if line.label:
+        emit(node, BKG.printedLabel, lit(line.label, "zh"))
     lists = codelists()
-    concept = lists.match(FUND_SCHEME, _TOTAL_FUND if line.total else line.fund or line.label, suffix=False)
+    concept = lists.match(FUND_SCHEME, _TOTAL_FUND if line.total or line.task_total else line.fund or line.label, suffix=False)
     if concept:
         emit(node, BKG.fundSource, ox.NamedNode(concept))
     if line.expenditure and (kind := lists.match(EXPENDITURE_SCHEME, line.expenditure, suffix=False)):
         emit(node, BKG.expenditureType, ox.NamedNode(kind))
+    if line.task is not None:
+        emit(node, BKG.task, _task_node(m, p, line.task))
     emit(node, BKG.amountMeasure, lit(line.measure))
     emit(node, BKG.amount, decimal(line.amount.printed()))
     emit(node, BKG.decimals, integer(line.amount.decimals))

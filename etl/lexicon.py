@@ -464,6 +464,10 @@ PROJECT_FACT_FIELDS = {"主管部门": "supervisor", "主管部门及代码": "s
 PROJECT_AMOUNT_MEASURES = {"实施期资金总额": "implementation-period", "年度资金总额": "annual", "年度预算资金总额": "annual",
                            "资金总额": "total", "项目总额": "total",
                            "年初预算数": "initial-budget", "全年预算数": "full-year-budget", "全年执行数": "executed"}
+# The block of a department-level table that lists its main tasks (年度主要任务 | 任务名称 | 主要内容 | 预算金额),
+# and its columns.
+TASK_BLOCK_KEYS = frozenset({"年度主要任务", "主要任务", "年度重点任务"})
+TASK_COLUMNS = {"任务名称": "name", "主要内容": "content", "任务内容": "content"}
 # A fund column header that is the total of the project's funds (预算支出总额) ends so.
 FUND_TOTAL_SUFFIXES = ("总额", "合计", "总计")
 # Columns of a 决算 self-evaluation's fund rows that are no amount (on the executed amount's line).

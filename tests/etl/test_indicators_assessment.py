@@ -76,3 +76,27 @@ def test_blank_form_is_one_report():
     assert rec.performance == []
     assert [(loc.page, r) for loc, r in rec.skipped if loc.page is not None] == [
         (1, "performance table printed as a blank form (no project named, no target filled in); not mapped")]
+
+
+def test_main_tasks_of_a_department_table():
+    """xian/department_targets: 西安市统计局 2026 pages 50-51 (表15 部门整体支出绩效目标表: 部门（单位）名称; 年度主要任务 |
+    任务名称 | 主要内容 | 预算金额（万元） 总额/财政拨款/其他资金 | 执行率分值（10分）; 金额合计; then the indicators
+    with 分值权重（90分）). Read off the page image."""
+    rec = _rec("xian/department_targets")
+    (p,) = rec.performance
+    assert (p.implementer, p.rate_weight.printed(), p.amount.printed(), p.amount_unit) == ("西安市统计局", "10", "6210.92", "万元")
+    assert [(t.name, t.content) for t in p.tasks] == [
+        ("保障人员经费", "保障人员工资及社会保障缴费支出"),
+        ("保障单位日常工作运转", "保障单位日常工作运转所需的办公室、维修维护费等支出"),
+        ("保障各项调查、普查任务顺利开展", "保障开展调查工作所需的劳务费等支出")]
+    got = [(f.task, f.label, f.total, f.amount.printed(), f.unit) for f in p.funds]
+    expected = []
+    for task, amounts in ((1, ("3455.78", "3455.78", "0")), (2, ("214.33", "214.33", "0")),
+                          (3, ("2540.81", "2540.81", "0")), (None, ("6210.92", "6210.92", "0"))):
+        expected += [(task, label, task is None and label == "总额", amount, "万元")
+                     for label, amount in zip(("总额", "财政拨款", "其他资金"), amounts)]
+    assert got == expected
+    assert [(i.name, i.weight.printed()) for i in p.indicators][:2] == [("清查表登记成本（元/户）", "1"), ("短表登记成本（元/户）", "2")]
+    assert len(p.indicators) == 25 and p.indicators[-1].name == "各市级部门对统计工作的满意度（%）"
+    assert sum(i.weight.value for i in p.indicators) == 90  # the header's 分值权重（90分）
+    assert [r for loc, r in rec.skipped if loc.page is not None] == []
