@@ -162,6 +162,12 @@ PERCENT_RE = re.compile(r"^[-−+]?\d+(?:\.\d+)?[%％]$")
 CODE_NAME_RE = re.compile(r"^[\[【（(]?(\d{3}(?:\d{2}){0,2})(?!\d)[\]】）)]?\s*[-—－_:：]?\s*(\S.*)$")
 # The levels of a catalogue printed as columns (指导性目录: 一级 | 二级 | 三级): the deepest labels the row.
 CATALOGUE_LEVEL_RE = re.compile(r"^[一二三四五]级(?:目录)?$")
+# A column header naming a figure selected or adjusted by a criterion other than the table's own (the 政府采购 part
+# of each line's spending, 项目支出 net of 基建 projects): the column is no part of the table's totals and its 小计 is
+# the total of that selection, not the table's (深圳 支出总表 2026年政府采购项目 / 小计; 北京 预算05表 项目支出 /
+# 扣除基建项目后预算数). In a table whose title names the selection (政府采购预算表) every column is of it. A bracketed
+# exclusion is no selection: 事业收入（不含教育收费） is 事业收入.
+SELECTION_HEADER_RE = re.compile(r"政府采购|扣除.{1,12}后")
 QUANTITY_HEADERS = frozenset({"数量", "人数"})
 QUANTITY_HEADER_PREFIX = "数量"
 # First header cell of tables that print no 栏次 row and whose body holds no amounts.

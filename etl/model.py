@@ -100,6 +100,9 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
+    # per header row, the number of columns the cell starting at each column covers (0: covered by a merged
+    # cell), when the reader knows the cells (a ruled PDF table); None: the header text alone tells
+    header_spans: list[list[int]] | None = None
 
     @property
     def width(self) -> int:
@@ -122,8 +125,22 @@ class Table:
 
         An empty cell of an upper header row belongs to the group on its left when
         a leaf stands below it (a horizontal span); otherwise the column's header
-        is a vertical span and the empty cell adds nothing.
+        is a vertical span and the empty cell adds nothing. Where the reader knows the
+        merged cells (``header_spans``), a cell covered by the group's merged cell
+        belongs to it and an empty cell of its own does not, whatever stands below:
+        预算数 over 合计 | 因公出国（境）费 (merged over the two lower rows) | 公务用车 …,
+        but not an empty ruled cell over 总计 beside 支出项目类别.
+
+        >>> t = Table("三公", 1, header=[["预算数", "", ""], ["合计", "因公出国（境）费", "公务用车"],
+        ...                               ["", "", "小计"]], header_spans=[[3, 0, 0], [1, 1, 1], [0, 0, 1]])
+        >>> t.header_paths()
+        [['预算数', '合计'], ['预算数', '因公出国（境）费'], ['预算数', '公务用车', '小计']]
+        >>> t.header_spans = [[1, 1, 1], [1, 1, 1], [0, 0, 1]]
+        >>> t.header_paths()[1]
+        ['因公出国（境）费']
         """
+        if self.header_spans is not None and len(self.header_spans) == len(self.header):
+            return self._merged_header_paths(self.header_spans)
         width = self.width
         leaves = self.header[-1] if self.header else []
         paths: list[list[str]] = [[] for _ in range(width)]
@@ -145,6 +162,20 @@ class Table:
                     paths[i].append(group)
                 else:
                     group = ""
+        return paths
+
+    def _merged_header_paths(self, spans: list[list[int]]) -> list[list[str]]:
+        paths: list[list[str]] = [[] for _ in range(self.width)]
+        for hrow, hspans in zip(self.header, spans):
+            origin = -1  # the cell of this row that the current column is in
+            for i in range(self.width):
+                span = hspans[i] if i < len(hspans) else 1
+                if span:
+                    origin = i
+                cell = hrow[origin] if span == 0 and 0 <= origin < len(hrow) and origin + hspans[origin] > i else (
+                    hrow[i] if i < len(hrow) else "")
+                if cell:
+                    paths[i].append(cell)
         return paths
 
 

@@ -413,9 +413,11 @@ class _Assembler:
     def _new_table(self, page: _Page, grid: pt.Grid, title: str, line_no: int, meta: dict[str, str],
                    printed_title: bool = True) -> None:
         rows = [list(r) for r in grid.rows]
+        spans = [list(s) for s in grid.spans] if grid.spans else None
         inside, lines, k = pt.split_title_rows(rows) if grid.ruled else ([], [], 0)
         if k:  # the title and page-header line printed as the first rows of the ruled table
             rows = rows[k:]
+            spans = spans[k:] if spans else None
             grid.row_nos, grid.tops = grid.row_nos[k:], grid.tops[k:]
             for text in lines:
                 pt.parse_meta(text, meta)
@@ -430,9 +432,13 @@ class _Assembler:
             if key in self.doc.meta:
                 table.meta.setdefault(key, self.doc.meta[key])
         header, table.column_numbers, start = pt.split_header(rows)
+        if spans and len(spans) == len(rows):  # the merged cells of the header rows kept (the blank ones dropped)
+            table.header_spans = [spans[j] for j, r in enumerate(rows[:start]) if any(r)][:len(header)]
         split = pt.split_code_head(rows[start]) if grid.ruled and start < len(rows) else None
         if split:
             header.append(split[0])
+            if table.header_spans is not None:
+                table.header_spans.append([1] * len(split[0]))
             rows[start] = split[1]
             label = next((c for c in split[1] if c), "")
             table.repairs.append(f"page {page.no}: header cells {'/'.join(h for h in split[0] if h)} and the row "

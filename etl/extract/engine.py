@@ -23,7 +23,7 @@ from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
 from ..lexicon import CATALOGUE_LEVEL_RE
 from ..lexicon import AMOUNT_HEADER_WORDS, CODE_NAME_RE, HEADER_QUALIFIER_RE, LABEL_HEADER_SCHEMES, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
-from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SEQ_HEADS, TEXT_HEADERS
+from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SELECTION_HEADER_RE, SEQ_HEADS, TEXT_HEADERS
 from ..lexicon import SIDE_HEAD_SUFFIX_RE, SIDE_WORDS, THIS_YEAR_WORD, TOTAL_LINE, UNIT_COLUMN_HEADERS
 from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
 from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
@@ -42,6 +42,7 @@ SCHEME_DIM = {
     "asset": "assetCategory",
     "summary-item": "summaryItem",
 }
+_SCHEME_DIMS = frozenset(SCHEME_DIM.values())
 COMMON_DIMS = ("organization", "fiscalYear", "budgetPhase", "operationCharacter", "lineItem", "column")
 
 _CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -219,6 +220,8 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
         col = ColumnRec(i + 1, label, path, numbers[i] if i < len(numbers) and i > 0 else None, role)
         if role in ("amount", "quantity"):
             col.dims = _column_concept(lists, spec.column_schemes, path)
+            if _selection(path, table.title):
+                col.dims = {dim: iri for dim, iri in col.dims.items() if dim not in _SCHEME_DIMS}
         cols.append(col)
     _assign_sides(cols)
     _second_classification_is_text(cols)
@@ -244,6 +247,18 @@ def _deepest_level_labels(cols: list[ColumnRec]) -> None:
     for col in levels:
         col.role = "text"
     levels[-1].role = "label"
+
+
+def _selection(path: list[str], title: str) -> bool:
+    """Whether a column's header names a figure selected or adjusted by another criterion than the table's
+    (SELECTION_HEADER_RE): it stands for no concept of the table's schemes, its 小计 for no total of them.
+
+    >>> _selection(["2026年政府采购项目", "小计"], "支出总表"), _selection(["项目支出", "扣除基建项目后预算数"], "一般公共预算支出表")
+    (True, True)
+    >>> _selection(["政府采购预算", "合计"], "政府采购预算表"), _selection(["预算数", "合计"], "支出总表")
+    (False, False)
+    """
+    return not SELECTION_HEADER_RE.search(match_key(title)) and any(SELECTION_HEADER_RE.search(match_key(c)) for c in path)
 
 
 def _unit_name_beside_a_label_is_text(cols: list[ColumnRec]) -> None:
