@@ -524,6 +524,9 @@ DEADLINE_PATTERNS = (
     (re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?:度)?(?:年)?(?:底|末|年底|年末){_BY}$"), "year"),
     (re.compile(r"^(?P<y>\d{4})年(?:度)?(?:内|之内|年内)?(?:完成)?$"), "year"),
     (re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}})月(?:份)?(?:底|末|末前|底前){_BY}$"), "month"),
+    # A period of months (2026年5月至6月) is done by the end of its last month; 次年 is the year after the fiscal year.
+    (re.compile(rf"^(?:(?P<y>\d{{4}})年)?\d{{1,2}}月(?:份)?(?:至|到|~|-|—)(?P<m>\d{{1,2}})月(?:份)?(?:底|末)?{_BY}$"), "month"),
+    (re.compile(rf"^(?P<next>次年|下一?年度?)(?P<m>\d{{1,2}})月(?:份)?(?:底|末)?{_BY}$"), "month"),
     (re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]{_BY}$"), "day"),
     (re.compile(r"^(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?:前|之前|以前)?$"), "day"),
     (re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<h>上半年|下半年|年内|当年|本年度?|全年){_BY}$"), "half"),

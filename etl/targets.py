@@ -15,12 +15,16 @@ never dropped. Numbers stay :class:`~decimal.Decimal` as printed.
 ('quantitative', '≥', Decimal('95'), '%')
 >>> parse_target("≤1500 人/天").unit
 '人/天'
+>>> parse_target("≤18000元/人*月").unit
+'元/人*月'
 >>> parse_target("100 %").comparator
 '='
 >>> parse_target("2022 年底").deadline
 datetime.date(2022, 12, 31)
 >>> parse_target("6 月底前", year="2022").deadline
 datetime.date(2022, 6, 30)
+>>> parse_target("2026年5月至6月").deadline, parse_target("次年2月份前", year="2024").deadline
+(datetime.date(2026, 6, 30), datetime.date(2025, 2, 28))
 >>> parse_target("好于去年").kind, parse_target("不涉及").kind
 ('qualitative', 'not-applicable')
 >>> parse_target("好于2021年").kind
@@ -60,7 +64,9 @@ _SIGNS = {
 }
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _QUANTITY = re.compile(rf"^(?P<sign>[<>=≥≤≧≦⩾⩽]{{1,2}})?(?P<num>[+-]?{_NUMBER})(?P<unit>[^\d]*)$")
-_UNIT = re.compile(r"^(?:[%‰℃°]|[A-Za-z²³]{1,6}|[^\x00-\x7f\s\d%‰]{1,4}(?:/[^\x00-\x7f\s\d]{1,3})?|[^\x00-\x7f\s\d]{1,3}/[A-Za-z]{1,3})$")
+# A unit per a product of two (元/人*月: per person-month) joins them with * or ·.
+_UNIT = re.compile(r"^(?:[%‰℃°]|[A-Za-z²³]{1,6}|[^\x00-\x7f\s\d%‰]{1,4}(?:/[^\x00-\x7f\s\d]{1,3}(?:[*·][^\x00-\x7f\s\d]{1,3})?)?"
+                   r"|[^\x00-\x7f\s\d]{1,3}/[A-Za-z]{1,3})$")
 _NAME_UNIT = re.compile(r"\((?P<unit>[^()]{1,8})\)$")
 # Units per two quantities (元/户/月) printed in an indicator name.
 _COMPOUND_UNIT = re.compile(r"^[^\x00-\x7f\s\d]{1,3}(?:/[^\x00-\x7f\s\d]{1,3}){1,2}$")
@@ -102,6 +108,8 @@ def _deadline(key: str, fiscal: str | int | None) -> date | None | str:
         y = _year(m.groupdict().get("y"), fiscal)
         if y is None:
             return "a relative deadline and no fiscal year"
+        if m.groupdict().get("next"):
+            y += 1
         try:
             if kind == "year":
                 return date(y, 12, 31)
