@@ -74,6 +74,7 @@ from .targets import Target, is_comparator, parse_target, unit_of_name
 from .text import match_key, strip_ordinal
 
 KIND = "performance_targets"
+FUND_SCHEME, EXPENDITURE_SCHEME = "fund-source", "expenditure-type"
 _TOTAL_LABEL, _EXECUTED_LABEL = "资金总额", "全年执行数"  # measures named in PROJECT_AMOUNT_MEASURES
 SCHEME = "indicator-level"
 # Columns of an indicator row, and columns that state the project (tables of several projects).
@@ -81,7 +82,7 @@ ROLES = ("level1", "level2", "level3", "description", "target", "basis", "compar
          "weight", "score", "actual", "deviation", "scoring", "remark", "core", "activity")
 # Roles of a single figure or word: a row continuing the cells above does not join them to the text.
 FIGURE_ROLES = ("weight", "score", "core")
-PROJECT_ROLES = ("project", "amount", "goal")
+PROJECT_ROLES = ("project", "amount", "goal", "unit_code", "implementer")
 ROLE_LABELS = INDICATOR_ROLE_LABELS
 _BRACKETS = {"《": "》", "〈": "〉", "<": ">", "（": "）", "(": ")", "[": "]", "【": "】", "“": "”"}
 _SEPARATORS = "，,；;、"
@@ -134,6 +135,7 @@ class ProjectRec:
     amount_unit: str | None = None
     supervisor: str | None = None  # 主管部门, as printed
     implementer: str | None = None  # 实施单位, as printed
+    implementer_code: str | None = None  # its code (单位编码), as printed
     period: str | None = None  # 实施期限, as printed
     remark: str | None = None  # 备注, as printed
     achieved: str | None = None  # 实际完成情况 of a self-evaluation, as printed
@@ -466,6 +468,7 @@ def _table(doc, rec, table: Table, index: int, head: Table | None = None) -> lis
     above: list[list[str]] = []
     name_page = None  # the page of the 项目名称 row, while it is the last row read
     weight_unit = None
+    fund_cols: dict[int, tuple[str, str]] = {}
     for cells, line, page, in_header in rows:
         filled = [c for c in cells if c]
         if not filled:
@@ -486,6 +489,7 @@ def _table(doc, rec, table: Table, index: int, head: Table | None = None) -> lis
                 if cols is None:
                     return []
                 weight_unit = _weight_unit(cells[cols["weight"]]) if "weight" in cols else None
+                fund_cols = _fund_columns(cells, cols)
             continue
         first = match_key(filled[0])
         if in_header and cols is None and first not in PROJECT_GOAL_KEYS | PROJECT_NAME_KEYS | PROJECT_FACT_KEYS and any(
@@ -515,9 +519,12 @@ def _table(doc, rec, table: Table, index: int, head: Table | None = None) -> lis
                 cur.project.line, cur.project.page = line, page
         if name or not cur.raws:
             _project_cells(rec, table, cur, values, row_loc)
+            if not cur.project.funds:
+                _fund_cells(rec, table, cur, cells, fund_cols, row_loc)
         if not indicator:
             continue
-        extra = [c for i, c in enumerate(cells) if c and i not in cols.values() and not _section_label(c, i, cols)]
+        extra = [c for i, c in enumerate(cells) if c and i not in cols.values() and i not in fund_cols
+                 and not _section_label(c, i, cols)]
         if extra:
             rec.skip(row_loc, f"cells outside the indicator columns not mapped: {' | '.join(extra)}")
         values = {r: v for r, v in values.items() if r in ROLES}
@@ -538,12 +545,24 @@ def _table(doc, rec, table: Table, index: int, head: Table | None = None) -> lis
         rec.skip(loc, "performance table printed as a blank form (no project named, no target filled in); not mapped")
         return []
     kept = []
+    unit = None  # a row naming a unit (its code, its name, its total) heads the projects of that code below it
     for reading in readings:
+        p = reading.project
         if reading.raws or len(readings) == 1:
+            if unit is not None and p.implementer_code is None and kept and kept[-1].project.implementer_code:
+                # a blank 单位编码 under the code of the project above: the cell merged over both (长沙 p22)
+                p.implementer_code = kept[-1].project.implementer_code
+            if unit is not None and p.implementer_code == unit.implementer_code and p.implementer is None:
+                p.implementer = unit.name
             kept.append(reading)
+            continue
+        where = doc.location(p.line, p.page, table.title)
+        if p.implementer_code:
+            unit = p
+            total = f"; its total {p.amount.printed()} not mapped" if p.amount else ""
+            rec.skip(where, f"row of the unit {p.name!r} ({p.implementer_code}): the unit of the projects of its code below{total}")
         else:
-            p = reading.project
-            rec.skip(doc.location(p.line, p.page, table.title), f"project {p.name!r} without indicator rows, not mapped")
+            rec.skip(where, f"project {p.name!r} without indicator rows, not mapped")
     for n, reading in enumerate(kept):
         reading.project.index = index + n
     return kept
@@ -634,11 +653,46 @@ def _score_total(rec, project: ProjectRec, values: dict[str, str], loc) -> None:
         rec.skip(loc, "cells of the 总分 row not mapped: " + " | ".join(others))
 
 
+def _fund_columns(column_row: list[str], cols: dict[str, int]) -> dict[int, tuple[str, str]]:
+    """Columns left of the indicators that print the project's funds by fund source or expenditure type
+    (一般公共预算 | 其他资金 | 基本支出 | 项目支出 under 按收入性质分 / 按支出性质分): position -> (scheme, label)."""
+    first = min((cols[r] for r in ("level1", "level3") if r in cols), default=len(column_row))
+    lists, found = codelists(), {}
+    for i, cell in enumerate(column_row[:first]):
+        if not cell or i in cols.values():
+            continue
+        for scheme in (FUND_SCHEME, EXPENDITURE_SCHEME):
+            if lists.match(scheme, cell, suffix=False):
+                found[i] = (scheme, cell)
+                break
+    return found
+
+
+def _fund_cells(rec, table, cur: _Reading, cells: list[str], fund_cols: dict[int, tuple[str, str]], loc) -> None:
+    """The amounts of a project row in its fund columns, each a fund line of the project."""
+    for i, (scheme, label) in sorted(fund_cols.items()):
+        printed = cells[i].strip() if i < len(cells) else ""
+        if not printed:
+            continue
+        if not _is_amount(printed):
+            rec.skip(loc, f"{label} {printed!r} of the project is not an amount; not mapped")
+            continue
+        line = _fund_line(rec, table, cur, label, False, PROJECT_AMOUNT_MEASURES[_TOTAL_LABEL], printed, loc)
+        if scheme == FUND_SCHEME:
+            line.fund = label
+        else:
+            line.expenditure = label
+
+
 def _project_cells(rec, table, cur: _Reading, values: dict[str, str], loc) -> None:
     """Goal and amount printed in the columns of a project row (repeated after a page break: read once)."""
     goal = values.get("goal", "").strip()
     if goal and cur.project.goal is None:
         cur.project.goal = goal
+    if (code := values.get("unit_code", "").strip()) and cur.project.implementer_code is None:
+        cur.project.implementer_code = code
+    if (unit := values.get("implementer", "").strip()) and cur.project.implementer is None:
+        cur.project.implementer = unit
     printed = values.get("amount", "").strip()
     if printed and cur.project.amount is None and not _amount(rec, table, cur.project, printed, "", loc, cur.unit):
         rec.skip(loc, f"project amount {printed!r} is not an amount; not mapped")

@@ -14,13 +14,12 @@ import pyoxigraph as ox
 
 from .amounts import unit_multiplier
 from .codelists import codelists, concept_iri
-from .indicators import KIND, FundLine, IndicatorRec, ProjectRec, TaskRec, basis_documents, basis_slug
+from .indicators import EXPENDITURE_SCHEME, FUND_SCHEME, KIND, FundLine, IndicatorRec, ProjectRec, TaskRec, basis_documents, basis_slug
 from .lexicon import PERFORMANCE_TABLE_LABEL, TOTAL_LINE
 from .text import match_key
 from .vocab import BKG, DCT, PROV, RDFS, A, decimal, emit_location, integer, lit, typed
 
 
-FUND_SCHEME, EXPENDITURE_SCHEME = "fund-source", "expenditure-type"
 _TOTAL_FUND = TOTAL_LINE  # the total line of a project's funds is the _T concept of the fund sources
 
 
@@ -58,6 +57,8 @@ def map_indicators(rec, m, emit) -> None:
                            (BKG.implementationPeriod, p.period), (BKG.remark, p.remark), (BKG.achievement, p.achieved)):
             if text:
                 emit(pn, prop, lit(text, "zh"))
+        if p.implementer_code:
+            emit(pn, BKG.implementingUnitCode, lit(p.implementer_code))
         if p.rate_weight is not None:
             emit(pn, BKG.executionRateWeight, decimal(p.rate_weight.printed()))
         for prop, value in ((BKG.weight, p.weight), (BKG.score, p.score)):

@@ -399,7 +399,7 @@ INDICATOR_ROLE_LABELS = {
     "description": "绩效指标描述", "target": "指标值", "basis": "指标值确定依据",
     "comparator": "指标性质", "unit": "度量单位", "project": "项目名称", "amount": "资金总额", "goal": "绩效目标",
     "weight": "分值", "score": "得分", "actual": "实际完成值", "deviation": "偏差原因分析及改进措施",
-    "scoring": "评（扣）分标准", "remark": "备注", "core": "是否核心", "activity": "活动",
+    "scoring": "评（扣）分标准", "remark": "备注", "core": "是否核心", "activity": "活动", "unit_code": "单位编码", "implementer": "单位名称",
 }
 # The header cell that makes a row the column row of an indicator table.
 LEVEL1_HEADER = INDICATOR_ROLE_LABELS["level1"]
@@ -426,6 +426,8 @@ INDICATOR_HEADER_KEYS = {
     "备注": "remark", "是否核心": "core", "是否核心指标": "core",
     # The activity an indicator of a department-level table belongs to (活动: 预算评审, 资产管理 ...).
     "活动": "activity",
+    # The code of the unit a project of a table of several units belongs to.
+    "单位编码": "unit_code", "单位代码": "unit_code", "单位名称": "implementer",
 }
 # A weight column whose header states its scale in brackets (分值权重（90分）, 指标权重(%)) begins so;
 # the scale's unit is percent where the header prints it, else points.

@@ -130,10 +130,28 @@ def test_weights_of_the_indicators():
         ("内审开展时间（月）", "10", "分"), ("提升内部管理水平", "30", "分"), ("管控时效", "10", "分")]
 
 
-def test_unit_row_of_a_multi_project_table_is_reported_not_a_project():
+def test_unit_row_of_a_multi_project_table_heads_the_projects_of_its_code():
+    """长沙 p22: 126001 | 长沙市信访局 | 417.41 is the unit whose projects (单位编码 126001) follow; not a project."""
     rec = _rec("changsha")
     assert "长沙市信访局" not in [p.name for p in rec.performance]
-    assert any("长沙市信访局" in r and "without indicator rows" in r for _, r in rec.skipped)
+    assert [(p.implementer, p.implementer_code) for p in rec.performance] == [("长沙市信访局", "126001")] * len(rec.performance)
+    assert any("长沙市信访局" in r and "417.41 not mapped" in r for _, r in rec.skipped)
+    assert not any(r.endswith("126001") for _, r in rec.skipped)
+
+
+def test_department_table_funds_by_column():
+    """changsha/department_targets: 长沙市信访局 2026 p30 (2026年部门整体支出绩效目标表: 单位编码 | 单位名称 | 年度预算申请:
+    资金总额, 按收入性质分 一般公共预算 | 政府性基金拨款 | 财政专户管理资金 | 其他资金, 按支出性质分 基本支出 | 项目支出).
+    Read off the page image: 126001 长沙市信访局 1,935.36 | 1,935.36 | (blank) x3 | 1,517.95 | 417.41."""
+    doc = read_pdf(CASES / "changsha" / "department_targets" / "input.pdf")
+    doc.meta.update(department_name="某市某局", year="2026")
+    rec = process_document(doc)
+    (p,) = rec.performance
+    assert (p.implementer, p.implementer_code, p.amount.printed(), p.amount_unit) == ("长沙市信访局", "126001", "1935.36", "万元")
+    assert [(f.label, f.fund, f.expenditure, f.amount.printed(), f.unit) for f in p.funds] == [
+        ("一般公共预算", "一般公共预算", None, "1935.36", "万元"), ("基本支出", None, "基本支出", "1517.95", "万元"),
+        ("项目支出", None, "项目支出", "417.41", "万元")]
+    assert not [r for loc, r in rec.skipped if loc.page is not None]
 
 
 # ---------------------------------------------------------------- short made-up excerpts
