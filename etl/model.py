@@ -81,6 +81,9 @@ class Row:
     line: int
     page: int | None = None
     bold: bool = False
+    # how far right of its cell's left rule each cell's text starts (points; None: not measured, or empty):
+    # the level of a name in a tree printed without codes (PDF ruled tables only)
+    indents: tuple[float | None, ...] | None = None
 
 
 @dataclass

@@ -136,7 +136,8 @@ class RuledTable(Table):
     def extract(self, **kwargs) -> list[list[str | None]]:
         if kwargs:
             raise TypeError("only pdfplumber's default text settings are read here")
-        return extract(self, self.page.chars)
+        self.indents: list[list[float | None]] = []
+        return extract(self, self.page.chars, self.indents)
 
 
 class _Finder(TableFinder):
@@ -214,9 +215,13 @@ def cells(found: dict) -> list[tuple]:
     return out
 
 
-def extract(table: Table, chars: list[dict]) -> list[list[str | None]]:
+def extract(table: Table, chars: list[dict], indents: list | None = None) -> list[list[str | None]]:
     """``table.extract()`` read from ``chars`` (the page's characters, or those inside the table, in the
-    page's order): the text of each cell of each row, ``None`` for a cell covered by a merged one."""
+    page's order): the text of each cell of each row, ``None`` for a cell covered by a merged one.
+
+    ``indents``, when given, receives for each row the indent of each cell's text: how far right of the
+    cell's left rule its first printed character starts (points; ``None`` for an empty or covered cell).
+    A tree of names printed without codes shows its levels that way (类 | 　款 | 　　项)."""
     marks = [((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, c) for c in chars]  # pdfplumber's midpoints
     order = sorted(range(len(marks)), key=lambda i: marks[i][0])
     heights = [marks[i][0] for i in order]
@@ -227,15 +232,30 @@ def extract(table: Table, chars: list[dict]) -> list[list[str | None]]:
         inside = sorted(i for i in order[bisect_left(heights, top):bisect_left(heights, bottom)]
                         if x0 <= marks[i][1] < x1)
         row_marks = [marks[i] for i in inside]
-        texts = []
+        texts, lefts = [], []
         for cell in row.cells:
             if cell is None:
                 texts.append(None)
+                lefts.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
-            texts.append(cell_text([c for v, h, c in row_marks if cx0 <= h < cx1 and ctop <= v < cbottom]))
+            inside_cell = [c for v, h, c in row_marks if cx0 <= h < cx1 and ctop <= v < cbottom]
+            texts.append(cell_text(inside_cell))
+            if indents is not None:
+                lefts.append(_indent(inside_cell, cx0))
         out.append(texts)
+        if indents is not None:
+            indents.append(lefts)
     return out
+
+
+def _indent(chars: list[dict], left: float) -> float | None:
+    """How far right of ``left`` the first line of a cell's text starts (a wrapped line starts at the rule)."""
+    ink = [c for c in chars if not c["text"].isspace()]
+    if not ink:
+        return None
+    top = min(c["top"] for c in ink)
+    return min(c["x0"] for c in ink if c["top"] - top < DEFAULT_Y_TOLERANCE) - left
 
 
 def cell_text(chars: list[dict]) -> str:

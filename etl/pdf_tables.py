@@ -339,6 +339,8 @@ class Grid:
     # column -> first row of a cell merged down to the foot of the page and left open there (it goes on
     # over the page break: the first cell of that column on the next page is the rest of it)
     open_foot: dict[int, int] = field(default_factory=dict)
+    # per row, the indent of each cell's text from its left rule (points; None: empty cell): ruled grids only
+    indents: list[list[float | None]] | None = None
 
     @property
     def width(self) -> int:
@@ -352,6 +354,7 @@ def ruled_grids(page) -> tuple[list[Grid], int]:
     grids, prose = [], 0
     for table in page.find_tables():
         raw = table.extract()
+        indents = getattr(table, "indents", None) or [[None] * len(r) for r in raw]
         if not raw or max(len(r) for r in raw) < 2:
             continue
         if len(raw) == 1 and is_prose_row([norm(c) for c in raw[0]]):
@@ -373,9 +376,10 @@ def ruled_grids(page) -> tuple[list[Grid], int]:
             i < len(r) and r[i] for r in rows)]
         if len(keep) < width:  # narrow empty columns of the drawing (a margin ruled as a column)
             rows = [[r[i] for i in keep if i < len(r)] for r in rows]
+            indents = [[r[i] for i in keep if i < len(r)] for r in indents]
             spans = [[s[i] for i in keep if i < len(s)] for s in spans]
             open_foot = {keep.index(c): r for c, r in open_foot.items() if c in keep}
-        grids.append(Grid(tuple(table.bbox), rows, spans, notes=notes, open_foot=open_foot))
+        grids.append(Grid(tuple(table.bbox), rows, spans, notes=notes, open_foot=open_foot, indents=indents))
     return grids, prose
 
 

@@ -495,7 +495,8 @@ class _Assembler:
         added: dict[int, Row] = {}
         for i, (cells, no) in enumerate(zip(rows, nos)):
             if any(cells):
-                table.rows.append(Row(list(cells), no, page.no))
+                indents = tuple(grid.indents[start + i]) if grid.ruled and grid.indents else None
+                table.rows.append(Row(list(cells), no, page.no, indents=indents))
                 added[start + i] = table.rows[-1]
         self.open_rows = {}
         for col, first in (grid.open_foot.items() if grid.ruled else ()):

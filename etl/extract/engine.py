@@ -23,12 +23,13 @@ from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
 from ..lexicon import CATALOGUE_LEVEL_RE
 from ..lexicon import AMOUNT_HEADER_WORDS, CODE_NAME_RE, HEADER_QUALIFIER_RE, LABEL_HEADER_SCHEMES, NOT_APPLICABLE, PERCENT_HEADER_WORDS, PERCENT_RE
-from ..lexicon import QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SELECTION_HEADER_RE, SEQ_HEADS, TEXT_HEADERS
+from ..lexicon import OF_WHICH_MARKS, QUANTITY_HEADER_PREFIX, QUANTITY_HEADERS, SELECTION_HEADER_RE, SEQ_HEADS, TEXT_HEADERS
 from ..lexicon import SIDE_HEAD_SUFFIX_RE, SIDE_WORDS, THIS_YEAR_WORD, TOTAL_LINE, UNIT_COLUMN_HEADERS
 from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
 from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
 from ..model import Document, EtlError, Row, Table
-from ..text import match_key
+from ..text import clean_cell, match_key
+from .outline import LEVELLED, fits_outline, label_indents, printed_parent
 from .periods import CHANGE, PRIOR, column_periods, combine, period_of
 from .records import ColumnRec, LineRec, NewConcept, ObsRec, TableRec, TextRec
 from .units import assign_units, printed_organizations
@@ -223,6 +224,7 @@ def _columns(table: Table, spec: KindSpec, lists: CodeLists) -> list[ColumnRec]:
             if _selection(path, table.title):
                 col.dims = {dim: iri for dim, iri in col.dims.items() if dim not in _SCHEME_DIMS}
         cols.append(col)
+    _of_which_within_their_whole(cols, spec, lists)
     _assign_sides(cols)
     _second_classification_is_text(cols)
     _unit_name_beside_a_label_is_text(cols)
@@ -259,6 +261,28 @@ def _selection(path: list[str], title: str) -> bool:
     (False, False)
     """
     return not SELECTION_HEADER_RE.search(match_key(title)) and any(SELECTION_HEADER_RE.search(match_key(c)) for c in path)
+
+
+def _of_which_within_their_whole(cols: list[ColumnRec], spec: KindSpec, lists: CodeLists) -> None:
+    """An amount column printed as ``其中：X`` beside its whole in one header group (本级财政拨款: 金额 |
+    其中：经费拨款) breaks down that whole, it is not one more part of the group's total. Where X names no
+    concept of the column's classifications, the column took its whole's concepts from the group above it:
+    its cells keep them, but the column does not stand for them (合计 = 金额 + 其中 would count the whole
+    twice). A column whose X is a concept (其中：一般公共预算) keeps it.
+    """
+    for at, col in enumerate(cols):
+        if col.role != "amount" or not clean_cell(col.label).replace(" ", "").startswith(OF_WHICH_MARKS):
+            continue
+        if any(lists.match(scheme, col.label, suffix=False) for scheme in spec.column_schemes):
+            continue
+        whole = next((c for c in reversed(cols[:at]) if c.role == "amount" and c.path[:-1] == col.path[:-1]
+                      and not clean_cell(c.label).replace(" ", "").startswith(OF_WHICH_MARKS)), None)
+        if whole is None:
+            continue
+        shared = {dim: iri for dim, iri in col.dims.items() if whole.dims.get(dim) == iri and dim != "budgetPhase"}
+        for dim in shared:
+            del col.dims[dim]
+        col.cell_dims.update(shared)
 
 
 def _unit_name_beside_a_label_is_text(cols: list[ColumnRec]) -> None:
@@ -390,6 +414,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str
     previous_code = ""
     row_periods: dict[str | None, str] = {}  # side -> the period a row heading a group of rows names
     printed, by_column = printed_organizations(table, columns, department or doc.meta.get("department_name"))
+    indents = label_indents(table.rows, columns)
     for index, row in enumerate(table.rows, start=1):
         carried: dict[str, str] = {}  # 支出合计 merged across two blocks of one heading: its amount is in the next
         for side in sides:
@@ -403,8 +428,11 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str
             if period and not amounts:  # a row naming only a year (2025年) heads the rows below it
                 row_periods[side] = period
             period = period or row_periods.get(side)
+            outlined = (index, side) in indents
+            parent = printed_parent(rec.items, indents, index, side) if outlined else None
             item, previous_code = _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc,
-                                             table, inherited, printed.get(index), by_column, period)
+                                             table, inherited, printed.get(index), by_column, period,
+                                             (parent,) if outlined else None)
             if item is None:
                 continue
             rec.items.append(item)
@@ -489,11 +517,12 @@ def _side_cells(row: Row, columns: list[ColumnRec], side: str | None, roles: tup
 
 
 def _line_item(row, index, side, number, columns, spec, lists, rec, previous_code, doc, table, inherited="", org=None,
-               by_column=False, period=None):
+               by_column=False, period=None, outline=None):
     """The line of ``side`` in ``row``; ``inherited`` is the label a block on the left printed across this one
     (it classifies this block's line, which prints no label of its own); ``org`` the organisation the row names
     in a table listing units (``by_column``: in a unit column, not as the row's label); ``period`` the year (or
-    change) its label names, which is no category."""
+    change) its label names, which is no category; ``outline``, where the names are printed as a tree by
+    their indent, holds the line the row's name is indented below (None at the top level)."""
     label_cols = [c for c in columns if c.side == side and c.role == "label"]
     code_cols = [c for c in columns if c.role in ("code", "code_part") and (c.side == side or c.side is None)]
     label = row.cells[label_cols[0].index - 1] if label_cols else ""
@@ -553,10 +582,19 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
             item.classification = concept_iri(item.scheme, TOTAL)
         else:
             for scheme in schemes:
-                # a label several concepts share (行政运行) is the one under the line printed above it
+                # a label several concepts share (行政运行) is the one under the line printed above it, or,
+                # in a tree printed by indent, under the line it is indented below
                 near = next((it.classification for it in reversed(rec.items)
                              if it.side == side and it.scheme == scheme and it.classification), None)
+                parent = outline[0] if outline is not None else None
+                if outline is not None and scheme in LEVELLED and (parent is None or parent.scheme in (scheme, None)):
+                    near = parent.classification if parent is not None else None
                 iri = lists.match(scheme, label or total_word or inherited, suffix=False, near=near)
+                if iri and outline is not None and not fits_outline(lists, scheme, iri, key, parent):
+                    above = parent.label or parent.text_label
+                    rec.unmatched.append(f"line {row.line}: {label} (printed under {above}: not the {scheme} "
+                                         f"concept of that name elsewhere in the list)")
+                    break
                 if iri and scheme == "fund-source":
                     # a fund line printed below the carry-over line (上年结转结余, then 一般公共预算拨款)
                     # breaks the carry-over down: it is that fund's carry-over, not the year's income
@@ -619,6 +657,7 @@ def _side_total(lists: CodeLists, side: str | None, key: str) -> str | None:
 
 def _dims(spec: KindSpec, item: LineRec, col: ColumnRec, rec: TableRec) -> dict[str, str]:
     dims = dict(rec.constants)
+    dims.update(col.cell_dims)
     dims.update(col.dims)
     if item.scheme and item.classification:
         dim = SCHEME_DIM[item.scheme]

@@ -23,6 +23,9 @@ class ColumnRec:
     # the year its figures are of, as its header (or a header over the columns before it) names it: None (the
     # document's), "prior" (上年), "change" (增减), "current" (本年), or a printed year ("2025"); see periods.py
     period: str | None = None
+    # concepts its cells carry that the column does not stand for: an of-which column (其中：经费拨款) naming no
+    # concept of its own is a part of the column before it, its cells that column's concepts (see engine)
+    cell_dims: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
