@@ -496,6 +496,11 @@ def _table(doc, rec, table: Table, index: int, head: Table | None = None) -> lis
                 _column_role(c) for c in cells):
             above.append(cells)  # the upper row of a two-row column header
             continue
+        if in_header and cols is not None and len(below := _fund_columns(cells, cols)) == len(filled):
+            # a header row below the column row whose every cell names a fund source (or an expenditure type):
+            # the columns the project's amount is split by (项目总额, 其中： over 财政资金 | 其他资金)
+            fund_cols.update(below)
+            continue
         values = {} if cols is None else {r: (cells[i] if i < len(cells) else "") for r, i in cols.items()}
         indicator = any(values.get(r) for r in ROLES)
         is_title = len(filled) == 1 and bool(PERFORMANCE_TITLE_ROW_RE.search(first))
