@@ -347,6 +347,16 @@ class Grid:
         return max((len(r) for r in self.rows), default=0)
 
 
+def _kept_spans(spans: list[int], keep: list[int]) -> list[int]:
+    """The spans of one grid row over the columns ``keep``: a merged cell covers the kept columns of its
+    range (a spacer column inside it is dropped too).
+
+    >>> _kept_spans([3, 0, 0, 1], [0, 2, 3])  # column 1, a spacer under the merged cell, dropped
+    [2, 0, 1]
+    """
+    return [sum(1 for j in keep if i <= j < i + spans[i]) if spans[i] else 0 for i in keep if i < len(spans)]
+
+
 def ruled_grids(page) -> tuple[list[Grid], int]:
     """Tables drawn with ruling lines (pdfplumber ``find_tables``), and the number of boxes left to
     the text: one-column boxes are framed text, and a single ruled row that reads as prose
@@ -377,7 +387,7 @@ def ruled_grids(page) -> tuple[list[Grid], int]:
         if len(keep) < width:  # narrow empty columns of the drawing (a margin ruled as a column)
             rows = [[r[i] for i in keep if i < len(r)] for r in rows]
             indents = [[r[i] for i in keep if i < len(r)] for r in indents]
-            spans = [[s[i] for i in keep if i < len(s)] for s in spans]
+            spans = [_kept_spans(s, keep) for s in spans]
             open_foot = {keep.index(c): r for c, r in open_foot.items() if c in keep}
         grids.append(Grid(tuple(table.bbox), rows, spans, notes=notes, open_foot=open_foot, indents=indents))
     return grids, prose
