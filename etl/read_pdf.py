@@ -313,7 +313,11 @@ class _Assembler:
                 pt.parse_meta(pending[i].text, meta)
                 i -= 1
             if i >= 1 and SUBTITLE_RE.match(pending[i].text) and self._title_like(pending[i - 1]):
-                i -= 1  # a bracketed line under the title ((2026年度)): part of the title block, not the title
+                # a bracketed line under the title ((2026年度)): part of the title block, not the title; the year
+                # it names is the table's where the title names none
+                if m := YEAR_RE.search(pending[i].text):
+                    meta.setdefault("subtitle_year", m.group(1))
+                i -= 1
             header_lines = self._below_title(pending, i)
             i -= len(header_lines)
             title = pending[i] if i >= 0 and self._title_like(pending[i]) else None
@@ -428,6 +432,8 @@ class _Assembler:
         m = YEAR_RE.search(title)
         if m:
             table.meta.setdefault("year", m.group(1))
+        if "subtitle_year" in table.meta:
+            table.meta.setdefault("year", table.meta.pop("subtitle_year"))
         for key in ("department_name", "year"):
             if key in self.doc.meta:
                 table.meta.setdefault(key, self.doc.meta[key])

@@ -2,8 +2,8 @@
 
 ../shared/samples/corpus/beijing_czj_2026_budget_dept_tables.pdf is the 附件2 of the 北京市财政局
 2026 部门预算: 48 pages of tables without a cover, whose pages print 预算01表 ... and 金额单位：万元 but
-no department (page images checked: page 1 预算01表 收支总表, page 9 预算05表 一般公共预算支出表). Alone
-it is a clear error; with a ``sources.csv`` row or with the flags it builds as the 北京市财政局
+no department (page images checked: page 1 预算01表 收支总表, page 9 预算05表 一般公共预算支出表), and no
+year in a title, only in the subtitle （2026年度） of pages 44 and 48. Alone it is a clear error naming the department; with a ``sources.csv`` row or with the flags it builds as the 北京市财政局
 (110000) 2026 budget, its tables in 万元. Run through the real command.
 """
 
@@ -30,11 +30,20 @@ def folder(shared_dir, tmp_path_factory):
     return src
 
 
-def test_alone_it_names_nothing(folder):
+def test_alone_it_names_no_department(folder):
     done = run(folder / TABLES, "--out", folder.parent / "alone")
     assert done.returncode == 2
-    # it prints neither its department nor (since 8c9a99d: 2026年度 is a subtitle, not a title) its year
-    assert f"{TABLES}, line 1: no department and fiscal year found" in done.stderr and "sources.csv" in done.stderr
+    # it prints no department; its year is the one of the subtitle under the titles of 预算13表 and 预算14表
+    # (（2026年度）, pages 44 and 48), none of its titles printing one
+    assert f"{TABLES}, line 1: no department found" in done.stderr and "sources.csv" in done.stderr
+
+
+def test_alone_its_year_is_the_one_of_its_subtitles(shared_dir):
+    from budgetkg.etl.read_pdf import read_pdf
+
+    doc = read_pdf(shared_dir / "samples" / "corpus" / TABLES)
+    assert doc.meta["year"] == "2026" and "department_name" not in doc.meta
+    assert not any("2026" in t.title for t in doc.tables())
 
 
 @pytest.mark.parametrize("how", ["sources.csv", "flags"])
