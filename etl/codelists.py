@@ -134,7 +134,7 @@ def _local(iri: str) -> tuple[str, str] | None:
 
 
 # Schemes whose concepts are the levels of a code (类 3 digits, 款 5, 项 7; IRI = scheme/code).
-_LEVELLED = ("functional", "economic")
+LEVELLED = ("functional", "economic")
 
 
 @lru_cache(maxsize=1)
@@ -185,7 +185,7 @@ def codelists(folder: Path = CODELISTS) -> CodeLists:
         if loc and zh_label:
             by_label.setdefault((loc[0], match_key(zh_label)), []).append(iri)
     for (scheme, key), iris in by_label.items():
-        iris.sort(key=lambda iri: (len(iri) if scheme in _LEVELLED else 0, -names_printed.get(iri, 0)))  # stable
+        iris.sort(key=lambda iri: (len(iri) if scheme in LEVELLED else 0, -names_printed.get(iri, 0)))  # stable
         lists.keys.setdefault(scheme, {})[key] = iris[0]
         if len(iris) > 1:
             lists.shared.setdefault(scheme, {})[key] = tuple(iris)

@@ -50,8 +50,9 @@ SKOSXL_IRI, DCT_IRI = names.SKOSXL, names.DCT
 WHOLE_SCHEMES = (CL_IRI + "indicator-level", CL_IRI + "table-kind")
 # altLabel: the other names of a code (audit: printed name against printed code);
 # prescribedFor: the tables a phase's template prescribes (audit: completeness);
-# grandTotalOf: the table whose total a narrative item states (audit: narrative against tables).
-_CONCEPT_KEEP = {RDF_TYPE, BKG_IRI + "prescribedFor", BKG_IRI + "grandTotalOf"} | {
+# grandTotalOf: the table whose total a narrative item states (audit: narrative against tables);
+# rowLabelNamesItem: tables whose row labels name items, not codes (audit: printed name against printed code).
+_CONCEPT_KEEP = {RDF_TYPE, BKG_IRI + "prescribedFor", BKG_IRI + "grandTotalOf", BKG_IRI + "rowLabelNamesItem"} | {
     SKOS_IRI + p for p in ("inScheme", "notation", "broader", "prefLabel", "altLabel", "topConceptOf")} | {
     SKOSXL_IRI + "prefLabel", SKOSXL_IRI + "altLabel"}
 # A printed name of a code (bkg:PrintedName): its form and year (audit: a name for the document's year).

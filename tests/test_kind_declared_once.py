@@ -54,3 +54,11 @@ def test_dsd_dimensions_are_the_kind_spec_dimensions(key):
 def test_every_recognised_kind_is_a_table_kind_concept():
     assert set(TABLE_KINDS) <= table_kinds()
     assert set(SPECS) <= set(TABLE_KINDS)
+
+
+def test_a_kind_whose_rows_name_items_says_so_in_its_table_kind_concept():
+    """KindSpec.item_labels (a row's label is the item listed, not its code's name) is the table-kind concept's
+    bkg:rowLabelNamesItem, which the audit of printed names against codes reads."""
+    g = Graph().parse(ROOT / "ontology" / "codelists" / "table-kind.ttl")
+    flagged = {str(n) for c in g.subjects(BKG.rowLabelNamesItem, None) for n in g.objects(c, SKOS.notation)}
+    assert flagged == {key for key, spec in SPECS.items() if spec.item_labels}

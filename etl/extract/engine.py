@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ..amounts import Amount, looks_numeric, parse_amount, unit_multiplier
 from ..codelists import NOT_APPLICABLE as NOT_APPLICABLE_CODE
-from ..codelists import TOTAL, CodeLists, codelists, concept_iri
+from ..codelists import LEVELLED, TOTAL, CodeLists, codelists, concept_iri
 from ..lexicon import CODE_HEADER_SUFFIX, CODE_HEADERS, CODE_HEADS, LABEL_HEADER_SUFFIX, LABEL_HEADERS
 from ..lexicon import PHASE_SUFFIX_RE as _PHASE_SUFFIX
 from ..lexicon import PHASE_WORDS as _PHASE_WORDS
@@ -67,6 +67,9 @@ class KindSpec:
     # schemes whose concept the title may name for the whole table where no column names one (财政拨款政府购买
     # 服务明细表: the appropriation's services, one amount column 预算金额)
     title_schemes: tuple[str, ...] = ()
+    # the row label names the item listed (the thing bought, the project), not the code the row prints: a printed
+    # code classifies the row, its label is no name of the code (the table-kind concept's bkg:rowLabelNamesItem)
+    item_labels: bool = False
 
 
 def _role(label: str, path: list[str]) -> str:
@@ -560,16 +563,18 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
         key = TOTAL_LINE
     if not label_cols and not code_cols and not key and spec.code_scheme:
         key = TOTAL_LINE  # a classified table printing amounts without a code or label column prints its totals
-    if code and spec.code_scheme and code.isdigit() and not _CODE_RE.match(code):
+    code_scheme = spec.code_scheme or (_scheme_of_code(lists, code) if spec.item_labels else None)
+    if code and code_scheme and code.isdigit() and not _CODE_RE.match(code):
         # a local code of another length (301501, 3020150201): kept as printed and reported, not refused
         rec.unmatched.append(f"line {row.line}: code {code} is not a 类/款/项 code (3, 5 or 7 digits); not classified")
-    elif code and spec.code_scheme:
+    elif code and code_scheme:
         if not _CODE_RE.match(code):
             raise EtlError(f"not a classification code: {code!r}", doc.location(row.line, row.page, table.title))
-        item.scheme = spec.code_scheme
-        item.classification = concept_iri(spec.code_scheme, code)
+        item.scheme = code_scheme
+        item.classification = concept_iri(code_scheme, code)
         if not lists.known(item.classification):
-            rec.new_concepts.append(NewConcept(spec.code_scheme, code, label, row.line))
+            # a row naming an item gives the code no name
+            rec.new_concepts.append(NewConcept(code_scheme, code, "" if spec.item_labels else label, row.line))
         previous_code = code
     else:
         schemes = _row_schemes(spec, side, label_cols[0].path if label_cols else [])
@@ -609,6 +614,19 @@ def _line_item(row, index, side, number, columns, spec, lists, rec, previous_cod
                 if (label or total_word) and schemes and not (period and period_of(label or total_word)):
                     rec.unmatched.append(f"line {row.line}: {label or total_word}")
     return item, previous_code
+
+
+def _scheme_of_code(lists: CodeLists, code: str | None) -> str | None:
+    """The levelled code list whose 类 begins ``code``, for a row printing a code in a table of a kind that is
+    classified by no code list (a procurement line's functional 项 2010507): 2xx functional, 3xx economic, as
+    the shipped lists have them; None for another (政府预算 economic 5xx, not shipped) or no code.
+
+    >>> _scheme_of_code(codelists(), "2010507"), _scheme_of_code(codelists(), "30227"), _scheme_of_code(codelists(), "50205")
+    ('functional', 'economic', None)
+    """
+    if not code or not _CODE_RE.match(code):
+        return None
+    return next((scheme for scheme in LEVELLED if lists.known(concept_iri(scheme, code[:3]))), None)
 
 
 def _row_schemes(spec: KindSpec, side: str | None, path: list[str]) -> tuple[str, ...]:
@@ -659,7 +677,8 @@ def _dims(spec: KindSpec, item: LineRec, col: ColumnRec, rec: TableRec) -> dict[
     dims = dict(rec.constants)
     dims.update(col.cell_dims)
     dims.update(col.dims)
-    if item.scheme and item.classification:
+    # a row naming an item is classified by its code on the line item; a dimension only where the kind has it
+    if item.scheme and item.classification and (not spec.item_labels or SCHEME_DIM[item.scheme] in spec.dims):
         dim = SCHEME_DIM[item.scheme]
         # A 合计 row totals the rows (units, items); a column naming a category keeps it (公务接待费 of 合计).
         if not (item.classification.endswith(f"/{TOTAL}") and col.dims.get(dim, f"/{TOTAL}").rsplit("/", 1)[1] != TOTAL):

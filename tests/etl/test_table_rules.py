@@ -9,6 +9,9 @@ from budgetkg.etl.model import Document, Row, Table
 from budgetkg.etl.text import match_key
 
 
+CL = "https://budgetkg.org/def/cl/"
+
+
 def doc():
     return Document("excerpt.pdf", "0" * 64, "pdf", meta={"unit": "万元"})
 
@@ -152,9 +155,32 @@ def test_code_columns_that_start_again_at_lei_are_another_classification():
     ])
     rec = extract(t, "government_procurement", doc=doc())
     assert [it.code for it in rec.items] == ["2010507", "2010507"]
+    # a procurement table is classified by no code list: the row's code says which (项 2010507 is functional); its
+    # label is the item bought, so the code keeps no name from it and the observations no functional dimension
+    assert {it.classification.removeprefix(CL) for it in rec.items} == {"functional/2010507"}
+    assert not any("functionalClassification" in o.dims for o in rec.observations)
     texts = {(tx.item.index, tx.column.index): tx.text for tx in rec.texts}
     assert [texts[(1, i)] for i in (10, 11, 12, 13)] == ["302", "27", "502", "05"]
     assert [texts[(2, i)] for i in (10, 11, 12, 13)] == ["302", "99", "502", "99"]
+
+
+def test_a_procurement_table_printing_split_codes_classifies_its_rows_by_function():
+    # yantai_tjj_2026_budget_dept.pdf, page 25 (公开表12 政府采购预算表, 万元): 类 | 款 | 项 printed one level a row
+    header = [["科目编码", "", "", "科目名称", "合计", "财政拨款", "", "", "", "财政专户管理资金", "单位资金",
+               "使用非财政拨款结余", "上年结转"],
+              ["类", "款", "项", "", "", "小计", "一般公共预算", "政府性基金预算", "国有资本经营预算", "", "", "", ""]]
+    t = table("政府采购预算表", header, [
+        ["", "", "", "合　计", "49.33", "49.33", "49.33", "", "", "", "", "", ""],
+        ["201", "", "", "一般公共服务支出", "49.33", "49.33", "49.33", "", "", "", "", "", ""],
+        ["", "05", "", "统计信息事务", "49.33", "49.33", "49.33", "", "", "", "", "", ""],
+        ["", "", "01", "行政运行", "1.83", "1.83", "1.83", "", "", "", "", "", ""],
+        ["", "", "07", "专项普查活动", "47.50", "47.50", "47.50", "", "", "", "", "", ""],
+    ])
+    rec = extract(t, "government_procurement", doc=doc())
+    assert [it.code for it in rec.items] == [None, "201", "20105", "2010501", "2010507"]
+    assert [(it.classification or "").removeprefix(CL) for it in rec.items[1:]] == [
+        "functional/201", "functional/20105", "functional/2010501", "functional/2010507"]
+    assert [o.amount.value for o in rec.observations if o.item.code == "2010507"] == [Decimal("47.50")] * 3
 
 
 def _concepts(rec, dim):

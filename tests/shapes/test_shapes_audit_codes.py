@@ -130,3 +130,37 @@ def test_corpus_documents_give_no_code_name_finding(stem, shared_dir):
     overrides = Overrides(department=m["department"], year=m["year"], phase=m["phase"])
     _, triples = to_rdf(process_document(read_pdf(corpus / m["file"]), overrides=overrides), base="https://budgetkg.org/")
     assert [r["message"] for r in _found(triples)] == []
+
+
+# ------------------------------------------------------------ rows named by the item they list
+# 西安市统计局 2026 p38 (tests/cases/xian/procurement_codes), 表12 部门综合预算政府采购（资产配置、购买服务）预算表:
+# every one of its 18 rows below 合计 prints 201 | 05 | 07 (read off the page image) beside the item bought
+# (全额, 西安市统计局, 1%人口普查（2026） ...), never the name of 2010507.
+
+@lru_cache(maxsize=1)
+def _procurement():
+    from budgetkg.etl.pipeline import Overrides, process
+    from budgetkg.etl.to_rdf import to_rdf
+
+    case = Path(__file__).parents[1] / "cases" / "xian" / "procurement_codes" / "input.pdf"
+    return tuple(to_rdf(process(case, overrides=Overrides(department="西安市统计局", year="2026")),
+                        base="https://budgetkg.org/")[1])
+
+
+def test_procurement_rows_are_classified_by_their_code_and_not_audited_by_their_label():
+    t = _procurement()
+    coded = [s for s in subjects_of_type(t, "LineItem") if value(t, s, B("printedCode")) is not None]
+    assert len(coded) == 18
+    assert {value(t, s, B("classification")).value.rsplit("/", 2)[-2:][1] for s in coded} == {"2010507"}
+    assert _found(t) == []
+    assert results(validate(t, ["PrintedCodeUnclassified"]), "PrintedCodeUnclassified", "Warning") == []
+
+
+def test_the_same_rows_in_a_table_of_code_names_are_findings():
+    """The check still runs on the rows: the table read as one whose labels name its codes (a 支出总表), each of
+    the 18 rows is a finding."""
+    t = list(_procurement())
+    ds = next(s for s in subjects_of_type(t, "BudgetDataSet") if value(t, s, B("tableKind")) is not None)
+    t = replace(t, ds, B("tableKind"), N("https://budgetkg.org/def/cl/table-kind/expenditure"))
+    found = _found(t)
+    assert len(found) == 18 and all("code 2010507 is printed with the name" in r["message"] for r in found)
