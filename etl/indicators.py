@@ -83,6 +83,7 @@ ROLES = ("level1", "level2", "level3", "description", "target", "basis", "compar
 # Roles of a single figure or word: a row continuing the cells above does not join them to the text.
 FIGURE_ROLES = ("weight", "score", "core")
 PROJECT_ROLES = ("project", "amount", "goal", "unit_code", "implementer")
+ORDINAL_ROLE = "ordinal"  # a row number: its position, which the record keeps as its index
 ROLE_LABELS = INDICATOR_ROLE_LABELS
 _BRACKETS = {"《": "》", "〈": "〉", "<": ">", "（": "）", "(": ")", "[": "]", "【": "】", "“": "”"}
 _SEPARATORS = "，,；;、"
@@ -137,6 +138,7 @@ class ProjectRec:
     implementer: str | None = None  # 实施单位, as printed
     implementer_code: str | None = None  # its code (单位编码), as printed
     period: str | None = None  # 实施期限, as printed
+    overview: str | None = None  # 项目概况, as printed
     remark: str | None = None  # 备注, as printed
     achieved: str | None = None  # 实际完成情况 of a self-evaluation, as printed
     rate_weight: Amount | None = None  # the points the execution rate weighs (执行率分值（10分）)
@@ -598,7 +600,7 @@ def _goals_table(doc, rec, table: Table, index: int) -> list[_Reading] | None:
         return None
     # Indicators without levels beside the goal (指标名称 | 指标性质 | 指标值 | 计量单位): rows of the project above.
     indicator_cols = {r: i for r, i in cols.items() if r in ROLES} if {"level3", "target"} <= cols.keys() else {}
-    cols = {r: i for r, i in cols.items() if r in PROJECT_ROLES or r in indicator_cols or r == "implementer"}
+    cols = {r: i for r, i in cols.items() if r in PROJECT_ROLES or r in indicator_cols or r == ORDINAL_ROLE}
     unit = next((m.group(1) for c in header if (m := PROJECT_UNIT_IN_LABEL_RE.search(c))), None) or table.meta.get("unit")
     weight_unit = _weight_unit(header[cols["weight"]]) if "weight" in cols else None
     readings: list[_Reading] = []
@@ -745,7 +747,7 @@ def _fact_row(doc, rec, table: Table, readings: list[_Reading], cells: list[str]
             cur = _next(readings, loc.line, loc.page, title=table.title)
         cur.project.name, cur.named = rest[0], True
         cur.project.line, cur.project.page = loc.line, loc.page
-        if len(rest) > 1:
+        if len(rest) > 1 and not _fields(rec, cur, rest[1:], loc):  # 项目名称 | X | 主管部门 | Y
             rec.skip(loc, "cells of a 项目名称 row not mapped: " + " | ".join(rest[1:]))
         return started
     if key in PROJECT_FACT_KEYS and cur.raws:
@@ -873,6 +875,8 @@ def _funds(rec, table: Table, cur: _Reading, cells: list[str], loc) -> bool:
             continue
         others.append(cell)
         k += 1
+    if cur.in_funds and not pairs and not any(amounts) and len(filled) <= 2:
+        return True  # a fund line printed without an amount (其中：中央财政资金 | blank): nothing to map
     if not pairs or not (cur.in_funds or any(w in first_key for w in PROJECT_AMOUNT_WORDS)):
         return False
     cur.in_funds = True

@@ -54,7 +54,8 @@ def map_indicators(rec, m, emit) -> None:
         if p.amount is not None:
             _project_amount(emit, pn, p)
         for prop, text in ((BKG.supervisingDepartment, p.supervisor), (BKG.implementingUnit, p.implementer),
-                           (BKG.implementationPeriod, p.period), (BKG.remark, p.remark), (BKG.achievement, p.achieved)):
+                           (BKG.implementationPeriod, p.period), (BKG.remark, p.remark), (BKG.achievement, p.achieved),
+                           (BKG.projectOverview, p.overview)):
             if text:
                 emit(pn, prop, lit(text, "zh"))
         if p.implementer_code:

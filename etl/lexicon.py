@@ -428,6 +428,8 @@ INDICATOR_HEADER_KEYS = {
     "活动": "activity",
     # The code of the unit a project of a table of several units belongs to.
     "单位编码": "unit_code", "单位代码": "unit_code", "单位名称": "implementer",
+    # The row number (序号): the row's position, kept as the indicator's or project's own.
+    "序号": "ordinal",
 }
 # A weight column whose header states its scale in brackets (分值权重（90分）, 指标权重(%)) begins so;
 # the scale's unit is percent where the header prints it, else points.
@@ -462,7 +464,8 @@ GOAL_SUBLABELS = frozenset({"预期目标", "实际完成情况"})
 ACHIEVED_SUBLABEL = "实际完成情况"
 # Row labels of the facts of a project printed in label | value pairs (主管部门 | X | 实施单位 | Y) and the
 # field each fills; a 备注 row is the project's remark.
-PROJECT_FACT_FIELDS = {"主管部门": "supervisor", "主管部门及代码": "supervisor", "实施单位": "implementer",
+PROJECT_FACT_FIELDS = {"主管部门": "supervisor", "主管部门及代码": "supervisor", "市级主管部门": "supervisor",
+                       "实施单位": "implementer", "项目概况": "overview", "项目简介": "overview",
                        "项目实施单位": "implementer", "实施期限": "period", "项目实施期": "period", "项目期限": "period",
                        "备注": "remark", "其他说明": "remark",
                        # the department of a department-level table (部门整体支出绩效目标表)
@@ -470,7 +473,7 @@ PROJECT_FACT_FIELDS = {"主管部门": "supervisor", "主管部门及代码": "s
 # The measure of a project's amount (rows 资金总额 / 其中：财政拨款 / 其他资金, as label | value pairs or in
 # columns under these words): a label that names a measure is the total of the project's funds.
 PROJECT_AMOUNT_MEASURES = {"实施期资金总额": "implementation-period", "年度资金总额": "annual", "年度预算资金总额": "annual",
-                           "资金总额": "total", "项目总额": "total",
+                           "资金总额": "total", "项目总额": "total", "年度金额": "annual",
                            "年初预算数": "initial-budget", "全年预算数": "full-year-budget", "全年执行数": "executed"}
 # The block of a department-level table that lists its main tasks (年度主要任务 | 任务名称 | 主要内容 | 预算金额),
 # and its columns.

@@ -100,3 +100,32 @@ def test_main_tasks_of_a_department_table():
     assert len(p.indicators) == 25 and p.indicators[-1].name == "各市级部门对统计工作的满意度（%）"
     assert sum(i.weight.value for i in p.indicators) == 90  # the header's 分值权重（90分）
     assert [r for loc, r in rec.skipped if loc.page is not None] == []
+
+
+def test_facts_beside_the_name_and_empty_fund_lines():
+    """beijing/transfer_targets: 北京市财政局 2026 p48 (预算14表 专项转移支付绩效目标表: 转移支付名称 | X | 市级主管部门 | Y
+    in one row; 资金情况（万元） 年度金额：5612.000000, 其中：中央财政资金 and 其他资金 printed empty, 市级财政资金
+    5612.000000). Read off the page image."""
+    rec = _rec("beijing/transfer_targets")
+    (p,) = rec.performance
+    assert (p.name, p.supervisor, p.goal) == ("普惠金融发展专项资金", "北京市财政局", "支持重点群体和符合条件的小微企业融资发展。")
+    assert [(f.label, f.total, f.measure, f.amount.printed(), f.unit) for f in p.funds] == [
+        ("年度金额", True, "annual", "5612.000000", "万元"), ("市级财政资金", False, "annual", "5612.000000", "万元")]
+    # only the target that reads as none of the kinds is reported
+    assert [r for loc, r in rec.skipped if loc.page is not None] == [
+        "指标值 '上限LPR+50BPs' not parsed (neither a number with a unit, a deadline nor a statement without figures);"
+        " kept as printed text"]
+
+
+def test_overview_and_supervisor_of_a_chongqing_project():
+    """chongqing/performance_targets page 3 (重庆 p27 表十一: 项目名称 | 科技发展专项 | 主管部门 | 重庆市科学技术局; 当年预算
+    109,703.00 | 市级支出 109,703.00 | 补助区县 printed empty; 项目概况). Read off the page image."""
+    doc = read_pdf(CASES / "chongqing/performance_targets/input.pdf")
+    doc.meta.update(department_name="某市某局", year="2026")
+    rec = process_document(doc)
+    p = next(p for p in rec.performance if p.name == "科技发展专项")
+    assert p.supervisor == "重庆市科学技术局"
+    assert p.overview.startswith("贯彻落实党的二十大和二十届历次全会精神") and p.overview.endswith("奋力打造具有全国影响力的科技创新中心。")
+    assert [(f.label, f.total, f.amount.printed(), f.unit) for f in p.funds] == [
+        ("当年预算", True, "109703.00", "万元"), ("市级支出", False, "109703.00", "万元")]
+    assert not [r for loc, r in rec.skipped if loc.page == 3]
