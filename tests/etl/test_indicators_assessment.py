@@ -129,3 +129,28 @@ def test_overview_and_supervisor_of_a_chongqing_project():
     assert [(f.label, f.total, f.amount.printed(), f.unit) for f in p.funds] == [
         ("当年预算", True, "109703.00", "万元"), ("市级支出", False, "109703.00", "万元")]
     assert not [r for loc, r in rec.skipped if loc.page == 3]
+
+
+def test_self_evaluation_as_triples():
+    """The records above as the graph states them: the executed amount of the total line with its weight, rate and
+    score; an indicator's weight (points), score and value achieved; the project's 总分."""
+    from decimal import Decimal
+
+    import rdflib
+
+    from budgetkg.etl.to_rdf import to_graph
+
+    g = to_graph(_rec("central/self_evaluation"), base="https://budgetkg.org/")
+    B = rdflib.Namespace("https://budgetkg.org/def/budget#")
+    executed = [n for n in g.subjects(B.amountMeasure, rdflib.Literal("executed"))
+                if g.value(n, B.printedLabel) == rdflib.Literal("年度资金总额", lang="zh")]
+    (line,) = executed
+    assert [g.value(line, p).toPython() for p in (B.amount, B.weight, B.executionRate, B.score)] == [
+        Decimal("180.03"), Decimal("10.0"), Decimal("100.00"), Decimal("10")]
+    assert str(g.value(line, B.fundSource)).endswith("/fund-source/_T")
+    ind = g.value(predicate=B.indicatorName, object=rdflib.Literal("培训人数", lang="zh"))
+    assert [g.value(ind, p).toPython() for p in (B.targetText, B.actualText, B.actualValue, B.actualUnit, B.weight, B.weightUnit, B.score)] == [
+        "≥300人", "366人", Decimal("366"), "人", Decimal("6"), "分", Decimal("6")]
+    project = g.value(ind, B.project)
+    assert (g.value(project, B.weight).toPython(), g.value(project, B.score).toPython()) == (Decimal("100"), Decimal("98"))
+    assert str(g.value(project, B.supervisingDepartment)) == "[292] 国家信访局"
