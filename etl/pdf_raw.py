@@ -119,6 +119,29 @@ _c = SimpleNamespace(**{name: _by_address(name) for name in (
     "FPDFClipPath_CountPathSegments", "FPDFClipPath_GetPathSegment", "FPDFPageObj_GetBounds",
     "FPDFTextObj_GetTextRenderMode", "FPDFTextObj_SetTextRenderMode", "FPDFPageObj_GetStrokeWidth",
     "FPDFPageObj_SetStrokeWidth", "FPDFPageObj_Transform")})
+
+
+class _Handle(ctypes.c_void_p):
+    """A handle a :func:`_bare` function returns as it is: ctypes turns a returned ``c_void_p`` into an int, not a
+    subclass of it, so this one goes back into the next call without a conversion."""
+
+
+def _bare(name: str, restype):
+    """pdfium's function ``name`` without argument types: its arguments pass as they are given (handles as
+    ``c_void_p``, indices as C ints, buffers by reference), so ctypes checks and converts nothing. For the
+    calls made per character and per path segment, where that check costs a third of the call; a wrong
+    argument is not caught here, so each is made in one place below."""
+    fn = getattr(pdfium_c, name)
+    bare = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+    bare.argtypes, bare.restype = None, restype
+    return bare
+
+
+_per_char = SimpleNamespace(
+    text_object=_bare("FPDFText_GetTextObject", ctypes.c_void_p), origin=_bare("FPDFText_GetCharOrigin", ctypes.c_int),
+    loose_box=_bare("FPDFText_GetLooseCharBox", ctypes.c_int), generated=_bare("FPDFText_IsGenerated", ctypes.c_int),
+    segment=_bare("FPDFPath_GetPathSegment", _Handle), segment_type=_bare("FPDFPathSegment_GetType", ctypes.c_int),
+    point=_bare("FPDFPathSegment_GetPoint", ctypes.c_int), closes=_bare("FPDFPathSegment_GetClose", ctypes.c_int))
 _PATH, _IMAGE, _TEXT, _FORM = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT,
                                pdfium_c.FPDF_PAGEOBJ_FORM)
 
@@ -482,7 +505,9 @@ def _chars(tp: int, ctm, top_of: float) -> tuple[list[dict], set[int]]:
     _c.FPDFText_GetText(tp, 0, n, units)  # one code unit per character index
     x, y = ctypes.c_double(), ctypes.c_double()
     box = pdfium_c.FS_RECTF()
-    text_object, origin, loose_box = _c.FPDFText_GetTextObject, _c.FPDFText_GetCharOrigin, _c.FPDFText_GetLooseCharBox
+    page, at_x, at_y, at_box = ctypes.c_void_p(tp), ctypes.byref(x), ctypes.byref(y), ctypes.byref(box)
+    text_object, origin, loose_box, generated = (_per_char.text_object, _per_char.origin, _per_char.loose_box,
+                                                 _per_char.generated)
     per_object: dict[int, tuple] = {}  # text object -> _object_props
     known: dict[tuple, tuple] = {}  # (matrix, size, font) -> _object_props
     m = pdfium_c.FS_MATRIX()
@@ -490,40 +515,46 @@ def _chars(tp: int, ctm, top_of: float) -> tuple[list[dict], set[int]]:
     straight = ctm[:4] == (1, 0, 0, 1)
     out = []
     append = out.append
+    spaces, digits = _SPACES, _DIGITS
+    added = last = low = high = upright = baselines = None  # the text objects of the characters before
     for i, code in enumerate(units[:n]):
         if not code:
             continue
-        obj = text_object(tp, i)
-        placed.add(obj)
+        obj = text_object(page, i)
+        if obj != added:  # the characters of a text object mostly follow one another
+            placed.add(obj)
+            added = obj
         if code in _HYPHEN_MARKS:  # pdfium marks a hyphen that ends a line (as a word break)
             code = 0x2D
-        elif code in _SPACES and _c.FPDFText_IsGenerated(tp, i):
+        elif code in spaces and generated(page, i):
             continue
-        props = per_object.get(obj)
-        if props is None:
-            props = per_object[obj] = _object_props(tp, i, obj, m, ctm, straight, known)
-        origin(tp, i, x, y)
-        loose_box(tp, i, box)
-        low, high, upright, baselines = props
+        if obj != last:
+            props = per_object.get(obj)
+            if props is None:
+                props = per_object[obj] = _object_props(tp, i, obj, m, ctm, straight, known)
+            low, high, upright, baselines = props
+            last = obj
+        loose_box(page, i, at_box)
         if low is not None:
+            origin(page, i, at_x, at_y)
             # pdfminer's box: from the descent to one font size above it, over the advance, computed
             # with pdfminer's operations in pdfminer's order (the layout compares sizes and gaps at
             # exact thresholds, so even the rounding of the last bit matters)
             yv = y.value
             vertical = baselines.get(yv)
             if vertical is None:  # the first character of this font on this baseline
-                f = round(yv, _DIGITS) + f_shift
+                f = round(yv, digits) + f_shift
                 y0 = low + f
                 y1 = high + f
                 vertical = baselines[yv] = (top_of - y1, top_of - y0, y1 - y0)
             top, bottom, size = vertical
-            append({"text": chr(code), "x0": round(x.value + e, _DIGITS), "x1": round(box.right + e, _DIGITS),
+            append({"text": chr(code), "x0": round(x.value + e, digits), "x1": round(box.right + e, digits),
                     "top": top, "bottom": bottom, "doctop": top, "size": size, "upright": upright})
         else:  # rotated or mirrored text: pdfium's loose box
             px0, py0 = _apply(ctm, box.left, box.bottom)
             px1, py1 = _apply(ctm, box.right, box.top)
-            cx0, cx1 = round(min(px0, px1), _DIGITS), round(max(px0, px1), _DIGITS)
-            ctop, cbottom = round(top_of - max(py0, py1), _DIGITS), round(top_of - min(py0, py1), _DIGITS)
+            cx0, cx1 = round(min(px0, px1), digits), round(max(px0, px1), digits)
+            ctop, cbottom = round(top_of - max(py0, py1), digits), round(top_of - min(py0, py1), digits)
             csize = cbottom - ctop if upright else cx1 - cx0
             append({"text": chr(code), "x0": cx0, "x1": cx1, "top": ctop, "bottom": cbottom, "doctop": ctop,
                     "size": csize, "upright": upright})
@@ -587,18 +618,20 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, clip:
         return
     a, b, c, d, e, f = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
     x, y = ctypes.c_float(), ctypes.c_float()
+    path, at_x, at_y = ctypes.c_void_p(obj), ctypes.byref(x), ctypes.byref(y)
+    segment, segment_type, point, closes = _per_char.segment, _per_char.segment_type, _per_char.point, _per_char.closes
     subpaths: list[list] = []  # [shape, points]
     bezier = 0  # pdfium gives a c operator as three segments: two control points and the end point
     for i in range(_c.FPDFPath_CountSegments(obj)):
-        seg = _c.FPDFPath_GetPathSegment(obj, i)
-        kind = _c.FPDFPathSegment_GetType(seg)
+        seg = segment(path, i)
+        kind = segment_type(seg)
         if kind == _MOVE or not subpaths:
             bezier = 0
         elif kind != _LINE:
             bezier += 1
             if bezier % 3:
                 continue  # pdfminer keeps only the end point of a curve segment
-        _c.FPDFPathSegment_GetPoint(seg, x, y)
+        point(seg, at_x, at_y)
         px, py = x.value, y.value
         pt = (round(a * px + c * py + e, _DIGITS), round(b * px + d * py + f, _DIGITS))  # as _apply
         if kind == _MOVE or not subpaths:
@@ -606,7 +639,7 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, clip:
         else:
             subpaths[-1][0] += "l" if kind == _LINE else "c"
             subpaths[-1][1].append(pt)
-            if _c.FPDFPathSegment_GetClose(seg):
+            if closes(seg):
                 subpaths[-1][0] += "h"
                 subpaths[-1][1].append(subpaths[-1][1][0])
     for shape, pts in subpaths:
