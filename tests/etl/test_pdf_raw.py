@@ -98,3 +98,25 @@ def test_text_in_a_font_without_glyphs_is_read_from_pdfium(tmp_path):
     assert boxes(page.chars) == boxes(expected)
     (t,) = read_pdf(path).tables()
     assert [r.cells for r in t.rows] == [["1", "合计", "3.00"]]
+
+
+def test_a_run_of_spaces_in_a_font_without_glyphs_keeps_every_space(tmp_path):
+    """Spaces printed as text objects of their own, one after the other, in a font that is not embedded: pdfium
+    keeps one space of a run in its text layer, so the other is the blank at its object's origin (where pdfminer
+    starts it); no page goes to pdfminer and no word is lost or joined."""
+    from tests.etl.test_read_pdf import make_pdf
+
+    path = tmp_path / "spaces.pdf"
+    path.write_bytes(make_pdf([{"text": [(60, 700, 12, "甲"), (72, 700, 12, " "), (84, 700, 12, " "),
+                                         (96, 700, 12, "乙")]}]))
+    with pdf_raw.PdfPages(path.read_bytes(), path.name) as pages:
+        page = pages.page(0)
+        assert pages.fallbacks == []
+    with pdfplumber.open(path) as plumber:
+        expected = plumber.pages[0].chars
+
+    def starts(chars):
+        return sorted((c["text"], round(c["x0"], 3), round(c["top"], 3)) for c in chars)
+
+    assert starts(page.chars) == starts(expected) == [(" ", 72.0, 131.44), (" ", 84.0, 131.44),
+                                                      ("乙", 96.0, 131.44), ("甲", 60.0, 131.44)]
