@@ -14,7 +14,8 @@ The translation follows the SHACL Core and SHACL-SPARQL definitions as pyshacl i
 - value nodes: the property path (predicate, inverse, sequence, alternative, ``*`` ``+`` ``?``);
 - one query per constraint component, answering ``?G ?this [?value ...]`` for every result;
 - ``sh:sparql``: the focus nodes of the whole batch from one query, then the constraint's own
-  SELECT once per focus node with ``$this`` pre-bound, on its document's graph (see :func:`run_check`).
+  SELECT once per focus node with ``$this`` (and ``$currentShape``) pre-bound, on its document's graph
+  (see :func:`run_check`).
 
 Each document's graph must already hold the vocabulary it is validated with (see
 :func:`budgetkg.etl.validation.context_triples`).
@@ -469,17 +470,23 @@ def run_check(store: ox.Store, graphs: list[ox.NamedNode], check: Check, instanc
     this = ox.Variable("this")
     shared = {} if shared is None else shared
     by_graph: dict = {}
+    # $currentShape pre-bound as SHACL-SPARQL defines it: a constraint shared by two shapes (a Warning and its
+    # rounding Info) tells by it which differences to report
+    shape = {ox.Variable("currentShape"): ox.NamedNode(str(check.shape))} if "currentShape" in check.query else {}
     for sol in store.query(_fill(check.focus_query, check, graphs, instance)):
         by_graph.setdefault(sol[GRAPH_VAR], []).append(sol["this"])
     for g, nodes in by_graph.items():
         if check.at_once and not check.shared and len(nodes) > 1 and not any(isinstance(n, ox.BlankNode) for n in nodes):
             # one query for the document's focus nodes (a table-level check: one per table)
-            yield from _solutions(check, store.query(sparql_shared.focus_nodes(check.query, nodes), default_graph=g), g)
+            yield from _solutions(check, store.query(sparql_shared.focus_nodes(check.query, nodes), substitutions=shape,
+                                                     default_graph=g), g)
             continue
         for focus in nodes:
 
             def run(query, g=g, focus=focus):
-                return store.query(query, substitutions={this: focus}, default_graph=g)
+                # a shared sub-SELECT that does not project $currentShape cannot take it (oxigraph refuses it)
+                bound = {this: focus, **(shape if "currentShape" in query else {})}
+                return store.query(query, substitutions=bound, default_graph=g)
 
             query = sparql_shared.fill(sparql_shared.focus_nodes(check.query, None), check.shared, run,
                                        shared.setdefault((g, focus), {}))
@@ -497,7 +504,7 @@ def _fill(query: str, check: Check, graphs, instance: str) -> str:
 def _solutions(check: Check, answer, graph, this=None):
     seen = set()
     names = [v.value for v in answer.variables]
-    extra = [v for v in names if v not in (GRAPH_VAR, "this", "path", "value")]
+    extra = [v for v in names if v not in (GRAPH_VAR, "this", "path", "value", "currentShape")]
     for sol in answer:
         g = graph or sol[GRAPH_VAR]
         focus = sol["this"] if "this" in names and sol["this"] is not None else this

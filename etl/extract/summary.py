@@ -13,8 +13,10 @@ from .engine import KindSpec
 _SIDES = {"in": ("fund-source", "summary-item"), "out": ("functional", "summary-item", "expenditure-type", "economic")}
 
 SPECS = {
+    # The expenditure side may print its amount in column groups (合计 | 基本支出: 人员经费, 公用经费 | 项目支出):
+    # each column names its type of expenditure, so that only the 合计 column is the line's total.
     "income_expenditure_summary": KindSpec(
-        "income_expenditure_summary", side_row_schemes=_SIDES,
+        "income_expenditure_summary", side_row_schemes=_SIDES, column_schemes=("expenditure-type",),
     ),
     "appropriation_summary": KindSpec(
         "appropriation_summary", side_row_schemes=_SIDES, column_schemes=("fund-source",),

@@ -86,6 +86,25 @@ def test_cli_build_prints_summary(sample_path, tmp_path):
     assert "skipped:" not in r.stdout or "table of contents" in r.stdout
 
 
+def test_cli_build_prints_a_rounding_as_info_with_the_page_of_its_cell(tmp_path):
+    # 上海市普陀区财政局 2024 决算: 收入支出决算总表 (page 6) prints 八、社会保障和就业支出 326.71, 支出决算表 (page 10)
+    # 326.72: one unit of the last printed digit, a rounding (sh:Info). Its message names tables and rows, not the
+    # page: the summary adds the page of the cell.
+    from tests.conftest import ROOT
+
+    source = ROOT / "data" / "samples" / "shpt_czj_2024_final_accounts.pdf"
+    r = subprocess.run([sys.executable, "-m", "budgetkg.cli", "build", str(source), "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True, check=True)
+    lines = r.stdout.splitlines()
+    summary = [ln for ln in lines if "table 收入支出决算总表, row 8" in ln]
+    assert len(summary) == 1 and summary[0].startswith("  info: [page 6] ")
+    assert "326.71" in summary[0] and "326.72" in summary[0] and "rounding" in summary[0]
+    assert not any(ln.startswith("  warning: ") and "326.71" in ln for ln in lines)
+    # a message naming its page (the narrative's 万元 for 元) gets no second one
+    [unit] = [ln for ln in lines if "a factor of 10,000" in ln]
+    assert unit.startswith("  warning: ") and "[page" not in unit
+
+
 def test_the_merge_in_rounds_writes_the_same_dumps(tmp_path, monkeypatch):
     # 10^6 shards cannot be opened at once (ulimit -n): merged two at a time, in rounds, the bundled
     # samples give the dumps of a one-pass merge, byte for byte, and no intermediate file stays.

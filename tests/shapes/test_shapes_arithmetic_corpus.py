@@ -70,3 +70,62 @@ def test_summary_current_totals_on_the_expenditure_side_sum_the_classes():
     # 本年支出合计 (page 18) prints 37,385.88
     got = findings(mutated("shenzhen_czj_2026_budget_dept", "income_expenditure_summary", 1, 4, "20564.76"), "SummaryCurrentTotals")
     assert got == [("Warning", "收支总表", 18, "30 (out) 本年支出合计", "4 2026年预算数", "37385.88", Decimal("37386.88"))]
+
+
+# 2026年预算单位财务收支预算总表 (上海市审计局, page 7, 元): the expenditure side in column groups 合计 | 基本支出 (人员经费,
+# 公用经费) | 项目支出; 一、一般公共服务支出 134,339,860 = 93,654,340 + 20,825,520 + 19,860,000. The income side's
+# 收入总计 is printed blank (a real omission: 支出总计 prints 195,774,300).
+SHANGHAI = "shanghai_sjj_2026_budget_unit"
+
+
+def test_only_the_total_column_of_a_side_in_column_groups_is_compared_with_the_other_tables():
+    assert findings(corpus_triples(SHANGHAI), "SummaryVsExpenditure") == []
+    assert findings(corpus_triples(SHANGHAI), "SummaryBalance") == [
+        ("Warning", "2026年预算单位财务收支预算总表", 7, "8 (in) 收入总计", None, "(blank)", Decimal("195774300"))]
+
+
+def test_the_total_column_of_a_side_in_column_groups_still_disagrees():
+    got = findings(mutated(SHANGHAI, "income_expenditure_summary", 1, 4, "134339870"), "SummaryVsExpenditure")
+    assert got == [("Warning", "2026年预算单位财务收支预算总表", 7, "1 (out) 一、一般公共服务支出", "4 合计", "134339870",
+                    Decimal("134339860"))]
+
+
+def test_the_column_groups_add_up_to_the_total_column():
+    assert findings(corpus_triples(SHANGHAI), "ColumnSum") == []
+    got = findings(mutated(SHANGHAI, "income_expenditure_summary", 1, 5, "93654350"), "ColumnSum")
+    assert got == [("Warning", "2026年预算单位财务收支预算总表", 7, "1 (out) 一、一般公共服务支出", "4 合计", "134339860",
+                    Decimal("134339870"))]
+
+
+# 烟台 一般公共预算支出情况表 (page 14) prints the 基本支出 小计 of its 合计 line as 1,704.11; 一般公共预算基本支出情况表
+# (page 16) prints its 合计 as 1,704.12 (= 1,573.37 + 130.75): one unit of the last printed digit, a rounding.
+YANTAI = "yantai_tjj_2026_budget_dept"
+GBE_TOTAL = ("一般公共预算支出情况表", 14, "1 合计", "6 小计")
+
+
+def test_one_unit_of_the_last_digit_between_two_tables_is_a_rounding_info():
+    assert findings(corpus_triples(YANTAI), "GeneralBudgetBasic") == []
+    out = validate(corpus_triples(YANTAI), ["GeneralBudgetBasicRounding"])
+    assert [(r["severity"], r["table"], r["page"], r["row"], r["column"], r["printed"], Decimal(r["expected"]))
+            for r in out.results] == [("Info", *GBE_TOTAL, "1704.11", Decimal("1704.12"))]
+    [r] = out.results
+    assert "a rounding difference" in r["message"] and "舍入差异" in r["message_zh"]
+
+
+def test_more_than_one_unit_between_two_tables_is_a_warning():
+    triples = mutated(YANTAI, "general_budget_expenditure", 1, 6, "1704.14")
+    assert findings(triples, "GeneralBudgetBasic") == [("Warning", *GBE_TOTAL, "1704.14", Decimal("1704.12"))]
+    assert findings(triples, "GeneralBudgetBasicRounding") == []
+
+
+def test_a_budget_spending_its_carry_over_balances_in_the_grand_totals():
+    # 深圳 收支总表 (page 18): 本年收入合计 36,989.05 + 上年结余、结转 396.83 = 收入总计 37,385.88 = 本年支出合计 = 支出总计:
+    # the current-year totals differ by the carry-over it spends, which is no finding
+    stem = "shenzhen_czj_2026_budget_dept"
+    assert findings(corpus_triples(stem), "SummaryBalance") == []
+    # without the carry-over (上年结余、结转 and its 1.财政拨款结余、结转 printed 0.00) the current year must balance
+    triples = list(corpus_triples(stem))
+    for row in (31, 32):
+        triples = replace(triples, observation(triples, "income_expenditure_summary", row, 2), B("amount"), decimal("0.00"))
+    assert findings(triples, "SummaryBalance") == [
+        ("Warning", "收支总表", 18, "30 (in) 本年收入合计", "2 2026年预算数", "36989.05", Decimal("37385.88"))]
