@@ -65,7 +65,10 @@ def _build(args) -> int:
         for u in d.unmatched:
             print(f"  row label not in a code list (kept as printed): {u}")
         for w in d.warnings:
-            print(f"  warning: {w.get('message', w)}")
+            message = w.get("message", w)
+            # the page of the cell, where the message names only the table
+            where = f"[page {w['page']}] " if w.get("page") and "page " not in str(message) else ""
+            print(f"  {'info' if w.get('severity') == 'Info' else 'warning'}: {where}{message}")
     print(f"wrote {_shown(result.out)}: {len(result.documents)} documents, {result.triples} triples")
     if args.cache:
         print(f"cache {_shown(args.cache)}: {len(result.reprocessed)} documents processed, {len(result.reused)} reused")
