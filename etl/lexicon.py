@@ -66,6 +66,15 @@ ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十百]+[、．.]|[（
 ORDINAL_PREFIX_RE = re.compile(
     r"^(?:[（(][一二三四五六七八九十百零\d]+[)）]|[一二三四五六七八九十百零]+[、.．]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+[部分条章节][、 ]?)\s*"
 )
+# The levels of a table's outline numbering, highest first (一、 > （一） > 1、 > （1）; GB/T 9704), each with the
+# ordinal it starts at: a row label numbered at a lower level is a part of the nearest line above it numbered at
+# a higher level (一、部门预算 | 1、财政拨款 | (1)一般公共预算拨款).
+OUTLINE_LEVELS = (
+    (re.compile(r"^([一二三四五六七八九十百]+)[、．.]"), "一"),
+    (re.compile(r"^[（(]([一二三四五六七八九十百]+)[)）]"), "一"),
+    (re.compile(r"^(\d+)[、．.](?!\d)"), "1"),
+    (re.compile(r"^[（(](\d+)[)）]"), "1"),
+)
 # Section headings of the narrative (第二部分 ..., 一、 ..., （一） ...): never table titles.
 PART_RE = re.compile(r"^第[一二三四五六七八九十]+(?:部分|章|节)")
 CN_ORD_RE = re.compile(r"^[一二三四五六七八九十]+、")

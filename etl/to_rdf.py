@@ -226,6 +226,8 @@ def _table(t: TableRec, m: Minter, source, org, year, phase, emit, units=None) -
             emit(i, BKG.side, lit(item.side))
         if item.classification:
             emit(i, BKG.classification, ox.NamedNode(item.classification))
+        if item.parent is not None:
+            emit(i, BKG.parentLine, m.line_item(t.key, item.parent, item.side))
         _period(emit, i, item.period, year)
         if t.by_unit:
             emit(i, BKG.organization, units.get(item.organization, org))

@@ -29,7 +29,7 @@ from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
 from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
 from ..model import Document, EtlError, Row, Table
 from ..text import clean_cell, match_key
-from .outline import LEVELLED, fits_outline, label_indents, printed_parent
+from .outline import LEVELLED, fits_outline, label_indents, outline_parents, printed_parent
 from .periods import CHANGE, PRIOR, column_periods, combine, period_of
 from .records import ColumnRec, LineRec, NewConcept, ObsRec, TableRec, TextRec
 from .units import assign_units, printed_organizations
@@ -457,6 +457,7 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str
                 if unit is None and col.role == "amount":
                     raise EtlError("amounts printed without a unit (元/万元)", doc.location(row.line, row.page, table.title))
                 rec.observations.append(ObsRec(item, col, amount, col.role, _dims(spec, item, col, rec), cell_period))
+    outline_parents(rec.items, _is_total_label)
     _row_categories_not_column_totals(rec, spec)
     assign_units(rec, printed, by_column)
     return rec

@@ -54,6 +54,9 @@ class LineRec:
     # the budget unit the line belongs to in a table listing units (None: the department)
     organization: OrgRef | None = None
     period: str | None = None  # as ColumnRec.period, named by the row's label or a text cell of it (2025年, 增减变化金额)
+    # the row index of the line of its side this one is a part of by the outline (1、 under 一、, 其中 under the line
+    # above: :mod:`.outline`), where the code hierarchy cannot say it
+    parent: int | None = None
 
 
 @dataclass

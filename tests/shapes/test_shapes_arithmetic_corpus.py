@@ -117,3 +117,39 @@ def test_more_than_one_unit_between_two_tables_is_a_warning():
     assert findings(triples, "GeneralBudgetBasic") == [("Warning", *GBE_TOTAL, "1704.14", Decimal("1704.12"))]
     assert findings(triples, "GeneralBudgetBasicRounding") == []
 
+
+
+# 西安 部门综合预算收支总表 (表1, page 26, 元): each side opens with the block line 一、部门预算 62,109,297.20 and numbers
+# its parts under it (income: 1、财政拨款 62,109,297.20, under it (1)一般公共预算拨款 62,109,297.20; expenditure:
+# 1、一般公共服务支出 50,037,708.13, 5、教育支出 775,000.00 ...; by economic class 1、人员经费和公用经费支出
+# 36,701,197.20 with (1)工资福利支出 32,493,937.03 ... under it): 本年收入合计 = 本年支出合计 = 62,109,297.20, the block
+# line. 部门综合预算财政拨款收支总表 (表4, page 29) opens each side with 一、财政拨款 instead.
+XIAN = "xian_tjj_2026_budget_dept"
+
+
+def test_lines_numbered_under_a_block_line_are_counted_in_it():
+    assert findings(corpus_triples(XIAN), "SummaryCurrentTotals") == []
+
+
+def test_a_block_line_that_disagrees_with_the_current_total_is_found():
+    got = findings(mutated(XIAN, "income_expenditure_summary", 1, 2, "62109298.20"), "SummaryCurrentTotals")
+    assert got == [("Warning", "部门综合预算收支总表", 26, "26 (in) 本年收入合计", "2 预算数", "62109297.20",
+                    Decimal("62109298.20"))]
+
+
+def test_a_line_numbered_under_a_block_line_is_no_further_part():
+    # 1、财政拨款 62,109,297.20 -> 60,000,000.00: 本年收入合计 sums the block line 一、部门预算, which did not change
+    assert findings(mutated(XIAN, "income_expenditure_summary", 2, 2, "60000000.00"), "SummaryCurrentTotals") == []
+
+
+# 深圳 收支总表 (page 18, 万元): 本年收入合计 36,989.05 | 上年结余、结转 396.83 | 1.财政拨款结余、结转 396.83 |
+# 2.非财政拨款结余、结转 0.00 | 收入总计 37,385.88; 本年支出合计 37,385.88 | 结转下年 0.00 | 支出总计 37,385.88.
+SHENZHEN = "shenzhen_czj_2026_budget_dept"
+
+
+def test_a_breakdown_numbered_under_the_carry_over_line_is_counted_in_it():
+    assert findings(corpus_triples(SHENZHEN), "SummaryGrandTotals") == []
+    # 上年结余、结转 396.83 -> 397.83: 收入总计 = 36,989.05 + 397.83 (its breakdown 1. 2. not counted again)
+    got = findings(mutated(SHENZHEN, "income_expenditure_summary", 31, 2, "397.83"), "SummaryGrandTotals")
+    assert got == [("Warning", "收支总表", 18, "34 (in) 收入总计", "2 2026年预算数", "37385.88", Decimal("37386.88"))]
+
