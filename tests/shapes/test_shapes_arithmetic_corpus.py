@@ -153,3 +153,15 @@ def test_a_breakdown_numbered_under_the_carry_over_line_is_counted_in_it():
     got = findings(mutated(SHENZHEN, "income_expenditure_summary", 31, 2, "397.83"), "SummaryGrandTotals")
     assert got == [("Warning", "收支总表", 18, "34 (in) 收入总计", "2 2026年预算数", "37385.88", Decimal("37386.88"))]
 
+
+def test_a_budget_spending_its_carry_over_balances_in_the_grand_totals():
+    # the current-year totals differ by the carry-over the budget spends (36,989.05 + 396.83 = 37,385.88): no finding
+    assert findings(corpus_triples(SHENZHEN), "SummaryBalance") == []
+    # printed without a carry-over (上年结余、结转 0.00, 收入总计 = 本年收入合计 36,989.05), the current year must balance
+    triples = list(corpus_triples(SHENZHEN))
+    for row, amount in ((31, "0.00"), (32, "0.00"), (34, "36989.05")):
+        triples = replace(triples, observation(triples, "income_expenditure_summary", row, 2), B("amount"), decimal(amount))
+    assert findings(triples, "SummaryBalance") == [
+        ("Warning", "收支总表", 18, "30 (in) 本年收入合计", "2 2026年预算数", "36989.05", Decimal("37385.88")),
+        ("Warning", "收支总表", 18, "34 (in) 收入总计", "2 2026年预算数", "36989.05", Decimal("37385.88"))]
+
