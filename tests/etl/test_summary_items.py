@@ -212,7 +212,7 @@ def test_the_total_row_keeps_the_category_of_each_column():
     assert rec.items[0].classification is None
 
 
-def test_a_column_beside_the_categories_is_outside_the_scheme():
+def test_meeting_and_training_columns_beside_the_categories_are_outside_the_three_public():
     # xian_tjj_2026_budget_dept.pdf, page 39 (表13): 合计 | “三公”经费 (小计, 因公出国（境）费用, 公务接待费,
     # 公务用车购置及运行维护费 ...) | 会议费 | 培训费, one row per unit under a 合计 row (上年 block only here)
     t = table("部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表", [
@@ -226,7 +226,10 @@ def test_a_column_beside_the_categories_is_outside_the_scheme():
     assert all(it.classification is None for it in rec.items)
     category = {(o.item.index, o.column.label): o.dims["threePublicCategory"].removeprefix(CL)
                 for o in rec.observations}
-    assert category[(1, "会议费")] == category[(2, "培训费")] == "three-public/_Z"
+    # 会议费 and 培训费 are printed beside the 三公, not part of them: parts of 合计 (518,400.00 = 93,000.00 + 130,000.00
+    # + 295,400.00) of their own category
+    assert category[(1, "会议费")] == category[(2, "会议费")] == "three-public/meetings"
+    assert category[(1, "培训费")] == category[(2, "培训费")] == "three-public/training"
     assert category[(1, "公务接待费")] == "three-public/reception"
     assert category[(1, "小计")] == "three-public/three-public-total"
     assert category[(1, "合计")] == "three-public/_T"

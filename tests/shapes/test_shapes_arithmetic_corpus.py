@@ -165,3 +165,15 @@ def test_a_budget_spending_its_carry_over_balances_in_the_grand_totals():
         ("Warning", "收支总表", 18, "30 (in) 本年收入合计", "2 2026年预算数", "36989.05", Decimal("37385.88")),
         ("Warning", "收支总表", 18, "34 (in) 收入总计", "2 2026年预算数", "36989.05", Decimal("37385.88"))]
 
+
+# 西安 表13 部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表 (page 39, 元): in each of 上年 | 当年 |
+# 增减变化情况, 合计 = “三公”经费 小计 + 会议费 + 培训费 (合计 row, 当年: 913,900.00 = 81,000.00 + 57,900.00 +
+# 775,000.00; 119003 西安市统计局普查中心, 上年: 21,000.00 = 5,000.00 + 16,000.00); 会议费 and 培训费 are not 三公.
+THREE_PUBLIC_XIAN = "部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表"
+
+
+def test_meeting_and_training_columns_are_parts_of_the_total_not_of_the_three_public():
+    assert findings(corpus_triples(XIAN), "ColumnSum") == []
+    # 当年 会议费 of the 合计 row 57,900.00 -> 58,900.00: 合计 913,900.00 is short of 914,900.00
+    got = findings(mutated(XIAN, "three_public_expenses", 1, 19, "58900.00"), "ColumnSum")
+    assert [(g[1], g[2], g[4], g[5], g[6]) for g in got] == [(THREE_PUBLIC_XIAN, 39, "12 合计", "913900.00", Decimal("914900"))]
