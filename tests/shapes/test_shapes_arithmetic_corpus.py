@@ -177,3 +177,13 @@ def test_meeting_and_training_columns_are_parts_of_the_total_not_of_the_three_pu
     # 当年 会议费 of the 合计 row 57,900.00 -> 58,900.00: 合计 913,900.00 is short of 914,900.00
     got = findings(mutated(XIAN, "three_public_expenses", 1, 19, "58900.00"), "ColumnSum")
     assert [(g[1], g[2], g[4], g[5], g[6]) for g in got] == [(THREE_PUBLIC_XIAN, 39, "12 合计", "913900.00", Decimal("914900"))]
+
+
+def test_meeting_and_training_columns_of_a_one_row_table_are_parts_of_its_total():
+    # 江苏 公开 09 表：一般公共预算“三公”经费、会议费、培训费支出预算表 (page 19, 万元): 合计 1,384.74 = “三公”经费 小计
+    # 484.30 + 会议费 200.44 + 培训费 700.00; 培训费 700.00 -> 701.00: 合计 is short of 1,385.74
+    # (its 公开 03表 支出预算总表 has a ColumnSum finding of its own, not this table's)
+    stem, table = "jiangsu_jcy_2018_budget_dept", "公开 09 表：一般公共预算“三公”经费、会议费、培训费支出预算表"
+    assert [g for g in findings(corpus_triples(stem), "ColumnSum") if g[1] == table] == []
+    got = findings(mutated(stem, "three_public_expenses", 1, 9, "701.00"), "ColumnSum")
+    assert [(g[2], g[4], g[5], g[6]) for g in got if g[1] == table] == [(19, "1 合计", "1384.74", Decimal("1385.74"))]
