@@ -90,12 +90,17 @@ def _open(hs: list[dict], vs: list[dict], xt: float, yt: float, only: set[int] |
 
     ends = sorted((v["bottom"], v["x0"]) for v in vs)
     bottoms = [ey for ey, _ in ends]
+    across: dict[float, list[tuple[float, float]]] = {}  # height -> the x-ranges of the rules at it (tolerance in)
 
     def open_top(v: dict) -> bool:  # no rule across its top, and no rule above going on down into it
         x, y = v["x0"], v["top"]
+        spans = across.get(y)
+        if spans is None:  # the vertical rules of a grid start at the heights of a few rules: each worked out once
+            spans = across[y] = [(h["x0"] - xt, h["x1"] + xt) for h in at(y)]
+        if any(a <= x <= b for a, b in spans):
+            return False
         near = ends[bisect_left(bottoms, y - yt - _SLACK):bisect_right(bottoms, y + yt + _SLACK)]
-        return (not any(h["x0"] - xt <= x <= h["x1"] + xt for h in at(y))
-                and not any(abs(ex - x) <= xt and abs(ey - y) <= yt for ey, ex in near))
+        return not any(abs(ex - x) <= xt and abs(ey - y) <= yt for ey, ex in near)
 
     dangling = [v for v in vs if open_top(v)]
     candidates = dangling if only is None else [v for v in dangling if id(v) in only]
