@@ -438,6 +438,8 @@ def extract_with(table: Table, spec: KindSpec, *, doc: Document, department: str
                                              (parent,) if outlined else None)
             if item is None:
                 continue
+            if parent is not None and item.classification is None:
+                item.parent = parent.index  # a name the code lists cannot place: a part of the line it is indented below
             rec.items.append(item)
             for col in columns:
                 if col.side != side:

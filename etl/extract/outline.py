@@ -6,7 +6,8 @@ API: :func:`label_indents` ``(rows, columns) -> {(row index, side): indent}``, :
 
 By indent: a 支出总表 may print its functional classes as names only, each level indented further (一般公共服务支出 |
 　社会工作事务 | 　　其他社会工作事务支出); a name several 项 share (行政运行, 一般行政管理事务) is then the one
-under the name its row is indented below, and a name the code list has under another 款 is not that one.
+under the name its row is indented below, and a name the code list has under another 款 is not that one; a name
+the code lists do not know (社会工作事务) is a part of that line (``bkg:parentLine``).
 
 By numbering (:func:`outline_parents` sets :attr:`LineRec.parent`, published as ``bkg:parentLine``): the lines the
 outline numbering (:data:`~budgetkg.etl.lexicon.OUTLINE_LEVELS`) or a 其中 makes parts of another line of their side.

@@ -58,20 +58,27 @@ def test_the_tree_adds_up():
 def test_classes_below_the_current_year_total_heading_its_block_break_it_down():
     """表4 (pp28-29, tests/cases/hangzhou/summary_total_heads_block): the expenditure side prints 一、本年支出合计
     91,842.80 first, the classes below it, then 二、年终结转结余 (blank) and 支出总计 91,842.80 (p29). The classes
-    are no balance lines (expected 183,685.99 before: the total counted twice). Left: the two lines of 社会工作事务
-    (0.19 each), which the shipped list lacks and so cannot place under 一般公共服务支出."""
+    are no balance lines (expected 183,685.99 before: the total counted twice), and the two lines of 社会工作事务
+    (0.19 each), which the shipped list lacks, are parts of 一般公共服务支出 they are indented below (bkg:parentLine)."""
     triples = _excerpt("hangzhou/summary_total_heads_block", "杭州市司法局")
-    got = [w for w in _warnings(triples) if w[0] == "SummaryGrandTotals"]
-    assert [(w[2], w[4], w[5]) for w in got] == [("42 (out) 支出总计", "91842.80", Decimal("91843.18"))]
+    assert [w for w in _warnings(triples) if w[0] == "SummaryGrandTotals"] == []
+    changed = _set(triples, "appropriation_summary", 42, 4, "91843.80")  # 支出总计 91,842.80 -> 91,843.80
+    assert [(w[0], w[4], w[5]) for w in _warnings(changed) if w[0] == "SummaryGrandTotals"] == [
+        ("SummaryGrandTotals", "91843.80", Decimal("91842.80"))]
 
 
 def test_summary_tree_counts_each_class_once():
     """表1 (pp23-24, tests/cases/hangzhou/summary_names_tree): the expenditure side is the same tree of names;
     本年支出合计 99,230.46 against 12,868.19 + 76,468.81 + 7,458.52 + 2,434.95 = 99,230.47 (the 类 alone, within the
-    rounding the page's note owns; 197,583.24 was expected before, 款 and 项 under unknown names counted again).
-    Left: the two 社会工作事务 lines (0.19 each) the list lacks. 本年收入合计 98,883.14 is not 本年支出合计 99,230.46
-    on the page: the budget spends its 上年结转结余 347.32 (收入总计 = 支出总计 = 99,230.46, p24), which
-    SummaryBalance allows (no finding)."""
+    rounding the page's note owns; 197,583.24 was expected before, 款 and 项 under unknown names counted again);
+    社会工作事务 and 其他社会工作事务支出 (0.19 each), names the list lacks, are parts of the line they are indented
+    below, not further lines. 本年收入合计 98,883.14 is not 本年支出合计 99,230.46 on the page: the budget spends its
+    上年结转结余 347.32 (收入总计 = 支出总计 = 99,230.46, p24), which SummaryBalance allows: no finding at all."""
     triples = _excerpt("hangzhou/summary_names_tree", "杭州市司法局")
-    got = {w[0]: (w[4], w[5]) for w in _warnings(triples) if w[0].startswith("Summary")}
-    assert got == {"SummaryCurrentTotals": ("99230.46", Decimal("99230.85"))}
+    assert [w for w in _warnings(triples) if w[0].startswith("Summary")] == []
+    rows = {t.subject.value: t.object.value for t in triples if t.predicate == B("rowIndex")}
+    parents = {(rows[t.subject.value], rows[t.object.value]) for t in triples if t.predicate == B("parentLine")}
+    assert parents == {("2", "1"), ("3", "2")}  # 社会工作事务 under 一般公共服务支出, 其他社会工作事务支出 under it
+    changed = _set(triples, "income_expenditure_summary", 6, 4, "76469.81")  # 公共安全支出 76,468.81 -> 76,469.81
+    assert [(w[0], w[4], w[5]) for w in _warnings(changed) if w[0] == "SummaryCurrentTotals"] == [
+        ("SummaryCurrentTotals", "99230.46", Decimal("99231.47"))]
