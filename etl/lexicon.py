@@ -19,6 +19,8 @@ internal bodies) and the figures its sentences state (amount, change and compari
 (True, False)
 >>> bool(META_RE.search("编制单位：某某局  单位：万元"))
 True
+>>> [m and m.group(1) for m in map(META_BARE_UNIT_RE.match, ("341-某市某局万元", "某局 元", "支出120.00万元", "万元", "合计：万元"))]
+['万元', '元', None, None, None]
 >>> dict(KIND_WORDS)["expenditure"].title_any[:2]
 ('支出总表', '支出预算总表')
 """
@@ -113,6 +115,9 @@ CONTINUED_MARK_RE = re.compile(r"[（(]?续表?[)）]?")
 META_RE = re.compile(r"(?:编制(?:部门|单位)|单位|预算年度)\s*[:：]")
 META_ORG_RE = re.compile(r"编制(?:部门|单位)\s*[:：]\s*(.+?)(?=\s*(?:金额)?单位\s*[:：]|\s*预算年度|$)")
 META_UNIT_RE = re.compile(r"(?<!编制)单位\s*[:：]\s*(\S+)")
+# The organisation line with the unit alone at its end, without 单位：(湖州 表11: 341-湖州市财政局 | 万元,
+# printed apart): a name before it, never a figure, so a sentence's "120.00 万元" is not such a line.
+META_BARE_UNIT_RE = re.compile(rf"^\S*?[^\d\s.,，。：:千万百亿]\s*({_UNIT_WORDS})$")
 META_YEAR_RE = re.compile(r"预算年度\s*[:：]\s*(\d{4})")
 
 # Labelled lines of a text disclosure above a table (预算年度：2026, 金额单位：万元) and the field each

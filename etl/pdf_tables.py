@@ -26,8 +26,8 @@ from operator import itemgetter
 from budgetkg.etl.lexicon import (
     ATTACHMENT_RE, END_PUNCT, NOTE_RE, PART_RE, TABLE_WORD, TITLE_QUALIFIER_RE,
     YEAR_SUFFIX,
-    AMOUNT_RE, CODE_HEADS, COLUMN_NUMBER_WORDS, META_ORG_RE, META_RE, META_UNIT_RE, META_YEAR_RE, ORDINAL_RE,
-    PROSE_PUNCT, SPACER_WIDTH, TABLE_NUMBER_RE,
+    AMOUNT_RE, CODE_HEADS, COLUMN_NUMBER_WORDS, META_BARE_UNIT_RE, META_ORG_RE, META_RE, META_UNIT_RE, META_YEAR_RE,
+    ORDINAL_RE, PROSE_PUNCT, SPACER_WIDTH, TABLE_NUMBER_RE, UNITS,
 )
 from budgetkg.etl.lexicon import EMPTY_NOTE_RE
 from budgetkg.etl.lexicon import EMPTY_TABLE_MARKS as TOTAL_LABELS
@@ -102,8 +102,9 @@ def is_colnum_row(cells: list[str]) -> bool:
 
 
 def is_meta(line) -> bool:
-    """A page-header line of a table (编制部门：... 单位：元)."""
-    return bool(META_RE.search(line.text)) and len(line.text) < 80
+    """A page-header line of a table (编制部门：... 单位：元, or 341-某局 万元)."""
+    bare = len(line.segments) > 1 and line.segments[-1][2].strip() in UNITS and META_BARE_UNIT_RE.match(line.text)
+    return bool(META_RE.search(line.text) or bare) and len(line.text) < 80
 
 
 def parse_meta(text: str, meta: dict[str, str]) -> None:
@@ -111,7 +112,7 @@ def parse_meta(text: str, meta: dict[str, str]) -> None:
     m = META_ORG_RE.search(text)
     if m:
         meta["department_name"] = norm(m.group(1))
-    m = META_UNIT_RE.search(text)
+    m = META_UNIT_RE.search(text) or META_BARE_UNIT_RE.match(text)
     if m:
         meta["unit"] = m.group(1)
     m = META_YEAR_RE.search(text)

@@ -154,3 +154,19 @@ def test_self_evaluation_as_triples():
     project = g.value(ind, B.project)
     assert (g.value(project, B.weight).toPython(), g.value(project, B.score).toPython()) == (Decimal("100"), Decimal("98"))
     assert str(g.value(project, B.supervisingDepartment)) == "[292] 国家信访局"
+
+
+def test_a_unit_printed_alone_at_the_end_of_the_organisation_line():
+    """湖州 表11 项目支出绩效表 (p32): ``341-湖州市财政局`` at the left and ``万元`` alone at the right of the
+    line above the table, without 单位：; every project's 金额 is in 万元 (read from the page image)."""
+    doc = read_pdf(CASES / "huzhou/project_goals_bare_unit" / "input.pdf")
+    (table,) = doc.tables()
+    assert table.meta["unit"] == "万元"
+    assert not any("341" in str(b) for b in doc.blocks if b is not table)  # the line is the table's, not text
+    doc.meta.update(department_name="湖州市财政局", year="2026")  # the excerpt has no cover
+    rec = process_document(doc)
+    got = [(p.name, p.amount.printed(), p.amount_unit) for p in rec.performance]
+    assert got == [("财政服务综合业务管理", "120.00", "万元"), ("财政票据综合管理", "10.00", "万元"),
+                   ("市级预算项目评审", "371.00", "万元"), ("财政管理与改革", "110.00", "万元"),
+                   ("财政事务综合业务管理", "355.00", "万元"), ("信息化建设与运维", "113.75", "万元"),
+                   ("全市会计人员考培", "187.00", "万元")]
