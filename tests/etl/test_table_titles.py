@@ -50,8 +50,9 @@ PROJECTS = {
         ("财政监督管理业务", "1509.83", "万元"), ("信息化（财政审核）", "416.43", "万元"),
         ("信息化服务类项目（非运维服务部分）", "341.46", "万元"), ("预算准备金", "297.50", "万元"), ("综合管理", "274.16", "万元"),
     ],
-    # the 部门整体 table names no project: it is the title's (without 绩效目标表); its total is printed without a unit
-    "xian/subtitled_titles": [("法律咨询服务", "3.00", "万元"), ("部门整体支出", "6210.92", None)],
+    # the 部门整体 table names no project: it is the title's (without 绩效目标表); its 金额合计 6210.92 is under
+    # 预算金额（万元）, read as the table's amount since its main tasks land (8bdf2c9)
+    "xian/subtitled_titles": [("法律咨询服务", "3.00", "万元"), ("部门整体支出", "6210.92", "万元")],
 }
 
 
