@@ -115,8 +115,8 @@ CONTINUED_MARK_RE = re.compile(r"[（(]?续表?[)）]?")
 META_RE = re.compile(r"(?:编制(?:部门|单位)|单位|预算年度)\s*[:：]")
 META_ORG_RE = re.compile(r"编制(?:部门|单位)\s*[:：]\s*(.+?)(?=\s*(?:金额)?单位\s*[:：]|\s*预算年度|$)")
 META_UNIT_RE = re.compile(r"(?<!编制)单位\s*[:：]\s*(\S+)")
-# The organisation line with the unit alone at its end, without 单位：(湖州 表11: 341-湖州市财政局 | 万元,
-# printed apart): a name before it, never a figure, so a sentence's "120.00 万元" is not such a line.
+# The organisation line with the unit alone at its end, without 单位：(341-某市某局 | 万元, printed
+# apart): a name before it, never a figure, so a sentence's "120.00 万元" is not such a line.
 META_BARE_UNIT_RE = re.compile(rf"^\S*?[^\d\s.,，。：:千万百亿]\s*({_UNIT_WORDS})$")
 META_YEAR_RE = re.compile(r"预算年度\s*[:：]\s*(\d{4})")
 

@@ -392,7 +392,8 @@ class _Assembler:
 
     def _below_title(self, pending: list[Line], i: int) -> list[Line]:
         """The page-header lines ``pending[..i]`` printed between a title and its table in a smaller type
-        than the title (``341-某局万元``, ``单位名称:某局``; not a heading nor a sentence), at most
+        than the title (``单位名称:某局``; not a heading nor a sentence; an organisation line ending in its unit,
+        ``341-某局万元``, is a page-header line already: :func:`pdf_tables.is_meta`), at most
         :data:`HEADER_LINES`; none when the line right above the table is the title or no title is there."""
         if i < 0 or self._title_like(pending[i]):
             return []
