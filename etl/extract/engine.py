@@ -29,7 +29,7 @@ from ..lexicon import TOTAL_WORDS as _TOTAL_WORDS
 from ..lexicon import UNIT_IN_HEADER_RE as _UNIT_IN_HEADER
 from ..model import Document, EtlError, Row, Table
 from ..text import clean_cell, match_key
-from .outline import LEVELLED, fits_outline, label_indents, outline_parents, printed_parent
+from .outline import fits_outline, label_indents, outline_parents, printed_parent
 from .periods import CHANGE, PRIOR, column_periods, combine, period_of
 from .records import ColumnRec, LineRec, NewConcept, ObsRec, TableRec, TextRec
 from .units import assign_units, printed_organizations
@@ -273,13 +273,16 @@ def _of_which_within_their_whole(cols: list[ColumnRec], spec: KindSpec, lists: C
     its cells keep them, but the column does not stand for them (合计 = 金额 + 其中 would count the whole
     twice). A column whose X is a concept (其中：一般公共预算) keeps it.
     """
+    def of_which(col: ColumnRec) -> bool:
+        return clean_cell(col.label).replace(" ", "").startswith(OF_WHICH_MARKS)
+
     for at, col in enumerate(cols):
-        if col.role != "amount" or not clean_cell(col.label).replace(" ", "").startswith(OF_WHICH_MARKS):
+        if col.role != "amount" or not of_which(col):
             continue
         if any(lists.match(scheme, col.label, suffix=False) for scheme in spec.column_schemes):
             continue
         whole = next((c for c in reversed(cols[:at]) if c.role == "amount" and c.path[:-1] == col.path[:-1]
-                      and not clean_cell(c.label).replace(" ", "").startswith(OF_WHICH_MARKS)), None)
+                      and not of_which(c)), None)
         if whole is None:
             continue
         shared = {dim: iri for dim, iri in col.dims.items() if whole.dims.get(dim) == iri and dim != "budgetPhase"}

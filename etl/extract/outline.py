@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..codelists import TOTAL, CodeLists
+from ..codelists import LEVELLED, TOTAL, CodeLists  # LEVELLED: the outline must agree with their codes
 from ..lexicon import OF_WHICH_MARKS, OUTLINE_LEVELS
 from ..model import Row
 from .records import ColumnRec, LineRec
@@ -33,8 +33,6 @@ from .records import ColumnRec, LineRec
 # Points: a deeper level starts further right than this (a level is indented by a character, 9 to 12 pt);
 # smaller differences are the cell padding of one level.
 STEP = 2.0
-# Schemes whose concepts nest by their code (类 > 款 > 项): the outline must agree with them.
-LEVELLED = ("functional", "economic")
 
 
 def label_indents(rows: list[Row], columns: list[ColumnRec]) -> dict[tuple[int, str | None], float]:
