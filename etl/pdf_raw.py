@@ -26,7 +26,6 @@ import ctypes
 import math
 import re
 from dataclasses import dataclass, field
-from functools import partial
 from types import SimpleNamespace
 
 import pypdfium2 as pdfium
@@ -142,6 +141,15 @@ _per_char = SimpleNamespace(
     loose_box=_bare("FPDFText_GetLooseCharBox", ctypes.c_int), generated=_bare("FPDFText_IsGenerated", ctypes.c_int),
     segment=_bare("FPDFPath_GetPathSegment", _Handle), segment_type=_bare("FPDFPathSegment_GetType", ctypes.c_int),
     point=_bare("FPDFPathSegment_GetPoint", ctypes.c_int), closes=_bare("FPDFPathSegment_GetClose", ctypes.c_int))
+# the calls made for every page object and path (handles as :class:`_Handle`, buffers by reference, as :func:`_bare`)
+_per_object = SimpleNamespace(
+    page_object=_bare("FPDFPage_GetObject", _Handle), form_object=_bare("FPDFFormObj_GetObject", _Handle),
+    kind=_bare("FPDFPageObj_GetType", ctypes.c_int), clip=_bare("FPDFPageObj_GetClipPath", _Handle),
+    clip_paths=_bare("FPDFClipPath_CountPaths", ctypes.c_int),
+    clip_segment=_bare("FPDFClipPath_GetPathSegment", ctypes.c_void_p),
+    bounds=_bare("FPDFPageObj_GetBounds", ctypes.c_int), matrix=_bare("FPDFPageObj_GetMatrix", ctypes.c_int),
+    draw_mode=_bare("FPDFPath_GetDrawMode", ctypes.c_int), fill=_bare("FPDFPageObj_GetFillColor", ctypes.c_int),
+    segments=_bare("FPDFPath_CountSegments", ctypes.c_int))
 _PATH, _IMAGE, _TEXT, _FORM = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT,
                                pdfium_c.FPDF_PAGEOBJ_FORM)
 
@@ -308,18 +316,21 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
         top_of = height  # pdfplumber: top = height - y in the device space
         textpage = page.get_textpage()
         try:
-            chars, placed = _chars(_address(textpage.raw), ctm, top_of)
+            # which text objects the text layer places, before the characters are read: a page with text
+            # pdfium cannot measure has them read from another text layer (:func:`_measurable`)
+            layer = _layer(_address(textpage.raw))
+            placed = set(layer[1])
             rects, lines, curves, images, blanks, clipped, unmeasured = [], [], [], [], [], [], []
             clips: dict = {}
-            for obj, matrix in _objects(_address(page.raw), ctm):
-                kind = _c.FPDFPageObj_GetType(obj)
+            scratch = _Scratch()
+            for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm, clips):
                 if kind == _PATH:
-                    _path(obj, matrix, top_of, rects, lines, curves, _clip_of(obj, matrix, top_of, clips))
+                    _path(obj, matrix, top_of, rects, lines, curves, _clip_of(obj, matrix, top_of, boxes), scratch)
                 elif kind == _IMAGE:
                     images.append({"object_type": "image"})
                 elif kind == _TEXT:
-                    _clipped(obj, matrix, top_of, clips, clipped)
-                    if obj not in placed:
+                    _clipped(obj, matrix, top_of, boxes, clipped, scratch)
+                    if obj.value not in placed:
                         if _c.FPDFFont_GetIsEmbedded(_c.FPDFTextObj_GetFont(obj)):
                             blanks.append(_blank(obj, matrix, top_of))
                         else:
@@ -330,7 +341,9 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
                 if textpage is None:
                     return None
                 chars, placed = _chars(_address(textpage.raw), ctm, top_of)
-                blanks += [_blank(obj, matrix, top_of) for obj, matrix in unmeasured if obj not in placed]
+                blanks += [_blank(obj, matrix, top_of) for obj, matrix in unmeasured if obj.value not in placed]
+            else:
+                chars, _ = _chars(_address(textpage.raw), ctm, top_of, layer)
             chars += blanks
         finally:
             if textpage is not None:
@@ -383,10 +396,10 @@ def clipped_text(pdf: pdfium.PdfDocument, index: int) -> list[tuple[tuple, tuple
     try:
         ctm, _, top_of = _placement(page)
         out: list = []
-        clips: dict = {}
-        for obj, matrix in _objects(_address(page.raw), ctm):
-            if _c.FPDFPageObj_GetType(obj) == _TEXT:
-                _clipped(obj, matrix, top_of, clips, out)
+        scratch = _Scratch()
+        for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm, {}):
+            if kind == _TEXT:
+                _clipped(obj, matrix, top_of, boxes, out, scratch)
         return out
     finally:
         page.close()
@@ -396,18 +409,31 @@ def clipped_text(pdf: pdfium.PdfDocument, index: int) -> list[tuple[tuple, tuple
 _CLIP_SLACK = 1.0
 
 
-def _clipped(obj: int, ctm, top_of: float, clips: dict, out: list) -> None:
+class _Scratch:
+    """The ctypes buffers the calls about one page's objects fill, made once per page: making a ctypes object
+    costs more than the call it is passed to."""
+
+    def __init__(self):
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.mode, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.rgba = tuple(ctypes.c_uint() for _ in range(4))
+        self.bounds = tuple(ctypes.c_float() for _ in range(4))
+        self.x, self.y = ctypes.c_float(), ctypes.c_float()
+        self.at_x, self.at_y = ctypes.byref(self.x), ctypes.byref(self.y)
+        self.at_matrix, self.at_mode, self.at_stroke = (ctypes.byref(v) for v in (self.matrix, self.mode, self.stroke))
+        self.at_rgba = tuple(ctypes.byref(v) for v in self.rgba)
+        self.at_bounds = tuple(ctypes.byref(v) for v in self.bounds)
+
+
+def _clipped(obj: _Handle, ctm, top_of: float, boxes: dict, out: list, scratch: _Scratch) -> None:
     """Append the boxes of text object ``obj`` (placed with ``ctm``) to ``out`` when it reaches outside its clip
     box (:func:`_clip_of`)."""
-    box = _clip_of(obj, ctm, top_of, clips)
+    box = _clip_of(obj, ctm, top_of, boxes)
     if box is None:
         return
-    floats = clips.get(None)
-    if floats is None:  # made once per page: ctypes objects cost more than the call
-        floats = clips[None] = tuple(ctypes.c_float() for _ in range(4))
-    left, bottom, right, top = floats
-    if not _c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+    if not _per_object.bounds(obj, *scratch.at_bounds):
         return
+    left, bottom, right, top = scratch.bounds
     ax, ay = _apply(ctm, left.value, bottom.value)
     bx, by = _apply(ctm, right.value, top.value)
     bounds = (min(ax, bx), top_of - max(ay, by), max(ax, bx), top_of - min(ay, by))
@@ -416,20 +442,21 @@ def _clipped(obj: int, ctm, top_of: float, clips: dict, out: list) -> None:
         out.append((bounds, box))
 
 
-def _clip_of(obj: int, ctm, top_of: float, clips: dict) -> tuple | None:
+def _clip_of(obj: _Handle, ctm, top_of: float, boxes: dict) -> tuple | None:
     """The box (x0, top, x1, bottom) the clipping path of page object ``obj`` (placed with ``ctm``) leaves
-    visible, ``None`` without one. ``clips`` keeps the box of each clip path met on the page: objects of one
-    clipping state share its path data, so the address of its first segment names it."""
-    clip = _c.FPDFPageObj_GetClipPath(obj)
+    visible, ``None`` without one. ``boxes`` keeps the box of each clip path met on the page under ``ctm``
+    (:func:`_objects`): objects of one clipping state share its path data, so the address of its first
+    segment names it."""
+    clip = _per_object.clip(obj)
     if not clip:
         return None
-    count = _c.FPDFClipPath_CountPaths(clip)
+    count = _per_object.clip_paths(clip)
     if count <= 0:
         return None
-    key = (count, _c.FPDFClipPath_GetPathSegment(clip, 0, 0), ctm)
-    box = clips.get(key)
+    key = (count, _per_object.clip_segment(clip, 0, 0))
+    box = boxes.get(key)
     if box is None:
-        box = clips[key] = _clip_box(clip, count, ctm, top_of)
+        box = boxes[key] = _clip_box(clip, count, ctm, top_of)
     return box
 
 
@@ -469,25 +496,43 @@ def _blank(obj, ctm, top_of: float) -> dict:
             "size": bottom - top, "upright": 0 < full[0] * full[3] and full[1] * full[2] <= 0}
 
 
-def _objects(page: int, ctm, form: int | None = None, depth: int = 0):
-    """Every page object (an address) with its matrix into pdfminer's device space, form XObjects opened."""
+def _objects(page: int, ctm, clips: dict, form: _Handle | None = None, depth: int = 0):
+    """Every page object (a :class:`_Handle`) with its matrix into pdfminer's device space, its type and the
+    boxes of the clip paths met under that matrix (``clips[matrix]``, for :func:`_clip_of`), form XObjects
+    opened."""
     if form is None:
-        count, get = _c.FPDFPage_CountObjects(page), partial(_c.FPDFPage_GetObject, page)
+        count, get, owner = _c.FPDFPage_CountObjects(page), _per_object.page_object, ctypes.c_void_p(page)
     else:
-        count, get = _c.FPDFFormObj_CountObjects(form), partial(_c.FPDFFormObj_GetObject, form)
+        count, get, owner = _c.FPDFFormObj_CountObjects(form), _per_object.form_object, form
+    kind_of = _per_object.kind
+    boxes = clips.setdefault(ctm, {})
     m = pdfium_c.FS_MATRIX()
     for i in range(count):
-        obj = get(i)
-        if _c.FPDFPageObj_GetType(obj) == _FORM:
+        obj = get(owner, i)
+        kind = kind_of(obj)
+        if kind == _FORM:
             if depth < 15 and _c.FPDFPageObj_GetMatrix(obj, m):
-                yield from _objects(page, _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm), obj, depth + 1)
+                yield from _objects(page, _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm), clips, obj, depth + 1)
             continue
-        yield obj, ctm
+        yield obj, ctm, kind, boxes
 
 
-def _chars(tp: int, ctm, top_of: float) -> tuple[list[dict], set[int]]:
+def _layer(tp: int) -> tuple[list[int], list[int | None]]:
+    """The code units of the characters of the text layer ``tp`` (one per character index; 0 for none) and
+    the text object of each (an address; ``None`` where the unit is 0)."""
+    n = _c.FPDFText_CountChars(tp)
+    if n <= 0:
+        return [], []
+    units = (ctypes.c_ushort * (n + 1))()
+    _c.FPDFText_GetText(tp, 0, n, units)  # one code unit per character index
+    text_object, page = _per_char.text_object, ctypes.c_void_p(tp)
+    codes = units[:n]
+    return codes, [text_object(page, i) if code else None for i, code in enumerate(codes)]
+
+
+def _chars(tp: int, ctm, top_of: float, layer: tuple | None = None) -> tuple[list[dict], set[int]]:
     """The characters of the text layer ``tp`` (pdfium's generated spaces and line ends left out), and the
-    text objects pdfium placed (addresses).
+    text objects pdfium placed (addresses); ``layer``: what :func:`_layer` gave for ``tp``, when it was asked.
 
     A text object is placed when it has a non-zero character in the text layer (exactly when
     ``FPDFTextObj_GetText`` gives it a text: that function collects those characters). One that is not
@@ -497,17 +542,15 @@ def _chars(tp: int, ctm, top_of: float) -> tuple[list[dict], set[int]]:
     pdfminer places them by their widths alone, and so does pdfium once the object is widened
     (:func:`_measurable`).
     """
-    n = _c.FPDFText_CountChars(tp)
-    placed: set[int] = set()
-    if n <= 0:
+    codes, objs = layer or _layer(tp)
+    placed: set[int] = set(objs)
+    placed.discard(None)
+    if not codes:
         return [], placed
-    units = (ctypes.c_ushort * (n + 1))()
-    _c.FPDFText_GetText(tp, 0, n, units)  # one code unit per character index
     x, y = ctypes.c_double(), ctypes.c_double()
     box = pdfium_c.FS_RECTF()
     page, at_x, at_y, at_box = ctypes.c_void_p(tp), ctypes.byref(x), ctypes.byref(y), ctypes.byref(box)
-    text_object, origin, loose_box, generated = (_per_char.text_object, _per_char.origin, _per_char.loose_box,
-                                                 _per_char.generated)
+    origin, loose_box, generated = _per_char.origin, _per_char.loose_box, _per_char.generated
     per_object: dict[int, tuple] = {}  # text object -> _object_props
     known: dict[tuple, tuple] = {}  # (matrix, size, font) -> _object_props
     m = pdfium_c.FS_MATRIX()
@@ -516,14 +559,10 @@ def _chars(tp: int, ctm, top_of: float) -> tuple[list[dict], set[int]]:
     out = []
     append = out.append
     spaces, digits = _SPACES, _DIGITS
-    added = last = low = high = upright = baselines = None  # the text objects of the characters before
-    for i, code in enumerate(units[:n]):
+    last = low = high = upright = baselines = None  # the text object of the character before
+    for i, (code, obj) in enumerate(zip(codes, objs)):
         if not code:
             continue
-        obj = text_object(page, i)
-        if obj != added:  # the characters of a text object mostly follow one another
-            placed.add(obj)
-            added = obj
         if code in _HYPHEN_MARKS:  # pdfium marks a hyphen that ends a line (as a word break)
             code = 0x2D
         elif code in spaces and generated(page, i):
@@ -598,31 +637,30 @@ def _object_props(tp: int, i: int, obj: int, m, ctm, straight: bool, known: dict
 _MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
 
 
-def _unseen(obj) -> bool:
+def _unseen(obj, scratch: _Scratch) -> bool:
     """A path filled white (or fully transparent) and not stroked: not drawn on white paper (as :func:`seen`)."""
-    mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not _c.FPDFPath_GetDrawMode(obj, mode, stroke) or stroke.value or not mode.value:
+    mode, stroke = scratch.mode, scratch.stroke
+    if not _per_object.draw_mode(obj, scratch.at_mode, scratch.at_stroke) or stroke.value or not mode.value:
         return False
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not _c.FPDFPageObj_GetFillColor(obj, r, g, b, a):
+    r, g, b, a = scratch.rgba
+    if not _per_object.fill(obj, *scratch.at_rgba):
         return False
     return a.value == 0 or r.value == g.value == b.value == 255
 
 
-def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, clip: tuple | None = None) -> None:
+def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, clip: tuple | None, scratch: _Scratch) -> None:
     """Split a painted path into pdfminer's lines, rectangles and curves (``PDFLayoutAnalyzer.paint_path``),
     leaving out a subpath that lies wholly outside the box of its clipping path ``clip``: it is not drawn
     (pdfminer ignores clipping paths: its pages keep it)."""
-    m = pdfium_c.FS_MATRIX()
-    if _unseen(obj) or not _c.FPDFPageObj_GetMatrix(obj, m):
+    m = scratch.matrix
+    if _unseen(obj, scratch) or not _per_object.matrix(obj, scratch.at_matrix):
         return
     a, b, c, d, e, f = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
-    x, y = ctypes.c_float(), ctypes.c_float()
-    path, at_x, at_y = ctypes.c_void_p(obj), ctypes.byref(x), ctypes.byref(y)
+    x, y, at_x, at_y, path = scratch.x, scratch.y, scratch.at_x, scratch.at_y, obj
     segment, segment_type, point, closes = _per_char.segment, _per_char.segment_type, _per_char.point, _per_char.closes
     subpaths: list[list] = []  # [shape, points]
     bezier = 0  # pdfium gives a c operator as three segments: two control points and the end point
-    for i in range(_c.FPDFPath_CountSegments(obj)):
+    for i in range(_per_object.segments(obj)):
         seg = segment(path, i)
         kind = segment_type(seg)
         if kind == _MOVE or not subpaths:

@@ -8,20 +8,22 @@ every pair of them for a shared edge, and ``Table.extract`` tests every characte
 every row and cell; on a page of a budget table that is most of the reading time. Here the same tests
 run on what can pass them: intersections in the same column or row (with the edges at each
 intersection as sets made once), horizontal edges near each vertical one, characters in a row's band
-(in the page's order, as pdfplumber keeps it). The edges, the merging of edges, the grouping of cells
-into tables and the words of a cell are pdfplumber's own functions, so the tables are the same (the
-test ``tests/etl/test_pdf_ruled.py`` compares them on every page of the bundled and corpus PDFs).
+(in the page's order, as pdfplumber keeps it). The snapping and joining of edges, the grouping of cells
+into tables and the words and lines of a cell's text are pdfplumber's steps redone without a new dict
+per edge, word or test: the same arithmetic in the same order, so the tables are the same (the test
+``tests/etl/test_pdf_ruled.py`` compares them with pdfplumber's on every page of the bundled and corpus
+PDFs, and the cell texts on cases of its own).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from functools import cached_property
+from itertools import groupby
 from operator import itemgetter
 
-from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables
-from pdfplumber.utils import cluster_objects, obj_to_bbox
-from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGATURES, WordExtractor
+from pdfplumber.table import Table, TableFinder, TableSettings
+from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGATURES
 
 # Edges are selected by position before pdfplumber's exact tests: this margin only widens the selection
 # beyond the tolerance, so that rounding in the selection can never leave out an edge the test accepts.
@@ -64,7 +66,7 @@ def open_ends(edges: list[dict]) -> list[dict]:
     # the bottom ends, as top ends of the page turned upside down, of the rules open at the top too or that no
     # rule crosses (a column of one cell, merged from the grid's top rule on over the page break)
     open_top = {id(v) for v in tops[1]}
-    flipped = [dict(e, top=-e["bottom"], bottom=-e["top"]) for e in hs + vs]
+    flipped = [{"x0": e["x0"], "x1": e["x1"], "top": -e["bottom"], "bottom": -e["top"]} for e in hs + vs]
     by_top = sorted(hs, key=itemgetter("top"))
     heights = [h["top"] for h in by_top]
 
@@ -132,7 +134,12 @@ def find_tables(page) -> list[RuledTable]:
 
 
 class RuledTable(Table):
-    """pdfplumber's table, its rows worked out once and its ``extract()`` done by :func:`extract`."""
+    """pdfplumber's table, its rows worked out once and its ``extract()`` done by :func:`extract` (over
+    ``chars``, a :class:`CharIndex` of the page's characters shared by the tables of the page)."""
+
+    def __init__(self, page, cells: list[tuple], chars: CharIndex | None = None):
+        super().__init__(page, cells)
+        self.chars = chars
 
     @cached_property
     def rows(self) -> list:
@@ -142,43 +149,134 @@ class RuledTable(Table):
         if kwargs:
             raise TypeError("only pdfplumber's default text settings are read here")
         self.indents: list[list[float | None]] = []
-        return extract(self, self.page.chars, self.indents)
+        return extract(self, self.chars or self.page.chars, self.indents)
 
 
 class _Finder(TableFinder):
     def __init__(self, page):  # TableFinder.__init__ with the indexed steps
         self.page, self.settings = page, TableSettings.resolve(None)
-        self.edges = self.get_edges()
-        self.intersections = intersections(self.edges, self.settings.intersection_x_tolerance,
+        # the edges as boxes (x0, top, x1, bottom): vertical, horizontal
+        self.edges = merged_edges(page.edges, self.settings)
+        self.intersections = intersections(*self.edges, self.settings.intersection_x_tolerance,
                                            self.settings.intersection_y_tolerance)
         self.cells = cells(self.intersections)
-        self.tables = [RuledTable(page, group) for group in cells_to_tables(self.cells)]
+        chars = CharIndex(page.chars)
+        self.tables = [RuledTable(page, group, chars) for group in cells_to_tables(self.cells)]
 
 
-def intersections(edges: list[dict], x_tolerance: float, y_tolerance: float) -> dict:
-    """``pdfplumber.table.edges_to_intersections``, with each vertical edge tested only against the
-    horizontal edges whose height is within its span (in the same order), and the edges meeting at an
-    intersection kept as the sets of their boxes that :func:`cells` compares: vertex -> (boxes of
-    vertical edges, boxes of horizontal edges)."""
+def cells_to_tables(cells: list[tuple]) -> list[list[tuple]]:
+    """``pdfplumber.table.cells_to_tables``: the cells grouped into tables, each cell in the table of a cell it
+    shares a corner with, in pdfplumber's order (passes over the cells left, in their order, each taking in
+    what touches the table so far, until one takes nothing). The same passes, without the list removals
+    and the sets made for every test."""
+    remaining, tables = list(cells), []
+    corners: set = set()
+    current: list[tuple] = []
+    while remaining:
+        before, left = len(current), []
+        for cell in remaining:
+            x0, top, x1, bottom = cell
+            ends = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            if not current or ends[0] in corners or ends[1] in corners or ends[2] in corners or ends[3] in corners:
+                corners.update(ends)
+                current.append(cell)
+            else:
+                left.append(cell)
+        remaining = left
+        if len(current) == before:
+            tables.append(current)
+            corners, current = set(), []
+    if current:
+        tables.append(current)
+    return [t for t in sorted(tables, key=lambda t: min((c[1], c[0]) for c in t)) if len(t) > 1]
+
+
+def merged_edges(edges: list[dict], settings: TableSettings) -> tuple[list[tuple], list[tuple]]:
+    """The boxes (x0, top, x1, bottom) of the vertical and of the horizontal edges ``TableFinder.get_edges`` gives
+    for ``edges`` (a page's, pdfplumber's dicts) with the ruling-line strategies: edges shorter than the
+    prefilter length dropped, snapped (``snap_edges``), joined (``merge_edges``), then those shorter than
+    ``edge_min_length`` dropped. The same arithmetic in the same order as pdfplumber's (the positions are
+    compared exactly further on), on lists instead of a new dict per edge at each step."""
+    pre, shortest = settings.edge_min_length_prefilter, settings.edge_min_length
+    vs = [[e["x0"], e["top"], e["x1"], e["bottom"], e["height"]] for e in edges
+          if e["orientation"] == "v" and e["height"] >= pre]
+    hs = [[e["x0"], e["top"], e["x1"], e["bottom"], e["width"]] for e in edges
+          if e["orientation"] == "h" and e["width"] >= pre]
+    if settings.snap_x_tolerance > 0 or settings.snap_y_tolerance > 0:
+        vs = _snapped(vs, 0, 2, settings.snap_x_tolerance)
+        hs = _snapped(hs, 1, 3, settings.snap_y_tolerance)
+    # merge_edges: the edges of each line (the same top, or x0) joined where they meet within the tolerance
+    v_out = [tuple(e[:4]) for e in _joined(vs, 0, 1, 3, settings.join_y_tolerance, _grow_down) if e[4] >= shortest]
+    h_out = [tuple(e[:4]) for e in _joined(hs, 1, 0, 2, settings.join_x_tolerance, _grow_right) if e[4] >= shortest]
+    return v_out, h_out
+
+
+def _snapped(edges: list[list], at: int, other: int, tolerance: float) -> list[list]:
+    """``pdfplumber.utils.snap_objects``: the edges whose position ``edges[i][at]`` is in one cluster (chained
+    within ``tolerance``) moved to its mean, each moved by ``mean - position`` (``other`` moves with it)."""
+    for cluster in _clusters(edges, itemgetter(at), tolerance):
+        mean = sum(e[at] for e in cluster) / len(cluster)
+        for e in cluster:
+            shift = mean - e[at]
+            e[at] += shift
+            e[other] += shift
+    return edges
+
+
+def _joined(edges: list[list], line: int, start: int, end: int, tolerance: float, grow) -> list[list]:
+    """``pdfplumber.table.join_edge_group`` on the edges of each line (equal ``e[line]``): in the order of their
+    starts ``e[start]``, an edge starting within ``tolerance`` of the end ``e[end]`` of the one before is
+    merged into it (``grow``)."""
+    by_line: dict[float, list[list]] = {}
+    for e in edges:
+        by_line.setdefault(e[line], []).append(e)
+    out = []
+    key = itemgetter(start)
+    for group in by_line.values():
+        group.sort(key=key)
+        last = list(group[0])
+        out.append(last)
+        for e in group[1:]:
+            if e[start] <= last[end] + tolerance:
+                if e[end] > last[end]:
+                    grow(last, e[end])
+            else:
+                last = list(e)
+                out.append(last)
+    return out
+
+
+def _grow_right(e: list, x1: float) -> None:  # pdfplumber.utils.resize_object(e, "x1", x1)
+    e[2], e[4] = x1, x1 - e[0]
+
+
+def _grow_down(e: list, bottom: float) -> None:  # pdfplumber.utils.resize_object(e, "bottom", bottom)
+    e[4] = e[4] + (bottom - e[3])
+    e[3] = bottom
+
+
+def intersections(v_edges: list[tuple], h_edges: list[tuple], x_tolerance: float, y_tolerance: float) -> dict:
+    """``pdfplumber.table.edges_to_intersections`` (the boxes of vertical and horizontal edges, from
+    :func:`merged_edges`), with each vertical edge tested only against the horizontal edges whose height
+    is within its span (in the same order), and the edges meeting at an intersection kept as the sets of
+    their boxes that :func:`cells` compares: vertex -> (boxes of vertical edges, boxes of horizontal edges)."""
     found: dict = {}
-    v_edges = [e for e in edges if e["orientation"] == "v"]
-    h_edges = sorted((e for e in edges if e["orientation"] == "h"), key=itemgetter("top", "x0"))
-    h_boxes = [obj_to_bbox(h) for h in h_edges]
-    tops = [h["top"] for h in h_edges]
-    for v in sorted(v_edges, key=itemgetter("x0", "top")):
-        vx, vtop, vbottom = v["x0"], v["top"], v["bottom"]
-        v_box = obj_to_bbox(v)
+    h_edges = sorted(h_edges, key=itemgetter(1, 0))
+    tops = [h[1] for h in h_edges]
+    for v in sorted(v_edges, key=itemgetter(0, 1)):
+        vx, vtop, _, vbottom = v
         lo = bisect_left(tops, vtop - y_tolerance - _SLACK)
         hi = bisect_right(tops, vbottom + y_tolerance + _SLACK)
         for k in range(lo, hi):
-            h, htop = h_edges[k], tops[k]
+            h = h_edges[k]
+            htop = h[1]
             if (vtop <= htop + y_tolerance and vbottom >= htop - y_tolerance
-                    and vx >= h["x0"] - x_tolerance and vx <= h["x1"] + x_tolerance):
+                    and vx >= h[0] - x_tolerance and vx <= h[2] + x_tolerance):
                 vertex = (vx, htop)
                 if vertex not in found:
                     found[vertex] = (set(), set())
-                found[vertex][0].add(v_box)
-                found[vertex][1].add(h_boxes[k])
+                found[vertex][0].add(v)
+                found[vertex][1].add(h)
     return found
 
 
@@ -220,16 +318,31 @@ def cells(found: dict) -> list[tuple]:
     return out
 
 
-def extract(table: Table, chars: list[dict], indents: list | None = None) -> list[list[str | None]]:
+class CharIndex:
+    """Characters (in the page's order) by the heights of their midpoints, where pdfplumber places them: made
+    when first read, once for all the tables of a page."""
+
+    def __init__(self, chars: list[dict]):
+        self._chars, self._made = chars, None
+
+    def made(self) -> tuple[list, list, list]:
+        """(midpoint, centre, char) per character; their indices by midpoint; the midpoints in that order."""
+        if self._made is None:
+            marks = [((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, c) for c in self._chars]
+            order = sorted(range(len(marks)), key=lambda i: marks[i][0])
+            self._made = marks, order, [marks[i][0] for i in order]
+        return self._made
+
+
+def extract(table: Table, chars: list[dict] | CharIndex, indents: list | None = None) -> list[list[str | None]]:
     """``table.extract()`` read from ``chars`` (the page's characters, or those inside the table, in the
-    page's order): the text of each cell of each row, ``None`` for a cell covered by a merged one.
+    page's order, or their :class:`CharIndex`): the text of each cell of each row, ``None`` for a cell
+    covered by a merged one.
 
     ``indents``, when given, receives for each row the indent of each cell's text: how far right of the
     cell's left rule its first printed character starts (points; ``None`` for an empty or covered cell).
     A tree of names printed without codes shows its levels that way (类 | 　款 | 　　项)."""
-    marks = [((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, c) for c in chars]  # pdfplumber's midpoints
-    order = sorted(range(len(marks)), key=lambda i: marks[i][0])
-    heights = [marks[i][0] for i in order]
+    marks, order, heights = (chars if isinstance(chars, CharIndex) else CharIndex(chars)).made()  # pdfplumber's midpoints
     out = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
@@ -237,21 +350,40 @@ def extract(table: Table, chars: list[dict], indents: list | None = None) -> lis
         inside = sorted(i for i in order[bisect_left(heights, top):bisect_left(heights, bottom)]
                         if x0 <= marks[i][1] < x1)
         row_marks = [marks[i] for i in inside]
+        in_cells = _in_cells(row.cells, row_marks)
         texts, lefts = [], []
-        for cell in row.cells:
+        for cell, inside_cell in zip(row.cells, in_cells):
             if cell is None:
                 texts.append(None)
                 lefts.append(None)
                 continue
-            cx0, ctop, cx1, cbottom = cell
-            inside_cell = [c for v, h, c in row_marks if cx0 <= h < cx1 and ctop <= v < cbottom]
             texts.append(cell_text(inside_cell))
             if indents is not None:
-                lefts.append(_indent(inside_cell, cx0))
+                lefts.append(_indent(inside_cell, cell[0]))
         out.append(texts)
         if indents is not None:
             indents.append(lefts)
     return out
+
+
+def _in_cells(cells: list, marks: list[tuple]) -> list[list[dict] | None]:
+    """The characters (``marks`` of :class:`CharIndex`, in order) of each cell of a row (``None`` for a covered
+    one): those whose midpoint is in it. The cells of a row stand left to right; where none overlaps the next,
+    each character is looked up in one of them, else tested against each."""
+    present = [cell for cell in cells if cell is not None]
+    if any(a[2] > b[0] for a, b in zip(present, present[1:])):
+        return [None if cell is None else [c for v, h, c in marks if cell[0] <= h < cell[2] and cell[1] <= v < cell[3]]
+                for cell in cells]
+    starts = [cell[0] for cell in present]
+    bins: list[list[dict]] = [[] for _ in present]
+    for v, h, c in marks:
+        j = bisect_right(starts, h) - 1
+        if j >= 0:
+            _, ctop, cx1, cbottom = present[j]
+            if h < cx1 and ctop <= v < cbottom:
+                bins[j].append(c)
+    found = iter(bins)
+    return [None if cell is None else next(found) for cell in cells]
 
 
 def _indent(chars: list[dict], left: float) -> float | None:
@@ -264,38 +396,68 @@ def _indent(chars: list[dict], left: float) -> float | None:
 
 
 def cell_text(chars: list[dict]) -> str:
-    """``pdfplumber.utils.extract_text(chars)`` with the default settings: words (pdfplumber's
-    ``WordExtractor``) joined by a space, lines (words clustered by their top) by a line break.
-
-    The common cell, upright characters on one line, is read here as pdfplumber reads it: characters
-    ordered by ``x0`` (then ``x1``), a word ending at a blank or where the next character starts left of
-    the last one's start or more than the tolerance right of its end; any other cell (lines, rotated
-    text, a character without text, which pdfplumber makes a word of its own) by pdfplumber."""
+    """``pdfplumber.utils.extract_text(chars)`` with the default settings, without its word and text-map
+    objects: runs of upright and of rotated characters (in the given order), each cut into lines
+    (characters clustered by ``top``, rotated ones by ``x0``, within the tolerance; each line ordered
+    by ``x0``, rotated ones by ``top`` and ``bottom``), each line into words (a blank ends one, a
+    character without text is one of its own, and a word ends where the next character starts before
+    the last one's start, more than the tolerance after its end, or more than the tolerance off its
+    line); words joined by a space and lines (words clustered by ``top``) by a line break.
+    ``tests/etl/test_pdf_ruled.py`` compares it with pdfplumber's."""
     if not chars:
         return ""
-    tops = [c["top"] for c in chars]
-    # well within the tolerance: pdfplumber's clustering then puts every character (and word) on one line
-    if max(tops) - min(tops) > _ONE_LINE or not all(c["upright"] and c["text"] for c in chars):
-        words = WordExtractor().extract_words(chars)
-        lines = cluster_objects(words, itemgetter("top"), DEFAULT_Y_TOLERANCE)
-        return "\n".join(" ".join(word["text"] for word in line) for line in lines)
-    words, word, prev = [], [], None
-    for c in sorted(chars, key=_X_ORDER):
-        text = c["text"]
-        if text.isspace():
-            if word:
-                words.append("".join(word))
-            word, prev = [], None
-            continue
-        if prev is not None and (c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + DEFAULT_X_TOLERANCE):
-            words.append("".join(word))
-            word = []
-        word.append(LIGATURES.get(text, text))
-        prev = c
-    if word:
-        words.append("".join(word))
-    return " ".join(words)
+    words: list[tuple[float, str]] = []  # (top, text) in pdfplumber's order
+    for upright, run in groupby(chars, key=_UPRIGHT):
+        if upright:
+            lines, order, along, across, end = _clusters(list(run), _TOP, DEFAULT_Y_TOLERANCE), _X0, "x0", "top", "x1"
+        else:
+            lines, order, along, across, end = _clusters(list(run), _X0, DEFAULT_X_TOLERANCE), _TTB, "top", "x0", "bottom"
+        for line in lines:
+            line.sort(key=order)
+            word: list[dict] = []
+            for c in line:
+                text = c["text"]
+                if text.isspace():
+                    _word(word, words)
+                    word = []
+                elif text == "":  # pdfplumber splits at the "punctuation" "", which only the empty text is in
+                    _word(word, words)
+                    _word([c], words)
+                    word = []
+                elif word and (c[along] < word[-1][along] or c[along] > word[-1][end] + _TOLERANCE
+                               or abs(c[across] - word[-1][across]) > _TOLERANCE):
+                    _word(word, words)
+                    word = [c]
+                else:
+                    word.append(c)
+            _word(word, words)
+    return "\n".join(" ".join(text for _, text in line) for line in _clusters(words, _FIRST, DEFAULT_Y_TOLERANCE))
 
 
-_X_ORDER = itemgetter("x0", "x1")  # pdfplumber's order of the characters of a line (left to right)
-_ONE_LINE = DEFAULT_Y_TOLERANCE - 0.1
+def _word(chars: list[dict], words: list[tuple[float, str]]) -> None:
+    if chars:
+        words.append((min(c["top"] for c in chars), "".join(LIGATURES.get(c["text"], c["text"] or "") for c in chars)))
+
+
+def _clusters(objs: list, key, tolerance: float) -> list[list]:
+    """``pdfplumber.utils.cluster_objects(objs, key, tolerance)``: the values of ``key`` chained into clusters
+    (sorted, each within ``tolerance`` of the one before), and the objects of each cluster in their order."""
+    if len(objs) == 1:
+        return [list(objs)]
+    index, n, last = {}, -1, None
+    for value in sorted(set(map(key, objs))):
+        if last is None or value > last + tolerance:
+            n += 1
+        index[value] = n
+        last = value
+    if n == 0:
+        return [list(objs)]
+    out: list[list] = [[] for _ in range(n + 1)]
+    for o in objs:
+        out[index[key(o)]].append(o)
+    return [c for c in out if c]
+
+
+_UPRIGHT, _TOP, _X0, _FIRST = itemgetter("upright"), itemgetter("top"), itemgetter("x0"), itemgetter(0)
+_TTB = itemgetter("top", "bottom")  # pdfplumber's order of the characters of a rotated line
+_TOLERANCE = DEFAULT_X_TOLERANCE  # pdfplumber's word gap and line offset (both 3 by default)

@@ -79,6 +79,11 @@ def char(text, x0, top, size=10.0, upright=True):
     [char("x", 10, 5), char("y", 10, 20, upright=False)],  # rotated text
     [char("b", 20, 5), char("a", 10, 5), char("c", 19, 5, size=2)],  # printed out of order
     [char(" ", 10, 5)], [char("x", 10, 5)],
+    [char("a", 10, 5), char("b", 10, 5, size=4)],  # the same start: in the given order, not by their ends
+    [char("a", 10, 5), char("b", 21, 7.5), char("c", 32, 10), char("d", 10, 30)],  # lines chained within 3
+    [char("x", 10, 5), char("y", 10, 20, upright=False), char("z", 30, 5)],  # a rotated run between
+    [char("p", 10, 5, upright=False), char("q", 10, 16, upright=False), char("r", 30, 5, upright=False)],
+    [char("a", 10, 5), char("", 20, 5), char(" ", 30, 5), char("\ufb02", 40, 18), char("b", 50, 18)],
 ])
 def test_cell_text_is_pdfplumbers(chars):
     assert pdf_ruled.cell_text(chars) == extract_text(chars)
