@@ -1,10 +1,11 @@
-"""Batched SHACL: every shape of ``shapes/`` compiled to SPARQL SELECT queries, run once over
-many documents held as named graphs of one pyoxigraph store.
+"""Batched SHACL: every shape of ``shapes/`` compiled to SPARQL SELECT queries, run over each
+document of a batch in a pyoxigraph store of its own.
 
 API: :func:`compile_shapes` ``(shapes, use_shapes=None) -> list[Check]``; :func:`run_batch`
 ``(documents, checks) -> list[list[Finding]]`` (``documents``: one triple list per document);
-:class:`Unsupported` (raised while compiling a shape that uses a constraint component, target or
-path form this compiler does not translate: nothing is skipped silently); :data:`SUPPORTED`.
+:func:`run_document`; :class:`Unsupported` (raised while compiling a shape that uses a constraint
+component, target or path form this compiler does not translate: nothing is skipped silently);
+:data:`SUPPORTED`.
 
 The translation follows the SHACL Core and SHACL-SPARQL definitions as pyshacl implements them
 (pyshacl stays the reference engine: tests compare both reports on every sample):
@@ -12,8 +13,9 @@ The translation follows the SHACL Core and SHACL-SPARQL definitions as pyshacl i
 - focus nodes: ``sh:targetClass`` (``rdf:type/rdfs:subClassOf*`` in the data), ``sh:targetNode``
   (in every document), ``sh:targetSubjectsOf`` / ``sh:targetObjectsOf``;
 - value nodes: the property path (predicate, inverse, sequence, alternative, ``*`` ``+`` ``?``);
-- one query per constraint component, answering ``?G ?this [?value ...]`` for every result;
-- ``sh:sparql``: the focus nodes of the whole batch from one query, then the constraint's own
+- one query per constraint component, answering ``?G ?this [?value ...]`` for every result, run
+  only when a screen in Python (:mod:`.shacl_screen`) cannot tell that it has no answer;
+- ``sh:sparql``: the focus nodes from one query, then the constraint's own
   SELECT once per focus node with ``$this`` (and ``$currentShape``) pre-bound, on its document's graph
   (see :func:`run_check`).
 
@@ -33,7 +35,7 @@ from budgetkg import names
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from . import sparql_shared
+from . import shacl_screen, sparql_shared
 
 GRAPH_VAR = "bkgBatchGraph"
 _G = "?" + GRAPH_VAR
@@ -102,6 +104,7 @@ class Check:
     prologue: str = ""  # SHACL-SPARQL: the PREFIX declarations ``query`` starts with
     shared: tuple = ()  # SHACL-SPARQL: sub-SELECTs run once per focus node for every check (sparql_shared)
     at_once: bool = False  # SHACL-SPARQL: may run once for all focus nodes of a document (sparql_shared.at_once)
+    screen: tuple | None = None  # core: the test telling in Python that the query finds nothing (shacl_screen)
 
 
 @dataclass
@@ -282,7 +285,8 @@ class _Compiler:
 
     # ------------------------------------------------------------ shapes
 
-    def shape_checks(self, shape, target: str, nodes: tuple) -> list[Check]:
+    def shape_checks(self, shape, target: str, nodes: tuple, focus: tuple | None = None) -> list[Check]:
+        """The checks of ``shape``; ``focus``: its targets as :func:`.shacl_screen.targets` gives them."""
         g = self.g
         if g.value(shape, SH.deactivated) == rdflib.Literal(True):
             return []
@@ -292,14 +296,15 @@ class _Compiler:
         path = g.value(shape, SH.path)
         out: list[Check] = []
 
-        def add(param, query, value, **kw):
-            out.append(Check(shape, _COMPONENT[param], severity, path, query, value, messages, targets=nodes, **kw))
+        def add(param, arg, query, value):
+            screen = shacl_screen.plan(g, shape, param, arg, path, focus, _LEXICAL)
+            out.append(Check(shape, _COMPONENT[param], severity, path, query, value, messages, targets=nodes, screen=screen))
 
         head = f"SELECT DISTINCT {_G} ?this"
         if path is None:
             for p, o in sorted(g.predicate_objects(shape)):
                 if p == SH.property:
-                    out += self.shape_checks(o, target, nodes)
+                    out += self.shape_checks(o, target, nodes, focus)
                 elif p == SH.sparql:
                     out += self.sparql_check(shape, o, target, nodes, severity, messages)
                 elif p in (SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.minCount,
@@ -309,37 +314,37 @@ class _Compiler:
                 else:
                     cond = self._node_conforms(p, o, "?this", shape)
                     if cond:
-                        add(p, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER (!{cond[0]}) }} }}", "focus")
+                        add(p, o, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER (!{cond[0]}) }} }}", "focus")
             return out
         pt = self.path(path)
         for p, o in sorted(g.predicate_objects(shape)):
             bad = self.violation(p, o, "?value", shape)
             if bad is not None:
-                add(p, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . FILTER ({bad}) }} }}", "row")
+                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . FILTER ({bad}) }} }}", "row")
             elif p == SH["class"]:
-                add(p, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . "
+                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . "
                        f"FILTER NOT EXISTS {{ ?value {_INSTANCE} {_term(o)} }} }} }}", "row")
             elif p == SH.hasValue:
-                add(p, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER NOT EXISTS {{ ?this {pt} {_term(o)} }} }} }}", "none")
+                add(p, o, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER NOT EXISTS {{ ?this {pt} {_term(o)} }} }} }}", "none")
             elif p == SH.minCount:
                 n = int(o)
                 if n == 1:
-                    add(p, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER NOT EXISTS {{ ?this {pt} ?v }} }} }}", "none")
+                    add(p, o, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER NOT EXISTS {{ ?this {pt} ?v }} }} }}", "none")
                 elif n > 1:
-                    add(p, f"SELECT {_G} ?this WHERE {{ {{ SELECT {_G} ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ "
+                    add(p, o, f"SELECT {_G} ?this WHERE {{ {{ SELECT {_G} ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ "
                            f"GRAPH {_G} {{ {target} OPTIONAL {{ ?this {pt} ?v }} }} }} GROUP BY {_G} ?this }} FILTER (?n < {n}) }}",
                         "none")
             elif p == SH.maxCount:
-                add(p, f"SELECT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?v }} }} "
+                add(p, o, f"SELECT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?v }} }} "
                        f"GROUP BY {_G} ?this HAVING (COUNT(DISTINCT ?v) > {int(o)})", "none")
             elif p == SH.uniqueLang:
                 if o == rdflib.Literal(True):
-                    add(p, f"SELECT {_G} ?this ?lang WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?v . "
+                    add(p, o, f"SELECT {_G} ?this ?lang WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?v . "
                            f"FILTER (isLiteral(?v) && LANG(?v) != \"\") }} }} GROUP BY {_G} ?this (LCASE(LANG(?v)) AS ?lang) "
                            f"HAVING (COUNT(DISTINCT ?v) > 1)", "none")
             elif p == SH.equals:
                 other = self.path(o)
-                add(p, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} {{ ?this {pt} ?value FILTER NOT EXISTS {{ ?this {other} ?value }} }} "
+                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} {{ ?this {pt} ?value FILTER NOT EXISTS {{ ?this {other} ?value }} }} "
                        f"UNION {{ ?this {other} ?value FILTER NOT EXISTS {{ ?this {pt} ?value }} }} }} }}", "row")
             elif p == SH.qualifiedValueShape:
                 if g.value(shape, SH.qualifiedValueShapesDisjoint) == rdflib.Literal(True):
@@ -351,12 +356,12 @@ class _Compiler:
                 for bound, op in ((SH.qualifiedMinCount, "<"), (SH.qualifiedMaxCount, ">")):
                     n = g.value(shape, bound)
                     if n is not None:
-                        add(bound, f"SELECT {_G} ?this WHERE {{ {inner} FILTER (?n {op} {int(n)}) }}", "none")
+                        add(bound, n, f"SELECT {_G} ?this WHERE {{ {inner} FILTER (?n {op} {int(n)}) }}", "none")
             elif p in (SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.flags):
                 continue  # with sh:qualifiedValueShape / sh:pattern
             elif p in (SH["or"], SH["and"], SH["not"]):
                 cond = self._node_conforms(p, o, "?value", shape)[0]
-                add(p, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . FILTER (!{cond}) }} }}", "row")
+                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . FILTER (!{cond}) }} }}", "row")
             elif p in (SH.sparql, SH.property):
                 raise Unsupported(f"{p} on property shape {shape}")
         return out
@@ -397,7 +402,7 @@ def compile_shapes(g: rdflib.Graph, use_shapes: list[str] | None = None) -> list
     out: list[Check] = []
     for shape in shapes:
         target, nodes = c.target(shape)
-        out += c.shape_checks(shape, target, nodes)
+        out += c.shape_checks(shape, target, nodes, shacl_screen.targets(g, shape))
     sparql = [n for n, check in enumerate(out) if check.focus_query is not None]
     shared = sparql_shared.share([(out[n].prologue, out[n].query[len(out[n].prologue):]) for n in sparql])
     for n, (template, used) in zip(sparql, shared):
@@ -413,31 +418,30 @@ def _graph_iri(n: int) -> ox.NamedNode:
 def run_batch(documents: list[list[ox.Triple]], checks: list[Check]) -> list[list[Finding]]:
     """Run every check over ``documents``; the findings of each document, in their order.
 
-    Core constraints run once over one in-memory store holding each document as a named graph.
-    SHACL-SPARQL constraints run per focus node on a store of the document alone: oxigraph
-    plans a query on the whole store's statistics, and the arithmetic queries slow down several
-    times when other documents share the store.
+    Each document is loaded once, into a store of its own, and every check runs on it
+    (:func:`run_document`): oxigraph plans a query on the whole store's statistics, and the
+    arithmetic queries slow down several times when other documents share the store.
     """
-    graphs = [_graph_iri(n) for n in range(len(documents))]
-    out: list[list[Finding]] = [[] for _ in documents]
     core = [c for c in checks if c.focus_query is None]
     sparql = [c for c in checks if c.focus_query is not None]
-    store = None
-    if core:
-        store = _store(zip(graphs, documents))
-        index = {g: n for n, g in enumerate(graphs)}
-        instance = instance_path(store)
-        for check in core:
-            for g, finding in run_check(store, graphs, check, instance):
-                out[index[g]].append(finding)
-    if sparql:
-        for n, (g, triples) in enumerate(zip(graphs, documents)):
-            # a batch of one document (the build's) is already a store of the document alone
-            store = store if store is not None and len(documents) == 1 else _store([(g, triples)])
-            instance = instance_path(store)
-            shared: dict = {}  # answers of the sub-SELECTs the checks share (sparql_shared), per focus node
-            for check in sparql:
-                out[n].extend(finding for _, finding in run_check(store, [g], check, instance, shared))
+    return [run_document(triples, core, sparql) for triples in documents]
+
+
+def run_document(triples: list[ox.Triple], core: list[Check], sparql: list[Check]) -> list[Finding]:
+    """The findings of one document: its core checks (in their order), then its SHACL-SPARQL checks.
+
+    A core check whose screen (:mod:`.shacl_screen`) tells that it finds nothing on the
+    document's triples is not run: the screen is cheaper than parsing and planning the query.
+    """
+    g = _graph_iri(0)
+    store = _store([(g, triples)])
+    instance = instance_path(store)
+    out: list[Finding] = []
+    for check in shacl_screen.to_run(triples, core):
+        out.extend(finding for _, finding in run_check(store, [g], check, instance))
+    shared: dict = {}  # answers of the sub-SELECTs the checks share (sparql_shared), per focus node
+    for check in sparql:
+        out.extend(finding for _, finding in run_check(store, [g], check, instance, shared))
     return out
 
 

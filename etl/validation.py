@@ -1,7 +1,7 @@
 """SHACL validation of document graphs against ``shapes/*.ttl``.
 
 Two engines give the same report: ``batch`` (the default: the shapes compiled to SPARQL by
-:mod:`budgetkg.etl.shacl_batch`, many documents validated at once) and ``pyshacl`` (the
+:mod:`budgetkg.etl.shacl_batch`, many documents validated in one call) and ``pyshacl`` (the
 reference, one document at a time; the tests compare both on every sample).
 
 API: :func:`validate_triples` ``(triples, path) -> list[dict]`` (the build's hook: raises
@@ -332,7 +332,7 @@ def run_pyshacl(
 
 
 ENGINES = ("batch", "pyshacl", "rdflib")
-#: Documents validated together by the batched engine (one store, one query per constraint).
+#: Documents whose vocabulary context is gathered together (each is then validated on a store of its own).
 BATCH_SIZE = 64
 
 
@@ -372,8 +372,9 @@ def validate_documents(
     documents, *, with_context: bool = True, use_shapes: list[str] | None = None, batch_size: int = BATCH_SIZE,
 ) -> list[Outcome]:
     """Validate many documents with the batched engine: ``documents`` are ``(triples, name)``
-    pairs; each batch of ``batch_size`` goes into one store as named graphs, and each
-    constraint runs once per batch. One :class:`Outcome` per document, in order."""
+    pairs, taken ``batch_size`` at a time; each document is validated on a store of its own
+    (:func:`.shacl_batch.run_batch`), so that its report is the one it gets alone. One
+    :class:`Outcome` per document, in order."""
     from .shacl_batch import run_batch
 
     checks = _checks(tuple(use_shapes) if use_shapes else None)

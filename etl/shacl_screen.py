@@ -1,0 +1,364 @@
+"""A cheap test, in Python over a document's triples, that a core constraint finds nothing.
+
+Most core constraints (cardinality, datatype, node kind, ``sh:in``, ...) find nothing on a
+built document, yet each is one SPARQL query of :mod:`budgetkg.etl.shacl_batch`: parsing and
+planning several hundred queries cost more than their answers. :func:`plan` compiles the simple
+ones (targets by class, node, subjects or objects of a predicate; a predicate, inverse or
+alternative path; one of the components below) to a plan, and :func:`may_find` tells from an
+:class:`Index` of the document's triples whether the query may have an answer. The screen is
+conservative: whenever it cannot decide it says "may find", and the query runs as before, so the
+findings (and their order) are the query's, unchanged.
+
+The store the queries run on holds numeric and date literals in canonical form (``"1.00"^^xsd:decimal``
+is stored as ``"1"``): two values the triples tell apart may be one in the store. Every test
+below answers "may find" whenever telling terms apart could hide a result (``sh:minCount`` above 1
+is not screened; ``sh:pattern`` only over IRIs and strings).
+
+API: :func:`plan` ``(g, shape, param, arg, path, targets, lexical) -> tuple | None``; :func:`targets`
+``(g, shape) -> tuple | None``; :class:`Index` ``(triples)``; :func:`may_find` ``(index, plan) -> bool``;
+:func:`to_run` ``(triples, checks) -> list`` (the checks whose query must run).
+"""
+
+from __future__ import annotations
+
+import gc
+import operator
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from budgetkg import names
+
+_TYPE = ox.NamedNode(names.RDF_TYPE)
+_SUBCLASS = ox.NamedNode(names.RDFS + "subClassOf")
+_LANGSTRING = ox.NamedNode(str(RDF.langString))
+_STRINGS = {ox.NamedNode(str(XSD.string)), _LANGSTRING}
+# sh:pattern with these characters only means the same in Python's re as in SPARQL's REGEX.
+_PLAIN_PATTERN = re.compile(r"^[\^$\[\]{}()|?*+.,0-9A-Za-z-]*$")
+_KINDS = {
+    SH.IRI: (ox.NamedNode,), SH.BlankNode: (ox.BlankNode,), SH.Literal: (ox.Literal,),
+    SH.BlankNodeOrIRI: (ox.BlankNode, ox.NamedNode), SH.IRIOrLiteral: (ox.NamedNode, ox.Literal),
+    SH.BlankNodeOrLiteral: (ox.BlankNode, ox.Literal),
+}
+_COMPARE = {SH.minInclusive: operator.ge, SH.maxInclusive: operator.le, SH.minExclusive: operator.gt, SH.maxExclusive: operator.lt}
+
+
+def _ox(node):
+    if isinstance(node, rdflib.URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, rdflib.Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string)))
+    return None
+
+
+def targets(g: rdflib.Graph, shape) -> tuple | None:
+    """The targets of ``shape`` as ``(kind, node)`` pairs (None when one is not a plain IRI)."""
+    out = []
+    for kind, pred in (("class", SH.targetClass), ("node", SH.targetNode), ("subjects", SH.targetSubjectsOf),
+                       ("objects", SH.targetObjectsOf)):
+        for node in g.objects(shape, pred):
+            if not isinstance(node, rdflib.URIRef):
+                return None
+            out.append((kind, ox.NamedNode(str(node))))
+    return tuple(sorted(out, key=str)) or None
+
+
+def _path(g: rdflib.Graph, node) -> tuple | None:
+    """A predicate, inverse or alternative path as ``((predicate, inverse), ...)``; None otherwise."""
+    if isinstance(node, rdflib.URIRef):
+        return ((ox.NamedNode(str(node)), False),)
+    inverse = g.value(node, SH.inversePath)
+    if isinstance(inverse, rdflib.URIRef):
+        return ((ox.NamedNode(str(inverse)), True),)
+    alt = g.value(node, SH.alternativePath)
+    if alt is not None:
+        steps = [_path(g, p) for p in Collection(g, alt)]
+        if all(s is not None and len(s) == 1 for s in steps):
+            return tuple(s[0] for s in steps)
+    return None
+
+
+def _lexical(pattern: str):
+    """Python's form of a lexical-form regular expression written for a SPARQL string."""
+    return re.compile(pattern.replace("\\\\", "\\"))
+
+
+def plan(g: rdflib.Graph, shape, param, arg, path, focus_targets: tuple | None, lexical: dict) -> tuple | None:
+    """The screen of one constraint (``param`` ``arg`` of ``shape``, on ``path`` or on the focus
+    node when ``path`` is None), or None when it is not screened. ``lexical``: the lexical-form
+    regular expressions of the datatypes the query checks (written for SPARQL)."""
+    if focus_targets is None:
+        return None
+    steps = None
+    if path is not None:
+        steps = _path(g, path)
+        if steps is None:
+            return None
+    test = None
+    if param == SH.datatype:
+        lex = lexical.get(arg)
+        test = ("datatype", ox.NamedNode(str(arg)), _lexical(lex) if lex else None)
+    elif param == SH.nodeKind and arg in _KINDS:
+        test = ("kind", _KINDS[arg])
+    elif param == SH.languageIn:
+        test = ("languages", frozenset(str(x).lower() for x in Collection(g, arg)))
+    elif param in _COMPARE and isinstance(arg, rdflib.Literal):
+        forms = tuple((ox.NamedNode(str(dt)), _lexical(lexical[dt])) for dt in (XSD.integer, XSD.decimal))
+        bound = _decimal(_ox(arg), dict(forms))
+        if bound is not None:
+            test = ("compare", _COMPARE[param], bound, forms)
+    elif param == SH.pattern and g.value(shape, SH.flags) is None and _PLAIN_PATTERN.match(str(arg)):
+        test = ("pattern", re.compile(str(arg)))
+    elif param == SH["in"]:
+        items = [_ox(x) for x in Collection(g, arg)]
+        if all(x is not None for x in items):
+            test = ("in", frozenset(items))
+    elif param == SH["class"]:
+        test = ("class", ox.NamedNode(str(arg)))
+    elif param == SH.hasValue and _ox(arg) is not None:
+        test = ("has", _ox(arg))
+    elif param == SH.minCount and steps is not None and int(arg) == 1:
+        test = ("min1",)
+    elif param == SH.maxCount and steps is not None:
+        test = ("max", int(arg))
+    elif param == SH.uniqueLang and steps is not None and arg == rdflib.Literal(True):
+        test = ("unique_lang",)
+    if test is None:
+        return None
+    return focus_targets, steps, test
+
+
+def _decimal(v, forms: dict):
+    """The value of a literal whose datatype has a lexical form in ``forms`` (xsd:integer,
+    xsd:decimal) and is of that form; else None."""
+    rx = forms.get(v.datatype) if isinstance(v, ox.Literal) else None
+    if rx is None or "\n" in v.value or not rx.match(v.value):
+        return None
+    try:
+        return Decimal(v.value)
+    except InvalidOperation:
+        return None
+
+
+class Index:
+    """A document's triples by predicate, with the maps the screens ask for, each built once:
+    forward (subject -> objects) and inverse (object -> subjects) per predicate, the focus nodes
+    of each target, and the distinct values of each path grouped by node kind, datatype and
+    language (most tests decide a whole group at once)."""
+
+    def __init__(self, triples):
+        by_predicate: dict = defaultdict(list)
+        for t in triples:
+            by_predicate[t.predicate].append(t)
+        self.by_predicate = by_predicate
+        # SHACL instance of follows rdfs:subClassOf: with any in the data nothing is screened
+        self.subclasses = _SUBCLASS in by_predicate
+        self._maps: dict = {}
+        self._cache: dict = {}
+
+    def _both(self, p) -> tuple[dict, dict]:
+        """(subject -> objects, object -> subjects) of predicate ``p``, as lists: a triple given
+        twice counts twice (the screen then says "may find", never the reverse)."""
+        out = self._maps.get(p)
+        if out is None:
+            forward: dict = defaultdict(list)
+            inverse: dict = defaultdict(list)
+            for t in self.by_predicate.get(p, ()):
+                s, o = t.subject, t.object
+                forward[s].append(o)
+                inverse[o].append(s)
+            out = self._maps[p] = (dict(forward), dict(inverse))
+        return out
+
+    def forward(self, p) -> dict:
+        return self._both(p)[0]
+
+    def inverse(self, p) -> dict:
+        return self._both(p)[1]
+
+    def _cached(self, key, make):
+        out = self._cache.get(key)
+        if out is None:
+            out = self._cache[key] = make()
+        return out
+
+    def focus(self, targets: tuple) -> set:
+        def make():
+            out = set()
+            for kind, node in targets:
+                if kind == "class":
+                    out.update(self.inverse(_TYPE).get(node, ()))
+                elif kind == "node":
+                    out.add(node)
+                elif kind == "subjects":
+                    out.update(self.forward(node))
+                else:
+                    out.update(self.inverse(node))
+            return out
+        return self._cached(("focus", targets), make)
+
+    def members(self, cls) -> set:
+        """The nodes of type ``cls``."""
+        return self._cached(("members", cls), lambda: set(self.inverse(_TYPE).get(cls, ())))
+
+    def _merged(self, maps: list) -> dict:
+        if len(maps) == 1:
+            return maps[0]
+        out: dict = defaultdict(list)
+        for m in maps:
+            for k, vs in m.items():
+                out[k].extend(vs)
+        return dict(out)
+
+    def holders(self, steps: tuple) -> dict:
+        """focus node -> its values on the path."""
+        return self._cached(("holders", steps), lambda: self._merged(
+            [self.inverse(p) if inverse else self.forward(p) for p, inverse in steps]))
+
+    def owners(self, steps: tuple) -> dict:
+        """value -> the nodes it is a value of, on the path."""
+        return self._cached(("owners", steps), lambda: self._merged(
+            [self.forward(p) if inverse else self.inverse(p) for p, inverse in steps]))
+
+    def groups(self, key, nodes) -> dict:
+        """``nodes`` by (kind, datatype IRI, language): kind 0 IRI, 1 blank node, 2 literal, 3 other."""
+        def make():
+            out: dict = {}
+            for v in nodes:
+                if isinstance(v, ox.Literal):
+                    sig = (2, v.datatype.value, v.language)
+                else:
+                    sig = (0 if isinstance(v, ox.NamedNode) else 1 if isinstance(v, ox.BlankNode) else 3, None, None)
+                out.setdefault(sig, []).append(v)
+            return out
+        return self._cached(("groups", key), make)
+
+
+_TYPES = {ox.NamedNode: 0, ox.BlankNode: 1, ox.Literal: 2}
+
+
+def to_run(triples, checks: list) -> list:
+    """The checks (objects with a ``screen`` attribute, None when not screened) whose query may
+    have an answer on ``triples``, in their order.
+
+    The cycle collector is paused meanwhile: the index allocates one list per node and
+    predicate, and the collections this triggers scanned the process's long-lived objects (the
+    shapes, the compiled checks) again and again, doubling the time (measured); nothing here
+    makes a reference cycle.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        index = Index(triples)
+        return [c for c in checks if c.screen is None or may_find(index, c.screen)]
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def may_find(index: Index, screen: tuple) -> bool:
+    """False only when the constraint's query has no answer on the indexed document."""
+    if index.subclasses:
+        return True
+    targets, steps, test = screen
+    focus = index.focus(targets)
+    if not focus:
+        return False
+    kind = test[0]
+    if steps is None:  # a node shape: the value is the focus node
+        if kind == "class":
+            return bool(focus.difference(index.inverse(_TYPE).get(test[1], ())))
+        if kind == "has":
+            return len(focus) > 1 or test[1] not in focus
+        return any(True for _ in _bad_values(index, ("focus", targets), focus, test))
+    holders = index.holders(steps)
+    if kind == "min1":
+        return bool(focus.difference(holders))
+    if kind == "max":
+        return any(len(vs) > test[1] and f in focus for f, vs in holders.items())
+    if kind == "unique_lang":
+        for f, vs in holders.items():
+            if len(vs) > 1 and f in focus:
+                langs = [v.language for v in vs if isinstance(v, ox.Literal) and v.language]
+                if len({x.lower() for x in langs}) != len(langs):
+                    return True
+        return False
+    owners = index.owners(steps)
+    if kind == "has":
+        return bool(focus.difference(owners.get(test[1], ())))
+    return any(not focus.isdisjoint(owners[v]) for v in _bad_values(index, ("steps", steps), owners, test))
+
+
+def _bad_values(index: Index, key, nodes, test: tuple):
+    """The nodes (of ``nodes``) that may break the value-level constraint ``test``: whole groups
+    of one kind, datatype and language decided at once, the others value by value."""
+    for sig, values in index.groups(key, nodes).items():
+        verdict = _group_verdict(test, sig)
+        if verdict is True:
+            yield from values
+        elif verdict is None:
+            bad = _bad_value(test, index)
+            yield from (v for v in values if bad(v))
+
+
+_LANGSTRING_IRI, _LITERAL_IRI = str(RDF.langString), str(RDFS.Literal)
+_STRING_IRIS = {str(XSD.string), str(RDF.langString)}
+
+
+def _group_verdict(test: tuple, sig: tuple):
+    """True: every node of the group may break ``test``; False: none does; None: value by value."""
+    kind, (node_kind, datatype, language) = test[0], sig
+    literal = node_kind == 2
+    if kind == "datatype":
+        if test[1].value == _LANGSTRING_IRI:
+            return not (literal and language)
+        if test[1].value == _LITERAL_IRI:
+            return not literal
+        if not (literal and datatype == test[1].value):
+            return True
+        return None if test[2] is not None else False
+    if kind == "kind":
+        return node_kind not in {_TYPES[t] for t in test[1]}
+    if kind == "languages":
+        if not (literal and language):
+            return True
+        langs, lang = test[1], language.lower()
+        return not ("*" in langs or lang in langs or lang.split("-")[0] in langs)
+    if kind == "compare":
+        return None if literal and any(dt.value == datatype for dt, _ in test[3]) else True
+    if kind == "pattern":
+        return None if node_kind == 0 or literal and datatype in _STRING_IRIS else True
+    if kind == "class" and literal:
+        return True
+    return None
+
+
+def _bad_value(test: tuple, index: Index):
+    """``value -> bool`` for the groups :func:`_group_verdict` leaves undecided."""
+    kind = test[0]
+    if kind == "datatype":
+        rx = test[2]
+        return lambda v: "\n" in v.value or not rx.match(v.value)
+    if kind == "compare":
+        op, bound, forms = test[1], test[2], dict(test[3])
+
+        def bad(v):
+            d = _decimal(v, forms)
+            return d is None or not op(d, bound)
+        return bad
+    if kind == "pattern":
+        rx = test[1]
+        return lambda v: "\n" in v.value or not rx.search(v.value)
+    if kind == "in":
+        return lambda v: v not in test[1]
+    if kind == "class":
+        members = index.members(test[1])
+        return lambda v: v not in members
+    return lambda v: True
