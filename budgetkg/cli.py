@@ -71,7 +71,8 @@ def _build(args) -> int:
             print(f"  {'info' if w.get('severity') == 'Info' else 'warning'}: {where}{message}")
     print(f"wrote {_shown(result.out)}: {len(result.documents)} documents, {result.triples} triples")
     if args.cache:
-        print(f"cache {_shown(args.cache)}: {len(result.reprocessed)} documents processed, {len(result.reused)} reused")
+        print(f"cache {_shown(args.cache)}: {len(result.reprocessed)} documents processed, {len(result.reused)} reused"
+              + (f"; store {result.store}" if result.store else ""))
         for p in result.reprocessed:
             print(f"processed: {_shown(p)}")
     for f in result.failed:

@@ -23,7 +23,7 @@ def test_dumps_and_store_written(built):
 
 
 def test_the_store_holds_every_quad_of_the_dump_loaded_in_chunks(sample_path, tmp_path, monkeypatch):
-    import budgetkg.etl.build as b
+    import budgetkg.etl.storeload as b
     monkeypatch.setattr(b, "STORE_LOAD_QUADS", 1000)  # the sample's dump is several thousand quads: several loads
     out = build([sample_path], out=tmp_path / "chunked", jobs=1).out
     whole = ox.Store()  # one load of the whole dump, in memory (a store writes 1.50 as 1.5: compare stores)
