@@ -15,6 +15,7 @@ document's report numbers its results from 1: two reports would mix).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -48,8 +49,16 @@ def join_shards(work: Path, keep: int, drop: int, holder, other, validate: bool)
         report = report_graph_iri(graph)
         published = (report_triples(warnings, graph) if warnings else []) + quality_triples(warnings, triples, graph)
         quads += [ox.Quad(t.subject, t.predicate, t.object, report) for t in published]
-    (work / f"{keep}.nt").write_text("".join(lines), encoding="utf-8")
-    (work / f"{keep}.nq").write_text("".join(sorted(f"{q} .\n" for q in quads)), encoding="utf-8")
+    _replace(work / f"{keep}.nt", "".join(lines))
+    _replace(work / f"{keep}.nq", "".join(sorted(f"{q} .\n" for q in quads)))
     for suffix in (".nt", ".nq"):
-        (work / f"{drop}{suffix}").write_text("", encoding="utf-8")
+        _replace(work / f"{drop}{suffix}", "")
     return warnings
+
+
+def _replace(path: Path, text: str) -> None:
+    """A new file renamed over ``path``, never ``path`` written in place: a shard taken from the
+    build cache is a hard link to the cached one (:meth:`budgetkg.etl.buildcache.ShardCache.restore`)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
