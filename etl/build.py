@@ -26,9 +26,11 @@ import heapq
 import json
 import os
 import shutil
+import subprocess
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -320,6 +322,9 @@ def _merge_lines(files: list[Path], out: Path, *, fan_in: int | None = None) -> 
 
 
 def _merge_group(files: list[Path], out: Path) -> int:
+    sort = _gnu_sort()
+    if sort and files:
+        return _merge_with_sort(sort, files, out)
     # Bytes, not text: UTF-8's byte order is the code points' order, so the lines come out as sorted
     # strings would, without decoding and encoding every line (a third of a large build's merge time).
     handles = [f.open("rb") for f in files]
@@ -334,6 +339,41 @@ def _merge_group(files: list[Path], out: Path) -> int:
     finally:
         for h in handles:
             h.close()
+    return count
+
+
+@lru_cache(maxsize=1)
+def _gnu_sort() -> str | None:
+    """GNU sort, which merges sorted files in C several times faster than heapq (the parent's
+    longest step at 1,000 PDFs); None where there is none (then the merge is Python's)."""
+    found = shutil.which("sort") if os.name == "posix" else None
+    try:
+        if found and "GNU coreutils" in subprocess.run([found, "--version"], capture_output=True, text=True,
+                                                        timeout=10).stdout:
+            return found
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return None
+
+
+def _merge_with_sort(sort: str, files: list[Path], out: Path) -> int:
+    """``sort -m -u`` in the C locale: byte order, as the shards are sorted, and a line repeated
+    in several shards written once. File names are passed in a file (10^6 shards exceed a
+    command line), temporary files go beside ``out``."""
+    names = out.with_name(f".{out.name}.files")
+    names.write_bytes(b"".join(os.fsencode(f) + b"\0" for f in files))
+    try:
+        subprocess.run([sort, "-m", "-u", f"--batch-size={max(2, len(files))}", "-T", str(out.parent), "-o", str(out),
+                        f"--files0-from={names}"], check=True, env={**os.environ, "LC_ALL": "C"},
+                       stdin=subprocess.DEVNULL, capture_output=True)
+    except subprocess.CalledProcessError as exc:
+        raise OSError(f"merging {len(files)} shards into {out} failed: {exc.stderr.decode(errors='replace').strip()}") from exc
+    finally:
+        names.unlink(missing_ok=True)
+    count = 0
+    with out.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            count += chunk.count(b"\n")
     return count
 
 

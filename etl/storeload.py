@@ -117,26 +117,72 @@ def _update(previous: Path, location: Path, quads: Path, vocab: list) -> tuple[i
 def _changed_graphs(old: Path, new: Path) -> set[ox.NamedNode] | None:
     """The named graphs of the lines only in one of two sorted dumps; None when a changed line is
     in the default graph or the changed lines are more than those in common."""
+    changed, same = _changed_lines(old, new)
+    if changed is None:
+        return None
+    graphs = {q.graph_name for q in ox.parse(b"".join(changed), format=ox.RdfFormat.N_QUADS)}
+    if any(not isinstance(g, ox.NamedNode) for g in graphs):
+        return None
+    return graphs
+
+
+def _changed_lines(old: Path, new: Path) -> tuple[list[bytes] | None, int]:
+    """The lines of two sorted files that are in only one of them, and the count of the others;
+    (None, count) as soon as the changed lines outnumber the common ones by a load's worth.
+
+    The files are compared a block at a time (in C) and walked line by line only from the line
+    where they differ to the next line they share: a rebuild's dumps are mostly the same (3.8 GB
+    each at 1,000 PDFs).
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "a").write_bytes(b"a\\nb\\nc\\ne\\n"); _ = (d / "b").write_bytes(b"a\\nbb\\nc\\nd\\ne\\n")
+    >>> _changed_lines(d / "a", d / "b")
+    ([b'b\\n', b'bb\\n', b'd\\n'], 3)
+    """
     changed: list[bytes] = []
     same = 0
     with old.open("rb") as a, new.open("rb") as b:
-        x, y = a.readline(), b.readline()
-        while x or y:
-            if x == y:
-                same += 1
-                x, y = a.readline(), b.readline()
-            elif x and (not y or x < y):
-                changed.append(x)
-                x = a.readline()
-            else:
-                changed.append(y)
-                y = b.readline()
-            if len(changed) > same + STORE_LOAD_QUADS:
-                return None
-    graphs = {q.graph_name for q in ox.parse(b"".join(changed), format=ox.RdfFormat.N_QUADS)}
-    if len(changed) > same or any(not isinstance(g, ox.NamedNode) for g in graphs):
-        return None
-    return graphs
+        while True:  # each round starts at the start of a line in both files
+            at_a, at_b = a.tell(), b.tell()
+            x, y = a.read(_BLOCK), b.read(_BLOCK)
+            if not x and not y:
+                return (None if len(changed) > same else changed), same
+            # the same whole lines: skip them; else from the line where the files differ (or a line
+            # longer than a block) compare line by line
+            start = x.rfind(b"\n") + 1 if x == y else x.rfind(b"\n", 0, _common_prefix(x, y)) + 1
+            same += x.count(b"\n", 0, start)
+            a.seek(at_a + start)
+            b.seek(at_b + start)
+            if x == y and start:
+                continue
+            la, lb = a.readline(), b.readline()
+            while la != lb:  # to the next line both hold (or both ends: b"" == b"")
+                if la and (not lb or la < lb):
+                    changed.append(la)
+                    la = a.readline()
+                else:
+                    changed.append(lb)
+                    lb = b.readline()
+                if len(changed) > same + STORE_LOAD_QUADS:
+                    return None, same
+            same += bool(la)
+
+
+# Bytes compared at once by _changed_lines: a difference costs a binary search of about 20 slices.
+_BLOCK = 1 << 20
+
+
+def _common_prefix(x: bytes, y: bytes) -> int:
+    """The length of the longest common prefix of ``x`` and ``y``, by bisection on slices."""
+    lo, hi = 0, min(len(x), len(y))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if x[:mid] == y[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _lines_of(dump: Path, graphs: set[ox.NamedNode], out: Path) -> int:
@@ -145,6 +191,9 @@ def _lines_of(dump: Path, graphs: set[ox.NamedNode], out: Path) -> int:
     these IRIs is written too, which adds nothing the dump does not hold."""
     ends = {f"{g} .\n".encode() for g in graphs}
     count = 0
+    if not ends:
+        out.touch()
+        return 0
     with dump.open("rb") as fh, out.open("wb") as o:
         for line in fh:
             if line[line.rfind(b" ", 0, len(line) - 3) + 1:] in ends:

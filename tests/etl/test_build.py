@@ -117,3 +117,25 @@ def test_the_merge_in_rounds_writes_the_same_dumps(tmp_path, monkeypatch):
     for name in ("budgetkg.nq", "budgetkg.nt", "budgetkg.ttl"):
         assert (rounds / "dumps" / name).read_bytes() == (one / "dumps" / name).read_bytes()
     assert sorted(p.name for p in (rounds / "dumps").iterdir()) == sorted(p.name for p in (one / "dumps").iterdir())
+
+
+def test_gnu_sort_merges_shards_as_the_python_merge_does(tmp_path, monkeypatch):
+    import random
+
+    import budgetkg.etl.build as b
+
+    if b._gnu_sort() is None:
+        pytest.skip("no GNU sort here: the build merges in Python")
+    rng = random.Random(7)
+    words = ["<https://budgetkg.org/id/部门/1>", "\"1.50\"^^<http://www.w3.org/2001/XMLSchema#decimal>", "\"一般公共预算\"@zh",
+             "_:b1", "<a>", "<a b>", "\"é\"", "\"\\t\"", "<https://budgetkg.org/id/部门/12>"]
+    shards = []
+    for n in range(7):  # lines repeated across shards, prefixes of each other, CJK and escapes
+        lines = sorted({" ".join(rng.choices(words, k=rng.randint(1, 4))) + " .\n" for _ in range(300)})
+        shards.append(tmp_path / f"{n}.nq")
+        shards[-1].write_text("".join(lines), encoding="utf-8")
+    with_sort = b._merge_lines(shards, tmp_path / "sort.nq", fan_in=3)
+    monkeypatch.setattr(b, "_gnu_sort", lambda: None)
+    with_python = b._merge_lines(shards, tmp_path / "python.nq", fan_in=3)
+    assert with_sort == with_python > 300
+    assert (tmp_path / "sort.nq").read_bytes() == (tmp_path / "python.nq").read_bytes()
