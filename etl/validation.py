@@ -125,16 +125,36 @@ def context_triples(triples) -> list[ox.Triple]:
     out: list[ox.Triple] = []
     seen: set[ox.NamedNode] = set()
     subjects = set()
-    todo: list[tuple[ox.NamedNode, set[str]]] = [(p, _PROPERTY_KEEP) for p in v.dimension_properties]
-    for t in triples:
+    # The stack of nodes to visit: the dimension properties, then for each triple in order its
+    # code-list concept (with the concept's siblings) or data structure. A node pushed again
+    # higher up is visited there, so only its last push counts: the triples are read backwards
+    # keeping each node's first sighting (a concept's siblings are listed once, not once per cell
+    # that uses the concept), and the stack is the reverse of that.
+    backwards: list[tuple[ox.NamedNode, set[str]]] = []
+    expanded: set[ox.NamedNode] = set()
+
+    def sight(items) -> None:
+        for item in items:
+            if item[0] not in seen:
+                seen.add(item[0])
+                backwards.append(item)
+
+    for t in reversed(triples if isinstance(triples, (list, tuple)) else list(triples)):
         subjects.add(t.subject)
         o = t.object
-        if isinstance(o, ox.NamedNode) and o in v.by_subject:
-            if o.value.startswith(CL_IRI):
-                todo.append((o, _CONCEPT_KEEP))
-                todo.extend((c, _CONCEPT_KEEP) for c in v.siblings.get(v.parent.get(o), ()))
-            elif t.predicate.value == QB_IRI + "structure":
-                todo.append((o, _DSD_KEEP))
+        if not isinstance(o, ox.NamedNode) or o in expanded or o not in v.by_subject:
+            continue
+        if o.value.startswith(CL_IRI):
+            pushed = [(o, _CONCEPT_KEEP)] + [(c, _CONCEPT_KEEP) for c in v.siblings.get(v.parent.get(o), ())]
+        elif t.predicate.value == QB_IRI + "structure":
+            pushed = [(o, _DSD_KEEP)]
+        else:
+            continue
+        expanded.add(o)
+        sight(reversed(pushed))
+    sight(reversed([(p, _PROPERTY_KEEP) for p in v.dimension_properties]))
+    todo = backwards[::-1]
+    seen.clear()
     while todo:
         node, keep = todo.pop()
         if node in seen:
