@@ -140,7 +140,9 @@ _per_char = SimpleNamespace(
     text_object=_bare("FPDFText_GetTextObject", ctypes.c_void_p), origin=_bare("FPDFText_GetCharOrigin", ctypes.c_int),
     loose_box=_bare("FPDFText_GetLooseCharBox", ctypes.c_int), generated=_bare("FPDFText_IsGenerated", ctypes.c_int),
     segment=_bare("FPDFPath_GetPathSegment", _Handle), segment_type=_bare("FPDFPathSegment_GetType", ctypes.c_int),
-    point=_bare("FPDFPathSegment_GetPoint", ctypes.c_int), closes=_bare("FPDFPathSegment_GetClose", ctypes.c_int))
+    point=_bare("FPDFPathSegment_GetPoint", ctypes.c_int), closes=_bare("FPDFPathSegment_GetClose", ctypes.c_int),
+    matrix=_bare("FPDFText_GetMatrix", ctypes.c_int), font_size=_bare("FPDFText_GetFontSize", ctypes.c_double),
+    font=_bare("FPDFTextObj_GetFont", ctypes.c_void_p))
 # the calls made for every page object and path (handles as :class:`_Handle`, buffers by reference, as :func:`_bare`)
 _per_object = SimpleNamespace(
     page_object=_bare("FPDFPage_GetObject", _Handle), form_object=_bare("FPDFFormObj_GetObject", _Handle),
@@ -554,6 +556,7 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple | None = None) -> tuple[lis
     per_object: dict[int, tuple] = {}  # text object -> _object_props
     known: dict[tuple, tuple] = {}  # (matrix, size, font) -> _object_props
     m = pdfium_c.FS_MATRIX()
+    at_m = ctypes.byref(m)
     e, f_shift = ctm[4], ctm[5]
     straight = ctm[:4] == (1, 0, 0, 1)
     out = []
@@ -570,7 +573,7 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple | None = None) -> tuple[lis
         if obj != last:
             props = per_object.get(obj)
             if props is None:
-                props = per_object[obj] = _object_props(tp, i, obj, m, ctm, straight, known)
+                props = per_object[obj] = _object_props(page, i, obj, m, at_m, ctm, straight, known)
             low, high, upright, baselines = props
             last = obj
         loose_box(page, i, at_box)
@@ -604,17 +607,18 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple | None = None) -> tuple[lis
 _SPACES = frozenset(u for u in range(0x10000) if chr(u).isspace())
 
 
-def _object_props(tp: int, i: int, obj: int, m, ctm, straight: bool, known: dict) -> tuple:
-    """For the text object of character ``i``: where its boxes start and end above the baseline (``None,
-    None`` for rotated or mirrored text, placed by pdfium's box), whether it is upright, and a dict for
-    the boxes' vertical extent on each baseline (``m``: an ``FS_MATRIX`` to fill).
+def _object_props(page: ctypes.c_void_p, i: int, obj: int, m, at_m, ctm, straight: bool, known: dict) -> tuple:
+    """For the text object ``obj`` of character ``i`` of the text layer ``page``: where its boxes start and end
+    above the baseline (``None, None`` for rotated or mirrored text, placed by pdfium's box), whether it is
+    upright, and a dict for the boxes' vertical extent on each baseline (``m``: an ``FS_MATRIX`` to fill,
+    ``at_m`` a reference to it).
 
     ``known`` keeps what was worked out for each matrix, font and size on the page (many PDFs print
     each character as a text object of its own, in a handful of fonts and sizes).
     """
-    _c.FPDFText_GetMatrix(tp, i, m)
-    size = _c.FPDFText_GetFontSize(tp, i)
-    font = _c.FPDFTextObj_GetFont(obj)
+    _per_char.matrix(page, i, at_m)
+    size = _per_char.font_size(page, i)
+    font = _per_char.font(ctypes.c_void_p(obj))
     key = (m.a, m.b, m.c, m.d, size, font)
     props = known.get(key)
     if props is None:

@@ -99,10 +99,13 @@ def _open(hs: list[dict], vs: list[dict], xt: float, yt: float, only: set[int] |
         spans = across.get(y)
         if spans is None:  # the vertical rules of a grid start at the heights of a few rules: each worked out once
             spans = across[y] = [(h["x0"] - xt, h["x1"] + xt) for h in at(y)]
-        if any(a <= x <= b for a, b in spans):
-            return False
-        near = ends[bisect_left(bottoms, y - yt - _SLACK):bisect_right(bottoms, y + yt + _SLACK)]
-        return not any(abs(ex - x) <= xt and abs(ey - y) <= yt for ey, ex in near)
+        for a, b in spans:  # loops, not any(): this runs for every vertical rule of every page
+            if a <= x <= b:
+                return False
+        for ey, ex in ends[bisect_left(bottoms, y - yt - _SLACK):bisect_right(bottoms, y + yt + _SLACK)]:
+            if abs(ex - x) <= xt and abs(ey - y) <= yt:
+                return False
+        return True
 
     dangling = [v for v in vs if open_top(v)]
     candidates = dangling if only is None else [v for v in dangling if id(v) in only]
@@ -406,6 +409,9 @@ def cell_text(chars: list[dict]) -> str:
     ``tests/etl/test_pdf_ruled.py`` compares it with pdfplumber's."""
     if not chars:
         return ""
+    tops = [c["top"] for c in chars]
+    if max(tops) <= min(tops) + DEFAULT_Y_TOLERANCE and all(c["upright"] for c in chars):
+        return _one_line(chars)
     words: list[tuple[float, str]] = []  # (top, text) in pdfplumber's order
     for upright, run in groupby(chars, key=_UPRIGHT):
         if upright:
@@ -432,6 +438,31 @@ def cell_text(chars: list[dict]) -> str:
                     word.append(c)
             _word(word, words)
     return "\n".join(" ".join(text for _, text in line) for line in _clusters(words, _FIRST, DEFAULT_Y_TOLERANCE))
+
+
+def _one_line(chars: list[dict]) -> str:
+    """:func:`cell_text` of upright characters whose tops lie within the tolerance of the highest: one cluster
+    (every top, and every word's, is within the tolerance of the one before it), so one line, its words
+    joined by a space."""
+    words, word, prev = [], [], None
+    for c in sorted(chars, key=_X0):
+        text = c["text"]
+        if text.isspace() or text == "":
+            if word:
+                words.append("".join(word))
+            if text == "":
+                words.append("")
+            word, prev = [], None
+            continue
+        if prev is not None and (c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + _TOLERANCE
+                                 or abs(c["top"] - prev["top"]) > _TOLERANCE):
+            words.append("".join(word))
+            word = []
+        word.append(LIGATURES.get(text, text))
+        prev = c
+    if word:
+        words.append("".join(word))
+    return " ".join(words)
 
 
 def _word(chars: list[dict], words: list[tuple[float, str]]) -> None:
