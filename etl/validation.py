@@ -2,7 +2,8 @@
 
 Two engines give the same report: ``batch`` (the default: the shapes compiled to SPARQL by
 :mod:`budgetkg.etl.shacl_batch`, many documents validated in one call) and ``pyshacl`` (the
-reference, one document at a time; the tests compare both on every sample).
+reference, one document at a time, unpatched; tests/shapes/test_shapes_batch.py compares both on every
+sample and corpus document; the other tests validate with ``batch``).
 
 API: :func:`validate_triples` ``(triples, path) -> list[dict]`` (the build's hook: raises
 :class:`ValueError` naming the violations, returns the warnings); :func:`validate_graph`
@@ -303,44 +304,13 @@ class Outcome:
         return [r for r in self.results if r["severity"] != "Violation"]
 
 
-_CHECKED: set = set()
-
-
-def _cache_sparql_checks() -> None:
-    """Check each SPARQL constraint's text once per process, not once per focus node.
-
-    Only the reference engine (``engine="pyshacl"``: the tests, ``validate --engine pyshacl``)
-    runs pyshacl; without this the shape tests, which run it on every mutation, take several
-    times longer. pyshacl re-runs its syntax checks (regular expressions over the whole query: no MINUS,
-    VALUES, SERVICE; nested SELECTs project $this) before every execution; on a document
-    they cost more than the queries themselves (its MINUS and SERVICE patterns backtrack from
-    every line start to the next ``#``: quadratic in a query's length; without this cache
-    pyshacl took about 1.5x as long on a sample PDF, one run on the shared machine). The check
-    is a pure function of the text. The default engine (``batch``) neither imports nor patches pyshacl.
-    """
-    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
-
-    original = SPARQLQueryHelper.check_invalid_sparql
-    if getattr(original, "_budgetkg_cached", False):
-        return
-
-    def check(self, sparql_text, valuenode=None, extravars=None):
-        key = (sparql_text, valuenode is not None, tuple(sorted(extravars or ())))
-        if key not in _CHECKED:
-            original(self, sparql_text, valuenode=valuenode, extravars=extravars)
-            _CHECKED.add(key)
-        return True
-
-    check._budgetkg_cached = True
-    SPARQLQueryHelper.check_invalid_sparql = check
-
-
 def run_pyshacl(
     data: rdflib.Graph, shapes: rdflib.Graph | None = None, use_shapes: list[str] | None = None
 ) -> tuple[bool, rdflib.Graph]:
+    """pyshacl as released: nothing of it is patched (the reference must be pyshacl's own behaviour). Its
+    SHACL-SPARQL queries reach oxigraph through the data graph's public ``query`` (:class:`ValidationGraph`)."""
     import pyshacl
 
-    _cache_sparql_checks()
     conforms, report, _ = pyshacl.validate(
         data, shacl_graph=shapes if shapes is not None else shapes_graph(), inference="none",
         advanced=False, allow_warnings=True, allow_infos=True, inplace=True, abort_on_first=False,

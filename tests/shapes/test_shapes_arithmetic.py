@@ -24,8 +24,8 @@ def _set(triples, table, row, col, amount):
     return replace(list(triples), observation(triples, table, row, col), B("amount"), decimal(amount))
 
 
-def _warnings(triples, engine="batch"):
-    out = validate(triples, ARITHMETIC, engine=engine)
+def _warnings(triples):
+    out = validate(triples, ARITHMETIC)
     assert all(r["severity"] == "Warning" for r in out.results)
     return sorted((r["rule"], r["table"], r["row"], r.get("column"), r["printed"], Decimal(r["expected"])) for r in out.results)
 
@@ -117,31 +117,6 @@ def test_tolerance_follows_printed_precision():
     assert [w[:2] for w in _warnings(far) if w[1] == "部门固定资产占用情况表"] == [("RowSum", "部门固定资产占用情况表")]
 
 
-def _tables(triples, keep: set[str]) -> list:
-    """The sample restricted to some tables (rdflib's SPARQL engine is slow on the whole of it)."""
-    from tests.shapes.test_shapes_support import BKG
-
-    out = []
-    for t in triples:
-        iri = t.subject.value
-        if "/budget/" in iri:
-            key = iri.split("/budget/", 1)[1].split("/", 1)[0]
-            if key not in keep:
-                continue
-        if t.predicate.value == BKG + "sourceDocument" and "/budget/" in iri and iri.split("/budget/", 1)[1].split("/", 1)[0] not in keep:
-            continue
-        out.append(t)
-    return out
-
-
-def test_both_sparql_engines_agree():
-    """pyshacl's own rdflib SPARQL engine gives the same warnings (exact decimals in both)."""
-    small = _tables(fixed_sample(), {"expenditure", "income_expenditure_summary", "three_public_expenses"})
-    for triples in (small, _set(small, "expenditure", 7, 4, "917.29"), _set(small, "income_expenditure_summary", 34, 5, "1476.39"),
-                    _set(small, "expenditure", 2, 4, "450.00")):
-        assert _warnings(triples, "rdflib") == _warnings(triples, "pyshacl")
-
-
 def _excerpt_triples(title, header, rows):
     from budgetkg.etl.model import Document, Row, Table
     from budgetkg.etl.pipeline import Overrides, process_document
@@ -153,8 +128,7 @@ def _excerpt_triples(title, header, rows):
     return to_rdf(rec, base="https://budgetkg.org/")[1]
 
 
-@pytest.mark.parametrize("engine", ["batch", "rdflib"])  # batch: checked against pyshacl too (validate)
-def test_a_class_printed_once_per_second_classification_totals_the_rows_below_it(engine):
+def test_a_class_printed_once_per_second_classification_totals_the_rows_below_it():
     # yantai_tjj_2026_budget_dept.pdf, page 16 (公开表6 一般公共预算基本支出情况表): 301 工资福利支出 is printed under
     # the 政府预算 class 501 (705.28) and again under 505 (746.73); each totals the 款 printed below it
     header = [["科目编码", "", "部门预算支出经济分类科目名称", "科目编码", "", "政府预算支出经济分类科目名称", "基本支出预算", "", ""],
@@ -182,9 +156,9 @@ def test_a_class_printed_once_per_second_classification_totals_the_rows_below_it
         ["301", "13", "住房公积金", "505", "01", "工资福利支出", "64.98", "64.98", ""],
     ]
     title = "一般公共预算基本支出情况表"
-    assert _warnings(_excerpt_triples(title, header, rows), engine) == []
+    assert _warnings(_excerpt_triples(title, header, rows)) == []
     rows[14][6] = "134.49"  # 绩效工资 under 505: 143.49 misprinted
-    assert _warnings(_excerpt_triples(title, header, rows), engine) == [
+    assert _warnings(_excerpt_triples(title, header, rows)) == [
         ("ColumnSum", title, "15 30107 绩效工资", "7 小计", "134.49", Decimal("143.49")),
         ("RowSum", title, "11 301 工资福利支出", "7 小计", "746.73", Decimal("737.73")),
     ]
