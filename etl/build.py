@@ -527,31 +527,45 @@ def build(
         raise
 
 
+def _digest(f: Path) -> dict[str, object]:
+    digest = hashlib.sha256()
+    with f.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return {"bytes": f.stat().st_size, "sha256": digest.hexdigest()}
+
+
 def _write(numbered: list[tuple[int, DocumentResult]], tmp: Path, work: Path, failed: list[dict[str, str]],
            ignored: list[dict[str, str]], manifests: list[str] = (), *, store: bool = True,
            previous: Path | None = None) -> BuildResult:
     dumps = tmp / DUMPS_DIR
     dumps.mkdir()
     docs = [d for _, d in numbered]
-    quads = _merge_lines([work / f"{i}.nq" for i, _ in numbered], dumps / DUMP_QUADS)
     vocab = sorted(set(vocabulary_triples()), key=str)
-    # The store is loaded (oxigraph's bulk loader, without the GIL) while this thread writes the
-    # triples dumps: on 2 cores the two take about as long as the longer of them (bench_national).
-    with ThreadPoolExecutor(1) as side:
-        loading = side.submit(load_store, tmp / STORE_DIR, dumps / DUMP_QUADS, vocab, previous=previous) if store else None
-        triples = _merge_lines([work / f"{i}.nt" for i, _ in numbered], dumps / DUMP_TRIPLES)
+    ox.serialize(vocab, str(dumps / DUMP_VOCABULARY), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+    def quads_and_store() -> tuple[int, str | None]:
+        count = _merge_lines([work / f"{i}.nq" for i, _ in numbered], dumps / DUMP_QUADS)
+        return count, load_store(tmp / STORE_DIR, dumps / DUMP_QUADS, vocab, previous=previous) if store else None
+
+    def triples_and_turtle() -> int:
+        count = _merge_lines([work / f"{i}.nt" for i, _ in numbered], dumps / DUMP_TRIPLES)
         with (dumps / DUMP_TRIPLES).open("rb") as fh:
             ox.serialize(ox.parse(fh, format=ox.RdfFormat.N_TRIPLES), str(dumps / DUMP_TURTLE), ox.RdfFormat.TURTLE,
                          prefixes=PREFIXES)
-        ox.serialize(vocab, str(dumps / DUMP_VOCABULARY), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        info = {}
-        for f in sorted(dumps.iterdir()):
-            digest = hashlib.sha256()
-            with f.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-            info[f.name] = {"bytes": f.stat().st_size, "sha256": digest.hexdigest()}
-        made = loading.result() if loading else None
+        return count
+
+    # Two chains side by side, and the digests of the dumps as each is written: the merges are sort
+    # processes, and oxigraph's bulk loader and hashlib run without the GIL, so on 2 cores the parent's
+    # part takes about as long as its longer chain (the store load at 1,000 PDFs: bench_national).
+    with ThreadPoolExecutor(3) as pool:
+        first, second = pool.submit(quads_and_store), pool.submit(triples_and_turtle)
+        digests = {DUMP_VOCABULARY: pool.submit(_digest, dumps / DUMP_VOCABULARY)}
+        triples = second.result()
+        digests |= {name: pool.submit(_digest, dumps / name) for name in (DUMP_TRIPLES, DUMP_TURTLE)}
+        quads, made = first.result()
+        digests[DUMP_QUADS] = pool.submit(_digest, dumps / DUMP_QUADS)
+        info = {name: digests[name].result() for name in sorted(digests)}
     manifest = {
         "documents": [d.__dict__ for d in docs],
         "triples": triples,
