@@ -456,7 +456,7 @@ def _store(graphs) -> ox.Store:
     store = ox.Store()
     for g, triples in graphs:
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        if _BLANK.search(data):
+        if b"_:" in data and _BLANK.search(data):  # the plain test first: a scan of the bytes
             store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
         else:
             store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
