@@ -26,7 +26,9 @@ from collections import Counter
 
 import pyoxigraph as ox
 
-PLACEHOLDER = "SHARED__SUBSELECT__{}"
+# Closed at both ends: with "…__{}" alone the 1st placeholder is a prefix of the 10th, and fill's text
+# replace would write the 1st sub-SELECT's answer into the 10th's.
+PLACEHOLDER = "SHARED__SUBSELECT__{}__"
 # A token that makes the group it opens see the outer solution or another graph.
 _CONTEXT = re.compile(r"(EXISTS|GRAPH\s+\S+|SERVICE\s+(SILENT\s+)?\S+)\s*$", re.I)
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")

@@ -115,3 +115,10 @@ def test_at_once_gives_the_solutions_of_one_run_per_focus_node():
         alone = sorted(str(s) for f in FOCI for s in store.query(focus_nodes(marked, None), substitutions={this: f}))
         together = sorted(str(s) for s in store.query(focus_nodes(marked, FOCI)))
         assert together == alone and alone, body
+
+
+def test_fill_replaces_the_tenth_placeholder_with_its_own_answer():
+    names = [PLACEHOLDER.format(i) for i in range(12)]
+    shared = tuple((name, f"SELECT {i}", "inner") for i, name in enumerate(names))
+    answers = {f"SELECT {i}": f"{{answer {i}}}" for i in range(12)}  # kept answers: nothing is run
+    assert fill(" ".join(names), shared, run=None, cache=answers) == " ".join(f"{{answer {i}}}" for i in range(12))
