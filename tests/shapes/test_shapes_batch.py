@@ -2,7 +2,7 @@
 the tests run pyshacl on documents (every other test validates with the batched engine).
 
 Every bundled sample and every corpus disclosure that builds (../shared; skipped without it) is
-validated in a batch (several documents as named graphs of one store) and gets, document by document,
+validated in a batch (several documents in one call, each on a store of its own) and gets, document by document,
 the same report as pyshacl, unpatched, gives it on its own: the same (focus, path, value, shape,
 severity) results and the same described results (rule, messages, table, row, column). So do the
 vocabulary, the mutations of the shape tests (all in one graph), the arithmetic with pyshacl's own
@@ -89,7 +89,7 @@ def test_corpus_document_same_report_as_pyshacl(pdf):
         triples = _triples(pdf)
     except BudgetkgError as exc:
         pytest.skip(f"does not build: {exc}")
-    # In one batch with the sample, so that the corpus document shares the store with another.
+    # In one batch with the sample: a batch gives each document the report it gets alone.
     ours = validate_documents([(sample_triples(), "sample"), (triples, pdf.name)])[1]
     assert_same_report(ours, validate_graph(triples, document=pdf.name, engine="pyshacl"))
 
