@@ -137,15 +137,16 @@ def _tables(triples, keep: set[str]) -> list:
 
 def test_arithmetic_same_report_as_pyshacl_with_rdflib_sparql():
     """pyshacl with rdflib's own SPARQL (no oxigraph in the loop; exact decimals in both) on three
-    tables of the sample, as printed and with a figure misprinted in each: the same results, printed
-    and expected figures."""
+    tables of the sample, as printed and with a figure misprinted: the same results, printed and
+    expected figures."""
     from tests.shapes.test_shapes_arithmetic import ARITHMETIC, _set
     from tests.shapes.test_shapes_support import SHAPES
 
     shapes = [SHAPES + s for s in ARITHMETIC]
     small = _tables(fixed_sample(), {"expenditure", "income_expenditure_summary", "three_public_expenses"})
-    cases = [small, _set(small, "expenditure", 7, 4, "917.29"), _set(small, "income_expenditure_summary", 34, 5, "1476.39"),
-             _set(small, "expenditure", 2, 4, "450.00")]
+    # as printed and with one misprint: rdflib's SPARQL takes minutes a graph over the rewritten shapes;
+    # test_shapes_arithmetic asserts what the default engine finds for the other misprints
+    cases = [small, _set(small, "expenditure", 7, 4, "917.29")]
     figures = lambda o: sorted((r["rule"], r["table"], r["row"], r["column"], r["printed"], Decimal(r["expected"]))  # noqa: E731
                                for r in o.results)
     ours = validate_documents([(t, "sample") for t in cases], use_shapes=shapes)
