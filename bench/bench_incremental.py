@@ -17,9 +17,10 @@ import csv
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from bench import scratch
 
 from budgetkg.etl.build import build
 from budgetkg.resources import default_sources
@@ -62,8 +63,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one, removed)")
     args = ap.parse_args()
-    work = Path(args.work or tempfile.mkdtemp(prefix="budgetkg-bench-incr-"))
-    try:
+    with scratch(args.work, "budgetkg-bench-incr-") as work:
         src = work / "src"
         generated = corpus(src, args.departments, args.pdf_copies)
         common = dict(sources=[src], jobs=args.jobs)
@@ -79,9 +79,6 @@ def main() -> None:
         rebuilt, t_one = timed(out=work / "out", cache=work / "cache", **common)
         print(f"rebuild, one document changed: {t_one:6.1f} s  ({t_one / t_clean:.3f}x clean, {t_clean / t_one:.1f}x faster)")
         print(f"  processed again: {len(rebuilt.reprocessed)} of {n} ({', '.join(Path(p).name for p in rebuilt.reprocessed)})")
-    finally:
-        if args.work is None:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -26,9 +26,10 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from bench import scratch
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "samples" / "corpus"
@@ -93,8 +94,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one, removed)")
     ap.add_argument("--no-change", action="store_true", help="skip the rebuild after one changed document")
     args = ap.parse_args()
-    work = Path(args.work or tempfile.mkdtemp(prefix="budgetkg-bench-national-"))
-    try:
+    with scratch(args.work, "budgetkg-bench-national-") as work:
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         copies = corpus(work / "src", args.documents)
         first = run(work / "src", work / "out", args.jobs, work / "cache")
@@ -116,9 +116,6 @@ def main() -> None:
                   f"build, {first['wall'] / again['wall']:.1f}x faster); processed again {again['reprocessed']} of "
                   f"{again['documents']}; parent peak {again['self_kb'] / 1024:.0f} MB")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
-    finally:
-        if args.work is None:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

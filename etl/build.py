@@ -528,11 +528,8 @@ def build(
 
 
 def _digest(f: Path) -> dict[str, object]:
-    digest = hashlib.sha256()
     with f.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return {"bytes": f.stat().st_size, "sha256": digest.hexdigest()}
+        return {"bytes": f.stat().st_size, "sha256": hashlib.file_digest(fh, "sha256").hexdigest()}
 
 
 def _write(numbered: list[tuple[int, DocumentResult]], tmp: Path, work: Path, failed: list[dict[str, str]],

@@ -61,6 +61,15 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+def replace_file(target: Path, make) -> None:
+    """``make(tmp)`` writes a new file beside ``target``, which is then renamed over it: ``target``
+    is never written in place (a shard may be a hard link to a cached one, :func:`_share`), and a
+    crash leaves the old file or the new one, never half of one."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    make(tmp)
+    os.replace(tmp, target)
+
+
 def _share(source: Path, target: Path) -> None:
     """``target`` made a hard link to ``source``, or a copy across file systems. Shards are never
     written in place (a new file is renamed over an old one), so sharing an inode is safe; at 1,000
@@ -84,10 +93,8 @@ class ShardCache:
         (self.folder / MARKER).touch()
 
     def key(self, path: str, overrides, options: tuple) -> str:
-        digest = hashlib.sha256()
         with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+            digest = hashlib.file_digest(fh, "sha256")
         digest.update(json.dumps([path, repr(overrides), repr(options), code_version()]).encode())
         return digest.hexdigest()
 
@@ -108,14 +115,7 @@ class ShardCache:
         """Store the shards at ``stem`` and the report ``result`` (a DocumentResult) under ``key``."""
         entry = self.folder / key
         for suffix in SHARDS:
-            tmp = entry.with_name(f".{entry.name}{suffix}.{os.getpid()}.tmp")
-            _share(stem.with_suffix(suffix), tmp)
-            os.replace(tmp, entry.with_suffix(suffix))
+            replace_file(entry.with_suffix(suffix), lambda tmp, s=suffix: _share(stem.with_suffix(s), tmp))
         # the report last: an entry counts only once it is there
-        self._write(entry.with_suffix(".json"), json.dumps(asdict(result), ensure_ascii=False).encode())
-
-    @staticmethod
-    def _write(target: Path, data: bytes) -> None:
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        data = json.dumps(asdict(result), ensure_ascii=False).encode()
+        replace_file(entry.with_suffix(".json"), lambda tmp: tmp.write_bytes(data))

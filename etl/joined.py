@@ -15,11 +15,11 @@ document's report numbers its results from 1: two reports would mix).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .buildcache import replace_file
 from .validation_report import QUARANTINE_RULE
 
 
@@ -49,16 +49,8 @@ def join_shards(work: Path, keep: int, drop: int, holder, other, validate: bool)
         report = report_graph_iri(graph)
         published = (report_triples(warnings, graph) if warnings else []) + quality_triples(warnings, triples, graph)
         quads += [ox.Quad(t.subject, t.predicate, t.object, report) for t in published]
-    _replace(work / f"{keep}.nt", "".join(lines))
-    _replace(work / f"{keep}.nq", "".join(sorted(f"{q} .\n" for q in quads)))
-    for suffix in (".nt", ".nq"):
-        _replace(work / f"{drop}{suffix}", "")
+    # new files renamed over the shards: a shard taken from the build cache is a hard link to the cached one
+    for n, suffix, text in ((keep, ".nt", "".join(lines)), (keep, ".nq", "".join(sorted(f"{q} .\n" for q in quads))),
+                            (drop, ".nt", ""), (drop, ".nq", "")):
+        replace_file(work / f"{n}{suffix}", lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
     return warnings
-
-
-def _replace(path: Path, text: str) -> None:
-    """A new file renamed over ``path``, never ``path`` written in place: a shard taken from the
-    build cache is a hard link to the cached one (:meth:`budgetkg.etl.buildcache.ShardCache.restore`)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

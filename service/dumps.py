@@ -49,11 +49,8 @@ def dump_files(s) -> list[dict]:
 def _sha256(path: Path, st, cache: dict) -> str:
     key = (str(path), st.st_mtime_ns, st.st_size)
     if key not in cache:
-        digest = hashlib.sha256()
         with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(CHUNK), b""):
-                digest.update(chunk)
-        cache[key] = digest.hexdigest()
+            cache[key] = hashlib.file_digest(fh, "sha256").hexdigest()
     return cache[key]
 
 
