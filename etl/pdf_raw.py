@@ -323,9 +323,8 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
             layer = _layer(_address(textpage.raw))
             placed = set(layer[1])
             rects, lines, curves, images, blanks, clipped, unmeasured = [], [], [], [], [], [], []
-            clips: dict = {}
             scratch = _Scratch()
-            for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm, clips):
+            for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm):
                 if kind == _PATH:
                     _path(obj, matrix, top_of, rects, lines, curves, _clip_of(obj, matrix, top_of, boxes), scratch)
                 elif kind == _IMAGE:
@@ -342,11 +341,10 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
                 textpage = page.get_textpage() if _measurable([obj for obj, _ in unmeasured]) else None
                 if textpage is None:
                     return None
-                chars, placed = _chars(_address(textpage.raw), ctm, top_of)
+                layer = _layer(_address(textpage.raw))
+                placed = set(layer[1])
                 blanks += [_blank(obj, matrix, top_of) for obj, matrix in unmeasured if obj.value not in placed]
-            else:
-                chars, _ = _chars(_address(textpage.raw), ctm, top_of, layer)
-            chars += blanks
+            chars = _chars(_address(textpage.raw), ctm, top_of, layer) + blanks
         finally:
             if textpage is not None:
                 textpage.close()
@@ -399,7 +397,7 @@ def clipped_text(pdf: pdfium.PdfDocument, index: int) -> list[tuple[tuple, tuple
         ctm, _, top_of = _placement(page)
         out: list = []
         scratch = _Scratch()
-        for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm, {}):
+        for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm):
             if kind == _TEXT:
                 _clipped(obj, matrix, top_of, boxes, out, scratch)
         return out
@@ -498,7 +496,7 @@ def _blank(obj, ctm, top_of: float) -> dict:
             "size": bottom - top, "upright": 0 < full[0] * full[3] and full[1] * full[2] <= 0}
 
 
-def _objects(page: int, ctm, clips: dict, form: _Handle | None = None, depth: int = 0):
+def _objects(page: int, ctm, clips: dict | None = None, form: _Handle | None = None, depth: int = 0):
     """Every page object (a :class:`_Handle`) with its matrix into pdfminer's device space, its type and the
     boxes of the clip paths met under that matrix (``clips[matrix]``, for :func:`_clip_of`), form XObjects
     opened."""
@@ -507,6 +505,7 @@ def _objects(page: int, ctm, clips: dict, form: _Handle | None = None, depth: in
     else:
         count, get, owner = _c.FPDFFormObj_CountObjects(form), _per_object.form_object, form
     kind_of = _per_object.kind
+    clips = {} if clips is None else clips
     boxes = clips.setdefault(ctm, {})
     m = pdfium_c.FS_MATRIX()
     for i in range(count):
@@ -532,9 +531,9 @@ def _layer(tp: int) -> tuple[list[int], list[int | None]]:
     return codes, [text_object(page, i) if code else None for i, code in enumerate(codes)]
 
 
-def _chars(tp: int, ctm, top_of: float, layer: tuple | None = None) -> tuple[list[dict], set[int]]:
-    """The characters of the text layer ``tp`` (pdfium's generated spaces and line ends left out), and the
-    text objects pdfium placed (addresses); ``layer``: what :func:`_layer` gave for ``tp``, when it was asked.
+def _chars(tp: int, ctm, top_of: float, layer: tuple) -> list[dict]:
+    """The characters of the text layer ``tp`` (pdfium's generated spaces and line ends left out);
+    ``layer``: what :func:`_layer` gave for ``tp``.
 
     A text object is placed when it has a non-zero character in the text layer (exactly when
     ``FPDFTextObj_GetText`` gives it a text: that function collects those characters). One that is not
@@ -544,11 +543,9 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple | None = None) -> tuple[lis
     pdfminer places them by their widths alone, and so does pdfium once the object is widened
     (:func:`_measurable`).
     """
-    codes, objs = layer or _layer(tp)
-    placed: set[int] = set(objs)
-    placed.discard(None)
+    codes, objs = layer
     if not codes:
-        return [], placed
+        return []
     x, y = ctypes.c_double(), ctypes.c_double()
     box = pdfium_c.FS_RECTF()
     page, at_x, at_y, at_box = ctypes.c_void_p(tp), ctypes.byref(x), ctypes.byref(y), ctypes.byref(box)
@@ -600,7 +597,7 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple | None = None) -> tuple[lis
             csize = cbottom - ctop if upright else cx1 - cx0
             append({"text": chr(code), "x0": cx0, "x1": cx1, "top": ctop, "bottom": cbottom, "doctop": ctop,
                     "size": csize, "upright": upright})
-    return out, placed
+    return out
 
 
 # the code units that str.isspace() accepts (pdfium's generated spaces and line ends among them)

@@ -140,7 +140,7 @@ class RuledTable(Table):
     """pdfplumber's table, its rows worked out once and its ``extract()`` done by :func:`extract` (over
     ``chars``, a :class:`CharIndex` of the page's characters shared by the tables of the page)."""
 
-    def __init__(self, page, cells: list[tuple], chars: CharIndex | None = None):
+    def __init__(self, page, cells: list[tuple], chars: CharIndex):
         super().__init__(page, cells)
         self.chars = chars
 
@@ -152,7 +152,7 @@ class RuledTable(Table):
         if kwargs:
             raise TypeError("only pdfplumber's default text settings are read here")
         self.indents: list[list[float | None]] = []
-        return extract(self, self.chars or self.page.chars, self.indents)
+        return extract(self, self.chars, self.indents)
 
 
 class _Finder(TableFinder):
@@ -326,15 +326,14 @@ class CharIndex:
     when first read, once for all the tables of a page."""
 
     def __init__(self, chars: list[dict]):
-        self._chars, self._made = chars, None
+        self._chars = chars
 
+    @cached_property
     def made(self) -> tuple[list, list, list]:
         """(midpoint, centre, char) per character; their indices by midpoint; the midpoints in that order."""
-        if self._made is None:
-            marks = [((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, c) for c in self._chars]
-            order = sorted(range(len(marks)), key=lambda i: marks[i][0])
-            self._made = marks, order, [marks[i][0] for i in order]
-        return self._made
+        marks = [((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, c) for c in self._chars]
+        order = sorted(range(len(marks)), key=lambda i: marks[i][0])
+        return marks, order, [marks[i][0] for i in order]
 
 
 def extract(table: Table, chars: list[dict] | CharIndex, indents: list | None = None) -> list[list[str | None]]:
@@ -345,7 +344,7 @@ def extract(table: Table, chars: list[dict] | CharIndex, indents: list | None = 
     ``indents``, when given, receives for each row the indent of each cell's text: how far right of the
     cell's left rule its first printed character starts (points; ``None`` for an empty or covered cell).
     A tree of names printed without codes shows its levels that way (类 | 　款 | 　　项)."""
-    marks, order, heights = (chars if isinstance(chars, CharIndex) else CharIndex(chars)).made()  # pdfplumber's midpoints
+    marks, order, heights = (chars if isinstance(chars, CharIndex) else CharIndex(chars)).made  # pdfplumber's midpoints
     out = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox

@@ -36,8 +36,6 @@ from budgetkg import names
 
 _TYPE = ox.NamedNode(names.RDF_TYPE)
 _SUBCLASS = ox.NamedNode(names.RDFS + "subClassOf")
-_LANGSTRING = ox.NamedNode(str(RDF.langString))
-_STRINGS = {ox.NamedNode(str(XSD.string)), _LANGSTRING}
 # sh:pattern with these characters only means the same in Python's re as in SPARQL's REGEX.
 _PLAIN_PATTERN = re.compile(r"^[\^$\[\]{}()|?*+.,0-9A-Za-z-]*$")
 _KINDS = {
