@@ -12,16 +12,12 @@ from decimal import Decimal
 
 import pytest
 
-from tests.shapes.test_shapes_support import B, decimal, fixed_sample, observation, replace, results, validate
+from tests.shapes.test_shapes_support import fixed_sample, observation, results, set_amount, validate
 
 ARITHMETIC = [
     "RowSum", "RowBlankTotal", "ColumnSum", "ColumnBlankTotal", "SummaryCurrentTotals", "SummaryBalance",
     "SummaryGrandTotals", "SummaryVsExpenditure", "SummaryVsIncome", "AppropriationVsFundTables", "GeneralBudgetBasic",
 ]
-
-
-def _set(triples, table, row, col, amount):
-    return replace(list(triples), observation(triples, table, row, col), B("amount"), decimal(amount))
 
 
 def _warnings(triples):
@@ -40,57 +36,57 @@ def test_sample_arithmetic_warnings():
 
 def test_one_changed_amount_names_table_and_row():
     # 支出总表 row 7 (2150501 行政运行), column 4 合计: 916.29 -> 917.29
-    got = [w for w in _warnings(_set(fixed_sample(), "expenditure", 7, 4, "917.29")) if w[0] != "RowBlankTotal"]
+    got = [w for w in _warnings(set_amount(fixed_sample(), "expenditure", 7, 4, "917.29")) if w[0] != "RowBlankTotal"]
     assert got == [
         ("ColumnSum", "部门预算支出总表", "7 2150501 行政运行", "4 合计", "917.29", Decimal("916.29")),
         ("RowSum", "部门预算支出总表", "6 21505 工业和信息产业监管", "4 合计", "1036.29", Decimal("1037.29")),
     ]
-    out = validate(_set(fixed_sample(), "expenditure", 7, 4, "917.29"), ["RowSum"])
+    out = validate(set_amount(fixed_sample(), "expenditure", 7, 4, "917.29"), ["RowSum"])
     r = results(out, "RowSum")[0]
     assert r["document"] == "sample.txt" and r["line"] and r["message_zh"]
     assert "000_60bd7a1a2874cc3a.txt" in r["message"] and "部门预算支出总表" in r["message"]
 
 
 def test_total_row_is_sum_of_classes():
-    got = _warnings(_set(fixed_sample(), "general_budget_expenditure", 1, 4, "1476.40"))
+    got = _warnings(set_amount(fixed_sample(), "general_budget_expenditure", 1, 4, "1476.40"))
     assert ("RowSum", "部门预算一般公共预算财政拨款支出表", "1 合计", "4 合计", "1476.40", Decimal("1476.29")) in got
 
 
 def test_basic_equals_personnel_plus_public():
     # 一般公共预算财政拨款基本支出表 row 3 (30101 基本工资), column 5 人员经费: 122.92 -> 122.02
-    got = [w[:4] for w in _warnings(_set(fixed_sample(), "general_budget_basic_expenditure", 3, 5, "122.02"))]
+    got = [w[:4] for w in _warnings(set_amount(fixed_sample(), "general_budget_basic_expenditure", 3, 5, "122.02"))]
     assert ("ColumnSum", "部门预算一般公共预算财政拨款基本支出表", "3 30101 基本工资", "4 合计") in got
     assert ("RowSum", "部门预算一般公共预算财政拨款基本支出表", "2 301 工资福利支出", "5 人员经费") in got
 
 
 def test_three_public_total():
-    got = [w for w in _warnings(_set(fixed_sample(), "three_public_expenses", 9, 3, "3.00")) if w[0] != "RowBlankTotal"]
+    got = [w for w in _warnings(set_amount(fixed_sample(), "three_public_expenses", 9, 3, "3.00")) if w[0] != "RowBlankTotal"]
     assert ("RowSum", "部门预算财政拨款“三公”经费支出表", "2 “三公”经费小计", "3 合计", "8", Decimal("9.00")) in got
 
 
 def test_summary_balance_and_grand_totals():
-    got = [w[:3] for w in _warnings(_set(fixed_sample(), "income_expenditure_summary", 34, 5, "1476.39"))]
+    got = [w[:3] for w in _warnings(set_amount(fixed_sample(), "income_expenditure_summary", 34, 5, "1476.39"))]
     assert ("SummaryBalance", "部门预算收支总表", "34 (in) 收入总计") in got
     assert ("SummaryGrandTotals", "部门预算收支总表", "34 (out) 支出总计") in got
 
 
 def test_summary_current_totals():
-    got = [w[:3] for w in _warnings(_set(fixed_sample(), "income_expenditure_summary", 1, 3, "1476.00"))]
+    got = [w[:3] for w in _warnings(set_amount(fixed_sample(), "income_expenditure_summary", 1, 3, "1476.00"))]
     assert ("SummaryCurrentTotals", "部门预算收支总表", "32 (in) 本年收入合计") in got
 
 
 def test_same_figure_in_two_tables():
     # 支出总表 row 2 (210 卫生健康支出) 合计 changed: the 收支总表 line of 类 210 disagrees
-    got = _warnings(_set(fixed_sample(), "expenditure", 2, 4, "450.00"))
+    got = _warnings(set_amount(fixed_sample(), "expenditure", 2, 4, "450.00"))
     assert ("SummaryVsExpenditure", "部门预算收支总表", "10 (out) 十、卫生健康支出", "5 预算数", "440.00", Decimal("450.00")) in got
     # 一般公共预算支出表 total changed: the 财政拨款收支总表 一般公共预算 column disagrees
-    got = [w[:2] for w in _warnings(_set(fixed_sample(), "general_budget_expenditure", 1, 4, "1400.00"))]
+    got = [w[:2] for w in _warnings(set_amount(fixed_sample(), "general_budget_expenditure", 1, 4, "1400.00"))]
     assert ("AppropriationVsFundTables", "部门预算财政拨款收支总表") in got
     # 基本支出表 total changed: the 基本支出 of the 一般公共预算支出表 disagrees
-    got = [w[:2] for w in _warnings(_set(fixed_sample(), "general_budget_basic_expenditure", 1, 4, "891.00"))]
+    got = [w[:2] for w in _warnings(set_amount(fixed_sample(), "general_budget_basic_expenditure", 1, 4, "891.00"))]
     assert ("GeneralBudgetBasic", "部门预算一般公共预算财政拨款支出表") in got
     # 收入总表 合计 changed: the 收支总表 收入总计 disagrees
-    got = [w[:2] for w in _warnings(_set(fixed_sample(), "income", 1, 4, "1476.00"))]
+    got = [w[:2] for w in _warnings(set_amount(fixed_sample(), "income", 1, 4, "1476.00"))]
     assert ("SummaryVsIncome", "部门预算收支总表") in got
 
 
@@ -105,15 +101,15 @@ def test_blank_total_column():
 @pytest.mark.parametrize("printed,warned", [("1036.30", False), ("1036.31", True), ("1036.27", True)])
 def test_tolerance_is_half_a_unit_per_summand(printed, warned):
     # 款 21505 = 项 2150501 + 2150502 (3 figures of 2 decimals: tolerance 0.015)
-    got = [w for w in _warnings(_set(fixed_sample(), "expenditure", 6, 4, printed)) if w[0] == "RowSum" and w[2].startswith("6 ")]
+    got = [w for w in _warnings(set_amount(fixed_sample(), "expenditure", 6, 4, printed)) if w[0] == "RowSum" and w[2].startswith("6 ")]
     assert bool(got) == warned
 
 
 def test_tolerance_follows_printed_precision():
     # 资产总额 374.03 = 174 + 53.7 + 146.33: 174 has no decimals, so the sum is known to ±0.5
-    close = _set(fixed_sample(), "fixed_assets", 1, 3, "374.40")
+    close = set_amount(fixed_sample(), "fixed_assets", 1, 3, "374.40")
     assert not [w for w in _warnings(close) if w[1] == "部门固定资产占用情况表"]
-    far = _set(fixed_sample(), "fixed_assets", 1, 3, "374.70")
+    far = set_amount(fixed_sample(), "fixed_assets", 1, 3, "374.70")
     assert [w[:2] for w in _warnings(far) if w[1] == "部门固定资产占用情况表"] == [("RowSum", "部门固定资产占用情况表")]
 
 
@@ -167,15 +163,7 @@ def test_a_class_printed_once_per_second_classification_totals_the_rows_below_it
 def _shenzhen_three_public():
     """深圳 表9 财政拨款“三公”经费支出表 (page 38, tests/cases/shenzhen/three_public_by_fund): each category a
     group of 一般公共预算 | 政府性基金预算 | 国有资本经营预算 columns, the first group 总计."""
-    from pathlib import Path
-
-    from budgetkg.etl.pipeline import process_document
-    from budgetkg.etl.read_pdf import read_pdf
-    from budgetkg.etl.to_rdf import to_rdf
-
-    doc = read_pdf(Path(__file__).parents[1] / "cases" / "shenzhen" / "three_public_by_fund" / "input.pdf")
-    doc.meta.update(department_name="深圳市财政局", year="2026")
-    return to_rdf(process_document(doc), base="https://budgetkg.org/")[1]
+    return _excerpt("shenzhen/three_public_by_fund", "深圳市财政局")
 
 
 def test_a_part_column_adds_up_with_the_total_of_its_own_fund():
@@ -184,7 +172,7 @@ def test_a_part_column_adds_up_with_the_total_of_its_own_fund():
     fund's columns only, so the page is consistent. Changing one 一般公共预算 part is found against its own fund."""
     triples = _shenzhen_three_public()
     assert _warnings(triples) == []
-    changed = _set(triples, "three_public_expenses", 2, 6, "42.60")  # 因公出国(境)费, 一般公共预算: 41.60 -> 42.60
+    changed = set_amount(triples, "three_public_expenses", 2, 6, "42.60")  # 因公出国(境)费, 一般公共预算: 41.60 -> 42.60
     got = [w for w in _warnings(changed) if w[0] == "ColumnSum"]
     assert got == [("ColumnSum", "财政拨款“三公”经费支出表", "2 2026年", "3 一般公共预算", "58.46", Decimal("59.46"))]
 
@@ -208,7 +196,7 @@ def test_column_blocks_of_two_years_add_up_each_on_its_own():
     the 2026 total before (expected 28.6). A changed 2026 part is found against the 2026 total only."""
     triples = _excerpt("yantai/three_public_by_year", "烟台市统计局")
     assert _warnings(triples) == []
-    changed = _set(triples, "three_public_expenses", 1, 12, "2.80")  # 2026 公务接待费 1.80 -> 2.80
+    changed = set_amount(triples, "three_public_expenses", 1, 12, "2.80")  # 2026 公务接待费 1.80 -> 2.80
     assert [w for w in _warnings(changed) if w[0] == "ColumnSum"] == [
         ("ColumnSum", "一般公共预算“三公”经费支出情况表", "1", "7 合计", "14.30", Decimal("15.30"))]
 
@@ -223,6 +211,6 @@ def test_prior_year_current_year_and_change_blocks_add_up_each_on_its_own():
     triples = _excerpt("xian/three_public_by_year", "西安市统计局")
     assert [w for w in _warnings(triples) if w[0] == "ColumnSum"] == []
     # 当年 会议费 of the 合计 row 57,900.00 -> 58,900.00: only the 当年 合计 (column 12) is short, of its own block's sum
-    changed = replace(list(triples), observation(triples, "three_public_expenses", 1, 19), B("amount"), decimal("58900.00"))
+    changed = set_amount(triples, "three_public_expenses", 1, 19, "58900.00")
     got = [w for w in _warnings(changed) if w[0] == "ColumnSum"]
     assert [(w[3], w[4], w[5]) for w in got] == [("12 合计", "913900.00", Decimal("914900"))]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from tests.shapes.test_shapes_support import B, decimal, observation, replace, validate
+from tests.shapes.test_shapes_support import B, set_amount, validate
 
 CASES = Path(__file__).parents[1] / "cases"
 
@@ -32,11 +32,6 @@ def _excerpt(case: str, department: str, year: str, phase: str = "budget") -> tu
 def _findings(triples, rule: str) -> list[tuple]:
     out = validate(triples, [rule])
     return sorted((r["table"], r["row"], r.get("column"), r["printed"], Decimal(r["expected"])) for r in out.results)
-
-
-def _set(triples, table: str, row: int, col: int, amount: str) -> list:
-    triples = list(triples)
-    return replace(triples, observation(triples, table, row, col), B("amount"), decimal(amount))
 
 
 def _column_dims(triples, table: str, col: int) -> dict[str, str]:
@@ -62,7 +57,7 @@ def test_the_subtotal_of_a_procurement_group_is_not_the_expenditure_total():
 
 def test_the_summary_is_still_compared_with_the_expenditure_total():
     # 支出总表 row 2 (201 一般公共服务支出), 支出总计 20,563.76 -> 20,564.76: the 收支总表 line differs from it
-    changed = _set(_excerpt(*SHENZHEN), "expenditure", 2, 4, "20564.76")
+    changed = set_amount(_excerpt(*SHENZHEN), "expenditure", 2, 4, "20564.76")
     assert _findings(changed, "SummaryVsExpenditure") == [
         ("收支总表", "1 (out) 一、一般公共服务支出", "4 2026年预算数", "20563.76", Decimal("20564.76"))]
 
@@ -79,7 +74,7 @@ def test_a_figure_net_of_construction_projects_is_no_further_part_of_the_total()
     assert "expenditureType" not in _column_dims(triples, "general_budget_expenditure", 8)
     assert _findings(triples, "ColumnSum") == []
     # 2010602, 项目支出总数 5,046.830111 -> 5,046.840111: 合计 no longer adds up
-    changed = _set(triples, "general_budget_expenditure", 2, 7, "5046.840111")
+    changed = set_amount(triples, "general_budget_expenditure", 2, 7, "5046.840111")
     assert _findings(changed, "ColumnSum") == [
         ("预算05表一般公共预算支出表", "2 2010602 一般行政管理事务", "3 合计", "5046.830111", Decimal("5046.840111"))]
 
@@ -97,7 +92,7 @@ def test_each_phase_block_of_a_three_public_table_adds_up_on_its_own():
     assert _column_dims(triples, "three_public_expenses", 8)["budgetPhase"] == "phase/final-accounts"
     assert _findings(triples, "ColumnSum") == []
     # 决算数 公务接待费 0.90 -> 1.90: the 决算数 合计 46.21 no longer adds up (4.69 + 40.61 + 1.90), the 预算数 合计 still does
-    changed = _set(triples, "three_public_expenses", 1, 12, "1.90")
+    changed = set_amount(triples, "three_public_expenses", 1, 12, "1.90")
     assert _findings(changed, "ColumnSum") == [
         ("一般公共预算财政拨款“三公”经费支出决算表", "1", "7 合计", "46.21", Decimal("47.20"))]
 

@@ -119,5 +119,11 @@ def observation(triples, table: str, row: int, col: int) -> ox.NamedNode:
     raise KeyError((table, row, col))
 
 
+def set_amount(triples, table: str, row: int, col: int, amount: str) -> list[ox.Triple]:
+    """``triples`` with the amount of one observation (see :func:`observation`) printed as ``amount``."""
+    triples = list(triples)
+    return replace(triples, observation(triples, table, row, col), B("amount"), decimal(amount))
+
+
 def decimal(text: str) -> ox.Literal:
     return ox.Literal(text, datatype=N(XSD + "decimal"))
