@@ -36,7 +36,7 @@ from budgetkg import names
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from . import shacl_screen, sparql_shared
+from . import shacl_screen, sparql_screen, sparql_shared
 
 GRAPH_VAR = "bkgBatchGraph"
 _G = "?" + GRAPH_VAR
@@ -109,6 +109,7 @@ class Check:
     shared: tuple = ()  # SHACL-SPARQL: sub-SELECTs run once per focus node for every check (sparql_shared)
     at_once: bool = False  # SHACL-SPARQL: may run once for all focus nodes of a document (sparql_shared.at_once)
     screen: tuple | None = None  # core: the test telling in Python that the query finds nothing (shacl_screen)
+    focus_screen: object = None  # SHACL-SPARQL: ``(index, focus) -> bool``, False when no solution (sparql_screen)
 
 
 @dataclass
@@ -387,7 +388,8 @@ class _Compiler:
         focus = f"SELECT DISTINCT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} }} }}"
         extra = tuple(m for m in g.objects(constraint, SH.message) if m not in messages)
         return [Check(shape, SH.SPARQLConstraintComponent, severity, None, query, "row-or-focus",
-                      messages + extra, constraint=constraint, targets=nodes, focus_query=focus, prologue=head)]
+                      messages + extra, constraint=constraint, targets=nodes, focus_query=focus, prologue=head,
+                      focus_screen=sparql_screen.plan(shape, query))]
 
 
 # ---------------------------------------------------------------- compiling and running
@@ -435,17 +437,19 @@ def run_document(triples: list[ox.Triple], core: list[Check], sparql: list[Check
     """The findings of one document: its core checks (in their order), then its SHACL-SPARQL checks.
 
     A core check whose screen (:mod:`.shacl_screen`) tells that it finds nothing on the
-    document's triples is not run: the screen is cheaper than parsing and planning the query.
+    document's triples is not run, nor a SHACL-SPARQL check for a focus node its screen
+    (:mod:`.sparql_screen`) clears: a screen is cheaper than parsing and planning the query.
     """
     g = _graph_iri(0)
     store = _store([(g, triples)])
     instance = instance_path(store)
+    index = shacl_screen.Index(triples)
     out: list[Finding] = []
-    for check in shacl_screen.to_run(triples, core):
+    for check in shacl_screen.to_run(index, core):
         out.extend(finding for _, finding in run_check(store, [g], check, instance))
     shared: dict = {}  # answers of the sub-SELECTs the checks share (sparql_shared), per focus node
     for check in sparql:
-        out.extend(finding for _, finding in run_check(store, [g], check, instance, shared))
+        out.extend(finding for _, finding in run_check(store, [g], check, instance, shared, index))
     return out
 
 
@@ -468,7 +472,8 @@ def instance_path(store: ox.Store) -> str:
     return f"{_TYPE}/{_SUBCLASS}*" if store.query(f"ASK {{ GRAPH ?g {{ ?s {_SUBCLASS} ?o }} }}") else _TYPE
 
 
-def run_check(store: ox.Store, graphs: list[ox.NamedNode], check: Check, instance: str, shared: dict | None = None):
+def run_check(store: ox.Store, graphs: list[ox.NamedNode], check: Check, instance: str, shared: dict | None = None,
+              index: shacl_screen.Index | None = None):
     """(graph, :class:`Finding`) of every result of one check over the documents of ``graphs``.
 
     A SHACL-SPARQL constraint runs as SHACL defines it (and pyshacl does): its SELECT once per
@@ -479,6 +484,8 @@ def run_check(store: ox.Store, graphs: list[ox.NamedNode], check: Check, instanc
     evaluates a nested SELECT over every graph at once, and its join order degrades on patterns
     that all share the graph variable.) ``shared`` keeps the answers of the sub-SELECTs that
     several checks repeat (:mod:`.sparql_shared`) for the next checks run on the same store.
+    ``index``: the document's :class:`.shacl_screen.Index` (one document only), for the check's
+    ``focus_screen``: a focus node it clears is not queried.
     """
     if check.focus_query is None:
         yield from _solutions(check, store.query(_fill(check.query, check, graphs, instance)), None)
@@ -492,6 +499,12 @@ def run_check(store: ox.Store, graphs: list[ox.NamedNode], check: Check, instanc
     for sol in store.query(_fill(check.focus_query, check, graphs, instance)):
         by_graph.setdefault(sol[GRAPH_VAR], []).append(sol["this"])
     for g, nodes in by_graph.items():
+        if index is not None and check.focus_screen is not None:
+            kept = [n for n in nodes if check.focus_screen(index, n)]
+            if not kept:
+                continue
+            if not (check.at_once and len(nodes) > 1):  # one query for all focus nodes: left as it was
+                nodes = kept
         if check.at_once and not check.shared and len(nodes) > 1 and not any(isinstance(n, ox.BlankNode) for n in nodes):
             # one query for the document's focus nodes (a table-level check: one per table)
             yield from _solutions(check, store.query(sparql_shared.focus_nodes(check.query, nodes), substitutions=shape,

@@ -16,13 +16,14 @@ is not screened; ``sh:pattern`` only over IRIs and strings).
 
 API: :func:`plan` ``(g, shape, param, arg, path, targets, lexical) -> tuple | None``; :func:`targets`
 ``(g, shape) -> tuple | None``; :class:`Index` ``(triples)``; :func:`may_find` ``(index, plan) -> bool``;
-:func:`to_run` ``(triples, checks) -> list`` (the checks whose query must run).
+:func:`to_run` ``(index, checks) -> list`` (the checks whose query must run).
 """
 
 from __future__ import annotations
 
 import gc
 import operator
+from contextlib import contextmanager
 import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
@@ -155,8 +156,9 @@ class Index:
 
     def __init__(self, triples):
         by_predicate: dict = defaultdict(list)
-        for t in triples:
-            by_predicate[t.predicate].append(t)
+        with gc_paused():
+            for t in triples:
+                by_predicate[t.predicate].append(t)
         self.by_predicate = by_predicate
         # SHACL instance of follows rdfs:subClassOf: with any in the data nothing is screened
         self.subclasses = _SUBCLASS in by_predicate
@@ -183,7 +185,8 @@ class Index:
     def inverse(self, p) -> dict:
         return self._both(p)[1]
 
-    def _cached(self, key, make):
+    def cached(self, key, make):
+        """``make()``, made once per index (also for other screens: :mod:`.sparql_screen`)."""
         out = self._cache.get(key)
         if out is None:
             out = self._cache[key] = make()
@@ -202,11 +205,11 @@ class Index:
                 else:
                     out.update(self.inverse(node))
             return out
-        return self._cached(("focus", targets), make)
+        return self.cached(("focus", targets), make)
 
     def members(self, cls) -> set:
         """The nodes of type ``cls``."""
-        return self._cached(("members", cls), lambda: set(self.inverse(_TYPE).get(cls, ())))
+        return self.cached(("members", cls), lambda: set(self.inverse(_TYPE).get(cls, ())))
 
     def _merged(self, maps: list) -> dict:
         if len(maps) == 1:
@@ -219,12 +222,12 @@ class Index:
 
     def holders(self, steps: tuple) -> dict:
         """focus node -> its values on the path."""
-        return self._cached(("holders", steps), lambda: self._merged(
+        return self.cached(("holders", steps), lambda: self._merged(
             [self.inverse(p) if inverse else self.forward(p) for p, inverse in steps]))
 
     def owners(self, steps: tuple) -> dict:
         """value -> the nodes it is a value of, on the path."""
-        return self._cached(("owners", steps), lambda: self._merged(
+        return self.cached(("owners", steps), lambda: self._merged(
             [self.forward(p) if inverse else self.inverse(p) for p, inverse in steps]))
 
     def groups(self, key, nodes) -> dict:
@@ -238,29 +241,31 @@ class Index:
                     sig = (0 if isinstance(v, ox.NamedNode) else 1 if isinstance(v, ox.BlankNode) else 3, None, None)
                 out.setdefault(sig, []).append(v)
             return out
-        return self._cached(("groups", key), make)
+        return self.cached(("groups", key), make)
 
 
 _TYPES = {ox.NamedNode: 0, ox.BlankNode: 1, ox.Literal: 2}
 
 
-def to_run(triples, checks: list) -> list:
-    """The checks (objects with a ``screen`` attribute, None when not screened) whose query may
-    have an answer on ``triples``, in their order.
-
-    The cycle collector is paused meanwhile: the index allocates one list per node and
-    predicate, and the collections this triggers scanned the process's long-lived objects (the
-    shapes, the compiled checks) again and again, doubling the time (measured); nothing here
-    makes a reference cycle.
-    """
+@contextmanager
+def gc_paused():
+    """The cycle collector paused: the index allocates one list per node and predicate, and the
+    collections this triggers scanned the process's long-lived objects (the shapes, the compiled
+    checks) again and again, doubling the time (measured); nothing here makes a reference cycle."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        index = Index(triples)
-        return [c for c in checks if c.screen is None or may_find(index, c.screen)]
+        yield
     finally:
         if enabled:
             gc.enable()
+
+
+def to_run(index: Index, checks: list) -> list:
+    """The checks (objects with a ``screen`` attribute, None when not screened) whose query may
+    have an answer on the document of ``index``, in their order."""
+    with gc_paused():
+        return [c for c in checks if c.screen is None or may_find(index, c.screen)]
 
 
 def may_find(index: Index, screen: tuple) -> bool:
