@@ -41,6 +41,21 @@ from budgetkg.etl.model import EtlError, Location
 # is exactly 0.25 of its size). Rounded to 1e-4 they are the printed values again.
 _DIGITS = 4
 
+
+class _Rounded(dict):
+    """``round(x, _DIGITS)`` of each value met, worked out once: ``round`` with digits costs more than the rest
+    of a character's record, and most positions on a page (columns, baselines, rules) repeat.
+
+    >>> r = _Rounded(); (r[1.00004], r[-0.00001], r[0.0], r[-0.0], len(r))
+    (1.0, -0.0, 0.0, -0.0, 2)
+    """
+
+    def __missing__(self, x: float) -> float:
+        rounded = round(x, _DIGITS)
+        if x:  # 0.0 and -0.0 are one key, but round to 0.0 and -0.0: not kept
+            self[x] = rounded
+        return rounded
+
 # A font descriptor claiming a descent deeper than this share of the font size is wrong (E-BZ of the
 # Chongqing template: -1.033, with an ascent of 1.333): its boxes would sit almost wholly below the
 # baseline, so that digits and punctuation of that font fall out of the line and the table cell they
@@ -141,8 +156,7 @@ _per_char = SimpleNamespace(
     loose_box=_bare("FPDFText_GetLooseCharBox", ctypes.c_int), generated=_bare("FPDFText_IsGenerated", ctypes.c_int),
     segment=_bare("FPDFPath_GetPathSegment", _Handle), segment_type=_bare("FPDFPathSegment_GetType", ctypes.c_int),
     point=_bare("FPDFPathSegment_GetPoint", ctypes.c_int), closes=_bare("FPDFPathSegment_GetClose", ctypes.c_int),
-    matrix=_bare("FPDFText_GetMatrix", ctypes.c_int), font_size=_bare("FPDFText_GetFontSize", ctypes.c_double),
-    font=_bare("FPDFTextObj_GetFont", ctypes.c_void_p))
+    matrix=_bare("FPDFText_GetMatrix", ctypes.c_int), font_size=_bare("FPDFText_GetFontSize", ctypes.c_double))
 # the calls made for every page object and path (handles as :class:`_Handle`, buffers by reference, as :func:`_bare`)
 _per_object = SimpleNamespace(
     page_object=_bare("FPDFPage_GetObject", _Handle), form_object=_bare("FPDFFormObj_GetObject", _Handle),
@@ -152,6 +166,8 @@ _per_object = SimpleNamespace(
     bounds=_bare("FPDFPageObj_GetBounds", ctypes.c_int), matrix=_bare("FPDFPageObj_GetMatrix", ctypes.c_int),
     draw_mode=_bare("FPDFPath_GetDrawMode", ctypes.c_int), fill=_bare("FPDFPageObj_GetFillColor", ctypes.c_int),
     segments=_bare("FPDFPath_CountSegments", ctypes.c_int))
+# the font of a text object given as an address (an int): once per text object, with the int converted by ctypes
+_object_font = _by_address("FPDFTextObj_GetFont")
 _PATH, _IMAGE, _TEXT, _FORM = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT,
                                pdfium_c.FPDF_PAGEOBJ_FORM)
 
@@ -237,13 +253,14 @@ class PdfPages:
     def __init__(self, data: bytes, name: str):
         self.data, self.pdf, self.fallbacks = data, open_pdf(data, name), []
         self._plumber = None
+        self._rounded = _Rounded()  # the positions of all its pages (:func:`raw_page`)
 
     def __len__(self) -> int:
         return len(self.pdf)
 
     def page(self, index: int):
         """Page ``index`` (0-based) as a page object for :func:`budgetkg.etl.pdf_tables.scan_page`."""
-        raw = raw_page(self.pdf, index)
+        raw = raw_page(self.pdf, index, self._rounded)
         if raw is not None:
             return raw
         if self._plumber is None:
@@ -305,9 +322,10 @@ def _placement(page) -> tuple[tuple, float, float]:
     return ctm, width, height
 
 
-def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
+def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = None) -> RawPage | None:
     """The characters, paths and images of page ``index`` (0-based); ``None`` when pdfium cannot place
     some of its text (:func:`_measurable` fails): such a page is read by pdfminer (:class:`PdfPages`).
+    ``rounded``: the positions rounded so far (:class:`_Rounded`), shared by the pages of a document.
 
     A text object missing from pdfium's text layer is read again from a text layer in which it is widened
     when its font is not embedded (:func:`_measurable`); one still missing (pdfium keeps one space of a
@@ -323,7 +341,7 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
             layer = _layer(_address(textpage.raw))
             placed = set(layer[1])
             rects, lines, curves, images, blanks, clipped, unmeasured = [], [], [], [], [], [], []
-            scratch = _Scratch()
+            scratch = _Scratch(_Rounded() if rounded is None else rounded)
             for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm):
                 if kind == _PATH:
                     _path(obj, matrix, top_of, rects, lines, curves, _clip_of(obj, matrix, top_of, boxes), scratch)
@@ -344,7 +362,7 @@ def raw_page(pdf: pdfium.PdfDocument, index: int) -> RawPage | None:
                 layer = _layer(_address(textpage.raw))
                 placed = set(layer[1])
                 blanks += [_blank(obj, matrix, top_of) for obj, matrix in unmeasured if obj.value not in placed]
-            chars = _chars(_address(textpage.raw), ctm, top_of, layer) + blanks
+            chars = _chars(_address(textpage.raw), ctm, top_of, layer, scratch.rounded) + blanks
         finally:
             if textpage is not None:
                 textpage.close()
@@ -413,7 +431,8 @@ class _Scratch:
     """The ctypes buffers the calls about one page's objects fill, made once per page: making a ctypes object
     costs more than the call it is passed to."""
 
-    def __init__(self):
+    def __init__(self, rounded: _Rounded | None = None):
+        self.rounded = rounded  # positions rounded to _DIGITS (:class:`_Rounded`)
         self.matrix = pdfium_c.FS_MATRIX()
         self.mode, self.stroke = ctypes.c_int(), ctypes.c_int()
         self.rgba = tuple(ctypes.c_uint() for _ in range(4))
@@ -434,12 +453,15 @@ def _clipped(obj: _Handle, ctm, top_of: float, boxes: dict, out: list, scratch: 
     if not _per_object.bounds(obj, *scratch.at_bounds):
         return
     left, bottom, right, top = scratch.bounds
-    ax, ay = _apply(ctm, left.value, bottom.value)
-    bx, by = _apply(ctm, right.value, top.value)
-    bounds = (min(ax, bx), top_of - max(ay, by), max(ax, bx), top_of - min(ay, by))
-    if (bounds[0] < box[0] - _CLIP_SLACK or bounds[1] < box[1] - _CLIP_SLACK or bounds[2] > box[2] + _CLIP_SLACK
-            or bounds[3] > box[3] + _CLIP_SLACK):
-        out.append((bounds, box))
+    left, bottom, right, top = left.value, bottom.value, right.value, top.value
+    a, b, c, d, e, f = ctm  # _apply, written out: this runs for every text object
+    ax, ay = a * left + c * bottom + e, b * left + d * bottom + f
+    bx, by = a * right + c * top + e, b * right + d * top + f
+    # min() and max() (among equal values, the first)
+    x0, x1, low, high = bx if bx < ax else ax, bx if bx > ax else ax, by if by < ay else ay, by if by > ay else ay
+    if x0 < box[0] - _CLIP_SLACK or top_of - high < box[1] - _CLIP_SLACK or x1 > box[2] + _CLIP_SLACK or (
+            top_of - low > box[3] + _CLIP_SLACK):
+        out.append(((x0, top_of - high, x1, top_of - low), box))
 
 
 def _clip_of(obj: _Handle, ctm, top_of: float, boxes: dict) -> tuple | None:
@@ -531,9 +553,9 @@ def _layer(tp: int) -> tuple[list[int], list[int | None]]:
     return codes, [text_object(page, i) if code else None for i, code in enumerate(codes)]
 
 
-def _chars(tp: int, ctm, top_of: float, layer: tuple) -> list[dict]:
+def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list[dict]:
     """The characters of the text layer ``tp`` (pdfium's generated spaces and line ends left out);
-    ``layer``: what :func:`_layer` gave for ``tp``.
+    ``layer``: what :func:`_layer` gave for ``tp``; ``rounded``: :class:`_Rounded`.
 
     A text object is placed when it has a non-zero character in the text layer (exactly when
     ``FPDFTextObj_GetText`` gives it a text: that function collects those characters). One that is not
@@ -587,7 +609,7 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple) -> list[dict]:
                 y1 = high + f
                 vertical = baselines[yv] = (top_of - y1, top_of - y0, y1 - y0)
             top, bottom, size = vertical
-            append({"text": chr(code), "x0": round(x.value + e, digits), "x1": round(box.right + e, digits),
+            append({"text": chr(code), "x0": rounded[x.value + e], "x1": rounded[box.right + e],
                     "top": top, "bottom": bottom, "doctop": top, "size": size, "upright": upright})
         else:  # rotated or mirrored text: pdfium's loose box
             px0, py0 = _apply(ctm, box.left, box.bottom)
@@ -615,7 +637,7 @@ def _object_props(page: ctypes.c_void_p, i: int, obj: int, m, at_m, ctm, straigh
     """
     _per_char.matrix(page, i, at_m)
     size = _per_char.font_size(page, i)
-    font = _per_char.font(ctypes.c_void_p(obj))
+    font = _object_font(obj)
     key = (m.a, m.b, m.c, m.d, size, font)
     props = known.get(key)
     if props is None:
@@ -657,7 +679,7 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, clip:
     if _unseen(obj, scratch) or not _per_object.matrix(obj, scratch.at_matrix):
         return
     a, b, c, d, e, f = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
-    x, y, at_x, at_y, path = scratch.x, scratch.y, scratch.at_x, scratch.at_y, obj
+    x, y, at_x, at_y, path, rounded = scratch.x, scratch.y, scratch.at_x, scratch.at_y, obj, scratch.rounded
     segment, segment_type, point, closes = _per_char.segment, _per_char.segment_type, _per_char.point, _per_char.closes
     subpaths: list[list] = []  # [shape, points]
     bezier = 0  # pdfium gives a c operator as three segments: two control points and the end point
@@ -672,7 +694,7 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, clip:
                 continue  # pdfminer keeps only the end point of a curve segment
         point(seg, at_x, at_y)
         px, py = x.value, y.value
-        pt = (round(a * px + c * py + e, _DIGITS), round(b * px + d * py + f, _DIGITS))  # as _apply
+        pt = (rounded[a * px + c * py + e], rounded[b * px + d * py + f])  # as _apply
         if kind == _MOVE or not subpaths:
             subpaths.append(["m", [pt]])
         else:
