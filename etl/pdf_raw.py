@@ -681,12 +681,13 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, clip:
     a, b, c, d, e, f = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
     x, y, at_x, at_y, path, rounded = scratch.x, scratch.y, scratch.at_x, scratch.at_y, obj, scratch.rounded
     segment, segment_type, point, closes = _per_char.segment, _per_char.segment_type, _per_char.point, _per_char.closes
-    subpaths: list[list] = []  # [shape, points]
+    subpaths: list[tuple] = []  # (shape, points)
+    shape, pts = "", None  # the subpath being read
     bezier = 0  # pdfium gives a c operator as three segments: two control points and the end point
     for i in range(_per_object.segments(obj)):
         seg = segment(path, i)
         kind = segment_type(seg)
-        if kind == _MOVE or not subpaths:
+        if kind == _MOVE or pts is None:
             bezier = 0
         elif kind != _LINE:
             bezier += 1
@@ -695,14 +696,18 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, clip:
         point(seg, at_x, at_y)
         px, py = x.value, y.value
         pt = (rounded[a * px + c * py + e], rounded[b * px + d * py + f])  # as _apply
-        if kind == _MOVE or not subpaths:
-            subpaths.append(["m", [pt]])
+        if kind == _MOVE or pts is None:
+            if pts is not None:
+                subpaths.append((shape, pts))
+            shape, pts = "m", [pt]
         else:
-            subpaths[-1][0] += "l" if kind == _LINE else "c"
-            subpaths[-1][1].append(pt)
+            shape += "l" if kind == _LINE else "c"
+            pts.append(pt)
             if closes(seg):
-                subpaths[-1][0] += "h"
-                subpaths[-1][1].append(subpaths[-1][1][0])
+                shape += "h"
+                pts.append(pts[0])
+    if pts is not None:
+        subpaths.append((shape, pts))
     for shape, pts in subpaths:
         if clip is not None and _outside(clip, pts, top_of):
             continue
@@ -723,23 +728,30 @@ def _outside(clip: tuple, pts: list, top_of: float) -> bool:
 
 
 def _paint(shape: str, pts: list, top_of: float, rects: list, lines: list, curves: list) -> None:
-    flipped = [(px, top_of - py) for px, py in pts]
     if shape in ("ml", "mlh"):
-        lines.append(_obj("line", flipped[:2], top_of))
+        (ax, ay), (bx, by) = pts[0], pts[1]
+        lines.append(_box("line", ax, top_of - ay, bx, top_of - by, top_of))
         return
     if shape in ("mlllh", "mllll") and len(pts) == 5:
         (ax, ay), (bx, by), (cx, cy), (dx, dy), _ = pts
         if pts[0] == pts[4] and ((ax == bx and by == cy and cx == dx and dy == ay)
                                  or (ay == by and bx == cx and cy == dy and dx == ax)):
-            rects.append(_obj("rect", [flipped[0], flipped[2]], top_of))
+            rects.append(_box("rect", ax, top_of - ay, cx, top_of - cy, top_of))
             return
-    curve = _obj("curve", flipped, top_of)
+    flipped = [(px, top_of - py) for px, py in pts]
+    xs, tops = [p[0] for p in flipped], [p[1] for p in flipped]
+    curve = _made(kind="curve", x0=min(xs), x1=max(xs), top=min(tops), bottom=max(tops), top_of=top_of)
     curve["pts"] = flipped
     curves.append(curve)
 
 
-def _obj(kind: str, pts: list, top_of: float) -> dict:
-    xs, tops = [p[0] for p in pts], [p[1] for p in pts]
-    x0, x1, top, bottom = min(xs), max(xs), min(tops), max(tops)
+def _box(kind: str, ax: float, atop: float, bx: float, btop: float, top_of: float) -> dict:
+    """pdfminer's object of ``kind`` spanned by two points (x, top), as :func:`_made` (min() and max() of
+    the two written out: among equal values, the first)."""
+    return _made(kind, bx if bx < ax else ax, bx if bx > ax else ax, btop if btop < atop else atop,
+                 btop if btop > atop else atop, top_of)
+
+
+def _made(kind: str, x0: float, x1: float, top: float, bottom: float, top_of: float) -> dict:
     return {"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
             "y0": top_of - bottom, "y1": top_of - top, "width": x1 - x0, "height": bottom - top}
