@@ -165,10 +165,6 @@ def plan_sources(sources: list[str | Path], overrides: Overrides | None = None) 
     return SourcePlan(docs, ignored, manifests)
 
 
-def _nt_line(t) -> str:
-    return f"{t} .\n"
-
-
 @dataclass(frozen=True)
 class _Job:
     base: str
@@ -232,9 +228,9 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
     :raises ValidationFailed: the graph violates the shapes.
     """
     from .model import EtlError
-    from .to_rdf import map_document
+    from .to_rdf import map_document_nt
 
-    rec, graph, unique = map_document(path, base=base, overrides=overrides, require_budget=True)
+    rec, graph, unique, lines = map_document_nt(path, base=base, overrides=overrides, require_budget=True)
     if strict and rec.quarantined:
         raise EtlError("tables not read (--strict): " + "; ".join(f"{q.location}: {q.reason}" for q in rec.quarantined),
                        rec.doc.location(1))
@@ -250,7 +246,7 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
                      for q in rec.quarantined],
         notes=list(rec.notes), tables_elsewhere=rec.tables_elsewhere,
     )
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in unique]
+    quads: list[ox.Quad] = []  # the validation report's (the document's own quads are ``lines`` in ``graph``)
     if validate:
         from .validate_hook import validate_document
         from .validation_report import quarantine_warnings
@@ -267,8 +263,14 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
     if workdir is None:
         return result
     stem = Path(workdir) / str(n)
-    stem.with_suffix(".nq").write_text("".join(sorted(f"{q} .\n" for q in quads)), encoding="utf-8")
-    stem.with_suffix(".nt").write_text("".join(map(_nt_line, unique)), encoding="utf-8")
+    # A raw line feed ends a line only (N-Triples escapes it in literals), so each " .\n" is a line's end:
+    # the document's lines become its quads by naming its graph there.
+    nquads = lines.replace(b" .\n", f" {graph} .\n".encode()).splitlines(keepends=True)
+    if quads:
+        nquads += ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    nquads.sort()  # the document's lines are sorted already: mostly a merge with the report's
+    stem.with_suffix(".nq").write_bytes(b"".join(nquads))
+    stem.with_suffix(".nt").write_bytes(lines)
     return result
 
 

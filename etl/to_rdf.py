@@ -46,9 +46,33 @@ def map_document(path, *, base: str, overrides=None, require_budget: bool = Fals
 
     :raises EtlError: as :func:`budgetkg.etl.pipeline.process` does.
     """
+    rec, graph, triples, _ = map_document_nt(path, base=base, overrides=overrides, require_budget=require_budget)
+    return rec, graph, triples
+
+
+def map_document_nt(path, *, base: str, overrides=None,
+                    require_budget: bool = False) -> tuple[DisclosureRec, ox.NamedNode, list[ox.Triple], bytes]:
+    """:func:`map_document`, and its triples as N-Triples in the same order (the build's shard)."""
     rec = process(path, overrides=overrides, require_budget=require_budget)
     graph, triples = to_rdf(rec, base=base)
-    return rec, graph, sorted(set(triples), key=str)
+    return rec, graph, *sorted_unique(triples)
+
+
+def sorted_unique(triples: list[ox.Triple]) -> tuple[list[ox.Triple], bytes]:
+    """The distinct ``triples`` in the order of their N-Triples lines, and those lines.
+
+    Each triple is serialised once, by oxigraph's N-Triples writer (a line is ``str(triple) + " .\\n"``,
+    the form is canonical, so equal triples give equal lines), and the lines are sorted as bytes
+    (UTF-8 keeps the code points' order): several times cheaper than ``sorted(set(triples), key=str)``.
+
+    >>> t = [ox.Triple(ox.NamedNode("http://e/b"), RDFS.label, lit("x")), ox.Triple(ox.NamedNode("http://e/a"), RDFS.label, lit("y"))]
+    >>> unique, lines = sorted_unique(t + t[:1])
+    >>> unique == sorted(set(t), key=str), lines == "".join(f"{x} .\\n" for x in unique).encode()
+    (True, True)
+    """
+    by_line = dict(zip(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True), triples))
+    lines = sorted(by_line)
+    return [by_line[line] for line in lines], b"".join(lines)
 
 
 def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
