@@ -33,6 +33,7 @@ PLACEHOLDER = "SHARED__SUBSELECT__{}__"
 _CONTEXT = re.compile(r"(EXISTS|GRAPH\s+\S+|SERVICE\s+(SILENT\s+)?\S+)\s*$", re.I)
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _SELECT = re.compile(r"\s*SELECT\b", re.I)
+_SHAPE = re.compile(r"[?$]currentShape\b")
 
 
 def _code(query: str, literals: bool = True) -> str:
@@ -96,10 +97,17 @@ def share(queries: list[tuple[str, str]]) -> list[tuple[str, tuple]]:
     """For each ``(prologue, body)`` SPARQL query: its template (each shared sub-SELECT
     replaced by a placeholder) and the shared sub-SELECTs it uses, as ``(placeholder,
     standalone query, the sub-SELECT's own text)``. A sub-SELECT is shared when it occurs twice or more (same text but for
-    whitespace and comments, same prologue) among ``queries``; of nested ones, the outermost."""
-    spans = [subselects(body) for _, body in queries]
+    whitespace and comments, same prologue) among ``queries``; of nested ones, the outermost; one that uses
+    ``$currentShape`` (a constraint shared by several shapes tells them apart by it) never is. Within a shared
+    sub-SELECT, the sub-SELECTs it repeats are shared in turn: its standalone query holds their placeholders, and
+    they come before it in the tuple."""
+    return _share(queries, {})
+
+
+def _share(queries: list[tuple[str, str]], ids: dict) -> list[tuple[str, tuple]]:
+    # a sub-SELECT using $currentShape answers for one shape only: never shared (its answer is cached per focus node)
+    spans = [[(s, e) for s, e in subselects(body) if not _SHAPE.search(_code(body[s:e]))] for _, body in queries]
     counts = Counter((head, _normal(body[s:e])) for (head, body), found in zip(queries, spans) for s, e in found)
-    ids: dict = {}
     out = []
     for (head, body), found in zip(queries, spans):
         chosen, end = [], -1
@@ -110,9 +118,14 @@ def share(queries: list[tuple[str, str]]) -> list[tuple[str, tuple]]:
         parts, last, used = [], 0, []
         for s, e in chosen:
             key = (head, _normal(body[s:e]))
-            name = ids.setdefault(key, PLACEHOLDER.format(len(ids)))
-            parts += [body[last:s], "{ " + name + " }"]
-            used.append((name, head + body[s + 1:e - 1], body[s + 1:e - 1]))
+            if key not in ids:  # one standalone query per shared text (the first written), whatever its layout elsewhere
+                inner = body[s + 1:e - 1]
+                name = PLACEHOLDER.format(len(ids))
+                ids[key] = ()
+                [(template, nested)] = _share([(head, inner)], ids)
+                ids[key] = (*nested, (name, head + template, inner))
+            parts += [body[last:s], "{ " + ids[key][-1][0] + " }"]
+            used += [entry for entry in ids[key] if entry not in used]
             last = e
         parts.append(body[last:])
         out.append(("".join(parts), tuple(used)))
@@ -137,13 +150,21 @@ def values(answer) -> str | None:
 def fill(template: str, shared: tuple, run, cache: dict) -> str:
     """``template`` with each shared sub-SELECT replaced by its solutions: ``run(query)``
     evaluates a standalone sub-SELECT (same store, graph and pre-bound ``$this`` as the
-    constraint); ``cache`` keeps the answers for the other constraints of the same focus node."""
+    constraint; the sub-SELECTs it repeats already filled in); ``cache`` keeps the answers for the
+    other constraints of the same focus node."""
+    blocks: dict = {}
     for name, query, inner in shared:
         if query not in cache:
-            block = values(run(query))
+            block = values(run(_put(query, blocks)))
             cache[query] = block if block is not None else inner
-        template = template.replace(name, cache[query])
-    return template
+        blocks[name] = cache[query]
+    return _put(template, blocks)
+
+
+def _put(text: str, blocks: dict) -> str:
+    for name, block in blocks.items():
+        text = text.replace(name, block)
+    return text
 
 
 

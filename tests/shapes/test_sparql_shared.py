@@ -76,6 +76,30 @@ def test_answers_without_blank_nodes_become_values():
     assert [(s["x"], s["n"].value) for s in store.query(query, substitutions=this)] == [(ox.NamedNode("urn:ex:b"), "2")]
 
 
+def test_a_sub_select_repeated_within_a_shared_one_runs_once_before_it():
+    # as the narrative audits: the figures' sub-SELECT twice inside the shared one, laid out otherwise the second time
+    inner = "{ SELECT $this ?x WHERE { $this ex:p ?x } }"
+    outer = f"{{ SELECT $this ?x ?y WHERE {{ {{ {inner} ?x ex:q ?y }} UNION {{ {inner.replace(' ', '  ')} ?x ex:p ?y }} }} }}"
+    queries = [(HEAD, f"SELECT $this ?y WHERE {{ {outer} }}"), (HEAD, f"SELECT $this ?x WHERE {{ {outer} FILTER (?y > 1) }}")]
+    out = share(queries)
+    names = [[name for name, _, _ in used] for _, used in out]
+    assert names == [[PLACEHOLDER.format(1), PLACEHOLDER.format(0)]] * 2  # the repeated inner one first
+    (_, outer_query, _) = out[0][1][1]
+    assert outer_query.count(PLACEHOLDER.format(1)) == 2 and "ex:p ?x }" not in outer_query
+    store = _store()
+    this = {ox.Variable("this"): ox.NamedNode("urn:ex:d")}
+    runs, cache = [], {}
+
+    def run(q):
+        runs.append(q)
+        return store.query(q, substitutions=this)
+
+    for (head, body), (template, used) in zip(queries, out):
+        expected = sorted(str(s) for s in store.query(head + body, substitutions=this))
+        assert sorted(str(s) for s in store.query(fill(head + template, used, run, cache), substitutions=this)) == expected
+    assert len(runs) == 2 and "VALUES (?this ?x)" in runs[1]  # each once; the outer one run with the inner one's answer
+
+
 # ---------------------------------------------------------------- one run for all focus nodes
 
 from budgetkg.etl.sparql_shared import FOCUS_NODES, at_once, focus_nodes  # noqa: E402
@@ -122,3 +146,22 @@ def test_fill_replaces_the_tenth_placeholder_with_its_own_answer():
     shared = tuple((name, f"SELECT {i}", "inner") for i, name in enumerate(names))
     answers = {f"SELECT {i}": f"{{answer {i}}}" for i in range(12)}  # kept answers: nothing is run
     assert fill(" ".join(names), shared, run=None, cache=answers) == " ".join(f"{{answer {i}}}" for i in range(12))
+
+
+def test_a_sub_select_that_uses_current_shape_is_not_shared_but_the_one_inside_it_is():
+    # one constraint shared by two shapes (as bkgsh:AuditNarrative-figures): its text is the same in both checks, but
+    # what it answers depends on the shape it runs for, so only the shape-independent sub-SELECT inside is shared
+    outer = (f"{{ SELECT $this ?x $currentShape WHERE {{ {SUB} FILTER (IF($currentShape = ex:A, ?n > 1, ?n = 1)) }} }}")
+    query = f"SELECT $this ?x $currentShape WHERE {{ {outer} }}"
+    (t1, u1), (t2, u2) = share([(HEAD, query), (HEAD, query)])
+    assert t1 == t2 == query.replace(SUB, "{ " + PLACEHOLDER.format(0) + " }")
+    assert [name for name, _, _ in u1] == [PLACEHOLDER.format(0)] and "currentShape" not in u1[0][1]
+    store = _store()
+    this = ox.NamedNode("urn:ex:a")
+    cache: dict = {}
+    for shape, expected in (("urn:ex:A", ["urn:ex:b"]), ("urn:ex:B", ["urn:ex:c"])):
+        bound = {ox.Variable("this"): this, ox.Variable("currentShape"): ox.NamedNode(shape)}
+        filled = fill(t1, u1, lambda q: store.query(q, substitutions={ox.Variable("this"): this}), cache)
+        answer = sorted(s["x"].value for s in store.query(HEAD + filled, substitutions=bound) if isinstance(s["x"], ox.NamedNode))
+        assert answer == expected
+    assert len(cache) == 1  # the shared sub-SELECT ran once for both shapes
