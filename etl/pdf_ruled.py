@@ -286,12 +286,11 @@ def intersections(v_edges: list[tuple], h_edges: list[tuple], x_tolerance: float
 def cells(found: dict) -> list[tuple]:
     """``pdfplumber.table.intersections_to_cells`` (``found`` from :func:`intersections`): for each
     intersection, the smallest cell it opens (the first intersection below and the first to its right,
-    in sorted order, that close a ruled box)."""
+    in sorted order, that close a ruled box).
 
-    def connects(p1, p2) -> bool:  # a ruling line (the same box) through both points
-        return ((p1[0] == p2[0] and not found[p1][0].isdisjoint(found[p2][0]))
-                or (p1[1] == p2[1] and not found[p1][1].isdisjoint(found[p2][1])))
-
+    pdfplumber's test that two points are connected (the same x and a vertical edge through both, or the
+    same y and a horizontal one) is made here knowing which holds: points of one column share their x
+    only, points of one row their y only, and so do a cell's corners with the corners above and left."""
     points = sorted(found)
     columns: dict = {}  # x -> its points, top to bottom
     rows: dict = {}  # y -> its points, left to right
@@ -302,17 +301,20 @@ def cells(found: dict) -> list[tuple]:
     across = {p: i for line in rows.values() for i, p in enumerate(line)}
     out = []
     for pt in points:
+        vertical, horizontal = found[pt]
         rights = None
         cell = None
         for below in columns[pt[0]][down[pt] + 1:]:
-            if not connects(pt, below):
+            below_edges = found[below]
+            if vertical.isdisjoint(below_edges[0]):
                 continue
             if rights is None:  # the points to the right that share a ruling line with pt (in order)
-                rights = [r for r in rows[pt[1]][across[pt] + 1:] if connects(pt, r)]
+                rights = [r for r in rows[pt[1]][across[pt] + 1:] if not horizontal.isdisjoint(found[r][1])]
             for right in rights:
-                corner = (right[0], below[1])
-                if corner in found and connects(corner, right) and connects(corner, below):
-                    cell = (pt[0], pt[1], corner[0], corner[1])
+                corner = found.get((right[0], below[1]))
+                if (corner is not None and not corner[0].isdisjoint(found[right][0])
+                        and not corner[1].isdisjoint(below_edges[1])):
+                    cell = (pt[0], pt[1], right[0], below[1])
                     break
             if cell:
                 break
@@ -349,8 +351,8 @@ def extract(table: Table, chars: list[dict] | CharIndex, indents: list | None = 
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
         # a character is in a box when its midpoint is (left and top edges included)
-        inside = sorted(i for i in order[bisect_left(heights, top):bisect_left(heights, bottom)]
-                        if x0 <= marks[i][1] < x1)
+        inside = [i for i in order[bisect_left(heights, top):bisect_left(heights, bottom)] if x0 <= marks[i][1] < x1]
+        inside.sort()
         row_marks = [marks[i] for i in inside]
         in_cells = _in_cells(row.cells, row_marks)
         texts, lefts = [], []
@@ -393,8 +395,8 @@ def _indent(chars: list[dict], left: float) -> float | None:
     ink = [c for c in chars if not c["text"].isspace()]
     if not ink:
         return None
-    top = min(c["top"] for c in ink)
-    return min(c["x0"] for c in ink if c["top"] - top < DEFAULT_Y_TOLERANCE) - left
+    top = min([c["top"] for c in ink])
+    return min([c["x0"] for c in ink if c["top"] - top < DEFAULT_Y_TOLERANCE]) - left
 
 
 def cell_text(chars: list[dict]) -> str:
@@ -409,7 +411,7 @@ def cell_text(chars: list[dict]) -> str:
     if not chars:
         return ""
     tops = [c["top"] for c in chars]
-    if max(tops) <= min(tops) + DEFAULT_Y_TOLERANCE and all(c["upright"] for c in chars):
+    if max(tops) <= min(tops) + DEFAULT_Y_TOLERANCE and all([c["upright"] for c in chars]):
         return _one_line(chars)
     words: list[tuple[float, str]] = []  # (top, text) in pdfplumber's order
     for upright, run in groupby(chars, key=_UPRIGHT):

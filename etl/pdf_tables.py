@@ -31,8 +31,8 @@ from budgetkg.etl.lexicon import (
 )
 from budgetkg.etl.lexicon import EMPTY_NOTE_RE
 from budgetkg.etl.lexicon import EMPTY_TABLE_MARKS as TOTAL_LABELS
+from budgetkg.etl.pdf_ruled import cell_text
 from budgetkg.etl.text import clean_cell
-from pdfplumber.utils import extract_text
 
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 MAX_TITLE_CHARS = 60  # a longer line is running text, not a title
@@ -421,7 +421,7 @@ def _open_cells(page, table, rows: list[list[str]], edges: list[float]) -> tuple
                  and top <= (ch["top"] + ch["bottom"]) / 2 <= table.bbox[3]]
         if not chars or r >= len(rows) or c >= len(rows[r]) or rows[r][c]:
             continue
-        rows[r][c] = join_lines(extract_text(chars).split("\n"))
+        rows[r][c] = join_lines(cell_text(chars).split("\n"))  # pdfplumber's extract_text, as a cell's
         notes.append(f"page {page.no + 1}: '{rows[r][c]}' printed in a "
                      "merged cell left open at the foot of the page (no cell of the grid); put in the first row it spans")
     return notes, open_foot
@@ -514,9 +514,17 @@ def scan_page(page) -> tuple[list[Line], list[Grid], int, int]:
         else:
             visible.append(c)
     grids, prose = ruled_grids(page) if visible and (page.rects or page.lines or page.curves) else ([], 0)
-    for b0, b1, b2, b3 in (g.bbox for g in grids):  # the text inside a ruled table is read from its cells
-        visible = [c for c in visible
-                   if not (b0 <= (c["x0"] + c["x1"]) / 2 <= b2 and b1 <= (c["top"] + c["bottom"]) / 2 <= b3)]
+    if grids:  # the text inside a ruled table is read from its cells
+        boxes = [g.bbox for g in grids]
+        outside = []
+        for c in visible:
+            mx, my = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+            for b0, b1, b2, b3 in boxes:
+                if b0 <= mx <= b2 and b1 <= my <= b3:
+                    break
+            else:
+                outside.append(c)
+        visible = outside
     return build_lines(visible), grids, hidden, prose
 
 
