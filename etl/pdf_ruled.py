@@ -334,8 +334,9 @@ class CharIndex:
     def made(self) -> tuple[list, list, list]:
         """(midpoint, centre, char) per character; their indices by midpoint; the midpoints in that order."""
         marks = [((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, c) for c in self._chars]
-        order = sorted(range(len(marks)), key=lambda i: marks[i][0])
-        return marks, order, [marks[i][0] for i in order]
+        middles = [m[0] for m in marks]
+        order = sorted(range(len(marks)), key=middles.__getitem__)
+        return marks, order, [middles[i] for i in order]
 
 
 def extract(table: Table, chars: list[dict] | CharIndex, indents: list | None = None) -> list[list[str | None]]:

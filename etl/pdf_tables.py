@@ -152,7 +152,7 @@ def build_lines(chars: list[dict]) -> list[Line]:
     groups: list[list] = []  # [top, bottom, chars, [(offset, ids)]]
     for key in sorted(buckets):
         cs = buckets[key]
-        top, bottom = min(c["top"] for c in cs), max(c["bottom"] for c in cs)
+        top, bottom = min([c["top"] for c in cs]), max([c["bottom"] for c in cs])
         for g in reversed(groups[-3:]):
             if min(bottom, g[1]) - max(top, g[0]) > 0.5 * min(bottom - top, g[1] - g[0]):
                 g[2].extend(cs)
@@ -169,7 +169,7 @@ _X0 = itemgetter("x0")
 
 def _make_line(top: float, bottom: float, chars: list[dict], offsets: list) -> Line:
     chars.sort(key=_X0)
-    sizes = Counter(c["size"] for c in chars)
+    sizes = Counter([c["size"] for c in chars])
     rounded: Counter = Counter()
     for value, count in sizes.items():  # in the order each rounded size first appears along the line
         rounded[round(value, 1)] += count
