@@ -1,10 +1,10 @@
 """Validation benchmark: the batched engine against pyshacl, and pyshacl next to pyshacl-turbo and shacl-engine.
 
-    python -m bench.bench_validate [--docs 20] [--batch 64] [--json OUT]          # batched engine / pyshacl
+    python -m bench.bench_validate [--docs 20] [--json OUT]          # batched engine / pyshacl
     python -m bench.bench_validate --others [--docs 100] [--engine-docs 3] [--repeat 5] [--json OUT]
 
 Default: milliseconds per document of pyshacl (the reference, one document at a time) and of
-the batched engine (:mod:`budgetkg.etl.shacl_batch`, ``--batch`` documents per call), in the
+the batched engine (:mod:`budgetkg.etl.shacl_batch`, the shapes compiled once), in the
 same run, over the bundled samples and the corpus PDFs of ``../shared`` that build, then over
 ``--docs`` generated documents; the ratio; whether every report is the same; and where the
 batched engine's time goes (store loading and vocabulary, core constraints, SHACL-SPARQL).
@@ -137,7 +137,7 @@ def _ms(seconds: float, n: int) -> float:
     return round(1000 * seconds / max(n, 1), 1)
 
 
-def batch_vs_pyshacl(docs: list[tuple[list, str]], batch: int) -> dict:
+def batch_vs_pyshacl(docs: list[tuple[list, str]]) -> dict:
     """Both engines on the same documents in the same run; the batched engine's time split."""
     from budgetkg.etl import shacl_batch, shacl_screen
     from budgetkg.etl.validation import _checks, context_triples, validate_documents, validate_graph
@@ -146,23 +146,23 @@ def batch_vs_pyshacl(docs: list[tuple[list, str]], batch: int) -> dict:
     validate_graph(docs[0][0], engine="pyshacl")  # warm-up of both
     validate_documents(docs[:1])
     t = time.perf_counter()
-    ours = validate_documents(docs, batch_size=batch)
+    ours = validate_documents(docs)
     batched = time.perf_counter() - t
     t = time.perf_counter()
     reference = [validate_graph(triples, document=name, engine="pyshacl") for triples, name in docs]
     pyshacl = time.perf_counter() - t
     same = sum(_key_of(a) == _key_of(b) for a, b in zip(ours, reference))
     # Where the batched engine's time goes (one more run, phase by phase and shape by shape, as
-    # run_batch does it).
+    # run_document does it).
     phases = {"vocabulary and stores": 0.0, "core constraints": 0.0, "SHACL-SPARQL": 0.0}
     by_shape: dict[str, float] = {}
     core = [c for c in checks if c.focus_query is None]
     sparql = [c for c in checks if c.focus_query is not None]
     screened = 0  # core checks the screen skipped (shacl_screen), summed over documents
 
-    def timed(store, graphs, c, instance, shared=None, index=None) -> float:
+    def timed(doc, c, shared=None) -> float:
         t = time.perf_counter()
-        list(shacl_batch.run_check(store, graphs, c, instance, shared, index))
+        list(shacl_batch.run_check(doc, c, shared))
         spent = time.perf_counter() - t
         name = str(c.shape).rsplit("#", 1)[-1] if "#" in str(c.shape) else "(property shapes)"
         by_shape[name] = by_shape.get(name, 0.0) + spent
@@ -170,18 +170,15 @@ def batch_vs_pyshacl(docs: list[tuple[list, str]], batch: int) -> dict:
 
     for triples, _ in docs:
         t = time.perf_counter()
-        triples = triples + context_triples(triples)
-        g = shacl_batch._graph_iri(0)
-        store = shacl_batch._store([(g, triples)])
-        instance = shacl_batch.instance_path(store)
+        doc = shacl_batch.Document(triples + context_triples(triples))
+        doc.store  # loaded here, not in the first check that queries it (every document needs it today)
         phases["vocabulary and stores"] += time.perf_counter() - t
         t = time.perf_counter()
-        index = shacl_screen.Index(triples)
-        run = shacl_screen.to_run(index, core)
+        run = shacl_screen.to_run(doc.index, core)
         screened += len(core) - len(run)
-        phases["core constraints"] += time.perf_counter() - t + sum(timed(store, [g], c, instance) for c in run)
-        shared: dict = {}  # the sub-SELECTs several checks repeat, run by the first (as run_batch does)
-        phases["SHACL-SPARQL"] += sum(timed(store, [g], c, instance, shared, index) for c in sparql)
+        phases["core constraints"] += time.perf_counter() - t + sum(timed(doc, c) for c in run)
+        shared: dict = {}  # the sub-SELECTs several checks repeat, run by the first (as run_document does)
+        phases["SHACL-SPARQL"] += sum(timed(doc, c, shared) for c in sparql)
     n = len(docs)
     return {
         "documents": n, "triples_per_document": round(statistics.mean(len(t) for t, _ in docs)),
@@ -201,7 +198,6 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--others", action="store_true", help="pyshacl next to pyshacl-turbo and shacl-engine")
     p.add_argument("--docs", type=int, default=None, help="generated documents (default 20; --others: 100)")
-    p.add_argument("--batch", type=int, default=64, help="documents per call (batched engine)")
     p.add_argument("--engine-docs", type=int, default=3, help="--others: synthetic documents given to shacl-engine (about 1 min each)")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--json", default=None)
@@ -220,14 +216,14 @@ def main(argv=None) -> int:
             corpus.append((document_triples(path), Path(path).name))
         except BudgetkgError as exc:
             print(f"skipped {Path(path).name}: {exc}", file=sys.stderr)
-    report = {"samples_and_corpus": batch_vs_pyshacl(corpus, args.batch)}
+    report = {"samples_and_corpus": batch_vs_pyshacl(corpus)}
     print(json.dumps(report, ensure_ascii=False, indent=2), flush=True)
     from bench.generate import generate_corpus
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = [str(x) for x in generate_corpus(tmp, args.docs or 20, [2022], seed=0)]
         generated = [(document_triples(x), Path(x).name) for x in paths]
-    report["generated"] = batch_vs_pyshacl(generated, args.batch)
+    report["generated"] = batch_vs_pyshacl(generated)
     print(json.dumps({"generated": report["generated"]}, ensure_ascii=False, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .validation import Outcome, _to_ox
+from .shacl_screen import to_ox
+from .validation import Outcome
 
 FORMATS = ("text", "json", "html", "md")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -86,7 +87,7 @@ def _document(source: str, outcome: Outcome) -> Document:
             by_rule[key] = Check(r["rule"], r["name"], r["severity"], r["see_also"], name_zh=_names_zh().get(r["rule"], ""))
         by_rule[key].findings.append(r)
     checks = sorted(by_rule.values(), key=lambda c: (SEVERITY_ORDER.get(c.severity, 9), c.rule))
-    triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in outcome.data] if outcome.data is not None else []
+    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in outcome.data] if outcome.data is not None else []
     return Document(_heading(source, triples), checks, measures(outcome.results, triples))
 
 

@@ -1,9 +1,9 @@
 """Batched SHACL: every shape of ``shapes/`` compiled to SPARQL SELECT queries, run over each
 document of a batch in a pyoxigraph store of its own.
 
-API: :func:`compile_shapes` ``(shapes, use_shapes=None) -> list[Check]``; :func:`run_batch`
-``(documents, checks) -> list[list[Finding]]`` (``documents``: one triple list per document);
-:func:`run_document`; :class:`Unsupported` (raised while compiling a shape that uses a constraint
+API: :func:`compile_shapes` ``(shapes, use_shapes=None) -> list[Check]``; :func:`run_document`
+``(triples, core, sparql) -> list[Finding]``; :class:`Document` and :func:`run_check` (one check on
+one document); :class:`Unsupported` (raised while compiling a shape that uses a constraint
 component, target or path form this compiler does not translate: nothing is skipped silently);
 :data:`SUPPORTED`.
 
@@ -17,7 +17,11 @@ The translation follows the SHACL Core and SHACL-SPARQL definitions as pyshacl i
   only when a screen in Python (:mod:`.shacl_screen`) cannot tell that it has no answer;
 - ``sh:sparql``: the focus nodes from one query, then the constraint's own
   SELECT once per focus node with ``$this`` (and ``$currentShape``) pre-bound, on its document's graph
-  (see :func:`run_check`).
+  (see :func:`run_check`), but for the focus nodes a screen in Python (:mod:`.sparql_screen`) clears.
+
+Each document is validated in a store of its own (oxigraph plans a query on the whole store's
+statistics, and the arithmetic queries slowed down several times when documents shared one), loaded
+only when a query must run.
 
 Each document's graph must already hold the vocabulary it is validated with (see
 :func:`budgetkg.etl.validation.context_triples`).
@@ -40,7 +44,7 @@ from . import shacl_screen, sparql_screen, sparql_shared
 
 GRAPH_VAR = "bkgBatchGraph"
 _G = "?" + GRAPH_VAR
-# SHACL instance of: rdf:type/rdfs:subClassOf*; a batch without rdfs:subClassOf triples (every
+# SHACL instance of: rdf:type/rdfs:subClassOf*; a document without rdfs:subClassOf triples (every
 # document graph) runs the plain rdf:type pattern, which oxigraph joins far better.
 _INSTANCE = "INSTANCE__OF"
 _TYPE = f"<{names.RDF_TYPE}>"
@@ -105,6 +109,7 @@ class Check:
     constraint: rdflib.term.Node | None = None
     targets: tuple = ()  # sh:targetNode IRIs (rows of VALUES, one per document)
     focus_query: str | None = None  # SHACL-SPARQL: the focus nodes, ``query`` runs once for each
+    focus_targets: tuple | None = None  # SHACL-SPARQL: the targets as shacl_screen.targets gives them (focus nodes in Python)
     prologue: str = ""  # SHACL-SPARQL: the PREFIX declarations ``query`` starts with
     shared: tuple = ()  # SHACL-SPARQL: sub-SELECTs run once per focus node for every check (sparql_shared)
     at_once: bool = False  # SHACL-SPARQL: may run once for all focus nodes of a document (sparql_shared.at_once)
@@ -123,13 +128,9 @@ class Finding:
 
 def _term(node) -> str:
     """An rdflib term in SPARQL syntax."""
-    if isinstance(node, rdflib.URIRef):
-        return f"<{node}>"
-    if isinstance(node, rdflib.Literal):
-        if node.language:
-            return str(ox.Literal(str(node), language=node.language))
-        return str(ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string))))
-    raise Unsupported(f"a blank node where a constant is expected: {node}")
+    if isinstance(node, rdflib.BNode):
+        raise Unsupported(f"a blank node where a constant is expected: {node}")
+    return str(shacl_screen.to_ox(node))
 
 
 class _Compiler:
@@ -311,7 +312,7 @@ class _Compiler:
                 if p == SH.property:
                     out += self.shape_checks(o, target, nodes, focus)
                 elif p == SH.sparql:
-                    out += self.sparql_check(shape, o, target, nodes, severity, messages)
+                    out += self.sparql_check(shape, o, target, nodes, severity, messages, focus)
                 elif p in (SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.minCount,
                            SH.maxCount, SH.uniqueLang, SH.equals, SH.flags):
                     if p != SH.flags:
@@ -371,7 +372,7 @@ class _Compiler:
                 raise Unsupported(f"{p} on property shape {shape}")
         return out
 
-    def sparql_check(self, shape, constraint, target, nodes, severity, messages) -> list[Check]:
+    def sparql_check(self, shape, constraint, target, nodes, severity, messages, focus=None) -> list[Check]:
         g = self.g
         if g.value(constraint, SH.deactivated) == rdflib.Literal(True):
             return []
@@ -385,11 +386,11 @@ class _Compiler:
         head = "".join(f"PREFIX {k}: <{v}>\n" for k, v in sorted(prefixes.items()))
         query = head + str(text)
         ox.Store().query(query)  # a syntax error names the shape now, not in the middle of a build
-        focus = f"SELECT DISTINCT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} }} }}"
+        focus_query = f"SELECT DISTINCT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} }} }}"
         extra = tuple(m for m in g.objects(constraint, SH.message) if m not in messages)
         return [Check(shape, SH.SPARQLConstraintComponent, severity, None, query, "row-or-focus",
-                      messages + extra, constraint=constraint, targets=nodes, focus_query=focus, prologue=head,
-                      focus_screen=sparql_screen.plan(shape, query))]
+                      messages + extra, constraint=constraint, targets=nodes, focus_query=focus_query, prologue=head,
+                      focus_screen=sparql_screen.plan(shape, query), focus_targets=focus)]
 
 
 # ---------------------------------------------------------------- compiling and running
@@ -417,20 +418,31 @@ def compile_shapes(g: rdflib.Graph, use_shapes: list[str] | None = None) -> list
     return out
 
 
-def _graph_iri(n: int) -> ox.NamedNode:
-    return ox.NamedNode(f"urn:budgetkg:batch:{n}")
+# The graph a document is validated in. Its IRI is kept as it was when stores held many documents: the order of
+# a query's solutions (a core check's findings) follows the store's internal ids, the graph's among them.
+GRAPH = ox.NamedNode("urn:budgetkg:batch:0")
 
 
-def run_batch(documents: list[list[ox.Triple]], checks: list[Check]) -> list[list[Finding]]:
-    """Run every check over ``documents``; the findings of each document, in their order.
+class Document:
+    """One document's triples, as the checks see them: an :class:`.shacl_screen.Index` for the
+    screens, and a store, loaded on first use (a document whose every check a screen clears is
+    never loaded)."""
 
-    Each document is loaded once, into a store of its own, and every check runs on it
-    (:func:`run_document`): oxigraph plans a query on the whole store's statistics, and the
-    arithmetic queries slow down several times when other documents share the store.
-    """
-    core = [c for c in checks if c.focus_query is None]
-    sparql = [c for c in checks if c.focus_query is not None]
-    return [run_document(triples, core, sparql) for triples in documents]
+    def __init__(self, triples: list[ox.Triple]):
+        self.triples = triples
+        self.index = shacl_screen.Index(triples)
+        # how "SHACL instance of" is matched (see _INSTANCE): the document's triples tell whether it has subclasses
+        self.instance = f"{_TYPE}/{_SUBCLASS}*" if self.index.subclasses else _TYPE
+        self._store: ox.Store | None = None
+
+    @property
+    def store(self) -> ox.Store:
+        if self._store is None:
+            self._store = _store(self.triples)
+        return self._store
+
+    def query(self, query: str, **kwargs):
+        return self.store.query(query.replace(_INSTANCE, self.instance), **kwargs)
 
 
 def run_document(triples: list[ox.Triple], core: list[Check], sparql: list[Check]) -> list[Finding]:
@@ -440,102 +452,91 @@ def run_document(triples: list[ox.Triple], core: list[Check], sparql: list[Check
     document's triples is not run, nor a SHACL-SPARQL check for a focus node its screen
     (:mod:`.sparql_screen`) clears: a screen is cheaper than parsing and planning the query.
     """
-    g = _graph_iri(0)
-    store = _store([(g, triples)])
-    instance = instance_path(store)
-    index = shacl_screen.Index(triples)
+    doc = Document(triples)
     out: list[Finding] = []
-    for check in shacl_screen.to_run(index, core):
-        out.extend(finding for _, finding in run_check(store, [g], check, instance))
+    for check in shacl_screen.to_run(doc.index, core):
+        out.extend(run_check(doc, check))
     shared: dict = {}  # answers of the sub-SELECTs the checks share (sparql_shared), per focus node
     for check in sparql:
-        out.extend(finding for _, finding in run_check(store, [g], check, instance, shared, index))
+        out.extend(run_check(doc, check, shared))
     return out
 
 
-def _store(graphs) -> ox.Store:
-    """A store holding each ``(graph, triples)``: written as N-Triples and parsed by oxigraph, which
+def _store(triples) -> ox.Store:
+    """A store holding ``triples`` in :data:`GRAPH`: written as N-Triples and parsed by oxigraph, which
     costs less than a Quad built in Python per triple; with blank nodes (the parser would rename
     them, and findings name them) quad by quad."""
     store = ox.Store()
-    for g, triples in graphs:
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        if b"_:" in data and _BLANK.search(data):  # the plain test first: a scan of the bytes
-            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
-        else:
-            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    if b"_:" in data and _BLANK.search(data):  # the plain test first: a scan of the bytes
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, GRAPH) for t in triples)
+    else:
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=GRAPH)
     return store
 
 
-def instance_path(store: ox.Store) -> str:
-    """How "SHACL instance of" is matched in this store (see :data:`_INSTANCE`)."""
-    return f"{_TYPE}/{_SUBCLASS}*" if store.query(f"ASK {{ GRAPH ?g {{ ?s {_SUBCLASS} ?o }} }}") else _TYPE
-
-
-def run_check(store: ox.Store, graphs: list[ox.NamedNode], check: Check, instance: str, shared: dict | None = None,
-              index: shacl_screen.Index | None = None):
-    """(graph, :class:`Finding`) of every result of one check over the documents of ``graphs``.
+def run_check(doc: Document, check: Check, shared: dict | None = None):
+    """The :class:`Finding` of every result of one check on one document.
 
     A SHACL-SPARQL constraint runs as SHACL defines it (and pyshacl does): its SELECT once per
-    focus node, ``$this`` pre-bound, on the focus node's document as the default graph; a SELECT
-    :func:`.sparql_shared.at_once` accepts runs once for a document's focus nodes instead (same
-    solutions: ``VALUES ?this`` binds ``$this`` wherever the pre-binding would). The
-    focus nodes of the whole batch come from one query. (Run over ``GRAPH ?g`` instead, oxigraph
-    evaluates a nested SELECT over every graph at once, and its join order degrades on patterns
-    that all share the graph variable.) ``shared`` keeps the answers of the sub-SELECTs that
-    several checks repeat (:mod:`.sparql_shared`) for the next checks run on the same store.
-    ``index``: the document's :class:`.shacl_screen.Index` (one document only), for the check's
-    ``focus_screen``: a focus node it clears is not queried.
+    focus node, ``$this`` pre-bound, on the document's graph as the default graph; a SELECT
+    :func:`.sparql_shared.at_once` accepts runs once for the document's focus nodes instead (same
+    solutions: ``VALUES ?this`` binds ``$this`` wherever the pre-binding would). (Run over
+    ``GRAPH ?g`` instead, oxigraph evaluates a nested SELECT over every graph at once, and its join
+    order degrades on patterns that all share the graph variable.) ``shared`` keeps the answers of
+    the sub-SELECTs that several checks repeat (:mod:`.sparql_shared`) for the next checks run on the
+    same document. A focus node the check's ``focus_screen`` clears is not queried; when it clears
+    every focus node (found in Python, as :func:`.shacl_screen.Index.focus` finds them), neither is
+    the focus query.
     """
     if check.focus_query is None:
-        yield from _solutions(check, store.query(_fill(check.query, check, graphs, instance)), None)
+        yield from _solutions(check, doc.query(_fill(check.query, check)))
         return
+    screen = check.focus_screen
+    if screen is not None and check.focus_targets is not None and not doc.index.subclasses:
+        if not any(screen(doc.index, n) for n in doc.index.focus(check.focus_targets)):
+            return
     this = ox.Variable("this")
     shared = {} if shared is None else shared
-    by_graph: dict = {}
     # $currentShape pre-bound as SHACL-SPARQL defines it: a constraint shared by two shapes (a Warning and its
     # rounding Info) tells by it which differences to report
     shape = {ox.Variable("currentShape"): ox.NamedNode(str(check.shape))} if "currentShape" in check.query else {}
-    for sol in store.query(_fill(check.focus_query, check, graphs, instance)):
-        by_graph.setdefault(sol[GRAPH_VAR], []).append(sol["this"])
-    for g, nodes in by_graph.items():
-        if index is not None and check.focus_screen is not None:
-            kept = [n for n in nodes if check.focus_screen(index, n)]
-            if not kept:
-                continue
-            if not (check.at_once and len(nodes) > 1):  # one query for all focus nodes: left as it was
-                nodes = kept
-        if check.at_once and not check.shared and len(nodes) > 1 and not any(isinstance(n, ox.BlankNode) for n in nodes):
-            # one query for the document's focus nodes (a table-level check: one per table)
-            yield from _solutions(check, store.query(sparql_shared.focus_nodes(check.query, nodes), substitutions=shape,
-                                                     default_graph=g), g)
-            continue
-        for focus in nodes:
+    nodes = [sol["this"] for sol in doc.query(_fill(check.focus_query, check))]
+    if screen is not None:
+        kept = [n for n in nodes if screen(doc.index, n)]
+        if not kept:
+            return
+        if not (check.at_once and len(nodes) > 1):  # one query for all focus nodes: left as it was
+            nodes = kept
+    if check.at_once and not check.shared and len(nodes) > 1 and not any(isinstance(n, ox.BlankNode) for n in nodes):
+        # one query for the document's focus nodes (a table-level check: one per table)
+        yield from _solutions(check, doc.query(sparql_shared.focus_nodes(check.query, nodes), substitutions=shape,
+                                               default_graph=GRAPH))
+        return
+    for focus in nodes:
 
-            def run(query, g=g, focus=focus):
-                # a shared sub-SELECT that does not project $currentShape cannot take it (oxigraph refuses it)
-                bound = {this: focus, **(shape if "currentShape" in query else {})}
-                return store.query(query, substitutions=bound, default_graph=g)
+        def run(query, focus=focus):
+            # a shared sub-SELECT that does not project $currentShape cannot take it (oxigraph refuses it)
+            bound = {this: focus, **(shape if "currentShape" in query else {})}
+            return doc.query(query, substitutions=bound, default_graph=GRAPH)
 
-            query = sparql_shared.fill(sparql_shared.focus_nodes(check.query, None), check.shared, run,
-                                       shared.setdefault((g, focus), {}))
-            yield from _solutions(check, run(query), g, focus)
+        query = sparql_shared.fill(sparql_shared.focus_nodes(check.query, None), check.shared, run,
+                                   shared.setdefault(focus, {}))
+        yield from _solutions(check, run(query), focus)
 
 
-def _fill(query: str, check: Check, graphs, instance: str) -> str:
-    query = query.replace(_INSTANCE, instance)
+def _fill(query: str, check: Check) -> str:
     if check.targets:
-        rows = " ".join(f"({g} <{t}>)" for g in graphs for t in check.targets)
+        rows = " ".join(f"({GRAPH} <{t}>)" for t in check.targets)
         query = query.replace("VALUES__TARGETS", f"VALUES ({_G} ?this) {{ {rows} }}")
     return query
 
 
-def _solutions(check: Check, answer, graph, this=None):
+def _solutions(check: Check, answer, this=None):
     seen = set()
     names = [v.value for v in answer.variables]
     extra = [v for v in names if v not in (GRAPH_VAR, "this", "path", "value", "currentShape")]
     for sol in answer:
-        g = graph or sol[GRAPH_VAR]
         focus = sol["this"] if "this" in names and sol["this"] is not None else this
         row_value = sol["value"] if "value" in names else None
         value = {"row": row_value, "focus": focus,
@@ -545,8 +546,8 @@ def _solutions(check: Check, answer, graph, this=None):
             bindings = {v: sol[v] for v in extra if sol[v] is not None}
             if "path" in names and sol["path"] is not None:
                 path = sol["path"]
-            key = (g, focus, path, value, tuple(sorted(bindings.items())))
+            key = (focus, path, value, tuple(sorted(bindings.items())))
             if key in seen:  # pyshacl reports a repeated solution once
                 continue
             seen.add(key)
-        yield g, Finding(check, focus, value, path, bindings)
+        yield Finding(check, focus, value, path, bindings)

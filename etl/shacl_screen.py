@@ -47,14 +47,15 @@ _KINDS = {
 _COMPARE = {SH.minInclusive: operator.ge, SH.maxInclusive: operator.le, SH.minExclusive: operator.gt, SH.maxExclusive: operator.lt}
 
 
-def _ox(node):
+def to_ox(node):
+    """An rdflib term as a pyoxigraph term (the one conversion of the validation modules)."""
     if isinstance(node, rdflib.URIRef):
         return ox.NamedNode(str(node))
-    if isinstance(node, rdflib.Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string)))
-    return None
+    if isinstance(node, rdflib.BNode):
+        return ox.BlankNode(str(node))
+    if node.language:
+        return ox.Literal(str(node), language=node.language)
+    return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string)))
 
 
 def targets(g: rdflib.Graph, shape) -> tuple | None:
@@ -110,19 +111,19 @@ def plan(g: rdflib.Graph, shape, param, arg, path, focus_targets: tuple | None, 
         test = ("languages", frozenset(str(x).lower() for x in Collection(g, arg)))
     elif param in _COMPARE and isinstance(arg, rdflib.Literal):
         forms = tuple((ox.NamedNode(str(dt)), _lexical(lexical[dt])) for dt in (XSD.integer, XSD.decimal))
-        bound = _decimal(_ox(arg), dict(forms))
+        bound = _decimal(to_ox(arg), dict(forms))
         if bound is not None:
             test = ("compare", _COMPARE[param], bound, forms)
     elif param == SH.pattern and g.value(shape, SH.flags) is None and _PLAIN_PATTERN.match(str(arg)):
         test = ("pattern", re.compile(str(arg)))
     elif param == SH["in"]:
-        items = [_ox(x) for x in Collection(g, arg)]
-        if all(x is not None for x in items):
+        items = [to_ox(x) for x in Collection(g, arg)]
+        if not any(isinstance(x, ox.BlankNode) for x in items):
             test = ("in", frozenset(items))
     elif param == SH["class"]:
         test = ("class", ox.NamedNode(str(arg)))
-    elif param == SH.hasValue and _ox(arg) is not None:
-        test = ("has", _ox(arg))
+    elif param == SH.hasValue and not isinstance(arg, rdflib.BNode):
+        test = ("has", to_ox(arg))
     elif param == SH.minCount and steps is not None and int(arg) == 1:
         test = ("min1",)
     elif param == SH.maxCount and steps is not None:

@@ -1,20 +1,23 @@
-"""A cheap test, in Python over a document's triples, that a SHACL-SPARQL constraint of
-``shapes/arithmetic.ttl`` has no solution for a focus node.
+"""A cheap test, in Python over a document's triples, that a SHACL-SPARQL constraint has no
+solution for a focus node.
 
-The arithmetic constraints (a total row or column against the sum of its parts, a total printed
-blank) are the slowest SELECTs of a document, and on a built document they almost never find
-anything. For each of them, :data:`SCREENS` holds a function that computes, from the triples the
-store is loaded with (the document and its vocabulary), what the SELECT computes: the same
-hierarchy of rows or columns, the same nearest printed total (the same ``MAX`` over the same
-strings), the same exact decimal sums and tolerances. The query then runs only for the focus
-nodes where a total may differ from its parts, so the findings, their messages and their order
-are still the query's.
+The arithmetic constraints of ``shapes/arithmetic.ttl`` (a total row or column against the sum of
+its parts, a total printed blank, the two sides of a summary table, one figure printed in two
+tables) and a few table-structure constraints (IC-11, IC-19, an observation's classification) are
+the slowest SELECTs of a document, and on a built document they almost never find anything. For
+each of them, :data:`SCREENS` holds a function that computes, from the triples the store is loaded
+with (the document and its vocabulary), what the SELECT computes: the same hierarchy of rows or
+columns, the same nearest printed total (the same ``MAX`` over the same strings), the same exact
+decimal sums and tolerances, the same ``$currentShape`` choice between a difference and a rounding.
+The query then runs only for the focus nodes where it may have a solution, so the findings, their
+messages and their order are still the query's.
 
 The screen is conservative: it over-approximates the solutions (the joins that only name the
 finding, such as the table title or the column label, are left out) and says "may find"
 whenever the triples are not in the form it computes on: a cell with two amounts, a literal of
 another datatype, a number the store would hold in another lexical form (the store canonicalises
-``"01"^^xsd:integer`` to ``"1"``), and so on.
+``"01"^^xsd:integer`` to ``"1"``), and so on. A sum counts each solution as the store does: each
+value once however often the triples repeat it.
 
 Each screen is keyed by the constraint's shape and a digest of its query text: when the text of
 a shape changes, its screen is no longer used (the query runs everywhere) until it is reviewed
@@ -30,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from functools import partial
 from decimal import Decimal, InvalidOperation, localcontext
 
 import pyoxigraph as ox
@@ -47,7 +51,26 @@ _P = {k: ox.NamedNode(v) for k, v in {
     "rowIndex": _BKG + "rowIndex", "lineItem": _BKG + "lineItem", "column": _BKG + "column", "amount": _BKG + "amount",
     "decimals": _BKG + "decimals", "budgetPhase": _BKG + "budgetPhase", "notation": _SKOS + "notation",
     "broader": _SKOS + "broader", "inScheme": _SKOS + "inScheme", "codeList": names.QB + "codeList",
+    "parentLine": _BKG + "parentLine", "columnRole": _BKG + "columnRole", "tableKind": _BKG + "tableKind",
+    "unitMultiplier": _BKG + "unitMultiplier", "fundSource": _BKG + "fundSource", "expenditureType": _BKG + "expenditureType",
 }.items()}
+_CL = {k: ox.NamedNode(names.CL + k) for k in (
+    "fund-source/current-year", "fund-source/_T", "summary-item/income-total-current", "summary-item/expenditure-total-current",
+    "summary-item/income-grand-total", "summary-item/expenditure-grand-total", "functional/_T", "economic/_T",
+    "functional", "economic", "phase/budget", "expenditure-type/_T", "expenditure-type/basic",
+    "table-kind/income_expenditure_summary", "table-kind/appropriation_summary", "table-kind/expenditure",
+    "table-kind/income", "table-kind/general_budget_expenditure", "table-kind/government_fund_expenditure",
+    "table-kind/state_capital_expenditure", "table-kind/general_budget_basic_expenditure")}
+# the current-year totals of a summary table's sides (本年收入合计, 本年支出合计) and its grand totals (总计)
+_CURRENT = frozenset(_CL[k] for k in ("fund-source/current-year", "summary-item/income-total-current",
+                                      "summary-item/expenditure-total-current"))
+_GRAND = frozenset(_CL[k] for k in ("summary-item/income-grand-total", "summary-item/expenditure-grand-total"))
+_IN, _OUT, _AMOUNT_ROLE = ox.Literal("in"), ox.Literal("out"), ox.Literal("amount")
+_RDF_TYPE = ox.NamedNode(names.RDF_TYPE)
+_QB_STRUCTURE, _QB_COMPONENT, _QB_DIMENSION, _QB_DATASET = (ox.NamedNode(names.QB + p) for p in (
+    "structure", "component", "dimension", "dataSet"))
+_SKOS_SCHEME, _SKOS_CONCEPT = ox.NamedNode(_SKOS + "ConceptScheme"), ox.NamedNode(_SKOS + "Concept")
+_BUDGET_OBSERVATION = ox.NamedNode(_BKG + "BudgetObservation")
 _STRING = ox.NamedNode(_XSD + "string")
 _INTEGER, _DECIMAL, _GYEAR = _XSD + "integer", _XSD + "decimal", _XSD + "gYear"
 _TOTAL = ox.Literal("_T")  # skos:notation of a scheme's total concept (matched as a term, as the pattern does)
@@ -123,14 +146,22 @@ def _one(values):
 # ---------------------------------------------------------------- the hierarchy of a document
 
 
+def _distinct(m: dict) -> dict:
+    """``m`` (node -> list) with each list's repeated values once (a copy only when one repeats)."""
+    if all(len(vs) == 1 or len(set(vs)) == len(vs) for vs in m.values()):
+        return m
+    return {k: list(dict.fromkeys(vs)) for k, vs in m.items()}
+
+
 class _Doc:
     """The maps of one document the arithmetic screens ask for (built from a
     :class:`.shacl_screen.Index`, each once)."""
 
     def __init__(self, index):
         self.index = index
-        self.f = {k: index.forward(p) for k, p in _P.items()}
-        self.i = {k: index.inverse(p) for k, p in _P.items()}
+        # each value once, as in the store (the triples may repeat one); the maps are shared with the index
+        self.f = {k: _distinct(index.forward(p)) for k, p in _P.items()}
+        self.i = {k: _distinct(index.inverse(p)) for k, p in _P.items()}
         self._above: dict = {}
         self._depth: dict = {}
         self._cells = None
@@ -212,7 +243,7 @@ class _Doc:
 
     def coded(self, col) -> list:
         """(dimension, concept) of a column on every coded dimension."""
-        return [(dim, c) for dim in self.dimensions() for c in self.index.forward(dim).get(col, ())]
+        return [(dim, c) for dim in self.dimensions() for c in dict.fromkeys(self.index.forward(dim).get(col, ()))]
 
 
 def _tables(doc: _Doc, this) -> list:
@@ -396,6 +427,387 @@ def column_blank_total(doc: _Doc, this) -> bool:
     return _blank_differs(groups)
 
 
+# ---------------------------------------------------------------- two-sided summary tables
+
+
+def _rows(doc: _Doc, node) -> list:
+    """The row indexes of ``node`` (each value once: the store holds "01" and "1" as one term)."""
+    return list(dict.fromkeys(_int(x) for x in doc.values("rowIndex", node)))
+
+
+def _sides(doc: _Doc, node) -> list:
+    """The sides of a line (joined as terms: strings, which the store keeps as they are)."""
+    out = doc.values("side", node)
+    for side in out:
+        _plain(side)
+    return out
+
+
+def _under_parent(doc: _Doc, r, col0) -> bool:
+    """``?r bkg:parentLine+ ?pl . ?plo bkg:lineItem ?pl ; bkg:column ?col0``."""
+    cells = doc.cells()
+    seen, todo = set(), list(doc.values("parentLine", r))
+    while todo:
+        pl = todo.pop()
+        if pl in seen:
+            continue
+        seen.add(pl)
+        if (pl, col0) in cells:
+            return True
+        todo.extend(doc.values("parentLine", pl))
+    return False
+
+
+def _broader_star(doc: _Doc, c) -> set:
+    return {c} | _broader_plus(doc, c)
+
+
+def _broader_plus(doc: _Doc, c) -> set:
+    out, todo = set(), list(doc.values("broader", c))
+    while todo:
+        b = todo.pop()
+        if b not in out:
+            out.add(b)
+            todo.extend(doc.values("broader", b))
+    return out
+
+
+def _total_differs(doc: _Doc, groups: dict) -> bool:
+    """``OPTIONAL { ?tobs lineItem ?trow ; column ?col0 ; amount ?ta ; decimals ?td }`` and
+    ``ABS(COALESCE(?ta, 0) - ?expected) > ?ptol + half(?td)`` for each (table, total line, column)."""
+    cells = doc.cells()
+    for (_, trow, col0), (expected, ptol) in groups.items():
+        printed = [(a, _half(d)) for obs in cells.get((trow, col0), ())
+                   for a in doc.values("amount", obs) for d in doc.values("decimals", obs)] or [(None, Decimal(0))]
+        for a, half in printed:
+            if abs((Decimal(0) if a is None else _amount(a)) - expected) > ptol + half:
+                return True
+    return False
+
+
+def summary_current_totals(doc: _Doc, this) -> bool:
+    """本年收入合计 / 本年支出合计 against the lines above them on their side."""
+    tables = _tables(doc, this)
+    cells = doc.cells()
+
+    def under_line(r, col0) -> bool:
+        # a line printing in the column above ``r`` on its side whose concept is above ``r``'s
+        for ds in tables:
+            lines = doc.values("hasLineItem", ds)
+            if r not in lines:
+                continue
+            for side in set(_sides(doc, r)):
+                if not any(side in _sides(doc, t) and _CURRENT.intersection(doc.values("classification", t)) for t in lines):
+                    continue
+                above = set().union(*(_broader_plus(doc, rc) for rc in doc.values("classification", r)))
+                for q in lines:
+                    if (side in _sides(doc, q) and above.intersection(doc.values("classification", q)) and (q, col0) in cells
+                            and any(qi < ri for qi in _rows(doc, q) for ri in _rows(doc, r))):
+                        return True
+        return False
+
+    groups: dict = {}
+    for ds in tables:
+        lines = doc.values("hasLineItem", ds)
+        for trow in lines:
+            for _tc in _CURRENT.intersection(doc.values("classification", trow)):
+                for side in _sides(doc, trow):
+                    for ti in _rows(doc, trow):
+                        for r in lines:
+                            for _ in (x for x in _sides(doc, r) if x == side):
+                                for ri in _rows(doc, r):
+                                    if not ri < ti:
+                                        continue
+                                    for obs in doc.i["lineItem"].get(r, ()):
+                                        part = doc.part(obs)
+                                        if part is None or under_line(r, part[0]) or _under_parent(doc, r, part[0]):
+                                            continue
+                                        _add(groups, (ds, trow, part[0]), part[2], part[3])
+    return _total_differs(doc, groups)
+
+
+def summary_grand_totals(doc: _Doc, this) -> bool:
+    """收入总计 / 支出总计 against the current-year total and the lines between."""
+    tables = _tables(doc, this)
+    current_year = _CL["fund-source/current-year"]
+    coded = {_CL["functional"], _CL["economic"]}
+
+    def under_line(r, ci) -> bool:
+        for ds in tables:
+            lines = doc.values("hasLineItem", ds)
+            if r not in lines:
+                continue
+            for crow in lines:
+                if not _CURRENT.intersection(doc.values("classification", crow)) or ci not in _rows(doc, crow):
+                    continue
+                for side in set(_sides(doc, crow)).intersection(_sides(doc, r)):
+                    above = set().union(*(_broader_plus(doc, rc) for rc in doc.values("classification", r)))
+                    for ri in _rows(doc, r):
+                        if not ri > ci:
+                            continue
+                        for up in lines:
+                            if (side in _sides(doc, up) and above.intersection(doc.values("classification", up))
+                                    and any(ci <= ui < ri for ui in _rows(doc, up))):
+                                return True
+        return False
+
+    groups: dict = {}
+    for ds in tables:
+        lines = doc.values("hasLineItem", ds)
+        for grow in lines:
+            for _gc in _GRAND.intersection(doc.values("classification", grow)):
+                for side in _sides(doc, grow):
+                    for gi in _rows(doc, grow):
+                        for crow in lines:
+                            for _cc in _CURRENT.intersection(doc.values("classification", crow)):
+                                for _ in (x for x in _sides(doc, crow) if x == side):
+                                    for ci in _rows(doc, crow):
+                                        if not ci < gi:
+                                            continue
+                                        _grand_parts(doc, groups, ds, lines, grow, side, ci, gi, current_year, coded, under_line)
+    return _total_differs(doc, groups)
+
+
+def _grand_parts(doc, groups, ds, lines, grow, side, ci, gi, current_year, coded, under_line) -> None:
+    for r in lines:
+        for _ in (x for x in _sides(doc, r) if x == side):
+            for ri in _rows(doc, r):
+                if not ci <= ri < gi:
+                    continue
+                for obs in doc.i["lineItem"].get(r, ()):
+                    part = doc.part(obs)
+                    if part is None:
+                        continue
+                    for rc in doc.values("classification", r) or [None]:
+                        if ri != ci and rc is not None and (current_year in _broader_star(doc, rc)
+                                                            or coded.intersection(doc.values("inScheme", rc))):
+                            continue
+                        if under_line(r, ci) or _under_parent(doc, r, part[0]):
+                            continue
+                        _add(groups, (ds, grow, part[0]), part[2], part[3])
+
+
+def _only_totals(doc: _Doc, col) -> bool:
+    """No concept but a total (notation "_T") on a coded dimension of ``col`` other than the phase."""
+    return all(dim == _P["budgetPhase"] or _TOTAL in doc.values("notation", c) for dim, c in doc.coded(col))
+
+
+def summary_balance(doc: _Doc, this) -> bool:
+    """本年收入合计 = 本年支出合计 (a budget), 收入总计 = 支出总计."""
+    budget = _CL["phase/budget"] in doc.values("budgetPhase", this)
+    cells = doc.cells()
+    income_current = {_CL["fund-source/current-year"], _CL["summary-item/income-total-current"]}
+
+    def printed(line, col):
+        """(amount, half) of ``OPTIONAL { ?obs lineItem ?line ; column ?col ; amount ?a ; decimals ?d }``."""
+        out = [(_amount(a), _half(d)) for obs in cells.get((line, col), ())
+               for a in doc.values("amount", obs) for d in doc.values("decimals", obs)]
+        return out or [(None, Decimal(0))]
+
+    def grand(ds, side, cls, col):
+        """The amounts of the table's grand total of ``side`` in ``col`` (None when there is none)."""
+        out = [_amount(a) for g in doc.values("hasLineItem", ds) if side in doc.values("side", g)
+               and cls in doc.values("classification", g) for obs in cells.get((g, col), ()) for a in doc.values("amount", obs)]
+        return out or [None]
+
+    for ds in _tables(doc, this):
+        lines = doc.values("hasLineItem", ds)
+        columns = doc.values("hasColumn", ds)
+        icols = [c for c in columns if _IN in _sides(doc, c) and _AMOUNT_ROLE in doc.values("columnRole", c) and _only_totals(doc, c)]
+        ocols = [c for c in columns if _OUT in _sides(doc, c) and _AMOUNT_ROLE in doc.values("columnRole", c) and _only_totals(doc, c)]
+        if not icols or not ocols:
+            continue
+        ins = [(i, ic) for i in lines if _IN in _sides(doc, i) for ic in doc.values("classification", i)]
+        outs = [(o, oc) for o in lines if _OUT in _sides(doc, o) for oc in doc.values("classification", o)]
+        for i, ic in ins:
+            for o, oc in outs:
+                grand_totals = ic == _CL["summary-item/income-grand-total"] and oc == _CL["summary-item/expenditure-grand-total"]
+                if not (grand_totals or ic in income_current and oc == _CL["summary-item/expenditure-total-current"] and budget):
+                    continue
+                for icol in icols:
+                    for ocol in ocols:
+                        for ia, ih in printed(i, icol):
+                            for oa, oh in printed(o, ocol):
+                                if ia is None and oa is None:
+                                    continue
+                                ia0, oa0 = ia if ia is not None else Decimal(0), oa if oa is not None else Decimal(0)
+                                if not grand_totals and not any(
+                                        (iga is None or iga == ia0) and (oga is None or oga == oa0)
+                                        for iga in grand(ds, _IN, _CL["summary-item/income-grand-total"], icol)
+                                        for oga in grand(ds, _OUT, _CL["summary-item/expenditure-grand-total"], ocol)):
+                                    continue
+                                if abs(ia0 - oa0) > ih + oh:
+                                    return True
+    return False
+
+
+# ---------------------------------------------------------------- one figure printed in two tables
+
+
+def _power(term) -> Decimal:
+    """``IF(?m = 0, 1, IF(?m = 3, 1000, IF(?m = 4, 10000, IF(?m = 6, 1000000, 100000000))))``."""
+    return Decimal({0: 1, 3: 1000, 4: 10000, 6: 1000000}.get(_int(term), 100000000))
+
+
+def _figures(doc: _Doc, obs) -> list:
+    """(amount x 10^m, half a unit x 10^m) of each amount, precision and unit of ``obs``."""
+    return [(_amount(a) * _power(m), _half(d) * _power(m)) for a in doc.values("amount", obs)
+            for d in doc.values("decimals", obs) for m in doc.values("unitMultiplier", obs)]
+
+
+def _disagree(pairs, rounding: bool) -> bool:
+    """``?gap > ?half && IF(?rounding, ?gap <= 2 * ?half, ?gap > 2 * ?half)`` for a pair of figures."""
+    for (sa, st), (ea, et) in pairs:
+        gap, half = abs(sa - ea), max(st, et)
+        if gap > half and (gap <= 2 * half if rounding else gap > 2 * half):
+            return True
+    return False
+
+
+def _kind(doc: _Doc, this, kinds) -> list:
+    return [t for t in _tables(doc, this) if set(doc.values("tableKind", t)).intersection(kinds)]
+
+
+def _line_cells(doc: _Doc, table, classes, side=None) -> list:
+    """(line, class, observation) of the lines of ``table`` classified in ``classes`` (on ``side``)."""
+    return [(r, c, obs) for r in doc.values("hasLineItem", table) if side is None or side in doc.values("side", r)
+            for c in doc.values("classification", r) if classes is None or c in classes for obs in doc.i["lineItem"].get(r, ())]
+
+
+def _typed(doc: _Doc, obs, prop, concept) -> bool:
+    """Whether a column of ``obs`` has ``concept`` on ``prop``."""
+    return any(concept in doc.index.forward(_P[prop]).get(col, ()) for col in doc.values("column", obs))
+
+
+def summary_vs_expenditure(doc: _Doc, this, rounding: bool) -> bool:
+    total, current = _CL["functional/_T"], _CL["summary-item/expenditure-total-current"]
+    others = {}
+    for e in _kind(doc, this, {_CL["table-kind/expenditure"]}):
+        for _, k, eo in _line_cells(doc, e, None):
+            if _typed(doc, eo, "expenditureType", _CL["expenditure-type/_T"]):
+                others.setdefault(k, []).extend(_figures(doc, eo))
+    for s in _kind(doc, this, {_CL["table-kind/income_expenditure_summary"]}):
+        for _, c, obs in _line_cells(doc, s, None, _OUT):
+            if c == total or not any(_only_totals(doc, col) for col in doc.values("column", obs)):
+                continue
+            theirs = others.get(total if c == current else c, ())
+            if _disagree(((mine, other) for mine in _figures(doc, obs) for other in theirs), rounding):
+                return True
+    return False
+
+
+def summary_vs_income(doc: _Doc, this, rounding: bool) -> bool:
+    key = {_CL["summary-item/income-grand-total"]: _CL["fund-source/_T"],
+           _CL["summary-item/income-total-current"]: _CL["fund-source/current-year"]}
+    others = {}
+    for e in _kind(doc, this, {_CL["table-kind/income"]}):
+        columns = set(doc.values("hasColumn", e))
+        for _, _, eo in _line_cells(doc, e, {_CL["functional/_T"]}):
+            for ec in doc.values("column", eo):
+                if ec in columns:
+                    for k in doc.values("fundSource", ec):
+                        others.setdefault(k, []).extend(_figures(doc, eo))
+    for s in _kind(doc, this, {_CL["table-kind/income_expenditure_summary"]}):
+        for _, c, obs in _line_cells(doc, s, None, _IN):
+            theirs = others.get(key.get(c, c), ())
+            if _disagree(((mine, other) for mine in _figures(doc, obs) for other in theirs), rounding):
+                return True
+    return False
+
+
+def appropriation_vs_fund_tables(doc: _Doc, this, rounding: bool) -> bool:
+    total, current = _CL["functional/_T"], _CL["summary-item/expenditure-total-current"]
+    kinds = {_CL["table-kind/" + k] for k in ("general_budget_expenditure", "government_fund_expenditure",
+                                              "state_capital_expenditure")}
+    others = {}
+    for e in _kind(doc, this, kinds):
+        for _, k, eo in _line_cells(doc, e, None):
+            if _typed(doc, eo, "expenditureType", _CL["expenditure-type/_T"]):
+                for f in doc.values("fundSource", e):
+                    others.setdefault((f, k), []).extend(_figures(doc, eo))
+    for s in _kind(doc, this, {_CL["table-kind/appropriation_summary"]}):
+        for _, c, obs in _line_cells(doc, s, None, _OUT):
+            if c == total:
+                continue
+            k = total if c == current else c
+            for sc in doc.values("column", obs):
+                for f in doc.values("fundSource", sc):
+                    theirs = others.get((f, k), ())
+                    if _disagree(((mine, other) for mine in _figures(doc, obs) for other in theirs), rounding):
+                        return True
+    return False
+
+
+def general_budget_basic(doc: _Doc, this, rounding: bool) -> bool:
+    basic = _CL["expenditure-type/basic"]
+    mine = [f for g in _kind(doc, this, {_CL["table-kind/general_budget_expenditure"]})
+            for _, _, obs in _line_cells(doc, g, {_CL["functional/_T"]}) if _typed(doc, obs, "expenditureType", basic)
+            for f in _figures(doc, obs)]
+    theirs = [f for b in _kind(doc, this, {_CL["table-kind/general_budget_basic_expenditure"]})
+              for _, _, obs in _line_cells(doc, b, {_CL["economic/_T"]}) if _typed(doc, obs, "expenditureType", basic)
+              for f in _figures(doc, obs)]
+    return _disagree(((a, b) for a in mine for b in theirs), rounding)
+
+
+# ---------------------------------------------------------------- the data structure of a table (cube.ttl, codelists.ttl)
+
+
+def _dimensions(doc: _Doc, table) -> list:
+    """``$this qb:structure ?dsd . ?dsd qb:component ?c . ?c qb:dimension ?path``: the dimensions of a table."""
+    f = doc.index.forward
+    return list(dict.fromkeys(dim for dsd in f(_QB_STRUCTURE).get(table, ()) for c in f(_QB_COMPONENT).get(dsd, ())
+                              for dim in f(_QB_DIMENSION).get(c, ())))
+
+
+def all_dimensions_required(doc: _Doc, this) -> bool:
+    """IC-11: an observation of the table with no value for a dimension of its structure."""
+    observations = doc.index.inverse(_QB_DATASET).get(this, ())
+    for dim in _dimensions(doc, this):
+        values = doc.index.forward(dim)
+        if any(obs not in values for obs in observations):
+            return True
+    return False
+
+
+def codes_from_code_list(doc: _Doc, this) -> bool:
+    """IC-19: an observation's value on a coded dimension that is not a concept of the dimension's code list."""
+    f = doc.index.forward
+    observations = doc.index.inverse(_QB_DATASET).get(this, ())
+    for dim in _dimensions(doc, this):
+        values = f(dim)
+        for scheme in doc.values("codeList", dim):
+            if _SKOS_SCHEME not in f(_RDF_TYPE).get(scheme, ()):
+                continue
+            for obs in observations:
+                for code in values.get(obs, ()):
+                    if _SKOS_CONCEPT not in f(_RDF_TYPE).get(code, ()) or scheme not in doc.values("inScheme", code):
+                        return True
+    return False
+
+
+def observation_classification(doc: _Doc, this) -> bool:
+    """An observation whose value on its row's coded dimension is not its row's classification."""
+    f = doc.index.forward
+    members = doc.index.inverse(_RDF_TYPE).get(_BUDGET_OBSERVATION, ())
+    coded = doc.i["codeList"]  # code list -> the properties that take it
+    for ds in _tables(doc, this):
+        dims = {dim for dsd in f(_QB_STRUCTURE).get(ds, ()) for c in f(_QB_COMPONENT).get(dsd, ())
+                for dim in f(_QB_DIMENSION).get(c, ())}
+        for row in doc.values("hasLineItem", ds):
+            for concept in doc.values("classification", row):
+                paths = [p for s in doc.values("inScheme", concept) for p in coded.get(s, ()) if p in dims]
+                if not paths:
+                    continue
+                for obs in doc.i["lineItem"].get(row, ()):
+                    if obs not in members:
+                        continue
+                    for p in paths:
+                        got = f(p).get(obs, ())
+                        if not got or any(v != concept for v in got):
+                            return True
+    return False
+
+
 # ---------------------------------------------------------------- the screens, by constraint
 
 
@@ -409,7 +821,21 @@ SCREENS = {
     names.SHAPES + "RowBlankTotal": ("a1841d80c7acdd99", row_blank_total),
     names.SHAPES + "ColumnSum": ("dd1852463170c58a", column_sum),
     names.SHAPES + "ColumnBlankTotal": ("e0b7b75674c9e7e1", column_blank_total),
+    names.SHAPES + "SummaryCurrentTotals": ("19e8f46b029fd04e", summary_current_totals),
+    names.SHAPES + "SummaryGrandTotals": ("7131d16d689eab8f", summary_grand_totals),
+    names.SHAPES + "SummaryBalance": ("b416e188e3b5b3d1", summary_balance),
+    names.SHAPES + "IC11-AllDimensionsRequired": ("6df2032125e98cc4", all_dimensions_required),
+    names.SHAPES + "IC19-CodesFromCodeList": ("8d29ffa56a692eef", codes_from_code_list),
+    names.SHAPES + "ObservationClassification": ("f004c8c3a5ced298", observation_classification),
 }
+# A check shared by two shapes ($currentShape tells which differences each reports): a Warning beyond one unit of
+# the last printed digit, its Rounding (sh:Info) within one unit.
+for _name, _digest, _compute in (("SummaryVsExpenditure", "e08df6c61a66a026", summary_vs_expenditure),
+                                 ("SummaryVsIncome", "fa80365909943664", summary_vs_income),
+                                 ("AppropriationVsFundTables", "5b79553200ebbfe5", appropriation_vs_fund_tables),
+                                 ("GeneralBudgetBasic", "271ed7c9937b2017", general_budget_basic)):
+    SCREENS[names.SHAPES + _name] = (_digest, partial(_compute, rounding=False))
+    SCREENS[names.SHAPES + _name + "Rounding"] = (_digest, partial(_compute, rounding=True))
 
 
 def plan(shape, query: str):
@@ -430,5 +856,4 @@ def _screened(compute):
                 return compute(doc, focus)
         except _Unsure:
             return True
-    may_find.__name__ = compute.__name__
     return may_find

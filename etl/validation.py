@@ -1,14 +1,14 @@
 """SHACL validation of document graphs against ``shapes/*.ttl``.
 
 Two engines give the same report: ``batch`` (the default: the shapes compiled to SPARQL by
-:mod:`budgetkg.etl.shacl_batch`, many documents validated in one call) and ``pyshacl`` (the
+:mod:`budgetkg.etl.shacl_batch`, compiled once for many documents) and ``pyshacl`` (the
 reference, one document at a time, unpatched; tests/shapes/test_shapes_batch.py compares both on every
 sample and corpus document; the other tests validate with ``batch``).
 
 API: :func:`validate_triples` ``(triples, path) -> list[dict]`` (the build's hook: raises
 :class:`ValueError` naming the violations, returns the warnings); :func:`validate_graph`
 ``(triples, *, document=None, engine="batch") -> Outcome`` (every result);
-:func:`validate_documents` ``([(triples, name), ...]) -> list[Outcome]`` (batches);
+:func:`validate_documents` ``([(triples, name), ...]) -> list[Outcome]`` (the shapes compiled once);
 :func:`validate_vocabulary`
 ``() -> Outcome`` (the ontology and code lists themselves); :func:`context_triples`;
 :func:`report_triples` ``(warnings, graph_iri) -> list[pyoxigraph.Triple]`` and
@@ -42,6 +42,7 @@ from budgetkg import names
 from budgetkg.resources import SHAPES, files
 
 from .findings import describe_results, report_graph_iri, report_triples, retag_messages  # noqa: F401  (re-exported)
+from .shacl_screen import to_ox
 from .vocabulary import vocabulary_files, vocabulary_triples
 
 BKG_IRI, CL_IRI, QB_IRI, SKOS_IRI, RDF_TYPE = names.BKG, names.CL, names.QB, names.SKOS, names.RDF_TYPE
@@ -222,18 +223,6 @@ class ValidationGraph(rdflib.Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def _to_ox(term):
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
 def _to_rdflib(term):
     if term is None:
         return None
@@ -250,7 +239,7 @@ def _to_rdflib(term):
 def _ox_query(store: ox.Store, text: str, init: dict):
     from rdflib.query import Result
 
-    subs = {ox.Variable(str(k)): _to_ox(v) for k, v in init.items()}
+    subs = {ox.Variable(str(k)): to_ox(v) for k, v in init.items()}
     answer = store.query(text, substitutions=subs)
     if isinstance(answer, ox.QueryBoolean):
         out = Result("ASK")
@@ -322,8 +311,6 @@ def run_pyshacl(
 
 
 ENGINES = ("batch", "pyshacl", "rdflib")
-#: Documents whose vocabulary context is gathered together (each is then validated on a store of its own).
-BATCH_SIZE = 64
 
 
 def validate_graph(
@@ -358,32 +345,26 @@ def _checks(use_shapes: tuple | None):
     return compile_shapes(shapes_graph(), list(use_shapes) if use_shapes else None)
 
 
-def validate_documents(
-    documents, *, with_context: bool = True, use_shapes: list[str] | None = None, batch_size: int = BATCH_SIZE,
-) -> list[Outcome]:
-    """Validate many documents with the batched engine: ``documents`` are ``(triples, name)``
-    pairs, taken ``batch_size`` at a time; each document is validated on a store of its own
-    (:func:`.shacl_batch.run_batch`), so that its report is the one it gets alone. One
+def validate_documents(documents, *, with_context: bool = True, use_shapes: list[str] | None = None) -> list[Outcome]:
+    """Validate many documents with the batched engine (the shapes compiled once): ``documents``
+    are ``(triples, name)`` pairs; each document is validated on its own, with the vocabulary it
+    uses (:func:`.shacl_batch.run_document`), so that its report is the one it gets alone. One
     :class:`Outcome` per document, in order."""
-    from .shacl_batch import run_batch
+    from .shacl_batch import run_document
 
     checks = _checks(tuple(use_shapes) if use_shapes else None)
+    core = [c for c in checks if c.focus_query is None]
+    sparql = [c for c in checks if c.focus_query is not None]
     shapes = shapes_graph()
     out: list[Outcome] = []
-    documents = list(documents)
-    for start in range(0, len(documents), batch_size):
-        chunk = documents[start:start + batch_size]
-        graphs = []
-        for triples, _ in chunk:
-            triples = list(triples)
-            if with_context:
-                triples += context_triples(triples)
-            graphs.append(triples)
-        for (_, name), triples, findings in zip(chunk, graphs, run_batch(graphs, checks)):
-            report = batch_report(findings, shapes)
-            data = TriplesGraph(triples)
-            results = describe_results(report, data, shapes, document=name)
-            out.append(Outcome(not any(r["severity"] == "Violation" for r in results), results, report, data))
+    for triples, name in documents:
+        triples = list(triples)
+        if with_context:
+            triples += context_triples(triples)
+        report = batch_report(run_document(triples, core, sparql), shapes)
+        data = TriplesGraph(triples)
+        results = describe_results(report, data, shapes, document=name)
+        out.append(Outcome(not any(r["severity"] == "Violation" for r in results), results, report, data))
     return out
 
 
@@ -452,24 +433,24 @@ class TriplesGraph:
     def objects(self, s, p):
         if isinstance(s, rdflib.Literal) or s is None:
             return iter(())
-        p = _to_ox(p)
-        return (_to_rdflib(t.object) for t in self._subjects().get(_to_ox(s), ()) if t.predicate == p)
+        p = to_ox(p)
+        return (_to_rdflib(t.object) for t in self._subjects().get(to_ox(s), ()) if t.predicate == p)
 
     def subjects(self, p, o):
-        p = _to_ox(p)
+        p = to_ox(p)
         index = self._by_object.get(p)
         if index is None:
             index = self._by_object[p] = {}
             for t in self.triples:
                 if t.predicate == p:
                     index.setdefault(t.object, []).append(t.subject)
-        return (_to_rdflib(s) for s in index.get(_to_ox(o), ()))
+        return (_to_rdflib(s) for s in index.get(to_ox(o), ()))
 
     def __contains__(self, triple) -> bool:
         s, p, o = triple
         if p is not None or o is not None or isinstance(s, rdflib.Literal):
             raise NotImplementedError("only (node, None, None) in graph")
-        return _to_ox(s) in self._subjects()
+        return to_ox(s) in self._subjects()
 
     def __iter__(self):
         return ((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)) for t in self.triples)

@@ -62,14 +62,12 @@ def _mutate(triples: list, rng: random.Random, n: int) -> list:
 def _answers(triples: list) -> dict:
     """For every screened core check: (the screen's verdict, whether its query has an answer)."""
     triples = list(triples) + context_triples(triples)
-    g = shacl_batch._graph_iri(0)
-    store = shacl_batch._store([(g, triples)])
-    instance = shacl_batch.instance_path(store)
-    index = shacl_screen.Index(triples)
+    doc = shacl_batch.Document(triples)
+    index = doc.index
     out = {}
     for n, check in enumerate(_checks(None)):
         if check.screen is not None:
-            found = any(True for _ in shacl_batch.run_check(store, [g], check, instance))
+            found = any(True for _ in shacl_batch.run_check(doc, check))
             out[n] = (shacl_screen.may_find(index, check.screen), found)
     return out
 

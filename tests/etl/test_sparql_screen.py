@@ -10,6 +10,7 @@ solution. And a changed amount that breaks a sum is not cleared.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 
 from tests.shapes.test_shapes_arithmetic_corpus import corpus_triples
-from tests.shapes.test_shapes_support import XSD, B, decimal, fixed_sample, observation, replace
+from tests.shapes.test_shapes_support import XSD, B, decimal, fixed_sample, observation, replace, set_amount
 
 from budgetkg.etl import shacl_batch, shacl_screen, sparql_screen
 from budgetkg.etl.validation import _checks, context_triples
@@ -25,7 +26,9 @@ from budgetkg.etl.validation import _checks, context_triples
 _AMOUNT, _DECIMALS = B("amount"), B("decimals")
 # Predicates the arithmetic reads (besides amounts): moved, dropped or doubled by the mutations.
 _STRUCTURE = [B(p) for p in ("lineItem", "column", "rowIndex", "classification", "side", "fiscalYear", "hasLineItem",
-                             "hasColumn", "fundSource", "expenditureType", "decimals", "budgetPhase")]
+                             "hasColumn", "fundSource", "expenditureType", "decimals", "budgetPhase", "unitMultiplier",
+                             "tableKind", "parentLine", "columnRole", "functionalClassification",
+                             "economicClassification")] + [ox.NamedNode("http://purl.org/linked-data/cube#dataSet")]
 
 
 def _screened() -> list:
@@ -36,15 +39,13 @@ def _verdicts(triples) -> list[tuple]:
     """(shape, focus, the screen's verdict, whether the query has a solution) of every screened
     check and focus node."""
     triples = list(triples) + context_triples(list(triples))
-    g = shacl_batch._graph_iri(0)
-    store = shacl_batch._store([(g, triples)])
-    instance = shacl_batch.instance_path(store)
-    index = shacl_screen.Index(triples)
+    doc = shacl_batch.Document(triples)
+    index = doc.index
     out = []
     for check in _screened():
-        for sol in store.query(shacl_batch._fill(check.focus_query, check, [g], instance)):
+        for sol in doc.query(shacl_batch._fill(check.focus_query, check)):
             focus = sol["this"]
-            found = any(f.focus == focus for _, f in shacl_batch.run_check(store, [g], check, instance))
+            found = any(f.focus == focus for f in shacl_batch.run_check(doc, dataclasses.replace(check, focus_screen=None)))
             out.append((str(check.shape), focus, check.focus_screen(index, focus), found))
     return out
 
@@ -112,9 +113,14 @@ def test_every_screen_is_used_for_the_text_it_was_written_for():
     assert shapes == set(sparql_screen.SCREENS), sorted(set(sparql_screen.SCREENS) - shapes)
 
 
+def _may(verdicts) -> set:
+    """The shapes (local names) whose screen lets the query run."""
+    return {shape.rsplit("#", 1)[1] for shape, _, may, _ in verdicts if may}
+
+
 def test_the_sample_is_cleared_but_for_its_blank_three_public_total():
     verdicts = _verdicts(fixed_sample())
-    assert {shape.rsplit("#", 1)[1] for shape, *_ in verdicts} == {"RowSum", "RowBlankTotal", "ColumnSum", "ColumnBlankTotal"}
+    assert {shape for shape, *_ in verdicts} == set(sparql_screen.SCREENS)
     assert not _wrong(verdicts)
     # the sample's 三公 table prints 公务用车购置及运维费 blank (test_shapes_arithmetic): RowBlankTotal
     assert [(shape.rsplit("#", 1)[1], may, found) for shape, _, may, found in verdicts if may or found] == [
@@ -134,6 +140,39 @@ def test_a_changed_amount_that_breaks_a_sum_is_not_cleared():
     triples = replace(triples, observation(triples, "expenditure", 7, 4), _AMOUNT, decimal("917.29"))
     verdicts = {(shape.rsplit("#", 1)[1], may, found) for shape, _, may, found in _verdicts(triples)}
     assert {("RowSum", True, True), ("ColumnSum", True, True)} <= verdicts
+
+
+@pytest.mark.parametrize("table,row,col,amount,shapes", [
+    # the cases of test_shapes_arithmetic, where the query names each finding
+    ("income_expenditure_summary", 34, 5, "1476.39", {"SummaryBalance", "SummaryGrandTotals"}),
+    ("income_expenditure_summary", 1, 3, "1476.00", {"SummaryCurrentTotals"}),
+    ("expenditure", 2, 4, "450.00", {"SummaryVsExpenditure"}),
+    ("general_budget_expenditure", 1, 4, "1400.00", {"AppropriationVsFundTables"}),
+    ("general_budget_basic_expenditure", 1, 4, "891.00", {"GeneralBudgetBasic"}),
+    ("income", 1, 4, "1476.00", {"SummaryVsIncome"}),
+])
+def test_a_changed_summary_figure_is_not_cleared(table, row, col, amount, shapes):
+    verdicts = _verdicts(set_amount(fixed_sample(), table, row, col, amount))
+    assert shapes <= _may(verdicts) and not _wrong(verdicts)
+
+
+def test_one_unit_of_the_last_digit_runs_the_rounding_check_only():
+    # 支出总表 row 2 (类 210) 合计 440.00 -> 440.01: the 收支总表 line differs by one unit, a rounding (sh:Info)
+    verdicts = _verdicts(set_amount(fixed_sample(), "expenditure", 2, 4, "440.01"))
+    assert "SummaryVsExpenditureRounding" in _may(verdicts) and "SummaryVsExpenditure" not in _may(verdicts)
+    assert not _wrong(verdicts)
+
+
+def test_an_observation_off_its_row_or_its_code_list_is_not_cleared():
+    triples = list(fixed_sample())
+    obs = observation(triples, "expenditure", 7, 4)  # row 7: 2150501 行政运行
+    functional = B("functionalClassification")
+    other = replace(triples, obs, functional, ox.NamedNode("https://budgetkg.org/def/cl/functional/2150502"))
+    assert "ObservationClassification" in _may(_verdicts(other))
+    unknown = replace(triples, obs, functional, ox.NamedNode("https://budgetkg.org/def/cl/functional/9999999"))
+    assert {"ObservationClassification", "IC19-CodesFromCodeList"} <= _may(_verdicts(unknown))
+    bare = [t for t in triples if not (t.subject == obs and t.predicate == functional)]
+    assert {"ObservationClassification", "IC11-AllDimensionsRequired"} <= _may(_verdicts(bare))
 
 
 def test_an_amount_within_its_rounding_is_cleared():
