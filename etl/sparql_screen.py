@@ -69,6 +69,8 @@ _IN, _OUT, _AMOUNT_ROLE = ox.Literal("in"), ox.Literal("out"), ox.Literal("amoun
 _RDF_TYPE = ox.NamedNode(names.RDF_TYPE)
 _QB_STRUCTURE, _QB_COMPONENT, _QB_DIMENSION, _QB_DATASET = (ox.NamedNode(names.QB + p) for p in (
     "structure", "component", "dimension", "dataSet"))
+_QB_REQUIRED, _QB_ATTRIBUTE, _QB_MEASURE, _QB_MEASURE_TYPE = (ox.NamedNode(names.QB + p) for p in (
+    "componentRequired", "attribute", "measure", "measureType"))
 _SKOS_SCHEME, _SKOS_CONCEPT = ox.NamedNode(_SKOS + "ConceptScheme"), ox.NamedNode(_SKOS + "Concept")
 _BUDGET_OBSERVATION = ox.NamedNode(_BKG + "BudgetObservation")
 _STRING = ox.NamedNode(_XSD + "string")
@@ -808,6 +810,98 @@ def observation_classification(doc: _Doc, this) -> bool:
     return False
 
 
+def _components(doc: _Doc, table) -> list:
+    f = doc.index.forward
+    return list(dict.fromkeys(c for dsd in f(_QB_STRUCTURE).get(table, ()) for c in f(_QB_COMPONENT).get(dsd, ())))
+
+
+def _lacking(doc: _Doc, this, paths) -> bool:
+    """Whether an observation of the table has no value on one of ``paths``."""
+    observations = doc.index.inverse(_QB_DATASET).get(this, ())
+    for path in paths:
+        values = doc.index.forward(path)
+        if any(obs not in values for obs in observations):
+            return True
+    return False
+
+
+def required_attributes(doc: _Doc, this) -> bool:
+    """IC-13: an observation with no value for a required attribute (``qb:componentRequired true``; a
+    boolean "1" counts too, whether or not the store reads it as true)."""
+    f = doc.index.forward
+    required = [c for c in _components(doc, this) if any(
+        isinstance(x, ox.Literal) and x.datatype.value == _XSD + "boolean" and x.value in ("true", "1")
+        for x in f(_QB_REQUIRED).get(c, ()))]
+    return _lacking(doc, this, [p for c in required for p in f(_QB_ATTRIBUTE).get(c, ())])
+
+
+def _has_measure_type(doc: _Doc, dsd) -> bool:
+    f = doc.index.forward
+    return any(_QB_MEASURE_TYPE in f(_QB_DIMENSION).get(c, ()) for c in f(_QB_COMPONENT).get(dsd, ()))
+
+
+def all_measures_present(doc: _Doc, this) -> bool:
+    """IC-14: an observation with no value for a measure of a structure without qb:measureType."""
+    f = doc.index.forward
+    paths = [p for dsd in f(_QB_STRUCTURE).get(this, ()) if not _has_measure_type(doc, dsd)
+             for c in f(_QB_COMPONENT).get(dsd, ()) for p in f(_QB_MEASURE).get(c, ())]
+    return _lacking(doc, this, paths)
+
+
+def measure_dimension_consistent(doc: _Doc, this) -> bool:
+    """IC-15: an observation of a structure with qb:measureType and no value for its measure."""
+    f = doc.index.forward
+    if not any(_has_measure_type(doc, dsd) for dsd in f(_QB_STRUCTURE).get(this, ())):
+        return False
+    for obs in doc.index.inverse(_QB_DATASET).get(this, ()):
+        if any(obs not in f(m) for m in f(_QB_MEASURE_TYPE).get(obs, ())):
+            return True
+    return False
+
+
+def single_measure(doc: _Doc, this) -> bool:
+    """IC-16: an observation of a structure with qb:measureType with a value for a measure other than its own."""
+    f = doc.index.forward
+    dsds = [dsd for dsd in f(_QB_STRUCTURE).get(this, ()) if _has_measure_type(doc, dsd)]
+    paths = [p for dsd in dsds for c in f(_QB_COMPONENT).get(dsd, ()) for p in f(_QB_MEASURE).get(c, ())]
+    for obs in doc.index.inverse(_QB_DATASET).get(this, ()):
+        measures = f(_QB_MEASURE_TYPE).get(obs, ())
+        if any(obs in f(p) and m != p for p in paths for m in measures):
+            return True
+    return False
+
+
+def no_duplicate_observations(doc: _Doc, this) -> bool:
+    """IC-12: two observations of the table on one (line item, column): the SELECT's first group.
+    Counted on the triples' terms, never fewer than the store's."""
+    seen: set = set()
+    for obs in dict.fromkeys(doc.index.inverse(_QB_DATASET).get(this, ())):
+        for li in doc.values("lineItem", obs):
+            for col in doc.values("column", obs) or [None]:
+                if (li, col) in seen:
+                    return True
+                seen.add((li, col))
+    return False
+
+
+def dimension_values(doc: _Doc, this) -> bool:
+    """A coded dimension value of the document, a table or a column that is not a concept of the
+    dimension's code list (one of names.CL)."""
+    f = doc.index.forward
+    nodes = [this, *_tables(doc, this), *(c for ds in _tables(doc, this) for c in doc.values("hasColumn", ds))]
+    for path in doc.dimensions():
+        lists = [x for x in doc.values("codeList", path)
+                 if isinstance(x, (ox.NamedNode, ox.Literal)) and x.value.startswith(names.CL)]
+        if not lists:
+            continue
+        values = f(path)
+        for node in nodes:
+            for code in values.get(node, ()):
+                if any(x not in doc.values("inScheme", code) for x in lists):
+                    return True
+    return False
+
+
 # ---------------------------------------------------------------- the screens, by constraint
 
 
@@ -827,6 +921,12 @@ SCREENS = {
     names.SHAPES + "IC11-AllDimensionsRequired": ("6df2032125e98cc4", all_dimensions_required),
     names.SHAPES + "IC19-CodesFromCodeList": ("8d29ffa56a692eef", codes_from_code_list),
     names.SHAPES + "ObservationClassification": ("f004c8c3a5ced298", observation_classification),
+    names.SHAPES + "IC12-NoDuplicateObservations": ("2f396e66ddcb6147", no_duplicate_observations),
+    names.SHAPES + "IC13-RequiredAttributes": ("7399ffb25c166f1d", required_attributes),
+    names.SHAPES + "IC14-AllMeasuresPresent": ("0f051575f3cf401f", all_measures_present),
+    names.SHAPES + "IC15-MeasureDimensionConsistent": ("e8c0e3ee750c0b3c", measure_dimension_consistent),
+    names.SHAPES + "IC16-SingleMeasure": ("63b11186566ae0d9", single_measure),
+    names.SHAPES + "DimensionValuesShape": ("bb6a7ded5de64dc4", dimension_values),
 }
 # A check shared by two shapes ($currentShape tells which differences each reports): a Warning beyond one unit of
 # the last printed digit, its Rounding (sh:Info) within one unit.

@@ -175,6 +175,16 @@ def test_an_observation_off_its_row_or_its_code_list_is_not_cleared():
     assert {"ObservationClassification", "IC11-AllDimensionsRequired"} <= _may(_verdicts(bare))
 
 
+def test_an_observation_twice_or_without_its_measure_is_not_cleared():
+    triples = list(fixed_sample())
+    obs = observation(triples, "expenditure", 7, 4)
+    copy = ox.NamedNode(obs.value + "-copy")  # another observation of the same cell (IC-12)
+    twice = triples + [ox.Triple(copy, t.predicate, t.object) for t in triples if t.subject == obs]
+    assert "IC12-NoDuplicateObservations" in _may(_verdicts(twice))
+    bare = [t for t in triples if not (t.subject == obs and t.predicate == _AMOUNT)]  # its measure gone (IC-14)
+    assert "IC14-AllMeasuresPresent" in _may(_verdicts(bare))
+
+
 def test_an_amount_within_its_rounding_is_cleared():
     # 916.29 -> 916.294 stays within half a unit of the last printed digit of the total and its parts
     triples = list(fixed_sample())
