@@ -343,17 +343,17 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
             rects, lines, curves, images, blanks, clipped, unmeasured = [], [], [], [], [], [], []
             scratch = _Scratch(_Rounded() if rounded is None else rounded)
             for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm):
-                if kind == _PATH:
-                    _path(obj, matrix, top_of, rects, lines, curves, _clip_of(obj, matrix, top_of, boxes), scratch)
-                elif kind == _IMAGE:
-                    images.append({"object_type": "image"})
-                elif kind == _TEXT:
+                if kind == _TEXT:  # the most frequent kind first
                     _clipped(obj, matrix, top_of, boxes, clipped, scratch)
                     if obj.value not in placed:
                         if _c.FPDFFont_GetIsEmbedded(_c.FPDFTextObj_GetFont(obj)):
                             blanks.append(_blank(obj, matrix, top_of))
                         else:
                             unmeasured.append((obj, matrix))
+                elif kind == _PATH:
+                    _path(obj, matrix, top_of, rects, lines, curves, boxes, scratch)
+                elif kind == _IMAGE:
+                    images.append({"object_type": "image"})
             if unmeasured:
                 textpage.close()
                 textpage = page.get_textpage() if _measurable([obj for obj, _ in unmeasured]) else None
@@ -671,13 +671,14 @@ def _unseen(obj, scratch: _Scratch) -> bool:
     return a.value == 0 or r.value == g.value == b.value == 255
 
 
-def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, clip: tuple | None, scratch: _Scratch) -> None:
+def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, boxes: dict, scratch: _Scratch) -> None:
     """Split a painted path into pdfminer's lines, rectangles and curves (``PDFLayoutAnalyzer.paint_path``),
-    leaving out a subpath that lies wholly outside the box of its clipping path ``clip``: it is not drawn
-    (pdfminer ignores clipping paths: its pages keep it)."""
+    leaving out a subpath that lies wholly outside the box of its clipping path (:func:`_clip_of`, ``boxes``):
+    it is not drawn (pdfminer ignores clipping paths: its pages keep it)."""
     m = scratch.matrix
     if _unseen(obj, scratch) or not _per_object.matrix(obj, scratch.at_matrix):
         return
+    clip = _clip_of(obj, ctm, top_of, boxes)
     a, b, c, d, e, f = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
     x, y, at_x, at_y, path, rounded = scratch.x, scratch.y, scratch.at_x, scratch.at_y, obj, scratch.rounded
     segment, segment_type, point, closes = _per_char.segment, _per_char.segment_type, _per_char.point, _per_char.closes
