@@ -238,6 +238,11 @@ class RawPage:
         return pdf_ruled.find_tables(self) if self.edges else []
 
 
+# pages of a document left open after reading, for rendering (:class:`PdfPages`): a loaded page holds its parsed
+# content, 0.3-0.5 MB for a page of a budget table
+KEPT_PAGES = 64
+
+
 class PdfPages:
     """The pages of one PDF: :class:`RawPage` from pdfium, or pdfplumber's page where pdfium cannot place
     some text (``fallbacks`` lists those page numbers). A context manager; ``pdf`` is the pdfium document.
@@ -254,13 +259,23 @@ class PdfPages:
         self.data, self.pdf, self.fallbacks = data, open_pdf(data, name), []
         self._plumber = None
         self._rounded = _Rounded()  # the positions of all its pages (:func:`raw_page`)
+        self._kept: dict = {}  # index -> pdfium page read by :meth:`page` and left open (:meth:`__getitem__`)
 
     def __len__(self) -> int:
         return len(self.pdf)
 
+    def __getitem__(self, index: int) -> pdfium.PdfPage:
+        """Page ``index`` (0-based) of the pdfium document, to render (the layout renders some pages to see which
+        copy of a text is drawn): the one :meth:`page` read when it is still open (loading a page parses its
+        content again), else loaded; closed with the document, not by the caller."""
+        kept = self._kept.get(index)
+        return self.pdf[index] if kept is None else kept
+
     def page(self, index: int):
         """Page ``index`` (0-based) as a page object for :func:`budgetkg.etl.pdf_tables.scan_page`."""
-        raw = raw_page(self.pdf, index, self._rounded)
+        # the first KEPT_PAGES pages read stay open for rendering: memory bounded in any document
+        keep = self._kept if len(self._kept) < KEPT_PAGES else None
+        raw = raw_page(self.pdf, index, self._rounded, keep)
         if raw is not None:
             return raw
         if self._plumber is None:
@@ -275,6 +290,9 @@ class PdfPages:
     def close(self) -> None:
         if self._plumber is not None:
             self._plumber.close()
+        for page in self._kept.values():
+            page.close()
+        self._kept.clear()
         self.pdf.close()
 
     def __enter__(self) -> PdfPages:
@@ -322,15 +340,19 @@ def _placement(page) -> tuple[tuple, float, float]:
     return ctm, width, height
 
 
-def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = None) -> RawPage | None:
+def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = None,
+             keep: dict | None = None) -> RawPage | None:
     """The characters, paths and images of page ``index`` (0-based); ``None`` when pdfium cannot place
     some of its text (:func:`_measurable` fails): such a page is read by pdfminer (:class:`PdfPages`).
-    ``rounded``: the positions rounded so far (:class:`_Rounded`), shared by the pages of a document.
+    ``rounded``: the positions rounded so far (:class:`_Rounded`), shared by the pages of a document;
+    ``keep``: where the loaded pdfium page is left open (``keep[index]``, for rendering) instead of being
+    closed, unless this reading changed it (:func:`_measurable`).
 
     A text object missing from pdfium's text layer is read again from a text layer in which it is widened
     when its font is not embedded (:func:`_measurable`); one still missing (pdfium keeps one space of a
     run of spaces) or in an embedded font is a run of spaces (:func:`_blank`)."""
     page = pdf[index]
+    kept = False
     try:
         ctm, width, height = _placement(page)
         top_of = height  # pdfplumber: top = height - y in the device space
@@ -366,9 +388,13 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
         finally:
             if textpage is not None:
                 textpage.close()
+        if keep is not None and not unmeasured:  # the page as in the file: it renders as a page loaded again
+            keep[index] = page
+            kept = True
         return RawPage(index, (0, 0, width, height), chars, rects, lines, curves, images, clipped)
     finally:
-        page.close()
+        if not kept:
+            page.close()
 
 
 # half the stroke width that widens the box of a text object pdfium cannot measure (:func:`_measurable`), in points:

@@ -98,14 +98,15 @@ def _read_pdf(path: str | Path) -> Document:
         except Exception as exc:  # a broken page tree
             raise EtlError(f"not a readable PDF: it is damaged ({type(exc).__name__}: {exc}); download or export "
                            "it again", Location(doc.name, page=1)) from exc
-        return read_pages(doc, pages.pdf, [partial(pages.page, i) for i in range(count)])
+        return read_pages(doc, pages, [partial(pages.page, i) for i in range(count)])
 
 
 def read_pages(doc: Document, pdf, loaders: list) -> Document:
     """Fill ``doc`` from its pages: ``loaders[i]()`` gives page ``i + 1`` as a page object with ``chars``,
     ``rects``, ``lines``, ``curves``, ``images``, ``bbox``, ``width`` and ``find_tables()`` (a
-    :class:`budgetkg.etl.pdf_raw.RawPage`, or a pdfplumber page for the comparison test); ``pdf`` is the
-    ``pypdfium2.PdfDocument`` that renders pages for :func:`budgetkg.etl.pdf_tables.drop_clipped`.
+    :class:`budgetkg.etl.pdf_raw.RawPage`, or a pdfplumber page for the comparison test); ``pdf`` gives the
+    pdfium pages that :func:`budgetkg.etl.pdf_tables.drop_clipped` renders (``pdf[i]``: a ``pypdfium2.PdfDocument``,
+    or the :class:`budgetkg.etl.pdf_raw.PdfPages` the loaders read, which keeps the pages it read open).
 
     :raises EtlError: (at page 1) for a damaged or image-only PDF.
     """

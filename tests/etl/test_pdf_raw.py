@@ -120,3 +120,42 @@ def test_a_run_of_spaces_in_a_font_without_glyphs_keeps_every_space(tmp_path):
 
     assert starts(page.chars) == starts(expected) == [(" ", 72.0, 131.44), (" ", 84.0, 131.44),
                                                       ("乙", 96.0, 131.44), ("甲", 60.0, 131.44)]
+
+
+def _pixels(page) -> bytes:
+    return page.render(scale=1).to_pil().tobytes()
+
+
+def test_pages_read_stay_open_and_render_as_loaded_again(monkeypatch):
+    """The pages PdfPages read stay open for the layout's renders (loading a page parses its content again), at
+    most KEPT_PAGES of them; a page kept renders the same pixels as the page loaded from the file afresh."""
+    path = PDFS[0]
+    monkeypatch.setattr(pdf_raw, "KEPT_PAGES", 2)
+    fresh = pdfium.PdfDocument(path.read_bytes())
+    try:
+        with pdf_raw.PdfPages(path.read_bytes(), path.name) as pages:
+            for i in range(3):
+                pages.page(i)
+            assert pages[0] is pages[0] and pages[1] is pages[1]  # kept
+            assert pages[2] is not pages[2]  # beyond the bound: loaded for each render
+            for i in range(3):
+                assert _pixels(pages[i]) == _pixels(fresh[i])
+    finally:
+        fresh.close()
+
+
+def test_a_page_whose_text_objects_were_widened_is_not_kept(tmp_path):
+    """A page on which the reader widened text objects (pdf_raw._measurable) is not the page of the file: it is
+    closed after reading, and a render loads it again as printed."""
+    from tests.etl.test_read_pdf import make_pdf, ruled_page
+
+    path = tmp_path / "ruled.pdf"
+    path.write_bytes(make_pdf([ruled_page("2025年部门支出表", [["序号", "项目", "金额"], ["1", "合计", "3.00"]])]))
+    fresh = pdfium.PdfDocument(path.read_bytes())
+    try:
+        with pdf_raw.PdfPages(path.read_bytes(), path.name) as pages:
+            pages.page(0)
+            assert pages[0] is not pages[0]
+            assert _pixels(pages[0]) == _pixels(fresh[0])
+    finally:
+        fresh.close()
