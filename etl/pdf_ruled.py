@@ -83,7 +83,7 @@ def open_ends(edges: list[dict]) -> list[dict]:
 
 def _open(hs: list[dict], vs: list[dict], xt: float, yt: float, only: set[int] | None) -> tuple[list[dict], list[dict]]:
     """The top rules to carry over vertical rules open at their top (of ``only``, their ids, when given), and
-    the vertical rules open at their top (:func:`open_ends`)."""
+    the vertical rules open at their top (of ``only``, when given) (:func:`open_ends`)."""
     hs = sorted(hs, key=itemgetter("top"))
     tops = [h["top"] for h in hs]
 
@@ -107,8 +107,8 @@ def _open(hs: list[dict], vs: list[dict], xt: float, yt: float, only: set[int] |
                 return False
         return True
 
-    dangling = [v for v in vs if open_top(v)]
-    candidates = dangling if only is None else [v for v in dangling if id(v) in only]
+    dangling = [v for v in vs if open_top(v)] if only is None else [v for v in vs if id(v) in only and open_top(v)]
+    candidates = dangling
     added: dict[tuple, dict] = {}
     for h in {id(h): h for v in candidates for h in at(v["top"])}.values():
         y = h["top"]
@@ -358,8 +358,8 @@ def extract(table: Table, chars: list[dict] | CharIndex, indents: list | None = 
         in_cells = _in_cells(row.cells, row_marks)
         texts, lefts = [], []
         for cell, inside_cell in zip(row.cells, in_cells):
-            if cell is None:
-                texts.append(None)
+            if cell is None or not inside_cell:  # covered, or empty: no text ("") and no indent
+                texts.append(None if cell is None else "")
                 lefts.append(None)
                 continue
             texts.append(cell_text(inside_cell))
