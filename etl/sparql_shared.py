@@ -99,8 +99,8 @@ def share(queries: list[tuple[str, str]]) -> list[tuple[str, tuple]]:
     standalone query, the sub-SELECT's own text)``. A sub-SELECT is shared when it occurs twice or more (same text but for
     whitespace and comments, same prologue) among ``queries``; of nested ones, the outermost; one that uses
     ``$currentShape`` (a constraint shared by several shapes tells them apart by it) never is. Within a shared
-    sub-SELECT, the sub-SELECTs it repeats are shared in turn: its standalone query holds their placeholders, and
-    they come before it in the tuple."""
+    sub-SELECT, the sub-SELECTs it repeats, or that are shared already, are shared in turn: its standalone query holds
+    their placeholders, and they come before it in the tuple."""
     return _share(queries, {})
 
 
@@ -112,7 +112,8 @@ def _share(queries: list[tuple[str, str]], ids: dict) -> list[tuple[str, tuple]]
     for (head, body), found in zip(queries, spans):
         chosen, end = [], -1
         for s, e in found:  # outermost first: skip what a chosen span contains
-            if s >= end and counts[(head, _normal(body[s:e]))] > 1:
+            key = (head, _normal(body[s:e]))
+            if s >= end and (counts[key] > 1 or key in ids):
                 chosen.append((s, e))
                 end = e
         parts, last, used = [], 0, []

@@ -100,6 +100,27 @@ def test_a_sub_select_repeated_within_a_shared_one_runs_once_before_it():
     assert len(runs) == 2 and "VALUES (?this ?x)" in runs[1]  # each once; the outer one run with the inner one's answer
 
 
+def test_a_shared_sub_select_inside_another_one_runs_once():
+    # as AuditTableUnitFactor: its tables' sub-SELECT again inside the cells' one, so that the cells start from them
+    tables = "{ SELECT $this ?x WHERE { $this ex:p ?x } }"
+    cells = f"{{ SELECT $this ?x ?y WHERE {{ {tables} ?x ex:q ?y }} }}"
+    query = f"SELECT $this ?x ?y WHERE {{ {tables} {cells} }}"
+    [(template, used)] = share([(HEAD, query)])
+    assert [name for name, _, _ in used] == [PLACEHOLDER.format(0)]  # once: the cells' one is not repeated
+    assert template.count(PLACEHOLDER.format(0)) == 2 and "ex:q" in template  # at the top and inside the cells
+    query2 = f"SELECT $this ?x ?y WHERE {{ {tables} {cells} }} # again"
+    [(t1, u1), (t2, u2)] = share([(HEAD, query), (HEAD, query2)])
+    assert [name for name, _, _ in u1] == [PLACEHOLDER.format(0), PLACEHOLDER.format(1)] == [name for name, _, _ in u2]
+    assert PLACEHOLDER.format(0) in u1[1][1]  # the cells' standalone query takes the tables' answer
+    store = _store()
+    this = {ox.Variable("this"): ox.NamedNode("urn:ex:a")}
+    runs: list = []
+    filled = fill(HEAD + t1, u1, lambda q: runs.append(q) or store.query(q, substitutions=this), {})
+    assert sorted(str(s) for s in store.query(filled, substitutions=this)) == sorted(
+        str(s) for s in store.query(HEAD + query, substitutions=this))
+    assert len(runs) == 2
+
+
 # ---------------------------------------------------------------- one run for all focus nodes
 
 from budgetkg.etl.sparql_shared import FOCUS_NODES, at_once, focus_nodes  # noqa: E402
