@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -377,7 +378,8 @@ def ruled_grids(page) -> tuple[list[Grid], int]:
         for i in range(width):
             x0s = [r.cells[i][0] for r in table_rows if i < len(r.cells) and r.cells[i] is not None]
             edges.append(min(x0s) if x0s else float("inf"))
-        spans = [[0 if cell is None else max(1, sum(1 for x in edges if cell[0] - 0.5 <= x < cell[2] - 0.5))
+        lefts = sorted(edges)  # a cell spans the columns whose left edge lies in it: counted by bisection
+        spans = [[0 if cell is None else max(1, bisect_left(lefts, cell[2] - 0.5) - bisect_left(lefts, cell[0] - 0.5))
                   for cell in trow.cells] for trow in table_rows]
         rows = [[join_lines(c.split("\n")) if c else "" for c in r] for r in raw]
         notes, open_foot = _open_cells(page, table, rows, edges)
