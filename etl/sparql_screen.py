@@ -168,6 +168,14 @@ class _Doc:
         self._depth: dict = {}
         self._cells = None
         self._dims = None
+        self._memo: dict = {}
+
+    def memo(self, key, make):
+        """``make()``, once per document (what two screens of one hierarchy share)."""
+        out = self._memo.get(key)
+        if out is None:
+            out = self._memo[key] = make()
+        return out
 
     def values(self, name, node) -> list:
         return self.f[name].get(node, ())
@@ -258,6 +266,10 @@ def _tables(doc: _Doc, this) -> list:
 def _row_pairs(doc: _Doc, this):
     """(part row, total row, depth, above) as the SELECT DISTINCT of RowSum (and the grouped
     SELECT of RowBlankTotal) gives them."""
+    return doc.memo(("row pairs", this), lambda: _find_row_pairs(doc, this))
+
+
+def _find_row_pairs(doc: _Doc, this):
     out = set()
     for ds in _tables(doc, this):
         rows = set(doc.values("hasLineItem", ds))
@@ -281,13 +293,13 @@ def _row_pairs(doc: _Doc, this):
 
 
 def _row_parts(doc: _Doc, rows) -> dict:
-    """part row -> its part cells (column, amount, half a unit)."""
-    out: dict = defaultdict(list)
+    """part row -> its part cells (observation, column, amount, half a unit)."""
+    out: dict = {}
     for crow in rows:
-        for obs in doc.i["lineItem"].get(crow, ()):
-            part = doc.part(obs)
-            if part is not None:
-                out[crow].append((obs, part[0], part[2], part[3]))
+        cells = doc.memo(("row parts", crow), lambda crow=crow: [
+            (obs, part[0], part[2], part[3]) for obs in doc.i["lineItem"].get(crow, ()) if (part := doc.part(obs)) is not None])
+        if cells:
+            out[crow] = cells
     return out
 
 
@@ -385,12 +397,12 @@ def _column_pairs(doc: _Doc, this, same_side: bool):
 
 def _column_parts(doc: _Doc, columns) -> dict:
     """part column -> its part cells (observation, line item, amount, half a unit)."""
-    out: dict = defaultdict(list)
+    out: dict = {}
     for ccol in columns:
-        for obs in doc.i["column"].get(ccol, ()):
-            part = doc.part(obs)
-            if part is not None:
-                out[ccol].append((obs, part[1], part[2], part[3]))
+        cells = doc.memo(("column parts", ccol), lambda ccol=ccol: [
+            (obs, part[1], part[2], part[3]) for obs in doc.i["column"].get(ccol, ()) if (part := doc.part(obs)) is not None])
+        if cells:
+            out[ccol] = cells
     return out
 
 
