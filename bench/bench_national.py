@@ -9,8 +9,10 @@ copies of one disclosure would otherwise be one graph; the year and kind are tho
 ``SOURCES.tsv``). In one run, each build in a fresh process (as ``budgetkg build`` runs it):
 
 1. the build with validation and the embedded store, filling a ``--cache``: wall time, seconds
-   per document, the share of the issue's goal (1,000 documents in 300 s on 2 cores), triples, peak
-   resident memory of the parent (merge and store load) and of the largest worker;
+   per document, the share of the issue's goal (1,000 documents in 300 s on 2 cores), triples, the time
+   of the workers' part and of the parent's (merges, dumps, store), CPU seconds (steadier than wall
+   time on a shared machine), peak resident memory of the parent (merge and store load) and of the
+   largest worker;
 2. one document changed (its bytes replaced by another disclosure's) and the rebuild with the
    cache: wall time, the documents it processed again (from its own report), ratio to step 1.
 
@@ -43,7 +45,9 @@ t0 = time.perf_counter()
 r = build([src], out=out, jobs=jobs, cache=cache, keep_going=True)
 wall = time.perf_counter() - t0
 print(json.dumps({"wall": wall, "triples": r.triples, "documents": len(r.documents), "failed": len(r.failed),
-    "reprocessed": len(r.reprocessed),
+    "reprocessed": len(r.reprocessed), "seconds": getattr(r, "seconds", {}),
+    "self_cpu": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
+    "children_cpu": sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]),
     "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
@@ -106,6 +110,11 @@ def main() -> None:
               f"{first['triples']:,} triples")
         print(f"  per 1,000 documents: {per_doc * 1000:.0f} s (goal {GOAL_SECONDS_PER_1000:.0f} s: "
               f"{per_doc * 1000 / GOAL_SECONDS_PER_1000:.2f}x the goal)")
+        if first["seconds"]:  # a build older than BuildResult.seconds (a baseline) does not say
+            print(f"  documents (workers) {first['seconds']['documents']:.1f} s, publish (joins, merges, dumps, store) "
+                  f"{first['seconds']['publish']:.1f} s")
+        print(f"  CPU: parent {first['self_cpu']:.1f} s, workers and merges {first['children_cpu']:.1f} s "
+              f"({(first['self_cpu'] + first['children_cpu']) / max(n, 1) * 1000:.0f} ms per document)")
         print(f"  peak memory: parent {first['self_kb'] / 1024:.0f} MB, largest worker {first['children_kb'] / 1024:.0f} MB")
         if not args.no_change:
             changed = copies[len(copies) // 2]

@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ from .iris import DEFAULT_BASE, check_base
 from .joined import join_shards, joinable
 from .pipeline import Overrides
 from .source_manifest import is_manifest, read_manifest
-from .storeload import STORE_LOAD_QUADS, load_store  # noqa: F401  (STORE_LOAD_QUADS: re-exported)
+from .storeload import STORE_LOAD_QUADS, load_shards, load_store  # noqa: F401  (STORE_LOAD_QUADS: re-exported)
 from .vocab import PREFIXES, VOCAB_GRAPH
 from .vocabulary import vocabulary_files, vocabulary_triples  # noqa: F401  (vocabulary_files: re-exported)
 
@@ -93,6 +94,9 @@ class BuildResult:
     reused: list[str] = field(default_factory=list)
     # how the embedded store was made (:func:`budgetkg.etl.storeload.load_store`); None with --no-store
     store: str | None = None
+    # wall seconds of the build's two parts: "documents" (read, map, validate in the workers) and
+    # "publish" (joins, merges, dumps and store, in this process); for benchmarks, never in the manifest
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -358,6 +362,12 @@ def _gnu_sort() -> str | None:
     return None
 
 
+# Files GNU sort merges at once; more are merged in rounds through temporary files (as --batch-size
+# says). Its memory grows by about 250 kB per file merged at once (266 MB for 1,000 shards, one merge):
+# 128 keeps it near 35 MB at any size, for one more pass over the lines beyond 128 documents.
+SORT_BATCH = 128
+
+
 def _merge_with_sort(sort: str, files: list[Path], out: Path) -> int:
     """``sort -m -u`` in the C locale: byte order, as the shards are sorted, and a line repeated
     in several shards written once. File names are passed in a file (10^6 shards exceed a
@@ -365,7 +375,7 @@ def _merge_with_sort(sort: str, files: list[Path], out: Path) -> int:
     names = out.with_name(f".{out.name}.files")
     names.write_bytes(b"".join(os.fsencode(f) + b"\0" for f in files))
     try:
-        subprocess.run([sort, "-m", "-u", f"--batch-size={max(2, len(files))}", "-T", str(out.parent), "-o", str(out),
+        subprocess.run([sort, "-m", "-u", f"--batch-size={SORT_BATCH}", "-T", str(out.parent), "-o", str(out),
                         f"--files0-from={names}"], check=True, env={**os.environ, "LC_ALL": "C"},
                        stdin=subprocess.DEVNULL, capture_output=True)
     except subprocess.CalledProcessError as exc:
@@ -459,6 +469,7 @@ def build(
                 if report is not None:
                     cached[n] = DocumentResult(**report)
         run = [n for n in todo if n not in cached]
+        started = time.perf_counter()
         args = ([paths[n] for n in run], [plan.documents[n][1] for n in run], [job] * len(run), run)
         if scheduler:
             from .distributed import run_on_cluster
@@ -469,6 +480,7 @@ def build(
         else:
             attempts = list(map(_attempt, *args))
         outcome: dict[int, DocumentResult | BudgetkgError] = {**cached, **dict(zip(run, attempts))}
+        processed = time.perf_counter()
         for n in run if cache is not None else ():
             if not isinstance(outcome[n], BaseException):  # kept even when another document fails the build
                 shards.keep(keys[n], work / str(n), outcome[n])
@@ -521,6 +533,7 @@ def build(
         if cache is not None:
             result.reprocessed, result.reused = [paths[n] for n in run], [paths[n] for n in todo if n in cached]
         shutil.rmtree(work)
+        result.seconds = {"documents": processed - started, "publish": time.perf_counter() - processed}
         publish(tmp, out)
         result.out = out
         return result
@@ -543,9 +556,13 @@ def _write(numbered: list[tuple[int, DocumentResult]], tmp: Path, work: Path, fa
     vocab = sorted(set(vocabulary_triples()), key=str)
     ox.serialize(vocab, str(dumps / DUMP_VOCABULARY), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
+    shards = [work / f"{i}.nq" for i, _ in numbered]
+
     def quads_and_store() -> tuple[int, str | None]:
-        count = _merge_lines([work / f"{i}.nq" for i, _ in numbered], dumps / DUMP_QUADS)
-        return count, load_store(tmp / STORE_DIR, dumps / DUMP_QUADS, vocab, previous=previous) if store else None
+        count = _merge_lines(shards, dumps / DUMP_QUADS)
+        if store and previous is not None:  # the previous store updated by the difference of the dumps
+            return count, load_store(tmp / STORE_DIR, dumps / DUMP_QUADS, vocab, previous=previous)
+        return count, None
 
     def triples_and_turtle() -> int:
         count = _merge_lines([work / f"{i}.nt" for i, _ in numbered], dumps / DUMP_TRIPLES)
@@ -554,16 +571,21 @@ def _write(numbered: list[tuple[int, DocumentResult]], tmp: Path, work: Path, fa
                          prefixes=PREFIXES)
         return count
 
-    # Two chains side by side, and the digests of the dumps as each is written: the merges are sort
-    # processes, and oxigraph's bulk loader and hashlib run without the GIL, so on 2 cores the parent's
-    # part takes about as long as its longer chain (the store load at 1,000 PDFs: bench_national).
-    with ThreadPoolExecutor(3) as pool:
+    # The store loaded from the shards, the two merges (and the Turtle dump) side by side, and the digests
+    # of the dumps as each is written: the merges are sort processes, and oxigraph's bulk loader and
+    # hashlib run without the GIL, so the parent's part takes about as long as its longest step (the
+    # store load at 1,000 PDFs: bench_national), which no longer waits for the quads merge.
+    with ThreadPoolExecutor(4) as pool:
+        loaded = pool.submit(load_shards, tmp / STORE_DIR, shards, vocab) if store and previous is None else None
         first, second = pool.submit(quads_and_store), pool.submit(triples_and_turtle)
         digests = {DUMP_VOCABULARY: pool.submit(_digest, dumps / DUMP_VOCABULARY)}
         triples = second.result()
         digests |= {name: pool.submit(_digest, dumps / name) for name in (DUMP_TRIPLES, DUMP_TURTLE)}
         quads, made = first.result()
         digests[DUMP_QUADS] = pool.submit(_digest, dumps / DUMP_QUADS)
+        if loaded is not None:
+            loaded.result()
+            made = "loaded"
         info = {name: digests[name].result() for name in sorted(digests)}
     manifest = {
         "documents": [d.__dict__ for d in docs],

@@ -1,7 +1,8 @@
 """The build's embedded store: loaded from the quads dump, or, on an incremental rebuild, the
 previous build's store updated by the difference of the two dumps.
 
-API: :func:`load_store` ``(location, quads, vocab, *, previous=None) -> str`` (how it was made).
+API: :func:`load_store` ``(location, quads, vocab, *, previous=None) -> str`` (how it was made);
+:func:`load_shards` ``(location, shards, vocab)``: a new store from the documents' quads shards.
 
 Loading every quad again costs most of a rebuild's time at scale: 3-4 minutes for the 20 M quads
 of 1,000 PDFs on 2 cores (``bench/bench_national.py``), where the documents changed take seconds.
@@ -19,6 +20,8 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -31,6 +34,9 @@ from .vocab import VOCAB_GRAPH
 # quads, growing with the corpus; loads of 250,000 quads each keep the parent near 0.2 GB at any size
 # in about the same time (docs/scaling.md). N-Quads is one quad per line, so a chunk is whole lines.
 STORE_LOAD_QUADS = 250_000
+# Bulk loads run at once. One load is one thread of oxigraph's (it parses, then writes the index files);
+# two take the parent's two cores once the merges are done (docs/scaling.md), each with its own chunk.
+STORE_LOAD_THREADS = 2
 
 
 def load_store(location: Path, quads: Path, vocab: list, *, previous: Path | None = None) -> str:
@@ -48,6 +54,42 @@ def load_store(location: Path, quads: Path, vocab: list, *, previous: Path | Non
             return f"updated: {changed[0]} graphs, {changed[1]} quads"
     _load(ox.Store(str(location)), quads, vocab)
     return "loaded"
+
+
+def load_shards(location: Path, shards: list[Path], vocab: list) -> None:
+    """A new store at ``location`` holding the quads of ``shards`` (N-Quads files) and ``vocab``.
+
+    The same quads as a load of the dump merged from these shards (a store is a set: the order of
+    the lines and a line in two shards change nothing), without waiting for that merge: the build
+    loads the store from the shards while it merges the dumps. Lines are taken whole shards at a
+    time, about :data:`STORE_LOAD_QUADS` per load, :data:`STORE_LOAD_THREADS` loads at once; they
+    were written by oxigraph, so they are parsed leniently (IRIs not checked again).
+
+    :raises OSError: the store cannot be written or a shard read.
+    """
+    store = ox.Store(str(location))
+    todo = iter(shards)
+    lock = threading.Lock()
+
+    def next_chunk() -> bytes:
+        with lock:  # each thread takes the next shards in turn
+            parts, lines = [], 0
+            for shard in todo:
+                parts.append(shard.read_bytes())
+                lines += parts[-1].count(b"\n")
+                if lines >= STORE_LOAD_QUADS:
+                    break
+            return b"".join(parts)
+
+    def loader() -> None:
+        while chunk := next_chunk():
+            store.bulk_load(chunk, ox.RdfFormat.N_QUADS, lenient=True)
+
+    with ThreadPoolExecutor(STORE_LOAD_THREADS) as pool:
+        for running in [pool.submit(loader) for _ in range(STORE_LOAD_THREADS)]:
+            running.result()
+    store.bulk_extend(_vocab_quads(vocab))
+    store.flush()
 
 
 def _load(store: ox.Store, quads: Path, vocab: list) -> None:

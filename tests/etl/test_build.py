@@ -35,6 +35,34 @@ def test_the_store_holds_every_quad_of_the_dump_loaded_in_chunks(sample_path, tm
     assert {q for q in store if q.graph_name != vocab} == dump
 
 
+@pytest.mark.parametrize("chunk", [1000, 10**6])
+def test_the_store_loaded_from_the_shards_holds_the_quads_of_the_dump(sample_path, tmp_path, monkeypatch, chunk):
+    # Three documents (copies of the sample, each of its own jurisdiction): the store is loaded from their
+    # shards while the dumps are merged, one shard per load on two threads at once (1000), or all in one.
+    import budgetkg.etl.storeload as b
+    monkeypatch.setattr(b, "STORE_LOAD_QUADS", chunk)
+    src = tmp_path / "src"
+    src.mkdir()
+    rows = ["file,jurisdiction"]
+    for n, place in enumerate(("110000", "310000", "440300")):
+        (src / f"{n}_{sample_path.name}").write_bytes(sample_path.read_bytes())
+        rows.append(f"{n}_{sample_path.name},{place}")
+    (src / "sources.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = build([src], out=tmp_path / "out", jobs=1)
+    assert len(result.documents) == 3 and result.store == "loaded"
+    whole = ox.Store()
+    whole.load(path=str(result.out / "dumps" / "budgetkg.nq"), format=ox.RdfFormat.N_QUADS)
+    dump = set(whole)
+    assert len({q.graph_name for q in dump}) == 6  # each document's graph and its validation report's
+    store = ox.Store.read_only(str(result.out / "store"))
+    vocab = ox.NamedNode("https://budgetkg.org/def/graph")
+    assert {q for q in store if q.graph_name != vocab} == dump
+    from budgetkg.etl.build import vocabulary_triples
+    terms = ox.Store()
+    terms.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, vocab) for t in vocabulary_triples())
+    assert set(store.quads_for_pattern(None, None, None, vocab)) == set(terms)
+
+
 def test_nquads_sorted(built):
     lines = (built / "dumps" / "budgetkg.nq").read_text().splitlines()
     assert lines == sorted(lines) and len(lines) == len(set(lines))
@@ -119,13 +147,15 @@ def test_the_merge_in_rounds_writes_the_same_dumps(tmp_path, monkeypatch):
     assert sorted(p.name for p in (rounds / "dumps").iterdir()) == sorted(p.name for p in (one / "dumps").iterdir())
 
 
-def test_gnu_sort_merges_shards_as_the_python_merge_does(tmp_path, monkeypatch):
+@pytest.mark.parametrize("fan_in, batch", [(3, 128), (100, 2)])  # our rounds of 3, or GNU sort's own rounds of 2
+def test_gnu_sort_merges_shards_as_the_python_merge_does(tmp_path, monkeypatch, fan_in, batch):
     import random
 
     import budgetkg.etl.build as b
 
     if b._gnu_sort() is None:
         pytest.skip("no GNU sort here: the build merges in Python")
+    monkeypatch.setattr(b, "SORT_BATCH", batch)
     rng = random.Random(7)
     words = ["<https://budgetkg.org/id/部门/1>", "\"1.50\"^^<http://www.w3.org/2001/XMLSchema#decimal>", "\"一般公共预算\"@zh",
              "_:b1", "<a>", "<a b>", "\"é\"", "\"\\t\"", "<https://budgetkg.org/id/部门/12>"]
@@ -134,8 +164,8 @@ def test_gnu_sort_merges_shards_as_the_python_merge_does(tmp_path, monkeypatch):
         lines = sorted({" ".join(rng.choices(words, k=rng.randint(1, 4))) + " .\n" for _ in range(300)})
         shards.append(tmp_path / f"{n}.nq")
         shards[-1].write_text("".join(lines), encoding="utf-8")
-    with_sort = b._merge_lines(shards, tmp_path / "sort.nq", fan_in=3)
+    with_sort = b._merge_lines(shards, tmp_path / "sort.nq", fan_in=fan_in)
     monkeypatch.setattr(b, "_gnu_sort", lambda: None)
-    with_python = b._merge_lines(shards, tmp_path / "python.nq", fan_in=3)
+    with_python = b._merge_lines(shards, tmp_path / "python.nq", fan_in=fan_in)
     assert with_sort == with_python > 300
     assert (tmp_path / "sort.nq").read_bytes() == (tmp_path / "python.nq").read_bytes()
