@@ -1,5 +1,5 @@
 """Batched SHACL: every shape of ``shapes/`` compiled to SPARQL SELECT queries, run over each
-document of a batch in a pyoxigraph store of its own.
+document in a pyoxigraph store of its own (the queries a Python screen clears are not run).
 
 API: :func:`compile_shapes` ``(shapes, use_shapes=None) -> list[Check]``; :func:`run_document`
 ``(triples, core, sparql) -> list[Finding]``; :class:`Document` and :func:`run_check` (one check on
@@ -372,7 +372,7 @@ class _Compiler:
                 raise Unsupported(f"{p} on property shape {shape}")
         return out
 
-    def sparql_check(self, shape, constraint, target, nodes, severity, messages, focus=None) -> list[Check]:
+    def sparql_check(self, shape, constraint, target, nodes, severity, messages, focus) -> list[Check]:
         g = self.g
         if g.value(constraint, SH.deactivated) == rdflib.Literal(True):
             return []
@@ -493,8 +493,15 @@ def run_check(doc: Document, check: Check, shared: dict | None = None):
         yield from _solutions(check, doc.query(_fill(check.query, check)))
         return
     screen = check.focus_screen
+    verdicts: dict = {}  # focus node -> the screen's verdict, each computed once
+
+    def may_find(node) -> bool:
+        if node not in verdicts:
+            verdicts[node] = screen(doc.index, node)
+        return verdicts[node]
+
     if screen is not None and check.focus_targets is not None and not doc.index.subclasses:
-        if not any(screen(doc.index, n) for n in doc.index.focus(check.focus_targets)):
+        if not any(may_find(n) for n in doc.index.focus(check.focus_targets)):
             return
     this = ox.Variable("this")
     shared = {} if shared is None else shared
@@ -503,7 +510,7 @@ def run_check(doc: Document, check: Check, shared: dict | None = None):
     shape = {ox.Variable("currentShape"): ox.NamedNode(str(check.shape))} if "currentShape" in check.query else {}
     nodes = [sol["this"] for sol in doc.query(_fill(check.focus_query, check))]
     if screen is not None:
-        kept = [n for n in nodes if screen(doc.index, n)]
+        kept = [n for n in nodes if may_find(n)]
         if not kept:
             return
         if not (check.at_once and len(nodes) > 1):  # one query for all focus nodes: left as it was

@@ -213,3 +213,32 @@ def test_the_forms_the_screen_does_not_compute_on_are_left_to_the_query():
     for mutated in (twice, odd):
         verdicts = {shape.rsplit("#", 1)[1]: may for shape, _, may, _ in _verdicts(mutated)}
         assert verdicts["RowSum"] and verdicts["ColumnSum"]
+
+
+def _with_node(triples, old, new) -> list:
+    return [ox.Triple(new if t.subject == old else t.subject, t.predicate, new if t.object == old else t.object)
+            for t in triples]
+
+
+def test_terms_the_store_reads_otherwise_are_left_to_the_query():
+    """What the store cannot tell apart from the triples, or cannot read, is no ground to clear a check."""
+    triples = list(fixed_sample())
+    integer = ox.NamedNode(XSD + "integer")
+    # a row index beyond the store's 64-bit integers: the comparison fails, the nearest total is unbound,
+    # and RowSum sums every printed cell of the column (the query has solutions)
+    row = next(t.object for t in triples if t.subject == observation(triples, "expenditure", 2, 4)
+               and t.predicate == B("lineItem"))
+    huge = replace(triples, row, B("rowIndex"), ox.Literal("99999999999999999999", datatype=integer))
+    # an observation that is a blank node: no IRI to name the nearest total by
+    blank = _with_node(triples, observation(triples, "expenditure", 2, 4), ox.BlankNode("cell"))
+    # a copy of an observation, the two on line items the store holds as one term ("01" and "1" as
+    # xsd:integer): two observations of one cell (IC-12)
+    obs = observation(triples, "expenditure", 7, 4)
+    copy = ox.NamedNode(obs.value + "-copy")
+    alike = triples + [ox.Triple(copy, t.predicate, t.object) for t in triples if t.subject == obs]
+    for node, lexical in ((obs, "01"), (copy, "1")):
+        alike = replace(alike, node, B("lineItem"), ox.Literal(lexical, datatype=integer))
+    for mutated, shape in ((huge, "RowSum"), (blank, "RowSum"), (alike, "IC12-NoDuplicateObservations")):
+        verdicts = _verdicts(mutated)
+        assert not _wrong(verdicts)
+        assert any(s.endswith("#" + shape) and found for s, _, _, found in verdicts)  # the query does find
