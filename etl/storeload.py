@@ -1,10 +1,10 @@
-"""The build's embedded store: loaded from the quads dump, or, on an incremental rebuild, the
-previous build's store updated by the difference of the two dumps.
+"""The build's embedded store: loaded from the documents' quads shards (or from the quads dump), or,
+on an incremental rebuild, the previous build's store updated by the difference of the two dumps.
 
 API: :func:`load_store` ``(location, quads, vocab, *, previous=None) -> str`` (how it was made);
 :func:`load_shards` ``(location, shards, vocab)``: a new store from the documents' quads shards.
 
-Loading every quad again costs most of a rebuild's time at scale: 3-4 minutes for the 20 M quads
+Loading every quad again costs most of a rebuild's time at scale: minutes for the 15 M quads
 of 1,000 PDFs on 2 cores (``bench/bench_national.py``), where the documents changed take seconds.
 With ``previous`` (the output folder of the last build, as ``budgetkg build --cache`` passes it),
 the previous store is backed up into ``location`` (RocksDB checkpoint: hard links to its
@@ -31,8 +31,8 @@ from budgetkg.names import DUMP_QUADS, DUMPS_DIR, MANIFEST, STORE_DIR
 from .vocab import VOCAB_GRAPH
 
 # Quads per bulk load. One bulk load of a whole dump holds its batches in memory: 1.8 GB for 4.7 M
-# quads, growing with the corpus; loads of 250,000 quads each keep the parent near 0.2 GB at any size
-# in about the same time (docs/scaling.md). N-Quads is one quad per line, so a chunk is whole lines.
+# quads, growing with the corpus; loads of 250,000 quads each keep the parent's memory flat at any size
+# in about the same time (docs/scaling.md: about 0.2 GB for one load at a time, 0.7 GB for two). N-Quads is one quad per line, so a chunk is whole lines.
 STORE_LOAD_QUADS = 250_000
 # Bulk loads run at once. One load is one thread of oxigraph's (it parses, then writes the index files);
 # two take the parent's two cores once the merges are done (docs/scaling.md), each with its own chunk.
@@ -66,24 +66,34 @@ def load_shards(location: Path, shards: list[Path], vocab: list) -> None:
     were written by oxigraph, so they are parsed leniently (IRIs not checked again).
 
     :raises OSError: the store cannot be written or a shard read.
+    :raises SyntaxError: a shard is not N-Quads (the message names the shards of the failed load).
     """
     store = ox.Store(str(location))
     todo = iter(shards)
     lock = threading.Lock()
+    failed = threading.Event()  # one load failed: the other takes no more shards
 
-    def next_chunk() -> bytes:
+    def next_chunk() -> tuple[bytes, list[Path]]:
         with lock:  # each thread takes the next shards in turn
-            parts, lines = [], 0
-            for shard in todo:
+            parts, taken, lines = [], [], 0
+            for shard in todo if not failed.is_set() else ():
                 parts.append(shard.read_bytes())
+                taken.append(shard)
                 lines += parts[-1].count(b"\n")
                 if lines >= STORE_LOAD_QUADS:
                     break
-            return b"".join(parts)
+            return b"".join(parts), taken
 
     def loader() -> None:
-        while chunk := next_chunk():
-            store.bulk_load(chunk, ox.RdfFormat.N_QUADS, lenient=True)
+        while (chunk := next_chunk())[0]:
+            try:
+                store.bulk_load(chunk[0], ox.RdfFormat.N_QUADS, lenient=True)
+            except SyntaxError as e:
+                failed.set()
+                raise SyntaxError(f"{', '.join(map(str, chunk[1]))}: {e}") from e
+            except BaseException:
+                failed.set()
+                raise
 
     with ThreadPoolExecutor(STORE_LOAD_THREADS) as pool:
         for running in [pool.submit(loader) for _ in range(STORE_LOAD_THREADS)]:

@@ -31,3 +31,15 @@ def test_changed_lines_are_the_symmetric_difference_of_the_two_files(tmp_path, m
             assert changed is None  # more changed than kept: the store is loaded whole
         else:
             assert sorted(changed) == sorted(old ^ new)
+
+
+def test_a_shard_that_is_not_n_quads_is_named_in_the_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(storeload, "STORE_LOAD_QUADS", 1)  # one shard per load: each thread takes its own
+    good = '<http://example.org/s> <http://example.org/p> "1" <http://example.org/g> .\n'
+    shards = []
+    for n in range(6):
+        shards.append(tmp_path / f"doc{n}.nq")
+        shards[-1].write_text(good.replace("/s>", f"/s{n}>"), encoding="utf-8")
+    shards[0].write_text('<http://example.org/s> <http://example.org/p> "unterminated .\n', encoding="utf-8")
+    with pytest.raises(SyntaxError, match="doc0.nq"):
+        storeload.load_shards(tmp_path / "store", shards, [])
