@@ -12,7 +12,7 @@ copies of one disclosure would otherwise be one graph; the year and kind are tho
    per document, the share of the issue's goal (1,000 documents in 300 s on 2 cores), triples, the time
    of the workers' part and of the parent's (merges, dumps, store), CPU seconds (steadier than wall
    time on a shared machine), peak resident memory of the parent (merge and store load) and of the
-   largest worker;
+   largest child process (a worker, or GNU sort merging the shards);
 2. one document changed (its bytes replaced by another disclosure's) and the rebuild with the
    cache: wall time, the documents it processed again (from its own report), ratio to step 1.
 
@@ -115,7 +115,7 @@ def main() -> None:
                   f"{first['seconds']['publish']:.1f} s")
         print(f"  CPU: parent {first['self_cpu']:.1f} s, workers and merges {first['children_cpu']:.1f} s "
               f"({(first['self_cpu'] + first['children_cpu']) / max(n, 1) * 1000:.0f} ms per document)")
-        print(f"  peak memory: parent {first['self_kb'] / 1024:.0f} MB, largest worker {first['children_kb'] / 1024:.0f} MB")
+        print(f"  peak memory: parent {first['self_kb'] / 1024:.0f} MB, largest child process (workers, GNU sort) {first['children_kb'] / 1024:.0f} MB")
         if not args.no_change:
             changed = copies[len(copies) // 2]
             other = next(c for c in copies if c.name.split("_", 1)[1] != changed.name.split("_", 1)[1])

@@ -425,7 +425,7 @@ def _measurable(objs: list[int]) -> bool:
     return True
 
 
-def clipped_text(pdf: pdfium.PdfDocument, index: int) -> list[tuple[tuple, tuple]]:
+def clipped_text(pdf: pdfium.PdfDocument | PdfPages, index: int) -> list[tuple[tuple, tuple]]:
     """The text objects of page ``index`` (0-based) drawn partly outside their clipping path, as pairs of boxes
     ``(x0, top, x1, bottom)`` in pdfplumber's coordinates: the object's and the one its clip leaves visible.
 
@@ -436,7 +436,7 @@ def clipped_text(pdf: pdfium.PdfDocument, index: int) -> list[tuple[tuple, tuple
     box is only the box of its paths, so the layout renders those places before it drops anything
     (:func:`budgetkg.etl.pdf_tables.drop_clipped`).
     """
-    page = pdf[index]
+    page = getattr(pdf, "pdf", pdf)[index]  # loaded afresh (and closed here), never a page PdfPages keeps open
     try:
         ctm, _, top_of = _placement(page)
         out: list = []

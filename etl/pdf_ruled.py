@@ -107,8 +107,7 @@ def _open(hs: list[dict], vs: list[dict], xt: float, yt: float, only: set[int] |
                 return False
         return True
 
-    dangling = [v for v in vs if open_top(v)] if only is None else [v for v in vs if id(v) in only and open_top(v)]
-    candidates = dangling
+    candidates = [v for v in vs if open_top(v)] if only is None else [v for v in vs if id(v) in only and open_top(v)]
     added: dict[tuple, dict] = {}
     for h in {id(h): h for v in candidates for h in at(v["top"])}.values():
         y = h["top"]
@@ -128,7 +127,7 @@ def _open(hs: list[dict], vs: list[dict], xt: float, yt: float, only: set[int] |
                 continue  # a vertical rule goes on through that height or closes a cell there, or the grid is ruled above it
             added.setdefault((lo, hi, y), {"orientation": "h", "object_type": "line", "x0": lo, "x1": hi, "top": y,
                                            "bottom": y, "doctop": y, "width": hi - lo, "height": 0.0})
-    return list(added.values()), dangling
+    return list(added.values()), candidates
 
 
 def find_tables(page) -> list[RuledTable]:

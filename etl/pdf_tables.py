@@ -211,7 +211,7 @@ def drop_clipped(pdf, pages: list) -> list[str]:
 
     The text layer ignores clipping paths, so such text would be read twice. On pages sharing a
     line with a neighbour (at another height), the lines printed more than once are rendered (with
-    ``pdf``, the open ``pypdfium2.PdfDocument``) to see which copy has ink; a copy with clearly less
+    ``pdf``, the open :class:`.pdf_raw.PdfPages`) to see which copy has ink; a copy with clearly less
     ink than its twin is dropped. Then the lines that stand where a text object reaches outside its
     clipping path (``page.clipped``, :func:`budgetkg.etl.pdf_raw.clipped_text`) are rendered, and
     those that do not show are dropped: the part of a cell merged over a page break that each page clips

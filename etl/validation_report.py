@@ -104,7 +104,7 @@ def _validate_one(job: tuple[str, str, list | None], engine: str = "pyshacl") ->
 
 
 def _validate_read(done: list[tuple[str, tuple | BudgetkgError]]) -> list[tuple[str, Outcome | BudgetkgError]]:
-    """The read sources validated in batches (documents with their vocabulary, the others without)."""
+    """The read sources validated (documents with their vocabulary, the others without)."""
     out: dict[int, tuple[str, Outcome | BudgetkgError]] = {}
     for with_context in (True, False):
         todo = [(n, name, read) for n, (name, read) in enumerate(done)
@@ -212,7 +212,7 @@ def validate_sources(
 ) -> list[tuple[str, Outcome]]:
     """Validate every source on its own; no source: samples and vocabulary.
 
-    ``engine`` ``batch``: the sources are read in parallel, then validated in batches
+    ``engine`` ``batch``: the sources are read in parallel, then validated one by one
     (:func:`budgetkg.etl.validation.validate_documents`); ``pyshacl`` or ``rdflib``: each source
     read and validated by pyshacl in a worker process (the reference).
 
