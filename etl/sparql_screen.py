@@ -305,15 +305,21 @@ def _find_row_pairs(doc: _Doc, this):
     return out
 
 
-def _row_parts(doc: _Doc, rows) -> dict:
-    """part row -> its part cells (observation, column, amount, half a unit)."""
+def _parts(doc: _Doc, nodes, along: str) -> dict:
+    """part row (``along`` "lineItem") or part column ("column") -> its part cells (observation, the
+    cell's column or line item, amount, half a unit)."""
+    other = 0 if along == "lineItem" else 1  # doc.part gives (column, line item, amount, half a unit)
     out: dict = {}
-    for crow in rows:
-        cells = doc.memo(("row parts", crow), lambda crow=crow: [
-            (obs, part[0], part[2], part[3]) for obs in doc.i["lineItem"].get(crow, ()) if (part := doc.part(obs)) is not None])
+    for node in nodes:
+        cells = doc.memo((along, node), lambda node=node: [
+            (obs, part[other], part[2], part[3]) for obs in doc.i[along].get(node, ()) if (part := doc.part(obs)) is not None])
         if cells:
-            out[crow] = cells
+            out[node] = cells
     return out
+
+
+def _row_parts(doc: _Doc, rows) -> dict:
+    return _parts(doc, rows, "lineItem")
 
 
 def _differs(doc: _Doc, totals: dict) -> bool:
@@ -409,14 +415,7 @@ def _column_pairs(doc: _Doc, this, same_side: bool):
 
 
 def _column_parts(doc: _Doc, columns) -> dict:
-    """part column -> its part cells (observation, line item, amount, half a unit)."""
-    out: dict = {}
-    for ccol in columns:
-        cells = doc.memo(("column parts", ccol), lambda ccol=ccol: [
-            (obs, part[1], part[2], part[3]) for obs in doc.i["column"].get(ccol, ()) if (part := doc.part(obs)) is not None])
-        if cells:
-            out[ccol] = cells
-    return out
+    return _parts(doc, columns, "column")
 
 
 def column_sum(doc: _Doc, this) -> bool:
