@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, SH
 
 from tests.conftest import SHARED
 from tests.shapes.test_shapes_support import (
-    B, N, assert_same_report, fixed_sample, replace, report_tuples, sample_triples, subjects_of_type,
+    B, N, assert_same_report, fixed_sample, replace, report_tuples, sample_triples, set_amount, subjects_of_type,
 )
 
 from budgetkg.etl.shacl_batch import SUPPORTED, Unsupported, compile_shapes
@@ -139,14 +139,14 @@ def test_arithmetic_same_report_as_pyshacl_with_rdflib_sparql():
     """pyshacl with rdflib's own SPARQL (no oxigraph in the loop; exact decimals in both) on three
     tables of the sample, as printed and with a figure misprinted: the same results, printed and
     expected figures."""
-    from tests.shapes.test_shapes_arithmetic import ARITHMETIC, _set
+    from tests.shapes.test_shapes_arithmetic import ARITHMETIC
     from tests.shapes.test_shapes_support import SHAPES
 
     shapes = [SHAPES + s for s in ARITHMETIC]
     small = _tables(fixed_sample(), {"expenditure", "income_expenditure_summary", "three_public_expenses"})
     # as printed and with one misprint: rdflib's SPARQL takes minutes a graph over the rewritten shapes;
     # test_shapes_arithmetic asserts what the default engine finds for the other misprints
-    cases = [small, _set(small, "expenditure", 7, 4, "917.29")]
+    cases = [small, set_amount(small, "expenditure", 7, 4, "917.29")]
     figures = lambda o: sorted((r["rule"], r["table"], r["row"], r["column"], r["printed"], Decimal(r["expected"]))  # noqa: E731
                                for r in o.results)
     ours = validate_documents([(t, "sample") for t in cases], use_shapes=shapes)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetkg.etl.codelists import concept_iri
-from tests.shapes.test_shapes_arithmetic import _excerpt, _set, _warnings
-from tests.shapes.test_shapes_support import B
+from tests.shapes.test_shapes_arithmetic import _excerpt, _warnings
+from tests.shapes.test_shapes_support import B, set_amount
 
 _COLUMN_SUMS = ("ColumnSum", "ColumnBlankTotal")
 
@@ -37,7 +37,7 @@ def test_an_of_which_column_is_a_part_of_its_whole_not_of_the_total():
     assert _column_concepts(triples, "income", 7) == {}  # 本级财政拨款 / 其中:经费拨款: no source of its own
     assert _cell_concept(triples, "income", 4, 7, "fundSource") == appropriation  # its cells are appropriation
     assert [w for w in _warnings(triples) if w[0] in _COLUMN_SUMS] == []
-    changed = _set(triples, "income", 4, 6, "1518.95")  # 2014001 行政运行, 金额: 1,517.95 -> 1,518.95
+    changed = set_amount(triples, "income", 4, 6, "1518.95")  # 2014001 行政运行, 金额: 1,517.95 -> 1,518.95
     assert [w for w in _warnings(changed) if w[0] in _COLUMN_SUMS] == [
         ("ColumnSum", "2026年部门收入总体情况表", "4 2014001 行政运行", "5 合计", "1517.95", Decimal("1518.95"))]
 
@@ -50,7 +50,7 @@ def test_personnel_class_column_is_personnel_expenditure():
     table = "general_budget_basic_expenditure"
     assert _column_concepts(triples, table, 4) == {"expenditureType": concept_iri("expenditure-type", "personnel")}
     assert [w for w in _warnings(triples) if w[0] in _COLUMN_SUMS] == []
-    changed = _set(triples, table, 1, 4, "1395.97")  # 合计, 人员类: 1,394.97 -> 1,395.97
+    changed = set_amount(triples, table, 1, 4, "1395.97")  # 合计, 人员类: 1,394.97 -> 1,395.97
     assert ("ColumnSum", "2026年一般公共预算基本支出情况表", "1 合计", "3 总计", "1517.95", Decimal("1518.95")) in \
         _warnings(changed)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetkg.etl.codelists import concept_iri
-from tests.shapes.test_shapes_arithmetic import _excerpt, _set, _warnings
-from tests.shapes.test_shapes_support import B
+from tests.shapes.test_shapes_arithmetic import _excerpt, _warnings
+from tests.shapes.test_shapes_support import B, set_amount
 
 # 表3 (pp26-27, tests/cases/hangzhou/names_tree): row -> (name as printed, its code). The rows are indented
 # at three levels (类 | 　款 | 　　项); 行政运行 and 一般行政管理事务 are printed under 司法, 监狱 and 强制隔离戒毒.
@@ -50,7 +50,7 @@ def test_the_tree_adds_up():
     triples = _excerpt("hangzhou/names_tree", "杭州市司法局")
     got = [w for w in _warnings(triples) if w[0] in ("RowSum", "RowBlankTotal")]
     assert {(w[2], w[5]) for w in got} == {("2 一般公共服务支出", Decimal("12868.00"))}
-    changed = _set(triples, "expenditure", 22, 2, "4260.62")  # 罪犯生活及医疗卫生, 总计: 4,250.62 -> 4,260.62
+    changed = set_amount(triples, "expenditure", 22, 2, "4260.62")  # 罪犯生活及医疗卫生, 总计: 4,250.62 -> 4,260.62
     assert ("RowSum", "表3：2026年市级部门支出预算总表", "19 监狱", "2 总计", "59935.35", Decimal("59945.35")) in \
         _warnings(changed)
 
@@ -62,7 +62,7 @@ def test_classes_below_the_current_year_total_heading_its_block_break_it_down():
     (0.19 each), which the shipped list lacks, are parts of 一般公共服务支出 they are indented below (bkg:parentLine)."""
     triples = _excerpt("hangzhou/summary_total_heads_block", "杭州市司法局")
     assert [w for w in _warnings(triples) if w[0] == "SummaryGrandTotals"] == []
-    changed = _set(triples, "appropriation_summary", 42, 4, "91843.80")  # 支出总计 91,842.80 -> 91,843.80
+    changed = set_amount(triples, "appropriation_summary", 42, 4, "91843.80")  # 支出总计 91,842.80 -> 91,843.80
     assert [(w[0], w[4], w[5]) for w in _warnings(changed) if w[0] == "SummaryGrandTotals"] == [
         ("SummaryGrandTotals", "91843.80", Decimal("91842.80"))]
 
@@ -79,6 +79,6 @@ def test_summary_tree_counts_each_class_once():
     rows = {t.subject.value: t.object.value for t in triples if t.predicate == B("rowIndex")}
     parents = {(rows[t.subject.value], rows[t.object.value]) for t in triples if t.predicate == B("parentLine")}
     assert parents == {("2", "1"), ("3", "2")}  # 社会工作事务 under 一般公共服务支出, 其他社会工作事务支出 under it
-    changed = _set(triples, "income_expenditure_summary", 6, 4, "76469.81")  # 公共安全支出 76,468.81 -> 76,469.81
+    changed = set_amount(triples, "income_expenditure_summary", 6, 4, "76469.81")  # 公共安全支出 76,468.81 -> 76,469.81
     assert [(w[0], w[4], w[5]) for w in _warnings(changed) if w[0] == "SummaryCurrentTotals"] == [
         ("SummaryCurrentTotals", "99230.46", Decimal("99231.47"))]
