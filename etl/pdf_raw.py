@@ -288,12 +288,14 @@ class PdfPages:
         return from_pdfminer(self._plumber.pages[index])
 
     def close(self) -> None:
-        if self._plumber is not None:
-            self._plumber.close()
-        for page in self._kept.values():
-            page.close()
-        self._kept.clear()
-        self.pdf.close()
+        try:
+            if self._plumber is not None:
+                self._plumber.close()
+        finally:  # the pdfium pages and document are closed whatever pdfplumber raised
+            for page in self._kept.values():
+                page.close()
+            self._kept.clear()
+            self.pdf.close()
 
     def __enter__(self) -> PdfPages:
         return self
@@ -363,7 +365,7 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
             layer = _layer(_address(textpage.raw))
             placed = set(layer[1])
             rects, lines, curves, images, blanks, clipped, unmeasured = [], [], [], [], [], [], []
-            scratch = _Scratch(_Rounded() if rounded is None else rounded)
+            scratch = _Scratch(rounded)
             for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm):
                 if kind == _TEXT:  # the most frequent kind first
                     _clipped(obj, matrix, top_of, boxes, clipped, scratch)
@@ -458,7 +460,7 @@ class _Scratch:
     costs more than the call it is passed to."""
 
     def __init__(self, rounded: _Rounded | None = None):
-        self.rounded = rounded  # positions rounded to _DIGITS (:class:`_Rounded`)
+        self.rounded = _Rounded() if rounded is None else rounded  # positions rounded to _DIGITS (:class:`_Rounded`)
         self.matrix = pdfium_c.FS_MATRIX()
         self.mode, self.stroke = ctypes.c_int(), ctypes.c_int()
         self.rgba = tuple(ctypes.c_uint() for _ in range(4))

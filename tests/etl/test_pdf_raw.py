@@ -144,10 +144,14 @@ def test_pages_read_stay_open_and_render_as_loaded_again(monkeypatch):
         fresh.close()
 
 
-def test_a_page_whose_text_objects_were_widened_is_not_kept(tmp_path):
+def test_a_page_whose_text_objects_were_widened_is_not_kept(tmp_path, monkeypatch):
     """A page on which the reader widened text objects (pdf_raw._measurable) is not the page of the file: it is
     closed after reading, and a render loads it again as printed."""
     from tests.etl.test_read_pdf import make_pdf, ruled_page
+
+    widened = []  # the page is widened where the system has no glyphs for its font (STSong-Light, not embedded)
+    measurable = pdf_raw._measurable
+    monkeypatch.setattr(pdf_raw, "_measurable", lambda objs: widened.append(len(objs)) or measurable(objs))
 
     path = tmp_path / "ruled.pdf"
     path.write_bytes(make_pdf([ruled_page("2025年部门支出表", [["序号", "项目", "金额"], ["1", "合计", "3.00"]])]))
@@ -155,6 +159,8 @@ def test_a_page_whose_text_objects_were_widened_is_not_kept(tmp_path):
     try:
         with pdf_raw.PdfPages(path.read_bytes(), path.name) as pages:
             pages.page(0)
+            if not widened:
+                pytest.skip("this system has glyphs for the page's font: nothing is widened")
             assert pages[0] is not pages[0]
             assert _pixels(pages[0]) == _pixels(fresh[0])
     finally:
