@@ -166,8 +166,6 @@ _per_object = SimpleNamespace(
     bounds=_bare("FPDFPageObj_GetBounds", ctypes.c_int), matrix=_bare("FPDFPageObj_GetMatrix", ctypes.c_int),
     draw_mode=_bare("FPDFPath_GetDrawMode", ctypes.c_int), fill=_bare("FPDFPageObj_GetFillColor", ctypes.c_int),
     segments=_bare("FPDFPath_CountSegments", ctypes.c_int))
-# the font of a text object given as an address (an int): once per text object, with the int converted by ctypes
-_object_font = _by_address("FPDFTextObj_GetFont")
 _PATH, _IMAGE, _TEXT, _FORM = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT,
                                pdfium_c.FPDF_PAGEOBJ_FORM)
 
@@ -665,7 +663,7 @@ def _object_props(page: ctypes.c_void_p, i: int, obj: int, m, at_m, ctm, straigh
     """
     _per_char.matrix(page, i, at_m)
     size = _per_char.font_size(page, i)
-    font = _object_font(obj)
+    font = _c.FPDFTextObj_GetFont(obj)  # once per text object: the int address converted by ctypes
     key = (m.a, m.b, m.c, m.d, size, font)
     props = known.get(key)
     if props is None:

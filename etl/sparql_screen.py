@@ -198,13 +198,7 @@ class _Doc:
         concept (notation "_T") of each of its schemes."""
         out = self._above.get(cc)
         if out is None:
-            out = set()
-            todo = list(self.values("broader", cc))
-            while todo:
-                b = todo.pop()
-                if b not in out:
-                    out.add(b)
-                    todo.extend(self.values("broader", b))
+            out = _broader_plus(self, cc)
             for s in self.values("inScheme", cc):
                 out.update(pc for pc in self.i["inScheme"].get(s, ()) if pc != cc and _TOTAL in self.values("notation", pc))
             self._above[cc] = out
