@@ -147,7 +147,7 @@ def test_the_merge_in_rounds_writes_the_same_dumps(tmp_path, monkeypatch):
     assert sorted(p.name for p in (rounds / "dumps").iterdir()) == sorted(p.name for p in (one / "dumps").iterdir())
 
 
-@pytest.mark.parametrize("fan_in, batch", [(3, 128), (100, 2)])  # our rounds of 3, or GNU sort's own rounds of 2
+@pytest.mark.parametrize("fan_in, batch", [(3, 1024), (100, 2)])  # our rounds of 3, or GNU sort's own rounds of 2
 def test_gnu_sort_merges_shards_as_the_python_merge_does(tmp_path, monkeypatch, fan_in, batch):
     import random
 
@@ -169,3 +169,5 @@ def test_gnu_sort_merges_shards_as_the_python_merge_does(tmp_path, monkeypatch, 
     with_python = b._merge_lines(shards, tmp_path / "python.nq", fan_in=fan_in)
     assert with_sort == with_python > 300
     assert (tmp_path / "sort.nq").read_bytes() == (tmp_path / "python.nq").read_bytes()
+    # the rounds' files (ours, GNU sort's temporaries, the list of names) are gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([s.name for s in shards] + ["sort.nq", "python.nq"])
