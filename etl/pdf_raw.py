@@ -25,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import struct
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -166,6 +167,58 @@ _per_object = SimpleNamespace(
     bounds=_bare("FPDFPageObj_GetBounds", ctypes.c_int), matrix=_bare("FPDFPageObj_GetMatrix", ctypes.c_int),
     draw_mode=_bare("FPDFPath_GetDrawMode", ctypes.c_int), fill=_bare("FPDFPageObj_GetFillColor", ctypes.c_int),
     segments=_bare("FPDFPath_CountSegments", ctypes.c_int))
+_MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+_segment_at = _bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the address of a segment, as an int
+
+# pdfium keeps the segments of a path as one array of points (``CFX_Path::Point``: x and y as floats, the
+# segment type as a byte, the close flag as a byte, two bytes of padding) and ``FPDFPath_GetPathSegment``
+# gives the address of one of them: the array is read at once (one call per path instead of four per
+# segment) where :func:`_points_readable` found that layout in the pdfium loaded, else segment by segment
+_POINT = struct.Struct("=ffBB2x")
+
+
+def _points_readable() -> bool:
+    """Whether the segments of a path pdfium builds here read from memory as :data:`_POINT` says exactly what
+    its API gives for each (types, points, close flags, one point after the other)."""
+    C = pdfium_c
+    path = C.FPDFPageObj_CreateNewPath(1.25, -2.5)
+    try:
+        built = (C.FPDFPath_LineTo(path, 3.75, 4.5) and C.FPDFPath_BezierTo(path, 5, 6.5, -7, 8, 9.25, 10)
+                 and C.FPDFPath_Close(path) and C.FPDFPath_MoveTo(path, 11.5, 12) and C.FPDFPath_LineTo(path, 13, 14.75))
+        n = C.FPDFPath_CountSegments(path)
+        if not built or n != 7:
+            return False
+        x, y = ctypes.c_float(), ctypes.c_float()
+        expected = []
+        for i in range(n):
+            seg = C.FPDFPath_GetPathSegment(path, i)
+            C.FPDFPathSegment_GetPoint(seg, x, y)
+            expected.append((x.value, y.value, C.FPDFPathSegment_GetType(seg), int(C.FPDFPathSegment_GetClose(seg))))
+        handle = ctypes.c_void_p(_address(path))
+        first, last = (_segment_at(handle, i) for i in (0, n - 1))
+        return (last - first == (n - 1) * _POINT.size and list(_POINT.iter_unpack(ctypes.string_at(first, n * _POINT.size)))
+                == expected and {e[2] for e in expected} == {_MOVE, _LINE, pdfium_c.FPDF_SEGMENT_BEZIERTO}
+                and {e[3] for e in expected} == {0, 1})
+    finally:
+        C.FPDFPageObj_Destroy(path)
+
+
+def _points(path: _Handle, n: int, scratch: _Scratch):
+    """The ``n`` segments of ``path`` as (x, y, type, closes): from the array in memory where its layout is
+    known (:func:`_points_readable`) and its segments lie one after the other, else one call at a time."""
+    if _READABLE:
+        first = _segment_at(path, 0)
+        if first and (n == 1 or _segment_at(path, n - 1) - first == (n - 1) * _POINT.size):
+            return _POINT.iter_unpack(ctypes.string_at(first, n * _POINT.size))
+    x, y, at_x, at_y = scratch.x, scratch.y, scratch.at_x, scratch.at_y
+    out = []
+    for i in range(n):
+        seg = _per_char.segment(path, i)
+        _per_char.point(seg, at_x, at_y)
+        out.append((x.value, y.value, _per_char.segment_type(seg), _per_char.closes(seg)))
+    return out
+
+
 _PATH, _IMAGE, _TEXT, _FORM = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT,
                                pdfium_c.FPDF_PAGEOBJ_FORM)
 
@@ -173,6 +226,9 @@ _PATH, _IMAGE, _TEXT, _FORM = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ
 def _address(handle) -> int:
     """The address a pypdfium2 handle (``page.raw``, ``textpage.raw``) points to."""
     return ctypes.cast(handle, ctypes.c_void_p).value
+
+
+_READABLE = _points_readable()  # checked once, on the pdfium loaded
 
 
 # pdfium replaces a hyphen ending a line by 0x02 (FPDFText_GetUnicode) or 0xFFFE (FPDFText_GetText)
@@ -683,7 +739,6 @@ def _object_props(page: ctypes.c_void_p, i: int, obj: int, m, at_m, ctm, straigh
     return props
 
 
-_MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
 
 
 def _unseen(obj, scratch: _Scratch) -> bool:
@@ -706,22 +761,18 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, boxes
         return
     clip = _clip_of(obj, ctm, top_of, boxes)
     a, b, c, d, e, f = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
-    x, y, at_x, at_y, path, rounded = scratch.x, scratch.y, scratch.at_x, scratch.at_y, obj, scratch.rounded
-    segment, segment_type, point, closes = _per_char.segment, _per_char.segment_type, _per_char.point, _per_char.closes
+    rounded = scratch.rounded
+    n = _per_object.segments(obj)
     subpaths: list[tuple] = []  # (shape, points)
     shape, pts = "", None  # the subpath being read
     bezier = 0  # pdfium gives a c operator as three segments: two control points and the end point
-    for i in range(_per_object.segments(obj)):
-        seg = segment(path, i)
-        kind = segment_type(seg)
+    for px, py, kind, closes in (_points(obj, n, scratch) if n > 0 else ()):
         if kind == _MOVE or pts is None:
             bezier = 0
         elif kind != _LINE:
             bezier += 1
             if bezier % 3:
                 continue  # pdfminer keeps only the end point of a curve segment
-        point(seg, at_x, at_y)
-        px, py = x.value, y.value
         pt = (rounded[a * px + c * py + e], rounded[b * px + d * py + f])  # as _apply
         if kind == _MOVE or pts is None:
             if pts is not None:
@@ -730,7 +781,7 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, boxes
         else:
             shape += "l" if kind == _LINE else "c"
             pts.append(pt)
-            if closes(seg):
+            if closes:
                 shape += "h"
                 pts.append(pts[0])
     if pts is not None:

@@ -165,3 +165,61 @@ def test_a_page_whose_text_objects_were_widened_is_not_kept(tmp_path, monkeypatc
             assert _pixels(pages[0]) == _pixels(fresh[0])
     finally:
         fresh.close()
+
+
+def _api_segments(path_obj) -> list[tuple]:
+    """The segments of a path object as pdfium's API gives them, one call per field (x, y, type, close)."""
+    import pypdfium2.raw as pdfium_c
+
+    x, y = pdfium_c.c_float(), pdfium_c.c_float()
+    out = []
+    for i in range(pdfium_c.FPDFPath_CountSegments(path_obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(path_obj, i)
+        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        out.append((x.value, y.value, pdfium_c.FPDFPathSegment_GetType(seg), int(pdfium_c.FPDFPathSegment_GetClose(seg))))
+    return out
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["array", "per-segment"])
+def test_path_segments_read_at_once_are_the_api_s(at_once, monkeypatch):
+    """The reader takes a path's segments from pdfium's array of points at once (pdf_raw._points): on every path of
+    the bundled PDFs (rules, closed cell rectangles) and on a path with curves built here that gives each segment's
+    point, type and close flag as pdfium's API does segment by segment; and the pdfium installed has that layout
+    (else the reader falls back to the API, which must give the same)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    assert pdf_raw._READABLE
+    monkeypatch.setattr(pdf_raw, "_READABLE", at_once)
+    seen = {"paths": 0, "kinds": set(), "closed": 0}
+    scratch = pdf_raw._Scratch()
+
+    def check(path_obj) -> None:
+        expected = _api_segments(path_obj)
+        handle = pdf_raw._Handle(ctypes.cast(path_obj, ctypes.c_void_p).value)
+        assert [tuple(s) for s in pdf_raw._points(handle, len(expected), scratch)] == expected
+        seen["paths"] += 1
+        seen["kinds"].update(s[2] for s in expected)
+        seen["closed"] += sum(s[3] for s in expected)
+
+    for path in (p for p in PDFS if p.parent.name == "samples"):
+        pdf = pdfium.PdfDocument(path.read_bytes())
+        try:
+            for page in pdf:
+                for obj in page.get_objects(max_depth=15):
+                    if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+                        check(obj.raw)
+                page.close()
+        finally:
+            pdf.close()
+    curve = pdfium_c.FPDFPageObj_CreateNewPath(10, 20)
+    try:
+        assert pdfium_c.FPDFPath_BezierTo(curve, 10, 30, 40, 50, 60.5, 20.25) and pdfium_c.FPDFPath_Close(curve)
+        assert pdfium_c.FPDFPath_MoveTo(curve, 0, 0) and pdfium_c.FPDFPath_LineTo(curve, 100, 0.125)
+        check(curve)
+    finally:
+        pdfium_c.FPDFPageObj_Destroy(curve)
+    # ruling lines, closed rectangles and curves met, for the comparison to mean anything
+    assert seen["paths"] > 100 and seen["closed"] > 1 and seen["kinds"] == {
+        pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO}
