@@ -454,11 +454,14 @@ def run_document(triples: list[ox.Triple], core: list[Check], sparql: list[Check
     """
     doc = Document(triples)
     out: list[Finding] = []
-    for check in shacl_screen.to_run(doc.index, core):
-        out.extend(run_check(doc, check))
-    shared: dict = {}  # answers of the sub-SELECTs the checks share (sparql_shared), per focus node
-    for check in sparql:
-        out.extend(run_check(doc, check, shared))
+    try:
+        for check in shacl_screen.to_run(doc.index, core):
+            out.extend(run_check(doc, check))
+        shared: dict = {}  # answers of the sub-SELECTs the checks share (sparql_shared), per focus node
+        for check in sparql:
+            out.extend(run_check(doc, check, shared))
+    finally:
+        doc.index.release()  # freed now, not by the cycle collector (see Index.release)
     return out
 
 

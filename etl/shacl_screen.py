@@ -157,9 +157,8 @@ class Index:
 
     def __init__(self, triples):
         by_predicate: dict = defaultdict(list)
-        with gc_paused():
-            for t in triples:
-                by_predicate[t.predicate].append(t)
+        for t in triples:
+            by_predicate[t.predicate].append(t)
         self.by_predicate = by_predicate
         # SHACL instance of follows rdfs:subClassOf: with any in the data nothing is screened
         self.subclasses = _SUBCLASS in by_predicate
@@ -185,6 +184,18 @@ class Index:
 
     def inverse(self, p) -> dict:
         return self._both(p)[1]
+
+    def release(self) -> None:
+        """Empty the maps, in place: the screens' own maps share them and make reference cycles with
+        the index (:mod:`.sparql_screen` keeps the index it reads), so that otherwise a document's
+        maps (a list per node and predicate) would wait for the cycle collector, which scans them
+        all first."""
+        for forward, inverse in self._maps.values():
+            forward.clear()
+            inverse.clear()
+        self._maps.clear()
+        self._cache.clear()
+        self.by_predicate.clear()
 
     def cached(self, key, make):
         """``make()``, made once per index (also for other screens: :mod:`.sparql_screen`)."""
@@ -250,9 +261,8 @@ _TYPES = {ox.NamedNode: 0, ox.BlankNode: 1, ox.Literal: 2}
 
 @contextmanager
 def gc_paused():
-    """The cycle collector paused: the index allocates one list per node and predicate, and the
-    collections this triggers scanned the process's long-lived objects (the shapes, the compiled
-    checks) again and again, doubling the time (measured); nothing here makes a reference cycle."""
+    """The cycle collector paused (kept for :mod:`.sparql_screen`; validation runs with few collections
+    of young objects, see :func:`.validation.validate_documents`)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -265,8 +275,7 @@ def gc_paused():
 def to_run(index: Index, checks: list) -> list:
     """The checks (objects with a ``screen`` attribute, None when not screened) whose query may
     have an answer on the document of ``index``, in their order."""
-    with gc_paused():
-        return [c for c in checks if c.screen is None or may_find(index, c.screen)]
+    return [c for c in checks if c.screen is None or may_find(index, c.screen)]
 
 
 def may_find(index: Index, screen: tuple) -> bool:

@@ -30,7 +30,9 @@ Each result is a dict: ``rule`` (the shape's local name), ``name``, ``severity``
 
 from __future__ import annotations
 
+import gc
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -357,15 +359,35 @@ def validate_documents(documents, *, with_context: bool = True, use_shapes: list
     sparql = [c for c in checks if c.focus_query is not None]
     shapes = shapes_graph()
     out: list[Outcome] = []
-    for triples, name in documents:
-        triples = list(triples)
-        if with_context:
-            triples += context_triples(triples)
-        report = batch_report(run_document(triples, core, sparql), shapes)
-        data = TriplesGraph(triples)
-        results = describe_results(report, data, shapes, document=name)
-        out.append(Outcome(not any(r["severity"] == "Violation" for r in results), results, report, data))
+    with _few_collections():
+        for triples, name in documents:
+            triples = list(triples)
+            if with_context:
+                triples += context_triples(triples)
+            report = batch_report(run_document(triples, core, sparql), shapes)
+            data = TriplesGraph(triples)
+            results = describe_results(report, data, shapes, document=name)
+            out.append(Outcome(not any(r["severity"] == "Violation" for r in results), results, report, data))
     return out
+
+
+# Objects allocated (net of those freed) before a collection of the youngest generation, while
+# validating: more than one document's maps and terms hold at once (about 60,000), so that they
+# are freed when the document is done instead of being scanned by collections first (at Python's
+# default of 700, the collections took about 70 of 480 ms a document, measured on the corpus).
+_YOUNG_THRESHOLD = 100_000
+
+
+@contextmanager
+def _few_collections():
+    """The cycle collector's youngest generation collected only every :data:`_YOUNG_THRESHOLD`
+    allocations (its threshold restored after)."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], _YOUNG_THRESHOLD), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def batch_report(findings, shapes: rdflib.Graph) -> rdflib.Graph:
