@@ -230,6 +230,58 @@ def _address(handle) -> int:
 
 _READABLE = _points_readable()  # checked once, on the pdfium loaded
 
+# ``FPDFPageObj_GetClipPath`` gives the address of the object's clip path, whose first word points to the data of
+# its clipping state (``CPDF_ClipPath``: one shared, copy-on-write pointer; null without a clipping path), which
+# the objects drawn in that state share: one read names it where :func:`_states_readable` finds that so
+_word_at = ctypes.c_void_p.from_address
+
+# a page whose text objects A and B are drawn in one clipping state, C in another (clipped twice), D in none (A and
+# B reach beyond their clip: pdfium drops a lone rectangle clip from an object lying wholly inside it)
+_CLIP_STATES = (b"q 0 0 12 50 re W n BT /F1 9 Tf 10 10 Td (A) Tj ET BT /F1 9 Tf 11 20 Td (B) Tj ET "
+                b"0 0 90 90 re W n BT /F1 9 Tf 30 10 Td (C) Tj ET Q BT /F1 9 Tf 40 10 Td (D) Tj ET")
+
+
+def _one_page_pdf(content: bytes) -> bytes:
+    """A PDF of one 100 x 100 page drawing ``content`` (Helvetica as /F1)."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >> "
+            b"/Contents 5 0 R >>", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for no, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (no, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def _states_readable() -> bool:
+    """Whether the first word of a clip path names its clipping state (:data:`_word_at`) on :data:`_CLIP_STATES`:
+    the same for A and B, another for C, null for D, as pdfium's API tells the states apart (number of paths and
+    address of the first segment)."""
+    pdf = pdfium.PdfDocument(_one_page_pdf(_CLIP_STATES))
+    try:
+        page = pdf[0]
+        try:
+            states, keys = [], []
+            for obj in page.get_objects():
+                clip = _per_object.clip(_Handle(_address(obj.raw)))
+                states.append(_word_at(clip.value).value if clip else None)
+                count = _per_object.clip_paths(clip) if clip else -1
+                keys.append((count, _per_object.clip_segment(clip, 0, 0)) if count > 0 else None)
+            a, b, c, d = states if len(states) == 4 else (None,) * 4
+            return (bool(a) and a == b and bool(c) and c != a and not d and keys[0] == keys[1] and None not in keys[:3]
+                    and keys[2] != keys[0] and keys[3] is None)
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+
+
+_STATES_READABLE = _states_readable()  # checked once, on the pdfium loaded
+
 
 # pdfium replaces a hyphen ending a line by 0x02 (FPDFText_GetUnicode) or 0xFFFE (FPDFText_GetText)
 _HYPHEN_MARKS = (0x02, 0xFFFE)
@@ -548,25 +600,37 @@ def _clipped(obj: _Handle, ctm, top_of: float, boxes: dict, out: list, scratch: 
 
 def _clip_of(obj: _Handle, ctm, top_of: float, boxes: dict) -> tuple | None:
     """The box (x0, top, x1, bottom) the clipping path of page object ``obj`` (placed with ``ctm``) leaves
-    visible, ``None`` without one. ``boxes`` keeps the box of each clip path met on the page under ``ctm``
-    (:func:`_objects`): objects of one clipping state share its path data, so the address of its first
-    segment names it."""
+    visible, ``None`` without one. ``boxes`` keeps the box of each clipping state met on the page under ``ctm``
+    (:func:`_objects`): the objects drawn in one clipping state share its data, named by its address where
+    :data:`_STATES_READABLE`, else by the paths it intersects (their data is shared too)."""
     clip = _per_object.clip(obj)
     if not clip:
         return None
+    if _STATES_READABLE:
+        state = _word_at(clip.value).value
+        if not state:  # no clipping path
+            return None
+        box = boxes.get(state, boxes)
+        if box is boxes:
+            box = boxes[state] = _clip_box(clip, ctm, top_of)
+        return box
     count = _per_object.clip_paths(clip)
     if count <= 0:
         return None
-    key = (count, _per_object.clip_segment(clip, 0, 0))
+    # the data of each path, named by the address of its first segment (states may share their first paths)
+    key = tuple(_per_object.clip_segment(clip, k, 0) for k in range(count))
     box = boxes.get(key)
     if box is None:
-        box = boxes[key] = _clip_box(clip, count, ctm, top_of)
+        box = boxes[key] = _clip_box(clip, ctm, top_of)
     return box
 
 
-def _clip_box(clip: int, count: int, ctm, top_of: float) -> tuple:
-    """The box (x0, top, x1, bottom) of the intersection of the ``count`` paths of a clipping path: the
-    region it leaves visible lies within it."""
+def _clip_box(clip: int, ctm, top_of: float) -> tuple | None:
+    """The box (x0, top, x1, bottom) of the intersection of the paths of a clipping path (the region it leaves
+    visible lies within it); ``None`` when it has none."""
+    count = _c.FPDFClipPath_CountPaths(clip)
+    if count <= 0:
+        return None
     x, y = ctypes.c_float(), ctypes.c_float()
     x0 = top = -math.inf
     x1 = bottom = math.inf

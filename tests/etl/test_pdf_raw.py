@@ -223,3 +223,25 @@ def test_path_segments_read_at_once_are_the_api_s(at_once, monkeypatch):
     # ruling lines, closed rectangles and curves met, for the comparison to mean anything
     assert seen["paths"] > 100 and seen["closed"] > 1 and seen["kinds"] == {
         pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO}
+
+
+@pytest.mark.parametrize("by_state", [True, False], ids=["state-address", "paths"])
+def test_text_is_held_against_its_own_clipping_state(by_state, monkeypatch, tmp_path):
+    """Two clipping states that intersect the same first path (a triangle over the page) with different rectangles
+    (the lower-left quarter, the upper half) are two clip boxes: the text drawn in the upper half and reaching 5pt
+    below it is listed with the upper half's box, the text lying inside the lower-left quarter is not listed, as
+    pdf_raw names a state by its address (pdf_raw._STATES_READABLE) or by the paths it intersects."""
+    assert pdf_raw._STATES_READABLE
+    monkeypatch.setattr(pdf_raw, "_STATES_READABLE", by_state)
+    path = tmp_path / "clips.pdf"
+    path.write_bytes(pdf_raw._one_page_pdf(
+        b"q 0 0 m 100 0 l 0 100 l h W n q 0 0 50 50 re W n BT /F1 9 Tf 10 10 Td (AA) Tj ET Q "
+        b"q 0 50 100 50 re W n BT /F1 9 Tf 10 45 Td (BB) Tj ET Q Q"))
+    with pdf_raw.PdfPages(path.read_bytes(), path.name) as pages:
+        page = pages.page(0)
+        assert "".join(c["text"] for c in page.chars) == "AABB"
+        assert len(page.clipped) == 1
+        (x0, top, x1, bottom), clip = page.clipped[0]
+        assert clip == (0.0, 0.0, 100.0, 50.0)  # x0, top, x1, bottom of the upper half, tops counted down
+        assert 10 <= x0 < x1 < 50 and top < 50 < 54 < bottom  # "BB" on a baseline 5pt below the half
+        assert pdf_raw.clipped_text(pages, 0) == page.clipped
