@@ -309,6 +309,7 @@ class RawPage:
     # text drawn partly outside its clipping path: (box of the text object, box its clip leaves visible), see
     # :func:`clipped_text`; None when not taken from pdfium (a pdfminer page: :func:`clipped_text` gives them)
     clipped: list[tuple[tuple, tuple]] | None = None
+    objects: int = 0  # page objects read (those in form XObjects counted, the forms not), 0 when not from pdfium
     _edges: list[dict] | None = field(default=None, repr=False)
     _opened: list[dict] = field(default_factory=list, repr=False)
 
@@ -345,8 +346,12 @@ class RawPage:
 
 
 # pages of a document left open after reading, for rendering (:class:`PdfPages`): a loaded page holds its parsed
-# content, 0.3-0.5 MB for a page of a budget table
+# content, 0.3-0.5 MB for a page of a budget table; at most KEPT_PAGES of them, and none more once those kept hold
+# KEPT_BYTES by the estimate of OBJECT_BYTES per page object (a page of many thousand paths holds many MB).
+# Measured with pdfium 159: a path object of one line holds about 250 bytes, a text object of one character 500.
 KEPT_PAGES = 64
+KEPT_BYTES = 32 << 20
+OBJECT_BYTES = 512
 
 
 class PdfPages:
@@ -366,6 +371,7 @@ class PdfPages:
         self._plumber = None
         self._rounded = _Rounded()  # the positions of all its pages (:func:`raw_page`)
         self._kept: dict = {}  # index -> pdfium page read by :meth:`page` and left open (:meth:`__getitem__`)
+        self._kept_bytes = 0  # their size as estimated (KEPT_BYTES)
 
     def __len__(self) -> int:
         return len(self.pdf)
@@ -379,10 +385,13 @@ class PdfPages:
 
     def page(self, index: int):
         """Page ``index`` (0-based) as a page object for :func:`budgetkg.etl.pdf_tables.scan_page`."""
-        # the first KEPT_PAGES pages read stay open for rendering: memory bounded in any document
-        keep = self._kept if len(self._kept) < KEPT_PAGES else None
+        # the first pages read stay open for rendering, up to KEPT_PAGES and KEPT_BYTES: memory bounded in any document
+        keep = (self._kept if len(self._kept) < KEPT_PAGES and self._kept_bytes < KEPT_BYTES and index not in self._kept
+                else None)
         raw = raw_page(self.pdf, index, self._rounded, keep)
         if raw is not None:
+            if keep is not None and index in keep:
+                self._kept_bytes += raw.objects * OBJECT_BYTES
             return raw
         if self._plumber is None:
             import io
@@ -472,7 +481,9 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
             placed = set(layer[1])
             rects, lines, curves, images, blanks, clipped, unmeasured = [], [], [], [], [], [], []
             scratch = _Scratch(rounded)
+            objects = 0
             for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm):
+                objects += 1
                 if kind == _TEXT:  # the most frequent kind first
                     _clipped(obj, matrix, top_of, boxes, clipped, scratch)
                     if obj.value not in placed:
@@ -499,7 +510,7 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
         if keep is not None and not unmeasured:  # the page as in the file: it renders as a page loaded again
             keep[index] = page
             kept = True
-        return RawPage(index, (0, 0, width, height), chars, rects, lines, curves, images, clipped)
+        return RawPage(index, (0, 0, width, height), chars, rects, lines, curves, images, clipped, objects)
     finally:
         if not kept:
             page.close()

@@ -144,6 +144,28 @@ def test_pages_read_stay_open_and_render_as_loaded_again(monkeypatch):
         fresh.close()
 
 
+def test_pages_stay_open_up_to_an_estimate_of_their_size(monkeypatch):
+    """PdfPages keeps pages open until those kept reach KEPT_BYTES by OBJECT_BYTES per page object (a page may hold
+    any number of paths): with room for the objects of the first page read and one more, the first two pages read stay
+    open, the third is loaded afresh for each render."""
+    import pypdfium2.raw as pdfium_c
+
+    path = PDFS[0]
+    fresh = pdfium.PdfDocument(path.read_bytes())
+    try:
+        first = sum(1 for o in fresh[1].get_objects(max_depth=15) if o.type != pdfium_c.FPDF_PAGEOBJ_FORM)
+    finally:
+        fresh.close()
+    assert first > 50  # a page of a budget table (the second of the file)
+    monkeypatch.setattr(pdf_raw, "KEPT_BYTES", first * pdf_raw.OBJECT_BYTES + 1)
+    with pdf_raw.PdfPages(path.read_bytes(), path.name) as pages:
+        assert pages.page(1).objects == first
+        for i in (2, 3):
+            pages.page(i)
+        assert pages[1] is pages[1] and pages[2] is pages[2]  # kept: the first page's estimate left room
+        assert pages[3] is not pages[3]  # beyond the bound
+
+
 def test_a_page_whose_text_objects_were_widened_is_not_kept(tmp_path, monkeypatch):
     """A page on which the reader widened text objects (pdf_raw._measurable) is not the page of the file: it is
     closed after reading, and a render loads it again as printed."""
