@@ -22,7 +22,8 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import compress, groupby, repeat
+from operator import add, and_, itemgetter, le, lt, not_, or_, sub, truediv
 
 from budgetkg.etl.lexicon import (
     ATTACHMENT_RE, END_PUNCT, NOTE_RE, PART_RE, TABLE_WORD, TITLE_QUALIFIER_RE,
@@ -33,7 +34,7 @@ from budgetkg.etl.lexicon import (
 from budgetkg.etl.lexicon import EMPTY_NOTE_RE
 from budgetkg.etl.lexicon import EMPTY_TABLE_MARKS as TOTAL_LABELS
 from budgetkg.etl.pdf_ruled import cell_text
-from budgetkg.etl.text import clean_cell
+from budgetkg.etl.text import clean_cell, is_clean
 
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 MAX_TITLE_CHARS = 60  # a longer line is running text, not a title
@@ -41,7 +42,9 @@ MAX_TITLE_CHARS = 60  # a longer line is running text, not a title
 
 def norm(text: str | None) -> str:
     """White space collapsed, spaces between CJK characters dropped (as :func:`budgetkg.etl.text.clean_cell`)."""
-    return clean_cell(_WS.sub(" ", text)) if text else ""
+    if not text:
+        return ""
+    return text if is_clean(text) else clean_cell(_WS.sub(" ", text))
 
 
 def join_lines(parts: list[str]) -> str:
@@ -147,13 +150,12 @@ def build_lines(chars: list[dict]) -> list[Line]:
     marks of another font) on a line of their own; here a run of characters joins the
     line it overlaps by more than half its height.
     """
-    buckets: dict[int, list[dict]] = {}
-    for c in chars:
-        buckets.setdefault(round(c["top"]), []).append(c)
+    # the characters by their rounded tops (in the page's order within each): a stable sort, not a step per character
+    keys = list(map(round, map(_TOP, chars)))
     groups: list[list] = []  # [top, bottom, chars, [(offset, ids)]]
-    for key in sorted(buckets):
-        cs = buckets[key]
-        top, bottom = min([c["top"] for c in cs]), max([c["bottom"] for c in cs])
+    for _, run in groupby(sorted(range(len(chars)), key=keys.__getitem__), key=keys.__getitem__):
+        cs = list(map(chars.__getitem__, run))
+        top, bottom = min(map(_TOP, cs)), max(map(_BOTTOM, cs))
         for g in reversed(groups[-3:]):
             if min(bottom, g[1]) - max(top, g[0]) > 0.5 * min(bottom - top, g[1] - g[0]):
                 g[2].extend(cs)
@@ -161,21 +163,54 @@ def build_lines(chars: list[dict]) -> list[Line]:
                     g[3].append((top - g[0], {id(c) for c in cs}))
                 break
         else:
-            groups.append([top, bottom, list(cs), []])
+            groups.append([top, bottom, cs, []])
     return [_make_line(*g) for g in groups]
 
 
-_X0 = itemgetter("x0")
+_X0, _X1, _TOP, _BOTTOM, _TEXT, _SIZE = (itemgetter(k) for k in ("x0", "x1", "top", "bottom", "text", "size"))
 
 
 def _make_line(top: float, bottom: float, chars: list[dict], offsets: list) -> Line:
     chars.sort(key=_X0)
-    sizes = Counter([c["size"] for c in chars])
+    sizes = Counter(map(_SIZE, chars))
     rounded: Counter = Counter()
     for value, count in sizes.items():  # in the order each rounded size first appears along the line
         rounded[round(value, 1)] += count
     size = rounded.most_common(1)[0][0]
-    off_ids = set().union(*(ids for _, ids in offsets)) if offsets else set()
+    if offsets:
+        segments, seg_off = _offset_segments(chars, size, offsets)
+    else:
+        segments, seg_off = _segments(chars, size), None
+    line = Line(norm(" ".join(s[2] for s in segments)), top, bottom, chars[0]["x0"], chars[-1]["x1"], size, segments)
+    if offsets:
+        line.offset = max(abs(o) for o, _ in offsets)
+        line.offset_parts = [s[2] for s, off in zip(segments, seg_off) if off]
+    return line
+
+
+def _segments(chars: list[dict], size: float) -> list[tuple[float, float, str]]:
+    """The runs of text of a line (characters ordered by ``x0``): a gap wider than 1.5 times the type size
+    ends one, a gap wider than a quarter of it is a space. The gaps are worked out by maps; only the
+    gaps wider than a quarter are stepped through."""
+    x0s, x1s, texts = list(map(_X0, chars)), list(map(_X1, chars)), list(map(_TEXT, chars))
+    gaps = list(map(sub, x0s[1:], x1s))  # gaps[k - 1]: before character k
+    wide, narrow = 1.5 * size, 0.25 * size
+    segments, start, run, parts = [], 0, 0, []
+    for k in compress(range(1, len(chars)), map(lt, repeat(min(narrow, wide)), gaps)):
+        parts.append("".join(texts[run:k]))
+        run = k
+        if gaps[k - 1] > wide:
+            segments.append((x0s[start], x1s[k - 1], norm(" ".join(parts))))
+            start, parts = k, []
+    parts.append("".join(texts[run:]))
+    segments.append((x0s[start], x1s[-1], norm(" ".join(parts))))
+    return segments
+
+
+def _offset_segments(chars: list[dict], size: float, offsets: list) -> tuple[list, list[bool]]:
+    """:func:`_segments`, and for each whether most of its characters were read into the line from off its
+    baseline (``offsets``: (offset, ids of the characters))."""
+    off_ids = set().union(*(ids for _, ids in offsets))
     segments, seg_off = [], []
     buf: list[str] = []
     x0, n_off, prev = chars[0]["x0"], 0, None
@@ -190,16 +225,11 @@ def _make_line(top: float, bottom: float, chars: list[dict], offsets: list) -> L
             elif gap > narrow:
                 buf.append(" ")
         buf.append(c["text"])
-        if off_ids:
-            n_off += id(c) in off_ids
+        n_off += id(c) in off_ids
         prev = c
     segments.append((x0, prev["x1"], norm("".join(buf))))
     seg_off.append(n_off * 2 > len(buf))
-    line = Line(norm(" ".join(s[2] for s in segments)), top, bottom, chars[0]["x0"], chars[-1]["x1"], size, segments)
-    if offsets:
-        line.offset = max(abs(o) for o, _ in offsets)
-        line.offset_parts = [s[2] for s, off in zip(segments, seg_off) if off]
-    return line
+    return segments, seg_off
 
 
 # A copy of a line with less than this share of its twin's ink is hidden (clipped text has next to none).

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .lexicon import OF_WHICH_MARKS, ORDINAL_PREFIX_RE
 
@@ -28,6 +29,9 @@ _MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span)[^>]*>|\*\*", re.IGNORECASE)
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \u00a0\u3000]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \u00a0\u3000]+")
+# What clean_cell changes starts with one of these (white space, markup, an invisible character): a text
+# without any is returned as it is, without the passes.
+_UNCLEAN = re.compile("[\\s<*" + "".join(map(chr, INVISIBLE)) + "]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〈": "<", "〉": ">", "《": "<", "》": ">"})
 
 
@@ -35,8 +39,15 @@ def is_bold(cell: str) -> bool:
     return "<b>" in cell.lower() or cell.startswith("**")
 
 
+def is_clean(text: str) -> bool:
+    """No white space, markup or invisible character in ``text``: :func:`clean_cell` returns it as it is."""
+    return _UNCLEAN.search(text) is None
+
+
 def clean_cell(cell: str) -> str:
     """Markup stripped, invisible characters dropped, spaces between CJK characters rejoined."""
+    if is_clean(cell):
+        return cell
     text = _MARKUP.sub("", cell.translate(INVISIBLE))
     text = _CJK_SPACE.sub("", text)
     return _SPACES.sub(" ", text).strip()
@@ -46,6 +57,8 @@ def strip_ordinal(text: str) -> str:
     return ORDINAL_PREFIX_RE.sub("", text).strip()
 
 
+# match_key is a function of its text alone, asked again and again for the same labels by the matchers
+@lru_cache(maxsize=1 << 16)
 def match_key(text: str) -> str:
     """The key under which a printed label is matched against code-list labels."""
     text = unicodedata.normalize("NFKC", clean_cell(text))
