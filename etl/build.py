@@ -47,7 +47,7 @@ from .iris import DEFAULT_BASE, check_base
 from .joined import join_shards, joinable
 from .pipeline import Overrides
 from .source_manifest import is_manifest, read_manifest
-from .storeload import STORE_LOAD_QUADS, load_shards, load_store  # noqa: F401  (STORE_LOAD_QUADS: re-exported)
+from .storeload import LOADED, STORE_LOAD_QUADS, load_shards, load_store  # noqa: F401  (STORE_LOAD_QUADS: re-exported)
 from .vocab import PREFIXES, VOCAB_GRAPH
 from .vocabulary import vocabulary_files, vocabulary_triples  # noqa: F401  (vocabulary_files: re-exported)
 
@@ -232,7 +232,7 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
     :raises ValidationFailed: the graph violates the shapes.
     """
     from .model import EtlError
-    from .to_rdf import map_document_nt
+    from .to_rdf import map_document_nt, shard_quads
 
     rec, graph, unique, lines = map_document_nt(path, base=base, overrides=overrides, require_budget=True)
     if strict and rec.quarantined:
@@ -267,13 +267,7 @@ def process_one(path: str, base: str, validate: bool = True, workdir: str | None
     if workdir is None:
         return result
     stem = Path(workdir) / str(n)
-    # A raw line feed ends a line only (N-Triples escapes it in literals), so each " .\n" is a line's end:
-    # the document's lines become its quads by naming its graph there.
-    nquads = lines.replace(b" .\n", f" {graph} .\n".encode()).splitlines(keepends=True)
-    if quads:
-        nquads += ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
-    nquads.sort()  # the document's lines are sorted already: mostly a merge with the report's
-    stem.with_suffix(".nq").write_bytes(b"".join(nquads))
+    stem.with_suffix(".nq").write_bytes(shard_quads(lines, graph, quads))
     stem.with_suffix(".nt").write_bytes(lines)
     return result
 
@@ -586,7 +580,7 @@ def _write(numbered: list[tuple[int, DocumentResult]], tmp: Path, work: Path, fa
         digests[DUMP_QUADS] = pool.submit(_digest, dumps / DUMP_QUADS)
         if loaded is not None:
             loaded.result()
-            made = "loaded"
+            made = LOADED
         info = {name: digests[name].result() for name in sorted(digests)}
     manifest = {
         "documents": [d.__dict__ for d in docs],

@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .buildcache import replace_file
+from .to_rdf import shard_quads
 from .validation_report import QUARANTINE_RULE
 
 
@@ -34,10 +35,11 @@ def join_shards(work: Path, keep: int, drop: int, holder, other, validate: bool)
 
     :raises ValidationFailed: the union violates the shapes (the shards are left as they were).
     """
-    lines = sorted({line for n in (keep, drop) for line in (work / f"{n}.nt").read_text(encoding="utf-8").splitlines(True)})
-    triples = list(ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    # the shards' lines are oxigraph's N-Triples (canonical: a triple in both is one line), sorted as bytes
+    lines = b"".join(sorted({line for n in (keep, drop) for line in (work / f"{n}.nt").read_bytes().splitlines(True)}))
+    triples = list(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES))
     graph = ox.NamedNode(holder.graph)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    quads: list[ox.Quad] = []  # the report's (the union's own are its lines in ``graph``)
     warnings: list[dict] = []
     if validate:
         from .quality import quality_triples
@@ -50,7 +52,7 @@ def join_shards(work: Path, keep: int, drop: int, holder, other, validate: bool)
         published = (report_triples(warnings, graph) if warnings else []) + quality_triples(warnings, triples, graph)
         quads += [ox.Quad(t.subject, t.predicate, t.object, report) for t in published]
     # new files renamed over the shards: a shard taken from the build cache is a hard link to the cached one
-    for n, suffix, text in ((keep, ".nt", "".join(lines)), (keep, ".nq", "".join(sorted(f"{q} .\n" for q in quads))),
-                            (drop, ".nt", ""), (drop, ".nq", "")):
-        replace_file(work / f"{n}{suffix}", lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+    for n, suffix, data in ((keep, ".nt", lines), (keep, ".nq", shard_quads(lines, graph, quads)),
+                            (drop, ".nt", b""), (drop, ".nq", b"")):
+        replace_file(work / f"{n}{suffix}", lambda tmp, data=data: tmp.write_bytes(data))
     return warnings

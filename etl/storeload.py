@@ -37,13 +37,15 @@ STORE_LOAD_QUADS = 250_000
 # Bulk loads run at once. One load is one thread of oxigraph's (it parses, then writes the index files);
 # two take the parent's two cores once the merges are done (docs/scaling.md), each with its own chunk.
 STORE_LOAD_THREADS = 2
+# How a store loaded whole is described (:func:`load_store`, the build's ``BuildResult.store``)
+LOADED = "loaded"
 
 
 def load_store(location: Path, quads: Path, vocab: list, *, previous: Path | None = None) -> str:
     """Make the store at ``location`` hold ``quads`` (an N-Quads file, sorted and deduplicated
     lines) and ``vocab`` (triples, in :data:`~budgetkg.etl.vocab.VOCAB_GRAPH`).
 
-    Returns ``"loaded"`` or, when ``previous`` (an earlier build's output folder) could be updated,
+    Returns :data:`LOADED` or, when ``previous`` (an earlier build's output folder) could be updated,
     ``"updated: G graphs, Q quads"`` (the graphs replaced and the quads loaded into them).
 
     :raises OSError: the store cannot be written.
@@ -53,7 +55,7 @@ def load_store(location: Path, quads: Path, vocab: list, *, previous: Path | Non
         if changed is not None:
             return f"updated: {changed[0]} graphs, {changed[1]} quads"
     _load(ox.Store(str(location)), quads, vocab)
-    return "loaded"
+    return LOADED
 
 
 def load_shards(location: Path, shards: list[Path], vocab: list) -> None:

@@ -3,7 +3,8 @@
 API: :func:`to_rdf` ``(rec, *, base) -> (graph, triples)``; :func:`to_graph`
 ``(rec, *, base) -> rdflib.Graph`` for callers that want rdflib;
 :data:`MAPPERS`, the mappers of the records beside the tables (indicators, narrative),
-called after the tables in this order, each ``mapper(rec, minter, emit)``.
+called after the tables in this order, each ``mapper(rec, minter, emit)``;
+:func:`map_document_nt` and :func:`shard_quads` for the build's per-document shards.
 
 Triples are built with pyoxigraph terms (see :mod:`budgetkg.etl.vocab`): building a
 document this way costs a fraction of ``rdflib.Graph.add``.
@@ -73,6 +74,26 @@ def sorted_unique(triples: list[ox.Triple]) -> tuple[list[ox.Triple], bytes]:
     by_line = dict(zip(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True), triples))
     lines = sorted(by_line)
     return [by_line[line] for line in lines], b"".join(lines)
+
+
+def shard_quads(lines: bytes, graph: ox.NamedNode, extra: list[ox.Quad] = ()) -> bytes:
+    """A document's quads shard: its N-Triples ``lines`` (oxigraph's, as :func:`sorted_unique`
+    writes them) in ``graph``, with the ``extra`` quads (its validation report's), as sorted lines.
+
+    A raw line feed ends a line only (N-Triples escapes it in literals), so each " .\\n" is a line's
+    end: a line becomes its quad by naming the graph there.
+
+    >>> g = ox.NamedNode("http://e/g")
+    >>> t = [ox.Triple(ox.NamedNode("http://e/b"), RDFS.label, lit("x\\ny"))]
+    >>> extra = [ox.Quad(ox.NamedNode("http://e/a"), RDFS.label, lit("z"), g)]
+    >>> shard_quads(sorted_unique(t)[1], g, extra) == "".join(sorted(f"{q} .\\n" for q in extra + [ox.Quad(*t[0], g)])).encode()
+    True
+    """
+    nquads = lines.replace(b" .\n", f" {graph} .\n".encode()).splitlines(keepends=True)
+    if extra:
+        nquads += ox.serialize(extra, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    nquads.sort()  # the document's lines are sorted already: mostly a merge with the extra ones
+    return b"".join(nquads)
 
 
 def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
