@@ -903,18 +903,17 @@ def no_duplicate_observations(doc: _Doc, this) -> bool:
 
 
 def dimension_values(doc: _Doc, this) -> bool:
-    """A coded dimension value of the document, a table or a column that is not a concept of the
-    dimension's code list (one of names.CL)."""
-    f = doc.index.forward
-    nodes = [this, *_tables(doc, this), *(c for ds in _tables(doc, this) for c in doc.values("hasColumn", ds))]
+    """A coded dimension value that is not a concept of the dimension's code list (one of names.CL): of
+    any node of the document, not only of the document, its tables and columns. With ``$this`` pre-bound
+    as the store binds it (in the triple patterns, not in ``BIND ($this AS ?value)``, which leaves ?value
+    unbound), the query's first branch matches every node."""
     for path in doc.dimensions():
         lists = [x for x in doc.values("codeList", path)
                  if isinstance(x, (ox.NamedNode, ox.Literal)) and x.value.startswith(names.CL)]
         if not lists:
             continue
-        values = f(path)
-        for node in nodes:
-            for code in values.get(node, ()):
+        for codes in doc.index.forward(path).values():
+            for code in codes:
                 if any(x not in doc.values("inScheme", code) for x in lists):
                     return True
     return False
@@ -977,3 +976,9 @@ def _screened(compute):
         except _Unsure:
             return True
     return may_find
+
+
+# The audit constraints' screens (their module imports this one's helpers, so it is imported last).
+from .sparql_screen_audit import SCREENS as _AUDIT_SCREENS  # noqa: E402
+
+SCREENS.update(_AUDIT_SCREENS)
