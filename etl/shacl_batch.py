@@ -40,7 +40,7 @@ from budgetkg import names
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from . import shacl_screen, sparql_screen, sparql_shared
+from . import shacl_screen, sparql_screen, sparql_screen_audit, sparql_shared
 
 GRAPH_VAR = "bkgBatchGraph"
 _G = "?" + GRAPH_VAR
@@ -57,6 +57,8 @@ _LEXICAL = {
     XSD.gYear: r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$",
     XSD.date: r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$",
 }
+# The screens of the SHACL-SPARQL constraints (shape IRI -> (digest of its query, screen)), of both modules.
+SPARQL_SCREENS = {**sparql_screen.SCREENS, **sparql_screen_audit.SCREENS}
 # Parameters of the constraint components this compiler translates; any other sh: predicate
 # on a shape raises Unsupported.
 SUPPORTED = {
@@ -390,7 +392,7 @@ class _Compiler:
         extra = tuple(m for m in g.objects(constraint, SH.message) if m not in messages)
         return [Check(shape, SH.SPARQLConstraintComponent, severity, None, query, "row-or-focus",
                       messages + extra, constraint=constraint, targets=nodes, focus_query=focus_query, prologue=head,
-                      focus_screen=sparql_screen.plan(shape, query), focus_targets=focus)]
+                      focus_screen=sparql_screen.plan(shape, query, SPARQL_SCREENS), focus_targets=focus)]
 
 
 # ---------------------------------------------------------------- compiling and running

@@ -24,7 +24,7 @@ Each screen is keyed by the constraint's shape and a digest of its query text: w
 a shape changes, its screen is no longer used (the query runs everywhere) until it is reviewed
 (tests/etl/test_sparql_screen.py fails meanwhile).
 
-API: :func:`plan` ``(shape, query) -> callable | None``; a plan is called as
+API: :func:`plan` ``(shape, query, screens=SCREENS) -> callable | None``; a plan is called as
 ``plan(index, focus) -> bool`` (False only when the query has no solution for ``focus``;
 ``index``: a :class:`.shacl_screen.Index` of the document's triples).
 """
@@ -955,10 +955,10 @@ for _name, _digest, _compute in (("SummaryVsExpenditure", "e08df6c61a66a026", su
     SCREENS[names.SHAPES + _name + "Rounding"] = (_digest, partial(_compute, rounding=True))
 
 
-def plan(shape, query: str):
+def plan(shape, query: str, screens: dict = SCREENS):
     """The screen of the SHACL-SPARQL constraint of ``shape`` whose query is ``query``, or None
-    (no screen, or one written for another text of the query)."""
-    known = SCREENS.get(str(shape))
+    (no screen in ``screens``, or one written for another text of the query)."""
+    known = screens.get(str(shape))
     if known is None or known[0] != digest(query):
         return None
     return _screened(known[1])
@@ -976,9 +976,3 @@ def _screened(compute):
         except _Unsure:
             return True
     return may_find
-
-
-# The audit constraints' screens (their module imports this one's helpers, so it is imported last).
-from .sparql_screen_audit import SCREENS as _AUDIT_SCREENS  # noqa: E402
-
-SCREENS.update(_AUDIT_SCREENS)

@@ -12,8 +12,8 @@ joins, with every value in a form it computes exactly; where a string goes throu
 ``REGEX``, it leaves to the query the characters Python and the store's regular expressions read
 differently.
 
-API: :data:`SCREENS` (shape IRI -> (digest of the query, screen)), merged into
-:data:`.sparql_screen.SCREENS`.
+API: :data:`SCREENS` (shape IRI -> (digest of the query, screen)), as :data:`.sparql_screen.SCREENS`
+(the engine takes both: :data:`.shacl_batch.SPARQL_SCREENS`).
 """
 
 from __future__ import annotations

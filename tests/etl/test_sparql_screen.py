@@ -21,7 +21,7 @@ from tests.shapes.test_shapes_arithmetic_corpus import corpus_triples
 from tests.shapes.test_shapes_audit import _data_set, _figure, _row
 from tests.shapes.test_shapes_support import XSD, B, decimal, fixed_sample, observation, replace, set_amount, value
 
-from budgetkg.etl import shacl_batch, shacl_screen, sparql_screen
+from budgetkg.etl import shacl_batch, shacl_screen
 from budgetkg.etl.validation import _checks, context_triples
 
 _AMOUNT, _DECIMALS = B("amount"), B("decimals")
@@ -112,7 +112,7 @@ def test_every_screen_is_used_for_the_text_it_was_written_for():
     """A screen computes what its query computes: when a shape's query text changes, its screen is no
     longer used (the digest differs), and this test names it for review."""
     shapes = {str(c.shape) for c in _screened()}
-    assert shapes == set(sparql_screen.SCREENS), sorted(set(sparql_screen.SCREENS) - shapes)
+    assert shapes == set(shacl_batch.SPARQL_SCREENS), sorted(set(shacl_batch.SPARQL_SCREENS) - shapes)
 
 
 def _may(verdicts) -> set:
@@ -122,7 +122,7 @@ def _may(verdicts) -> set:
 
 def test_the_sample_is_cleared_but_for_its_blank_three_public_total():
     verdicts = _verdicts(fixed_sample())
-    assert {shape for shape, *_ in verdicts} == set(sparql_screen.SCREENS)
+    assert {shape for shape, *_ in verdicts} == set(shacl_batch.SPARQL_SCREENS)
     assert not _wrong(verdicts)
     # the sample's 三公 table prints 公务用车购置及运维费 blank (test_shapes_arithmetic): RowBlankTotal
     assert [(shape.rsplit("#", 1)[1], may, found) for shape, _, may, found in verdicts if may or found] == [
