@@ -307,10 +307,13 @@ def audit_table_unit_factor(doc: _Doc, this) -> bool:
                     continue
                 if abs(y) < _SAFE:
                     printed.setdefault((c, y), set()).add(ds)
+    pairs = None  # concept -> (table, amount in yuan, half a unit in yuan) of every cell, made for the first table that needs it
     for ds in tables:
         if _agrees_exactly(doc, ds, cells[ds], printed):
             continue
-        if _factor_pair(doc, ds, cells, tables):
+        if pairs is None:
+            pairs = _figures_by_concept(doc, tables, cells)
+        if _factor_pair(doc, ds, pairs):
             return True
     return False
 
@@ -329,27 +332,28 @@ def _agrees_exactly(doc: _Doc, ds, cells, printed) -> bool:
     return False
 
 
-def _factor_pair(doc: _Doc, ds, cells, tables) -> bool:
-    """Whether a cell of ``ds`` may agree with another table's cell of the same item at a factor of
-    10,000 (any value the screen cannot compute: it may)."""
-    def figures(table, o, a):
-        return [(_amount(a) * _power(m), _half(d) * _power(m)) for m in doc.values("unitMultiplier", table)
-                for d in doc.values("decimals", o)]
+def _figures_by_concept(doc: _Doc, tables, cells) -> dict:
+    """concept -> (table, amount in yuan, half a unit in yuan) of each cell with a precision (raises
+    _Unsure where a value is not in a form the screen computes)."""
+    out: dict = {}
+    for ds in tables:
+        for o, c, a in cells[ds]:
+            for m in doc.values("unitMultiplier", ds):
+                power = _power(m)
+                for d in doc.values("decimals", o):
+                    out.setdefault(c, []).append((ds, _amount(a) * power, _half(d) * power))
+    return out
 
-    others: dict = {}
-    for ds2 in tables:
-        if ds2 != ds:
-            for o, c, a in cells[ds2]:
-                others.setdefault(c, []).extend(figures(ds2, o, a))
-    for o, c, a in cells[ds]:
-        theirs = others.get(c)
-        if not theirs or _NOT_APPLICABLE in doc.values("notation", c):
+
+def _factor_pair(doc: _Doc, ds, pairs) -> bool:
+    """Whether a cell of ``ds`` may agree with another table's cell of the same item at a factor of 10,000."""
+    for c, figures in pairs.items():
+        mine = [(y1, h1) for t, y1, h1 in figures if t == ds and y1 != 0]
+        if not mine or _NOT_APPLICABLE in doc.values("notation", c):
             continue
-        for y1, h1 in figures(ds, o, a):
-            if y1 == 0:
-                continue
-            for y2, h2 in theirs:
-                if abs(y1 * 10000 - y2) <= h1 * 10000 + h2 or abs(y1 - y2 * 10000) <= h1 + h2 * 10000:
+        for y1, h1 in mine:
+            for t, y2, h2 in figures:
+                if t != ds and (abs(y1 * 10000 - y2) <= h1 * 10000 + h2 or abs(y1 - y2 * 10000) <= h1 + h2 * 10000):
                     return True
     return False
 
