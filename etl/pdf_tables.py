@@ -321,6 +321,8 @@ def _drop_twins(pdf, pages: list) -> list[str]:
 _SCALE = 2
 # Rows of lines closer than this (pixels) are rendered together.
 _BAND_GAP = 24
+# A pixel darker than grey level 160 (of 0-255) prints something.
+_DARK_PIXEL = re.compile(b"[%s-%s]" % (re.escape(bytes([0])), re.escape(bytes([160 - 1]))))
 
 
 def _ink(page, lines: list) -> dict[int, float]:
@@ -342,17 +344,19 @@ def _ink(page, lines: list) -> dict[int, float]:
     images = [(start, page.render(scale=_SCALE, crop=(0, (height - stop) / _SCALE, 0, start / _SCALE))
                .to_pil().convert("L")) for start, stop in bands]
 
-    def dark(y: int, x0: int, x1: int) -> bool:
-        if not 0 <= y < height:
-            return True  # outside the page (the whole page's image is padded with black there)
-        start, img = next((b, img) for b, img in reversed(images) if b <= y)
-        return img.crop((x0, y - start, x1, y - start + 1)).getextrema()[0] < 160
-
     out = {}
     for ln in lines:
         x0, x1 = int(ln.x0 * _SCALE), int(ln.x1 * _SCALE) + 1
         ys = rows[id(ln)]
-        out[id(ln)] = sum(dark(y, x0, x1) for y in ys) / len(ys)
+        start, stop = max(ys.start, 0), min(ys.stop, height)
+        dark = len(ys) - max(stop - start, 0)  # rows outside the page (the whole page's image is padded with black)
+        if start < stop:
+            # the line's box cut from its band at once (padded with black beyond the image, as a row's crop is): a
+            # row is dark where its darkest pixel is
+            top, img = next((b, img) for b, img in reversed(images) if b <= start)
+            pixels = img.crop((x0, start - top, x1, stop - top)).tobytes()
+            dark += sum(_DARK_PIXEL.search(pixels, k, k + x1 - x0) is not None for k in range(0, len(pixels), x1 - x0))
+        out[id(ln)] = dark / len(ys)
     return out
 
 
