@@ -198,7 +198,10 @@ def _grand_total_cells(doc: _Doc, this, c) -> tuple[bool, list]:
     total = ox.NamedNode(names.CL + "fund-source/_T")
     for kind in _values(doc, _B["grandTotalOf"], c):
         for gds in _tables(doc, this):
-            if kind not in doc.values("tableKind", gds):
+            kinds = doc.values("tableKind", gds)
+            if not isinstance(kind, ox.NamedNode) or not all(isinstance(k, ox.NamedNode) for k in kinds):
+                raise _Unsure  # the store joins literals by value ("01" and "1" as integers): not term equality
+            if kind not in kinds:
                 continue
             column = [o for o in doc.index.inverse(_B["sourceTable"]).get(gds, ()) if total in doc.values("fundSource", o)
                       and doc.values("amount", o)]

@@ -335,6 +335,22 @@ def test_what_the_audit_screens_do_not_compute_on_is_left_to_the_query():
         assert not _wrong(verdicts) and shapes <= _may(verdicts)
 
 
+def test_a_grand_total_joined_to_its_table_kind_by_value_is_not_cleared():
+    # the figure's item is printed by no cell, but it is the grand total of a kind the store joins to the
+    # three-public table's kind by value: "01" and "1" as xsd:integer (term equality would not join them)
+    t = list(fixed_sample())
+    other = ox.NamedNode("http://example.org/grand-total")
+    fig, ds = _figure(t, "383-5"), _data_set(t, "three_public_expenses")
+    t = [ox.Triple(x.subject, x.predicate, other) if x.subject == fig and x.predicate == B("threePublicCategory") else x
+         for x in t]
+    integer = ox.NamedNode(XSD + "integer")
+    t += [ox.Triple(other, B("grandTotalOf"), ox.Literal("01", datatype=integer)),
+          ox.Triple(ds, B("tableKind"), ox.Literal("1", datatype=integer))]
+    verdicts = _verdicts(t)
+    assert any(found and shape.endswith("AuditNarrativeVsTable") for shape, _, _, found in verdicts)
+    assert not _wrong(verdicts)
+
+
 def _dated(year: str):
     """The vocabulary with every printed name of 2150501 dated ``year`` only."""
     def mutate(context):
