@@ -292,19 +292,18 @@ def may_find(index: Index, screen: tuple) -> bool:
             return bool(focus.difference(index.inverse(_TYPE).get(test[1], ())))
         if kind == "has":
             return len(focus) > 1 or test[1] not in focus
-        return any(True for _ in _bad_values(index, ("focus", targets), focus, test))
+        return bool(_bad_values(index, ("focus", targets), focus, test))
     holders = index.holders(steps)
     if kind == "min1":
         return bool(focus.difference(holders))
     if kind == "max":
-        return any(len(vs) > test[1] and f in focus for f, vs in holders.items())
+        if test[1] == 0:
+            return not focus.isdisjoint(holders)
+        # the nodes with more than one value on the path, once per path (most paths have none)
+        several = index.cached(("several", steps), lambda: {f: len(vs) for f, vs in holders.items() if len(vs) > 1})
+        return any(n > test[1] and f in focus for f, n in several.items())
     if kind == "unique_lang":
-        for f, vs in holders.items():
-            if len(vs) > 1 and f in focus:
-                langs = [v.language for v in vs if isinstance(v, ox.Literal) and v.language]
-                if len({x.lower() for x in langs}) != len(langs):
-                    return True
-        return False
+        return not focus.isdisjoint(index.cached(("repeated_lang", steps), lambda: _repeated_lang(holders)))
     if kind == "equals":
         other = index.holders(test[1])
         for f in focus:
@@ -318,16 +317,32 @@ def may_find(index: Index, screen: tuple) -> bool:
     return any(not focus.isdisjoint(owners[v]) for v in _bad_values(index, ("steps", steps), owners, test))
 
 
-def _bad_values(index: Index, key, nodes, test: tuple):
+def _repeated_lang(holders: dict) -> list:
+    """The nodes with two values of one language (any case) on the path."""
+    out = []
+    for f, vs in holders.items():
+        if len(vs) > 1:
+            langs = [v.language for v in vs if isinstance(v, ox.Literal) and v.language]
+            if len({x.lower() for x in langs}) != len(langs):
+                out.append(f)
+    return out
+
+
+def _bad_values(index: Index, key, nodes, test: tuple) -> list:
     """The nodes (of ``nodes``) that may break the value-level constraint ``test``: whole groups
-    of one kind, datatype and language decided at once, the others value by value."""
-    for sig, values in index.groups(key, nodes).items():
-        verdict = _group_verdict(test, sig)
-        if verdict is True:
-            yield from values
-        elif verdict is None:
-            bad = _bad_value(test, index)
-            yield from (v for v in values if bad(v))
+    of one kind, datatype and language decided at once, the others value by value; once per
+    index for each test and path (shapes on several classes repeat a test on one path)."""
+    def make():
+        out = []
+        for sig, values in index.groups(key, nodes).items():
+            verdict = _group_verdict(test, sig)
+            if verdict is True:
+                out += values
+            elif verdict is None:
+                bad = _bad_value(test, index)
+                out += [v for v in values if bad(v)]
+        return out
+    return index.cached(("bad", key, test), make)
 
 
 _LANGSTRING_IRI, _LITERAL_IRI = str(RDF.langString), str(RDFS.Literal)
@@ -367,7 +382,11 @@ def _bad_value(test: tuple, index: Index):
     kind = test[0]
     if kind == "datatype":
         rx = test[2]
-        return lambda v: "\n" in v.value or not rx.match(v.value)
+
+        def bad_form(v):
+            text = v.value  # a new string at each reading
+            return "\n" in text or not rx.match(text)
+        return bad_form
     if kind == "compare":
         op, bound, forms = test[1], test[2], dict(test[3])
 
@@ -377,7 +396,11 @@ def _bad_value(test: tuple, index: Index):
         return bad
     if kind == "pattern":
         rx = test[1]
-        return lambda v: "\n" in v.value or not rx.search(v.value)
+
+        def unmatched(v):
+            text = v.value
+            return "\n" in text or not rx.search(text)
+        return unmatched
     if kind == "in":
         return lambda v: v not in test[1]
     if kind == "class":

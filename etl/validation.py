@@ -69,6 +69,12 @@ SIBLING_SCHEMES = (CL_IRI + "functional", CL_IRI + "economic")
 _PROPERTY_KEEP = {names.RDFS + "range", QB_IRI + "codeList"}
 _COMPONENT_KEEP = {QB_IRI + p for p in ("dimension", "measure", "attribute", "componentRequired", "order")}
 _DSD_KEEP = {RDF_TYPE, QB_IRI + "component"}
+_IN_SCHEME = SKOS_IRI + "inScheme"
+# The nodes the context follows from a kept triple, by its predicate: what is kept of its object.
+_FOLLOW = {SKOS_IRI + "broader": _CONCEPT_KEEP, SKOSXL_IRI + "prefLabel": _NAME_KEEP, SKOSXL_IRI + "altLabel": _NAME_KEEP,
+           _IN_SCHEME: {RDF_TYPE}, SKOS_IRI + "topConceptOf": {RDF_TYPE}, QB_IRI + "codeList": {RDF_TYPE},
+           QB_IRI + "component": _COMPONENT_KEEP, QB_IRI + "dimension": _PROPERTY_KEEP, QB_IRI + "measure": _PROPERTY_KEEP,
+           QB_IRI + "attribute": _PROPERTY_KEEP}
 log = logging.getLogger(__name__)
 
 
@@ -95,6 +101,8 @@ class _Vocabulary:
     dimension_properties: list[ox.NamedNode] = field(default_factory=list)
     siblings: dict[ox.NamedNode, list[ox.NamedNode]] = field(default_factory=dict)  # parent or scheme -> concepts
     parent: dict[ox.NamedNode, ox.NamedNode] = field(default_factory=dict)  # concept of a SIBLING_SCHEMES list -> parent or scheme
+    # subject -> (predicate IRI, object when an IRI, triple) of each of its triples: read once, not at each document
+    links: dict[ox.NamedNode, list[tuple[str, ox.NamedNode | None, ox.Triple]]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +114,8 @@ def _vocabulary() -> _Vocabulary:
             for t in ox.parse(fh, format=ox.RdfFormat.TURTLE):
                 if isinstance(t.subject, ox.NamedNode):
                     v.by_subject.setdefault(t.subject, []).append(t)
+                    o = t.object
+                    v.links.setdefault(t.subject, []).append((t.predicate.value, o if isinstance(o, ox.NamedNode) else None, t))
                     if t.predicate == in_scheme and isinstance(t.object, ox.NamedNode):
                         v.schemes.setdefault(t.object, []).append(t.subject)
                     if t.predicate.value == RDF_TYPE and t.object.value == QB_IRI + "DimensionProperty":
@@ -146,7 +156,7 @@ def context_triples(triples) -> list[ox.Triple]:
     for t in reversed(triples if isinstance(triples, (list, tuple)) else list(triples)):
         subjects.add(t.subject)
         o = t.object
-        if not isinstance(o, ox.NamedNode) or o in expanded or o not in v.by_subject:
+        if not isinstance(o, ox.NamedNode) or o not in v.by_subject or o in expanded:
             continue
         if o.value.startswith(CL_IRI):
             pushed = [(o, _CONCEPT_KEEP)] + [(c, _CONCEPT_KEEP) for c in v.siblings.get(v.parent.get(o), ())]
@@ -164,28 +174,20 @@ def context_triples(triples) -> list[ox.Triple]:
         if node in seen:
             continue
         seen.add(node)
-        for t in v.by_subject.get(node, ()):
-            p = t.predicate.value
+        # A concept minted in the document itself keeps the document's description of it.
+        minted = node in subjects and node.value.startswith(CL_IRI)
+        for p, o, t in v.links.get(node, ()):
             if p not in keep:
                 continue
-            out.append(t)
-            o = t.object
-            if not isinstance(o, ox.NamedNode):
+            if not minted:
+                out.append(t)
+            follow = _FOLLOW.get(p) if o is not None else None
+            if follow is None:
                 continue
-            if p == SKOS_IRI + "broader":
-                todo.append((o, _CONCEPT_KEEP))
-            elif p in (SKOSXL_IRI + "prefLabel", SKOSXL_IRI + "altLabel"):
-                todo.append((o, _NAME_KEEP))
-            elif p in (SKOS_IRI + "inScheme", SKOS_IRI + "topConceptOf", QB_IRI + "codeList"):
-                todo.append((o, {RDF_TYPE}))
-                if p == SKOS_IRI + "inScheme" and o.value in WHOLE_SCHEMES:
-                    todo.extend((c, _CONCEPT_KEEP) for c in v.schemes.get(o, ()))
-            elif p == QB_IRI + "component":
-                todo.append((o, _COMPONENT_KEEP))
-            elif p in (QB_IRI + "dimension", QB_IRI + "measure", QB_IRI + "attribute"):
-                todo.append((o, _PROPERTY_KEEP))
-    # A concept minted in the document itself keeps the document's description of it.
-    return [t for t in out if t.subject not in subjects or not t.subject.value.startswith(CL_IRI)]
+            todo.append((o, follow))
+            if p == _IN_SCHEME and o.value in WHOLE_SCHEMES:
+                todo.extend((c, _CONCEPT_KEEP) for c in v.schemes.get(o, ()))
+    return out
 
 
 _PREPARED: dict[str, object] = {}
