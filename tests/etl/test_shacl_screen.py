@@ -89,3 +89,24 @@ def test_a_skipped_check_has_no_answer_on_mutated_documents(seed):
     assert not wrong, [(str(c.shape), str(c.component)) for c in wrong]
     # the mutations reach screened checks (else this test could not fail)
     assert any(found for _, found in verdicts.values())
+
+
+def test_release_empties_the_maps_other_screens_share():
+    """The arithmetic screens keep the index and its maps in reference cycles: release empties the
+    maps in place, so that a document's lists and terms are freed when it is done."""
+    triples = fixed_sample()
+    index = shacl_screen.Index(triples)
+    forward, inverse = index.forward(RDF_TYPE), index.inverse(RDF_TYPE)
+    assert forward and inverse
+    index.release()
+    assert forward == {} and inverse == {} and index.forward(RDF_TYPE) == {}
+
+
+def test_validation_leaves_the_collector_as_it_found_it():
+    import gc
+
+    from budgetkg.etl.validation import validate_documents
+
+    before = gc.get_threshold()
+    validate_documents([(fixed_sample(), "sample")])
+    assert gc.get_threshold() == before and gc.isenabled()
