@@ -67,7 +67,7 @@ def char(text, x0, top, size=10.0, upright=True):
             "size": size, "upright": upright}
 
 
-@pytest.mark.parametrize("chars", [
+CELLS = [
     [char("合", 10, 5), char("计", 20, 5)],  # one word
     [char("1", 10, 5), char("2", 24, 5.4)],  # a gap of 4 > 3: two words
     [char("1", 10, 5), char(" ", 20, 5), char("2", 30, 5)],  # a blank between
@@ -84,6 +84,21 @@ def char(text, x0, top, size=10.0, upright=True):
     [char("x", 10, 5), char("y", 10, 20, upright=False), char("z", 30, 5)],  # a rotated run between
     [char("p", 10, 5, upright=False), char("q", 10, 16, upright=False), char("r", 30, 5, upright=False)],
     [char("a", 10, 5), char("", 20, 5), char(" ", 30, 5), char("\ufb02", 40, 18), char("b", 50, 18)],
-])
+    [char(" ", 10, 5), char("x", 21, 6), char("y", 30, 5)],  # a blank first, then a line offset by 1
+    [char("x", 30, 5), char("y", 18, 7.9)],  # the lower character starts further left, within the tolerance
+]
+
+
+@pytest.mark.parametrize("chars", CELLS)
 def test_cell_text_is_pdfplumbers(chars):
     assert pdf_ruled.cell_text(chars) == extract_text(chars)
+
+
+@pytest.mark.parametrize("chars", CELLS)
+def test_cell_text_and_indent_in_one_pass(chars):
+    """The text and the indent read together are the text and the indent read apart: the indent is where the
+    leftmost character with ink within the tolerance of the highest one starts, from the cell's left rule."""
+    ink = [c for c in chars if not c["text"].isspace()]
+    high = min(c["top"] for c in ink) if ink else None
+    indent = min(c["x0"] for c in ink if c["top"] - high < 3) - 4.0 if ink else None
+    assert pdf_ruled._text(chars, 4.0) == (extract_text(chars), indent)
