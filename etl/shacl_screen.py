@@ -2,17 +2,20 @@
 
 Most core constraints (cardinality, datatype, node kind, ``sh:in``, ...) find nothing on a
 built document, yet each is one SPARQL query of :mod:`budgetkg.etl.shacl_batch` over the whole
-document (538 queries a document). :func:`plan` compiles the simple
-ones (targets by class, node, subjects or objects of a predicate; a predicate, inverse or
-alternative path; one of the components below, or ``sh:equals``) to a plan, and :func:`may_find` tells from an
-:class:`Index` of the document's triples whether the query may have an answer. The screen is
+document (538 queries a document). :func:`plan` compiles them (targets by class, node, subjects
+or objects of a predicate; a predicate path, inverses and alternatives of those, or for
+``sh:minCount 1`` and ``sh:equals`` a sequence of such paths; one of the components below,
+``sh:equals``, ``sh:qualifiedMinCount 1`` of a shape on each value alone, or ``sh:or`` / ``sh:and``
+/ ``sh:not`` of property shapes counting or naming values) to a plan, and :func:`may_find` tells
+from an :class:`Index` of the document's triples whether the query may have an answer. The screen is
 conservative: whenever it cannot decide it says "may find", and the query runs as before, so the
 findings (and their order) are the query's, unchanged.
 
 The store the queries run on holds numeric and date literals in canonical form (``"1.00"^^xsd:decimal``
 is stored as ``"1"``): two values the triples tell apart may be one in the store. Every test
 below answers "may find" whenever telling terms apart could hide a result (``sh:minCount`` above 1
-is not screened; ``sh:pattern`` only over IRIs and strings).
+is not screened; ``sh:pattern`` only over IRIs and strings; a sequence path through a literal, or a
+literal ``sh:hasValue`` next to a literal value, is left to the query).
 
 API: :func:`plan` ``(g, shape, param, arg, path, targets, lexical) -> tuple | None``; :func:`targets`
 ``(g, shape) -> tuple | None``; :class:`Index` ``(triples)``; :func:`may_find` ``(index, plan) -> bool``;
@@ -75,14 +78,23 @@ def _path(g: rdflib.Graph, node) -> tuple | None:
     if isinstance(node, rdflib.URIRef):
         return ((ox.NamedNode(str(node)), False),)
     inverse = g.value(node, SH.inversePath)
-    if isinstance(inverse, rdflib.URIRef):
-        return ((ox.NamedNode(str(inverse)), True),)
+    if inverse is not None:  # ^(a|^b) is ^a|b
+        inner = _path(g, inverse)
+        return None if inner is None else tuple((p, not back) for p, back in inner)
     alt = g.value(node, SH.alternativePath)
     if alt is not None:
         steps = [_path(g, p) for p in Collection(g, alt)]
         if all(s is not None and len(s) == 1 for s in steps):
             return tuple(s[0] for s in steps)
     return None
+
+
+def _sequence(g: rdflib.Graph, node) -> tuple | None:
+    """A path as :func:`_path` gives it, or a sequence of such paths as ``("seq", (steps, ...))``."""
+    if (node, RDF.first, None) in g:
+        steps = tuple(_path(g, p) for p in Collection(g, node))
+        return ("seq", steps) if steps and None not in steps else None
+    return _path(g, node)
 
 
 def _lexical(pattern: str):
@@ -98,43 +110,120 @@ def plan(g: rdflib.Graph, shape, param, arg, path, focus_targets: tuple | None, 
         return None
     steps = None
     if path is not None:
-        steps = _path(g, path)
+        steps = _sequence(g, path)
         if steps is None:
             return None
-    test = None
-    if param == SH.datatype:
-        lex = lexical.get(arg)
-        test = ("datatype", ox.NamedNode(str(arg)), _lexical(lex) if lex else None)
-    elif param == SH.nodeKind and arg in _KINDS:
-        test = ("kind", _KINDS[arg])
-    elif param == SH.languageIn:
-        test = ("languages", frozenset(str(x).lower() for x in Collection(g, arg)))
-    elif param in _COMPARE and isinstance(arg, rdflib.Literal):
-        forms = tuple((ox.NamedNode(str(dt)), _lexical(lexical[dt])) for dt in (XSD.integer, XSD.decimal))
-        bound = _decimal(to_ox(arg), dict(forms))
-        if bound is not None:
-            test = ("compare", _COMPARE[param], bound, forms)
-    elif param == SH.pattern and g.value(shape, SH.flags) is None and _PLAIN_PATTERN.match(str(arg)):
-        test = ("pattern", re.compile(str(arg)))
-    elif param == SH["in"]:
-        items = [to_ox(x) for x in Collection(g, arg)]
-        if not any(isinstance(x, ox.BlankNode) for x in items):
-            test = ("in", frozenset(items))
-    elif param == SH["class"]:
-        test = ("class", ox.NamedNode(str(arg)))
-    elif param == SH.hasValue and not isinstance(arg, rdflib.BNode):
-        test = ("has", to_ox(arg))
-    elif param == SH.minCount and steps is not None and int(arg) == 1:
-        test = ("min1",)
-    elif param == SH.maxCount and steps is not None:
-        test = ("max", int(arg))
-    elif param == SH.uniqueLang and steps is not None and arg == rdflib.Literal(True):
-        test = ("unique_lang",)
-    elif param == SH.equals and steps is not None and _path(g, arg) is not None:
-        test = ("equals", _path(g, arg))
+    test = _value_test(g, shape, param, arg, lexical)
     if test is None:
+        test = _other_test(g, shape, param, arg, steps, lexical)
+    if test is None or steps is not None and steps[0] == "seq" and test[0] not in ("min1", "equals"):
         return None
     return focus_targets, steps, test
+
+
+def _other_test(g: rdflib.Graph, shape, param, arg, steps, lexical: dict) -> tuple | None:
+    """The test of a constraint on the node itself or on its values together, or None."""
+    if param == SH.hasValue and not isinstance(arg, rdflib.BNode):
+        return ("has", to_ox(arg))
+    if param in _LOGIC and steps is None:
+        condition = _logic(g, param, arg)
+        return None if condition is None else ("logic", condition)
+    if steps is None:
+        return None
+    if param == SH.minCount and int(arg) == 1:
+        return ("min1",)
+    if param == SH.maxCount:
+        return ("max", int(arg))
+    if param == SH.uniqueLang and arg == rdflib.Literal(True):
+        return ("unique_lang",)
+    if param == SH.equals and _sequence(g, arg) is not None:
+        return ("equals", _sequence(g, arg))
+    if param == SH.qualifiedMinCount and int(arg) == 1:
+        tests = _value_tests(g, g.value(shape, SH.qualifiedValueShape), lexical)
+        return None if tests is None else ("qualified_min1", tests)
+    return None
+
+
+def _value_test(g: rdflib.Graph, shape, param, arg, lexical: dict) -> tuple | None:
+    """The test of a constraint on each value alone (:func:`_bad_values` applies it), or None."""
+    if param == SH.datatype:
+        lex = lexical.get(arg)
+        return ("datatype", ox.NamedNode(str(arg)), _lexical(lex) if lex else None)
+    if param == SH.nodeKind and arg in _KINDS:
+        return ("kind", _KINDS[arg])
+    if param == SH.languageIn:
+        return ("languages", frozenset(str(x).lower() for x in Collection(g, arg)))
+    if param in _COMPARE and isinstance(arg, rdflib.Literal):
+        forms = tuple((ox.NamedNode(str(dt)), _lexical(lexical[dt])) for dt in (XSD.integer, XSD.decimal))
+        bound = _decimal(to_ox(arg), dict(forms))
+        return None if bound is None else ("compare", _COMPARE[param], bound, forms)
+    if param == SH.pattern and g.value(shape, SH.flags) is None and _PLAIN_PATTERN.match(str(arg)):
+        return ("pattern", re.compile(str(arg)))
+    if param == SH["in"]:
+        items = [to_ox(x) for x in Collection(g, arg)]
+        return None if any(isinstance(x, ox.BlankNode) for x in items) else ("in", frozenset(items))
+    if param == SH["class"]:
+        return ("class", ox.NamedNode(str(arg)))
+    return None
+
+
+# Predicates of a nested shape that constrain nothing (sh:flags goes with sh:pattern).
+_INERT = {SH.path, SH.name, SH.description, SH.message, SH.severity, SH.order, SH.group, SH.defaultValue, SH.flags}
+_LOGIC = (SH["or"], SH["and"], SH["not"])
+
+
+def _value_tests(g: rdflib.Graph, shape, lexical: dict) -> tuple | None:
+    """The value tests of a node shape a value conforms to (sh:qualifiedValueShape): all its
+    constraints on each value alone; None when it has another."""
+    if shape is None or g.value(shape, SH.path) is not None:
+        return None
+    tests = []
+    for p, o in g.predicate_objects(shape):
+        if str(p).startswith(str(SH)) and p not in _INERT:
+            test = _value_test(g, shape, p, o, lexical)
+            if test is None:
+                return None
+            tests.append(test)
+    return tuple(sorted(set(tests), key=str))
+
+
+def _logic(g: rdflib.Graph, param, arg) -> tuple | None:
+    """sh:or, sh:and or sh:not of shapes, as a condition on the focus node (see :func:`_truth`)."""
+    if param == SH["not"]:
+        inner = _conforms(g, arg)
+        return None if inner is None else ("not", inner)
+    parts = tuple(_conforms(g, s) for s in Collection(g, arg))
+    return None if None in parts else ("or" if param == SH["or"] else "and", parts)
+
+
+def _conforms(g: rdflib.Graph, shape) -> tuple | None:
+    """The condition that the focus node conforms to a nested ``shape``: property shapes with
+    sh:hasValue, sh:minCount 0 or 1, sh:maxCount 0 (on a path of :func:`_path`), node shapes with
+    sh:property, sh:or, sh:and, sh:not of those; None for any other constraint."""
+    path = g.value(shape, SH.path)
+    steps = None if path is None else _path(g, path)
+    if path is not None and steps is None:
+        return None
+    parts = []
+    for p, o in g.predicate_objects(shape):
+        if not str(p).startswith(str(SH)) or p in _INERT:
+            continue
+        if steps is None and p in _LOGIC:
+            part = _logic(g, p, o)
+        elif steps is None and p == SH.property:
+            part = _conforms(g, o)
+        elif steps is not None and p == SH.hasValue and not isinstance(o, rdflib.BNode):
+            part = ("has", steps, to_ox(o))
+        elif steps is not None and p == SH.minCount and int(o) in (0, 1):
+            part = ("min1", steps) if int(o) else ("and", ())
+        elif steps is not None and p == SH.maxCount and int(o) == 0:
+            part = ("max0", steps)
+        else:
+            return None
+        if part is None:
+            return None
+        parts.append(part)
+    return parts[0] if len(parts) == 1 else ("and", tuple(parts))
 
 
 def _decimal(v, forms: dict):
@@ -234,8 +323,33 @@ class Index:
 
     def holders(self, steps: tuple) -> dict:
         """focus node -> its values on the path."""
+        if steps[0] == "seq":
+            return self._sequence(steps)[0]
         return self.cached(("holders", steps), lambda: self._merged(
             [self.inverse(p) if inverse else self.forward(p) for p, inverse in steps]))
+
+    def unsure(self, steps: tuple) -> set:
+        """The nodes that may have more values on the path in the store than in the triples: a
+        sequence path that passes a literal, which the store joins by value ("01" and "1" as one
+        xsd:integer)."""
+        return self._sequence(steps)[1] if steps[0] == "seq" else set()
+
+    def _sequence(self, steps: tuple) -> tuple[dict, set]:
+        def make():
+            current, unsure = self.holders(steps[1][0]), set()
+            for alt in steps[1][1:]:
+                step, after = self.holders(alt), {}
+                for f, middle in current.items():
+                    values = []
+                    for m in middle:
+                        if isinstance(m, ox.Literal):
+                            unsure.add(f)
+                        values += step.get(m, ())
+                    if values:
+                        after[f] = values
+                current = after
+            return current, unsure
+        return self.cached(("sequence", steps), make)
 
     def owners(self, steps: tuple) -> dict:
         """value -> the nodes it is a value of, on the path."""
@@ -292,10 +406,16 @@ def may_find(index: Index, screen: tuple) -> bool:
             return bool(focus.difference(index.inverse(_TYPE).get(test[1], ())))
         if kind == "has":
             return len(focus) > 1 or test[1] not in focus
+        if kind == "logic":
+            return len(_truth(index, focus, test[1])[0]) < len(focus)
         return bool(_bad_values(index, ("focus", targets), focus, test))
     holders = index.holders(steps)
     if kind == "min1":
         return bool(focus.difference(holders))
+    if kind == "qualified_min1":  # some focus node without a value that surely conforms
+        bad = index.cached(("qualified", steps, test), lambda: set().union(
+            *(_bad_values(index, ("steps", steps), index.owners(steps), t) for t in test[1])))
+        return any(all(v in bad for v in holders.get(f, ())) for f in focus)
     if kind == "max":
         if test[1] == 0:
             return not focus.isdisjoint(holders)
@@ -306,6 +426,8 @@ def may_find(index: Index, screen: tuple) -> bool:
         return not focus.isdisjoint(index.cached(("repeated_lang", steps), lambda: _repeated_lang(holders)))
     if kind == "equals":
         other = index.holders(test[1])
+        if not focus.isdisjoint(index.unsure(steps)) or not focus.isdisjoint(index.unsure(test[1])):
+            return True
         for f in focus:
             mine, theirs = holders.get(f), other.get(f)
             if mine != theirs and (mine is None or theirs is None or set(mine) != set(theirs)):
@@ -315,6 +437,38 @@ def may_find(index: Index, screen: tuple) -> bool:
     if kind == "has":
         return bool(focus.difference(owners.get(test[1], ())))
     return any(not focus.isdisjoint(owners[v]) for v in _bad_values(index, ("steps", steps), owners, test))
+
+
+def _truth(index: Index, focus: set, condition: tuple) -> tuple[set, set]:
+    """The focus nodes where ``condition`` (of :func:`_conforms`) surely holds, and those where it
+    may hold or not: a literal sh:hasValue may equal another lexical form of a value in the store
+    ("0" and "false" as xsd:boolean)."""
+    kind = condition[0]
+    if kind == "min1":
+        holders = index.holders(condition[1])
+        return {f for f in focus if f in holders}, set()
+    if kind == "max0":
+        holders = index.holders(condition[1])
+        return {f for f in focus if f not in holders}, set()
+    if kind == "has":
+        steps, value = condition[1], condition[2]
+        yes = focus.intersection(index.owners(steps).get(value, ()))
+        if not isinstance(value, ox.Literal):
+            return yes, set()
+        holders = index.holders(steps)
+        return yes, {f for f in focus.difference(yes) if any(isinstance(v, ox.Literal) for v in holders.get(f, ()))}
+    if kind == "not":
+        true, maybe = _truth(index, focus, condition[1])
+        return focus.difference(true, maybe), maybe
+    parts = [_truth(index, focus, c) for c in condition[1]]
+    if kind == "or":
+        true = set().union(*(t for t, _ in parts))
+        return true, set().union(*(m for _, m in parts)).difference(true)
+    true, false = set(focus), set()  # "and"
+    for t, m in parts:
+        true &= t
+        false |= focus.difference(t, m)
+    return true, focus.difference(true, false)
 
 
 def _repeated_lang(holders: dict) -> list:
