@@ -9,6 +9,7 @@ Missing shapes raise :class:`budgetkg.resources.ResourceMissing`.
 from __future__ import annotations
 
 import gc
+import multiprocessing
 
 _settled = False
 
@@ -27,9 +28,12 @@ def _settle() -> None:
     their compiled checks, the vocabulary: about 300,000 objects) is moved out of the cycle
     collector's sight (:func:`gc.freeze`), so that its full collections, while a build's worker
     reads and validates the next documents, no longer scan it (measured on corpus PDFs: about 54 ->
-    33 ms of collections a document). Objects frozen stay freed by reference counting."""
+    33 ms of collections a document). Objects frozen stay freed by reference counting. Only in a
+    worker process (a pool's or a cluster's): freezing the heap of the process that called the build
+    (a CLI with one job, a test session, a notebook) would keep its reference cycles of that moment
+    from ever being collected."""
     global _settled
-    if not _settled:
+    if not _settled and multiprocessing.parent_process() is not None:
         _settled = True
         gc.collect()  # garbage of the first document is not kept for ever
         gc.freeze()

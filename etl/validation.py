@@ -383,9 +383,10 @@ _YOUNG_THRESHOLD = 100_000
 @contextmanager
 def _few_collections():
     """The cycle collector's youngest generation collected only every :data:`_YOUNG_THRESHOLD`
-    allocations (its threshold restored after)."""
+    allocations (its threshold restored after; a threshold of 0, automatic collection off, is left off)."""
     threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], _YOUNG_THRESHOLD), *threshold[1:])
+    if threshold[0]:
+        gc.set_threshold(max(threshold[0], _YOUNG_THRESHOLD), *threshold[1:])
     try:
         yield
     finally:
