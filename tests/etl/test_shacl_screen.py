@@ -270,3 +270,27 @@ def test_a_check_skipped_on_a_corpus_document_has_no_answer(stem):
     core = [c for c in _checks(None) if c.focus_query is None]
     assert len(verdicts) == len(core)  # every core check is screened
     assert not any(found and not may for may, found in verdicts.values())
+
+
+@pytest.mark.parametrize("value, datatype", [
+    ("9223372036854775808", "integer"),  # 2^63: beyond the store's 64-bit integers
+    ("1.0000000000000000001", "decimal"),  # 19 fractional digits: beyond the store's 18
+    ("170141183460469231732", "decimal"),  # beyond its 128-bit decimals
+])
+def test_a_number_the_store_cannot_hold_is_left_to_the_query(value, datatype):
+    # the store holds such a literal as ill-typed: the comparison is an error there and the check reports it
+    check = _check("BudgetObservation-sourceLine", "MinInclusiveConstraintComponent")
+    triples = list(fixed_sample())
+    page = _objects(triples, BKG + "sourceLine")[0]
+    big = ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#" + datatype))
+    assert _verdict(check, triples) == (False, False)
+    assert _verdict(check, [t for t in triples if t != page] + [ox.Triple(page.subject, page.predicate, big)]) == (True, True)
+
+
+def test_a_datatype_the_store_reads_as_another_is_not_screened():
+    import rdflib
+    from rdflib.namespace import SH, XSD
+
+    g, shape = rdflib.Graph(), rdflib.BNode()
+    assert shacl_screen._value_test(g, shape, SH.datatype, XSD.int, {}) is None  # the store says xsd:integer
+    assert shacl_screen._value_test(g, shape, SH.datatype, XSD.string, {}) is not None
