@@ -24,9 +24,7 @@ API: :func:`plan` ``(g, shape, param, arg, path, targets, lexical) -> tuple | No
 
 from __future__ import annotations
 
-import gc
 import operator
-from contextlib import contextmanager
 import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
@@ -397,19 +395,6 @@ class Index:
 
 
 _TYPES = {ox.NamedNode: 0, ox.BlankNode: 1, ox.Literal: 2}
-
-
-@contextmanager
-def gc_paused():
-    """The cycle collector paused (kept for :mod:`.sparql_screen`; validation runs with few collections
-    of young objects, see :func:`.validation.validate_documents`)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def to_run(index: Index, checks: list) -> list:

@@ -67,7 +67,7 @@ _CURRENT = frozenset(_CL[k] for k in ("fund-source/current-year", "summary-item/
                                       "summary-item/expenditure-total-current"))
 _GRAND = frozenset(_CL[k] for k in ("summary-item/income-grand-total", "summary-item/expenditure-grand-total"))
 _IN, _OUT, _AMOUNT_ROLE = ox.Literal("in"), ox.Literal("out"), ox.Literal("amount")
-_RDF_TYPE = ox.NamedNode(names.RDF_TYPE)
+_RDF_TYPE = shacl_screen._TYPE
 _QB_STRUCTURE, _QB_COMPONENT, _QB_DIMENSION, _QB_DATASET = (ox.NamedNode(names.QB + p) for p in (
     "structure", "component", "dimension", "dataSet"))
 _QB_REQUIRED, _QB_ATTRIBUTE, _QB_MEASURE, _QB_MEASURE_TYPE = (ox.NamedNode(names.QB + p) for p in (
@@ -77,7 +77,7 @@ _BUDGET_OBSERVATION = ox.NamedNode(_BKG + "BudgetObservation")
 # The predicates whose objects the screens join on (nodes, never literals, in a built document).
 _JOINS = ("sourceDocument", "hasLineItem", "hasColumn", "classification", "lineItem", "column", "broader", "inScheme",
           "codeList")
-_STRING = ox.NamedNode(_XSD + "string")
+_STRING, _BOOLEAN = ox.NamedNode(_XSD + "string"), ox.NamedNode(_XSD + "boolean")
 _INTEGER, _DECIMAL, _GYEAR = _XSD + "integer", _XSD + "decimal", _XSD + "gYear"
 _TOTAL = ox.Literal("_T")  # skos:notation of a scheme's total concept (matched as a term, as the pattern does)
 _NOT_APPLICABLE = ox.Literal("_Z")
@@ -848,7 +848,7 @@ def required_attributes(doc: _Doc, this) -> bool:
     boolean "1" counts too, whether or not the store reads it as true)."""
     f = doc.index.forward
     required = [c for c in _components(doc, this) if any(
-        isinstance(x, ox.Literal) and x.datatype.value == _XSD + "boolean" and x.value in ("true", "1")
+        isinstance(x, ox.Literal) and x.datatype == _BOOLEAN and x.value in ("true", "1")
         for x in f(_QB_REQUIRED).get(c, ()))]
     return _lacking(doc, this, [p for c in required for p in f(_QB_ATTRIBUTE).get(c, ())])
 
@@ -967,7 +967,7 @@ def plan(shape, query: str, screens: dict = SCREENS):
 def _screened(compute):
     def may_find(index, focus) -> bool:
         try:
-            with shacl_screen.gc_paused(), localcontext() as ctx:
+            with localcontext() as ctx:
                 doc = index.cached("sparql_screen", lambda: _Doc(index))
                 if not doc.plain:
                     return True

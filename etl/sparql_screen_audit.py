@@ -25,7 +25,8 @@ import pyoxigraph as ox
 
 from budgetkg import names
 
-from .sparql_screen import _NOT_APPLICABLE, _RDF_TYPE, _Doc, _Unsure, _amount, _half, _int, _plain, _power, _str, _tables
+from .sparql_screen import (_BOOLEAN, _NOT_APPLICABLE, _RDF_TYPE, _STRING, _Doc, _Unsure, _amount, _half, _int, _plain,
+                            _power, _str, _tables)
 
 _B = {k: ox.NamedNode(names.BKG + k) for k in (
     "printedCode", "printedLabel", "rowLabelNamesItem", "tableKind", "rowIndex", "NarrativeDataSet", "figureKind",
@@ -38,8 +39,7 @@ _PREF, _ALT = ox.NamedNode(names.SKOS + "prefLabel"), ox.NamedNode(names.SKOS + 
 _XL_PREF, _XL_ALT, _XL_FORM = (ox.NamedNode(names.SKOSXL + p) for p in ("prefLabel", "altLabel", "literalForm"))
 _VALID = ox.NamedNode(names.DCT + "valid")
 _DATASET = ox.NamedNode(names.QB + "dataSet")
-_STRING, _BOOLEAN = names.XSD + "string", names.XSD + "boolean"
-_TRUE = ox.Literal("true", datatype=ox.NamedNode(_BOOLEAN))
+_TRUE = ox.Literal("true", datatype=_BOOLEAN)
 _CHANGE = ox.Literal("change")
 # Characters Python's str.isspace() takes for white space and the store's regular expressions (Unicode
 # White_Space, for "\s") do not.
@@ -59,7 +59,7 @@ def _text(term) -> str:
     """``STR(term)`` of an IRI or a string (the store prints other literals in their canonical form)."""
     if isinstance(term, ox.NamedNode):
         return term.value
-    if isinstance(term, ox.Literal) and (term.language or term.datatype.value == _STRING):
+    if isinstance(term, ox.Literal) and (term.language or term.datatype == _STRING):
         return term.value
     raise _Unsure
 
@@ -150,7 +150,7 @@ _SAFE = Decimal(10) ** 15
 
 
 def _boolean(term) -> bool:
-    if isinstance(term, ox.Literal) and term.datatype.value == _BOOLEAN and term.value in ("true", "false"):
+    if isinstance(term, ox.Literal) and term.datatype == _BOOLEAN and term.value in ("true", "false"):
         return term.value == "true"
     raise _Unsure
 
@@ -366,7 +366,7 @@ def _factor_pair(doc: _Doc, ds, pairs) -> bool:
 
 def _has_true(values) -> bool:
     """Whether a boolean the store may read as true is among ``values`` (any literal but false)."""
-    return any(not (isinstance(x, ox.Literal) and x.datatype.value == _BOOLEAN and x.value in ("false", "0")) for x in values)
+    return any(not (isinstance(x, ox.Literal) and x.datatype == _BOOLEAN and x.value in ("false", "0")) for x in values)
 
 
 def audit_empty_table_note(doc: _Doc, this) -> bool:
