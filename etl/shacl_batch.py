@@ -87,6 +87,15 @@ _COMPONENT = {
     SH.sparql: SH.SPARQLConstraintComponent,
 }
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+# Parameters SHACL allows once on a shape (the syntax rules "a shape has at most one value for ...", and "exactly
+# one value for sh:path" of a property shape); pyshacl refuses a second value of most of them, and picks one of
+# sh:flags, sh:severity or sh:deactivated. Read with one value only, two would compile one and drop the other:
+# a second value raises Unsupported. (sh:class, sh:hasValue, sh:pattern, sh:equals, sh:qualifiedValueShape ...
+# may repeat: each value is a constraint of its own, compiled as one.)
+_SINGLE = (
+    SH.path, SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH["in"], SH.languageIn, SH.uniqueLang, SH.flags,
+    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, SH.severity, SH.deactivated,
+)
 # A blank node in N-Triples (a subject starts a line, an object follows a space; a literal holding
 # " _:" only sends its document the slower way).
 _BLANK = re.compile(rb"(?:^|[ \n])_:")
@@ -94,6 +103,14 @@ _BLANK = re.compile(rb"(?:^|[ \n])_:")
 
 class Unsupported(ValueError):
     """A shape uses something this compiler does not translate (named with the shape)."""
+
+
+def _one(g: rdflib.Graph, node, pred):
+    """The value of a parameter SHACL allows once (or None); two values raise :class:`Unsupported`."""
+    values = set(g.objects(node, pred))
+    if len(values) > 1:
+        raise Unsupported(f"{len(values)} values of {pred} on {node}: SHACL allows one")
+    return next(iter(values), None)
 
 
 @dataclass(frozen=True)
@@ -147,7 +164,7 @@ class _Compiler:
     def _prefix_map(self) -> dict:
         out = {}
         for decl in self.g.objects(None, SH.declare):
-            out[str(self.g.value(decl, SH.prefix))] = str(self.g.value(decl, SH.namespace))
+            out[str(_one(self.g, decl, SH.prefix))] = str(_one(self.g, decl, SH.namespace))
         return out
 
     # ------------------------------------------------------------ paths and targets
@@ -160,10 +177,10 @@ class _Compiler:
             return "(" + "/".join(self.path(p) for p in Collection(g, node)) + ")"
         for pred, fmt in ((SH.inversePath, "^({})"), (SH.zeroOrMorePath, "({})*"), (SH.oneOrMorePath, "({})+"),
                           (SH.zeroOrOnePath, "({})?")):
-            inner = g.value(node, pred)
+            inner = _one(g, node, pred)
             if inner is not None:
                 return fmt.format(self.path(inner))
-        alt = g.value(node, SH.alternativePath)
+        alt = _one(g, node, SH.alternativePath)
         if alt is not None:
             return "(" + "|".join(self.path(p) for p in Collection(g, alt)) + ")"
         raise Unsupported(f"path form of {node}")
@@ -224,7 +241,7 @@ class _Compiler:
         if param in ops:
             return f"!(isLiteral({v}) && COALESCE({v} {ops[param]} {_term(arg)}, false))"
         if param == SH.pattern:
-            flags = g.value(shape, SH.flags)
+            flags = _one(g, shape, SH.flags)
             fl = f", {_term(rdflib.Literal(str(flags)))}" if flags is not None else ""
             return f"!(!isBlank({v}) && REGEX(STR({v}), {_term(rdflib.Literal(str(arg)))}{fl}))"
         if param == SH["in"]:
@@ -237,7 +254,7 @@ class _Compiler:
         sh:or, sh:and, sh:not, sh:qualifiedValueShape)."""
         g = self.g
         self.check_known(shape)
-        path = g.value(shape, SH.path)
+        path = _one(g, shape, SH.path)
         conds = []
         if path is None:
             for p, o in g.predicate_objects(shape):
@@ -286,6 +303,8 @@ class _Compiler:
         return []
 
     def check_known(self, shape) -> None:
+        for p in _SINGLE:
+            _one(self.g, shape, p)
         for p in set(self.g.predicates(shape)):
             if p in SUPPORTED or p in _DESCRIPTIVE or not str(p).startswith(str(SH)):
                 continue
@@ -296,16 +315,16 @@ class _Compiler:
     def shape_checks(self, shape, target: str, nodes: tuple, focus: tuple | None = None) -> list[Check]:
         """The checks of ``shape``; ``focus``: its targets as :func:`.shacl_screen.targets` gives them."""
         g = self.g
-        if g.value(shape, SH.deactivated) == rdflib.Literal(True):
+        if _one(g, shape, SH.deactivated) == rdflib.Literal(True):
             return []
         self.check_known(shape)
-        severity = g.value(shape, SH.severity) or SH.Violation
+        severity = _one(g, shape, SH.severity) or SH.Violation
         messages = tuple(g.objects(shape, SH.message))
-        path = g.value(shape, SH.path)
+        path = _one(g, shape, SH.path)
         out: list[Check] = []
 
-        def add(param, arg, query, value):
-            screen = shacl_screen.plan(g, shape, param, arg, path, focus, _LEXICAL)
+        def add(param, arg, query, value, value_shape=None):
+            screen = shacl_screen.plan(g, shape, param, arg, path, focus, _LEXICAL, value_shape)
             out.append(Check(shape, _COMPONENT[param], severity, path, query, value, messages, targets=nodes, screen=screen))
 
         head = f"SELECT DISTINCT {_G} ?this"
@@ -355,16 +374,16 @@ class _Compiler:
                 add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} {{ ?this {pt} ?value FILTER NOT EXISTS {{ ?this {other} ?value }} }} "
                        f"UNION {{ ?this {other} ?value FILTER NOT EXISTS {{ ?this {pt} ?value }} }} }} }}", "row")
             elif p == SH.qualifiedValueShape:
-                if g.value(shape, SH.qualifiedValueShapesDisjoint) == rdflib.Literal(True):
+                if _one(g, shape, SH.qualifiedValueShapesDisjoint) == rdflib.Literal(True):
                     raise Unsupported(f"sh:qualifiedValueShapesDisjoint of {shape}")
                 q = self.var("q")
                 ok = self.conforms(o, q)
                 inner = (f"{{ SELECT {_G} ?this (COUNT(DISTINCT {q}) AS ?n) WHERE {{ GRAPH {_G} {{ {target} "
                          f"OPTIONAL {{ ?this {pt} {q} FILTER {ok} }} }} }} GROUP BY {_G} ?this }}")
                 for bound, op in ((SH.qualifiedMinCount, "<"), (SH.qualifiedMaxCount, ">")):
-                    n = g.value(shape, bound)
-                    if n is not None:
-                        add(bound, n, f"SELECT {_G} ?this WHERE {{ {inner} FILTER (?n {op} {int(n)}) }}", "none")
+                    n = _one(g, shape, bound)
+                    if n is not None:  # the screen tests this value shape, not another of the shape's
+                        add(bound, n, f"SELECT {_G} ?this WHERE {{ {inner} FILTER (?n {op} {int(n)}) }}", "none", o)
             elif p in (SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.flags):
                 continue  # with sh:qualifiedValueShape / sh:pattern
             elif p in (SH["or"], SH["and"], SH["not"]):
@@ -376,15 +395,15 @@ class _Compiler:
 
     def sparql_check(self, shape, constraint, target, nodes, severity, messages, focus) -> list[Check]:
         g = self.g
-        if g.value(constraint, SH.deactivated) == rdflib.Literal(True):
+        if _one(g, constraint, SH.deactivated) == rdflib.Literal(True):
             return []
-        text = g.value(constraint, SH.select)
+        text = _one(g, constraint, SH.select)
         if text is None:
             raise Unsupported(f"SPARQL constraint of {shape} without sh:select")
         prefixes = {}
         for decl_node in g.objects(constraint, SH.prefixes):
             for decl in g.objects(decl_node, SH.declare):
-                prefixes[str(g.value(decl, SH.prefix))] = str(g.value(decl, SH.namespace))
+                prefixes[str(_one(g, decl, SH.prefix))] = str(_one(g, decl, SH.namespace))
         head = "".join(f"PREFIX {k}: <{v}>\n" for k, v in sorted(prefixes.items()))
         query = head + str(text)
         ox.Store().query(query)  # a syntax error names the shape now, not in the middle of a build

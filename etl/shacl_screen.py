@@ -100,10 +100,12 @@ def _lexical(pattern: str):
     return re.compile(pattern.replace("\\\\", "\\"))
 
 
-def plan(g: rdflib.Graph, shape, param, arg, path, focus_targets: tuple | None, lexical: dict) -> tuple | None:
+def plan(g: rdflib.Graph, shape, param, arg, path, focus_targets: tuple | None, lexical: dict,
+         value_shape=None) -> tuple | None:
     """The screen of one constraint (``param`` ``arg`` of ``shape``, on ``path`` or on the focus
     node when ``path`` is None), or None when it is not screened. ``lexical``: the lexical-form
-    regular expressions of the datatypes the query checks (written for SPARQL)."""
+    regular expressions of the datatypes the query checks (written for SPARQL); ``value_shape``: the
+    sh:qualifiedValueShape of a sh:qualifiedMinCount (a shape may have several, each its own constraint)."""
     if focus_targets is None:
         return None
     steps = None
@@ -113,13 +115,13 @@ def plan(g: rdflib.Graph, shape, param, arg, path, focus_targets: tuple | None, 
             return None
     test = _value_test(g, shape, param, arg, lexical)
     if test is None:
-        test = _other_test(g, shape, param, arg, steps, lexical)
+        test = _other_test(g, shape, param, arg, steps, lexical, value_shape)
     if test is None or steps is not None and steps[0] == "seq" and test[0] not in ("min1", "equals"):
         return None
     return focus_targets, steps, test
 
 
-def _other_test(g: rdflib.Graph, shape, param, arg, steps, lexical: dict) -> tuple | None:
+def _other_test(g: rdflib.Graph, shape, param, arg, steps, lexical: dict, value_shape=None) -> tuple | None:
     """The test of a constraint on the node itself or on its values together, or None."""
     if param == SH.hasValue and not isinstance(arg, rdflib.BNode):
         return ("has", to_ox(arg))
@@ -137,7 +139,7 @@ def _other_test(g: rdflib.Graph, shape, param, arg, steps, lexical: dict) -> tup
     if param == SH.equals and _sequence(g, arg) is not None:
         return ("equals", _sequence(g, arg))
     if param == SH.qualifiedMinCount and int(arg) == 1:
-        tests = _value_tests(g, g.value(shape, SH.qualifiedValueShape), lexical)
+        tests = _value_tests(g, value_shape, lexical)
         return None if tests is None else ("qualified_min1", tests)
     return None
 
