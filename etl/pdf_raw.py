@@ -26,6 +26,7 @@ import ctypes
 import math
 import re
 import struct
+import sys
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -166,8 +167,9 @@ _per_object = SimpleNamespace(
     clip_segment=_bare("FPDFClipPath_GetPathSegment", ctypes.c_void_p),
     bounds=_bare("FPDFPageObj_GetBounds", ctypes.c_int), matrix=_bare("FPDFPageObj_GetMatrix", ctypes.c_int),
     draw_mode=_bare("FPDFPath_GetDrawMode", ctypes.c_int), fill=_bare("FPDFPageObj_GetFillColor", ctypes.c_int),
-    segments=_bare("FPDFPath_CountSegments", ctypes.c_int))
+    segments=_bare("FPDFPath_CountSegments", ctypes.c_int), font=_bare("FPDFTextObj_GetFont", ctypes.c_void_p))
 _MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+_ABCD = struct.Struct("=4f").unpack_from  # a, b, c, d of an FS_MATRIX (floats), in one call
 _segment_at = _bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the address of a segment, as an int
 
 # pdfium keeps the segments of a path as one array of points (``CFX_Path::Point``: x and y as floats, the
@@ -175,6 +177,9 @@ _segment_at = _bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the address o
 # gives the address of one of them: the array is read at once (one call per path instead of four per
 # segment) where :func:`_points_readable` found that layout in the pdfium loaded, else segment by segment
 _POINT = struct.Struct("=ffBB2x")
+# the process's memory as bytes, to read such an array by slicing (``_MEMORY[address:address + size]``): a slice
+# costs a third of ``ctypes.string_at``, which converts its arguments through a ctypes prototype on every call
+_MEMORY = (ctypes.c_char * sys.maxsize).from_address(0)
 
 
 def _points_readable() -> bool:
@@ -196,7 +201,7 @@ def _points_readable() -> bool:
             expected.append((x.value, y.value, C.FPDFPathSegment_GetType(seg), int(C.FPDFPathSegment_GetClose(seg))))
         handle = ctypes.c_void_p(_address(path))
         first, last = (_segment_at(handle, i) for i in (0, n - 1))
-        return (last - first == (n - 1) * _POINT.size and list(_POINT.iter_unpack(ctypes.string_at(first, n * _POINT.size)))
+        return (last - first == (n - 1) * _POINT.size and list(_POINT.iter_unpack(_MEMORY[first:first + n * _POINT.size]))
                 == expected and {e[2] for e in expected} == {_MOVE, _LINE, pdfium_c.FPDF_SEGMENT_BEZIERTO}
                 and {e[3] for e in expected} == {0, 1})
     finally:
@@ -205,11 +210,13 @@ def _points_readable() -> bool:
 
 def _points(path: _Handle, n: int, scratch: _Scratch):
     """The ``n`` segments of ``path`` as (x, y, type, closes): from the array in memory where its layout is
-    known (:func:`_points_readable`) and its segments lie one after the other, else one call at a time."""
+    known (:func:`_points_readable`), else one call at a time. The points of a path are one array (a
+    ``std::vector``: one after the other, as :func:`_points_readable` sees on the path it builds), so the
+    address of the first is enough."""
     if _READABLE:
         first = _segment_at(path, 0)
-        if first and (n == 1 or _segment_at(path, n - 1) - first == (n - 1) * _POINT.size):
-            return _POINT.iter_unpack(ctypes.string_at(first, n * _POINT.size))
+        if first:
+            return _POINT.iter_unpack(_MEMORY[first:first + n * _POINT.size])
     x, y, at_x, at_y = scratch.x, scratch.y, scratch.at_x, scratch.at_y
     out = []
     for i in range(n):
@@ -578,6 +585,7 @@ class _Scratch:
 
     def __init__(self, rounded: _Rounded | None = None):
         self.rounded = _Rounded() if rounded is None else rounded  # positions rounded to _DIGITS (:class:`_Rounded`)
+        self.products: dict[tuple, tuple] = {}  # (bytes of a path's matrix, ctm) -> their product (:func:`_path`)
         self.matrix = pdfium_c.FS_MATRIX()
         self.mode, self.stroke = ctypes.c_int(), ctypes.c_int()
         self.rgba = tuple(ctypes.c_uint() for _ in range(4))
@@ -729,8 +737,9 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
     box = pdfium_c.FS_RECTF()
     page, at_x, at_y, at_box = ctypes.c_void_p(tp), ctypes.byref(x), ctypes.byref(y), ctypes.byref(box)
     origin, loose_box, generated = _per_char.origin, _per_char.loose_box, _per_char.generated
+    matrix, font_size, font_of, abcd = _per_char.matrix, _per_char.font_size, _per_object.font, _ABCD
     per_object: dict[int, tuple] = {}  # text object -> _object_props
-    known: dict[tuple, tuple] = {}  # (matrix, size, font) -> _object_props
+    known: dict[tuple, tuple] = {}  # (a, b, c, d of the matrix, size, font) -> _object_props
     m = pdfium_c.FS_MATRIX()
     at_m = ctypes.byref(m)
     e, f_shift = ctm[4], ctm[5]
@@ -748,8 +757,13 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
             continue
         if obj != last:
             props = per_object.get(obj)
-            if props is None:
-                props = per_object[obj] = _object_props(page, i, obj, m, at_m, ctm, straight, known)
+            if props is None:  # most text objects hold one character: the lookups of _object_props written out
+                matrix(page, i, at_m)
+                key = abcd(m) + (font_size(page, i), font_of(_Handle(obj)))
+                props = known.get(key)
+                if props is None:
+                    props = known[key] = _object_props(key, ctm, straight)
+                per_object[obj] = props
             low, high, upright, baselines = props
             last = obj
         loose_box(page, i, at_box)
@@ -783,35 +797,28 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
 _SPACES = frozenset(u for u in range(0x10000) if chr(u).isspace())
 
 
-def _object_props(page: ctypes.c_void_p, i: int, obj: int, m, at_m, ctm, straight: bool, known: dict) -> tuple:
-    """For the text object ``obj`` of character ``i`` of the text layer ``page``: where its boxes start and end
-    above the baseline (``None, None`` for rotated or mirrored text, placed by pdfium's box), whether it is
-    upright, and a dict for the boxes' vertical extent on each baseline (``m``: an ``FS_MATRIX`` to fill,
-    ``at_m`` a reference to it).
+def _object_props(key: tuple, ctm, straight: bool) -> tuple:
+    """For the text objects of ``key`` (the ``a, b, c, d`` of their matrix in the text layer, their font size and
+    their font, as :func:`_chars` reads them): where their boxes start and end above the baseline (``None, None``
+    for rotated or mirrored text, placed by pdfium's box), whether they are upright, and a dict for the boxes'
+    vertical extent on each baseline.
 
-    ``known`` keeps what was worked out for each matrix, font and size on the page (many PDFs print
-    each character as a text object of its own, in a handful of fonts and sizes).
+    :func:`_chars` keeps what was worked out for each key on the page (many PDFs print each character as a
+    text object of its own, in a handful of fonts and sizes).
     """
-    _per_char.matrix(page, i, at_m)
-    size = _per_char.font_size(page, i)
-    font = _c.FPDFTextObj_GetFont(obj)  # once per text object: the int address converted by ctypes
-    key = (m.a, m.b, m.c, m.d, size, font)
-    props = known.get(key)
-    if props is None:
-        desc = ctypes.c_float()
-        ok = size and _c.FPDFFont_GetDescent(font, size, desc)
-        # pdfminer: descent = (Descent of the font descriptor * 0.001) * font size; pdfium gives the product
-        # in single precision: the descriptor's value is recovered and the product taken again
-        fs = round(size, _DIGITS)
-        descent = plausible_descent(round(desc.value / size * 1000, 3) * 0.001 * fs, fs) if ok else 0.0
-        a, b, c, d = (round(v, 6) for v in (m.a, m.b, m.c, m.d))
-        full = _mult((a, b, c, d, 0, 0), ctm)
-        upright = 0 < full[0] * full[3] and full[1] * full[2] <= 0
-        if b == 0 and c == 0 and a > 0 and d > 0 and straight:
-            props = known[key] = (d * descent, d * (descent + fs), upright, {})
-        else:
-            props = known[key] = (None, None, upright, None)
-    return props
+    ma, mb, mc, md, size, font = key
+    desc = ctypes.c_float()
+    ok = size and _c.FPDFFont_GetDescent(font, size, desc)
+    # pdfminer: descent = (Descent of the font descriptor * 0.001) * font size; pdfium gives the product
+    # in single precision: the descriptor's value is recovered and the product taken again
+    fs = round(size, _DIGITS)
+    descent = plausible_descent(round(desc.value / size * 1000, 3) * 0.001 * fs, fs) if ok else 0.0
+    a, b, c, d = (round(v, 6) for v in (ma, mb, mc, md))
+    full = _mult((a, b, c, d, 0, 0), ctm)
+    upright = 0 < full[0] * full[3] and full[1] * full[2] <= 0
+    if b == 0 and c == 0 and a > 0 and d > 0 and straight:
+        return d * descent, d * (descent + fs), upright, {}
+    return None, None, upright, None
 
 
 
@@ -835,7 +842,11 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, boxes
     if _unseen(obj, scratch) or not _per_object.matrix(obj, scratch.at_matrix):
         return
     clip = _clip_of(obj, ctm, top_of, boxes)
-    a, b, c, d, e, f = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
+    key = (bytes(m), ctm)  # the matrix's six floats as stored: paths drawn under one matrix are the rule
+    product = scratch.products.get(key)
+    if product is None:
+        product = scratch.products[key] = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
+    a, b, c, d, e, f = product
     rounded = scratch.rounded
     n = _per_object.segments(obj)
     subpaths: list[tuple] = []  # (shape, points)
