@@ -27,7 +27,6 @@ from budgetkg.etl.read_pdf import read_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "tests" / "cases" / "beijing" / "project_targets" / "input.pdf"
-CORPUS = ROOT.parent / "shared" / "samples" / "corpus"
 
 
 def test_text_outside_its_clip_is_not_read():
@@ -73,8 +72,8 @@ def test_grid_continued_without_a_top_rule_has_its_first_cells():
     assert grid.spans[0][:5] == [1, 1, 1, 1, 1]  # cells of their own, not covered
 
 
-def test_merged_level_going_on_over_the_page_break():
-    doc = read_pdf(CORPUS / "xian_tjj_2026_budget_dept.pdf")
+def test_merged_level_going_on_over_the_page_break(shared_dir):
+    doc = read_pdf(shared_dir / "samples" / "corpus" / "xian_tjj_2026_budget_dept.pdf")
     rec = process_document(doc)
     found = {i.name: (i.level1, i.level2, i.page) for p in rec.performance for i in p.indicators if i.page in (47, 48)}
     assert found["普查数据准确率（%）"] == ("产出指标", "质量指标", 47)  # the cell begins in the last row of page 47
