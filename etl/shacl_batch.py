@@ -15,6 +15,10 @@ The translation follows the SHACL Core and SHACL-SPARQL definitions as pyshacl i
 - value nodes: the property path (predicate, inverse, sequence, alternative, ``*`` ``+`` ``?``);
 - one query per constraint component, answering ``?G ?this [?value ...]`` for every result, run
   only when a screen in Python (:mod:`.shacl_screen`) cannot tell that it has no answer;
+- terms compared as SHACL compares them (sh:equals, sh:in, sh:hasValue, counts, sh:datatype's IRI,
+  sh:pattern's lexical form), values where SHACL compares values (sh:minInclusive and the other ranges):
+  a check reading a predicate with a literal the store would rewrite runs on a store of exact terms
+  (:mod:`.shacl_terms`);
 - ``sh:sparql``: the focus nodes from one query, then the constraint's own
   SELECT once per focus node with ``$this`` (and ``$currentShape``) pre-bound, on its document's graph
   (see :func:`run_check`), but for the focus nodes a screen in Python (:mod:`.sparql_screen`) clears.
@@ -40,7 +44,7 @@ from budgetkg import names
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from . import shacl_screen, sparql_screen, sparql_screen_audit, sparql_shared
+from . import shacl_screen, shacl_terms, sparql_screen, sparql_screen_audit, sparql_shared
 
 GRAPH_VAR = "bkgBatchGraph"
 _G = "?" + GRAPH_VAR
@@ -49,6 +53,7 @@ _G = "?" + GRAPH_VAR
 _INSTANCE = "INSTANCE__OF"
 _TYPE = f"<{names.RDF_TYPE}>"
 _SUBCLASS = f"<{names.RDFS}subClassOf>"
+_INSTANCE_OF = (ox.NamedNode(names.RDF_TYPE), ox.NamedNode(names.RDFS + "subClassOf"))  # the predicates of _INSTANCE
 # Lexical forms of the datatypes whose ill-typed literals pyshacl (through rdflib) reports.
 _LEXICAL = {
     XSD.integer: r"^[+-]?[0-9]+$",
@@ -134,6 +139,7 @@ class Check:
     at_once: bool = False  # SHACL-SPARQL: may run once for all focus nodes of a document (sparql_shared.at_once)
     screen: tuple | None = None  # core: the test telling in Python that the query finds nothing (shacl_screen)
     focus_screen: object = None  # SHACL-SPARQL: ``(index, focus) -> bool``, False when no solution (sparql_screen)
+    reads: frozenset = frozenset()  # core: the IRIs of its query (the predicates whose values it compares among them)
 
 
 @dataclass
@@ -146,10 +152,15 @@ class Finding:
 
 
 def _term(node) -> str:
-    """An rdflib term in SPARQL syntax."""
+    """An rdflib term in SPARQL syntax, as the store of exact terms holds it (:mod:`.shacl_terms`): a term SHACL
+    compares as a term."""
     if isinstance(node, rdflib.BNode):
         raise Unsupported(f"a blank node where a constant is expected: {node}")
-    return str(shacl_screen.to_ox(node))
+    return str(shacl_terms.exact(shacl_screen.to_ox(node)))
+
+
+# IRIs in a compiled query (the predicates it reads among them)
+_IRI = re.compile(r"<([^<>\s]*)>")
 
 
 class _Compiler:
@@ -219,7 +230,7 @@ class _Compiler:
             if arg == RDFS.Literal:
                 return f"!isLiteral({v})"
             lex = _LEXICAL.get(arg)
-            ok = f"isLiteral({v}) && sameTerm(DATATYPE({v}), {_term(arg)})"
+            ok = f"isLiteral({v}) && {shacl_terms.datatype_is(v, str(arg))}"
             if lex:
                 ok += f" && REGEX(STR({v}), \"{lex}\")"
             return f"!({ok})"
@@ -239,7 +250,8 @@ class _Compiler:
                     f" || LCASE(STRBEFORE(CONCAT(LANG({v}), \"-\"), \"-\")) IN ({tags})))")
         ops = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
         if param in ops:
-            return f"!(isLiteral({v}) && COALESCE({v} {ops[param]} {_term(arg)}, false))"
+            # SHACL compares values here (SPARQL's operator): the bound as a value, not as a term
+            return f"!(isLiteral({v}) && COALESCE({shacl_terms.value_of(v)} {ops[param]} {shacl_screen.to_ox(arg)}, false))"
         if param == SH.pattern:
             flags = _one(g, shape, SH.flags)
             fl = f", {_term(rdflib.Literal(str(flags)))}" if flags is not None else ""
@@ -325,7 +337,8 @@ class _Compiler:
 
         def add(param, arg, query, value, value_shape=None):
             screen = shacl_screen.plan(g, shape, param, arg, path, focus, _LEXICAL, value_shape)
-            out.append(Check(shape, _COMPONENT[param], severity, path, query, value, messages, targets=nodes, screen=screen))
+            out.append(Check(shape, _COMPONENT[param], severity, path, query, value, messages, targets=nodes, screen=screen,
+                             reads=frozenset(_IRI.findall(query))))
 
         head = f"SELECT DISTINCT {_G} ?this"
         if path is None:
@@ -447,7 +460,8 @@ GRAPH = ox.NamedNode("urn:budgetkg:batch:0")
 class Document:
     """One document's triples, as the checks see them: an :class:`.shacl_screen.Index` for the
     screens, and a store, loaded on first use (a document whose every check a screen clears is
-    never loaded)."""
+    never loaded); for a core check reading a predicate with a literal the store would rewrite
+    (:mod:`.shacl_terms`), a store of exact terms, loaded on first use too."""
 
     def __init__(self, triples: list[ox.Triple]):
         self.triples = triples
@@ -455,6 +469,11 @@ class Document:
         # how "SHACL instance of" is matched (see _INSTANCE): the document's triples tell whether it has subclasses
         self.instance = f"{_TYPE}/{_SUBCLASS}*" if self.index.subclasses else _TYPE
         self._store: ox.Store | None = None
+        self._exact_store: ox.Store | None = None
+        self._rewritten: dict = {}  # IRI -> whether the store would rewrite an object of that predicate
+        # the predicates the checks run on the store of exact terms read (None: all): that store holds only their
+        # triples, every triple those queries may match (their predicates are all IRIs of their text)
+        self.exact_reads: set | None = None
 
     @property
     def store(self) -> ox.Store:
@@ -462,8 +481,28 @@ class Document:
             self._store = _store(self.triples)
         return self._store
 
-    def query(self, query: str, **kwargs):
-        return self.store.query(query.replace(_INSTANCE, self.instance), **kwargs)
+    def exact_for(self, check: Check) -> bool:
+        """Whether ``check`` must run on the store of exact terms: it reads a predicate with a literal that the
+        store would rewrite (elsewhere the two stores hold the same terms)."""
+        known, by_predicate = self._rewritten, self.index.by_predicate
+        for iri in check.reads:  # each predicate's triples read once per document, if a check must run
+            if iri not in known:
+                known[iri] = shacl_terms.rewritten_any(by_predicate.get(ox.NamedNode(iri), ()))
+            if known[iri]:
+                return True
+        return False
+
+    def query(self, query: str, exact: bool = False, **kwargs):
+        if exact:
+            if self._exact_store is None:
+                exact_term, reads = shacl_terms.exact, self.exact_reads
+                self._exact_store = _store([ox.Triple(t.subject, t.predicate, exact_term(t.object)) for t in (
+                    self.triples if reads is None else (t for p, ts in self.index.by_predicate.items()
+                                                        if p.value in reads or p in _INSTANCE_OF for t in ts))])
+            store = self._exact_store
+        else:
+            store = self.store
+        return store.query(query.replace(_INSTANCE, self.instance), **kwargs)
 
 
 def run_document(triples: list[ox.Triple], core: list[Check], sparql: list[Check]) -> list[Finding]:
@@ -476,7 +515,9 @@ def run_document(triples: list[ox.Triple], core: list[Check], sparql: list[Check
     doc = Document(triples)
     out: list[Finding] = []
     try:
-        for check in shacl_screen.to_run(doc.index, core):
+        todo = shacl_screen.to_run(doc.index, core)
+        doc.exact_reads = set().union(*(c.reads for c in todo if doc.exact_for(c)))
+        for check in todo:
             out.extend(run_check(doc, check))
         shared: dict = {}  # answers of the sub-SELECTs the checks share (sparql_shared), per focus node
         for check in sparql:
@@ -514,7 +555,8 @@ def run_check(doc: Document, check: Check, shared: dict | None = None):
     the focus query.
     """
     if check.focus_query is None:
-        yield from _solutions(check, doc.query(_fill(check.query, check)))
+        exact = doc.exact_for(check)
+        yield from _solutions(check, doc.query(_fill(check.query, check), exact), exact=exact)
         return
     screen = check.focus_screen
     verdicts: dict = {}  # focus node -> the screen's verdict, each computed once
@@ -563,7 +605,9 @@ def _fill(query: str, check: Check) -> str:
     return query
 
 
-def _solutions(check: Check, answer, this=None):
+def _solutions(check: Check, answer, this=None, exact: bool = False):
+    """The findings of a query's solutions (``exact``: of the store of exact terms, whose literals are given back
+    as written)."""
     seen = set()
     names = [v.value for v in answer.variables]
     extra = [v for v in names if v not in (GRAPH_VAR, "this", "path", "value", "currentShape")]
@@ -572,6 +616,8 @@ def _solutions(check: Check, answer, this=None):
         row_value = sol["value"] if "value" in names else None
         value = {"row": row_value, "focus": focus,
                  "row-or-focus": focus if row_value is None else row_value}.get(check.value)
+        if exact:
+            focus, value = shacl_terms.decode(focus), shacl_terms.decode(value)
         path, bindings = check.path, {}
         if check.constraint is not None:
             bindings = {v: sol[v] for v in extra if sol[v] is not None}

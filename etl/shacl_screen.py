@@ -11,11 +11,12 @@ from an :class:`Index` of the document's triples whether the query may have an a
 conservative: whenever it cannot decide it says "may find", and the query runs as before, so the
 findings (and their order) are the query's, unchanged.
 
-The store the queries run on holds numeric and date literals in canonical form (``"1.00"^^xsd:decimal``
-is stored as ``"1"``): two values the triples tell apart may be one in the store. Every test
-below answers "may find" whenever telling terms apart could hide a result (``sh:minCount`` above 1
-is not screened; ``sh:pattern`` only over IRIs and strings; a sequence path through a literal, or a
-literal ``sh:hasValue`` next to a literal value, is left to the query).
+The screens compare terms, as SHACL does and as the queries do (a query reading a literal the store would
+rewrite, ``"1.00"^^xsd:decimal`` as ``"1"``, runs on a store of exact terms: :mod:`.shacl_terms`). They were
+written when the queries compared stored values, and still answer "may find" wherever a value could stand
+for another term (``sh:minCount`` above 1 is not screened; ``sh:pattern`` only over IRIs and strings; a
+sequence path through a literal, or a literal ``sh:hasValue`` next to a literal value, is left to the
+query): more left to the query, never less.
 
 API: :func:`plan` ``(g, shape, param, arg, path, targets, lexical) -> tuple | None``; :func:`targets`
 ``(g, shape) -> tuple | None``; :class:`Index` ``(triples)``; :func:`may_find` ``(index, plan) -> bool``;
@@ -145,7 +146,8 @@ def _other_test(g: rdflib.Graph, shape, param, arg, steps, lexical: dict, value_
 
 
 # Datatypes the store keeps as written (checked with oxigraph 0.5); it reads xsd:int, xsd:long and the other
-# types derived from xsd:integer as xsd:integer, so a sh:datatype of those is left to the query.
+# types derived from xsd:integer as xsd:integer (the query reads those in its store of exact terms), and a
+# sh:datatype of those is left to the query.
 _KEPT_DATATYPES = frozenset({RDF.langString, XSD.string, XSD.integer, XSD.decimal, XSD.boolean, XSD.date, XSD.gYear,
                              XSD.dateTime, XSD.double, XSD.float, XSD.anyURI})
 

@@ -84,3 +84,92 @@ ex:S a sh:NodeShape ; sh:targetNode ex:a ;
 """
     with pytest.raises(shacl_batch.Unsupported, match=parameter.split(":")[1]):
         shacl_batch.compile_shapes(_shapes(shapes))
+
+
+# ---------------------------------------------------------------- terms, not values
+
+A = "<http://example.org/a>"
+PROPERTY = "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; {} ] ."
+
+
+def test_sh_equals_compares_terms():
+    # 4.5.1 (sh:equals): a result for each value node that is not a value of $equals at the focus node, and for
+    # each value of $equals that is not a value node; "01" and "1" are two terms of one value.
+    # (pyshacl reads "01"^^xsd:integer as "1": it finds nothing.)
+    shapes = PROPERTY.format("sh:equals ex:q")
+    assert _batch(shapes, 'ex:a ex:p "01"^^xsd:integer ; ex:q "1"^^xsd:integer .') == {
+        ("EqualsConstraintComponent", A, '"01"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ("EqualsConstraintComponent", A, '"1"^^<http://www.w3.org/2001/XMLSchema#integer>')}
+    assert _batch(shapes, 'ex:a ex:p "01"^^xsd:integer ; ex:q "01"^^xsd:integer .') == set()
+
+
+def test_sh_datatype_asks_for_the_datatype_iri_itself():
+    # 4.1.2 (sh:datatype): a result for each value node that is not a well-formed literal whose datatype is
+    # $datatype; xsd:int is not xsd:integer (pyshacl agrees)
+    data = 'ex:a ex:p "5"^^xsd:int .'
+    for datatype, expected in (("xsd:integer", {("DatatypeConstraintComponent", A, '"5"^^<http://www.w3.org/2001/XMLSchema#int>')}),
+                               ("xsd:int", set())):
+        shapes = PROPERTY.format(f"sh:datatype {datatype}")
+        assert _batch(shapes, data) == expected
+        assert _pyshacl(shapes, data) == expected
+    # "+05" is a well-formed xsd:integer, kept as written
+    assert _batch(PROPERTY.format("sh:datatype xsd:integer"), 'ex:a ex:p "+05"^^xsd:integer .') == set()
+
+
+def test_sh_in_and_sh_has_value_compare_terms():
+    # 4.8.3 (sh:in): a result for each value node that is not a member of $in; 4.8.2 (sh:hasValue): a result
+    # unless $hasValue is a value node. RDF term equality: "01" is not "1". (pyshacl reads "01" as "1".)
+    data = 'ex:a ex:p "01"^^xsd:integer .'
+    assert _batch(PROPERTY.format('sh:in ( "1"^^xsd:integer )'), data) == {
+        ("InConstraintComponent", A, '"01"^^<http://www.w3.org/2001/XMLSchema#integer>')}
+    assert _batch(PROPERTY.format('sh:hasValue "1"^^xsd:integer'), data) == {("HasValueConstraintComponent", A, None)}
+    # a shape's own term as written ("1.50": rdflib, which reads the shapes, would rewrite an integer "01"):
+    # "1.5" is not a member of ( "1.50" ), "1.50" is (pyshacl agrees)
+    shapes = PROPERTY.format('sh:in ( "1.50"^^xsd:decimal )')
+    for data, expected in (('ex:a ex:p "1.50"^^xsd:decimal .', set()),
+                           ('ex:a ex:p "1.5"^^xsd:decimal .', {("InConstraintComponent", A, '"1.5"^^<http://www.w3.org/2001/XMLSchema#decimal>')})):
+        assert _batch(shapes, data) == _pyshacl(shapes, data) == expected
+    shapes = PROPERTY.format('sh:hasValue "1.50"^^xsd:decimal')
+    for data, expected in (('ex:a ex:p "1.50"^^xsd:decimal .', set()),
+                           ('ex:a ex:p "1.5"^^xsd:decimal .', {("HasValueConstraintComponent", A, None)})):
+        assert _batch(shapes, data) == _pyshacl(shapes, data) == expected
+
+
+def test_sh_max_count_counts_terms():
+    # 4.2.2 (sh:maxCount): a result if the number of value nodes is greater than $maxCount; "01" and "1" are two
+    # value nodes (two triples). (pyshacl reads both as "1", one triple: it finds nothing.)
+    assert _batch(PROPERTY.format("sh:maxCount 1"), 'ex:a ex:p "01"^^xsd:integer, "1"^^xsd:integer .') == {
+        ("MaxCountConstraintComponent", A, None)}
+
+
+def test_sh_pattern_reads_the_lexical_form():
+    # 4.4.3 (sh:pattern): the string representation of the value node (its lexical form, "258.50") must match
+    # (pyshacl agrees: rdflib keeps a decimal as written)
+    shapes = PROPERTY.format('sh:pattern "\\\\.[0-9]{2}$"')
+    data = 'ex:a ex:p "258.50"^^xsd:decimal .'
+    assert _batch(shapes, data) == _pyshacl(shapes, data) == set()
+
+
+def test_value_ranges_compare_values_and_report_the_term():
+    # 4.3.4 (sh:maxInclusive): a result for each value node v where v <= $maxInclusive is not true (SPARQL's
+    # operator: values, "099.50" is 99.5); the result's sh:value is the value node, "258.50" as written
+    # (pyshacl agrees)
+    shapes = PROPERTY.format("sh:maxInclusive 100")
+    data = 'ex:a ex:p "258.50"^^xsd:decimal, "099.50"^^xsd:decimal, "0100"^^xsd:integer .'
+    expected = {("MaxInclusiveConstraintComponent", A, '"258.50"^^<http://www.w3.org/2001/XMLSchema#decimal>')}
+    assert _batch(shapes, data) == _pyshacl(shapes, data) == expected
+
+
+@pytest.mark.parametrize("literal", [
+    '"0"', '"-12"', '"123456789012345678"', '"0.5"^^xsd:decimal', '"-10.25"^^xsd:decimal', '"7"^^xsd:decimal',
+    '"true"^^xsd:boolean', '"false"^^xsd:boolean', '"2024"^^xsd:gYear', '"2024-02-29"^^xsd:date',
+])
+def test_a_literal_said_kept_as_written_is_kept_by_the_store(literal):
+    # shacl_terms reads the store only for the literals it tells apart from their value; a form it says the
+    # store keeps must come back from the store as written
+    text = literal if "^^" in literal else literal + "^^xsd:integer"
+    (triple,) = ox.parse(PREFIXES + f"ex:a ex:p {text} .", format=ox.RdfFormat.TURTLE)
+    assert not shacl_batch.shacl_terms.rewritten(triple.object)
+    store = ox.Store()
+    store.add(ox.Quad(triple.subject, triple.predicate, triple.object))
+    assert [q.object for q in store] == [triple.object]
