@@ -131,7 +131,7 @@ class Check:
     value: str  # "row" (?value of the row), "focus" (the focus node), "row-or-focus", "none"
     messages: tuple
     constraint: rdflib.term.Node | None = None
-    targets: tuple = ()  # sh:targetNode IRIs (rows of VALUES, one per document)
+    targets: tuple = ()  # sh:targetNode terms in SPARQL syntax (rows of VALUES, one per document)
     focus_query: str | None = None  # SHACL-SPARQL: the focus nodes, ``query`` runs once for each
     focus_targets: tuple | None = None  # SHACL-SPARQL: the targets as shacl_screen.targets gives them (focus nodes in Python)
     prologue: str = ""  # SHACL-SPARQL: the PREFIX declarations ``query`` starts with
@@ -196,6 +196,15 @@ class _Compiler:
             return "(" + "|".join(self.path(p) for p in Collection(g, alt)) + ")"
         raise Unsupported(f"path form of {node}")
 
+    @staticmethod
+    def target_node(shape, node) -> str:
+        """A sh:targetNode in SPARQL syntax: an IRI or a literal (SHACL 2.1.3.1), one the store keeps as written
+        (the SHACL-SPARQL constraints run on the store that compares values)."""
+        term = shacl_screen.to_ox(node) if not isinstance(node, rdflib.BNode) else None
+        if term is None or shacl_terms.rewritten(term):
+            raise Unsupported(f"sh:targetNode {node} of {shape}")
+        return str(term)
+
     def target(self, shape, local: bool = False) -> tuple[str, tuple]:
         """The pattern binding ?this (and, unless ``local``, the graph variable) to every focus
         node; and the sh:targetNode IRIs. Batched, those are bound by a VALUES block the runner
@@ -205,9 +214,9 @@ class _Compiler:
         parts = [f"?this {_INSTANCE} {_term(c)} ." for c in g.objects(shape, SH.targetClass)]
         parts += [f"{{ SELECT DISTINCT ?this WHERE {{ ?this {_term(p)} ?t_o }} }}" for p in g.objects(shape, SH.targetSubjectsOf)]
         parts += [f"{{ SELECT DISTINCT ?this WHERE {{ ?t_s {_term(p)} ?this }} }}" for p in g.objects(shape, SH.targetObjectsOf)]
-        nodes = tuple(sorted(str(n) for n in g.objects(shape, SH.targetNode)))
+        nodes = tuple(sorted(self.target_node(shape, n) for n in g.objects(shape, SH.targetNode)))
         if nodes:
-            parts.append("{ VALUES ?this { " + " ".join(f"<{n}>" for n in nodes) + " } }" if local else "{ VALUES__TARGETS }")
+            parts.append("{ VALUES ?this { " + " ".join(nodes) + " } }" if local else "{ VALUES__TARGETS }")
         if not parts:
             raise Unsupported(f"shape {shape} has no target")
         if len(parts) == 1:
@@ -600,7 +609,7 @@ def run_check(doc: Document, check: Check, shared: dict | None = None):
 
 def _fill(query: str, check: Check) -> str:
     if check.targets:
-        rows = " ".join(f"({GRAPH} <{t}>)" for t in check.targets)
+        rows = " ".join(f"({GRAPH} {t})" for t in check.targets)
         query = query.replace("VALUES__TARGETS", f"VALUES ({_G} ?this) {{ {rows} }}")
     return query
 
