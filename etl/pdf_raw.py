@@ -178,8 +178,16 @@ _segment_at = _bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the address o
 # segment) where :func:`_points_readable` found that layout in the pdfium loaded, else segment by segment
 _POINT = struct.Struct("=ffBB2x")
 # the process's memory as bytes, to read such an array by slicing (``_MEMORY[address:address + size]``): a slice
-# costs a third of ``ctypes.string_at``, which converts its arguments through a ctypes prototype on every call
+# costs a third of ``ctypes.string_at``, which converts its arguments through a ctypes prototype on every call.
+# A slice beyond ``sys.maxsize`` (an address above 2 GiB on a 32-bit build, a tagged pointer) comes back short
+# (the part below it read) instead of failing, so every read checks its bounds first (:func:`_read`). Never
+# iterate it or read ``.raw``/``.value`` (that reads all of the address space and crashes the process)
 _MEMORY = (ctypes.c_char * sys.maxsize).from_address(0)
+
+
+def _read(address: int, size: int) -> bytes | None:
+    """``size`` bytes of memory at ``address``; None where :data:`_MEMORY` cannot reach them all."""
+    return _MEMORY[address:address + size] if address + size <= sys.maxsize else None
 
 
 def _points_readable() -> bool:
@@ -201,7 +209,8 @@ def _points_readable() -> bool:
             expected.append((x.value, y.value, C.FPDFPathSegment_GetType(seg), int(C.FPDFPathSegment_GetClose(seg))))
         handle = ctypes.c_void_p(_address(path))
         first, last = (_segment_at(handle, i) for i in (0, n - 1))
-        return (last - first == (n - 1) * _POINT.size and list(_POINT.iter_unpack(_MEMORY[first:first + n * _POINT.size]))
+        data = _read(first, n * _POINT.size)
+        return (last - first == (n - 1) * _POINT.size and data is not None and list(_POINT.iter_unpack(data))
                 == expected and {e[2] for e in expected} == {_MOVE, _LINE, pdfium_c.FPDF_SEGMENT_BEZIERTO}
                 and {e[3] for e in expected} == {0, 1})
     finally:
@@ -215,8 +224,8 @@ def _points(path: _Handle, n: int, scratch: _Scratch):
     address of the first is enough."""
     if _READABLE:
         first = _segment_at(path, 0)
-        if first:
-            return _POINT.iter_unpack(_MEMORY[first:first + n * _POINT.size])
+        if first and (data := _read(first, n * _POINT.size)) is not None:
+            return _POINT.iter_unpack(data)
     x, y, at_x, at_y = scratch.x, scratch.y, scratch.at_x, scratch.at_y
     out = []
     for i in range(n):

@@ -247,6 +247,29 @@ def test_path_segments_read_at_once_are_the_api_s(at_once, monkeypatch):
         pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO}
 
 
+def test_points_out_of_the_memory_view_s_reach_are_read_from_the_api(monkeypatch):
+    """pdf_raw reads a path's points by slicing a view of the process's memory that ends at sys.maxsize; an address
+    beyond it (above 2 GiB on a 32-bit build, a tagged pointer) slices short without an error (the previous reader
+    read what was in reach: no points, a ruling line lost without a word, or here unmapped memory). The reader then
+    asks pdfium segment by segment."""
+    import ctypes
+    import sys
+
+    import pypdfium2.raw as pdfium_c
+
+    beyond = sys.maxsize - 4  # the first 4 bytes of 12 within reach, the others not
+    assert pdf_raw._read(beyond, 12) is None
+    monkeypatch.setattr(pdf_raw, "_segment_at", lambda path, i: beyond)
+    line = pdfium_c.FPDFPageObj_CreateNewPath(1.5, 2)
+    try:
+        assert pdfium_c.FPDFPath_LineTo(line, 30, 2)
+        handle = pdf_raw._Handle(ctypes.cast(line, ctypes.c_void_p).value)
+        got = [tuple(s) for s in pdf_raw._points(handle, 2, pdf_raw._Scratch())]
+        assert got == [(1.5, 2.0, pdfium_c.FPDF_SEGMENT_MOVETO, 0), (30.0, 2.0, pdfium_c.FPDF_SEGMENT_LINETO, 0)]
+    finally:
+        pdfium_c.FPDFPageObj_Destroy(line)
+
+
 @pytest.mark.parametrize("by_state", [True, False], ids=["state-address", "paths"])
 def test_text_is_held_against_its_own_clipping_state(by_state, monkeypatch, tmp_path):
     """Two clipping states that intersect the same first path (a triangle over the page) with different rectangles
