@@ -95,8 +95,9 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjects
 # Parameters SHACL allows once on a shape (the syntax rules "a shape has at most one value for ...", and "exactly
 # one value for sh:path" of a property shape); pyshacl refuses a second value of most of them, and picks one of
 # sh:flags, sh:severity or sh:deactivated. Read with one value only, two would compile one and drop the other:
-# a second value raises Unsupported. (sh:class, sh:hasValue, sh:pattern, sh:equals, sh:qualifiedValueShape ...
-# may repeat: each value is a constraint of its own, compiled as one.)
+# a second value raises Unsupported. (sh:class, sh:hasValue, sh:equals ... may repeat: each value is a constraint
+# of its own, compiled as one. SHACL's "multiple parameters" rule allows sh:pattern and sh:qualifiedValueShape once
+# too, as SHACL-SHACL says; pyshacl takes each of several as a constraint of its own, and so does this compiler.)
 _SINGLE = (
     SH.path, SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH["in"], SH.languageIn, SH.uniqueLang, SH.flags,
     SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, SH.severity, SH.deactivated,
@@ -275,6 +276,8 @@ class _Compiler:
         sh:or, sh:and, sh:not, sh:qualifiedValueShape)."""
         g = self.g
         self.check_known(shape)
+        if _one(g, shape, SH.deactivated) == rdflib.Literal(True):
+            return "(true)"  # SHACL 2.1.5: every RDF term conforms to a deactivated shape
         path = _one(g, shape, SH.path)
         conds = []
         if path is None:

@@ -54,9 +54,11 @@ def _pyshacl(shapes: str, data: str) -> set:
 
 @pytest.mark.parametrize("first, second", [("ex:Text", "ex:Number"), ("ex:Number", "ex:Text")])
 def test_each_qualified_value_shape_is_a_constraint_of_its_own(first, second):
-    # SHACL 4.7.3 (sh:qualifiedValueShape): C counts the value nodes conforming to $qualifiedValueShape; a shape
-    # with two values of it has two constraints (pyshacl evaluates each). The value conforms to ex:Text only, so
-    # the one on ex:Number has a result, whichever the shapes graph lists first.
+    # SHACL 4.7.3 (sh:qualifiedValueShape): C counts the value nodes conforming to $qualifiedValueShape. SHACL's
+    # "multiple parameters" rule (SHACL-SHACL: sh:qualifiedValueShape maxCount 1) makes two values ill-formed;
+    # pyshacl evaluates each as a constraint of its own, and the batched engine follows pyshacl, so the
+    # expectation here is pyshacl's reading: the value conforms to ex:Text only, so the one on ex:Number has a
+    # result, whichever the shapes graph lists first.
     shapes = f"""
 ex:S a sh:NodeShape ; sh:targetNode ex:a ;
   sh:property [ sh:path ex:p ; sh:qualifiedValueShape {first}, {second} ; sh:qualifiedMinCount 1 ] .
@@ -186,3 +188,31 @@ def test_a_literal_target_node_is_a_focus_node():
     # a literal the store would rewrite is refused (the SHACL-SPARQL constraints read their focus nodes there)
     with pytest.raises(shacl_batch.Unsupported, match="targetNode"):
         shacl_batch.compile_shapes(_shapes('ex:S a sh:NodeShape ; sh:targetNode "1.50"^^xsd:decimal ; sh:datatype xsd:decimal .'))
+
+
+# ---------------------------------------------------------------- deactivated shapes
+
+def test_a_deactivated_qualified_value_shape_is_conformed_to():
+    # SHACL 2.1.5 (sh:deactivated): "all RDF terms conform" to a deactivated shape, nested ones included: "x"
+    # conforms to the deactivated value shape, so sh:qualifiedMinCount 1 is met (pyshacl agrees).
+    shapes = """
+ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+  sh:property [ sh:path ex:p ; sh:qualifiedMinCount 1 ;
+                sh:qualifiedValueShape [ sh:datatype xsd:integer ; sh:deactivated true ] ] .
+"""
+    data = 'ex:a ex:p "x" .'
+    assert _batch(shapes, data) == set()
+    assert _pyshacl(shapes, data) == set()
+
+
+def test_sh_not_of_a_deactivated_shape_is_violated_by_every_node():
+    # SHACL 2.1.5 and 4.6.1 (sh:not): ex:a conforms to the deactivated shape, so it does not conform to its
+    # sh:not: one result, value ex:a (pyshacl agrees). The previous engine compiled the shape as active: ex:a is
+    # no ex:C, so the sh:not held and nothing was reported.
+    shapes = """
+ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:not [ sh:class ex:C ; sh:deactivated true ] .
+"""
+    data = 'ex:a ex:p "x" .'
+    expected = {("NotConstraintComponent", "<http://example.org/a>", "<http://example.org/a>")}
+    assert _batch(shapes, data) == expected
+    assert _pyshacl(shapes, data) == expected
