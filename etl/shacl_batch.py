@@ -3,7 +3,7 @@ document in a pyoxigraph store of its own (the queries a Python screen clears ar
 
 API: :func:`compile_shapes` ``(shapes, use_shapes=None) -> list[Check]``; :func:`run_document`
 ``(triples, core, sparql) -> list[Finding]``; :class:`Document` and :func:`run_check` (one check on
-one document); :class:`Unsupported` (raised while compiling a shape that uses a constraint
+one document), :func:`cleared` (a SHACL-SPARQL check its screen clears on a document); :class:`Unsupported` (raised while compiling a shape that uses a constraint
 component, target or path form this compiler does not translate: nothing is skipped silently);
 :data:`SUPPORTED`.
 
@@ -45,6 +45,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from . import shacl_screen, shacl_terms, sparql_screen, sparql_screen_audit, sparql_shared
+from .sparql_predicates import predicates
 
 GRAPH_VAR = "bkgBatchGraph"
 _G = "?" + GRAPH_VAR
@@ -54,6 +55,7 @@ _INSTANCE = "INSTANCE__OF"
 _TYPE = f"<{names.RDF_TYPE}>"
 _SUBCLASS = f"<{names.RDFS}subClassOf>"
 _INSTANCE_OF = (ox.NamedNode(names.RDF_TYPE), ox.NamedNode(names.RDFS + "subClassOf"))  # the predicates of _INSTANCE
+_INSTANCE_IRIS = tuple(p.value for p in _INSTANCE_OF)
 # Lexical forms of the datatypes whose ill-typed literals pyshacl (through rdflib) reports.
 _LEXICAL = {
     XSD.integer: r"^[+-]?[0-9]+$",
@@ -141,6 +143,7 @@ class Check:
     screen: tuple | None = None  # core: the test telling in Python that the query finds nothing (shacl_screen)
     focus_screen: object = None  # SHACL-SPARQL: ``(index, focus) -> bool``, False when no solution (sparql_screen)
     reads: frozenset = frozenset()  # core: the IRIs of its query (the predicates whose values it compares among them)
+    predicates: frozenset | None = None  # the predicates its queries read (sparql_predicates); None: any
 
 
 @dataclass
@@ -350,7 +353,7 @@ class _Compiler:
         def add(param, arg, query, value, value_shape=None):
             screen = shacl_screen.plan(g, shape, param, arg, path, focus, _LEXICAL, value_shape)
             out.append(Check(shape, _COMPONENT[param], severity, path, query, value, messages, targets=nodes, screen=screen,
-                             reads=frozenset(_IRI.findall(query))))
+                             reads=frozenset(_IRI.findall(query)), predicates=predicates(query, _INSTANCE_IRIS)))
 
         head = f"SELECT DISTINCT {_G} ?this"
         if path is None:
@@ -434,9 +437,11 @@ class _Compiler:
         ox.Store().query(query)  # a syntax error names the shape now, not in the middle of a build
         focus_query = f"SELECT DISTINCT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} }} }}"
         extra = tuple(m for m in g.objects(constraint, SH.message) if m not in messages)
+        read = predicates(query), predicates(focus_query, _INSTANCE_IRIS)
         return [Check(shape, SH.SPARQLConstraintComponent, severity, None, query, "row-or-focus",
                       messages + extra, constraint=constraint, targets=nodes, focus_query=focus_query, prologue=head,
-                      focus_screen=sparql_screen.plan(shape, query, SPARQL_SCREENS), focus_targets=focus)]
+                      focus_screen=sparql_screen.plan(shape, query, SPARQL_SCREENS), focus_targets=focus,
+                      predicates=None if None in read else read[0] | read[1])]
 
 
 # ---------------------------------------------------------------- compiling and running
@@ -472,8 +477,9 @@ GRAPH = ox.NamedNode("urn:budgetkg:batch:0")
 class Document:
     """One document's triples, as the checks see them: an :class:`.shacl_screen.Index` for the
     screens, and a store, loaded on first use (a document whose every check a screen clears is
-    never loaded); for a core check reading a predicate with a literal the store would rewrite
-    (:mod:`.shacl_terms`), a store of exact terms, loaded on first use too."""
+    never loaded) with the triples of :attr:`predicates` only (None: every triple), in their order; for a core
+    check reading a predicate with a literal the store would rewrite (:mod:`.shacl_terms`), a store of exact
+    terms, loaded on first use too."""
 
     def __init__(self, triples: list[ox.Triple]):
         self.triples = triples
@@ -486,11 +492,23 @@ class Document:
         # the predicates the checks run on the store of exact terms read (None: all): that store holds only their
         # triples, every triple those queries may match (their predicates are all IRIs of their text)
         self.exact_reads: set | None = None
+        self.predicates: frozenset | None = None  # what the checks run on the store read (see keep)
+        self.verdicts: dict = {}  # id of a SHACL-SPARQL check -> {focus node: its screen's verdict}
+
+    def keep(self, checks: list[Check]) -> None:
+        """The store, when loaded, holds only the triples ``checks`` read (every check that runs on it must be
+        among them)."""
+        read = [check.predicates for check in checks]
+        self.predicates = None if None in read else frozenset().union(*read)
 
     @property
     def store(self) -> ox.Store:
         if self._store is None:
-            self._store = _store(self.triples)
+            triples = self.triples
+            if self.predicates is not None:
+                wanted = {ox.NamedNode(p) for p in self.predicates}
+                triples = [t for t in triples if t.predicate in wanted]
+            self._store = _store(triples)
         return self._store
 
     def exact_for(self, check: Check) -> bool:
@@ -528,7 +546,11 @@ def run_document(triples: list[ox.Triple], core: list[Check], sparql: list[Check
     out: list[Finding] = []
     try:
         todo = shacl_screen.to_run(doc.index, core)
-        doc.exact_reads = set().union(*(c.reads for c in todo if doc.exact_for(c)))
+        exact = [c for c in todo if doc.exact_for(c)]
+        doc.exact_reads = set().union(*(c.reads for c in exact))
+        sparql = [check for check in sparql if not cleared(doc, check)]
+        on_exact = {id(c) for c in exact}
+        doc.keep([c for c in todo if id(c) not in on_exact] + sparql)
         for check in todo:
             out.extend(run_check(doc, check))
         shared: dict = {}  # answers of the sub-SELECTs the checks share (sparql_shared), per focus node
@@ -542,8 +564,10 @@ def run_document(triples: list[ox.Triple], core: list[Check], sparql: list[Check
 def _store(triples) -> ox.Store:
     """A store holding ``triples`` in :data:`GRAPH`: written as N-Triples and parsed by oxigraph, which
     costs less than a Quad built in Python per triple; with blank nodes (the parser would rename
-    them, and findings name them) quad by quad."""
+    them, and findings name them) quad by quad. The graph is there when ``triples`` is empty (a
+    ``GRAPH ?g`` group sees it, as it sees the document's whole graph)."""
     store = ox.Store()
+    store.add_graph(GRAPH)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     if b"_:" in data and _BLANK.search(data):  # the plain test first: a scan of the bytes
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, GRAPH) for t in triples)
@@ -570,17 +594,13 @@ def run_check(doc: Document, check: Check, shared: dict | None = None):
         exact = doc.exact_for(check)
         yield from _solutions(check, doc.query(_fill(check.query, check), exact), exact=exact)
         return
+    if cleared(doc, check):
+        return
     screen = check.focus_screen
-    verdicts: dict = {}  # focus node -> the screen's verdict, each computed once
 
     def may_find(node) -> bool:
-        if node not in verdicts:
-            verdicts[node] = screen(doc.index, node)
-        return verdicts[node]
+        return _may_find(doc, check, node)
 
-    if screen is not None and check.focus_targets is not None and not doc.index.subclasses:
-        if not any(may_find(n) for n in doc.index.focus(check.focus_targets)):
-            return
     this = ox.Variable("this")
     shared = {} if shared is None else shared
     # $currentShape pre-bound as SHACL-SPARQL defines it: a constraint shared by two shapes (a Warning and its
@@ -608,6 +628,22 @@ def run_check(doc: Document, check: Check, shared: dict | None = None):
         query = sparql_shared.fill(sparql_shared.focus_nodes(check.query, None), check.shared, run,
                                    shared.setdefault(focus, {}))
         yield from _solutions(check, run(query), focus)
+
+
+def cleared(doc: Document, check: Check) -> bool:
+    """True when the screen of a SHACL-SPARQL check clears every focus node of the document (found in Python, as
+    :meth:`.shacl_screen.Index.focus` finds them): no query of the check runs. Each verdict is kept in ``doc``."""
+    if check.focus_screen is None or check.focus_targets is None or doc.index.subclasses:
+        return False
+    return not any(_may_find(doc, check, n) for n in doc.index.focus(check.focus_targets))
+
+
+def _may_find(doc: Document, check: Check, node) -> bool:
+    """The verdict of the check's screen on a focus node, computed once per document."""
+    verdicts = doc.verdicts.setdefault(id(check), {})
+    if node not in verdicts:
+        verdicts[node] = check.focus_screen(doc.index, node)
+    return verdicts[node]
 
 
 def _fill(query: str, check: Check) -> str:

@@ -1,0 +1,298 @@
+"""The predicates a SPARQL query can read: a document's store holds only the triples of those.
+
+A triple pattern whose predicate is an IRI, or a property path that cannot match a zero-length path
+(steps: IRIs, ``^``, ``/``, ``|``, ``*``, ``+``, ``?``), only matches triples whose predicate it names:
+its solutions over a graph are its solutions over the triples of those predicates (in a sequence,
+the zero-length steps join to nodes of its other steps' triples). So a query whose every pattern is
+of these forms (in sub-SELECTs, ``OPTIONAL``, ``UNION``, ``MINUS``, ``(NOT) EXISTS`` and ``GRAPH``
+groups too: :class:`.shacl_batch.Document` keeps its graph in the store when empty) has the same
+solutions over the sub-graph of its predicates. Any other form may read any triple, and the query
+gets the whole graph (``None``): a variable in predicate position, a negated property set ``!``, a
+path that may have length zero as a whole pattern (``p*``, ``p?``: it matches every node of the
+graph), ``SERVICE``, ``FROM``, a quoted triple, or anything this reader does not know.
+
+The query is read with :mod:`budgetkg.sparqltext`'s tokenizer, by the grammar's group graph patterns
+and triples blocks (expressions are skipped but for the groups of their ``EXISTS``). rdflib's parser
+gives the same sets (tests/etl/test_sparql_predicates.py) but takes seconds on the narrative audits.
+
+API: :func:`predicates` ``(query, instance=()) -> frozenset[str] | None``: ``instance`` are the
+predicates of :mod:`.shacl_batch`'s "instance of" placeholder, its other placeholders are read as
+empty groups.
+
+>>> sorted(predicates("PREFIX : <http://x/> SELECT ?v { $this :a/:b* ?v FILTER NOT EXISTS { ?v ^:c ?w } }"))
+['http://x/a', 'http://x/b', 'http://x/c']
+>>> [predicates(q) for q in ("SELECT ?p { $this ?p ?o }", "PREFIX : <http://x/> SELECT ?o { $this :a* ?o }",
+...                          "PREFIX : <http://x/> SELECT ?o { $this !:a ?o }")]
+[None, None, None]
+"""
+
+from __future__ import annotations
+
+from budgetkg import names, sparqltext
+
+_RDF = names.RDF_TYPE.rsplit("#", 1)[0] + "#"
+# Words that end a triples block (a pattern, a filter, a modifier of a sub-SELECT follows).
+_GROUP_WORDS = {"OPTIONAL", "MINUS", "UNION", "GRAPH", "FILTER", "BIND", "VALUES", "SERVICE", "SELECT", "GROUP", "HAVING",
+                "ORDER", "LIMIT", "OFFSET"}
+_TERMS = ("var", "iri", "pname", "string", "number", "bnode")
+
+
+class _Whole(Exception):
+    """The query may read triples of any predicate."""
+
+
+class _Reader:
+    def __init__(self, query: str, instance: tuple):
+        self.toks = sparqltext.tokens(query)
+        self.i = 0
+        self.prefixes: dict[str, str] = {}
+        self.instance = instance
+        self.out: set[str] = set()
+
+    # -------------------------------------------------------- tokens
+
+    def peek(self, k: int = 0):
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else None
+
+    def word(self, k: int = 0) -> str | None:
+        t = self.peek(k)
+        return t.text.upper() if t is not None and t.kind == "word" else None
+
+    def punct(self, k: int = 0) -> str | None:
+        t = self.peek(k)
+        return t.text if t is not None and t.kind == "punct" else None
+
+    def take(self):
+        t = self.peek()
+        if t is None:
+            raise _Whole
+        self.i += 1
+        return t
+
+    def expect(self, text: str) -> None:
+        if self.take().text != text:
+            raise _Whole
+
+    def iri(self, t) -> str:
+        if t.kind == "iri":
+            return t.text[1:-1]
+        prefix, _, local = t.text.partition(":")
+        if prefix not in self.prefixes or "\\" in local:
+            raise _Whole
+        return self.prefixes[prefix] + local
+
+    # -------------------------------------------------------- query
+
+    def query(self) -> None:
+        while self.word() in ("PREFIX", "BASE"):
+            if self.word() == "BASE":
+                raise _Whole  # relative IRIs would need resolving
+            self.take()
+            name = self.take()
+            if name.kind != "pname" or not name.text.endswith(":"):
+                raise _Whole
+            self.prefixes[name.text[:-1]] = self.iri(self.take())
+        if self.word() != "SELECT":
+            raise _Whole
+        self.select()
+        if self.peek() is not None:
+            raise _Whole
+
+    def select(self) -> None:
+        """``SELECT ... [WHERE] { ... }`` and its modifiers, up to the ``}`` or end that follows."""
+        self.take()
+        while self.punct() != "{" and self.word() != "WHERE":
+            if self.peek() is None or self.word() == "FROM":
+                raise _Whole
+            self.expression_token()
+        if self.word() == "WHERE":
+            self.take()
+        self.group()
+        while self.peek() is not None and self.punct() != "}":
+            if self.word() == "VALUES":
+                self.values()
+            else:
+                self.expression_token()
+
+    def expression_token(self) -> None:
+        """One token of an expression (or a bracketed expression): the groups of EXISTS are read."""
+        t = self.take()
+        if t.kind == "punct" and t.text == "(":
+            while self.punct() != ")":
+                self.expression_token()
+            self.take()
+        elif t.kind == "punct" and t.text == "{":
+            self.i -= 1  # only EXISTS / NOT EXISTS open a group in an expression
+            self.group()
+        elif t.kind == "punct" and t.text in ("}", ")"):
+            raise _Whole
+
+    def values(self) -> None:
+        """``VALUES vars { data }``: no pattern inside."""
+        self.take()
+        while self.punct() != "{":
+            self.take()
+        depth = 0
+        while True:
+            t = self.take()
+            if t.kind == "punct" and t.text == "{":
+                depth += 1
+            elif t.kind == "punct" and t.text == "}":
+                depth -= 1
+                if depth == 0:
+                    return
+
+    # -------------------------------------------------------- graph patterns
+
+    def group(self) -> None:
+        self.expect("{")
+        while True:
+            p, w = self.punct(), self.word()
+            if p == "}":
+                self.take()
+                return
+            if p in (".",):
+                self.take()
+            elif p == "{":
+                self.group()
+            elif w == "SELECT":
+                self.select()
+            elif w in ("OPTIONAL", "MINUS", "UNION"):
+                self.take()
+            elif w == "GRAPH":
+                self.take()
+                if self.take().kind not in ("var", "iri", "pname"):
+                    raise _Whole
+            elif w in ("FILTER", "BIND"):
+                self.take()
+                if self.word() == "NOT":
+                    self.take()
+                if self.word() == "EXISTS":
+                    self.take()
+                    self.group()
+                else:
+                    if self.peek().kind in ("word", "iri", "pname"):  # a function call
+                        self.take()
+                    self.expression_token()
+            elif w == "VALUES":
+                self.values()
+            elif w in ("VALUES__TARGETS",) or w is not None and w.startswith("SHARED__SUBSELECT__"):
+                self.take()  # placeholders of shacl_batch / sparql_shared: bindings, no pattern
+            elif self.peek() is not None and (self.peek().kind in _TERMS or p in ("[", "(")):
+                self.triples()
+            else:
+                raise _Whole  # SERVICE, a quoted triple, anything unknown
+
+    def triples(self) -> None:
+        """``subject verb objects (; verb objects)*`` (a ``[ ... ]`` subject may stand alone)."""
+        alone = self.node()
+        if alone and self.punct() in (".", "}") or self.word() in _GROUP_WORDS:
+            return
+        self.properties()
+
+    def node(self) -> bool:
+        """A subject or object; True for a blank node property list (a subject that needs no verb)."""
+        t = self.take()
+        if t.kind == "string":
+            if self.punct() == "^^":
+                self.take()
+                self.take()
+            elif self.punct() == "@":  # a language tag: a word, then "-" and subtags
+                self.take()
+                self.take()
+                while self.punct() == "-" and self.peek(1) is not None and self.peek(1).kind in ("word", "number"):
+                    self.i += 2
+            return False
+        if t.kind in _TERMS:
+            return False
+        if t.kind == "word" and t.text in ("true", "false"):
+            return False
+        if t.kind == "punct" and t.text == "[":
+            if self.punct() != "]":
+                self.properties()
+            self.expect("]")
+            return True
+        if t.kind == "punct" and t.text == "(":
+            self.out.update((_RDF + "first", _RDF + "rest"))
+            while self.punct() != ")":
+                self.node()
+            self.take()
+            return False
+        raise _Whole
+
+    def properties(self) -> None:
+        while True:
+            if self.verb():
+                raise _Whole  # a path that may have length zero
+            self.node()
+            while self.punct() == ",":
+                self.take()
+                self.node()
+            if self.punct() != ";":
+                return
+            while self.punct() == ";":
+                self.take()
+            if self.punct() in (".", "]", "}") or self.word() in _GROUP_WORDS:
+                return
+
+    # -------------------------------------------------------- paths (True: may have length zero)
+
+    def verb(self) -> bool:
+        t = self.peek()
+        if t is not None and t.kind == "word" and t.text == "a":
+            self.take()
+            self.out.add(names.RDF_TYPE)
+            return False
+        if t is not None and t.kind == "word" and t.text == "INSTANCE__OF":
+            self.take()
+            if not self.instance:
+                raise _Whole
+            self.out.update(self.instance)
+            return False
+        return self.alternative()
+
+    def alternative(self) -> bool:
+        nullable = self.sequence()
+        while self.punct() == "|":
+            self.take()
+            nullable = self.sequence() or nullable
+        return nullable
+
+    def sequence(self) -> bool:
+        nullable = self.step()
+        while self.punct() == "/":
+            self.take()
+            nullable = self.step() and nullable
+        return nullable
+
+    def step(self) -> bool:
+        if self.punct() == "^":
+            self.take()
+        t = self.take()
+        if t.kind in ("iri", "pname"):
+            self.out.add(self.iri(t))
+            nullable = False
+        elif t.kind == "word" and t.text == "a":
+            self.out.add(names.RDF_TYPE)
+            nullable = False
+        elif t.kind == "punct" and t.text == "(":
+            nullable = self.alternative()
+            self.expect(")")
+        else:
+            raise _Whole  # a variable, a negated property set, anything else
+        mod = self.punct()
+        if mod in ("*", "?", "+"):
+            self.take()
+            return nullable or mod != "+"
+        return nullable
+
+
+def predicates(query: str, instance: tuple = ()) -> frozenset | None:
+    """The predicate IRIs ``query`` reads, or None when it may read any triple."""
+    reader = _Reader(query, tuple(instance))
+    try:
+        reader.query()
+    except (_Whole, AttributeError):  # AttributeError: the query ended where a token was expected
+        return None
+    return frozenset(reader.out)

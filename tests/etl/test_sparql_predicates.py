@@ -1,0 +1,195 @@
+"""The predicates a query reads (budgetkg.etl.sparql_predicates), and the document stores loaded with those only.
+
+A triple pattern with an IRI predicate, or a property path that cannot have length zero, matches only
+triples of the predicates it names (SPARQL 1.1, 18.4: the evaluation of a triple pattern and of the
+path operators); any other form (a variable predicate, a negated property set, a zero-length path,
+which matches every node of the graph) may read any triple, and its query gets the whole graph.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from tests.etl.test_shacl_screen import _mutate
+from tests.shapes.test_shapes_support import fixed_sample
+
+from budgetkg.etl import shacl_batch
+from budgetkg.etl.sparql_predicates import predicates
+from budgetkg.etl.validation import _checks, context_triples
+
+X = "http://x/"
+P = f"PREFIX : <{X}>\n"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT ?o { $this :a ?o }", {"a"}),
+    ("SELECT ?o { $this a :T ; :a ?o , ?p . ?o ^:b ?z }", {RDF_TYPE, "a", "b"}),
+    ("SELECT ?o { $this :a/:b* ?o }", {"a", "b"}),  # zero-length steps inside a sequence join to :a's triples
+    ("SELECT ?o { $this (:a|:b)+ ?o }", {"a", "b"}),
+    ("SELECT ?o { $this :a ?o FILTER NOT EXISTS { ?o :b ?x } MINUS { ?o :c ?y } OPTIONAL { ?o :d ?z } }", {"a", "b", "c", "d"}),
+    ("SELECT ?o { { SELECT $this (SAMPLE(?v) AS ?o) WHERE { $this :a ?v } GROUP BY $this HAVING (EXISTS { $this :b ?w }) } }",
+     {"a", "b"}),
+    ("SELECT ?o { $this :a ?o BIND (EXISTS { ?o :b \"x\"@zh-CN } AS ?e) FILTER (?o != \"1\"^^:t) } ORDER BY ?o", {"a", "b"}),
+    ("SELECT ?o { GRAPH ?g { $this :a [ :b ?o ] } VALUES ?o { :c } }", {"a", "b"}),
+])
+def test_the_predicates_a_query_names(query, expected):
+    assert predicates(P + query) == {e if e.startswith("http") else X + e for e in expected}
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?o { $this ?p ?o }",  # a variable predicate
+    "SELECT ?o { $this :a ?o FILTER NOT EXISTS { ?o ?p ?x } }",
+    "SELECT ?o { $this :a* ?o }",  # zero length: every node of the graph
+    "SELECT ?o { $this :a? ?o }",
+    "SELECT ?o { $this (:a|:b*) ?o }",
+    "SELECT ?o { $this !:a ?o }",  # every predicate but one
+    "SELECT ?o { $this :a/!(:b|^:c) ?o }",
+    "SELECT ?o { SERVICE <http://x/s> { $this :a ?o } }",
+    "SELECT ?o FROM <http://x/g> { $this :a ?o }",
+    "SELECT ?o { $this other:a ?o }",  # a prefix the query does not declare
+    "SELECT ?o { $this :a ?o",  # cut short
+])
+def test_a_query_that_may_read_any_triple_gets_the_whole_graph(query):
+    assert predicates(P + query) is None
+
+
+def _reference(query: str):
+    """The same sets from rdflib's algebra of the query (pyshacl's parser): a second reading of the grammar."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    class Whole(Exception):
+        pass
+
+    def path(p, out) -> bool:
+        if isinstance(p, rdflib.URIRef):
+            out.add(str(p))
+            return False
+        if isinstance(p, InvPath):
+            return path(p.arg, out)
+        if isinstance(p, SequencePath):
+            return all([path(x, out) for x in p.args])
+        if isinstance(p, AlternativePath):
+            return any([path(x, out) for x in p.args])
+        if isinstance(p, MulPath):
+            return path(p.path, out) or p.mod in "*?"
+        raise Whole
+
+    def walk(n, out) -> None:
+        if isinstance(n, CompValue):
+            if n.name == "ServiceGraphPattern" or dict.get(n, "datasetClause"):
+                raise Whole
+            for k, v in dict.items(n):
+                if k == "triples":
+                    flat = [x for item in v for x in item]
+                    if any(path(flat[i + 1], out) for i in range(0, len(flat), 3)):
+                        raise Whole
+                else:
+                    walk(v, out)
+        elif isinstance(n, (list, tuple)) or type(n).__name__ == "ParseResults":
+            for x in n:
+                walk(x, out)
+
+    out: set = set()
+    try:
+        walk(translateQuery(parseQuery(query)).algebra, out)
+    except Whole:
+        return None
+    return frozenset(out)
+
+
+def test_the_shapes_queries_read_as_rdflib_reads_them():
+    """Every SHACL-SPARQL query of the shapes short enough for rdflib's parser to take under a second."""
+    from rdflib.namespace import SH
+
+    from budgetkg.etl.validation import shapes_graph
+
+    g = shapes_graph()
+    texts = {c.prologue + str(g.value(c.constraint, SH.select)) for c in _checks(None) if c.focus_query is not None}
+    short = [t for t in texts if len(t) < 4000]
+    assert len(short) > 20
+    for text in short:
+        assert predicates(text) == _reference(text), text[:200]
+
+
+# ---------------------------------------------------------------- stores holding those triples
+
+
+def _shapes(select: str) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix : <{X}> .
+        :S a sh:NodeShape ; sh:targetClass :T ; sh:sparql [ sh:select \"\"\"{P}{select}\"\"\" ] .
+    """, format="turtle")
+
+
+def _data() -> list[ox.Triple]:
+    n = ox.NamedNode
+    t = ox.NamedNode(RDF_TYPE)
+    return [ox.Triple(n(X + "a"), t, n(X + "T")), ox.Triple(n(X + "a"), n(X + "p"), ox.Literal("1")),
+            ox.Triple(n(X + "a"), n(X + "q"), ox.Literal("2")), ox.Triple(n(X + "b"), t, n(X + "T")),
+            ox.Triple(n(X + "b"), n(X + "p"), ox.Literal("1")), ox.Triple(n(X + "b"), n(X + "other"), ox.Literal("3"))]
+
+
+def _run(select: str):
+    checks = shacl_batch.compile_shapes(_shapes(select))
+    captured = []
+    real = shacl_batch._store
+
+    def spy(triples):
+        captured.extend(triples)
+        return real(triples)
+
+    shacl_batch._store = spy
+    try:
+        found = shacl_batch.run_document(_data(), [c for c in checks if c.focus_query is None],
+                                         [c for c in checks if c.focus_query is not None])
+    finally:
+        shacl_batch._store = real
+    return sorted(f.focus.value for f in found), {t.predicate.value for t in captured}
+
+
+def test_a_filter_not_exists_reads_its_predicate():
+    """Only :b has :p without :q (SHACL-SPARQL: one result per solution, $this the focus node); without :q's
+    triples in the store :a would be reported too. :other's triple is not loaded."""
+    found, loaded = _run("SELECT $this WHERE { $this :p ?v FILTER NOT EXISTS { $this :q ?w } }")
+    assert found == [X + "b"]
+    assert loaded == {RDF_TYPE, X + "p", X + "q"}
+
+
+@pytest.mark.parametrize("select, expected", [
+    ("SELECT $this WHERE { $this ?p \"3\" }", ["b"]),  # the subject of a triple with "3" as object, whatever its predicate
+    # a zero-length path matches every node of the graph: "3" (the object of :other) for every focus node
+    ("SELECT $this WHERE { $this :p ?v . ?n :none* ?n FILTER (?n = \"3\") }", ["a", "b"]),
+])
+def test_a_variable_predicate_or_a_zero_length_path_gets_the_whole_graph(select, expected):
+    found, loaded = _run(select)
+    assert found == [X + e for e in expected]
+    assert loaded == {RDF_TYPE, X + "p", X + "q", X + "other"}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mutated_documents_find_the_same_with_the_whole_graph(seed):
+    """Every check run on a store of the predicates it reads finds what it finds on the whole graph, in order."""
+    rng = random.Random(seed)
+    triples = _mutate(list(fixed_sample()), rng, 1 + seed % 4)
+    triples += context_triples(triples)
+    checks = _checks(None)
+    core = [c for c in checks if c.focus_query is None]
+    sparql = [c for c in checks if c.focus_query is not None]
+
+    def key(findings):
+        return [(str(f.check.shape), f.focus, f.value, str(f.path), sorted(f.bindings.items(), key=str)) for f in findings]
+
+    restricted = key(shacl_batch.run_document(triples, core, sparql))
+    whole = shacl_batch.Document(triples)  # predicates None: every triple, each check run as run_document runs it
+    shared: dict = {}
+    every = key([f for c in shacl_batch.shacl_screen.to_run(whole.index, core) for f in shacl_batch.run_check(whole, c)]
+                + [f for c in sparql for f in shacl_batch.run_check(whole, c, shared)])
+    assert restricted == every
