@@ -85,6 +85,10 @@ class _Reader:
     # -------------------------------------------------------- query
 
     def query(self) -> None:
+        if any("\\" in t.text for t in self.toks if t.kind != "string"):
+            # an escape outside a string (``\u0061`` in an IRI, ``:a\#b``) the tokenizer may split otherwise than
+            # the query's parser does: a ``#`` or ``'`` after it would hide the rest of a pattern from this reader
+            raise _Whole
         while self.word() in ("PREFIX", "BASE"):
             if self.word() == "BASE":
                 raise _Whole  # relative IRIs would need resolving
@@ -118,6 +122,9 @@ class _Reader:
     def expression_token(self) -> None:
         """One token of an expression (or a bracketed expression): the groups of EXISTS are read."""
         t = self.take()
+        if t.kind == "iri" and self.i >= 2 and (self.toks[self.i - 2].kind in _TERMS or self.toks[self.i - 2].text == ")"):
+            # after an operand ``<`` is "less than": the tokenizer took ``<STR(?a)).?s ?p ?o.FILTER(?b>`` for an IRI
+            raise _Whole
         if t.kind == "punct" and t.text == "(":
             while self.punct() != ")":
                 self.expression_token()
