@@ -163,8 +163,15 @@ def _term(node) -> str:
     return str(shacl_terms.exact(shacl_screen.to_ox(node)))
 
 
-# IRIs in a compiled query (the predicates it reads among them)
-_IRI = re.compile(r"<([^<>\s]*)>")
+# IRIs in a compiled query (the predicates it reads among them), outside its string constants: a string (a
+# sh:pattern, a member of sh:in) is matched whole, so a "<...>" in it is no IRI (the compiler writes each string
+# as oxigraph does, with its quotes escaped)
+_IRI = re.compile(r'"(?:[^"\\]|\\.)*"|<([^<>\s"]*)>')
+
+
+def _reads(query: str) -> frozenset:
+    """The IRIs of a compiled query (the predicates it reads among them)."""
+    return frozenset(m.group(1) for m in _IRI.finditer(query) if m.group(1) is not None)
 
 
 class _Compiler:
@@ -353,7 +360,7 @@ class _Compiler:
         def add(param, arg, query, value, value_shape=None):
             screen = shacl_screen.plan(g, shape, param, arg, path, focus, _LEXICAL, value_shape)
             out.append(Check(shape, _COMPONENT[param], severity, path, query, value, messages, targets=nodes, screen=screen,
-                             reads=frozenset(_IRI.findall(query)), predicates=predicates(query, _INSTANCE_IRIS)))
+                             reads=_reads(query), predicates=predicates(query, _INSTANCE_IRIS)))
 
         head = f"SELECT DISTINCT {_G} ?this"
         if path is None:

@@ -216,3 +216,22 @@ ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:not [ sh:class ex:C ; sh:deactivat
     expected = {("NotConstraintComponent", "<http://example.org/a>", "<http://example.org/a>")}
     assert _batch(shapes, data) == expected
     assert _pyshacl(shapes, data) == expected
+
+
+# ---------------------------------------------------------------- strings that look like IRIs
+
+@pytest.mark.parametrize("constraint, data, expected", [
+    # 4.4.3 (sh:pattern): "<ab>" matches ^<[a-z]+>$, no result; "<a1>" does not, one result
+    ('sh:pattern "^<[a-z]+>$"', 'ex:a ex:p "<ab>" .', set()),
+    ('sh:pattern "^<[a-z]+>$"', 'ex:a ex:p "<a1>" .', {("PatternConstraintComponent", A, '"<a1>"')}),
+    # 4.8.3 (sh:in): "<[x]>" is a member; 4.8.2 (sh:hasValue): "<[x]>" is a value node
+    ('sh:in ( "<[x]>" )', 'ex:a ex:p "<[x]>" .', set()),
+    ('sh:in ( "<[x]>" )', 'ex:a ex:p "x" .', {("InConstraintComponent", A, '"x"')}),
+    ('sh:hasValue "<[x]>"', 'ex:a ex:p "<[x]>" .', set()),
+    ('sh:hasValue "<[x]>"', 'ex:a ex:p "x" .', {("HasValueConstraintComponent", A, None)}),
+])
+def test_a_string_constant_holding_angle_brackets_is_no_iri(constraint, data, expected):
+    # the string constants of a compiled query are no predicates it reads (the engine took "<[a-z]+>" for an IRI
+    # and failed building it); pyshacl agrees
+    shapes = PROPERTY.format(constraint)
+    assert _batch(shapes, data) == _pyshacl(shapes, data) == expected
