@@ -207,6 +207,38 @@ class _Compiler:
             return "(" + "|".join(self.path(p) for p in Collection(g, alt)) + ")"
         raise Unsupported(f"path form of {node}")
 
+    def nullable(self, node) -> bool:
+        """Whether path ``node`` may have length zero (SHACL 2.3.1: a zero-or-more or zero-or-one path reaches the
+        focus node itself, in the data graph or not)."""
+        g = self.g
+        if isinstance(node, rdflib.URIRef):
+            return False
+        if (node, RDF.first, None) in g:
+            return all(self.nullable(p) for p in Collection(g, node))
+        if _one(g, node, SH.zeroOrMorePath) is not None or _one(g, node, SH.zeroOrOnePath) is not None:
+            return True
+        for pred in (SH.inversePath, SH.oneOrMorePath):
+            inner = _one(g, node, pred)
+            if inner is not None:
+                return self.nullable(inner)
+        alt = _one(g, node, SH.alternativePath)
+        return alt is not None and any(self.nullable(p) for p in Collection(g, alt))
+
+    def step(self, subj: str, path, obj: str, test: bool = False) -> str:
+        """The pattern ``subj path obj`` (a fresh variable ``obj`` is bound to each value node; a term, or a variable
+        bound before, is tested), written at the level of the group that binds ``subj``. SPARQL matches a path of
+        length zero with both ends unbound only to the nodes of the graph: for a path that may have length zero the
+        focus node is added as a value of its own, COALESCE reading ``subj`` in this group (a BIND in a group of its
+        own would not see it)."""
+        pt = self.path(path)
+        if not self.nullable(path):
+            return f"{subj} {pt} {obj} ."
+        t = self.var("z")
+        union = f"{{ {subj} {pt} {t} }} UNION {{ }}"
+        if obj.startswith("?") and not test:
+            return f"{union} BIND(COALESCE({t}, {subj}) AS {obj})"
+        return f"{union} FILTER (sameTerm(COALESCE({t}, {subj}), {obj}))"
+
     @staticmethod
     def target_node(shape, node) -> str:
         """A sh:targetNode in SPARQL syntax: an IRI or a literal (SHACL 2.1.3.1), one the store keeps as written
@@ -294,23 +326,25 @@ class _Compiler:
             for p, o in g.predicate_objects(shape):
                 conds += self._node_conforms(p, o, v, shape)
             return "(" + (" && ".join(conds) or "true") + ")"
-        p_text = self.path(path)
+        def step(x):
+            return self.step(v, path, x)
+
         for p, o in g.predicate_objects(shape):
             x = self.var("q")
             bad = self.violation(p, o, x, shape)
             if bad is not None:
-                conds.append(f"NOT EXISTS {{ {v} {p_text} {x} FILTER ({bad}) }}")
+                conds.append(f"NOT EXISTS {{ {step(x)} FILTER ({bad}) }}")
             elif p == SH["class"]:
-                conds.append(f"NOT EXISTS {{ {v} {p_text} {x} FILTER NOT EXISTS {{ {x} {_INSTANCE} {_term(o)} }} }}")
+                conds.append(f"NOT EXISTS {{ {step(x)} FILTER NOT EXISTS {{ {x} {_INSTANCE} {_term(o)} }} }}")
             elif p == SH.hasValue:
-                conds.append(f"EXISTS {{ {v} {p_text} {_term(o)} }}")
+                conds.append(f"EXISTS {{ {step(_term(o))} }}")
             elif p == SH.minCount and int(o) <= 1:
-                conds.append(f"EXISTS {{ {v} {p_text} {x} }}" if int(o) == 1 else "true")
+                conds.append(f"EXISTS {{ {step(x)} }}" if int(o) == 1 else "true")
             elif p == SH.maxCount and int(o) == 0:
-                conds.append(f"NOT EXISTS {{ {v} {p_text} {x} }}")
+                conds.append(f"NOT EXISTS {{ {step(x)} }}")
             elif p == SH.maxCount and int(o) == 1:
                 y = self.var("q")
-                conds.append(f"NOT EXISTS {{ {v} {p_text} {x} . {v} {p_text} {y} FILTER (!sameTerm({x}, {y})) }}")
+                conds.append(f"NOT EXISTS {{ {step(x)} {step(y)} FILTER (!sameTerm({x}, {y})) }}")
             elif p in SUPPORTED:
                 raise Unsupported(f"{p} in a nested property shape {shape}")
         return "(" + (" && ".join(conds) or "true") + ")"
@@ -379,42 +413,57 @@ class _Compiler:
                         add(p, o, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER (!{cond[0]}) }} }}", "focus")
             return out
         pt = self.path(path)
+
+        def step(x, test=False):  # ?this path x, written after the target
+            return self.step("?this", path, x, test)
+
+        def values(x):  # the value nodes x, if any, of every focus node (a path of length zero gives one at least)
+            return step(x) if self.nullable(path) else f"OPTIONAL {{ ?this {pt} {x} }}"
+
         for p, o in sorted(g.predicate_objects(shape)):
             bad = self.violation(p, o, "?value", shape)
             if bad is not None:
-                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . FILTER ({bad}) }} }}", "row")
+                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} {step('?value')} FILTER ({bad}) }} }}", "row")
             elif p == SH["class"]:
-                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . "
+                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} {step('?value')} "
                        f"FILTER NOT EXISTS {{ ?value {_INSTANCE} {_term(o)} }} }} }}", "row")
             elif p == SH.hasValue:
-                add(p, o, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER NOT EXISTS {{ ?this {pt} {_term(o)} }} }} }}", "none")
+                add(p, o, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER NOT EXISTS {{ {step(_term(o))} }} }} }}", "none")
             elif p == SH.minCount:
                 n = int(o)
                 if n == 1:
-                    add(p, o, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER NOT EXISTS {{ ?this {pt} ?v }} }} }}", "none")
+                    add(p, o, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER NOT EXISTS {{ {step('?v')} }} }} }}", "none")
                 elif n > 1:
                     add(p, o, f"SELECT {_G} ?this WHERE {{ {{ SELECT {_G} ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ "
-                           f"GRAPH {_G} {{ {target} OPTIONAL {{ ?this {pt} ?v }} }} }} GROUP BY {_G} ?this }} FILTER (?n < {n}) }}",
+                           f"GRAPH {_G} {{ {target} {values('?v')} }} }} GROUP BY {_G} ?this }} FILTER (?n < {n}) }}",
                         "none")
             elif p == SH.maxCount:
-                add(p, o, f"SELECT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?v }} }} "
+                add(p, o, f"SELECT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} {step('?v')} }} }} "
                        f"GROUP BY {_G} ?this HAVING (COUNT(DISTINCT ?v) > {int(o)})", "none")
             elif p == SH.uniqueLang:
                 if o == rdflib.Literal(True):
-                    add(p, o, f"SELECT {_G} ?this ?lang WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?v . "
+                    add(p, o, f"SELECT {_G} ?this ?lang WHERE {{ GRAPH {_G} {{ {target} {step('?v')} "
                            f"FILTER (isLiteral(?v) && LANG(?v) != \"\") }} }} GROUP BY {_G} ?this (LCASE(LANG(?v)) AS ?lang) "
                            f"HAVING (COUNT(DISTINCT ?v) > 1)", "none")
             elif p == SH.equals:
-                other = self.path(o)
-                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} {{ ?this {pt} ?value FILTER NOT EXISTS {{ ?this {other} ?value }} }} "
-                       f"UNION {{ ?this {other} ?value FILTER NOT EXISTS {{ ?this {pt} ?value }} }} }} }}", "row")
+                one = f"{step('?value')} FILTER NOT EXISTS {{ {self.step('?this', o, '?value', True)} }}"
+                two = f"{self.step('?this', o, '?value')} FILTER NOT EXISTS {{ {step('?value', True)} }}"
+                if self.nullable(path) or self.nullable(o):  # each arm binds ?this itself (a path of length zero reads it, see step)
+                    where = f"{{ {target} {one} }} UNION {{ {target} {two} }}"
+                else:
+                    where = f"{target} {{ {one} }} UNION {{ {two} }}"
+                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {where} }} }}", "row")
             elif p == SH.qualifiedValueShape:
                 if _one(g, shape, SH.qualifiedValueShapesDisjoint) == rdflib.Literal(True):
                     raise Unsupported(f"sh:qualifiedValueShapesDisjoint of {shape}")
                 q = self.var("q")
                 ok = self.conforms(o, q)
-                inner = (f"{{ SELECT {_G} ?this (COUNT(DISTINCT {q}) AS ?n) WHERE {{ GRAPH {_G} {{ {target} "
-                         f"OPTIONAL {{ ?this {pt} {q} FILTER {ok} }} }} }} GROUP BY {_G} ?this }}")
+                if self.nullable(path):  # an OPTIONAL group would not see ?this (see step): the values counted if they conform
+                    inner = (f"{{ SELECT {_G} ?this (COUNT(DISTINCT IF({ok}, {q}, {self.var('none')})) AS ?n) WHERE {{ "
+                             f"GRAPH {_G} {{ {target} {step(q)} }} }} GROUP BY {_G} ?this }}")
+                else:
+                    inner = (f"{{ SELECT {_G} ?this (COUNT(DISTINCT {q}) AS ?n) WHERE {{ GRAPH {_G} {{ {target} "
+                             f"OPTIONAL {{ ?this {pt} {q} FILTER {ok} }} }} }} GROUP BY {_G} ?this }}")
                 for bound, op in ((SH.qualifiedMinCount, "<"), (SH.qualifiedMaxCount, ">")):
                     n = _one(g, shape, bound)
                     if n is not None:  # the screen tests this value shape, not another of the shape's
@@ -423,7 +472,7 @@ class _Compiler:
                 continue  # with sh:qualifiedValueShape / sh:pattern
             elif p in (SH["or"], SH["and"], SH["not"]):
                 cond = self._node_conforms(p, o, "?value", shape)[0]
-                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} ?this {pt} ?value . FILTER (!{cond}) }} }}", "row")
+                add(p, o, f"{head} ?value WHERE {{ GRAPH {_G} {{ {target} {step('?value')} FILTER (!{cond}) }} }}", "row")
             elif p in (SH.sparql, SH.property):
                 raise Unsupported(f"{p} on property shape {shape}")
         return out

@@ -235,3 +235,49 @@ def test_a_string_constant_holding_angle_brackets_is_no_iri(constraint, data, ex
     # and failed building it); pyshacl agrees
     shapes = PROPERTY.format(constraint)
     assert _batch(shapes, data) == _pyshacl(shapes, data) == expected
+
+
+# ---------------------------------------------------------------- paths of length zero
+
+# "01" sends the checks reading ex:p to the store of exact terms, which holds only the triples of the predicates
+# they read: ex:a, present through ex:q only, is not in it
+EXACT = 'ex:c ex:p "01"^^xsd:integer .'
+ZERO = "ex:S a sh:NodeShape ; sh:targetNode {} ; sh:property [ sh:path [ {} ] ; {} ] ."
+
+
+@pytest.mark.parametrize("target, path, constraint, data, expected", [
+    # SHACL 2.3.1: a zero-or-one / zero-or-more path reaches the focus node itself. 4.2.1 (sh:minCount): ex:a is a
+    # value node, no result; 4.8.2 (sh:hasValue): ex:a is among the value nodes, no result
+    ("ex:a", "sh:zeroOrOnePath ex:p", "sh:minCount 1", "ex:a ex:q ex:b . " + EXACT, set()),
+    ("ex:a", "sh:zeroOrMorePath ex:p", "sh:hasValue ex:a", "ex:a ex:q ex:b . " + EXACT, set()),
+    # 4.1.3 (sh:nodeKind): the value node ex:a is no literal, one result (value ex:a)
+    ("ex:a", "sh:zeroOrMorePath ex:p", "sh:nodeKind sh:Literal", "ex:a ex:q ex:b . " + EXACT,
+     {("NodeKindConstraintComponent", A, A)}),
+    # a literal focus node (2.1.3.1) is its own value node: 5 is no IRI
+    ("5", "sh:zeroOrMorePath [ sh:inversePath ex:p ]", "sh:nodeKind sh:IRI", "ex:b ex:q 5 . " + EXACT,
+     {("NodeKindConstraintComponent", '"5"^^<http://www.w3.org/2001/XMLSchema#integer>',
+       '"5"^^<http://www.w3.org/2001/XMLSchema#integer>')}),
+    # a focus node absent from the data graph (2.1.3.1) is its own value node too
+    ("ex:a", "sh:zeroOrMorePath ex:p", "sh:nodeKind sh:Literal", "ex:c ex:p 1 .", {("NodeKindConstraintComponent", A, A)}),
+    ("ex:a", "sh:zeroOrOnePath ex:p", "sh:maxCount 0", "ex:c ex:p 1 .", {("MaxCountConstraintComponent", A, None)}),
+    # 4.7.3 (sh:qualifiedValueShape): ex:a is the one value node, and it conforms to [ sh:nodeKind sh:IRI ]
+    ("ex:a", "sh:zeroOrMorePath ex:p", "sh:qualifiedValueShape [ sh:nodeKind sh:IRI ] ; sh:qualifiedMaxCount 0",
+     "ex:a ex:q ex:b . " + EXACT, {("QualifiedMaxCountConstraintComponent", A, None)}),
+    ("ex:a", "sh:zeroOrMorePath ex:p", "sh:qualifiedValueShape [ sh:nodeKind sh:IRI ] ; sh:qualifiedMinCount 1",
+     "ex:a ex:q ex:b . " + EXACT, set()),
+    # 4.5.1 (sh:equals): ex:a is a value node and no value of ex:q, one result (value ex:a)
+    ("ex:a", "sh:zeroOrMorePath ex:p", "sh:equals ex:q", "ex:a ex:q ex:b . " + EXACT,
+     {("EqualsConstraintComponent", A, A), ("EqualsConstraintComponent", A, "<http://example.org/b>")}),
+])
+def test_a_path_of_length_zero_reaches_the_focus_node(target, path, constraint, data, expected):
+    shapes = ZERO.format(target, path, constraint)
+    assert _batch(shapes, data) == _pyshacl(shapes, data) == expected
+
+
+def test_a_nested_path_of_length_zero_reaches_the_focus_node():
+    # 4.6.1 (sh:not) of a property shape whose zero-or-more path reaches ex:a itself (2.3.1): ex:a has a value node
+    # (itself), so it conforms to the nested shape, and the sh:not has a result (value ex:a)
+    shapes = "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:not [ sh:path [ sh:zeroOrMorePath ex:p ] ; sh:minCount 1 ] ."
+    data = "ex:a ex:q ex:b . " + EXACT
+    expected = {("NotConstraintComponent", A, A)}
+    assert _batch(shapes, data) == _pyshacl(shapes, data) == expected
