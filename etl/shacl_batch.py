@@ -549,7 +549,7 @@ class Document:
         # triples, every triple those queries may match (their predicates are all IRIs of their text)
         self.exact_reads: set | None = None
         self.predicates: frozenset | None = None  # what the checks run on the store read (see keep)
-        self.verdicts: dict = {}  # id of a SHACL-SPARQL check -> {focus node: its screen's verdict}
+        self.verdicts: dict = {}  # id of a SHACL-SPARQL check -> (the check, {focus node: its screen's verdict})
 
     def keep(self, checks: list[Check]) -> None:
         """The store, when loaded, holds only the triples ``checks`` read (every check that runs on it must be
@@ -696,7 +696,10 @@ def cleared(doc: Document, check: Check) -> bool:
 
 def _may_find(doc: Document, check: Check, node) -> bool:
     """The verdict of the check's screen on a focus node, computed once per document."""
-    verdicts = doc.verdicts.setdefault(id(check), {})
+    entry = doc.verdicts.get(id(check))
+    if entry is None or entry[0] is not check:  # the check held with its verdicts: its id is not reused meanwhile
+        entry = doc.verdicts[id(check)] = (check, {})
+    verdicts = entry[1]
     if node not in verdicts:
         verdicts[node] = check.focus_screen(doc.index, node)
     return verdicts[node]
