@@ -448,7 +448,9 @@ class _Compiler:
                 else:
                     cond = self._node_conforms(p, o, "?this", shape)
                     if cond:
-                        add(p, o, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER (!{cond[0]}) }} }}", "focus")
+                        # SHACL 4.8.2 gives a sh:hasValue result no sh:value (the others' value node is the focus node)
+                        add(p, o, f"{head} WHERE {{ GRAPH {_G} {{ {target} FILTER (!{cond[0]}) }} }}",
+                            "none" if p == SH.hasValue else "focus")
             return out
         pt = self.path(path)
 

@@ -320,3 +320,13 @@ def test_sh_datatype_reports_an_ill_formed_literal(datatype, lexical, well_forme
 # 1.1 allows it for the end of a day) and accepts a timezone beyond 14:00
 _RDFLIB_READS_OTHERWISE = {("long", "9223372036854775808"), ("unsignedLong", "18446744073709551616"),
                            ("dateTime", "2024-01-01T24:00:00"), ("date", "2024-04-30+15:00")}
+
+
+def test_a_node_shape_has_value_result_has_no_value():
+    # 4.8.2 (sh:hasValue): "If the RDF term $hasValue is not among the value nodes, there is a validation result",
+    # with no sh:value (where a result has one, as for sh:in in 4.8.3, the text says so; 3.6.2, sh:value: the textual
+    # definitions specify sh:value). pyshacl agrees.
+    shapes = "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:hasValue ex:b ."
+    data = "ex:a ex:p 1 ."
+    expected = {("HasValueConstraintComponent", A, None)}
+    assert _batch(shapes, data) == _pyshacl(shapes, data) == expected
