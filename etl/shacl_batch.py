@@ -486,6 +486,8 @@ class _Compiler:
                            f"FILTER (isLiteral(?v) && LANG(?v) != \"\") }} }} GROUP BY {_G} ?this (LCASE(LANG(?v)) AS ?lang) "
                            f"HAVING (COUNT(DISTINCT ?v) > 1)", "none")
             elif p == SH.equals:
+                if not isinstance(o, rdflib.URIRef):  # SHACL 4.5.1: the values of sh:equals are IRIs
+                    raise Unsupported(f"sh:equals {o} of {shape} is not an IRI")
                 one = f"{step('?value')} FILTER NOT EXISTS {{ {self.step('?this', o, '?value', True)} }}"
                 two = f"{self.step('?this', o, '?value')} FILTER NOT EXISTS {{ {step('?value', True)} }}"
                 if self.nullable(path) or self.nullable(o):  # each arm binds ?this itself (a path of length zero reads it, see step)
@@ -498,9 +500,11 @@ class _Compiler:
                     raise Unsupported(f"sh:qualifiedValueShapesDisjoint of {shape}")
                 q = self.var("q")
                 ok = self.conforms(o, q)
-                if self.nullable(path):  # an OPTIONAL group would not see ?this (see step): the values counted if they conform
-                    inner = (f"{{ SELECT {_G} ?this (COUNT(DISTINCT IF({ok}, {q}, {self.var('none')})) AS ?n) WHERE {{ "
-                             f"GRAPH {_G} {{ {target} {step(q)} }} }} GROUP BY {_G} ?this }}")
+                if self.nullable(path):  # an OPTIONAL group would not see ?this (see step): the values counted if they conform,
+                    # tested inside the GRAPH group (in the projection an EXISTS of the value shape would read the default graph)
+                    k = self.var("k")
+                    inner = (f"{{ SELECT {_G} ?this (COUNT(DISTINCT {k}) AS ?n) WHERE {{ GRAPH {_G} {{ {target} {step(q)} "
+                             f"BIND (IF({ok}, {q}, {self.var('none')}) AS {k}) }} }} GROUP BY {_G} ?this }}")
                 else:
                     inner = (f"{{ SELECT {_G} ?this (COUNT(DISTINCT {q}) AS ?n) WHERE {{ GRAPH {_G} {{ {target} "
                              f"OPTIONAL {{ ?this {pt} {q} FILTER {ok} }} }} }} GROUP BY {_G} ?this }}")

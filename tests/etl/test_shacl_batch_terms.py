@@ -274,6 +274,27 @@ def test_a_path_of_length_zero_reaches_the_focus_node(target, path, constraint, 
     assert _batch(shapes, data) == _pyshacl(shapes, data) == expected
 
 
+@pytest.mark.parametrize("bound, data, expected", [
+    # 4.7.3 (sh:qualifiedValueShape) over a zero-or-more path (2.3.1: ex:a is its own value node), with a value shape
+    # that reads the data graph (4.1.1 sh:class): ex:a is an ex:C, so one value conforms, no result for a minimum of 1
+    ("sh:qualifiedMinCount 1", "ex:a a ex:C . ex:a ex:p ex:b .", set()),
+    ("sh:qualifiedMinCount 1", "ex:a a ex:C . ex:a ex:p ex:b . " + EXACT, set()),
+    # ex:b, reached by ex:p, is an ex:C: one value conforms, a result for a maximum of 0
+    ("sh:qualifiedMaxCount 0", "ex:b a ex:C . ex:a ex:p ex:b .", {("QualifiedMaxCountConstraintComponent", A, None)}),
+])
+def test_a_qualified_value_shape_reading_the_graph_over_a_path_of_length_zero(bound, data, expected):
+    # found by review: the value shape's test was evaluated outside the document's graph (in the projection)
+    shapes = ZERO.format("ex:a", "sh:zeroOrMorePath ex:p", f"sh:qualifiedValueShape [ sh:class ex:C ] ; {bound}")
+    assert _batch(shapes, data) == _pyshacl(shapes, data) == expected
+
+
+def test_sh_equals_with_a_path_is_refused():
+    # SHACL 4.5.1: "The values of sh:equals in a shape are IRIs"; a path there is no SHACL (pyshacl reads it as a
+    # predicate): refused when compiled instead of compiled as a path
+    with pytest.raises(shacl_batch.Unsupported, match="sh:equals"):
+        shacl_batch.compile_shapes(_shapes(PROPERTY.format("sh:equals [ sh:zeroOrOnePath ex:q ]")))
+
+
 def test_a_nested_path_of_length_zero_reaches_the_focus_node():
     # 4.6.1 (sh:not) of a property shape whose zero-or-more path reaches ex:a itself (2.3.1): ex:a has a value node
     # (itself), so it conforms to the nested shape, and the sh:not has a result (value ex:a)
