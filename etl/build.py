@@ -299,6 +299,7 @@ def _merge_lines(files: list[Path], out: Path, *, fan_in: int | None = None) -> 
     (3, 3)
     >>> (d / "one.nt").read_bytes() == (d / "rounds.nt").read_bytes()
     True
+    >>> import shutil; shutil.rmtree(d)  # the example leaves nothing behind
     """
     fan_in = fan_in or _fan_in()
     made = 0  # intermediate files written so far (each a fresh name in the staging folder)

@@ -193,6 +193,7 @@ def _changed_lines(old: Path, new: Path) -> tuple[list[bytes] | None, int]:
     >>> _ = (d / "a").write_bytes(b"a\\nb\\nc\\ne\\n"); _ = (d / "b").write_bytes(b"a\\nbb\\nc\\nd\\ne\\n")
     >>> _changed_lines(d / "a", d / "b")
     ([b'b\\n', b'bb\\n', b'd\\n'], 3)
+    >>> import shutil; shutil.rmtree(d)  # the example leaves nothing behind
     """
     changed: list[bytes] = []
     same = 0
