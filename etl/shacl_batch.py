@@ -40,7 +40,7 @@ from itertools import count
 import pyoxigraph as ox
 import rdflib
 
-from budgetkg import names
+from budgetkg import names, sparqltext
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
@@ -182,15 +182,10 @@ def _term(node) -> str:
     return str(shacl_terms.exact(shacl_screen.to_ox(node)))
 
 
-# IRIs in a compiled query (the predicates it reads among them), outside its string constants: a string (a
-# sh:pattern, a member of sh:in) is matched whole, so a "<...>" in it is no IRI (the compiler writes each string
-# as oxigraph does, with its quotes escaped)
-_IRI = re.compile(r'"(?:[^"\\]|\\.)*"|<([^<>\s"]*)>')
-
-
 def _reads(query: str) -> frozenset:
-    """The IRIs of a compiled query (the predicates it reads among them)."""
-    return frozenset(m.group(1) for m in _IRI.finditer(query) if m.group(1) is not None)
+    """The IRIs of a compiled query (the predicates it reads among them): its IRI tokens, so a "<...>" inside a
+    string constant (a sh:pattern, a member of sh:in) is no IRI."""
+    return frozenset(t.text[1:-1] for t in sparqltext.tokens(query) if t.kind == "iri")
 
 
 def _within(v: str, low: int | None, high: int | None) -> str:
