@@ -43,10 +43,35 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+# glibc's malloc gives each thread that meets contention an arena of its own, up to eight per core, and
+# reserves 64 MB of address space for each (128 MB for a moment while aligning it). RLIMIT_AS counts those
+# reservations as if they were memory: a query worker that had just opened the store stood at 530-660 MB of
+# address space, by how its threads happened to meet, and under a 1024 MB cap a fresh one sometimes aborted
+# before it could answer (CI, stop 25). Two arenas keep the address space near the memory in use (267 MB,
+# the same every time), so the cap limits memory, which is what it is for.
+_M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
+CAPPED_ARENAS = 2
+
+
+def _limit_arenas(arenas: int) -> None:
+    """Ask glibc's malloc for at most ``arenas`` arenas (a no-op without glibc)."""
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_ARENA_MAX, arenas)
+
+
 def cap_memory(megabytes: int) -> None:
-    """Limit this process's address space to ``megabytes`` (0: leave it), never above the hard limit it has."""
+    """Limit this process's address space to ``megabytes`` (0: leave it), never above the hard limit it has.
+
+    With a cap, glibc's malloc is also held to :data:`CAPPED_ARENAS` arenas, whose reserved but
+    unused address space would otherwise count against the cap.
+    """
     if megabytes <= 0:
         return
+    _limit_arenas(CAPPED_ARENAS)
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = megabytes << 20
     if hard != resource.RLIM_INFINITY:

@@ -68,6 +68,8 @@ class QueryMemory(WorkerFailed):
     """The query, run alone, needed more memory than a worker may take."""
 
 
+START_ATTEMPTS = 3  # workers started for one query before it is refused: a start can fail for reasons of the moment
+START_PAUSE = 0.5  # seconds before the second start, twice that before the third
 OOM_MARK = "memory allocation of"  # what Rust prints on stderr before it aborts on a failed allocation
 
 
@@ -313,7 +315,7 @@ class Pool:
         except TimeoutError:
             raise QueryTimeout() from None
         try:
-            worker = await self._spawn(1, lambda w: None)
+            worker = await self._spawn_alone(deadline)
             self._alone_workers.add(worker)
             job_id = next(self._ids)
             try:
@@ -331,6 +333,23 @@ class Pool:
                 self._spawn_task(worker.reap())
         finally:
             self._alone_slots.release()
+
+    async def _spawn_alone(self, deadline: float) -> Worker:
+        """A fresh one-query worker. One that fails to start has run nothing, so the query is not to blame:
+        another is started, up to :data:`START_ATTEMPTS` in all, while the query has time left."""
+        loop = asyncio.get_running_loop()
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                return await self._spawn(1, lambda w: None)
+            except WorkerFailed as exc:
+                log.warning("a one-query worker did not start (attempt %d of %d): %s", attempt, START_ATTEMPTS, exc)
+                if attempt == START_ATTEMPTS:
+                    raise WorkerFailed(f"no query worker could be started to run the query alone, which was not run "
+                                       f"({START_ATTEMPTS} attempts; the last: {exc}); try again") from None
+                if loop.time() + START_PAUSE * attempt >= deadline:
+                    raise QueryTimeout() from None
+                await asyncio.sleep(START_PAUSE * attempt)
+        raise AssertionError("unreachable")
 
     def _overdue(self, worker: Worker, job_id: int) -> None:
         if job_id in worker.inflight:
@@ -365,12 +384,12 @@ class Pool:
             self._spawn_task(self._add())
 
     async def _add(self) -> None:
-        for attempt in range(3):
+        for attempt in range(1, START_ATTEMPTS + 1):
             try:
                 worker = await self._spawn(self.threads)
             except WorkerFailed as exc:
                 log.error("%s", exc)
-                await asyncio.sleep(0.5 * (attempt + 1))
+                await asyncio.sleep(START_PAUSE * attempt)
                 continue
             if self.retired:
                 await worker.reap()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
 import pyoxigraph as ox
@@ -202,3 +203,64 @@ def test_one_client_cannot_hold_every_slot_and_a_full_queue_says_so(store_path):
 
     full, done = asyncio.run(go())
     assert full and done == [False, False, False]
+
+
+def _peak_mb(pid: int) -> int:
+    """The most address space the process has held, in MB (Linux's VmPeak)."""
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmPeak:"):
+            return int(line.split()[1]) >> 10
+    raise AssertionError("no VmPeak")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the address space from /proc (Linux)")
+def test_a_capped_worker_running_many_queries_holds_address_space_near_the_memory_it_uses(store_path):
+    """glibc's malloc reserves 64 MB of address space per arena, up to eight arenas per core, and the cap
+    (RLIMIT_AS) counts reservations as memory: uncapped arenas put a worker that had only opened the store
+    at 530-660 MB, and a fresh worker under a 1024 MB cap could abort before answering (CI, stop 25)."""
+    async def go():
+        pool = Pool(store_path, size=1, threads=8, memory_mb=MEMORY_MB)
+        await pool.start()
+        try:
+            worker = pool._workers[0]
+            replies = await asyncio.gather(*(pool.run(_job(part(i)), 120) for i in range(8)))
+            return replies, _peak_mb(worker.proc.pid)
+        finally:
+            await pool.close()
+
+    replies, peak = asyncio.run(go())
+    assert [r[0] for r in replies] == ["ok"] * 8
+    assert peak < MEMORY_MB // 2, peak  # eight queries of a few MB each: far below the cap
+
+
+def test_a_one_query_worker_that_fails_to_start_is_started_again_and_the_query_answered(store_path):
+    from budgetkg.service.executor import WorkerFailed
+
+    async def go():
+        pool = Pool(store_path, size=1, threads=4)
+        await pool.start()
+        spawn, failed = pool._spawn, []
+
+        def flaky(threads, on_free=None):
+            if threads == 1 and not failed:  # the first one-query worker dies before it is ready, as one did in CI
+                failed.append(threads)
+
+                async def dead():
+                    raise WorkerFailed("query worker did not start: IncompleteReadError(...); killed by SIGABRT")
+                return dead()
+            return spawn(threads, on_free)
+
+        pool._spawn = flaky
+        try:
+            victim = pool._workers[0]
+            jobs = [asyncio.ensure_future(pool.run(_job(part(i)), 60)) for i in range(2)]
+            await _until(lambda: len(victim.inflight) == 2)
+            victim.proc.kill()  # both are run again alone; the first fresh worker fails to start
+            return await asyncio.gather(*jobs, return_exceptions=True), failed
+        finally:
+            await pool.close()
+
+    replies, failed = asyncio.run(go())
+    assert failed == [1]
+    assert [r[0] if isinstance(r, tuple) else repr(r) for r in replies] == ["ok"] * 2
+    assert sorted(r[2].splitlines()[1].split(b"^")[0] for r in replies) == sorted(str(N * (PART + i)).encode() for i in range(2))
