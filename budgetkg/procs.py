@@ -43,12 +43,15 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-# glibc's malloc gives each thread that meets contention an arena of its own, up to eight per core, and
+# glibc's malloc gives each new thread an arena of its own on its first allocation, up to eight per core, and
 # reserves 64 MB of address space for each (128 MB for a moment while aligning it). RLIMIT_AS counts those
-# reservations as if they were memory: a query worker that had just opened the store stood at 530-660 MB of
-# address space, by how its threads happened to meet, and under a 1024 MB cap a fresh one sometimes aborted
-# before it could answer (CI, stop 25). Two arenas keep the address space near the memory in use (267 MB,
-# the same every time), so the cap limits memory, which is what it is for.
+# reservations as if they were memory. Opening the store starts hundreds of short-lived threads (RocksDB opens
+# its table files from up to 16 threads per column family): a query worker that had just opened it stood at
+# 460-660 MB of address space, by how those threads happened to run, and under a 1024 MB cap a fresh one
+# sometimes aborted before it could answer (a thread's stack could not be mapped: std::system_error, seen in CI).
+# Two arenas keep the address space near the memory in use (266 MB on 2 cores, the same every time), so the cap
+# limits memory, which is what it is for. The price, two arenas shared by a worker's query threads, was not
+# measurable against the noise on 2 cores.
 _M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
 CAPPED_ARENAS = 2
 
@@ -67,7 +70,8 @@ def cap_memory(megabytes: int) -> None:
     """Limit this process's address space to ``megabytes`` (0: leave it), never above the hard limit it has.
 
     With a cap, glibc's malloc is also held to :data:`CAPPED_ARENAS` arenas, whose reserved but
-    unused address space would otherwise count against the cap.
+    unused address space would otherwise count against the cap. Call it before the process starts
+    threads: glibc stops reading the setting once it has more than eight arenas.
     """
     if megabytes <= 0:
         return

@@ -39,7 +39,7 @@ import pickle
 import signal
 import sys
 
-from .worker import HEADER
+from .worker import HEADER, cap_hint
 
 log = logging.getLogger("budgetkg.service")
 
@@ -68,6 +68,7 @@ class QueryMemory(WorkerFailed):
     """The query, run alone, needed more memory than a worker may take."""
 
 
+READY_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 START_ATTEMPTS = 3  # workers started for one query before it is refused: a start can fail for reasons of the moment
 START_PAUSE = 0.5  # seconds before the second start, twice that before the third
 OOM_MARK = "memory allocation of"  # what Rust prints on stderr before it aborts on a failed allocation
@@ -94,20 +95,32 @@ class Worker:
         self._stderr_reader = asyncio.get_running_loop().create_task(self._read_stderr())
 
     @classmethod
-    async def spawn(cls, store_path: str, threads: int, on_free, ready_timeout: float = 60.0, memory_mb: int = 0) -> "Worker":
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "budgetkg.service.worker", store_path, str(threads), str(memory_mb),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, limit=1 << 20,
-        )
+    async def spawn(cls, store_path: str, threads: int, on_free, ready_timeout: float = READY_TIMEOUT, memory_mb: int = 0) -> "Worker":
+        """Start a worker and wait until it says it is ready.
+
+        :raises WorkerFailed: it could not be started, ended or said something else first, or was not
+            ready within ``ready_timeout`` seconds; its process is ended and waited for.
+        """
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "budgetkg.service.worker", store_path, str(threads), str(memory_mb),
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, limit=1 << 20,
+            )
+        except OSError as exc:  # no process, file descriptor or memory left at this moment
+            raise WorkerFailed(f"query worker did not start: {exc!r}") from None
         worker = cls(proc, on_free, threads)
         try:
             hello = await asyncio.wait_for(worker._read(), ready_timeout)
-        except (asyncio.TimeoutError, asyncio.IncompleteReadError) as exc:
-            worker.kill()
-            raise WorkerFailed(f"query worker did not start: {exc!r}; {await worker.death()}") from None
+        except (asyncio.TimeoutError, asyncio.IncompleteReadError, pickle.UnpicklingError, EOFError) as exc:
+            hello = ("error", "start", f"query worker did not start: {exc!r}")
         if hello[0] != "ready":
             worker.kill()
-            raise WorkerFailed(hello[2] if len(hello) > 2 else str(hello))
+            why = await worker.death()
+            message = hello[2] if len(hello) > 2 else str(hello)
+            # An allocation that failed while the store opened ends the process (Rust or C++ aborts): say what to change.
+            if memory_mb and cap_hint(memory_mb) not in message and (worker.out_of_memory or why.startswith("killed by SIGABRT")):
+                why += f" ({cap_hint(memory_mb)})"
+            raise WorkerFailed(f"{message}; {why}")
         worker._reader = asyncio.get_running_loop().create_task(worker._read_replies())
         return worker
 
@@ -211,6 +224,7 @@ class Pool:
         self._alone_workers: set[Worker] = set()
         self._clients: collections.Counter = collections.Counter()
         self.retired = False
+        self.closed = False
         self.killed = 0
         self.alone = 0
         self._waiting = 0
@@ -229,8 +243,9 @@ class Pool:
             await self.close()
             raise WorkerFailed(str(failed[0]))
 
-    def _spawn(self, threads: int, on_free=None):
-        return Worker.spawn(self.store_path, threads, on_free or self._freed, memory_mb=self.memory_mb)
+    def _spawn(self, threads: int, on_free=None, ready_timeout: float | None = None):
+        return Worker.spawn(self.store_path, threads, on_free or self._freed, memory_mb=self.memory_mb,
+                            ready_timeout=READY_TIMEOUT if ready_timeout is None else ready_timeout)
 
     def _pick(self) -> Worker | None:
         """The live worker with the fewest queries, if one has room."""
@@ -336,20 +351,24 @@ class Pool:
 
     async def _spawn_alone(self, deadline: float) -> Worker:
         """A fresh one-query worker. One that fails to start has run nothing, so the query is not to blame:
-        another is started, up to :data:`START_ATTEMPTS` in all, while the query has time left."""
+        it is started up to :data:`START_ATTEMPTS` times in all while the query has time left.
+
+        :raises WorkerFailed: none started (the query was not run).
+        """
         loop = asyncio.get_running_loop()
         for attempt in range(1, START_ATTEMPTS + 1):
+            if self.closed:
+                raise WorkerFailed("the service is stopping; the query was not run")
             try:
-                return await self._spawn(1, lambda w: None)
+                return await self._spawn(1, lambda w: None, ready_timeout=min(READY_TIMEOUT, max(1.0, deadline - loop.time())))
             except WorkerFailed as exc:
                 log.warning("a one-query worker did not start (attempt %d of %d): %s", attempt, START_ATTEMPTS, exc)
-                if attempt == START_ATTEMPTS:
-                    raise WorkerFailed(f"no query worker could be started to run the query alone, which was not run "
-                                       f"({START_ATTEMPTS} attempts; the last: {exc}); try again") from None
-                if loop.time() + START_PAUSE * attempt >= deadline:
-                    raise QueryTimeout() from None
-                await asyncio.sleep(START_PAUSE * attempt)
-        raise AssertionError("unreachable")
+                last = exc
+            if attempt == START_ATTEMPTS or loop.time() + START_PAUSE * attempt >= deadline:
+                break
+            await asyncio.sleep(START_PAUSE * attempt)
+        raise WorkerFailed(f"no query worker could be started to run the query alone, so it was not run "
+                           f"({attempt} attempts; the last: {last}); try again")
 
     def _overdue(self, worker: Worker, job_id: int) -> None:
         if job_id in worker.inflight:
@@ -407,7 +426,7 @@ class Pool:
         self._spawn_task(self._notify())
 
     async def close(self) -> None:
-        self.retired = True
+        self.retired = self.closed = True
         workers, self._workers = list(self._workers) + list(self._alone_workers), []
         await asyncio.gather(*(w.reap() for w in workers), return_exceptions=True)
         tasks = list(self._tasks)

@@ -40,6 +40,11 @@ from .formats import capped, finish_boolean, finish_graph, finish_results
 HEADER = struct.Struct("!I")
 
 
+def cap_hint(memory_mb: int) -> str:
+    """What to say when a worker under a memory cap could not open the store."""
+    return f"the query worker memory cap of {memory_mb} MB may be too low"
+
+
 def read_frame(stream):
     head = stream.read(HEADER.size)
     if len(head) < HEADER.size:
@@ -110,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         store = ox.Store.read_only(argv[0])
     except (OSError, MemoryError) as exc:
-        hint = f" (the query worker memory cap of {memory_mb} MB may be too low)" if memory_mb else ""
+        hint = f" ({cap_hint(memory_mb)})" if memory_mb else ""
         write_frame(out, ("error", "io", f"cannot open the store {argv[0]}: {exc}{hint}"))
         return 1
     write_frame(out, ("ready", os.getpid()))
