@@ -327,12 +327,13 @@ class _Compiler:
                 raise Unsupported(f"sh:nodeKind {arg} of {shape}")
             return f"!{kinds[arg]}"
         if param == SH.languageIn:
-            langs = [str(x).lower() for x in Collection(g, arg)]
-            if "*" in langs:
+            # SHACL 4.4.4: the tag matches one of the basic language ranges as SPARQL's langMatches filters (RFC 4647
+            # 3.3.1: "en" matches "en", "EN-gb", "en-US-x-y", not "eng"); shacl_screen.lang_matches is its Python twin
+            ranges = sorted({str(x) for x in Collection(g, arg)})
+            if "*" in ranges:
                 return f"!(isLiteral({v}) && LANG({v}) != \"\")"
-            tags = ", ".join(_term(rdflib.Literal(x)) for x in langs)
-            return (f"!(isLiteral({v}) && LANG({v}) != \"\" && (LCASE(LANG({v})) IN ({tags})"
-                    f" || LCASE(STRBEFORE(CONCAT(LANG({v}), \"-\"), \"-\")) IN ({tags})))")
+            matches = " || ".join(f"langMatches(LANG({v}), {_term(rdflib.Literal(x))})" for x in ranges) or "false"
+            return f"!(isLiteral({v}) && LANG({v}) != \"\" && ({matches}))"
         ops = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
         if param in ops:
             # SHACL compares values here (SPARQL's operator): the bound as a value, not as a term

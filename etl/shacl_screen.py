@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import operator
 import re
+import string
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -162,7 +163,7 @@ def _value_test(g: rdflib.Graph, shape, param, arg, lexical: dict) -> tuple | No
     if param == SH.nodeKind and arg in _KINDS:
         return ("kind", _KINDS[arg])
     if param == SH.languageIn:
-        return ("languages", frozenset(str(x).lower() for x in Collection(g, arg)))
+        return ("languages", frozenset(str(x) for x in Collection(g, arg)))
     if param in _COMPARE and isinstance(arg, rdflib.Literal):
         forms = tuple((ox.NamedNode(str(dt)), _lexical(lexical[dt])) for dt in (XSD.integer, XSD.decimal))
         bound = _decimal(to_ox(arg), dict(forms))
@@ -264,6 +265,25 @@ def _decimal(v, forms: dict):
     if not low <= d <= high or v.datatype != _XSD_INTEGER and d.as_tuple().exponent < -_DECIMAL_DIGITS:
         return None
     return d
+
+
+# Case aside in ASCII only, as oxigraph compares (str.lower would take the Kelvin sign for "k").
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def lang_matches(tag: str, language_range: str) -> bool:
+    """SPARQL's langMatches (RFC 4647 3.3.1 basic filtering, as oxigraph evaluates it): ``language_range`` is "*"
+    and ``tag`` is not empty, or it equals ``tag`` or a prefix of it ended by "-", case aside.
+
+    >>> [lang_matches(t, "en") for t in ("en", "EN-gb", "en-US-x-y", "eng", "")]
+    [True, True, True, False, False]
+    >>> [lang_matches(t, "*") for t in ("zh", "")], lang_matches("de-DE-1996", "de-de"), lang_matches("de", "de-de")
+    ([True, False], True, False)
+    """
+    if language_range == "*":
+        return tag != ""
+    tag, language_range = tag.translate(_ASCII_LOWER), language_range.translate(_ASCII_LOWER)
+    return tag == language_range or tag.startswith(language_range + "-")
 
 
 class Index:
@@ -535,8 +555,7 @@ def _group_verdict(test: tuple, sig: tuple):
     if kind == "languages":
         if not (literal and language):
             return True
-        langs, lang = test[1], language.lower()
-        return not ("*" in langs or lang in langs or lang.split("-")[0] in langs)
+        return not any(lang_matches(language, r) for r in test[1])
     if kind == "compare":
         return None if literal and any(dt.value == datatype for dt, _ in test[3]) else True
     if kind == "pattern":

@@ -351,3 +351,39 @@ def test_a_node_shape_has_value_result_has_no_value():
     data = "ex:a ex:p 1 ."
     expected = {("HasValueConstraintComponent", A, None)}
     assert _batch(shapes, data) == _pyshacl(shapes, data) == expected
+
+
+# ---------------------------------------------------------------- language ranges
+
+def _screen_and_query(shapes: str, data: str) -> list:
+    """(the screen's verdict, whether the query finds something) of each screened check, the query run whatever
+    the screen says: a screen that clears a check whose query finds would hide a result."""
+    checks = shacl_batch.compile_shapes(_shapes(shapes))
+    doc = shacl_batch.Document(list(ox.parse(PREFIXES + data, format=ox.RdfFormat.TURTLE)))
+    return [(shacl_batch.shacl_screen.may_find(doc.index, c.screen), any(True for _ in shacl_batch.run_check(doc, c)))
+            for c in checks if c.screen is not None]
+
+
+@pytest.mark.parametrize("ranges, value, conforms", [
+    # SHACL 4.4.4 (sh:languageIn): a result for each value node that is not a literal or whose language tag matches
+    # none of the basic language ranges of $languageIn "following the filtering schema defined by the SPARQL
+    # langMatches function" (SPARQL 1.1, 17.4.3.2: RFC 4647 basic filtering, 3.3.1: the range equals the tag, or a
+    # prefix of it followed by "-", case-insensitively)
+    ('"en"', '"a"@en', True), ('"en"', '"a"@EN-gb', True), ('"en"', '"a"@en-US', True),
+    ('"en"', '"a"@eng', False), ('"en"', '"a"@fr', False), ('"en"', '"a"', False), ('"en"', "ex:b", False),
+    ('"EN"', '"a"@en-us', True), ('"en-US"', '"a"@en', False), ('"en-US"', '"a"@en-GB', False),
+    ('"en-US"', '"a"@en-us', True), ('"fr" "en"', '"a"@en-CA', True), ('"*"', '"a"@de', True), ('"*"', '"a"', False),
+    # a range of two subtags matches the tags that go on after them (pyshacl compares only the whole tag and its
+    # first subtag: it reports these three)
+    ('"en-US"', '"a"@en-us-x-twain', True), ('"de-DE"', '"a"@de-DE-1996', True), ('"zh-Hans"', '"a"@zh-Hans-CN', True),
+])
+def test_sh_language_in_matches_basic_language_ranges(ranges, value, conforms):
+    shapes = PROPERTY.format(f"sh:languageIn ( {ranges} )")
+    data = f"ex:a ex:p {value} ."
+    (literal,) = [str(t.object) for t in ox.parse(PREFIXES + data, format=ox.RdfFormat.TURTLE)]
+    expected = set() if conforms else {("LanguageInConstraintComponent", A, literal)}
+    assert _batch(shapes, data) == expected
+    # the screen and the query agree (the query run whatever the screen says)
+    assert _screen_and_query(shapes, data) == [(not conforms, not conforms)]
+    if value.count("-") < 2 and "-" not in ranges:
+        assert _pyshacl(shapes, data) == expected
