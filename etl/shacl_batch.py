@@ -191,7 +191,9 @@ def _reads(query: str) -> frozenset:
 def _within(v: str, low: int | None, high: int | None) -> str:
     """SPARQL: the integer lexical form ``v`` is within ``low`` and ``high``, compared as digit strings (no cast: an
     xsd:unsignedLong is beyond the store's 64-bit integers)."""
-    digits = f"REPLACE(STR({v}), \"^[+-]?0*\", \"\")"  # the magnitude, "" for zero
+    # the magnitude, "" for zero: the sign and leading zeros removed, after a mark that makes the pattern match at
+    # least one character (XPath's fn:replace raises err:FORX0003 on a pattern that matches the empty string)
+    digits = f"REPLACE(CONCAT(\"x\", STR({v})), \"^x[+-]?0*\", \"\")"
 
     def at_most(n: int) -> str:
         return f"(STRLEN({digits}) < {len(str(n))} || STRLEN({digits}) = {len(str(n))} && {digits} <= \"{n}\")"

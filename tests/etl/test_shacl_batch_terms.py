@@ -387,3 +387,41 @@ def test_sh_language_in_matches_basic_language_ranges(ranges, value, conforms):
     assert _screen_and_query(shapes, data) == [(not conforms, not conforms)]
     if value.count("-") < 2 and "-" not in ranges:
         assert _pyshacl(shapes, data) == expected
+
+
+# ---------------------------------------------------------------- the functions of the compiled queries
+
+def _replace_patterns(query: str) -> list:
+    """The pattern (second argument, a string constant) of each REPLACE call of a compiled query."""
+    from budgetkg import sparqltext
+
+    toks = sparqltext.tokens(query)
+    out = []
+    for i, t in enumerate(toks):
+        if t.kind == "word" and t.text.upper() == "REPLACE":
+            depth, commas = 0, 0
+            for u in toks[i + 1:]:
+                depth += (u.text == "(") - (u.text == ")") if u.kind == "punct" else 0
+                if u.kind == "punct" and u.text == "," and depth == 1:
+                    commas += 1
+                elif commas == 1 and depth == 1:
+                    assert u.kind == "string", query
+                    out.append(u.text[1:-1])
+                    break
+    return out
+
+
+def test_no_replace_pattern_of_a_compiled_query_matches_the_empty_string():
+    # SPARQL's REPLACE is XPath's fn:replace (SPARQL 1.1, 17.4.3.15), which raises err:FORX0003 "if the pattern
+    # matches a zero-length string" (XPath and XQuery Functions and Operators 3.1, 5.6.4): a conforming store may
+    # answer such a check with an error. The integer types' bounds (XSD 1.1 Part 2, 3.4) compare digit strings
+    # made by REPLACE.
+    import re
+
+    datatypes = ["byte", "short", "int", "long", "unsignedByte", "unsignedShort", "unsignedInt", "unsignedLong",
+                 "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger"]
+    shapes = "\n".join(f"ex:S{n} a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype xsd:{d} ] ."
+                       for n, d in enumerate(datatypes))
+    patterns = [p for c in shacl_batch.compile_shapes(_shapes(shapes)) for p in _replace_patterns(c.query)]
+    assert patterns
+    assert [p for p in patterns if re.search(p, "")] == []
