@@ -42,9 +42,10 @@ import rdflib
 
 from budgetkg import names, sparqltext
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH
 
 from . import shacl_screen, shacl_terms, sparql_screen, sparql_screen_audit, sparql_shared
+from .xsd_lexical import INTEGER_BOUNDS as _INTEGER_BOUNDS, LEXICAL as _LEXICAL
 from .sparql_predicates import predicates
 
 GRAPH_VAR = "bkgBatchGraph"
@@ -56,33 +57,6 @@ _TYPE = f"<{names.RDF_TYPE}>"
 _SUBCLASS = f"<{names.RDFS}subClassOf>"
 _INSTANCE_OF = (ox.NamedNode(names.RDF_TYPE), ox.NamedNode(names.RDFS + "subClassOf"))  # the predicates of _INSTANCE
 _INSTANCE_IRIS = tuple(p.value for p in _INSTANCE_OF)
-# Lexical spaces (XSD 1.1 Part 2, 3.3) of the datatypes whose ill-formed literals sh:datatype reports (SHACL 4.1.2),
-# read by the query (SPARQL's REGEX) and by the screens (Python's re): written with no backslash and no lookaround.
-# A date's day is checked against its month, and 29 February against a leap year (XSD's "day-of-month" constraint).
-_TZ = "(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
-_YEAR = "-?([1-9][0-9]{3,}|0[0-9]{3})"
-_LEAP = "-?(([1-9][0-9]+|0[0-9])(0[48]|[2468][048]|[13579][26])|([1-9][0-9]*)?([02468][048]|[13579][26])00)"
-_DATE = (f"({_YEAR}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
-         f"|{_LEAP}-02-29)")
-_INTEGER = "[+-]?[0-9]+"
-_LEXICAL = {
-    XSD.integer: f"^{_INTEGER}$",
-    XSD.decimal: "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$",
-    XSD.boolean: "^(true|false|1|0)$",
-    XSD.gYear: f"^{_YEAR}{_TZ}$",
-    XSD.date: f"^{_DATE}{_TZ}$",
-    XSD.dateTime: f"^{_DATE}T(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?|24:00:00([.]0+)?){_TZ}$",
-    XSD.double: "^([+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([Ee][+-]?[0-9]+)?|[+-]?INF|NaN)$",
-}
-_LEXICAL[XSD.float] = _LEXICAL[XSD.double]
-# The types derived from xsd:integer (XSD 1.1 Part 2, 3.4): the integer lexical form, within these bounds (None:
-# unbounded)
-_INTEGER_BOUNDS = {
-    XSD.long: (-2**63, 2**63 - 1), XSD.int: (-2**31, 2**31 - 1), XSD.short: (-2**15, 2**15 - 1), XSD.byte: (-2**7, 2**7 - 1),
-    XSD.unsignedLong: (0, 2**64 - 1), XSD.unsignedInt: (0, 2**32 - 1), XSD.unsignedShort: (0, 2**16 - 1),
-    XSD.unsignedByte: (0, 2**8 - 1), XSD.nonNegativeInteger: (0, None), XSD.positiveInteger: (1, None),
-    XSD.nonPositiveInteger: (None, 0), XSD.negativeInteger: (None, -1),
-}
 # The screens of the SHACL-SPARQL constraints (shape IRI -> (digest of its query, screen)), of both modules.
 SPARQL_SCREENS = {**sparql_screen.SCREENS, **sparql_screen_audit.SCREENS}
 # Parameters of the constraint components this compiler translates; any other sh: predicate
@@ -314,7 +288,7 @@ class _Compiler:
                 return f"!(isLiteral({v}) && LANG({v}) != \"\")"
             if arg == RDFS.Literal:
                 return f"!isLiteral({v})"
-            lex = _LEXICAL.get(arg) or (f"^{_INTEGER}$" if arg in _INTEGER_BOUNDS else None)
+            lex = _LEXICAL.get(arg)
             ok = f"isLiteral({v}) && {shacl_terms.datatype_is(v, str(arg))}"
             if lex:
                 ok += f" && REGEX(STR({v}), \"{lex}\")"

@@ -3,7 +3,9 @@
 The store the core queries of :mod:`budgetkg.etl.shacl_batch` run on reads a literal of an XSD
 datatype it knows (numbers, booleans, dates, ...) as its value, and gives it back in canonical
 form: ``"01"^^xsd:integer`` as ``"1"``, ``"258.50"^^xsd:decimal`` as ``"258.5"``, ``"5"^^xsd:int`` as
-``"5"^^xsd:integer`` (oxigraph 0.5). SHACL compares terms (sh:equals, sh:in, sh:hasValue, value
+``"5"^^xsd:integer``, ``"PT36H"^^xsd:dayTimeDuration`` as ``"P1DT12H"``, an xsd:dateTimeStamp as an
+xsd:dateTime (oxigraph 0.5; it keeps xsd:anyURI, the string and name types, xsd:hexBinary and xsd:base64Binary as
+written). SHACL compares terms (sh:equals, sh:in, sh:hasValue, value
 nodes counted by sh:maxCount, the datatype IRI of sh:datatype, the lexical form sh:pattern reads),
 so a literal the store would rewrite (:func:`rewritten`) is held in a store of exact terms as a
 literal of a datatype the store does not know (:func:`exact`): the datatype IRI after :data:`PREFIX`,
