@@ -167,7 +167,7 @@ _per_object = SimpleNamespace(
     clip_segment=_bare("FPDFClipPath_GetPathSegment", ctypes.c_void_p),
     bounds=_bare("FPDFPageObj_GetBounds", ctypes.c_int), matrix=_bare("FPDFPageObj_GetMatrix", ctypes.c_int),
     draw_mode=_bare("FPDFPath_GetDrawMode", ctypes.c_int), fill=_bare("FPDFPageObj_GetFillColor", ctypes.c_int),
-    segments=_bare("FPDFPath_CountSegments", ctypes.c_int), font=_bare("FPDFTextObj_GetFont", ctypes.c_void_p))
+    segments=_bare("FPDFPath_CountSegments", ctypes.c_int))
 _MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
 _ABCD = struct.Struct("=4f").unpack_from  # a, b, c, d of an FS_MATRIX (floats), in one call
 _segment_at = _bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the address of a segment, as an int
@@ -746,7 +746,8 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
     box = pdfium_c.FS_RECTF()
     page, at_x, at_y, at_box = ctypes.c_void_p(tp), ctypes.byref(x), ctypes.byref(y), ctypes.byref(box)
     origin, loose_box, generated = _per_char.origin, _per_char.loose_box, _per_char.generated
-    matrix, font_size, font_of, abcd = _per_char.matrix, _per_char.font_size, _per_object.font, _ABCD
+    # the font of a text object by its address as an int (a typed call: cheaper than wrapping it in a _Handle)
+    matrix, font_size, font_of, abcd = _per_char.matrix, _per_char.font_size, _c.FPDFTextObj_GetFont, _ABCD
     per_object: dict[int, tuple] = {}  # text object -> _object_props
     known: dict[tuple, tuple] = {}  # (a, b, c, d of the matrix, size, font) -> _object_props
     m = pdfium_c.FS_MATRIX()
@@ -768,7 +769,7 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
             props = per_object.get(obj)
             if props is None:  # most text objects hold one character: the lookups of _object_props written out
                 matrix(page, i, at_m)
-                key = abcd(m) + (font_size(page, i), font_of(_Handle(obj)))
+                key = abcd(m) + (font_size(page, i), font_of(obj))
                 props = known.get(key)
                 if props is None:
                     props = known[key] = _object_props(key, ctm, straight)
