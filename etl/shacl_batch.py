@@ -284,8 +284,6 @@ class _Compiler:
         (for the value-level components); None for others."""
         g = self.g
         if param == SH.datatype:
-            if arg == RDF.langString:
-                return f"!(isLiteral({v}) && LANG({v}) != \"\")"
             if arg == RDFS.Literal:
                 return f"!isLiteral({v})"
             lex = _LEXICAL.get(arg)

@@ -38,6 +38,8 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from budgetkg import names
 
+from .shacl_terms import STRINGS
+
 _TYPE = ox.NamedNode(names.RDF_TYPE)
 _SUBCLASS = ox.NamedNode(names.RDFS + "subClassOf")
 # sh:pattern with these characters only means the same in Python's re as in SPARQL's REGEX.
@@ -535,7 +537,6 @@ def _bad_values(index: Index, key, nodes, test: tuple) -> list:
 
 
 _LANGSTRING_IRI, _LITERAL_IRI = str(RDF.langString), str(RDFS.Literal)
-_STRING_IRIS = {str(XSD.string), str(RDF.langString)}
 
 
 def _group_verdict(test: tuple, sig: tuple):
@@ -543,8 +544,8 @@ def _group_verdict(test: tuple, sig: tuple):
     kind, (node_kind, datatype, language) = test[0], sig
     literal = node_kind == 2
     if kind == "datatype":
-        if test[1].value == _LANGSTRING_IRI:
-            return not (literal and language)
+        if test[1].value == _LANGSTRING_IRI:  # a language tag with a base direction is of rdf:dirLangString
+            return not (literal and datatype == _LANGSTRING_IRI)
         if test[1].value == _LITERAL_IRI:
             return not literal
         if not (literal and datatype == test[1].value):
@@ -559,7 +560,7 @@ def _group_verdict(test: tuple, sig: tuple):
     if kind == "compare":
         return None if literal and any(dt.value == datatype for dt, _ in test[3]) else True
     if kind == "pattern":
-        return None if node_kind == 0 or literal and datatype in _STRING_IRIS else True
+        return None if node_kind == 0 or literal and datatype in STRINGS else True
     if kind == "class" and literal:
         return True
     return None

@@ -24,7 +24,10 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF, XSD
 
 PREFIX = "urn:budgetkg:term:"
-_STRING = frozenset({str(XSD.string), str(RDF.langString)})
+DIR_LANG_STRING = str(RDF) + "dirLangString"  # RDF 1.2: a language tag and a base direction ("a"@en--ltr)
+# Strings, which the store holds as written; a literal with a language tag keeps it only in the store that
+# reads it (held under another datatype, it would lose its tag).
+STRINGS = frozenset({str(XSD.string), str(RDF.langString), DIR_LANG_STRING})
 # Lexical forms the store keeps as written (its canonical forms; tests/etl/test_shacl_batch_terms.py checks each
 # against the store). A number is kept within 18 digits, below the store's 64-bit integers and 18 fractional digits.
 _KEPT = {
@@ -42,7 +45,7 @@ def rewritten(term) -> bool:
     if not isinstance(term, ox.Literal):
         return False
     datatype = term.datatype.value
-    if datatype in _STRING:
+    if datatype in STRINGS:
         return False
     kept = _KEPT.get(datatype)
     return kept is None or not kept.match(term.value)

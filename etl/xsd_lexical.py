@@ -26,10 +26,10 @@ _TZ_FRAG = "(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
 _TZ = _TZ_FRAG + "?"
 _YEAR = "-?([1-9][0-9]{3,}|0[0-9]{3})"
 _LEAP = "-?(([1-9][0-9]+|0[0-9])(0[48]|[2468][048]|[13579][26])|([1-9][0-9]*)?([02468][048]|[13579][26])00)"
-_DATE = (f"({_YEAR}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
+_MONTH = "(0[1-9]|1[0-2])"
+_DATE = (f"({_YEAR}-({_MONTH}-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
          f"|{_LEAP}-02-29)")
 _TIME = "(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?|24:00:00([.]0+)?)"  # 24:00:00 ends a day
-_MONTH = "(0[1-9]|1[0-2])"
 # durations (3.3.6.2 durationLexicalRep, 3.4.26 yearMonthDuration, 3.4.27 dayTimeDuration): duSecondFrag is an
 # unsigned decimal numeral, "1." and ".5" too (3.3.3), then "S"
 _SECONDS = "([0-9]+([.][0-9]*)?|[.][0-9]+)S"
@@ -81,8 +81,9 @@ LEXICAL = {
     XSD.yearMonthDuration: f"^-?P{_DU_YEAR_MONTH}$",
     XSD.dayTimeDuration: f"^-?P{_DU_DAY_TIME}$",
     XSD.hexBinary: "^([0-9a-fA-F]{2})*$",
-    XSD.base64Binary: (f"^(({_B64}){{4}})*(({_B64}){{3}}[A-Za-z0-9+/]|({_B64}){{2}}[AEIMQUYcgkosw048] ?="
-                       f"|{_B64}[AQgw] ?= ?=)?$"),
+    # (B64quad* B64final)?: a form that is not empty ends with its final group, whose last character is no space
+    XSD.base64Binary: (f"^((({_B64}){{4}})*(({_B64}){{3}}[A-Za-z0-9+/]|({_B64}){{2}}[AEIMQUYcgkosw048] ?="
+                       f"|{_B64}[AQgw] ?= ?=))?$"),
     # 3.3.17 anyURI: any string of XML characters (XML 1.0, 2.2 Char)
     XSD.anyURI: "^[\\t\\n\\r" + _class(((0x20, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF)))[1:] + "*$",
     # 3.4.1 - 3.4.3: no tab, line feed or carriage return; a token has no space at either end, nor two in a row
@@ -94,7 +95,7 @@ LEXICAL = {
     XSD.ID: f"^{_NCNAME}$",
     XSD.IDREF: f"^{_NCNAME}$",
     XSD.NMTOKEN: f"^{_NMTOKEN}$",
-    # 3.4.5, 3.4.9: lists of one item or more, separated by single spaces
+    # 3.4.5, 3.4.10: lists of one item or more, separated by single spaces
     XSD.NMTOKENS: f"^{_NMTOKEN}( {_NMTOKEN})*$",
     XSD.IDREFS: f"^{_NCNAME}( {_NCNAME})*$",
 }
