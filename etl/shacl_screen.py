@@ -309,13 +309,21 @@ class Index:
         twice counts twice (the screen then says "may find", never the reverse)."""
         out = self._maps.get(p)
         if out is None:
-            forward: dict = defaultdict(list)
-            inverse: dict = defaultdict(list)
-            for t in self.by_predicate.get(p, ()):
+            forward: dict = {}
+            inverse: dict = {}
+            for t in self.by_predicate.get(p, ()):  # (plain dicts, not defaultdicts copied after: about a fifth less)
                 s, o = t.subject, t.object
-                forward[s].append(o)
-                inverse[o].append(s)
-            out = self._maps[p] = (dict(forward), dict(inverse))
+                values = forward.get(s)
+                if values is None:
+                    forward[s] = [o]
+                else:
+                    values.append(o)
+                values = inverse.get(o)
+                if values is None:
+                    inverse[o] = [s]
+                else:
+                    values.append(s)
+            out = self._maps[p] = (forward, inverse)
         return out
 
     def forward(self, p) -> dict:

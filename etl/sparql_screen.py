@@ -77,6 +77,7 @@ _BUDGET_OBSERVATION = ox.NamedNode(_BKG + "BudgetObservation")
 # The predicates whose objects the screens join on (nodes, never literals, in a built document).
 _JOINS = ("sourceDocument", "hasLineItem", "hasColumn", "classification", "lineItem", "column", "broader", "inScheme",
           "codeList")
+_NAMED = frozenset({ox.NamedNode})
 _STRING, _BOOLEAN = ox.NamedNode(_XSD + "string"), ox.NamedNode(_XSD + "boolean")
 _INTEGER, _DECIMAL, _GYEAR = _XSD + "integer", _XSD + "decimal", _XSD + "gYear"
 _TOTAL = ox.Literal("_T")  # skos:notation of a scheme's total concept (matched as a term, as the pattern does)
@@ -162,6 +163,19 @@ def _distinct(m: dict) -> dict:
     return {k: list(dict.fromkeys(vs)) for k, vs in m.items()}
 
 
+class _Inverse(dict):
+    """name of :data:`_P` -> its inverse map (object -> subjects), each value once, made when first asked
+    (the screens ask for a few: those of literals, such as the amounts', are long and never asked)."""
+
+    def __init__(self, index):
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, name):
+        out = self[name] = _distinct(self.index.inverse(_P[name]))
+        return out
+
+
 class _Doc:
     """The maps of one document the arithmetic screens ask for (built from a
     :class:`.shacl_screen.Index`, each once)."""
@@ -170,18 +184,20 @@ class _Doc:
         self.index = index
         # each value once, as in the store (the triples may repeat one); the maps are shared with the index
         self.f = {k: _distinct(index.forward(p)) for k, p in _P.items()}
-        self.i = {k: _distinct(index.inverse(p)) for k, p in _P.items()}
+        self.i = _Inverse(index)
         self._above: dict = {}
         self._depth: dict = {}
         self._cells = None
         self._dims = None
         self._memo: dict = {}
+        self.verdicts: dict = {}  # (screen, focus node) -> may find
         # The screens join nodes by their terms, the store by its own: it holds "01"^^xsd:integer as "1"
         # (two terms here, one there), and a MAX over the STR of a blank node is unbound. Both never
         # occur in a built document; where they do, every screen leaves the document to the queries.
-        self.plain = all(isinstance(s, ox.NamedNode) for m in self.f.values() for s in m) and all(
-            isinstance(o, ox.NamedNode) for k in _JOINS for vs in self.f[k].values() for o in vs) and all(
-            isinstance(o, ox.NamedNode) for dim in self.dimensions() for vs in index.forward(dim).values() for o in vs)
+        # (pyoxigraph's term classes are final: a type test is an isinstance test, and map(type, ...) runs in C)
+        self.plain = all(_NAMED.issuperset(map(type, m)) for m in self.f.values()) and all(
+            _NAMED.issuperset(map(type, vs)) for k in _JOINS for vs in self.f[k].values()) and all(
+            _NAMED.issuperset(map(type, vs)) for dim in self.dimensions() for vs in index.forward(dim).values())
 
     def memo(self, key, make):
         """``make()``, once per document (what two screens of one hierarchy share)."""
@@ -200,9 +216,14 @@ class _Doc:
         if out is None:
             out = _broader_plus(self, cc)
             for s in self.values("inScheme", cc):
-                out.update(pc for pc in self.i["inScheme"].get(s, ()) if pc != cc and _TOTAL in self.values("notation", pc))
+                out.update(pc for pc in self.totals(s) if pc != cc)
             self._above[cc] = out
         return out
+
+    def totals(self, scheme) -> list:
+        """The total concepts (notation "_T") of ``scheme``, found once per scheme (not once per concept in it)."""
+        return self.memo(("totals", scheme), lambda: [
+            pc for pc in self.i["inScheme"].get(scheme, ()) if _TOTAL in self.values("notation", pc)])
 
     def depth(self, pc) -> set:
         """The values of ``?depth``: 0 for a total concept, else 1 + the broader concepts above
@@ -685,7 +706,9 @@ def _disagree(pairs, rounding: bool) -> bool:
 
 
 def _kind(doc: _Doc, this, kinds) -> list:
-    return [t for t in _tables(doc, this) if set(doc.values("tableKind", t)).intersection(kinds)]
+    """The tables of ``this`` of one of ``kinds`` (each table's kinds read once per document)."""
+    tables = doc.memo(("table kinds", this), lambda: [(t, set(doc.values("tableKind", t))) for t in _tables(doc, this)])
+    return doc.memo(("kind", this, frozenset(kinds)), lambda: [t for t, own in tables if not own.isdisjoint(kinds)])
 
 
 def _line_cells(doc: _Doc, table, classes, side=None) -> list:
@@ -966,13 +989,22 @@ def plan(shape, query: str, screens: dict = SCREENS):
 
 def _screened(compute):
     def may_find(index, focus) -> bool:
-        try:
-            with localcontext() as ctx:
-                doc = index.cached("sparql_screen", lambda: _Doc(index))
-                if not doc.plain:
-                    return True
-                ctx.prec = 60  # exact sums of figures below 1e15 with 18 fractional digits
-                return compute(doc, focus)
-        except _Unsure:
+        doc = index.cached("sparql_screen", lambda: _Doc(index))
+        if not doc.plain:
             return True
+        # shapes that share a screen (the three narrative audits) share its verdict: computed once per focus node
+        key = (compute, focus)
+        verdict = doc.verdicts.get(key)
+        if verdict is None:
+            verdict = doc.verdicts[key] = _verdict(compute, doc, focus)
+        return verdict
     return may_find
+
+
+def _verdict(compute, doc: _Doc, focus) -> bool:
+    try:
+        with localcontext() as ctx:
+            ctx.prec = 60  # exact sums of figures below 1e15 with 18 fractional digits
+            return compute(doc, focus)
+    except _Unsure:
+        return True

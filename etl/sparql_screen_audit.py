@@ -69,7 +69,7 @@ def _squeezed(term) -> str:
     s = _text(term)
     if _NOT_WHITE_SPACE.intersection(s):
         raise _Unsure
-    return "".join(ch for ch in s if not ch.isspace()).translate(_PARENTHESES)
+    return "".join(s.split()).translate(_PARENTHESES)  # split() cuts at the characters str.isspace() takes
 
 
 # ---------------------------------------------------------------- AuditCodeName
