@@ -41,6 +41,7 @@ from budgetkg import names
 from .shacl_terms import STRINGS
 
 _TYPE = ox.NamedNode(names.RDF_TYPE)
+_PREDICATE = operator.attrgetter("predicate")
 _SUBCLASS = ox.NamedNode(names.RDFS + "subClassOf")
 # sh:pattern with these characters only means the same in Python's re as in SPARQL's REGEX.
 _PLAIN_PATTERN = re.compile(r"^[\^$\[\]{}()|?*+.,0-9A-Za-z-]*$")
@@ -295,9 +296,14 @@ class Index:
     language (most tests decide a whole group at once)."""
 
     def __init__(self, triples):
-        by_predicate: dict = defaultdict(list)
-        for t in triples:
-            by_predicate[t.predicate].append(t)
+        by_predicate: dict = {}
+        triples = triples if isinstance(triples, (list, tuple)) else list(triples)
+        for p, t in zip(map(_PREDICATE, triples), triples):  # (each predicate read by map in C)
+            found = by_predicate.get(p)
+            if found is None:
+                by_predicate[p] = [t]
+            else:
+                found.append(t)
         self.by_predicate = by_predicate
         # SHACL instance of follows rdfs:subClassOf: with any in the data nothing is screened
         self.subclasses = _SUBCLASS in by_predicate

@@ -187,6 +187,8 @@ class _Doc:
         self.i = _Inverse(index)
         self._above: dict = {}
         self._depth: dict = {}
+        self._years: dict = {}
+        self._sides: dict = {}
         self._cells = None
         self._dims = None
         self._memo: dict = {}
@@ -243,11 +245,17 @@ class _Doc:
         return out
 
     def years(self, node) -> set:
-        """``COALESCE(STR(?year), "")`` for each year of ``node``."""
-        return {_str(y) for y in self.values("fiscalYear", node)} or {""}
+        """``COALESCE(STR(?year), "")`` for each year of ``node`` (once per node: the set is shared, never changed)."""
+        out = self._years.get(node)
+        if out is None:
+            out = self._years[node] = {_str(y) for y in self.values("fiscalYear", node)} or {""}
+        return out
 
     def sides(self, node) -> set:
-        return {_plain(s) for s in self.values("side", node)} or {""}
+        out = self._sides.get(node)
+        if out is None:
+            out = self._sides[node] = {_plain(s) for s in self.values("side", node)} or {""}
+        return out
 
     def cells(self) -> dict:
         """(line item, column) -> the observations of that cell."""
@@ -315,7 +323,7 @@ def _find_row_pairs(doc: _Doc, this):
                             continue
                         for depth in doc.depth(pc):
                             for c in cri:
-                                for p in (_int(x) for x in doc.values("rowIndex", prow)):
+                                for p in _rows(doc, prow):
                                     out.add((crow, prow, depth, str(1000000 + (p if p < c else 0))[1:]))
     return out
 
@@ -472,8 +480,8 @@ def column_blank_total(doc: _Doc, this) -> bool:
 
 
 def _rows(doc: _Doc, node) -> list:
-    """The row indexes of ``node`` (each value once: the store holds "01" and "1" as one term)."""
-    return list(dict.fromkeys(_int(x) for x in doc.values("rowIndex", node)))
+    """The row indexes of ``node`` (each value once: the store holds "01" and "1" as one term), read once per node."""
+    return doc.memo(("rows", node), lambda: list(dict.fromkeys(_int(x) for x in doc.values("rowIndex", node))))
 
 
 def _sides(doc: _Doc, node) -> list:

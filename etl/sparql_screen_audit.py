@@ -92,10 +92,11 @@ def _dated_forms(doc: _Doc, c) -> dict:
     """form -> (first year, last year) of the SKOS-XL names of concept ``c`` (the sub-SELECT grouped by ?c ?form)."""
     def make():
         out: dict = {}
+        forms, valid = doc.index.forward(_XL_FORM), doc.index.forward(_VALID)
         for p in (_XL_PREF, _XL_ALT):
             for label in _values(doc, p, c):
-                for f in _values(doc, _XL_FORM, label):
-                    for v in _values(doc, _VALID, label):
+                for f in forms.get(label, ()):
+                    for v in valid.get(label, ()):
                         text = _str(v)  # xsd:integer(STR(?v)): a year the cast reads as the screen does
                         if not _YEAR.fullmatch(text):
                             raise _Unsure

@@ -35,6 +35,7 @@ import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -75,6 +76,7 @@ _FOLLOW = {SKOS_IRI + "broader": _CONCEPT_KEEP, SKOSXL_IRI + "prefLabel": _NAME_
            _IN_SCHEME: {RDF_TYPE}, SKOS_IRI + "topConceptOf": {RDF_TYPE}, QB_IRI + "codeList": {RDF_TYPE},
            QB_IRI + "component": _COMPONENT_KEEP, QB_IRI + "dimension": _PROPERTY_KEEP, QB_IRI + "measure": _PROPERTY_KEEP,
            QB_IRI + "attribute": _PROPERTY_KEEP}
+_SUBJECT, _OBJECT = attrgetter("subject"), attrgetter("object")
 log = logging.getLogger(__name__)
 
 
@@ -153,10 +155,11 @@ def context_triples(triples) -> list[ox.Triple]:
                 seen.add(item[0])
                 backwards.append(item)
 
-    for t in reversed(triples if isinstance(triples, (list, tuple)) else list(triples)):
-        subjects.add(t.subject)
-        o = t.object
-        if not isinstance(o, ox.NamedNode) or o not in v.by_subject or o in expanded:
+    backward = (triples if isinstance(triples, (list, tuple)) else list(triples))[::-1]
+    subjects.update(map(_SUBJECT, backward))  # (each term read by map in C, not by a loop in Python)
+    vocabulary = v.by_subject
+    for t, o in zip(backward, map(_OBJECT, backward)):
+        if type(o) is not ox.NamedNode or o not in vocabulary or o in expanded:  # (the term classes are final)
             continue
         if o.value.startswith(CL_IRI):
             pushed = [(o, _CONCEPT_KEEP)] + [(c, _CONCEPT_KEEP) for c in v.siblings.get(v.parent.get(o), ())]
@@ -450,8 +453,12 @@ class TriplesGraph:
     def _subjects(self) -> dict:
         if self._by_subject is None:
             index: dict = {}
-            for t in self.triples:
-                index.setdefault(t.subject, []).append(t)
+            for s, t in zip(map(_SUBJECT, self.triples), self.triples):
+                found = index.get(s)
+                if found is None:
+                    index[s] = [t]
+                else:
+                    found.append(t)
             self._by_subject = index
         return self._by_subject
 
