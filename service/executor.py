@@ -68,6 +68,7 @@ class QueryMemory(WorkerFailed):
     """The query, run alone, needed more memory than a worker may take."""
 
 
+STREAM_LIMIT = 1 << 20  # the longest stderr line of a worker read whole (asyncio stream limit)
 READY_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 START_ATTEMPTS = 3  # workers started for one query before it is refused: a start can fail for reasons of the moment
 START_PAUSE = 0.5  # seconds before the second start, twice that before the third
@@ -104,21 +105,30 @@ class Worker:
         try:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "budgetkg.service.worker", store_path, str(threads), str(memory_mb),
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, limit=1 << 20,
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, limit=STREAM_LIMIT,
             )
         except OSError as exc:  # no process, file descriptor or memory left at this moment
             raise WorkerFailed(f"query worker did not start: {exc!r}") from None
         worker = cls(proc, on_free, threads)
+        died = False
         try:
-            hello = await asyncio.wait_for(worker._read(), ready_timeout)
-        except (asyncio.TimeoutError, asyncio.IncompleteReadError, pickle.UnpicklingError, EOFError) as exc:
-            hello = ("error", "start", f"query worker did not start: {exc!r}")
-        if hello[0] != "ready":
+            try:
+                hello = await asyncio.wait_for(worker._read(), ready_timeout)
+            except asyncio.TimeoutError:
+                hello = ("error", "start", f"query worker was not ready within {ready_timeout:g} s")
+            except Exception as exc:  # it ended, or wrote what is no frame: whatever the error, it did not start
+                hello, died = ("error", "start", f"query worker did not start: {exc!r}"), True
+        except BaseException:  # cancelled while it started (the pool is closing): end it, not leave it running
+            worker.kill()
+            worker._stderr_reader.cancel()
+            raise
+        if not (isinstance(hello, tuple) and hello and hello[0] == "ready"):
             worker.kill()
             why = await worker.death()
-            message = hello[2] if len(hello) > 2 else str(hello)
-            # An allocation that failed while the store opened ends the process (Rust or C++ aborts): say what to change.
-            if memory_mb and cap_hint(memory_mb) not in message and (worker.out_of_memory or why.startswith("killed by SIGABRT")):
+            message = str(hello[2]) if isinstance(hello, tuple) and len(hello) > 2 else f"query worker did not start: {hello!r}"
+            # A worker under a cap that ends before it is ready most likely failed an allocation while opening the
+            # store (Rust and C++ abort, Python exits): say what to change.
+            if memory_mb and (died or worker.out_of_memory) and cap_hint(memory_mb) not in message:
                 why += f" ({cap_hint(memory_mb)})"
             raise WorkerFailed(f"{message}; {why}")
         worker._reader = asyncio.get_running_loop().create_task(worker._read_replies())
@@ -126,7 +136,14 @@ class Worker:
 
     async def _read_stderr(self) -> None:
         """Pass the worker's stderr on to the log, noting a failed allocation to say why it died."""
-        while line := await self.proc.stderr.readline():
+        while True:
+            try:
+                line = await self.proc.stderr.readline()
+            except ValueError:  # a line longer than the limit, which asyncio dropped: read on, so the pipe never fills
+                log.warning("query worker %s: a line of more than %d bytes on stderr, not shown", self.proc.pid, STREAM_LIMIT)
+                continue
+            if not line:
+                break
             text = line.decode("utf-8", "replace").rstrip()
             if OOM_MARK in text and self._oom is None:
                 self._oom = text.strip()
@@ -165,7 +182,7 @@ class Worker:
                     if not entry[0].done():
                         entry[0].set_result(reply)
                     self._on_free(self)
-        except (asyncio.IncompleteReadError, ConnectionError, pickle.UnpicklingError, EOFError) as exc:
+        except Exception as exc:  # it ended, or wrote what is no frame: either way it can answer nothing more
             self._fail(WorkerGone(f"the query worker died ({exc!r})"))
 
     def submit(self, job_id: int, job: dict, deadline: float, on_overdue) -> asyncio.Future:
@@ -356,19 +373,27 @@ class Pool:
         :raises WorkerFailed: none started (the query was not run).
         """
         loop = asyncio.get_running_loop()
+        last: Exception | None = None
         for attempt in range(1, START_ATTEMPTS + 1):
-            if self.closed:
-                raise WorkerFailed("the service is stopping; the query was not run")
+            left = deadline - loop.time()
+            if self.closed or left <= 0:
+                break
             try:
-                return await self._spawn(1, lambda w: None, ready_timeout=min(READY_TIMEOUT, max(1.0, deadline - loop.time())))
+                worker = await self._spawn(1, lambda w: None, ready_timeout=min(READY_TIMEOUT, left))
             except WorkerFailed as exc:
                 log.warning("a one-query worker did not start (attempt %d of %d): %s", attempt, START_ATTEMPTS, exc)
                 last = exc
+            else:
+                if not self.closed and loop.time() < deadline:
+                    return worker
+                await worker.reap()  # ready too late to run anything, or the pool closed meanwhile
+                break
             if attempt == START_ATTEMPTS or loop.time() + START_PAUSE * attempt >= deadline:
                 break
             await asyncio.sleep(START_PAUSE * attempt)
-        raise WorkerFailed(f"no query worker could be started to run the query alone, so it was not run "
-                           f"({attempt} attempts; the last: {last}); try again")
+        why = ("the service is stopping" if self.closed else
+               f"{attempt} attempts; the last: {last}" if last else "its time ran out before a worker was ready")
+        raise WorkerFailed(f"no query worker could be started to run the query alone, so it was not run ({why}); try again")
 
     def _overdue(self, worker: Worker, job_id: int) -> None:
         if job_id in worker.inflight:
@@ -404,11 +429,14 @@ class Pool:
 
     async def _add(self) -> None:
         for attempt in range(1, START_ATTEMPTS + 1):
+            if self.retired:
+                return
             try:
                 worker = await self._spawn(self.threads)
             except WorkerFailed as exc:
                 log.error("%s", exc)
-                await asyncio.sleep(START_PAUSE * attempt)
+                if attempt < START_ATTEMPTS:
+                    await asyncio.sleep(START_PAUSE * attempt)
                 continue
             if self.retired:
                 await worker.reap()

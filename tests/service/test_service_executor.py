@@ -308,3 +308,74 @@ def test_a_memory_cap_too_low_to_open_the_store_says_so(store_path):
 
     message = asyncio.run(go())
     assert "memory cap of 60 MB may be too low" in message, message
+
+
+# --- a worker that misbehaves while it starts (a stand-in program instead of the worker) -------------------------
+
+def _stand_in(monkeypatch, script: str) -> list:
+    """Make Worker.spawn start ``python -c script`` instead of the worker; the list gets each process started."""
+    import sys
+
+    real, started = asyncio.create_subprocess_exec, []
+
+    async def fake(*args, **kw):
+        proc = await real(sys.executable, "-c", script, **kw)
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", fake)
+    return started
+
+
+def _frame_script(data: bytes) -> str:
+    return (f"import struct, sys, time; d = {data!r}; sys.stdout.buffer.write(struct.pack('!I', len(d)) + d); "
+            "sys.stdout.flush(); time.sleep(60)")
+
+
+@pytest.mark.parametrize("data", [
+    b"\x80\x6e",  # a pickle of a protocol that does not exist (ValueError)
+    __import__("pickle").dumps(5),  # a number, not a ("ready", pid) frame
+    __import__("pickle").dumps(()),
+], ids=["unknown-protocol", "number", "empty-tuple"])
+def test_a_worker_whose_first_frame_is_not_ready_fails_to_start_and_is_ended(monkeypatch, data):
+    from budgetkg.service.executor import Worker, WorkerFailed
+
+    started = _stand_in(monkeypatch, _frame_script(data))
+
+    async def go():
+        with pytest.raises(WorkerFailed, match="did not start"):
+            await Worker.spawn("unused", 1, lambda w: None, ready_timeout=30)
+        return started[0].returncode
+
+    assert asyncio.run(go()) is not None  # ended and waited for, not left sleeping
+
+
+def test_a_worker_start_cancelled_while_it_starts_leaves_no_process(monkeypatch):
+    from budgetkg.service.executor import Worker
+
+    started = _stand_in(monkeypatch, "import time; time.sleep(60)")  # never says it is ready
+
+    async def go():
+        task = asyncio.ensure_future(Worker.spawn("unused", 1, lambda w: None, ready_timeout=60))
+        await _until(lambda: bool(started))
+        task.cancel()  # as Pool.close() does with a start still waiting
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return await asyncio.wait_for(started[0].wait(), 10)
+
+    assert asyncio.run(go()) != 0  # killed, not left running for its minute
+
+
+def test_a_line_longer_than_the_stream_limit_on_stderr_does_not_hide_why_a_worker_died(monkeypatch):
+    from budgetkg.service.executor import STREAM_LIMIT, Worker, WorkerFailed
+
+    _stand_in(monkeypatch, f"import os, sys; sys.stderr.write('x' * {2 * STREAM_LIMIT} + '\\n'); "
+                           "sys.stderr.write('memory allocation of 64 bytes failed\\n'); sys.stderr.flush(); os.abort()")
+
+    async def go():
+        with pytest.raises(WorkerFailed) as failed:
+            await Worker.spawn("unused", 1, lambda w: None, ready_timeout=30, memory_mb=100)
+        return str(failed.value)
+
+    message = asyncio.run(go())
+    assert "memory allocation of 64 bytes failed" in message and "memory cap of 100 MB may be too low" in message, message
