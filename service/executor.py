@@ -72,7 +72,8 @@ STREAM_LIMIT = 1 << 20  # the longest stderr line of a worker read whole (asynci
 READY_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 START_ATTEMPTS = 3  # workers started for one query before it is refused: a start can fail for reasons of the moment
 START_PAUSE = 0.5  # seconds before the second start, twice that before the third
-OOM_MARK = "memory allocation of"  # what Rust prints on stderr before it aborts on a failed allocation
+OOM_MARK = "memory allocation of"
+ENDED = (asyncio.IncompleteReadError, ConnectionError)  # what reading a worker's pipe raises once it has ended  # what Rust prints on stderr before it aborts on a failed allocation
 
 
 class WorkerGone(Exception):
@@ -116,8 +117,10 @@ class Worker:
                 hello = await asyncio.wait_for(worker._read(), ready_timeout)
             except asyncio.TimeoutError:
                 hello = ("error", "start", f"query worker was not ready within {ready_timeout:g} s")
-            except Exception as exc:  # it ended, or wrote what is no frame: whatever the error, it did not start
+            except ENDED as exc:
                 hello, died = ("error", "start", f"query worker did not start: {exc!r}"), True
+            except Exception as exc:  # it wrote what is no frame: whatever the error, it did not start
+                hello = ("error", "start", f"query worker did not start: {exc!r}")
         except BaseException:  # cancelled while it started (the pool is closing): end it, not leave it running
             worker.kill()
             worker._stderr_reader.cancel()
@@ -136,14 +139,25 @@ class Worker:
 
     async def _read_stderr(self) -> None:
         """Pass the worker's stderr on to the log, noting a failed allocation to say why it died."""
+        skipping = False  # within a line longer than the limit, which is dropped whole
         while True:
             try:
-                line = await self.proc.stderr.readline()
-            except ValueError:  # a line longer than the limit, which asyncio dropped: read on, so the pipe never fills
-                log.warning("query worker %s: a line of more than %d bytes on stderr, not shown", self.proc.pid, STREAM_LIMIT)
+                line = await self.proc.stderr.readuntil(b"\n")
+            except asyncio.LimitOverrunError as exc:  # read past it, so the pipe never fills
+                await self.proc.stderr.readexactly(exc.consumed)
+                if not skipping:
+                    log.warning("query worker %s: a line of more than %d bytes on stderr, not shown", self.proc.pid, STREAM_LIMIT)
+                skipping = True
                 continue
+            except asyncio.IncompleteReadError as exc:  # the end: a last line without a newline, or nothing
+                line = exc.partial
+            except Exception:  # the pipe failed: nothing more to read
+                return
             if not line:
                 break
+            if skipping:  # the end of the long line
+                skipping = False
+                continue
             text = line.decode("utf-8", "replace").rstrip()
             if OOM_MARK in text and self._oom is None:
                 self._oom = text.strip()
@@ -155,7 +169,9 @@ class Worker:
             await asyncio.wait_for(asyncio.shield(self._stderr_reader), 5)
             await asyncio.wait_for(self.proc.wait(), 5)
         except asyncio.TimeoutError:
-            return "it did not end"
+            if self.proc.returncode is None:
+                return "it did not end"
+            self._stderr_reader.cancel()  # it ended, but something else holds its stderr open
         code = self.proc.returncode
         try:
             how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
@@ -173,17 +189,24 @@ class Worker:
         return pickle.loads(await self.proc.stdout.readexactly(size))
 
     async def _read_replies(self) -> None:
-        try:
-            while True:
+        while True:
+            try:
                 job_id, reply = await self._read()
-                entry = self.inflight.pop(job_id, None)
-                if entry is not None:
-                    entry[1].cancel()
-                    if not entry[0].done():
-                        entry[0].set_result(reply)
-                    self._on_free(self)
-        except Exception as exc:  # it ended, or wrote what is no frame: either way it can answer nothing more
-            self._fail(WorkerGone(f"the query worker died ({exc!r})"))
+            except ENDED as exc:
+                self._fail(WorkerGone(f"the query worker died ({exc!r})"))
+                return
+            except Exception as exc:  # it wrote what is no reply: it can be trusted with nothing more
+                log.error("query worker %s wrote what is no reply (%r); it is ended", self.proc.pid, exc)
+                if self.proc.returncode is None:
+                    self.proc.kill()  # not self.kill(): it failed on its own, and the pool replaces it
+                self._fail(WorkerGone(f"the query worker wrote what is no reply ({exc!r})"))
+                return
+            entry = self.inflight.pop(job_id, None)
+            if entry is not None:
+                entry[1].cancel()
+                if not entry[0].done():
+                    entry[0].set_result(reply)
+                self._on_free(self)
 
     def submit(self, job_id: int, job: dict, deadline: float, on_overdue) -> asyncio.Future:
         loop = asyncio.get_running_loop()
@@ -356,10 +379,10 @@ class Pool:
                 if exc.culprit == job_id:
                     raise QueryTimeout() from None
                 why = await worker.death()
-                log.warning("query worker %s died running one query alone (%s): that query is refused", worker.proc.pid, why)
+                log.warning("query worker %s died running one query alone (%s; %s): that query is refused", worker.proc.pid, exc, why)
                 if worker.out_of_memory:
                     raise QueryMemory(why) from None
-                raise WorkerFailed(f"the query crashed its worker ({why})") from None
+                raise WorkerFailed(f"the query crashed its worker ({exc}; {why})") from None
             finally:
                 self._alone_workers.discard(worker)
                 self._spawn_task(worker.reap())
@@ -373,26 +396,35 @@ class Pool:
         :raises WorkerFailed: none started (the query was not run).
         """
         loop = asyncio.get_running_loop()
-        last: Exception | None = None
-        for attempt in range(1, START_ATTEMPTS + 1):
+        starts, last, late = 0, None, False
+        while starts < START_ATTEMPTS and not self.closed:
             left = deadline - loop.time()
-            if self.closed or left <= 0:
+            if left <= 0:
                 break
+            starts += 1
             try:
                 worker = await self._spawn(1, lambda w: None, ready_timeout=min(READY_TIMEOUT, left))
             except WorkerFailed as exc:
-                log.warning("a one-query worker did not start (attempt %d of %d): %s", attempt, START_ATTEMPTS, exc)
+                log.warning("a one-query worker did not start (attempt %d of %d): %s", starts, START_ATTEMPTS, exc)
                 last = exc
             else:
                 if not self.closed and loop.time() < deadline:
                     return worker
+                late = not self.closed
                 await worker.reap()  # ready too late to run anything, or the pool closed meanwhile
                 break
-            if attempt == START_ATTEMPTS or loop.time() + START_PAUSE * attempt >= deadline:
+            pause = START_PAUSE * starts
+            if starts == START_ATTEMPTS or loop.time() + pause >= deadline:
                 break
-            await asyncio.sleep(START_PAUSE * attempt)
-        why = ("the service is stopping" if self.closed else
-               f"{attempt} attempts; the last: {last}" if last else "its time ran out before a worker was ready")
+            await asyncio.sleep(pause)
+        if self.closed:
+            why = "the service is stopping"
+        elif late:
+            why = f"a worker was ready only after the query's time limit, at start {starts}"
+        elif last is not None:
+            why = f"{starts} {'start' if starts == 1 else 'starts'} failed; the last: {last}"
+        else:
+            why = "its time ran out before a worker could start"
         raise WorkerFailed(f"no query worker could be started to run the query alone, so it was not run ({why}); try again")
 
     def _overdue(self, worker: Worker, job_id: int) -> None:
@@ -461,4 +493,6 @@ class Pool:
         if tasks:  # workers being reaped or started (which reap themselves now): let them end, not leak
             await asyncio.wait(tasks, timeout=10)
         for t in tasks:
-            t.cancel()
+            t.cancel()  # a start still waiting ends its process when cancelled (Worker.spawn)
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)

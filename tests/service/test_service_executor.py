@@ -379,3 +379,100 @@ def test_a_line_longer_than_the_stream_limit_on_stderr_does_not_hide_why_a_worke
 
     message = asyncio.run(go())
     assert "memory allocation of 64 bytes failed" in message and "memory cap of 100 MB may be too low" in message, message
+
+
+def test_an_over_long_stderr_line_is_dropped_whole(monkeypatch, caplog):
+    from budgetkg.service.executor import STREAM_LIMIT, Worker, WorkerFailed
+
+    _stand_in(monkeypatch, f"import sys; sys.stderr.write('x' * {3 * STREAM_LIMIT} + '\\n' + 'after\\n'); sys.exit(3)")
+
+    async def go():
+        with pytest.raises(WorkerFailed):
+            await Worker.spawn("unused", 1, lambda w: None, ready_timeout=30)
+
+    with caplog.at_level("WARNING", logger="budgetkg.service"):
+        asyncio.run(go())
+    lines = [r.getMessage() for r in caplog.records]
+    assert max(map(len, lines)) < 1000, [line[:80] for line in lines]  # no part of the long line is logged
+    assert sum("not shown" in line for line in lines) == 1 and any(line.endswith(": after") for line in lines), lines
+
+
+def _late_starts(pool, first_fails: bool, delay: float) -> None:
+    """One-query workers of ``pool`` start ``delay`` seconds late; with ``first_fails`` the first fails at once."""
+    from budgetkg.service.executor import WorkerFailed
+
+    spawn, calls = pool._spawn, []
+
+    async def late(threads, on_free=None, ready_timeout=None):
+        if threads != 1:
+            return await spawn(threads, on_free)
+        calls.append(threads)
+        if first_fails and len(calls) == 1:
+            raise WorkerFailed("query worker did not start: a first failure")
+        await asyncio.sleep(delay)
+        return await spawn(threads, on_free)
+
+    pool._spawn = late
+
+
+def test_a_worker_ready_only_after_the_deadline_is_reported_as_such_not_as_the_earlier_failure(store_path):
+    from budgetkg.service.executor import WorkerFailed
+
+    async def go():
+        pool = Pool(store_path, size=1, threads=4)
+        await pool.start()
+        _late_starts(pool, first_fails=True, delay=3.0)
+        try:
+            victim = pool._workers[0]
+            job = asyncio.ensure_future(pool.run(_job(part(0)), 2.0))
+            await _until(lambda: len(victim.inflight) == 1)
+            victim.proc.kill()
+            with pytest.raises(WorkerFailed) as failed:
+                await job
+            return str(failed.value), [w.proc.returncode for w in pool._alone_workers]
+        finally:
+            await pool.close()
+
+    message, alone = asyncio.run(go())
+    assert "not run" in message and "only after the query's time limit, at start 2" in message, message
+    assert "a first failure" not in message and alone == []  # the late worker was ended, not kept
+
+
+def test_a_query_whose_fresh_worker_starts_while_the_pool_closes_is_not_run(store_path):
+    from budgetkg.service.executor import WorkerFailed
+
+    async def go():
+        pool = Pool(store_path, size=1, threads=4)
+        await pool.start()
+        _late_starts(pool, first_fails=False, delay=1.0)
+        victim = pool._workers[0]
+        job = asyncio.ensure_future(pool.run(_job(part(0)), 60))
+        await _until(lambda: len(victim.inflight) == 1)
+        victim.proc.kill()
+        await asyncio.sleep(0.3)  # its fresh worker is starting
+        await pool.close()
+        with pytest.raises(WorkerFailed) as failed:
+            await job
+        return str(failed.value)
+
+    message = asyncio.run(go())
+    assert "not run" in message and "stopping" in message, message
+
+
+def test_a_worker_that_answers_with_what_is_no_reply_is_ended(monkeypatch):
+    from budgetkg.service.executor import Worker, WorkerGone
+
+    ready = __import__("pickle").dumps(("ready", 1))
+    started = _stand_in(monkeypatch, (
+        f"import struct, sys, time; d = {ready!r}; sys.stdout.buffer.write(struct.pack('!I', len(d)) + d); "
+        "sys.stdout.flush(); (n,) = struct.unpack('!I', sys.stdin.buffer.read(4)); sys.stdin.buffer.read(n); "
+        "sys.stdout.buffer.write(struct.pack('!I', 2) + b'\\x80\\x6e'); sys.stdout.flush(); time.sleep(60)"))
+
+    async def go():
+        worker = await Worker.spawn("unused", 1, lambda w: None, ready_timeout=30)
+        loop = asyncio.get_running_loop()
+        with pytest.raises(WorkerGone, match="no reply"):
+            await worker.submit(1, _job("ASK {}"), loop.time() + 60, lambda w, j: None)
+        return await asyncio.wait_for(started[0].wait(), 10)
+
+    assert asyncio.run(go()) != 0  # ended at once, not left to sleep its minute
