@@ -72,8 +72,8 @@ STREAM_LIMIT = 1 << 20  # the longest stderr line of a worker read whole (asynci
 READY_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 START_ATTEMPTS = 3  # workers started for one query before it is refused: a start can fail for reasons of the moment
 START_PAUSE = 0.5  # seconds before the second start, twice that before the third
-OOM_MARK = "memory allocation of"
-ENDED = (asyncio.IncompleteReadError, ConnectionError)  # what reading a worker's pipe raises once it has ended  # what Rust prints on stderr before it aborts on a failed allocation
+OOM_MARK = "memory allocation of"  # what Rust prints on stderr before it aborts on a failed allocation
+ENDED = (asyncio.IncompleteReadError, ConnectionError)  # what reading a worker's pipe raises once it has ended
 
 
 class WorkerGone(Exception):
