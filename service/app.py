@@ -140,7 +140,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool = getattr(service.backend, "pool", None)
         return JSONResponse({"status": "ok", "generation": service.data.generation, "documents": len(service.data.documents),
                              "backend": "remote" if settings.sparql_endpoint else "local",
-                             "workers": pool.size if pool else None, "workers_replaced": pool.killed if pool else None,
+                             "workers": pool.size if pool else None, "workers_live": pool.live if pool else None,
+                             "workers_replaced": pool.killed if pool else None,
                              "queries": pool.stats() if pool else None,
                              "cache": service.backend.cache.stats() if hasattr(service.backend, "cache") else None})
 

@@ -2,7 +2,7 @@
 
 API: :class:`Pool` ``(store_path, size, threads=1, memory_mb=0, queue_max=0, client_max=0)`` with
 ``await start()``, ``await run(job, timeout, client=None)``, ``retire()``, ``await close()``, ``size``,
-``killed``, ``alone`` (jobs run again alone), ``stats()``; exceptions :class:`QueryTimeout`, :class:`PoolBusy`,
+``live``, ``killed``, ``alone`` (jobs run again alone), ``stats()``; exceptions :class:`QueryTimeout`, :class:`PoolBusy`,
 :class:`ClientBusy`, :class:`QueryMemory`, :class:`WorkerFailed`.
 
 Each worker (:mod:`budgetkg.service.worker`) opens the store read-only and runs up to
@@ -72,6 +72,7 @@ STREAM_LIMIT = 1 << 20  # the longest stderr line of a worker read whole (asynci
 READY_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 START_ATTEMPTS = 3  # workers started for one query before it is refused: a start can fail for reasons of the moment
 START_PAUSE = 0.5  # seconds before the second start, twice that before the third
+ADD_PAUSE_MAX = 10.0  # the longest pause between starts of a worker replacing one that ended
 OOM_MARK = "memory allocation of"  # what Rust prints on stderr before it aborts on a failed allocation
 ENDED = (asyncio.IncompleteReadError, ConnectionError)  # what reading a worker's pipe raises once it has ended
 
@@ -460,15 +461,17 @@ class Pool:
             self._spawn_task(self._add())
 
     async def _add(self) -> None:
-        for attempt in range(1, START_ATTEMPTS + 1):
-            if self.retired:
-                return
+        """Start a worker in place of one that ended, and go on trying while the pool is in use: a start can
+        fail for reasons of the moment (memory, processes), and a pool left short answers fewer queries, or none."""
+        attempt = 0
+        while not self.retired:
+            attempt += 1
             try:
                 worker = await self._spawn(self.threads)
             except WorkerFailed as exc:
-                log.error("%s", exc)
-                if attempt < START_ATTEMPTS:
-                    await asyncio.sleep(START_PAUSE * attempt)
+                pause = min(START_PAUSE * attempt, ADD_PAUSE_MAX)
+                log.error("%s; starting another in %g s (attempt %d)", exc, pause, attempt)
+                await asyncio.sleep(pause)
                 continue
             if self.retired:
                 await worker.reap()
@@ -476,6 +479,11 @@ class Pool:
             self._workers.append(worker)
             await self._notify()
             return
+
+    @property
+    def live(self) -> int:
+        """Workers running and taking queries (fewer than ``size`` while one is being replaced)."""
+        return sum(w.gone is None for w in self._workers)
 
     def retire(self) -> None:
         """Take no more jobs: idle workers end now, busy ones when their queries are answered."""

@@ -476,3 +476,36 @@ def test_a_worker_that_answers_with_what_is_no_reply_is_ended(monkeypatch):
         return await asyncio.wait_for(started[0].wait(), 10)
 
     assert asyncio.run(go()) != 0  # ended at once, not left to sleep its minute
+
+
+def test_a_worker_replacing_one_that_ended_is_started_until_it_starts(store_path):
+    from budgetkg.service.executor import WorkerFailed
+
+    async def go():
+        pool = Pool(store_path, size=1, threads=2)
+        await pool.start()
+        spawn, failed = pool._spawn, []
+
+        def flaky(threads, on_free=None, ready_timeout=None):
+            if threads == 2 and len(failed) < 4:  # the replacement fails to start four times, as under a passing shortage
+                failed.append(threads)
+
+                async def dead():
+                    raise WorkerFailed("query worker did not start: a shortage of the moment")
+                return dead()
+            return spawn(threads, on_free)
+
+        pool._spawn = flaky
+        try:
+            victim = pool._workers[0]
+            victim.proc.kill()  # idle: nothing to run again, only a worker to replace
+            await _until(lambda: pool.live == 0)
+            short = pool.live
+            reply = await pool.run(_job(f"ASK {{ <{EX}s1> ?p ?o }}"), 60)  # waits for the fifth start
+            return short, reply, len(failed), pool.live
+        finally:
+            await pool.close()
+
+    short, reply, failures, live = asyncio.run(go())
+    assert short == 0 and failures == 4
+    assert reply[0] == "ok" and reply[2] == b"true\n" and live == 1

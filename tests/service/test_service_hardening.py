@@ -147,6 +147,7 @@ def test_a_query_past_the_worker_memory_cap_is_refused_and_the_queries_beside_it
         assert health["workers_replaced"] == before["workers_replaced"] + 1  # the worker that hit the cap
         assert health["queries"]["run_alone"] - before["queries"]["run_alone"] >= 2  # it and the queries beside it
         assert proc.poll() is None and count(c, "SELECT (COUNT(*) AS ?n) { ?a ?b ?c }") == triples  # a new worker answers
+        assert c.get("/health").json()["workers_live"] == 1  # the one worker of this service, replaced
 
 
 def test_a_worker_killed_under_load_runs_its_innocent_queries_again(hard):
