@@ -193,6 +193,8 @@ class Worker:
         while True:
             try:
                 job_id, reply = await self._read()
+                if not (isinstance(job_id, int) and isinstance(reply, tuple) and reply):
+                    raise ValueError(f"a frame of the wrong shape: {type(job_id).__name__}, {type(reply).__name__}")
             except ENDED as exc:
                 self._fail(WorkerGone(f"the query worker died ({exc!r})"))
                 return
@@ -266,6 +268,7 @@ class Pool:
         self._clients: collections.Counter = collections.Counter()
         self.retired = False
         self.closed = False
+        self._stopping = asyncio.Event()  # set with retired
         self.killed = 0
         self.alone = 0
         self._waiting = 0
@@ -279,6 +282,8 @@ class Pool:
         """Start every worker; :raises WorkerFailed: when the store cannot be opened."""
         workers = await asyncio.gather(*(self._spawn(self.threads) for _ in range(self.size)), return_exceptions=True)
         self._workers = [w for w in workers if not isinstance(w, BaseException)]
+        for w in [w for w in self._workers if w.gone is not None and not w.stopped]:
+            self._replace(w, "died while the others started")  # its death came before it was in the pool
         failed = [w for w in workers if isinstance(w, BaseException)]
         if failed:
             await self.close()
@@ -471,7 +476,10 @@ class Pool:
             except WorkerFailed as exc:
                 pause = min(START_PAUSE * attempt, ADD_PAUSE_MAX)
                 log.error("%s; starting another in %g s (attempt %d)", exc, pause, attempt)
-                await asyncio.sleep(pause)
+                try:  # a pause that retiring or closing the pool ends at once
+                    await asyncio.wait_for(self._stopping.wait(), pause)
+                except TimeoutError:
+                    pass
                 continue
             if self.retired:
                 await worker.reap()
@@ -488,6 +496,7 @@ class Pool:
     def retire(self) -> None:
         """Take no more jobs: idle workers end now, busy ones when their queries are answered."""
         self.retired = True
+        self._stopping.set()
         for w in list(self._workers):
             if not w.inflight:
                 self._spawn_task(w.reap())
@@ -495,6 +504,7 @@ class Pool:
 
     async def close(self) -> None:
         self.retired = self.closed = True
+        self._stopping.set()
         workers, self._workers = list(self._workers) + list(self._alone_workers), []
         await asyncio.gather(*(w.reap() for w in workers), return_exceptions=True)
         tasks = list(self._tasks)
