@@ -15,6 +15,7 @@ from budgetkg.etl.build import build
 from budgetkg.resources import default_sources
 
 distributed = pytest.importorskip("distributed")
+dask_config = pytest.importorskip("dask.config")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,7 +26,9 @@ def _budgetkg(*args: str) -> subprocess.CompletedProcess:
 def test_build_on_a_dask_cluster_equals_a_local_build(tmp_path):
     sources = [str(p) for p in default_sources()]  # the text sample and both PDFs
     local = build(sources, out=tmp_path / "local", jobs=1).out
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    # Dask's scratch folder in the test's own (by default it leaves dask-scratch-space in the system's temp folder)
+    with dask_config.set({"temporary-directory": str(tmp_path / "scratch")}), distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         done = _budgetkg("build", *sources, "--out", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address)
     assert done.returncode == 0, done.stderr
     dask = tmp_path / "dask"
