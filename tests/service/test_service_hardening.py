@@ -33,6 +33,7 @@ SMALL = {  # four slots, two per client, two may wait; a client at 127.0.0.3 is 
     "BUDGETKG_TRUSTED_PROXIES": "127.0.0.3", "BUDGETKG_HEADER_TIMEOUT": "1", "BUDGETKG_CACHE_MB": "0",
     "BUDGETKG_TIMEOUT": "10",  # long enough for all the requests of a test to arrive before the first is stopped
 }
+INNOCENT = range(4000, 4004)  # the sizes of the queries run beside the one past the memory cap (see part())
 GUARD = 120  # seconds after which a test gives up waiting (a hang guard, not a measure)
 
 
@@ -132,7 +133,9 @@ def test_a_query_past_the_worker_memory_cap_is_refused_and_the_queries_beside_it
         triples = count(c, "SELECT (COUNT(*) AS ?n) { ?a ?b ?c }")
         before = c.get("/health").json()
         innocent = Background()
-        for k in range(1000, 1004):  # each takes several times as long as the doubling below takes to reach the cap
+        # Each takes several times as long as the doubling below takes to reach the cap: since the cap counts memory
+        # rather than reserved address space (procs.cap_memory), the doubling fills about 750 MB before it is stopped.
+        for k in INNOCENT:
             innocent.send(url, part(k))
         until(lambda: queries(c)["running"] == 4, "four queries running in the one worker")
         r = c.post("/sparql", data={"query": doubling(25)}, headers=JSON)  # 64 B doubled 25 times: 2 GB
@@ -142,7 +145,7 @@ def test_a_query_past_the_worker_memory_cap_is_refused_and_the_queries_beside_it
         assert f"{MEMORY_MB} MB" in detail and "memory" in detail and "nothing else" in detail
         assert innocent.statuses() == [200] * 4, [a[1][:300] for a in innocent.answers]  # the four beside it: run again, answered
         got = sorted(int(json.loads(a[1])["results"]["bindings"][0]["n"]["value"]) for a in innocent.answers)
-        assert got == [triples * k for k in range(1000, 1004)]
+        assert got == [triples * k for k in INNOCENT]
         health = c.get("/health").json()
         assert health["workers_replaced"] == before["workers_replaced"] + 1  # the worker that hit the cap
         assert health["queries"]["run_alone"] - before["queries"]["run_alone"] >= 2  # it and the queries beside it
