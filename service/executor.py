@@ -23,6 +23,12 @@ refused (:class:`QueryMemory` when the worker ran out of memory, else
 :class:`WorkerFailed`). The same goes for a query answered ``memory`` by a worker
 running others: another query may have taken the memory.
 
+A worker that ends (or fails to start) is replaced in the background, and started
+again until it starts; the pause before each start grows with the failures in a
+row, up to ``ADD_PAUSE_MAX``. A worker that ends on its own within ``EARLY_END``
+seconds of being ready counts as such a failure, so a store or a cap that ends
+every worker as soon as it serves does not restart workers in a tight loop.
+
 Waiting for a free slot is bounded: at most ``queue_max`` jobs wait (more:
 :class:`PoolBusy` at once), and each client (the ``client`` given to :meth:`Pool.run`)
 has at most ``client_max`` jobs running or waiting (more: :class:`ClientBusy`),
@@ -73,6 +79,12 @@ READY_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 START_ATTEMPTS = 3  # workers started for one query before it is refused: a start can fail for reasons of the moment
 START_PAUSE = 0.5  # seconds before the second start, twice that before the third
 ADD_PAUSE_MAX = 10.0  # the longest pause between starts of a worker replacing one that ended
+# A worker that ends on its own within this many seconds of being ready counts as a failed start for the pause before
+# its replacement: a store that crashes the engine when first touched, or a memory cap hit by the first queries (those
+# that waited for it), would otherwise restart it in a tight loop. Long enough to take in the first queries it runs
+# (a worker opens the store in well under a second, so a loop of such deaths is a few restarts a second); short enough
+# that a worker that served a while and then met one bad query is replaced at once, which ends the failures in a row.
+EARLY_END = 5.0
 OOM_MARK = "memory allocation of"  # what Rust prints on stderr before it aborts on a failed allocation
 ENDED = (asyncio.IncompleteReadError, ConnectionError)  # what reading a worker's pipe raises once it has ended
 
@@ -92,6 +104,8 @@ class Worker:
         self.inflight: dict[int, tuple[asyncio.Future, asyncio.TimerHandle]] = {}
         self.gone: WorkerGone | None = None
         self.stopped = False  # ended by us, not on its own
+        self.ready_at = 0.0  # the event loop's time when it said it was ready (set by spawn)
+        self.failures = 0  # starts that failed in a row before it, in the place it took in the pool (see Pool._add)
         self._on_free = on_free
         self._reader: asyncio.Task | None = None
         self._oom: str | None = None  # the line saying which allocation failed, if one did
@@ -135,6 +149,7 @@ class Worker:
             if memory_mb and (died or worker.out_of_memory) and cap_hint(memory_mb) not in message:
                 why += f" ({cap_hint(memory_mb)})"
             raise WorkerFailed(f"{message}; {why}")
+        worker.ready_at = asyncio.get_running_loop().time()
         worker._reader = asyncio.get_running_loop().create_task(worker._read_replies())
         return worker
 
@@ -248,6 +263,11 @@ class Worker:
             await asyncio.wait_for(self._stderr_reader, 5)
         except asyncio.TimeoutError:
             self._stderr_reader.cancel()
+
+
+def _add_pause(failures: int) -> float:
+    """Seconds to wait before starting a worker in a place where ``failures`` starts failed in a row."""
+    return min(START_PAUSE * failures, ADD_PAUSE_MAX)
 
 
 class Pool:
@@ -459,31 +479,45 @@ class Pool:
             return
         self.killed += 1
         self._workers.remove(worker)
+        lived = asyncio.get_running_loop().time() - worker.ready_at
         worker.kill(culprit)
         self._spawn_task(worker.reap())
-        if not self.retired:
+        if self.retired:
+            return
+        if culprit is None and lived < EARLY_END:  # it ended on its own soon after it was ready: as a failed start
+            failures = worker.failures + 1
+            log.error("query worker %s (%s) %.2f s after it was ready; starting another in %g s (attempt %d)",
+                      worker.proc.pid, why, lived, _add_pause(failures), failures)
+            self._spawn_task(self._add(failures))
+        else:  # killed for a query's deadline, or it had lived long enough: the failures in a row end
             log.warning("query worker %s (%s); starting another", worker.proc.pid, why)
             self._spawn_task(self._add())
 
-    async def _add(self) -> None:
+    async def _add(self, failures: int = 0) -> None:
         """Start a worker in place of one that ended, and go on trying while the pool is in use: a start can
-        fail for reasons of the moment (memory, processes), and a pool left short answers fewer queries, or none."""
-        attempt = 0
+        fail for reasons of the moment (memory, processes), and a pool left short answers fewer queries, or none.
+
+        ``failures``: the starts in this place that failed in a row before (a worker that ended soon after it was
+        ready is one, :data:`EARLY_END`); the pause before each start grows with them, up to :data:`ADD_PAUSE_MAX`.
+        """
         while not self.retired:
-            attempt += 1
+            if failures:
+                try:  # a pause that retiring or closing the pool ends at once
+                    await asyncio.wait_for(self._stopping.wait(), _add_pause(failures))
+                except TimeoutError:
+                    pass
+                if self.retired:
+                    return
             try:
                 worker = await self._spawn(self.threads)
             except WorkerFailed as exc:
-                pause = min(START_PAUSE * attempt, ADD_PAUSE_MAX)
-                log.error("%s; starting another in %g s (attempt %d)", exc, pause, attempt)
-                try:  # a pause that retiring or closing the pool ends at once
-                    await asyncio.wait_for(self._stopping.wait(), pause)
-                except TimeoutError:
-                    pass
+                failures += 1
+                log.error("%s; starting another in %g s (attempt %d)", exc, _add_pause(failures), failures)
                 continue
             if self.retired:
                 await worker.reap()
                 return
+            worker.failures = failures
             self._workers.append(worker)
             await self._notify()
             return

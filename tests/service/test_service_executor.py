@@ -312,14 +312,15 @@ def test_a_memory_cap_too_low_to_open_the_store_says_so(store_path):
 
 # --- a worker that misbehaves while it starts (a stand-in program instead of the worker) -------------------------
 
-def _stand_in(monkeypatch, script: str) -> list:
-    """Make Worker.spawn start ``python -c script`` instead of the worker; the list gets each process started."""
+def _stand_in(monkeypatch, script) -> list:
+    """Make Worker.spawn start ``python -c script`` instead of the worker; the list gets each process started.
+    ``script`` may be a function of how many were started before, giving each start its own program."""
     import sys
 
     real, started = asyncio.create_subprocess_exec, []
 
     async def fake(*args, **kw):
-        proc = await real(sys.executable, "-c", script, **kw)
+        proc = await real(sys.executable, "-c", script(len(started)) if callable(script) else script, **kw)
         started.append(proc)
         return proc
 
@@ -568,3 +569,94 @@ def test_a_worker_that_dies_while_the_pool_starts_is_replaced(store_path):
             await pool.close()
 
     assert asyncio.run(go()) == (1, False)
+
+
+# --- a worker that ends soon after it was ready, again and again ---------------------------------------------------
+
+def _ready_then(seconds: float) -> str:
+    """A stand-in worker that says it is ready, then ends after ``seconds`` (as on a store that crashes the engine when
+    first touched, or a memory cap hit by the first queries)."""
+    ready = __import__("pickle").dumps(("ready", 1))
+    return (f"import struct, sys, time; d = {ready!r}; sys.stdout.buffer.write(struct.pack('!I', len(d)) + d); "
+            f"sys.stdout.flush(); time.sleep({seconds}); sys.exit(1)")
+
+
+def _restart_pauses(records) -> list[float]:
+    """The pause logged for each replacement of a pool worker that ended, in order (0: started at once)."""
+    import re
+
+    pauses = []
+    for message in (r.getMessage() for r in records):
+        if re.match(r"query worker \d+ \(", message) and "starting another" in message:
+            found = re.search(r"starting another in (\S+) s", message)
+            pauses.append(float(found.group(1)) if found else 0.0)
+    return pauses
+
+
+def test_a_worker_that_ends_as_soon_as_it_is_ready_is_restarted_after_a_growing_pause(monkeypatch, caplog):
+    from budgetkg.service import executor
+
+    monkeypatch.setattr(executor, "START_PAUSE", 0.2)
+    monkeypatch.setattr(executor, "ADD_PAUSE_MAX", 0.6)
+    started = _stand_in(monkeypatch, _ready_then(0))
+    window = 3.0  # seconds: pauses of 0.2, 0.4, 0.6, 0.6, ... leave room for at most 6 restarts in it
+
+    async def go():
+        pool = Pool("unused", size=1, threads=1)
+        await pool.start()
+        try:
+            await asyncio.sleep(window)
+            return len(started)
+        finally:
+            await pool.close()
+
+    with caplog.at_level("WARNING", logger="budgetkg.service"):
+        starts = asyncio.run(go())
+    # Before, each replacement started at once: dozens of starts in the window (a tight loop).
+    assert 3 <= starts <= 1 + 6 + 1, starts  # it keeps trying; one more than the pauses allow, for the start under way
+    pauses = _restart_pauses(caplog.records)
+    assert len(pauses) >= 2 and pauses == pytest.approx([0.2, 0.4, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6][:len(pauses)]), pauses
+
+
+def test_a_worker_that_lived_long_enough_ends_the_pauses_of_the_replacements_before_it(monkeypatch, caplog):
+    from budgetkg.service import executor
+
+    monkeypatch.setattr(executor, "START_PAUSE", 0.1)
+    monkeypatch.setattr(executor, "EARLY_END", 0.3, raising=False)  # absent before it: fail on the pauses, not here
+    lives = [0, 0, 0, 1.5, 0]  # seconds each start lives once ready: the fourth lives past EARLY_END
+    started = _stand_in(monkeypatch, lambda i: _ready_then(lives[i] if i < len(lives) else 60))
+
+    async def go():
+        pool = Pool("unused", size=1, threads=1)
+        await pool.start()
+        try:
+            await _until(lambda: len(started) == len(lives) + 1 and pool.live == 1)  # the sixth stays
+        finally:
+            await pool.close()
+
+    with caplog.at_level("WARNING", logger="budgetkg.service"):
+        asyncio.run(go())
+    # three ended at once: growing pauses; the fourth served past EARLY_END: replaced at once, and the fifth's
+    # replacement pauses as after one failure again
+    assert _restart_pauses(caplog.records) == pytest.approx([0.1, 0.2, 0.3, 0.0, 0.1])
+
+
+def test_closing_the_pool_ends_the_pause_after_a_worker_that_ended_as_soon_as_it_was_ready(monkeypatch, caplog):
+    from budgetkg.service import executor
+
+    monkeypatch.setattr(executor, "START_PAUSE", 30.0)
+    monkeypatch.setattr(executor, "ADD_PAUSE_MAX", 30.0)
+    started = _stand_in(monkeypatch, _ready_then(0))
+
+    async def go():
+        pool = Pool("unused", size=1, threads=1)
+        with caplog.at_level("WARNING", logger="budgetkg.service"):
+            await pool.start()
+            await _until(lambda: _restart_pauses(caplog.records) == [30.0])  # the replacement now pauses
+        began = time.monotonic()
+        await pool.close()
+        return time.monotonic() - began, len(started)
+
+    took, starts = asyncio.run(go())
+    assert starts == 1  # no start during the pause
+    assert took < 5  # close() ended the pause instead of waiting for it
