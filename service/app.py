@@ -2,11 +2,12 @@
 
 API: :func:`create_app` ``(settings=None) -> FastAPI``; :func:`serve` ``(args) -> int``
 (what ``budgetkg serve`` calls); :class:`Service` (what the routes reach through
-``request.app.state.svc``: settings, data state, backend, per-build cache).
+``request.app.state.svc``: settings, data state, backend, per-build cache); :func:`pool_health`
+``(pool) -> (status, http_status)`` (what ``/health`` says of the query workers).
 
 Routes: ``/`` home; ``/sparql`` (SPARQL 1.1 Protocol, service description, query page);
 ``/id/...``, ``/graph/...``, ``/def/...`` linked data; ``/api/queries`` named queries;
-``/dumps/``; ``/catalog`` (DCAT-AP); ``/.well-known/void``; ``/health``.
+``/dumps/``; ``/catalog`` (DCAT-AP); ``/.well-known/void``; ``/health`` (see :func:`pool_health`).
 
 The store is watched: when ``budgetkg build`` renames a new build into place,
 new query workers open it, the old ones finish their queries and end, and the
@@ -40,6 +41,23 @@ from .state import BuildCache, DataState
 
 log = logging.getLogger("budgetkg.service")
 GZIP_MIN = 1024  # below about a kilobyte compression saves less than its headers and time cost
+
+
+def pool_health(pool) -> tuple[str, int]:
+    """``/health``'s status and HTTP status code for the query workers ``pool`` (None: queries run elsewhere, "ok").
+
+    "ok" (200) while every worker is live; "degraded" (200) while some are being replaced and the others answer;
+    "unavailable" (503) while none is live: queries wait for a replacement and fail if none starts in time. Probes and
+    load balancers take a 2xx or 3xx answer as healthy and anything else as not (Kubernetes: 200-399; the draft
+    health-check format of the IETF, draft-inadarei-api-health-check: 2xx-3xx for pass and warn, 4xx-5xx for fail),
+    so a service without a live worker is taken out of rotation instead of being sent queries it cannot answer.
+    """
+    if pool is None:
+        return "ok", 200
+    live = pool.live
+    if live == 0:
+        return "unavailable", 503
+    return ("degraded" if live < pool.size else "ok"), 200
 
 
 class Service:
@@ -138,12 +156,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/health", include_in_schema=False)
     async def health(request: Request):
         pool = getattr(service.backend, "pool", None)
-        return JSONResponse({"status": "ok", "generation": service.data.generation, "documents": len(service.data.documents),
+        status, code = pool_health(pool)
+        return JSONResponse({"status": status, "generation": service.data.generation, "documents": len(service.data.documents),
                              "backend": "remote" if settings.sparql_endpoint else "local",
                              "workers": pool.size if pool else None, "workers_live": pool.live if pool else None,
                              "workers_replaced": pool.killed if pool else None,
                              "queries": pool.stats() if pool else None,
-                             "cache": service.backend.cache.stats() if hasattr(service.backend, "cache") else None})
+                             "cache": service.backend.cache.stats() if hasattr(service.backend, "cache") else None},
+                            status_code=code)
 
     app.add_middleware(ClientAddress)  # whose query it is, for the per-client bound of the worker pool
     app.add_middleware(errors.BodyLimit, limit=settings.body_limit)
