@@ -714,17 +714,94 @@ def _objects(page: int, ctm, clips: dict | None = None, form: _Handle | None = N
         yield obj, ctm, kind, boxes
 
 
-def _layer(tp: int) -> tuple[list[int], list[int | None]]:
-    """The code units of the characters of the text layer ``tp`` (one per character index; 0 for none) and
-    the text object of each (an address; ``None`` where the unit is 0)."""
+# pdfium's text page (``CPDF_TextPage``, the address of an ``FPDF_TEXTPAGE``) keeps its characters as one array
+# of records (``CharInfo``: type, Unicode, char code, origin, box, loose box, matrix, text object), which the
+# per-character calls copy out one field at a time (three calls a character, 0.3-1.2 us each). Where
+# :func:`_chars_readable` finds that layout in the pdfium loaded, the array is read at once: its address and
+# number of records are the two words at _CHAR_LIST of the text page. The fields :data:`_CHAR_INFO` reads: the
+# type, the origin, the loose box (left, bottom, right, top), a, b, c, d of the matrix and the text object.
+_CHAR_LIST = 32
+_CHAR_LIST_HEAD = struct.Struct("=QQ")
+_CHAR_INFO = struct.Struct("=B11x2f16x4f4f8x4xQ")
+_GENERATED, _HYPHEN = 1, 3  # CharType::kGenerated (as FPDFText_IsGenerated tells), CharType::kHyphen
+# the page :func:`_chars_readable` reads: a space, a hyphen ending a line, generated line ends, rotated text
+_TEXT_PAGE = b"BT /F1 9 Tf 10 80 Td (Ab c-) Tj 0 -12 Td (de) Tj ET BT /F1 7 Tf 0 1 -1 0 60 20 Tm (Up) Tj ET"
+
+
+def _records_at(tp: int, n: int) -> list[tuple] | None:
+    """The ``n`` character records of the text page ``tp`` read from memory as :data:`_CHAR_INFO` lays them out
+    (the type as pdfium keeps it); None where the text page does not hold ``n`` records there or they lie beyond
+    :data:`_MEMORY`'s reach. Only for a pdfium :func:`_chars_readable` accepts: elsewhere the address read may
+    be anything."""
+    head = _read(tp + _CHAR_LIST, _CHAR_LIST_HEAD.size)
+    if head is None:
+        return None
+    first, count = _CHAR_LIST_HEAD.unpack(head)
+    if count != n or not first or (data := _read(first, n * _CHAR_INFO.size)) is None:
+        return None
+    return list(_CHAR_INFO.iter_unpack(data))
+
+
+def _api_records(tp: int, n: int) -> list[tuple]:
+    """The ``n`` character records of the text page ``tp`` as :func:`_records_at` gives them, asked of pdfium's API
+    character by character (the type :data:`_GENERATED` or 0, the text object as an address, 0 for none)."""
+    x, y, box, m = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    page, at_x, at_y, at_box, at_m = (ctypes.c_void_p(tp), ctypes.byref(x), ctypes.byref(y), ctypes.byref(box),
+                                      ctypes.byref(m))
+    out = []
+    for i in range(n):
+        _per_char.origin(page, i, at_x, at_y)
+        _per_char.loose_box(page, i, at_box)
+        _per_char.matrix(page, i, at_m)
+        kind = _GENERATED if _per_char.generated(page, i) == 1 else 0
+        out.append((kind, x.value, y.value, box.left, box.bottom, box.right, box.top, *_ABCD(m),
+                    _per_char.text_object(page, i) or 0))
+    return out
+
+
+def _chars_readable() -> bool:
+    """Whether the character records of the text page of :data:`_TEXT_PAGE` read from memory (:func:`_records_at`)
+    say exactly what pdfium's API gives for each character (:func:`_api_records`), generated characters and a
+    hyphen ending a line typed as such, text objects and two matrices among them."""
+    pdf = pdfium.PdfDocument(_one_page_pdf(_TEXT_PAGE))
+    try:
+        page = pdf[0]
+        textpage = page.get_textpage()
+        try:
+            tp = _address(textpage.raw)
+            n = _c.FPDFText_CountChars(tp)
+            read = _records_at(tp, n) if n > 0 else None
+            if read is None:
+                return False
+            expected = _api_records(tp, n)
+            kinds = {r[0] for r in read}
+            as_api = [(_GENERATED if r[0] == _GENERATED else 0, *r[1:]) for r in read]
+            return (as_api == expected and kinds == {0, _GENERATED, _HYPHEN}
+                    and all(r[-1] for r in read if r[0] != _GENERATED) and len({r[7:11] for r in read}) == 2)
+        finally:
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+
+
+def _layer(tp: int) -> tuple[list[int], list[int | None], list[tuple]]:
+    """The code units of the characters of the text layer ``tp`` (one per character index; 0 for none), the text
+    object of each (an address; ``None`` where the unit is 0 or it has none) and their records
+    (:func:`_records_at`, else :func:`_api_records`)."""
     n = _c.FPDFText_CountChars(tp)
     if n <= 0:
-        return [], []
+        return [], [], []
     units = (ctypes.c_ushort * (n + 1))()
     _c.FPDFText_GetText(tp, 0, n, units)  # one code unit per character index
-    text_object, page = _per_char.text_object, ctypes.c_void_p(tp)
     codes = units[:n]
-    return codes, [text_object(page, i) if code else None for i, code in enumerate(codes)]
+    records = _records_at(tp, n) if _CHARS_READABLE else None
+    if records is None:
+        records = _api_records(tp, n)
+    return codes, [r[-1] or None if code else None for code, r in zip(codes, records)], records
+
+
+_CHARS_READABLE = _chars_readable()  # checked once, on the pdfium loaded
 
 
 def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list[dict]:
@@ -739,62 +816,53 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
     pdfminer places them by their widths alone, and so does pdfium once the object is widened
     (:func:`_measurable`).
     """
-    codes, objs = layer
+    codes, objs, records = layer
     if not codes:
         return []
-    x, y = ctypes.c_double(), ctypes.c_double()
-    box = pdfium_c.FS_RECTF()
-    page, at_x, at_y, at_box = ctypes.c_void_p(tp), ctypes.byref(x), ctypes.byref(y), ctypes.byref(box)
-    origin, loose_box, generated = _per_char.origin, _per_char.loose_box, _per_char.generated
+    page = ctypes.c_void_p(tp)
     # the font of a text object by its address as an int (a typed call: cheaper than wrapping it in a _Handle)
-    matrix, font_size, font_of, abcd = _per_char.matrix, _per_char.font_size, _c.FPDFTextObj_GetFont, _ABCD
+    font_size, font_of = _per_char.font_size, _c.FPDFTextObj_GetFont
     per_object: dict[int, tuple] = {}  # text object -> _object_props
     known: dict[tuple, tuple] = {}  # (a, b, c, d of the matrix, size, font) -> _object_props
-    m = pdfium_c.FS_MATRIX()
-    at_m = ctypes.byref(m)
     e, f_shift = ctm[4], ctm[5]
     straight = ctm[:4] == (1, 0, 0, 1)
     out = []
     append = out.append
-    spaces, digits = _SPACES, _DIGITS
+    spaces, digits, generated = _SPACES, _DIGITS, _GENERATED
     last = low = high = upright = baselines = None  # the text object of the character before
-    for i, (code, obj) in enumerate(zip(codes, objs)):
+    for i, (code, obj, (kind, x, y, left, bottom, right, top, ma, mb, mc, md, _)) in enumerate(zip(codes, objs, records)):
         if not code:
             continue
         if code in _HYPHEN_MARKS:  # pdfium marks a hyphen that ends a line (as a word break)
             code = 0x2D
-        elif code in spaces and generated(page, i):
+        elif code in spaces and kind == generated:
             continue
         if obj != last:
             props = per_object.get(obj)
             if props is None:  # most text objects hold one character: the lookups of _object_props written out
-                matrix(page, i, at_m)
-                key = abcd(m) + (font_size(page, i), font_of(obj))
+                key = (ma, mb, mc, md, font_size(page, i), font_of(obj))
                 props = known.get(key)
                 if props is None:
                     props = known[key] = _object_props(key, ctm, straight)
                 per_object[obj] = props
             low, high, upright, baselines = props
             last = obj
-        loose_box(page, i, at_box)
         if low is not None:
-            origin(page, i, at_x, at_y)
             # pdfminer's box: from the descent to one font size above it, over the advance, computed
             # with pdfminer's operations in pdfminer's order (the layout compares sizes and gaps at
             # exact thresholds, so even the rounding of the last bit matters)
-            yv = y.value
-            vertical = baselines.get(yv)
+            vertical = baselines.get(y)
             if vertical is None:  # the first character of this font on this baseline
-                f = round(yv, digits) + f_shift
+                f = round(y, digits) + f_shift
                 y0 = low + f
                 y1 = high + f
-                vertical = baselines[yv] = (top_of - y1, top_of - y0, y1 - y0)
-            top, bottom, size = vertical
-            append({"text": chr(code), "x0": rounded[x.value + e], "x1": rounded[box.right + e],
-                    "top": top, "bottom": bottom, "doctop": top, "size": size, "upright": upright})
+                vertical = baselines[y] = (top_of - y1, top_of - y0, y1 - y0)
+            ctop, cbottom, size = vertical
+            append({"text": chr(code), "x0": rounded[x + e], "x1": rounded[right + e],
+                    "top": ctop, "bottom": cbottom, "doctop": ctop, "size": size, "upright": upright})
         else:  # rotated or mirrored text: pdfium's loose box
-            px0, py0 = _apply(ctm, box.left, box.bottom)
-            px1, py1 = _apply(ctm, box.right, box.top)
+            px0, py0 = _apply(ctm, left, bottom)
+            px1, py1 = _apply(ctm, right, top)
             cx0, cx1 = round(min(px0, px1), digits), round(max(px0, px1), digits)
             ctop, cbottom = round(top_of - max(py0, py1), digits), round(top_of - min(py0, py1), digits)
             csize = cbottom - ctop if upright else cx1 - cx0

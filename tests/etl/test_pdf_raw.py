@@ -270,6 +270,85 @@ def test_points_out_of_the_memory_view_s_reach_are_read_from_the_api(monkeypatch
         pdfium_c.FPDFPageObj_Destroy(line)
 
 
+def _api_chars(textpage) -> list[tuple]:
+    """Each character of a pypdfium2 text page as pdfium's API gives it, one call per field: generated or not, origin,
+    loose box (left, bottom, right, top), a, b, c, d of its matrix, the address of its text object (0 for none)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    x, y, m = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_MATRIX()
+    out = []
+    for i in range(pdfium_c.FPDFText_CountChars(textpage.raw)):
+        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y)
+        pdfium_c.FPDFText_GetMatrix(textpage.raw, i, m)
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        obj = ctypes.cast(pdfium_c.FPDFText_GetTextObject(textpage.raw, i), ctypes.c_void_p).value or 0
+        out.append((pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1, x.value, y.value, left, bottom, right, top,
+                    m.a, m.b, m.c, m.d, obj))
+    return out
+
+
+@pytest.mark.parametrize("from_memory", [True, False], ids=["array", "per-character"])
+def test_character_records_read_at_once_are_the_api_s(from_memory, monkeypatch):
+    """The reader takes each character's type, origin, loose box, matrix and text object from pdfium's array of
+    character records at once (pdf_raw._records_at): on every page of the bundled PDFs they are what pdfium's API
+    gives character by character (generated spaces and line ends, CJK text and rotated page numbers among them), and
+    the pdfium installed has that layout (else the reader asks the API, which must give the same)."""
+    import ctypes
+
+    assert pdf_raw._CHARS_READABLE
+    monkeypatch.setattr(pdf_raw, "_CHARS_READABLE", from_memory)
+    seen = {"chars": 0, "generated": 0, "matrices": set()}
+    for path in (p for p in PDFS if p.parent.name == "samples"):
+        pdf = pdfium.PdfDocument(path.read_bytes())
+        try:
+            for page in pdf:
+                textpage = page.get_textpage()
+                expected = _api_chars(textpage)
+                codes, objs, records = pdf_raw._layer(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
+                assert [(r[0] == pdf_raw._GENERATED, *r[1:]) for r in records] == expected
+                assert objs == [e[-1] or None if code else None for code, e in zip(codes, expected)]
+                seen["chars"] += len(expected)
+                seen["generated"] += sum(e[0] for e in expected)
+                seen["matrices"].update(e[7:11] for e in expected if not e[0])
+                textpage.close()
+                page.close()
+        finally:
+            pdf.close()
+    # characters, generated ones and more than one orientation met, for the comparison to mean anything
+    assert seen["chars"] > 10000 and seen["generated"] > 100 and len(seen["matrices"]) > 1
+
+
+def test_character_records_out_of_reach_are_read_from_the_api(monkeypatch):
+    """An array of character records whose address lies beyond the memory view's reach (pdf_raw._read), or a text
+    page that does not hold as many records as pdfium counts characters, is not read: the reader asks pdfium
+    character by character and places the same characters."""
+    import ctypes
+    import sys
+
+    def chars() -> list[dict]:
+        with pdf_raw.PdfPages(pdf_raw._one_page_pdf(pdf_raw._TEXT_PAGE), "t.pdf") as pages:
+            return pages.page(0).chars
+
+    expected = chars()
+    assert "".join(c["text"] for c in expected) == "Ab c-deUp"
+    pdf = pdfium.PdfDocument(pdf_raw._one_page_pdf(pdf_raw._TEXT_PAGE))
+    textpage = pdf[0].get_textpage()
+    tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    n = pdfium.raw.FPDFText_CountChars(textpage.raw)
+    assert pdf_raw._records_at(tp, n) is not None and pdf_raw._records_at(tp, n + 1) is None
+    textpage.close()
+    pdf.close()
+    beyond = sys.maxsize - 100  # the first records within reach, the others not
+    real = pdf_raw._CHAR_LIST_HEAD
+    monkeypatch.setattr(pdf_raw, "_CHAR_LIST_HEAD", type("Head", (), {
+        "size": real.size, "unpack": staticmethod(lambda head: (beyond, real.unpack(head)[1]))}))
+    asked = []
+    monkeypatch.setattr(pdf_raw, "_api_records", lambda tp, n, api=pdf_raw._api_records: asked.append(n) or api(tp, n))
+    assert chars() == expected and asked == [n]
+
+
 @pytest.mark.parametrize("by_state", [True, False], ids=["state-address", "paths"])
 def test_text_is_held_against_its_own_clipping_state(by_state, monkeypatch, tmp_path):
     """Two clipping states that intersect the same first path (a triangle over the page) with different rectangles
