@@ -298,6 +298,44 @@ def _states_readable() -> bool:
 
 _STATES_READABLE = _states_readable()  # checked once, on the pdfium loaded
 
+# a page object (``CPDF_PageObject``, the address of an ``FPDF_PAGEOBJECT``) holds its clip path _CLIP_AT bytes in
+# (what ``FPDFPageObj_GetClipPath`` gives the address of; its first word names the clipping state, as
+# :data:`_word_at` reads it) and its bounds (``FPDFPageObj_GetBounds``: left, bottom, right, top as floats) further
+# on: one read of the object's first bytes gives both (:func:`_clipped`) where :func:`_heads_readable` finds so,
+# instead of three calls for each of the text objects (many PDFs print one character per object)
+_CLIP_AT = 8
+_OBJECT_HEAD = struct.Struct("=8xQ32x4f")
+
+
+def _heads_readable() -> bool:
+    """Whether the first bytes of the text objects of :data:`_CLIP_STATES` read as :data:`_OBJECT_HEAD` says hold
+    their clip path (the address ``FPDFPageObj_GetClipPath`` gives, and its first word) and exactly the bounds
+    ``FPDFPageObj_GetBounds`` gives."""
+    pdf = pdfium.PdfDocument(_one_page_pdf(_CLIP_STATES))
+    try:
+        page = pdf[0]
+        try:
+            bounds = tuple(ctypes.c_float() for _ in range(4))
+            heads, expected = [], []
+            for obj in page.get_objects():
+                address = _address(obj.raw)
+                clip = _per_object.clip(_Handle(address))
+                if not _per_object.bounds(_Handle(address), *(ctypes.byref(v) for v in bounds)):
+                    return False
+                expected.append((_word_at(clip.value).value or 0 if clip.value == address + _CLIP_AT else -1,
+                                 *(v.value for v in bounds)))
+                head = _read(address, _OBJECT_HEAD.size)
+                heads.append(head and _OBJECT_HEAD.unpack(head))
+            return len(heads) == 4 and heads == expected and len({h[0] for h in heads}) == 3 and all(
+                h[1] < h[3] and h[2] < h[4] for h in heads)
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+
+
+_HEADS_READABLE = _STATES_READABLE and _heads_readable()  # checked once, on the pdfium loaded
+
 
 # pdfium replaces a hyphen ending a line by 0x02 (FPDFText_GetUnicode) or 0xFFFE (FPDFText_GetText)
 _HYPHEN_MARKS = (0x02, 0xFFFE)
@@ -609,13 +647,21 @@ class _Scratch:
 def _clipped(obj: _Handle, ctm, top_of: float, boxes: dict, out: list, scratch: _Scratch) -> None:
     """Append the boxes of text object ``obj`` (placed with ``ctm``) to ``out`` when it reaches outside its clip
     box (:func:`_clip_of`)."""
-    box = _clip_of(obj, ctm, top_of, boxes)
-    if box is None:
-        return
-    if not _per_object.bounds(obj, *scratch.at_bounds):
-        return
-    left, bottom, right, top = scratch.bounds
-    left, bottom, right, top = left.value, bottom.value, right.value, top.value
+    head = _read(obj.value, _OBJECT_HEAD.size) if _HEADS_READABLE else None
+    if head is not None:  # the clipping state and the bounds from the object's memory (_HEADS_READABLE)
+        state, left, bottom, right, top = _OBJECT_HEAD.unpack(head)
+        if not state:  # no clipping path
+            return
+        box = boxes.get(state, boxes)
+        if box is boxes:
+            box = boxes[state] = _clip_box(obj.value + _CLIP_AT, ctm, top_of)
+        if box is None:
+            return
+    else:
+        box = _clip_of(obj, ctm, top_of, boxes)
+        if box is None or not _per_object.bounds(obj, *scratch.at_bounds):
+            return
+        left, bottom, right, top = (v.value for v in scratch.bounds)
     a, b, c, d, e, f = ctm  # _apply, written out: this runs for every text object
     ax, ay = a * left + c * bottom + e, b * left + d * bottom + f
     bx, by = a * right + c * top + e, b * right + d * top + f

@@ -349,14 +349,48 @@ def test_character_records_out_of_reach_are_read_from_the_api(monkeypatch):
     assert chars() == expected and asked == [n]
 
 
-@pytest.mark.parametrize("by_state", [True, False], ids=["state-address", "paths"])
-def test_text_is_held_against_its_own_clipping_state(by_state, monkeypatch, tmp_path):
+def test_object_heads_read_from_memory_are_the_api_s():
+    """The reader takes a text object's clipping state and bounds from the object's first bytes
+    (pdf_raw._OBJECT_HEAD): on every text and path object of the bundled PDFs they are the first word of the clip path
+    pdfium's API gives the address of, and the bounds it gives; and the pdfium installed has that layout."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    assert pdf_raw._HEADS_READABLE
+    bounds = [ctypes.c_float() for _ in range(4)]
+    seen = {"objects": 0, "states": set()}
+    for path in (p for p in PDFS if p.parent.name == "samples"):
+        pdf = pdfium.PdfDocument(path.read_bytes())
+        try:
+            for page in pdf:
+                for obj in page.get_objects(max_depth=15):
+                    if obj.type not in (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH):
+                        continue
+                    clip = ctypes.cast(pdfium_c.FPDFPageObj_GetClipPath(obj.raw), ctypes.c_void_p).value
+                    assert pdfium_c.FPDFPageObj_GetBounds(obj.raw, *bounds)
+                    state = ctypes.c_void_p.from_address(clip).value or 0
+                    head = pdf_raw._read(ctypes.cast(obj.raw, ctypes.c_void_p).value, pdf_raw._OBJECT_HEAD.size)
+                    assert pdf_raw._OBJECT_HEAD.unpack(head) == (state, *(b.value for b in bounds))
+                    seen["objects"] += 1
+                    seen["states"].add(state)
+                page.close()
+        finally:
+            pdf.close()
+    assert seen["objects"] > 10000 and len(seen["states"]) > 2  # clipped and unclipped objects met
+
+
+@pytest.mark.parametrize("by_state,by_head", [(True, True), (True, False), (False, False)],
+                         ids=["object-head", "state-address", "paths"])
+def test_text_is_held_against_its_own_clipping_state(by_state, by_head, monkeypatch, tmp_path):
     """Two clipping states that intersect the same first path (a triangle over the page) with different rectangles
     (the lower-left quarter, the upper half) are two clip boxes: the text drawn in the upper half and reaching 5pt
     below it is listed with the upper half's box, the text lying inside the lower-left quarter is not listed, as
-    pdf_raw names a state by its address (pdf_raw._STATES_READABLE) or by the paths it intersects."""
-    assert pdf_raw._STATES_READABLE
+    pdf_raw names a state by its address, read from the text object (pdf_raw._HEADS_READABLE) or from its clip path
+    (pdf_raw._STATES_READABLE), or by the paths it intersects."""
+    assert pdf_raw._STATES_READABLE and pdf_raw._HEADS_READABLE
     monkeypatch.setattr(pdf_raw, "_STATES_READABLE", by_state)
+    monkeypatch.setattr(pdf_raw, "_HEADS_READABLE", by_head)
     path = tmp_path / "clips.pdf"
     path.write_bytes(pdf_raw._one_page_pdf(
         b"q 0 0 m 100 0 l 0 100 l h W n q 0 0 50 50 re W n BT /F1 9 Tf 10 10 Td (AA) Tj ET Q "
