@@ -641,6 +641,41 @@ def test_a_worker_that_lived_long_enough_ends_the_pauses_of_the_replacements_bef
     assert _restart_pauses(caplog.records) == pytest.approx([0.1, 0.2, 0.3, 0.0, 0.1])
 
 
+def _ready_until_a_query() -> str:
+    """A stand-in worker that says it is ready, then ends as soon as a query is sent to it (as one ended by the
+    query it runs: a memory cap, a crash of the engine)."""
+    ready = __import__("pickle").dumps(("ready", 1))
+    return (f"import struct, sys; d = {ready!r}; sys.stdout.buffer.write(struct.pack('!I', len(d)) + d); "
+            "sys.stdout.flush(); sys.stdin.buffer.read(4); sys.exit(1)")
+
+
+def test_a_worker_ended_by_a_query_soon_after_it_was_ready_is_replaced_at_once(monkeypatch, caplog):
+    from budgetkg.service import executor
+    from budgetkg.service.executor import WorkerFailed
+
+    monkeypatch.setattr(executor, "START_PAUSE", 30.0)  # a pause, were there one, would outlast the test
+    monkeypatch.setattr(executor, "ADD_PAUSE_MAX", 30.0)
+    started = _stand_in(monkeypatch, _ready_until_a_query())
+
+    async def go():
+        pool = Pool("unused", size=1, threads=1)
+        await pool.start()
+        try:
+            for _ in range(3):  # one client sending a query that ends its worker, again and again
+                await _until(lambda: pool.live == 1)
+                with pytest.raises(WorkerFailed):  # ended its worker, and the one it then ran alone in
+                    await pool.run(_job("ASK {}"), 30)
+            await _until(lambda: pool.live == 1)  # the pool is whole again, for everyone else's queries
+        finally:
+            await pool.close()
+
+    with caplog.at_level("WARNING", logger="budgetkg.service"):
+        asyncio.run(go())
+    # each pool worker ended with the query in it: not a failed start, so no pause (a query alone is not replaced)
+    assert _restart_pauses(caplog.records) == [0.0, 0.0, 0.0]
+    assert len(started) == 1 + 3 * 2  # the first worker, then per query: its run alone and the replacement
+
+
 def test_closing_the_pool_ends_the_pause_after_a_worker_that_ended_as_soon_as_it_was_ready(monkeypatch, caplog):
     from budgetkg.service import executor
 
