@@ -105,6 +105,9 @@ class _Vocabulary:
     parent: dict[ox.NamedNode, ox.NamedNode] = field(default_factory=dict)  # concept of a SIBLING_SCHEMES list -> parent or scheme
     # subject -> (predicate IRI, object when an IRI, triple) of each of its triples: read once, not at each document
     links: dict[ox.NamedNode, list[tuple[str, ox.NamedNode | None, ox.Triple]]] = field(default_factory=dict)
+    # (node, id of what is kept of it) -> (its kept triples, the nodes they lead to): made once per process, not at
+    # each document (the keep sets are this module's constants)
+    kept: dict[tuple, tuple[list, list]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -177,19 +180,32 @@ def context_triples(triples) -> list[ox.Triple]:
         if node in seen:
             continue
         seen.add(node)
-        # A concept minted in the document itself keeps the document's description of it.
-        minted = node in subjects and node.value.startswith(CL_IRI)
+        kept, follows = _kept(v, node, keep)
+        # a concept minted in the document itself keeps the document's description of it
+        if not (node in subjects and node.value.startswith(CL_IRI)):
+            out += kept
+        todo += follows
+    return out
+
+
+def _kept(v: _Vocabulary, node: ox.NamedNode, keep: set) -> tuple[list, list]:
+    """The triples of ``node`` whose predicate is in ``keep``, and the nodes they lead to, in the order
+    :func:`context_triples` visits them (a stack: the last pushed is visited first)."""
+    key = (node, id(keep))
+    out = v.kept.get(key)
+    if out is None:
+        kept, follows = [], []
         for p, o, t in v.links.get(node, ()):
             if p not in keep:
                 continue
-            if not minted:
-                out.append(t)
+            kept.append(t)
             follow = _FOLLOW.get(p) if o is not None else None
             if follow is None:
                 continue
-            todo.append((o, follow))
+            follows.append((o, follow))
             if p == _IN_SCHEME and o.value in WHOLE_SCHEMES:
-                todo.extend((c, _CONCEPT_KEEP) for c in v.schemes.get(o, ()))
+                follows.extend((c, _CONCEPT_KEEP) for c in v.schemes.get(o, ()))
+        out = v.kept[key] = (kept, follows)
     return out
 
 
