@@ -87,6 +87,25 @@ def test_context_is_what_the_document_uses():
     assert len(ctx) < len(fixed_sample()) / 2 and len(ctx) < vocabulary / 2
 
 
+def test_context_of_a_concept_minted_in_one_document_only():
+    """A concept minted in a document keeps that document's description of it (context_triples' docstring), and
+    only there: the vocabulary's description comes back for the next document that uses it without minting it
+    (each vocabulary node's part of the context is made once per process and shared by the documents)."""
+    concept, broader = (ox.NamedNode("https://budgetkg.org/def/cl/functional/" + c) for c in ("2150501", "21505"))
+    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    sample = list(fixed_sample())
+    minting = sample + [ox.Triple(concept, label, ox.Literal("本文件的名称", language="zh"))]
+
+    def described(ctx):
+        return {t.subject for t in ctx}
+
+    first = context_triples(sample)
+    assert concept in described(first) and broader in described(first)
+    minted = context_triples(minting)
+    assert concept not in described(minted) and broader in described(minted)  # its broader concept still follows
+    assert context_triples(sample) == first
+
+
 def test_decimal_arithmetic_is_exact_in_both_engines():
     data = "<urn:a> <urn:v> 0.1 , 0.2 , 1476.29 , 0.01 ."
     q = "SELECT (SUM(?v) AS ?s) WHERE { ?x <urn:v> ?v }"
