@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import os
 import re
 import struct
 import sys
@@ -190,9 +191,53 @@ def _read(address: int, size: int) -> bytes | None:
     return _MEMORY[address:address + size] if address + size <= sys.maxsize else None
 
 
+# the process's memory as a file, for the reads at an address that may not be mapped: those of the self-checks, at
+# offsets found on one pdfium build (:data:`_LAYOUT_BUILD`), and the read of the character records, at an address
+# taken from such an offset (:func:`_records_at`). An unmapped address raises OSError (EIO) there, where a slice of
+# :data:`_MEMORY` crashes the process. None where the platform has no /proc/self/mem: those reads are not made
+_MEM_FILE = "/proc/self/mem"
+# the record formats below read each pointer as 8 bytes ("Q")
+_POINTERS_FIT = ctypes.sizeof(ctypes.c_void_p) == 8
+
+
+def _open_memory() -> int | None:
+    try:
+        return os.open(_MEM_FILE, os.O_RDONLY)
+    except OSError:
+        return None
+
+
+_MEM_FD = _open_memory()
+
+
+def _reopen_memory() -> None:
+    """In a forked child: the file opened before the fork reads the parent's memory, not the child's."""
+    global _MEM_FD
+    if _MEM_FD is not None:
+        os.close(_MEM_FD)
+        _MEM_FD = _open_memory()
+
+
+os.register_at_fork(after_in_child=_reopen_memory)
+
+
+def _safe_read(address: int, size: int) -> bytes | None:
+    """``size`` bytes of memory at ``address`` through :data:`_MEM_FILE`; None where they are not all mapped (or
+    the address is no address) or that file cannot be read. One system call (about a microsecond)."""
+    if _MEM_FD is None or address <= 0:
+        return None
+    try:
+        data = os.pread(_MEM_FD, size, address)
+    except (OSError, OverflowError):  # unmapped (EIO); beyond an off_t
+        return None
+    return data if len(data) == size else None
+
+
 def _points_readable() -> bool:
     """Whether the segments of a path pdfium builds here read from memory as :data:`_POINT` says exactly what
-    its API gives for each (types, points, close flags, one point after the other)."""
+    its API gives for each (types, points, close flags, one point after the other); read as :func:`_safe_read` reads.
+    At run time a path's points are read at the address its first segment has (:func:`_points`), a slice of
+    :data:`_MEMORY`: an address pdfium gives, as the object heads (:func:`_clipped`)."""
     C = pdfium_c
     path = C.FPDFPageObj_CreateNewPath(1.25, -2.5)
     try:
@@ -209,8 +254,8 @@ def _points_readable() -> bool:
             expected.append((x.value, y.value, C.FPDFPathSegment_GetType(seg), int(C.FPDFPathSegment_GetClose(seg))))
         handle = ctypes.c_void_p(_address(path))
         first, last = (_segment_at(handle, i) for i in (0, n - 1))
-        data = _read(first, n * _POINT.size)
-        return (last - first == (n - 1) * _POINT.size and data is not None and list(_POINT.iter_unpack(data))
+        data = _safe_read(first, n * _POINT.size) if last - first == (n - 1) * _POINT.size else None
+        return (data is not None and list(_POINT.iter_unpack(data))
                 == expected and {e[2] for e in expected} == {_MOVE, _LINE, pdfium_c.FPDF_SEGMENT_BEZIERTO}
                 and {e[3] for e in expected} == {0, 1})
     finally:
@@ -310,7 +355,10 @@ _OBJECT_HEAD = struct.Struct("=8xQ32x4f")
 def _heads_readable() -> bool:
     """Whether the first bytes of the text objects of :data:`_CLIP_STATES` read as :data:`_OBJECT_HEAD` says hold
     their clip path (the address ``FPDFPageObj_GetClipPath`` gives, and its first word) and exactly the bounds
-    ``FPDFPageObj_GetBounds`` gives."""
+    ``FPDFPageObj_GetBounds`` gives. Read through :func:`_safe_read`: with another layout (or a page object smaller
+    than :data:`_OBJECT_HEAD`) the answer is no, not a crash."""
+    if not _POINTERS_FIT:
+        return False
     pdf = pdfium.PdfDocument(_one_page_pdf(_CLIP_STATES))
     try:
         page = pdf[0]
@@ -324,7 +372,7 @@ def _heads_readable() -> bool:
                     return False
                 expected.append((_word_at(clip.value).value or 0 if clip.value == address + _CLIP_AT else -1,
                                  *(v.value for v in bounds)))
-                head = _read(address, _OBJECT_HEAD.size)
+                head = _safe_read(address, _OBJECT_HEAD.size)
                 heads.append(head and _OBJECT_HEAD.unpack(head))
             return len(heads) == 4 and heads == expected and len({h[0] for h in heads}) == 3 and all(
                 h[1] < h[3] and h[2] < h[4] for h in heads)
@@ -776,14 +824,14 @@ _TEXT_PAGE = b"BT /F1 9 Tf 10 80 Td (Ab c-) Tj 0 -12 Td (de) Tj ET BT /F1 7 Tf 0
 
 def _records_at(tp: int, n: int) -> list[tuple] | None:
     """The ``n`` character records of the text page ``tp`` read from memory as :data:`_CHAR_INFO` lays them out
-    (the type as pdfium keeps it); None where the text page does not hold ``n`` records there or they lie beyond
-    :data:`_MEMORY`'s reach. Only for a pdfium :func:`_chars_readable` accepts: elsewhere the address read may
-    be anything."""
-    head = _read(tp + _CHAR_LIST, _CHAR_LIST_HEAD.size)
+    (the type as pdfium keeps it); None where the text page does not hold ``n`` records there or they are not mapped
+    memory (:func:`_safe_read`: an address that is no pointer gives None, not a crash). Only for a pdfium
+    :func:`_chars_readable` accepts: elsewhere the records read may be anything."""
+    head = _safe_read(tp + _CHAR_LIST, _CHAR_LIST_HEAD.size)
     if head is None:
         return None
     first, count = _CHAR_LIST_HEAD.unpack(head)
-    if count != n or not first or (data := _read(first, n * _CHAR_INFO.size)) is None:
+    if count != n or (data := _safe_read(first, n * _CHAR_INFO.size)) is None:
         return None
     return list(_CHAR_INFO.iter_unpack(data))
 
@@ -808,7 +856,10 @@ def _api_records(tp: int, n: int) -> list[tuple]:
 def _chars_readable() -> bool:
     """Whether the character records of the text page of :data:`_TEXT_PAGE` read from memory (:func:`_records_at`)
     say exactly what pdfium's API gives for each character (:func:`_api_records`), generated characters and a
-    hyphen ending a line typed as such, text objects and two matrices among them."""
+    hyphen ending a line typed as such, text objects and two matrices among them. Every read is :func:`_safe_read`'s:
+    where the offsets guessed do not hold a pointer the answer is no, not a crash."""
+    if not _POINTERS_FIT:
+        return False
     pdf = pdfium.PdfDocument(_one_page_pdf(_TEXT_PAGE))
     try:
         page = pdf[0]

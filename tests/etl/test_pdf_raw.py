@@ -349,6 +349,54 @@ def test_character_records_out_of_reach_are_read_from_the_api(monkeypatch):
     assert chars() == expected and asked == [n]
 
 
+# an address no process maps (within page 0): reading it through a slice of memory crashes the process
+UNMAPPED = 16
+
+
+def test_a_record_list_at_an_unmapped_address_is_no_crash():
+    """The self-check and the reader take the address of the character records from an offset into pdfium's text page
+    found on one build (pdf_raw._CHAR_LIST); on another it may hold anything. An address that is not mapped makes the
+    self-check say no and the page be read from the API, not a crash (the previous reader sliced the process's memory
+    there: the process died). In a child process, so that a crash fails this test and nothing else."""
+    import subprocess
+    import sys
+
+    script = f"""
+from budgetkg.etl import pdf_raw
+expected = pdf_raw.PdfPages(pdf_raw._one_page_pdf(pdf_raw._TEXT_PAGE), "t.pdf").page(0).chars
+real = pdf_raw._CHAR_LIST_HEAD
+pdf_raw._CHAR_LIST_HEAD = type("Head", (), {{"size": real.size, "unpack": staticmethod(
+    lambda head: ({UNMAPPED}, real.unpack(head)[1]))}})
+print(pdf_raw._chars_readable(), pdf_raw._safe_read({UNMAPPED}, 8))
+print(pdf_raw.PdfPages(pdf_raw._one_page_pdf(pdf_raw._TEXT_PAGE), "t.pdf").page(0).chars == expected)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.split()) == (0, ["False", "None", "True"]), done.stderr[-2000:]
+
+
+def test_a_forked_child_reads_its_own_memory():
+    """The self-checks and the character records read the process's memory through /proc/self/mem, opened at import; a
+    child forked after that (a process pool forks the reader) must read its own memory, not its parent's: an address
+    the child has just filled reads as the child wrote it."""
+    import ctypes
+    import os
+
+    if pdf_raw._MEM_FD is None:
+        pytest.skip("no /proc/self/mem here")
+    parent = ctypes.create_string_buffer(b"parent!!" * 4)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: nothing but the read and os._exit
+        ctypes.memmove(parent, b"child..." * 4, 32)
+        os.write(write_end, pdf_raw._safe_read(ctypes.addressof(parent), 32) or b"None")
+        os._exit(0)
+    os.close(write_end)
+    got = os.read(read_end, 64)
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    assert got == b"child..." * 4
+
+
 def test_object_heads_read_from_memory_are_the_api_s():
     """The reader takes a text object's clipping state and bounds from the object's first bytes
     (pdf_raw._OBJECT_HEAD): on every text and path object of the bundled PDFs they are the first word of the clip path
