@@ -838,7 +838,8 @@ def _records_at(tp: int, n: int) -> list[tuple] | None:
 
 def _api_records(tp: int, n: int) -> list[tuple]:
     """The ``n`` character records of the text page ``tp`` as :func:`_records_at` gives them, asked of pdfium's API
-    character by character (the type :data:`_GENERATED` or 0, the text object as an address, 0 for none)."""
+    character by character, every field (the type :data:`_GENERATED` or 0, the text object as an address, 0 for none):
+    what :func:`_chars_readable` compares the memory with. The reader asks less (:func:`_chars_asked`)."""
     x, y, box, m = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     page, at_x, at_y, at_box, at_m = (ctypes.c_void_p(tp), ctypes.byref(x), ctypes.byref(y), ctypes.byref(box),
                                       ctypes.byref(m))
@@ -882,10 +883,11 @@ def _chars_readable() -> bool:
         pdf.close()
 
 
-def _layer(tp: int) -> tuple[list[int], list[int | None], list[tuple]]:
+def _layer(tp: int) -> tuple[list[int], list[int | None], list[tuple] | None]:
     """The code units of the characters of the text layer ``tp`` (one per character index; 0 for none), the text
-    object of each (an address; ``None`` where the unit is 0 or it has none) and their records
-    (:func:`_records_at`, else :func:`_api_records`)."""
+    object of each (an address; ``None`` where the unit is 0 or it has none) and their records as
+    :func:`_records_at` reads them from memory; ``None`` for the records where that read is not possible: then
+    :func:`_chars` asks pdfium's API for what it needs of each character (:func:`_chars_asked`)."""
     n = _c.FPDFText_CountChars(tp)
     if n <= 0:
         return [], [], []
@@ -894,7 +896,8 @@ def _layer(tp: int) -> tuple[list[int], list[int | None], list[tuple]]:
     codes = units[:n]
     records = _records_at(tp, n) if _CHARS_READABLE else None
     if records is None:
-        records = _api_records(tp, n)
+        text_object, page = _per_char.text_object, ctypes.c_void_p(tp)
+        return codes, [text_object(page, i) if code else None for i, code in enumerate(codes)], None
     return codes, [r[-1] or None if code else None for code, r in zip(codes, records)], records
 
 
@@ -916,6 +919,8 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
     codes, objs, records = layer
     if not codes:
         return []
+    if records is None:
+        return _chars_asked(tp, ctm, top_of, codes, objs, rounded)
     page = ctypes.c_void_p(tp)
     # the font of a text object by its address as an int (a typed call: cheaper than wrapping it in a _Handle)
     font_size, font_of = _per_char.font_size, _c.FPDFTextObj_GetFont
@@ -958,14 +963,77 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
             append({"text": chr(code), "x0": rounded[x + e], "x1": rounded[right + e],
                     "top": ctop, "bottom": cbottom, "doctop": ctop, "size": size, "upright": upright})
         else:  # rotated or mirrored text: pdfium's loose box
-            px0, py0 = _apply(ctm, left, bottom)
-            px1, py1 = _apply(ctm, right, top)
-            cx0, cx1 = round(min(px0, px1), digits), round(max(px0, px1), digits)
-            ctop, cbottom = round(top_of - max(py0, py1), digits), round(top_of - min(py0, py1), digits)
-            csize = cbottom - ctop if upright else cx1 - cx0
-            append({"text": chr(code), "x0": cx0, "x1": cx1, "top": ctop, "bottom": cbottom, "doctop": ctop,
-                    "size": csize, "upright": upright})
+            append(_turned(code, ctm, top_of, left, bottom, right, top, upright))
     return out
+
+
+def _chars_asked(tp: int, ctm, top_of: float, codes: list[int], objs: list, rounded: _Rounded) -> list[dict]:
+    """:func:`_chars` where the character records cannot be read from memory: pdfium's API is asked only what each
+    character needs (the matrix once per text object, the origin only for upright text, the generated flag only for
+    a space, nothing for a character of code 0; 2-4 calls a character with :func:`_layer`'s text object), the same
+    characters computed the same way."""
+    x, y = ctypes.c_double(), ctypes.c_double()
+    box = pdfium_c.FS_RECTF()
+    page, at_x, at_y, at_box = ctypes.c_void_p(tp), ctypes.byref(x), ctypes.byref(y), ctypes.byref(box)
+    origin, loose_box, generated = _per_char.origin, _per_char.loose_box, _per_char.generated
+    # the font of a text object by its address as an int (a typed call: cheaper than wrapping it in a _Handle)
+    matrix, font_size, font_of, abcd = _per_char.matrix, _per_char.font_size, _c.FPDFTextObj_GetFont, _ABCD
+    per_object: dict[int, tuple] = {}  # text object -> _object_props
+    known: dict[tuple, tuple] = {}  # (a, b, c, d of the matrix, size, font) -> _object_props
+    m = pdfium_c.FS_MATRIX()
+    at_m = ctypes.byref(m)
+    e, f_shift = ctm[4], ctm[5]
+    straight = ctm[:4] == (1, 0, 0, 1)
+    out = []
+    append = out.append
+    spaces, digits = _SPACES, _DIGITS
+    last = low = high = upright = baselines = None  # the text object of the character before
+    for i, (code, obj) in enumerate(zip(codes, objs)):
+        if not code:
+            continue
+        if code in _HYPHEN_MARKS:  # as in _chars
+            code = 0x2D
+        elif code in spaces and generated(page, i):
+            continue
+        if obj != last:
+            props = per_object.get(obj)
+            if props is None:
+                matrix(page, i, at_m)
+                key = abcd(m) + (font_size(page, i), font_of(obj))
+                props = known.get(key)
+                if props is None:
+                    props = known[key] = _object_props(key, ctm, straight)
+                per_object[obj] = props
+            low, high, upright, baselines = props
+            last = obj
+        loose_box(page, i, at_box)
+        if low is not None:
+            origin(page, i, at_x, at_y)
+            yv = y.value  # the box as in _chars
+            vertical = baselines.get(yv)
+            if vertical is None:
+                f = round(yv, digits) + f_shift
+                y0 = low + f
+                y1 = high + f
+                vertical = baselines[yv] = (top_of - y1, top_of - y0, y1 - y0)
+            ctop, cbottom, size = vertical
+            append({"text": chr(code), "x0": rounded[x.value + e], "x1": rounded[box.right + e],
+                    "top": ctop, "bottom": cbottom, "doctop": ctop, "size": size, "upright": upright})
+        else:
+            append(_turned(code, ctm, top_of, box.left, box.bottom, box.right, box.top, upright))
+    return out
+
+
+def _turned(code: int, ctm, top_of: float, left: float, bottom: float, right: float, top: float,
+            upright: bool) -> dict:
+    """A character of rotated or mirrored text (code unit ``code``), placed by pdfium's loose box."""
+    px0, py0 = _apply(ctm, left, bottom)
+    px1, py1 = _apply(ctm, right, top)
+    cx0, cx1 = round(min(px0, px1), _DIGITS), round(max(px0, px1), _DIGITS)
+    ctop, cbottom = round(top_of - max(py0, py1), _DIGITS), round(top_of - min(py0, py1), _DIGITS)
+    csize = cbottom - ctop if upright else cx1 - cx0
+    return {"text": chr(code), "x0": cx0, "x1": cx1, "top": ctop, "bottom": cbottom, "doctop": ctop,
+            "size": csize, "upright": upright}
 
 
 # the code units that str.isspace() accepts (pdfium's generated spaces and line ends among them)
