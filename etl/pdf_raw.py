@@ -178,6 +178,11 @@ _segment_at = _bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the address o
 # gives the address of one of them: the array is read at once (one call per path instead of four per
 # segment) where :func:`_points_readable` found that layout in the pdfium loaded, else segment by segment
 _POINT = struct.Struct("=ffBB2x")
+# the pdfium build on which the memory layouts read here were found (_POINT, _OBJECT_HEAD with _CLIP_AT, _CHAR_LIST
+# with _CHAR_INFO) and agree with the API on every character and object of the 17 sample PDFs: pdfium 159.0.8149.0,
+# as pypdfium2 5.15.2 ships it. On another build each is read from memory only where its self-check finds it (5.0.0
+# and 5.6.0 keep the path and object layouts, not the character records'); the tests expect them all on this one
+_LAYOUT_BUILD = 8149
 # the process's memory as bytes, to read such an array by slicing (``_MEMORY[address:address + size]``): a slice
 # costs a third of ``ctypes.string_at``, which converts its arguments through a ctypes prototype on every call.
 # A slice beyond ``sys.maxsize`` (an address above 2 GiB on a 32-bit build, a tagged pointer) comes back short
