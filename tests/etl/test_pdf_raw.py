@@ -10,6 +10,7 @@ every heading and paragraph, and the repairs.
 
 import hashlib
 import io
+import struct
 from pathlib import Path
 
 import pdfplumber
@@ -432,6 +433,47 @@ def test_a_forked_child_reads_its_own_memory():
     os.close(read_end)
     os.waitpid(pid, 0)
     assert got == b"child..." * 4
+
+
+@pytest.mark.parametrize("name,value", [
+    ("_CHAR_LIST", 8), ("_CHAR_LIST", 40), ("_CHAR_LIST", 56),  # the record list looked for elsewhere in the text page
+    ("_CHAR_INFO", struct.Struct("=B15x2f12x4f4f8x4xQ")),  # the origin 4 bytes later, the rest where it is
+    ("_CHAR_INFO", struct.Struct("=B11x2f16x4f4f8xQ4x")),  # the text object 4 bytes earlier
+    ("_POINTERS_FIT", False), ("_MEM_FD", None)])  # pointers not of 8 bytes; no /proc/self/mem
+def test_the_character_self_check_says_no_to_another_layout(name, value, monkeypatch):
+    """pdf_raw reads the character records from memory only where its self-check (pdf_raw._chars_readable) finds them
+    where its layout says: with the list looked for at another offset of the text page, a record laid out otherwise,
+    pointers that are not 8 bytes or no way to read memory safely, it says no (and reads nothing at an address that
+    is no pointer: a crash would end the test run)."""
+    readable("_CHARS_READABLE")
+    assert pdf_raw._chars_readable()  # as loaded: the answer below is the change's
+    monkeypatch.setattr(pdf_raw, name, value)
+    assert pdf_raw._chars_readable() is False
+
+
+@pytest.mark.parametrize("name,value", [
+    ("_OBJECT_HEAD", struct.Struct("=16xQ24x4f")),  # the clip path's state one word later
+    ("_OBJECT_HEAD", struct.Struct("=8xQ36x4f")),  # the bounds 4 bytes later
+    ("_CLIP_AT", 16),  # the clip path one word later than FPDFPageObj_GetClipPath gives it
+    ("_POINTERS_FIT", False), ("_MEM_FD", None)])
+def test_the_object_head_self_check_says_no_to_another_layout(name, value, monkeypatch):
+    """As above, for the clipping state and bounds read from a page object's first bytes (pdf_raw._heads_readable)."""
+    readable("_HEADS_READABLE")
+    assert pdf_raw._heads_readable()
+    monkeypatch.setattr(pdf_raw, name, value)
+    assert pdf_raw._heads_readable() is False
+
+
+def test_an_address_that_is_not_mapped_reads_as_none():
+    """pdf_raw._safe_read reads the process's memory through /proc/self/mem: an address not mapped (within page 0),
+    beyond what a file offset holds, or zero gives None, not a crash; a mapped one its bytes."""
+    import ctypes
+
+    if pdf_raw._MEM_FD is None:
+        pytest.skip("no /proc/self/mem here")
+    buffer = ctypes.create_string_buffer(b"budget", 6)
+    assert pdf_raw._safe_read(ctypes.addressof(buffer), 6) == b"budget"
+    assert [pdf_raw._safe_read(address, 88) for address in (UNMAPPED, 0, 1 << 63, (1 << 64) - 88)] == [None] * 4
 
 
 def test_object_heads_read_from_memory_are_the_api_s():
