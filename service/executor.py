@@ -25,11 +25,11 @@ running others: another query may have taken the memory.
 
 A worker that ends (or fails to start) is replaced in the background, and started
 again until it starts; the pause before each start grows with the failures in a
-row, up to ``ADD_PAUSE_MAX``. A worker that ends on its own, with no query in
-it, within ``EARLY_END`` seconds of being ready counts as such a failure, so a
-store or a machine that ends every worker soon after it starts does not restart
-workers in a tight loop. A worker ended by a query is replaced at once: that
-query is found by running it alone, and a pause would hold back the others'.
+row, up to ``ADD_PAUSE_MAX``. A worker that ends on its own within ``EARLY_END``
+seconds of being ready counts as such a failure, so a store or a machine that
+ends every worker soon after it starts does not restart workers in a tight loop;
+but one in which a query ran out of memory is replaced at once: that query is
+found by running it alone, and a pause would hold back the others'.
 
 Waiting for a free slot is bounded: at most ``queue_max`` jobs wait (more:
 :class:`PoolBusy` at once), and each client (the ``client`` given to :meth:`Pool.run`)
@@ -81,11 +81,11 @@ READY_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 START_ATTEMPTS = 3  # workers started for one query before it is refused: a start can fail for reasons of the moment
 START_PAUSE = 0.5  # seconds before the second start, twice that before the third
 ADD_PAUSE_MAX = 10.0  # the longest pause between starts of a worker replacing one that ended
-# A worker that ends on its own, idle, within this many seconds of being ready counts as a failed start for the pause
+# A worker that ends on its own within this many seconds of being ready counts as a failed start for the pause
 # before its replacement: a store whose background work crashes the engine, or a machine that kills every new process
 # (memory, limits), would otherwise restart it in a tight loop (a worker opens the store in well under a second, so such
 # a loop is a few restarts a second). Short enough that a worker that served a while and then ended is replaced at once,
-# which ends the failures in a row. A worker that ends with queries in it never counts (Pool._replace).
+# which ends the failures in a row. A worker in which a query ran out of memory never counts (Pool._replace_early).
 EARLY_END = 5.0
 OOM_MARK = "memory allocation of"  # what Rust prints on stderr before it aborts on a failed allocation
 ENDED = (asyncio.IncompleteReadError, ConnectionError)  # what reading a worker's pipe raises once it has ended
@@ -108,7 +108,7 @@ class Worker:
         self.stopped = False  # ended by us, not on its own
         self.ready_at = 0.0  # the event loop's time when it said it was ready (set by spawn)
         self.ended_at: float | None = None  # the event loop's time when it was found ended (set by _fail)
-        self.ended_busy = False  # it had queries in it when it ended (set by _fail)
+        self.ended_busy = False  # it had queries in it when it ended (set by _fail; see Pool._replace_early)
         self.failures = 0  # starts that failed in a row before it, in the place it took in the pool (see Pool._add)
         self._on_free = on_free
         self._reader: asyncio.Task | None = None
@@ -490,17 +490,29 @@ class Pool:
         self._spawn_task(worker.reap())
         if self.retired:
             return
-        # It ended on its own, idle, soon after it was ready: as a failed start. One that ended with queries in it
-        # is not: the query that ended it is found by running it alone (and refused), and a pause would only hold
-        # back everyone else's queries while one client sends such queries again and again.
-        if culprit is None and not worker.ended_busy and lived < EARLY_END:
-            failures = worker.failures + 1
-            log.error("query worker %s (%s) %.2f s after it was ready; starting another in %g s (attempt %d)",
-                      worker.proc.pid, why, lived, _add_pause(failures), failures)
-            self._spawn_task(self._add(failures))
-        else:  # killed for a query's deadline, ended by a query, or it had lived long enough: the failures in a row end
+        if culprit is None and lived < EARLY_END:  # it ended on its own soon after it was ready
+            self._spawn_task(self._replace_early(worker, why, lived))
+        else:  # killed for a query's deadline, or it had lived long enough: the failures in a row end
             log.warning("query worker %s (%s); starting another", worker.proc.pid, why)
             self._spawn_task(self._add())
+
+    async def _replace_early(self, worker: Worker, why: str, lived: float) -> None:
+        """Replace a worker that ended on its own within :data:`EARLY_END` of being ready: as after a failed start
+        (the growing pause), unless a query in it ran out of memory. That query is found and refused by running it
+        alone, and a pause would only hold back everyone else's queries while one client sends such queries again
+        and again. Any other death counts, busy or not: with queries waiting, every new worker is busy at once."""
+        if worker.ended_busy:
+            await worker.death()  # its stderr read to the end: did an allocation fail?
+        if self.retired:
+            return
+        if worker.ended_busy and worker.out_of_memory:
+            log.warning("query worker %s (%s: a query in it ran out of memory); starting another", worker.proc.pid, why)
+            await self._add()
+            return
+        failures = worker.failures + 1
+        log.error("query worker %s (%s) %.2f s after it was ready; starting another in %g s (attempt %d)",
+                  worker.proc.pid, why, lived, _add_pause(failures), failures)
+        await self._add(failures)
 
     async def _add(self, failures: int = 0) -> None:
         """Start a worker in place of one that ended, and go on trying while the pool is in use: a start can

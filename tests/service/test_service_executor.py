@@ -641,21 +641,23 @@ def test_a_worker_that_lived_long_enough_ends_the_pauses_of_the_replacements_bef
     assert _restart_pauses(caplog.records) == pytest.approx([0.1, 0.2, 0.3, 0.0, 0.1])
 
 
-def _ready_until_a_query() -> str:
-    """A stand-in worker that says it is ready, then ends as soon as a query is sent to it (as one ended by the
-    query it runs: a memory cap, a crash of the engine)."""
+def _ready_until_a_query(said: str = "") -> str:
+    """A stand-in worker that says it is ready, then, as soon as a query is sent to it, writes ``said`` on stderr
+    and ends (as one ended by the query it runs, or by something else while it runs one)."""
     ready = __import__("pickle").dumps(("ready", 1))
     return (f"import struct, sys; d = {ready!r}; sys.stdout.buffer.write(struct.pack('!I', len(d)) + d); "
-            "sys.stdout.flush(); sys.stdin.buffer.read(4); sys.exit(1)")
+            f"sys.stdout.flush(); sys.stdin.buffer.read(4); sys.stderr.write({said!r}); sys.stderr.flush(); sys.exit(1)")
 
 
-def test_a_worker_ended_by_a_query_soon_after_it_was_ready_is_replaced_at_once(monkeypatch, caplog):
+def _send_three_queries(monkeypatch, caplog, said: str) -> tuple[list, list]:
+    """Three queries, one after the other, to a one-worker pool of :func:`_ready_until_a_query` stand-ins; the
+    pause logged before each replacement of the pool's worker, and the processes started."""
     from budgetkg.service import executor
     from budgetkg.service.executor import WorkerFailed
 
-    monkeypatch.setattr(executor, "START_PAUSE", 30.0)  # a pause, were there one, would outlast the test
-    monkeypatch.setattr(executor, "ADD_PAUSE_MAX", 30.0)
-    started = _stand_in(monkeypatch, _ready_until_a_query())
+    monkeypatch.setattr(executor, "START_PAUSE", 0.2)
+    monkeypatch.setattr(executor, "ADD_PAUSE_MAX", 5.0)
+    started = _stand_in(monkeypatch, _ready_until_a_query(said))
 
     async def go():
         pool = Pool("unused", size=1, threads=1)
@@ -671,9 +673,22 @@ def test_a_worker_ended_by_a_query_soon_after_it_was_ready_is_replaced_at_once(m
 
     with caplog.at_level("WARNING", logger="budgetkg.service"):
         asyncio.run(go())
-    # each pool worker ended with the query in it: not a failed start, so no pause (a query alone is not replaced)
-    assert _restart_pauses(caplog.records) == [0.0, 0.0, 0.0]
+    return _restart_pauses(caplog.records), started
+
+
+def test_a_worker_in_which_a_query_ran_out_of_memory_is_replaced_at_once(monkeypatch, caplog):
+    pauses, started = _send_three_queries(monkeypatch, caplog, "memory allocation of 1048576 bytes failed\n")
+    # the query is to blame (and refused once run alone): no pause for the others' sake (before: 0.2, 0.4, 0.6)
+    assert pauses == [0.0, 0.0, 0.0]
     assert len(started) == 1 + 3 * 2  # the first worker, then per query: its run alone and the replacement
+
+
+def test_a_worker_that_ends_otherwise_with_a_query_in_it_soon_after_it_was_ready_counts_as_a_failed_start(monkeypatch, caplog):
+    # with queries waiting, every new worker is busy at once: a store or a machine that ends every worker must not
+    # restart it in a tight loop because a query happened to be in it
+    pauses, started = _send_three_queries(monkeypatch, caplog, "")
+    assert pauses == pytest.approx([0.2, 0.4, 0.6])
+    assert len(started) == 1 + 3 * 2
 
 
 def test_closing_the_pool_ends_the_pause_after_a_worker_that_ended_as_soon_as_it_was_ready(monkeypatch, caplog):
