@@ -212,15 +212,29 @@ def _open_memory() -> int | None:
         return None
 
 
+def _identity(fd: int | None) -> tuple[int, int] | None:
+    """Which file ``fd`` is open on (device, inode); None where it is open on none."""
+    try:
+        found = os.fstat(fd)
+    except (OSError, TypeError):
+        return None
+    return found.st_dev, found.st_ino
+
+
 _MEM_FD = _open_memory()
+_MEM_ID = _identity(_MEM_FD)  # so that a child closes the number only while it is still this file
 
 
 def _reopen_memory() -> None:
-    """In a forked child: the file opened before the fork reads the parent's memory, not the child's."""
-    global _MEM_FD
-    if _MEM_FD is not None:
+    """In a forked child: the file opened before the fork reads the parent's memory, not the child's. The number is
+    closed only if it is still that file (someone may have closed it and the number gone to another file)."""
+    global _MEM_FD, _MEM_ID
+    if _MEM_FD is None:
+        return
+    if _identity(_MEM_FD) == _MEM_ID:
         os.close(_MEM_FD)
-        _MEM_FD = _open_memory()
+    _MEM_FD = _open_memory()
+    _MEM_ID = _identity(_MEM_FD)
 
 
 os.register_at_fork(after_in_child=_reopen_memory)

@@ -337,9 +337,9 @@ def test_character_records_read_at_once_are_the_api_s(from_memory, monkeypatch):
 
 
 def test_character_records_out_of_reach_are_read_from_the_api(monkeypatch):
-    """An array of character records whose address lies beyond the memory view's reach (pdf_raw._read), or a text
-    page that does not hold as many records as pdfium counts characters, is not read: the reader asks pdfium
-    character by character and places the same characters."""
+    """An array of character records at an address that is not mapped (pdf_raw._safe_read), or a text page that does
+    not hold as many records as pdfium counts characters, is not read: the reader asks pdfium character by character
+    and places the same characters."""
     import ctypes
     import sys
 
@@ -357,7 +357,7 @@ def test_character_records_out_of_reach_are_read_from_the_api(monkeypatch):
         assert pdf_raw._records_at(tp, n) is not None and pdf_raw._records_at(tp, n + 1) is None
     textpage.close()
     pdf.close()
-    beyond = sys.maxsize - 100  # the first records within reach, the others not
+    beyond = sys.maxsize - 100  # not mapped (in user space, but far beyond anything mapped)
     real = pdf_raw._CHAR_LIST_HEAD
     monkeypatch.setattr(pdf_raw, "_CHAR_LIST_HEAD", type("Head", (), {
         "size": real.size, "unpack": staticmethod(lambda head: (beyond, real.unpack(head)[1]))}))
@@ -412,6 +412,46 @@ print(pdf_raw.PdfPages(pdf_raw._one_page_pdf(pdf_raw._TEXT_PAGE), "t.pdf").page(
     assert (done.returncode, done.stdout.split()) == (0, ["False", "None", "True"]), done.stderr[-2000:]
 
 
+def test_a_forked_child_closes_the_memory_file_only_while_the_number_is_still_it():
+    """A child forked after someone closed the memory file and the number went to another file (here a pipe) keeps
+    that file open, and reads its memory through a file of its own."""
+    import ctypes
+    import os
+    import stat
+
+    if pdf_raw._MEM_FD is None:
+        pytest.skip("no /proc/self/mem here")
+    mem_fd = pdf_raw._MEM_FD
+    os.close(mem_fd)
+    pipes = []
+    try:
+        pipes += os.pipe()
+        if mem_fd not in pipes:  # the memory file's number now names the pipe (it may have got it already)
+            os.dup2(pipes[0], mem_fd, inheritable=False)
+            pipes.append(mem_fd)
+        report_r, report_w = os.pipe()
+        pipes += (report_r, report_w)
+        mine = ctypes.create_string_buffer(b"mine....")
+        pid = os.fork()
+        if pid == 0:  # the child: nothing but the checks and os._exit (never the rest of the test run)
+            try:
+                kept = stat.S_ISFIFO(os.fstat(mem_fd).st_mode)  # still the pipe, not closed (nor reopened on it)
+                read = pdf_raw._safe_read(ctypes.addressof(mine), 8) or b"None"
+                os.write(report_w, (b"pipe kept:" if kept else b"pipe lost:") + read)  # one write: one read takes it
+            finally:
+                os._exit(0)
+        os.close(report_w)
+        pipes.remove(report_w)
+        got = os.read(report_r, 64)
+        os.waitpid(pid, 0)
+    finally:
+        for fd in pipes:
+            os.close(fd)
+        pdf_raw._MEM_FD = pdf_raw._open_memory()  # this process's memory file again
+        pdf_raw._MEM_ID = getattr(pdf_raw, "_identity", lambda fd: None)(pdf_raw._MEM_FD)
+    assert got == b"pipe kept:mine...."
+
+
 def test_a_forked_child_reads_its_own_memory():
     """The self-checks and the character records read the process's memory through /proc/self/mem, opened at import; a
     child forked after that (a process pool forks the reader) must read its own memory, not its parent's: an address
@@ -424,10 +464,12 @@ def test_a_forked_child_reads_its_own_memory():
     parent = ctypes.create_string_buffer(b"parent!!" * 4)
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: nothing but the read and os._exit
-        ctypes.memmove(parent, b"child..." * 4, 32)
-        os.write(write_end, pdf_raw._safe_read(ctypes.addressof(parent), 32) or b"None")
-        os._exit(0)
+    if pid == 0:  # the child: nothing but the read and os._exit (never the rest of the test run)
+        try:
+            ctypes.memmove(parent, b"child..." * 4, 32)
+            os.write(write_end, pdf_raw._safe_read(ctypes.addressof(parent), 32) or b"None")
+        finally:
+            os._exit(0)
     os.close(write_end)
     got = os.read(read_end, 64)
     os.close(read_end)
