@@ -28,8 +28,9 @@ again until it starts; the pause before each start grows with the failures in a
 row, up to ``ADD_PAUSE_MAX``. A worker that ends on its own within ``EARLY_END``
 seconds of being ready counts as such a failure, so a store or a machine that
 ends every worker soon after it starts does not restart workers in a tight loop;
-but one in which a query ran out of memory is replaced at once: that query is
-found by running it alone, and a pause would hold back the others'.
+but one in which a query hit the memory cap (a failed allocation said on its
+stderr) is replaced at once: that query is found by running it alone, and a
+pause would hold back the others'.
 
 Waiting for a free slot is bounded: at most ``queue_max`` jobs wait (more:
 :class:`PoolBusy` at once), and each client (the ``client`` given to :meth:`Pool.run`)
@@ -85,7 +86,8 @@ ADD_PAUSE_MAX = 10.0  # the longest pause between starts of a worker replacing o
 # before its replacement: a store whose background work crashes the engine, or a machine that kills every new process
 # (memory, limits), would otherwise restart it in a tight loop (a worker opens the store in well under a second, so such
 # a loop is a few restarts a second). Short enough that a worker that served a while and then ended is replaced at once,
-# which ends the failures in a row. A worker in which a query ran out of memory never counts (Pool._replace_early).
+# which ends the failures in a row. A worker in which a query hit the memory cap (a failed allocation, OOM_MARK) never
+# counts (Pool._replace_early); one the kernel kills with a query in it (nothing said) does.
 EARLY_END = 5.0
 OOM_MARK = "memory allocation of"  # what Rust prints on stderr before it aborts on a failed allocation
 ENDED = (asyncio.IncompleteReadError, ConnectionError)  # what reading a worker's pipe raises once it has ended
@@ -498,7 +500,7 @@ class Pool:
 
     async def _replace_early(self, worker: Worker, why: str, lived: float) -> None:
         """Replace a worker that ended on its own within :data:`EARLY_END` of being ready: as after a failed start
-        (the growing pause), unless a query in it ran out of memory. That query is found and refused by running it
+        (the growing pause), unless a query in it hit the memory cap (a failed allocation, :data:`OOM_MARK`). That query is found and refused by running it
         alone, and a pause would only hold back everyone else's queries while one client sends such queries again
         and again. Any other death counts, busy or not: with queries waiting, every new worker is busy at once."""
         if worker.ended_busy:
@@ -506,7 +508,7 @@ class Pool:
         if self.retired:
             return
         if worker.ended_busy and worker.out_of_memory:
-            log.warning("query worker %s (%s: a query in it ran out of memory); starting another", worker.proc.pid, why)
+            log.warning("query worker %s (%s: a query in it hit the memory cap); starting another", worker.proc.pid, why)
             await self._add()
             return
         failures = worker.failures + 1

@@ -575,7 +575,7 @@ def test_a_worker_that_dies_while_the_pool_starts_is_replaced(store_path):
 
 def _ready_then(seconds: float) -> str:
     """A stand-in worker that says it is ready, then ends after ``seconds`` (as on a store that crashes the engine when
-    first touched, or a memory cap hit by the first queries)."""
+    first touched, or a machine that kills every new process)."""
     ready = __import__("pickle").dumps(("ready", 1))
     return (f"import struct, sys, time; d = {ready!r}; sys.stdout.buffer.write(struct.pack('!I', len(d)) + d); "
             f"sys.stdout.flush(); time.sleep({seconds}); sys.exit(1)")
