@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from budgetkg.service.app import create_app
 from budgetkg.service.settings import from_env
+from tests.service.test_service_executor import _until
 
 EX = "http://example.org/"
 
@@ -18,14 +19,6 @@ def _store(data) -> None:
     store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(str(i)), ox.DefaultGraph()) for i in range(10))
     store.flush()
     del store
-
-
-async def _until(predicate, tries: int = 600):
-    for _ in range(tries):
-        if predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached")
 
 
 def test_health_says_degraded_with_a_worker_short_and_unavailable_with_none(tmp_path, monkeypatch):
