@@ -57,23 +57,24 @@ WHOLE_SCHEMES = (CL_IRI + "indicator-level", CL_IRI + "table-kind")
 # prescribedFor: the tables a phase's template prescribes (audit: completeness);
 # grandTotalOf: the table whose total a narrative item states (audit: narrative against tables);
 # rowLabelNamesItem: tables whose row labels name items, not codes (audit: printed name against printed code).
-_CONCEPT_KEEP = {RDF_TYPE, BKG_IRI + "prescribedFor", BKG_IRI + "grandTotalOf", BKG_IRI + "rowLabelNamesItem"} | {
+_CONCEPT_KEEP = frozenset({RDF_TYPE, BKG_IRI + "prescribedFor", BKG_IRI + "grandTotalOf", BKG_IRI + "rowLabelNamesItem"}) | {
     SKOS_IRI + p for p in ("inScheme", "notation", "broader", "prefLabel", "altLabel", "topConceptOf")} | {
     SKOSXL_IRI + "prefLabel", SKOSXL_IRI + "altLabel"}
 # A printed name of a code (bkg:PrintedName): its form and year (audit: a name for the document's year).
-_NAME_KEEP = {SKOSXL_IRI + "literalForm", DCT_IRI + "valid"}
+_NAME_KEEP = frozenset({SKOSXL_IRI + "literalForm", DCT_IRI + "valid"})
 # Code lists whose rows print codes: a concept a document uses comes with the other codes of its level
 # under its parent (audit: which code a printed name belongs to, when not to the printed code).
 SIBLING_SCHEMES = (CL_IRI + "functional", CL_IRI + "economic")
 # Component specifications and properties come without their rdf:type: the shapes on the
 # vocabulary itself (IC-3 to IC-6) are checked once, by validate_vocabulary, not per document.
-_PROPERTY_KEEP = {names.RDFS + "range", QB_IRI + "codeList"}
-_COMPONENT_KEEP = {QB_IRI + p for p in ("dimension", "measure", "attribute", "componentRequired", "order")}
-_DSD_KEEP = {RDF_TYPE, QB_IRI + "component"}
+_PROPERTY_KEEP = frozenset({names.RDFS + "range", QB_IRI + "codeList"})
+_COMPONENT_KEEP = frozenset(QB_IRI + p for p in ("dimension", "measure", "attribute", "componentRequired", "order"))
+_DSD_KEEP = frozenset({RDF_TYPE, QB_IRI + "component"})
+_TYPE_KEEP = frozenset({RDF_TYPE})
 _IN_SCHEME = SKOS_IRI + "inScheme"
 # The nodes the context follows from a kept triple, by its predicate: what is kept of its object.
 _FOLLOW = {SKOS_IRI + "broader": _CONCEPT_KEEP, SKOSXL_IRI + "prefLabel": _NAME_KEEP, SKOSXL_IRI + "altLabel": _NAME_KEEP,
-           _IN_SCHEME: {RDF_TYPE}, SKOS_IRI + "topConceptOf": {RDF_TYPE}, QB_IRI + "codeList": {RDF_TYPE},
+           _IN_SCHEME: _TYPE_KEEP, SKOS_IRI + "topConceptOf": _TYPE_KEEP, QB_IRI + "codeList": _TYPE_KEEP,
            QB_IRI + "component": _COMPONENT_KEEP, QB_IRI + "dimension": _PROPERTY_KEEP, QB_IRI + "measure": _PROPERTY_KEEP,
            QB_IRI + "attribute": _PROPERTY_KEEP}
 _SUBJECT, _OBJECT = attrgetter("subject"), attrgetter("object")
@@ -105,8 +106,8 @@ class _Vocabulary:
     parent: dict[ox.NamedNode, ox.NamedNode] = field(default_factory=dict)  # concept of a SIBLING_SCHEMES list -> parent or scheme
     # subject -> (predicate IRI, object when an IRI, triple) of each of its triples: read once, not at each document
     links: dict[ox.NamedNode, list[tuple[str, ox.NamedNode | None, ox.Triple]]] = field(default_factory=dict)
-    # (node, id of what is kept of it) -> (its kept triples, the nodes they lead to): made once per process, not at
-    # each document (the keep sets are this module's constants)
+    # (node, what is kept of it) -> (its kept triples, the nodes they lead to): made once per process, not at each
+    # document
     kept: dict[tuple, tuple[list, list]] = field(default_factory=dict)
 
 
@@ -188,10 +189,10 @@ def context_triples(triples) -> list[ox.Triple]:
     return out
 
 
-def _kept(v: _Vocabulary, node: ox.NamedNode, keep: set) -> tuple[list, list]:
+def _kept(v: _Vocabulary, node: ox.NamedNode, keep: frozenset) -> tuple[list, list]:
     """The triples of ``node`` whose predicate is in ``keep``, and the nodes they lead to, in the order
     :func:`context_triples` visits them (a stack: the last pushed is visited first)."""
-    key = (node, id(keep))
+    key = (node, keep)  # a frozenset hashes once (CPython keeps its hash)
     out = v.kept.get(key)
     if out is None:
         kept, follows = [], []
