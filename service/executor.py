@@ -500,9 +500,10 @@ class Pool:
 
     async def _replace_early(self, worker: Worker, why: str, lived: float) -> None:
         """Replace a worker that ended on its own within :data:`EARLY_END` of being ready: as after a failed start
-        (the growing pause), unless a query in it hit the memory cap (a failed allocation, :data:`OOM_MARK`). That query is found and refused by running it
-        alone, and a pause would only hold back everyone else's queries while one client sends such queries again
-        and again. Any other death counts, busy or not: with queries waiting, every new worker is busy at once."""
+        (the growing pause), unless a query in it hit the memory cap (a failed allocation, :data:`OOM_MARK`). That
+        query is found and refused by running it alone, and a pause would only hold back everyone else's queries
+        while one client sends such queries again and again. Any other death counts, busy or not: with queries
+        waiting, every new worker is busy at once."""
         if worker.ended_busy:
             await worker.death()  # its stderr read to the end: did an allocation fail?
         if self.retired:
