@@ -187,12 +187,17 @@ class Worker:
 
     async def death(self) -> str:
         """Why the process ended, once it has: its signal and the allocation it failed, if that was it."""
-        try:
-            await asyncio.wait_for(asyncio.shield(self._stderr_reader), 5)
-            await asyncio.wait_for(self.proc.wait(), 5)
-        except asyncio.TimeoutError:
-            if self.proc.returncode is None:
-                return "it did not end"
+        # asyncio.wait neither raises nor cancels: reap() may cancel the reader meanwhile (a process that inherited the
+        # stderr holds it open), and wait_for on it would then raise CancelledError in the caller (Pool._replace_early,
+        # whose replacement would never start)
+        await asyncio.wait({self._stderr_reader}, timeout=5)
+        if self.proc.returncode is None:
+            try:  # (wait() returns only once every pipe is closed too; returncode is set as soon as it ends)
+                await asyncio.wait_for(self.proc.wait(), 5)
+            except asyncio.TimeoutError:
+                if self.proc.returncode is None:
+                    return "it did not end"
+        if not self._stderr_reader.done():
             self._stderr_reader.cancel()  # it ended, but something else holds its stderr open
         code = self.proc.returncode
         try:
@@ -268,9 +273,11 @@ class Worker:
             self._reader.cancel()
         try:
             await asyncio.wait_for(self.proc.wait(), 5)
-            await asyncio.wait_for(self._stderr_reader, 5)
         except asyncio.TimeoutError:
-            self._stderr_reader.cancel()
+            pass
+        else:  # (as in death(): the reader may have been cancelled already, which wait_for would raise here)
+            await asyncio.wait({self._stderr_reader}, timeout=5)
+        self._stderr_reader.cancel()  # (nothing once it is done)
 
 
 def _add_pause(failures: int) -> float:
