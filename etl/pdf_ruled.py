@@ -63,6 +63,9 @@ def open_ends(edges: list[dict]) -> list[dict]:
     hs = [e for e in edges if e["orientation"] == "h" and e["width"] >= shortest]
     vs = [e for e in edges if e["orientation"] == "v" and e["height"] >= shortest]
     tops = _open(hs, vs, xt, yt, None)
+    out = [dict(e, open="top") for e in tops[0]]
+    if _closed_below(hs, vs, xt, yt):
+        return out  # every rule ends on a rule across it: none is open at its bottom (most pages)
     # the bottom ends, as top ends of the page turned upside down, of the rules open at the top too or that no
     # rule crosses (a column of one cell, merged from the grid's top rule on over the page break)
     open_top = {id(v) for v in tops[1]}
@@ -76,9 +79,28 @@ def open_ends(edges: list[dict]) -> list[dict]:
 
     both = {id(f) for f, v in zip(flipped[len(hs):], vs) if id(v) in open_top or not crossed(v)}
     bottoms = _open(flipped[:len(hs)], flipped[len(hs):], xt, yt, both)
-    out = [dict(e, open="top") for e in tops[0]]
     out += [dict(e, top=-e["top"], bottom=-e["top"], doctop=-e["top"], open="bottom") for e in bottoms[0]]
     return out
+
+
+def _closed_below(hs: list[dict], vs: list[dict], xt: float, yt: float) -> bool:
+    """Whether a horizontal rule of ``hs`` runs across the bottom end of every vertical rule of ``vs`` within the
+    tolerances: then :func:`_open` on the page turned upside down finds no rule open at its top. (Tested without
+    :data:`_SLACK`, so never wider than that pass: a rule this finds, it finds too.)"""
+    hs = sorted(hs, key=_BOTTOM)
+    lows = [h["bottom"] for h in hs]
+    across: dict[float, list[tuple[float, float]]] = {}  # height -> the x-ranges of the rules at it, as in _open
+    for v in vs:
+        x, y = v["x0"], v["bottom"]
+        spans = across.get(y)
+        if spans is None:
+            spans = across[y] = [(h["x0"] - xt, h["x1"] + xt) for h in hs[bisect_left(lows, y - yt):bisect_right(lows, y + yt)]]
+        for a, b in spans:
+            if a <= x <= b:
+                break
+        else:
+            return False
+    return True
 
 
 def _open(hs: list[dict], vs: list[dict], xt: float, yt: float, only: set[int] | None) -> tuple[list[dict], list[dict]]:
@@ -90,24 +112,29 @@ def _open(hs: list[dict], vs: list[dict], xt: float, yt: float, only: set[int] |
     def at(y: float) -> list[dict]:  # the horizontal edges at height y
         return hs[bisect_left(tops, y - yt - _SLACK):bisect_right(tops, y + yt + _SLACK)]
 
-    ends = sorted((v["bottom"], v["x0"]) for v in vs)
-    bottoms = [ey for ey, _ in ends]
     across: dict[float, list[tuple[float, float]]] = {}  # height -> the x-ranges of the rules at it (tolerance in)
-
-    def open_top(v: dict) -> bool:  # no rule across its top, and no rule above going on down into it
+    ends: list[tuple[float, float]] = []  # (bottom, x) of the vertical rules, when a rule has no rule across its top
+    bottoms: list[float] = []
+    candidates = []  # open at the top: no rule across it, and no rule above going on down into it
+    for v in vs:  # a loop, not a test per call: this runs for every vertical rule of every page
+        if only is not None and id(v) not in only:
+            continue
         x, y = v["x0"], v["top"]
         spans = across.get(y)
         if spans is None:  # the vertical rules of a grid start at the heights of a few rules: each worked out once
             spans = across[y] = [(h["x0"] - xt, h["x1"] + xt) for h in at(y)]
-        for a, b in spans:  # loops, not any(): this runs for every vertical rule of every page
+        for a, b in spans:
             if a <= x <= b:
-                return False
-        for ey, ex in ends[bisect_left(bottoms, y - yt - _SLACK):bisect_right(bottoms, y + yt + _SLACK)]:
-            if abs(ex - x) <= xt and abs(ey - y) <= yt:
-                return False
-        return True
-
-    candidates = [v for v in vs if open_top(v)] if only is None else [v for v in vs if id(v) in only and open_top(v)]
+                break
+        else:
+            if not ends:  # sorted once, for the first rule that needs them (none on most pages)
+                ends = sorted((w["bottom"], w["x0"]) for w in vs)
+                bottoms = [ey for ey, _ in ends]
+            for ey, ex in ends[bisect_left(bottoms, y - yt - _SLACK):bisect_right(bottoms, y + yt + _SLACK)]:
+                if abs(ex - x) <= xt and abs(ey - y) <= yt:
+                    break
+            else:
+                candidates.append(v)
     added: dict[tuple, dict] = {}
     for h in {id(h): h for v in candidates for h in at(v["top"])}.values():
         y = h["top"]
