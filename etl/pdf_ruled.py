@@ -316,36 +316,48 @@ def cells(found: dict) -> list[tuple]:
 
     pdfplumber's test that two points are connected (the same x and a vertical edge through both, or the
     same y and a horizontal one) is made here knowing which holds: points of one column share their x
-    only, points of one row their y only, and so do a cell's corners with the corners above and left."""
-    points = sorted(found)
+    only, points of one row their y only, and so do a cell's corners with the corners above and left. The points
+    to the right are tested for a shared ruling line one by one as the search reaches them (pdfplumber tests
+    them all, though the first usually closes the cell)."""
     columns: dict = {}  # x -> its points, top to bottom
     rows: dict = {}  # y -> its points, left to right
-    for p in points:
+    for p in sorted(found):
         columns.setdefault(p[0], []).append(p)
         rows.setdefault(p[1], []).append(p)
-    down = {p: i for line in columns.values() for i, p in enumerate(line)}
     across = {p: i for line in rows.values() for i, p in enumerate(line)}
     out = []
-    for pt in points:
-        vertical, horizontal = found[pt]
-        rights = None
-        cell = None
-        for below in columns[pt[0]][down[pt] + 1:]:
-            below_edges = found[below]
-            if vertical.isdisjoint(below_edges[0]):
-                continue
-            if rights is None:  # the points to the right that share a ruling line with pt (in order)
-                rights = [r for r in rows[pt[1]][across[pt] + 1:] if not horizontal.isdisjoint(found[r][1])]
-            for right in rights:
-                corner = found.get((right[0], below[1]))
-                if (corner is not None and not corner[0].isdisjoint(found[right][0])
-                        and not corner[1].isdisjoint(below_edges[1])):
-                    cell = (pt[0], pt[1], right[0], below[1])
+    for column in columns.values():  # the points in sorted order: column by column, each top to bottom
+        for n, pt in enumerate(column, 1):
+            vertical, horizontal = found[pt]
+            row = rows[pt[1]]
+            # the points to the right that share a ruling line with pt (in order), found as far as a cell needs them
+            rights: list = []
+            k = across[pt] + 1  # the next point of the row to test for that
+            cell = None
+            for j in range(n, len(column)):
+                below = column[j]
+                below_edges = found[below]
+                if vertical.isdisjoint(below_edges[0]):
+                    continue
+                i = 0
+                while True:
+                    if i == len(rights):
+                        while k < len(row) and horizontal.isdisjoint(found[row[k]][1]):
+                            k += 1
+                        if k == len(row):
+                            break
+                        rights.append(row[k])
+                        k += 1
+                    right = rights[i]
+                    i += 1
+                    corner = found.get((right[0], below[1]))
+                    if (corner is not None and not corner[0].isdisjoint(found[right][0])
+                            and not corner[1].isdisjoint(below_edges[1])):
+                        cell = (pt[0], pt[1], right[0], below[1])
+                        break
+                if cell:
+                    out.append(cell)
                     break
-            if cell:
-                break
-        if cell:
-            out.append(cell)
     return out
 
 
