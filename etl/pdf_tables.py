@@ -415,7 +415,9 @@ def ruled_grids(page) -> tuple[list[Grid], int]:
         lefts = sorted(edges)  # a cell spans the columns whose left edge lies in it: counted by bisection
         spans = [[0 if cell is None else max(1, bisect_left(lefts, cell[2] - 0.5) - bisect_left(lefts, cell[0] - 0.5))
                   for cell in trow.cells] for trow in table_rows]
-        rows = [[join_lines(c.split("\n")) if c else "" for c in r] for r in raw]
+        # a cell of one line is that line, stripped and normalised (:func:`join_lines` of one part)
+        rows = [[("" if not c else norm(c.strip()) if "\n" not in c else join_lines(c.split("\n"))) for c in r]
+                for r in raw]
         notes, open_foot = _open_cells(page, table, rows, edges)
         open_foot.update(_carried_on(table_rows, getattr(page, "opened", ())))
         bounds = edges[1:] + [table.bbox[2]]
