@@ -23,12 +23,14 @@ tables are cut exactly as before.
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 import os
 import re
 import struct
 import sys
 from dataclasses import dataclass, field
+from itertools import compress
 from types import SimpleNamespace
 
 import pypdfium2 as pdfium
@@ -599,7 +601,7 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
             # which text objects the text layer places, before the characters are read: a page with text
             # pdfium cannot measure has them read from another text layer (:func:`_measurable`)
             layer = _layer(_address(textpage.raw))
-            placed = set(layer[1])
+            placed = _placed(layer)
             rects, lines, curves, images, blanks, clipped, unmeasured = [], [], [], [], [], [], []
             scratch = _Scratch(rounded)
             objects = 0
@@ -622,7 +624,7 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
                 if textpage is None:
                     return None
                 layer = _layer(_address(textpage.raw))
-                placed = set(layer[1])
+                placed = _placed(layer)
                 blanks += [_blank(obj, matrix, top_of) for obj, matrix in unmeasured if obj.value not in placed]
             chars = _chars(_address(textpage.raw), ctm, top_of, layer, scratch.rounded) + blanks
         finally:
@@ -841,18 +843,50 @@ _GENERATED, _HYPHEN = 1, 3  # CharType::kGenerated (as FPDFText_IsGenerated tell
 _TEXT_PAGE = b"BT /F1 9 Tf 10 80 Td (Ab c-) Tj 0 -12 Td (de) Tj ET BT /F1 7 Tf 0 1 -1 0 60 20 Tm (Up) Tj ET"
 
 
-def _records_at(tp: int, n: int) -> list[tuple] | None:
-    """The ``n`` character records of the text page ``tp`` read from memory as :data:`_CHAR_INFO` lays them out
-    (the type as pdfium keeps it); None where the text page does not hold ``n`` records there or they are not mapped
-    memory (:func:`_safe_read`: an address that is no pointer gives None, not a crash). Only for a pdfium
-    :func:`_chars_readable` accepts: elsewhere the records read may be anything."""
+def _records_at(tp: int, n: int) -> list | None:
+    """The ``n`` character records of the text page ``tp`` read from memory as :data:`_CHAR_INFO` lays them out (the
+    type as pdfium keeps it), as columns: one sequence per field of :data:`_CHAR_INFO` (``zip(*columns)`` gives the
+    records), each a strided view of the bytes read (:func:`_columns`); None where the text page does not hold ``n``
+    records there or they are not mapped memory (:func:`_safe_read`: an address that is no pointer gives None, not a
+    crash). Only for a pdfium :func:`_chars_readable` accepts: elsewhere the records read may be anything."""
     head = _safe_read(tp + _CHAR_LIST, _CHAR_LIST_HEAD.size)
     if head is None:
         return None
     first, count = _CHAR_LIST_HEAD.unpack(head)
     if count != n or (data := _safe_read(first, n * _CHAR_INFO.size)) is None:
         return None
-    return list(_CHAR_INFO.iter_unpack(data))
+    return _columns(data, _CHAR_INFO, n)
+
+
+@functools.lru_cache(maxsize=8)  # per layout (tests patch :data:`_CHAR_INFO`), not per page
+def _fields(layout: struct.Struct) -> list[tuple[str, int]]:
+    """The fields of a record ``layout`` (standard sizes, no padding but its ``x``): (struct code, offset) of each.
+
+    >>> _fields(struct.Struct("=B3x2fQ"))
+    [('B', 0), ('f', 4), ('f', 8), ('Q', 12)]
+    """
+    out, at = [], 0
+    for count, code in re.findall(r"(\d*)(\D)", layout.format.lstrip("=")):
+        width = struct.calcsize("=" + code)
+        for _ in range(int(count or 1)):
+            if code != "x":
+                out.append((code, at))
+            at += width
+    return out
+
+
+def _columns(data: bytes, layout: struct.Struct, n: int) -> list[memoryview] | None:
+    """The ``n`` records ``layout`` packs into ``data`` as one view per field (the values ``layout.iter_unpack``
+    gives, field by field; None for a layout of a field whose width does not divide the record's): converting only the
+    fields used to Python values, and all of a field at once, costs a fraction of a tuple per record (most of a
+    record's fields are read for one character in many)."""
+    view, size, out = memoryview(data), layout.size, []
+    for code, at in _fields(layout):
+        width = struct.calcsize("=" + code)  # as memoryview's native code: "B", "f" and "Q" are 1, 4 and 8 bytes
+        if size % width:  # a field that cannot be strided over (no layout read here): not read
+            return None
+        out.append(view[at:at + (n - 1) * size + width].cast(code)[::size // width])
+    return out
 
 
 def _api_records(tp: int, n: int) -> list[tuple]:
@@ -887,9 +921,10 @@ def _chars_readable() -> bool:
         try:
             tp = _address(textpage.raw)
             n = _c.FPDFText_CountChars(tp)
-            read = _records_at(tp, n) if n > 0 else None
-            if read is None:
+            columns = _records_at(tp, n) if n > 0 else None
+            if columns is None:
                 return False
+            read = list(zip(*columns))
             expected = _api_records(tp, n)
             kinds = {r[0] for r in read}
             as_api = [(_GENERATED if r[0] == _GENERATED else 0, *r[1:]) for r in read]
@@ -902,11 +937,12 @@ def _chars_readable() -> bool:
         pdf.close()
 
 
-def _layer(tp: int) -> tuple[list[int], list[int | None], list[tuple] | None]:
+def _layer(tp: int) -> tuple[list[int], list[int | None], list | None]:
     """The code units of the characters of the text layer ``tp`` (one per character index; 0 for none), the text
-    object of each (an address; ``None`` where the unit is 0 or it has none) and their records as
-    :func:`_records_at` reads them from memory; ``None`` for the records where that read is not possible: then
-    :func:`_chars` asks pdfium's API for what it needs of each character (:func:`_chars_asked`)."""
+    object of each (an address; ``0`` or ``None`` where it has none; any value where the unit is 0) and their records
+    as :func:`_records_at` reads them from memory (columns); ``None`` for the records where that read is not possible:
+    then :func:`_chars` asks pdfium's API for what it needs of each character (:func:`_chars_asked`). The text objects
+    placed are ``set(compress(objs, codes))`` (:func:`_placed`)."""
     n = _c.FPDFText_CountChars(tp)
     if n <= 0:
         return [], [], []
@@ -917,7 +953,13 @@ def _layer(tp: int) -> tuple[list[int], list[int | None], list[tuple] | None]:
     if records is None:
         text_object, page = _per_char.text_object, ctypes.c_void_p(tp)
         return codes, [text_object(page, i) if code else None for i, code in enumerate(codes)], None
-    return codes, [r[-1] or None if code else None for code, r in zip(codes, records)], records
+    return codes, records[-1].tolist(), records
+
+
+def _placed(layer: tuple) -> set:
+    """The text objects the text layer places (:func:`_layer`'s: those of its characters of a non-zero unit)."""
+    codes, objs, _ = layer
+    return set(compress(objs, codes))
 
 
 _CHARS_READABLE = _chars_readable()  # checked once, on the pdfium loaded
@@ -951,7 +993,10 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
     append = out.append
     spaces, digits, generated = _SPACES, _DIGITS, _GENERATED
     last = low = high = upright = baselines = None  # the text object of the character before
-    for i, (code, obj, (kind, x, y, left, bottom, right, top, ma, mb, mc, md, _)) in enumerate(zip(codes, objs, records)):
+    # the fields read for every character as lists (:func:`_columns`), the others where they are needed
+    kinds, xs, ys, lefts, bottoms, rights, tops, mas, mbs, mcs, mds, _ = records
+    for i, code, obj, kind, x, y, right in zip(range(len(codes)), codes, objs, kinds.tolist(), xs.tolist(), ys.tolist(),
+                                               rights.tolist()):
         if not code:
             continue
         if code in _HYPHEN_MARKS:  # pdfium marks a hyphen that ends a line (as a word break)
@@ -961,7 +1006,7 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
         if obj != last:
             props = per_object.get(obj)
             if props is None:  # most text objects hold one character: the lookups of _object_props written out
-                key = (ma, mb, mc, md, font_size(page, i), font_of(obj))
+                key = (mas[i], mbs[i], mcs[i], mds[i], font_size(page, i), font_of(obj))
                 props = known.get(key)
                 if props is None:
                     props = known[key] = _object_props(key, ctm, straight)
@@ -982,7 +1027,7 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
             append({"text": chr(code), "x0": rounded[x + e], "x1": rounded[right + e],
                     "top": ctop, "bottom": cbottom, "doctop": ctop, "size": size, "upright": upright})
         else:  # rotated or mirrored text: pdfium's loose box
-            append(_turned(code, ctm, top_of, left, bottom, right, top, upright))
+            append(_turned(code, ctm, top_of, lefts[i], bottoms[i], right, tops[i], upright))
     return out
 
 

@@ -320,11 +320,15 @@ def test_character_records_read_at_once_are_the_api_s(from_memory, monkeypatch):
                 textpage = page.get_textpage()
                 expected = _api_chars(textpage)
                 codes, objs, records = pdf_raw._layer(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
-                if from_memory:
-                    assert [(r[0] == pdf_raw._GENERATED, *r[1:]) for r in records] == expected
+                if from_memory:  # the records as columns (pdf_raw._columns)
+                    assert [(r[0] == pdf_raw._GENERATED, *r[1:]) for r in zip(*records)] == expected
                 else:  # the API asked by _chars (_chars_asked)
                     assert records is None or not codes
-                assert objs == [e[-1] or None if code else None for code, e in zip(codes, expected)]
+                # the text object of each character of a non-zero unit (0 or None for none), and those placed
+                assert [o or None for o, code in zip(objs, codes) if code] == [e[-1] or None for code, e in
+                                                                               zip(codes, expected) if code]
+                assert pdf_raw._placed((codes, objs, records)) - {0, None} == {
+                    e[-1] for code, e in zip(codes, expected) if code and e[-1]}
                 seen["chars"] += len(expected)
                 seen["generated"] += sum(e[0] for e in expected)
                 seen["matrices"].update(e[7:11] for e in expected if not e[0])
