@@ -170,7 +170,9 @@ _per_object = SimpleNamespace(
     clip_segment=_bare("FPDFClipPath_GetPathSegment", ctypes.c_void_p),
     bounds=_bare("FPDFPageObj_GetBounds", ctypes.c_int), matrix=_bare("FPDFPageObj_GetMatrix", ctypes.c_int),
     draw_mode=_bare("FPDFPath_GetDrawMode", ctypes.c_int), fill=_bare("FPDFPageObj_GetFillColor", ctypes.c_int),
-    segments=_bare("FPDFPath_CountSegments", ctypes.c_int))
+    segments=_bare("FPDFPath_CountSegments", ctypes.c_int),
+    # the objects as addresses (ints), for :func:`_walk`, which reads their memory and wraps only those it calls about
+    page_address=_bare("FPDFPage_GetObject", ctypes.c_void_p), form_address=_bare("FPDFFormObj_GetObject", ctypes.c_void_p))
 _MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
 _ABCD = struct.Struct("=4f").unpack_from  # a, b, c, d of an FS_MATRIX (floats), in one call
 _segment_at = _bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the address of a segment, as an int
@@ -180,8 +182,8 @@ _segment_at = _bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the address o
 # gives the address of one of them: the array is read at once (one call per path instead of four per
 # segment) where :func:`_points_readable` found that layout in the pdfium loaded, else segment by segment
 _POINT = struct.Struct("=ffBB2x")
-# the pdfium build on which the memory layouts read here were found (_POINT, _OBJECT_HEAD with _CLIP_AT, _CHAR_LIST
-# with _CHAR_INFO) and agree with the API on every character and object of the 17 sample PDFs: pdfium 159.0.8149.0,
+# the pdfium build on which the memory layouts read here were found (_POINT, _OBJECT_HEAD with _CLIP_AT, _VTABLE with
+# _PATH_AT and _PATH_HEAD, _CHAR_LIST with _CHAR_INFO) and agree with the API on every character and object of the 17 sample PDFs: pdfium 159.0.8149.0,
 # as pypdfium2 5.15.2 ships it. On another build each is read from memory only where its self-check finds it (5.0.0
 # and 5.6.0 keep the path and object layouts, not the character records'); the tests expect them all on this one
 _LAYOUT_BUILD = 8149
@@ -191,6 +193,11 @@ _LAYOUT_BUILD = 8149
 # (the part below it read) instead of failing, so every read checks its bounds first (:func:`_read`). Never
 # iterate it or read ``.raw``/``.value`` (that reads all of the address space and crashes the process)
 _MEMORY = (ctypes.c_char * sys.maxsize).from_address(0)
+
+
+# the same as a buffer, for ``struct.unpack_from(_VIEW, address)``: no bytes object made for the read, and an address
+# beyond the view's end raises struct.error instead of reading short
+_VIEW = memoryview(_MEMORY)
 
 
 def _read(address: int, size: int) -> bytes | None:
@@ -405,6 +412,60 @@ def _heads_readable() -> bool:
 
 _HEADS_READABLE = _STATES_READABLE and _heads_readable()  # checked once, on the pdfium loaded
 
+# a page object's first word (its vtable: the same for all objects of one class, :data:`_OBJECT_HEAD` skips it) names
+# its type; a path object (``CPDF_PathObject``) holds its stroke flag and fill type (``FPDFPath_GetDrawMode``: the
+# fill type numbered as its fill modes) as two bytes _PATH_AT bytes in and its matrix (``FPDFPageObj_GetMatrix``, six
+# floats) at _PATH_AT + 16. Where :func:`_kinds_readable` finds so, :func:`_walk` reads the type of each object, and
+# a path's draw mode and matrix, from the object's memory instead of three or four calls an object
+_VTABLE = struct.Struct("=Q")
+_PATH_AT = 128
+_PATH_HEAD = struct.Struct("=BB14x24s")  # stroke, fill type, the matrix's bytes (:data:`_MATRIX`)
+_MATRIX = struct.Struct("=6f")
+# the page :func:`_kinds_readable` reads: paths stroked, filled (both fill rules), both and neither, under three
+# matrices, clipped and not, between text objects clipped and not
+_OBJECT_KINDS = (b"q 1 0 0 1 3 4 cm 2 w 0 0 m 50 50 l S Q BT /F1 9 Tf 10 10 Td (A) Tj ET q 0.5 0 0 2 7 9 cm "
+                 b"10 10 20 30 re f 5 5 m 9 9 l B 1 1 m 4 1 l 2 3 l f* Q q 0 0 12 50 re W n 0 0 m 40 40 l S "
+                 b"BT /F1 9 Tf 11 20 Td (B) Tj ET 1 0 0 rg 3 3 m 7 3 l 5 9 l h b Q 2 2 m 8 8 l 0 0 0 RG S")
+
+
+def _kinds_readable() -> dict[int, int]:
+    """The type of each vtable met on :data:`_OBJECT_KINDS` (``{vtable: FPDF_PAGEOBJ_*}``) where the page objects
+    read from memory say what pdfium's API gives for each: one vtable per type (text, path), each path's stroke flag,
+    fill type and matrix as :data:`_PATH_HEAD` reads them (and the clip state and bounds as :data:`_OBJECT_HEAD`
+    reads them, :func:`_heads_readable`); else ``{}``. Read through :func:`_safe_read`: another layout gives ``{}``,
+    not a crash."""
+    if not _HEADS_READABLE:
+        return {}
+    pdf = pdfium.PdfDocument(_one_page_pdf(_OBJECT_KINDS))
+    try:
+        page = pdf[0]
+        try:
+            m, mode, stroke = pdfium_c.FS_MATRIX(), ctypes.c_int(), ctypes.c_int()
+            kinds: dict[int, int] = {}
+            read, expected = [], []
+            for obj in page.get_objects():
+                address, kind = _address(obj.raw), obj.type
+                head = _safe_read(address, _PATH_AT + _PATH_HEAD.size)
+                if head is None or kinds.setdefault(_VTABLE.unpack_from(head)[0], kind) != kind:
+                    return {}
+                if kind == _PATH:
+                    if not (_c.FPDFPath_GetDrawMode(address, mode, stroke) and _c.FPDFPageObj_GetMatrix(address, m)):
+                        return {}
+                    expected.append((stroke.value, mode.value, (m.a, m.b, m.c, m.d, m.e, m.f)))
+                    took, fill, matrix = _PATH_HEAD.unpack_from(head, _PATH_AT)
+                    read.append((took, fill, _MATRIX.unpack(matrix)))
+            types = sorted(kinds.values())
+            return kinds if (read == expected and types == [_TEXT, _PATH] and len(read) == 7
+                             and {e[:2] for e in expected} == {(1, 0), (0, 2), (1, 2), (0, 1)}
+                             and len({e[2] for e in expected}) == 3) else {}
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+
+
+_KINDS = _kinds_readable()  # checked once, on the pdfium loaded: {} where the objects are read by the API
+
 
 # pdfium replaces a hyphen ending a line by 0x02 (FPDFText_GetUnicode) or 0xFFFE (FPDFText_GetText)
 _HYPHEN_MARKS = (0x02, 0xFFFE)
@@ -604,20 +665,23 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
             placed = _placed(layer)
             rects, lines, curves, images, blanks, clipped, unmeasured = [], [], [], [], [], [], []
             scratch = _Scratch(rounded)
-            objects = 0
-            for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm):
-                objects += 1
-                if kind == _TEXT:  # the most frequent kind first
-                    _clipped(obj, matrix, top_of, boxes, clipped, scratch)
-                    if obj.value not in placed:
-                        if _c.FPDFFont_GetIsEmbedded(_c.FPDFTextObj_GetFont(obj)):
-                            blanks.append(_blank(obj, matrix, top_of))
-                        else:
-                            unmeasured.append((obj, matrix))
-                elif kind == _PATH:
-                    _path(obj, matrix, top_of, rects, lines, curves, boxes, scratch)
-                elif kind == _IMAGE:
-                    images.append({"object_type": "image"})
+            out = (rects, lines, curves, images, blanks, clipped, unmeasured)
+            if _KINDS:  # the objects' types, clip states, bounds and draw modes from their memory
+                page_at = _address(page.raw)
+                objects = _walk(ctypes.c_void_p(page_at), _c.FPDFPage_CountObjects(page_at), _per_object.page_address,
+                                ctm, top_of, placed, out, scratch, {})
+            else:
+                objects = 0
+                for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm):
+                    objects += 1
+                    if kind == _TEXT:  # the most frequent kind first
+                        _clipped(obj, matrix, top_of, boxes, clipped, scratch)
+                        if obj.value not in placed:
+                            _unplaced(obj, matrix, top_of, out)
+                    elif kind == _PATH:
+                        _path(obj, matrix, top_of, rects, lines, curves, boxes, scratch)
+                    elif kind == _IMAGE:
+                        images.append({"object_type": "image"})
             if unmeasured:
                 textpage.close()
                 textpage = page.get_textpage() if _measurable([obj for obj, _ in unmeasured]) else None
@@ -637,6 +701,92 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
     finally:
         if not kept:
             page.close()
+
+
+def _unplaced(obj: _Handle, ctm, top_of: float, out: tuple) -> None:
+    """A text object the text layer does not place: a blank (:func:`_blank`) in an embedded font, else one to make
+    measurable (:func:`_measurable`); ``out``: :func:`raw_page`'s lists."""
+    if _c.FPDFFont_GetIsEmbedded(_c.FPDFTextObj_GetFont(obj)):
+        out[4].append(_blank(obj, ctm, top_of))
+    else:
+        out[6].append((obj, ctm))
+
+
+def _walk(owner, count: int, get, ctm, top_of: float, placed: set, out: tuple, scratch: _Scratch, clips: dict,
+          depth: int = 0) -> int:
+    """:func:`raw_page`'s pass over the ``count`` objects of ``owner`` (a page, or a form XObject: ``get`` gives the
+    address of its object ``i``) placed with ``ctm``, where :data:`_KINDS` says their memory reads as pdfium's API: each
+    object's type, clip state and bounds (a text object's, :func:`_clipped`), stroke flag, fill type and matrix (a
+    path's, :func:`_path`) read from the object's first bytes, in one pass without a generator. Fills ``out``
+    (:func:`raw_page`'s lists) as :func:`_objects` with those functions does; returns the number of objects read
+    (forms opened, not counted). ``clips``: the clip boxes of each matrix (:func:`_objects`)."""
+    rects, lines, curves, images, _, clipped, _ = out
+    boxes = clips.setdefault(ctm, {})
+    kinds, view, vtable_of, head_of, path_of = _KINDS, _VIEW, _VTABLE.unpack_from, _OBJECT_HEAD.unpack_from, _PATH_HEAD.unpack_from
+    reach = sys.maxsize - _PATH_AT - _PATH_HEAD.size  # an object beyond is read by the API (as _read)
+    a, b, c, d, e, f = ctm
+    objects = 0
+    for i in range(count):
+        address = get(owner, i)
+        kind = kinds.get(vtable_of(view, address)[0]) if address and address < reach else None
+        if kind == _TEXT:  # the most frequent kind first
+            objects += 1
+            state, left, bottom, right, top = head_of(view, address)
+            if state:  # the clip test of _clipped, on the head read
+                box = boxes.get(state, boxes)
+                if box is boxes:
+                    box = boxes[state] = _clip_box(address + _CLIP_AT, ctm, top_of)
+                if box is not None:
+                    ax, ay = a * left + c * bottom + e, b * left + d * bottom + f
+                    bx, by = a * right + c * top + e, b * right + d * top + f
+                    # min() and max() (among equal values, the first)
+                    x0, x1 = bx if bx < ax else ax, bx if bx > ax else ax
+                    low, high = by if by < ay else ay, by if by > ay else ay
+                    if x0 < box[0] - _CLIP_SLACK or top_of - high < box[1] - _CLIP_SLACK or x1 > box[2] + _CLIP_SLACK or (
+                            top_of - low > box[3] + _CLIP_SLACK):
+                        clipped.append(((x0, top_of - high, x1, top_of - low), box))
+            if address not in placed:
+                _unplaced(_Handle(address), ctm, top_of, out)
+            continue
+        obj = _Handle(address)
+        if kind == _PATH:
+            objects += 1
+            stroke, fill, matrix = path_of(view, address + _PATH_AT)
+            if not stroke and fill and _filled_white(obj, scratch):
+                continue
+            state = head_of(view, address)[0]
+            clip = None
+            if state:
+                clip = boxes.get(state, boxes)
+                if clip is boxes:
+                    clip = boxes[state] = _clip_box(address + _CLIP_AT, ctm, top_of)
+            key = (matrix, ctm)  # as _path
+            product = scratch.products.get(key)
+            if product is None:
+                product = scratch.products[key] = _mult(_MATRIX.unpack(matrix), ctm)
+            _subpaths(obj, product, clip, top_of, rects, lines, curves, scratch)
+            continue
+        if kind is None:  # a type not met by the self-check (images, forms, shadings), or out of the view's reach
+            if not address:
+                continue
+            kind = _per_object.kind(obj)
+            if kind == _FORM:
+                m = scratch.matrix
+                if depth < 15 and _per_object.matrix(obj, scratch.at_matrix):
+                    objects += _walk(obj, _c.FPDFFormObj_CountObjects(obj), _per_object.form_address,
+                                     _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm), top_of, placed, out, scratch, clips,
+                                     depth + 1)
+                continue
+        objects += 1
+        if kind == _TEXT:  # out of the view's reach: as raw_page without _KINDS
+            _clipped(obj, ctm, top_of, boxes, clipped, scratch)
+            if address not in placed:
+                _unplaced(obj, ctm, top_of, out)
+        elif kind == _PATH:
+            _path(obj, ctm, top_of, rects, lines, curves, boxes, scratch)
+        elif kind == _IMAGE:
+            images.append({"object_type": "image"})
+    return objects
 
 
 # half the stroke width that widens the box of a text object pdfium cannot measure (:func:`_measurable`), in points:
@@ -1135,6 +1285,11 @@ def _unseen(obj, scratch: _Scratch) -> bool:
     mode, stroke = scratch.mode, scratch.stroke
     if not _per_object.draw_mode(obj, scratch.at_mode, scratch.at_stroke) or stroke.value or not mode.value:
         return False
+    return _filled_white(obj, scratch)
+
+
+def _filled_white(obj, scratch: _Scratch) -> bool:
+    """Whether the fill colour of path ``obj`` is white or fully transparent (:func:`_unseen`)."""
     r, g, b, a = scratch.rgba
     if not _per_object.fill(obj, *scratch.at_rgba):
         return False
@@ -1153,6 +1308,13 @@ def _path(obj, ctm, top_of: float, rects: list, lines: list, curves: list, boxes
     product = scratch.products.get(key)
     if product is None:
         product = scratch.products[key] = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
+    _subpaths(obj, product, clip, top_of, rects, lines, curves, scratch)
+
+
+def _subpaths(obj, product: tuple, clip: tuple | None, top_of: float, rects: list, lines: list, curves: list,
+              scratch: _Scratch) -> None:
+    """:func:`_path`'s split of path ``obj``, drawn with matrix ``product`` into pdfminer's device space and clipped
+    to the box ``clip`` (None: not clipped)."""
     a, b, c, d, e, f = product
     rounded = scratch.rounded
     n = _per_object.segments(obj)

@@ -577,3 +577,71 @@ def test_text_is_held_against_its_own_clipping_state(by_state, by_head, monkeypa
         assert clip == (0.0, 0.0, 100.0, 50.0)  # x0, top, x1, bottom of the upper half, tops counted down
         assert 10 <= x0 < x1 < 50 and top < 50 < 54 < bottom  # "BB" on a baseline 5pt below the half
         assert pdf_raw.clipped_text(pages, 0) == page.clipped
+
+
+@pytest.mark.parametrize("name,value", [
+    ("_VTABLE", struct.Struct("=8xQ")),  # the type named by the second word (the clip path's)
+    ("_PATH_AT", 120),  # the path's fields a word earlier
+    ("_PATH_HEAD", struct.Struct("=xBB13x24s")),  # the stroke flag and fill type a byte later
+    ("_PATH_HEAD", struct.Struct("=BB22x24s")),  # the matrix a word later
+    ("_HEADS_READABLE", False), ("_MEM_FD", None)])
+def test_the_object_kind_self_check_says_no_to_another_layout(name, value, monkeypatch):
+    """As above, for the type, draw mode and matrix read from a page object's memory (pdf_raw._kinds_readable): with
+    another layout, the object heads not read or no way to read memory safely, it finds no types ({})."""
+    readable("_KINDS")
+    assert pdf_raw._kinds_readable()
+    monkeypatch.setattr(pdf_raw, name, value)
+    assert pdf_raw._kinds_readable() == {}
+
+
+def _raw_pages(data: bytes) -> list[str]:
+    """repr of every RawPage of a PDF (characters, paths, images, clipped text, objects read)."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return [repr(pdf_raw.raw_page(pdf, i)) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def _form_and_image_pdf() -> bytes:
+    """One 100 x 100 page: a form XObject placed at (20, 30) holding the text "F" and a line 30pt long, an inline image
+    of one pixel, a rule clipped away and a cell filled white."""
+    form = b"BT /F1 9 Tf 5 5 Td (F) Tj ET 0 0 m 30 0 l S"
+    content = (b"q 1 0 0 1 20 30 cm /Fm1 Do Q q 10 0 0 10 60 60 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \xff EI Q "
+               b"q 0 0 10 10 re W n 50 50 m 90 50 l S Q 1 g 0 80 50 10 re f")
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> "
+            b"/XObject << /Fm1 6 0 R >> >> /Contents 5 0 R >>", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 50 50] /Resources << /Font << /F1 4 0 R >> >> /Length %d >>"
+            b"\nstream\n%s\nendstream" % (len(form), form)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for no, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (no, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_objects_read_from_memory_are_the_api_s(monkeypatch):
+    """The reader takes each page object's type, and a path's draw mode and matrix, from the object's memory
+    (pdf_raw._walk, where pdf_raw._KINDS found the layout): every page of the bundled PDFs, and a page with a form
+    XObject, an inline image, a clipped rule and a white cell, reads as from pdfium's API object by object (pdf_raw._objects),
+    also with only the text objects' type read from memory (a path's type not met by the self-check is asked)."""
+    readable("_KINDS")
+    kinds = pdf_raw._KINDS
+    texts = {vtable: kind for vtable, kind in kinds.items() if kind == pdfium.raw.FPDF_PAGEOBJ_TEXT}
+    datas = [p.read_bytes() for p in PDFS if p.parent.name == "samples"] + [_form_and_image_pdf()]
+    for data in datas:
+        monkeypatch.setattr(pdf_raw, "_KINDS", kinds)
+        read = _raw_pages(data)
+        monkeypatch.setattr(pdf_raw, "_KINDS", texts)
+        assert _raw_pages(data) == read
+        monkeypatch.setattr(pdf_raw, "_KINDS", {})
+        assert _raw_pages(data) == read
+    page = pdf_raw.raw_page(pdfium.PdfDocument(datas[-1]), 0)  # the form's line placed by the form's matrix
+    assert [(ln["x0"], ln["x1"], ln["top"]) for ln in page.lines] == [(20.0, 50.0, 70.0)]
+    assert "".join(c["text"] for c in page.chars) == "F" and len(page.images) == 1 and page.objects == 5
+    assert page.rects == []  # the white cell is not drawn
