@@ -35,7 +35,6 @@ from types import SimpleNamespace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
 from budgetkg.etl import pdf_ruled
 from budgetkg.etl.model import EtlError, Location
@@ -507,12 +506,11 @@ class RawPage:
 
     @property
     def edges(self) -> list[dict]:
-        """Line, rectangle and curve edges, in pdfplumber's order (``Page.edges``), then the rules a grid cut
-        by page breaks leaves out (:func:`budgetkg.etl.pdf_ruled.open_ends`; also in :attr:`opened`)."""
+        """Line, rectangle and curve edges, in pdfplumber's order (``Page.edges``:
+        :func:`budgetkg.etl.pdf_ruled.page_edges`), then the rules a grid cut by page breaks leaves out
+        (:func:`budgetkg.etl.pdf_ruled.open_ends`; also in :attr:`opened`)."""
         if self._edges is None:
-            edges = ([line_to_edge(ln) for ln in self.lines]
-                     + [e for r in self.rects for e in rect_to_edges(r)]
-                     + [e for c in self.curves for e in curve_to_edges(c)])
+            edges = pdf_ruled.page_edges(self.lines, self.rects, self.curves)
             self._opened = pdf_ruled.open_ends(edges)
             self._edges = edges + self._opened
         return self._edges

@@ -1,7 +1,8 @@
 """Ruled tables of a page: pdfplumber's table finder and cell texts, the same results in less time.
 
 API: :func:`find_tables` (page -> :class:`RuledTable` list, as ``TableFinder(page).tables`` with the
-default settings), :func:`extract` (a table's cell texts, as ``Table.extract()``), :func:`cell_text`.
+default settings), :func:`extract` (a table's cell texts, as ``Table.extract()``), :func:`cell_text`,
+:func:`page_edges` (``Page.edges``), :func:`open_ends`.
 
 pdfplumber finds the cells by testing every intersection of ruling lines against every later one and
 every pair of them for a shared edge, and ``Table.extract`` tests every character of the page against
@@ -28,6 +29,43 @@ from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGA
 # Edges are selected by position before pdfplumber's exact tests: this margin only widens the selection
 # beyond the tolerance, so that rounding in the selection can never leave out an edge the test accepts.
 _SLACK = 1e-6
+
+
+def page_edges(lines: list[dict], rects: list[dict], curves: list[dict]) -> list[dict]:
+    """The edges of a page's lines, rectangles and curves, in pdfplumber's order (``Page.edges``): the dicts
+    ``pdfplumber.utils`` ``line_to_edge``, ``rect_to_edges`` and ``curve_to_edges`` make, keys in the same order and
+    values of the same type, written out (a curve's ``min()`` and ``max()`` as comparisons that take the first of
+    equal values, as they do, its shift to ``doctop`` worked out once).
+
+    >>> rect = {"object_type": "rect", "x0": 1.0, "x1": 3.0, "top": 2.0, "bottom": 6.0, "doctop": 2.0, "y0": 4.0,
+    ...         "y1": 8.0, "width": 2.0, "height": 4.0}
+    >>> [(e["orientation"], e["x0"], e["x1"], e["top"], e["bottom"], e["height"]) for e in page_edges([], [rect], [])]
+    [('h', 1.0, 3.0, 2.0, 2.0, 0), ('h', 1.0, 3.0, 6.0, 6.0, 0), ('v', 1.0, 1.0, 2.0, 6.0, 4.0), ('v', 3.0, 3.0, 2.0, 6.0, 4.0)]
+    """
+    out = []
+    for ln in lines:  # line_to_edge
+        e = dict(ln)
+        e["orientation"] = "h" if ln["top"] == ln["bottom"] else "v"
+        out.append(e)
+    for r in rects:  # rect_to_edges: its top, bottom, left and right sides
+        top, bottom, left, right = dict(r), dict(r), dict(r), dict(r)
+        top["object_type"], top["height"], top["y0"], top["bottom"], top["orientation"] = "rect_edge", 0, r["y1"], r["top"], "h"
+        bottom["object_type"], bottom["height"], bottom["y1"] = "rect_edge", 0, r["y0"]
+        bottom["top"], bottom["doctop"], bottom["orientation"] = r["top"] + r["height"], r["doctop"] + r["height"], "h"
+        left["object_type"], left["width"], left["x1"], left["orientation"] = "rect_edge", 0, r["x0"], "v"
+        right["object_type"], right["width"], right["x0"], right["orientation"] = "rect_edge", 0, r["x1"], "v"
+        out += (top, bottom, left, right)
+    for c in curves:  # curve_to_edges: a side per two points in a row
+        pts = c["pts"]
+        shift = c["doctop"] - c["top"]
+        ax, ay = pts[0]
+        for bx, by in pts[1:]:
+            top = by if by < ay else ay
+            out.append({"object_type": "curve_edge", "x0": bx if bx < ax else ax, "x1": bx if bx > ax else ax,
+                        "top": top, "doctop": top + shift, "bottom": by if by > ay else ay, "width": abs(ax - bx),
+                        "height": abs(ay - by), "orientation": "v" if ax == bx else ("h" if ay == by else None)})
+            ax, ay = bx, by
+    return out
 
 
 def open_ends(edges: list[dict]) -> list[dict]:

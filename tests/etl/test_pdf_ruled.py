@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from pdfplumber.table import TableFinder
-from pdfplumber.utils import extract_text
+from pdfplumber.utils import curve_to_edges, extract_text, line_to_edge, rect_to_edges
 
 from budgetkg.etl import pdf_raw, pdf_ruled
 from budgetkg.etl.read_pdf import read_pages, read_pdf
@@ -102,3 +102,21 @@ def test_cell_text_and_indent_in_one_pass(chars):
     high = min(c["top"] for c in ink) if ink else None
     indent = min(c["x0"] for c in ink if c["top"] - high < 3) - 4.0 if ink else None
     assert pdf_ruled._text(chars, 4.0) == (extract_text(chars), indent)
+
+
+def _box(kind: str, x0: float, top: float, x1: float, bottom: float, **more) -> dict:
+    return {"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top + 100.0,
+            "y0": 800.0 - bottom, "y1": 800.0 - top, "width": x1 - x0, "height": bottom - top, **more}
+
+
+def test_page_edges_are_pdfplumbers():
+    """The edges of lines, rectangles and curves are the dicts pdfplumber's helpers make: keys in their order and
+    values of their types (a rectangle side's height or width is the integer 0), min() and max() of equal values
+    taking the first (0.0 and -0.0), a curve's points in any direction, a slanted side without orientation."""
+    lines = [_box("line", 1.0, 2.0, 9.0, 2.0), _box("line", 4.0, 2.0, 4.0, 8.5)]
+    rects = [_box("rect", 1.0, 2.0, 3.0, 6.0), _box("rect", -0.0, 0.0, 0.0, 0.0)]
+    curves = [_box("curve", -0.0, 0.0, 5.0, 5.0, pts=[(5.0, 5.0), (0.0, 5.0), (0.0, 0.0), (-0.0, -0.0), (3.0, 4.5),
+                                                        (5.0, 5.0)])]
+    expected = ([line_to_edge(ln) for ln in lines] + [e for r in rects for e in rect_to_edges(r)]
+                + [e for c in curves for e in curve_to_edges(c)])
+    assert repr(pdf_ruled.page_edges(lines, rects, curves)) == repr(expected)
