@@ -148,7 +148,11 @@ class Worker:
             raise
         if not (isinstance(hello, tuple) and hello and hello[0] == "ready"):
             worker.kill()
-            why = await worker.death()
+            try:
+                why = await worker.death()
+            except BaseException:  # cancelled meanwhile: its stderr is read no more (death() leaves that running)
+                worker._stderr_reader.cancel()
+                raise
             message = str(hello[2]) if isinstance(hello, tuple) and len(hello) > 2 else f"query worker did not start: {hello!r}"
             # A worker under a cap that ends before it is ready most likely failed an allocation while opening the
             # store (Rust and C++ abort, Python exits): say what to change.
@@ -273,11 +277,12 @@ class Worker:
             self._reader.cancel()
         try:
             await asyncio.wait_for(self.proc.wait(), 5)
+            # (as in death(): the reader may have been cancelled already, which wait_for would raise here)
+            await asyncio.wait({self._stderr_reader}, timeout=5)
         except asyncio.TimeoutError:
             pass
-        else:  # (as in death(): the reader may have been cancelled already, which wait_for would raise here)
-            await asyncio.wait({self._stderr_reader}, timeout=5)
-        self._stderr_reader.cancel()  # (nothing once it is done)
+        finally:  # also when reap() itself is cancelled (Pool.close)
+            self._stderr_reader.cancel()  # (nothing once it is done)
 
 
 def _add_pause(failures: int) -> float:
