@@ -694,8 +694,9 @@ def test_a_worker_that_ends_otherwise_with_a_query_in_it_soon_after_it_was_ready
 
 def test_why_a_worker_ended_is_told_even_when_its_stderr_reader_is_cancelled_meanwhile(monkeypatch, tmp_path):
     # A worker that ends leaving a process holding its stderr open: reap() cancels the stderr reader when its wait
-    # for the process times out. death() (which Pool._replace_early awaits before starting the replacement) must still say why the worker
-    # ended; before, the cancellation reached it as CancelledError and the replacement was never started.
+    # for the process times out. death() (which Pool._replace_early awaits before starting the replacement) must
+    # still say why the worker ended; before, the cancellation reached it as CancelledError and the replacement was
+    # never started.
     import signal
 
     from budgetkg.service.executor import Worker
