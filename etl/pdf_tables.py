@@ -173,10 +173,14 @@ _X0, _X1, _TOP, _BOTTOM, _TEXT, _SIZE = (itemgetter(k) for k in ("x0", "x1", "to
 def _make_line(top: float, bottom: float, chars: list[dict], offsets: list) -> Line:
     chars.sort(key=_X0)
     sizes = Counter(map(_SIZE, chars))
-    rounded: Counter = Counter()
-    for value, count in sizes.items():  # in the order each rounded size first appears along the line
-        rounded[round(value, 1)] += count
-    size = rounded.most_common(1)[0][0]
+    if len(sizes) == 1:  # one size (most lines)
+        size = round(next(iter(sizes)), 1)
+    else:  # the most common rounded size, the first to appear along the line among equals (Counter.most_common)
+        rounded: dict[float, int] = {}
+        for value, count in sizes.items():
+            key = round(value, 1)
+            rounded[key] = rounded.get(key, 0) + count
+        size = max(rounded, key=rounded.__getitem__)
     if offsets:
         segments, seg_off = _offset_segments(chars, size, offsets)
     else:
