@@ -664,7 +664,9 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
             rects, lines, curves, images, blanks, clipped, unmeasured = [], [], [], [], [], [], []
             scratch = _Scratch(rounded)
             out = (rects, lines, curves, images, blanks, clipped, unmeasured)
-            if _KINDS:  # the objects' types, clip states, bounds and draw modes from their memory
+            # the objects' types, clip states, bounds and draw modes from their memory (the types are read only where
+            # the heads are: _kinds_readable; both asked here, so that the object heads switched off mean the API)
+            if _KINDS and _HEADS_READABLE:
                 page_at = _address(page.raw)
                 objects = _walk(ctypes.c_void_p(page_at), _c.FPDFPage_CountObjects(page_at), _per_object.page_address,
                                 ctm, top_of, placed, out, scratch, {})

@@ -565,6 +565,8 @@ def test_text_is_held_against_its_own_clipping_state(by_state, by_head, monkeypa
     readable("_HEADS_READABLE", by_head)
     monkeypatch.setattr(pdf_raw, "_STATES_READABLE", by_state)
     monkeypatch.setattr(pdf_raw, "_HEADS_READABLE", by_head)
+    if not by_head:  # the object heads switched off: not read by the walk either (pdf_raw._walk)
+        monkeypatch.setattr(pdf_raw, "_walk", lambda *args: pytest.fail("the object heads were read"))
     path = tmp_path / "clips.pdf"
     path.write_bytes(pdf_raw._one_page_pdf(
         b"q 0 0 m 100 0 l 0 100 l h W n q 0 0 50 50 re W n BT /F1 9 Tf 10 10 Td (AA) Tj ET Q "
