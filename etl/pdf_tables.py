@@ -336,17 +336,23 @@ def _ink(page, lines: list) -> dict[int, float]:
     width, height = (math.ceil(v * _SCALE) for v in page.get_size())
     rows = {id(ln): range(int(ln.top * _SCALE), max(int(ln.top * _SCALE) + 1, int(ln.bottom * _SCALE)))
             for ln in lines}
-    bands: list[list[int]] = []
-    for r in sorted(rows.values(), key=lambda r: r.start):
+    # a band spans the columns of its lines' boxes only (from a whole pixel, as its rows: the same pixels)
+    bands: list[list[int]] = []  # [first row, row after, first column, column after]
+    for ln in sorted(lines, key=lambda ln: rows[id(ln)].start):
+        r = rows[id(ln)]
         start, stop = max(r.start, 0), min(r.stop, height)
         if start >= stop:
             continue
+        left = min(max(int(ln.x0 * _SCALE), 0), width - 1)
+        right = max(min(int(ln.x1 * _SCALE) + 1, width), left + 1)
         if bands and start <= bands[-1][1] + _BAND_GAP:
-            bands[-1][1] = max(bands[-1][1], stop)
+            band = bands[-1]
+            band[1], band[2], band[3] = max(band[1], stop), min(band[2], left), max(band[3], right)
         else:
-            bands.append([start, stop])
-    images = [(start, page.render(scale=_SCALE, crop=(0, (height - stop) / _SCALE, 0, start / _SCALE))
-               .to_pil().convert("L")) for start, stop in bands]
+            bands.append([start, stop, left, right])
+    images = [(start, left, page.render(scale=_SCALE, crop=(left / _SCALE, (height - stop) / _SCALE,
+                                                             (width - right) / _SCALE, start / _SCALE))
+               .to_pil().convert("L")) for start, stop, left, right in bands]
 
     out = {}
     for ln in lines:
@@ -357,8 +363,8 @@ def _ink(page, lines: list) -> dict[int, float]:
         if start < stop:
             # the line's box cut from its band at once (padded with black beyond the image, as a row's crop is): a
             # row is dark where its darkest pixel is
-            top, img = next((b, img) for b, img in reversed(images) if b <= start)
-            pixels = img.crop((x0, start - top, x1, stop - top)).tobytes()
+            top, left, img = next(band for band in reversed(images) if band[0] <= start)
+            pixels = img.crop((x0 - left, start - top, x1 - left, stop - top)).tobytes()
             dark += sum(_DARK_PIXEL.search(pixels, k, k + x1 - x0) is not None for k in range(0, len(pixels), x1 - x0))
         out[id(ln)] = dark / len(ys)
     return out
