@@ -136,7 +136,8 @@ _c = SimpleNamespace(**{name: _by_address(name) for name in (
     "FPDFPathSegment_GetClose", "FPDFPageObj_GetClipPath", "FPDFClipPath_CountPaths",
     "FPDFClipPath_CountPathSegments", "FPDFClipPath_GetPathSegment", "FPDFPageObj_GetBounds",
     "FPDFTextObj_GetTextRenderMode", "FPDFTextObj_SetTextRenderMode", "FPDFPageObj_GetStrokeWidth",
-    "FPDFPageObj_SetStrokeWidth", "FPDFPageObj_Transform")})
+    "FPDFPageObj_SetStrokeWidth", "FPDFPageObj_Transform", "FPDF_LoadPage", "FPDF_ClosePage", "FPDFText_LoadPage",
+    "FPDFText_ClosePage", "FPDFPage_GetMediaBox", "FPDFPage_GetRotation")})
 
 
 class _Handle(ctypes.c_void_p):
@@ -629,11 +630,21 @@ def _apply(m, x, y):
     return a * x + c * y + e, b * x + d * y + f
 
 
-def _placement(page) -> tuple[tuple, float, float]:
-    """The matrix from PDF space into pdfminer's device space of ``page`` (its rotation applied), and the
-    page's width and height in that space."""
-    x0, y0, x1, y1 = page.get_mediabox()
-    rotation = page.get_rotation() % 360
+# pypdfium2's media box where a page has none (``PdfPage.get_mediabox``: ANSI A) and its rotations (``get_rotation``)
+_NO_MEDIABOX = (0, 0, 612, 792)
+_ROTATIONS = (0, 90, 180, 270)
+
+
+def _placement(page_at: int) -> tuple[tuple, float, float]:
+    """The matrix from PDF space into pdfminer's device space of the page at ``page_at`` (its rotation applied), and
+    the page's width and height in that space. As pypdfium2's ``get_mediabox`` and ``get_rotation``, on the address."""
+    box = tuple(ctypes.c_float() for _ in range(4))
+    x0, y0, x1, y1 = (tuple(v.value for v in box) if _c.FPDFPage_GetMediaBox(page_at, *map(ctypes.byref, box))
+                      else _NO_MEDIABOX)
+    turns = _c.FPDFPage_GetRotation(page_at)
+    if turns == -1:
+        raise pdfium.PdfiumError("Failed to get page rotation.")
+    rotation = _ROTATIONS[turns]
     ctm = _ROTATION_CTM.get(rotation, _ROTATION_CTM[0])(x0, y0, x1, y1)
     width, height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
     return ctm, width, height
@@ -650,16 +661,22 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
     A text object missing from pdfium's text layer is read again from a text layer in which it is widened
     when its font is not embedded (:func:`_measurable`); one still missing (pdfium keeps one space of a
     run of spaces) or in an embedded font is a run of spaces (:func:`_blank`)."""
-    page = pdf[index]
+    # the page and its text layer through pdfium's API, without pypdfium2's wrappers (a weakref finalizer each, which
+    # costs more than the page's loading where it is small); the one kept is wrapped (:func:`_kept`). A document with
+    # forms gets its pages from pypdfium2, which tells the form environment
+    wrapper = pdf[index] if pdf.formenv else None
+    page_at = _address(wrapper.raw) if wrapper is not None else _c.FPDF_LoadPage(_address(pdf.raw), index)
+    if not page_at:
+        raise pdfium.PdfiumError("Failed to load page.")
     kept = False
     try:
-        ctm, width, height = _placement(page)
+        ctm, width, height = _placement(page_at)
         top_of = height  # pdfplumber: top = height - y in the device space
-        textpage = page.get_textpage()
+        textpage = _load_text(page_at)
         try:
             # which text objects the text layer places, before the characters are read: a page with text
             # pdfium cannot measure has them read from another text layer (:func:`_measurable`)
-            layer = _layer(_address(textpage.raw))
+            layer = _layer(textpage)
             placed = _placed(layer)
             rects, lines, curves, images, blanks, clipped, unmeasured = [], [], [], [], [], [], []
             scratch = _Scratch(rounded)
@@ -667,12 +684,11 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
             # the objects' types, clip states, bounds and draw modes from their memory (the types are read only where
             # the heads are: _kinds_readable; both asked here, so that the object heads switched off mean the API)
             if _KINDS and _HEADS_READABLE:
-                page_at = _address(page.raw)
                 objects = _walk(ctypes.c_void_p(page_at), _c.FPDFPage_CountObjects(page_at), _per_object.page_address,
                                 ctm, top_of, placed, out, scratch, {})
             else:
                 objects = 0
-                for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm):
+                for obj, matrix, kind, boxes in _objects(page_at, ctm):
                     objects += 1
                     if kind == _TEXT:  # the most frequent kind first
                         _clipped(obj, matrix, top_of, boxes, clipped, scratch)
@@ -683,24 +699,45 @@ def raw_page(pdf: pdfium.PdfDocument, index: int, rounded: _Rounded | None = Non
                     elif kind == _IMAGE:
                         images.append({"object_type": "image"})
             if unmeasured:
-                textpage.close()
-                textpage = page.get_textpage() if _measurable([obj for obj, _ in unmeasured]) else None
-                if textpage is None:
+                _c.FPDFText_ClosePage(textpage)
+                textpage = None
+                if not _measurable([obj for obj, _ in unmeasured]):
                     return None
-                layer = _layer(_address(textpage.raw))
+                textpage = _load_text(page_at)
+                layer = _layer(textpage)
                 placed = _placed(layer)
                 blanks += [_blank(obj, matrix, top_of) for obj, matrix in unmeasured if obj.value not in placed]
-            chars = _chars(_address(textpage.raw), ctm, top_of, layer, scratch.rounded) + blanks
+            chars = _chars(textpage, ctm, top_of, layer, scratch.rounded) + blanks
         finally:
             if textpage is not None:
-                textpage.close()
+                _c.FPDFText_ClosePage(textpage)
         if keep is not None and not unmeasured:  # the page as in the file: it renders as a page loaded again
-            keep[index] = page
+            keep[index] = wrapper if wrapper is not None else _kept(pdf, page_at)
             kept = True
         return RawPage(index, (0, 0, width, height), chars, rects, lines, curves, images, clipped, objects)
     finally:
         if not kept:
-            page.close()
+            if wrapper is not None:
+                wrapper.close()
+            else:
+                _c.FPDF_ClosePage(page_at)
+
+
+def _load_text(page_at: int) -> int:
+    """The address of a new text layer of the page at ``page_at`` (``PdfPage.get_textpage``'s call); closed by the
+    caller (``FPDFText_ClosePage``)."""
+    textpage = _c.FPDFText_LoadPage(page_at)
+    if not textpage:
+        raise pdfium.PdfiumError("Failed to load text page.")
+    return textpage
+
+
+def _kept(pdf: pdfium.PdfDocument, page_at: int) -> pdfium.PdfPage:
+    """The page at ``page_at`` (loaded by :func:`raw_page`) as pypdfium2's page, as ``PdfDocument.get_page`` makes it
+    (a document without forms): it renders, and closes with the document."""
+    page = pdfium.PdfPage(ctypes.cast(page_at, pdfium_c.FPDF_PAGE), pdf, pdf.formenv)
+    pdf._add_kid(page)
+    return page
 
 
 def _unplaced(obj: _Handle, ctm, top_of: float, out: tuple) -> None:
@@ -830,7 +867,7 @@ def clipped_text(pdf: pdfium.PdfDocument | PdfPages, index: int) -> list[tuple[t
     """
     page = getattr(pdf, "pdf", pdf)[index]  # loaded afresh (and closed here), never a page PdfPages keeps open
     try:
-        ctm, _, top_of = _placement(page)
+        ctm, _, top_of = _placement(_address(page.raw))
         out: list = []
         scratch = _Scratch()
         for obj, matrix, kind, boxes in _objects(_address(page.raw), ctm):
