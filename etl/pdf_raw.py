@@ -44,6 +44,9 @@ from budgetkg.etl.model import EtlError, Location
 # off, which flips the layout's comparisons at exact thresholds (a 3pt space after a 12pt character
 # is exactly 0.25 of its size). Rounded to 1e-4 they are the printed values again.
 _DIGITS = 4
+_SCALE = 10.0 ** _DIGITS
+_SCALED_EXACT = 2.0 ** 31  # below it x * _SCALE is within 2 ** -22 of the exact product
+_NOT_HALF = 0.5 - 1e-6  # farther than this from a whole number: possibly half-way, rounded by round()
 
 
 class _Rounded(dict):
@@ -55,7 +58,14 @@ class _Rounded(dict):
     """
 
     def __missing__(self, x: float) -> float:
-        rounded = round(x, _DIGITS)
+        # round(x, _DIGITS) is the double nearest to x rounded in decimal (exactly, half to even); the nearest whole
+        # number of x * _SCALE divided by _SCALE is the same double wherever that product is the right whole
+        # number: away from half-way (its error is below 2.4e-7 below _SCALED_EXACT) and not 0 (-0.0 must stay -0.0)
+        scaled = x * _SCALE
+        if -_SCALED_EXACT < scaled < _SCALED_EXACT and (whole := round(scaled)) and abs(scaled - whole) < _NOT_HALF:
+            rounded = whole / _SCALE
+        else:  # near half-way, 0, huge, inf or nan: as round() does it
+            rounded = round(x, _DIGITS)
         if x:  # 0.0 and -0.0 are one key, but round to 0.0 and -0.0: not kept
             self[x] = rounded
         return rounded

@@ -647,3 +647,19 @@ def test_objects_read_from_memory_are_the_api_s(monkeypatch):
     assert [(ln["x0"], ln["x1"], ln["top"]) for ln in page.lines] == [(20.0, 50.0, 70.0)]
     assert "".join(c["text"] for c in page.chars) == "F" and len(page.images) == 1 and page.objects == 5
     assert page.rects == []  # the white cell is not drawn
+
+
+def test_rounded_positions_are_those_of_round_to_four_digits():
+    """_Rounded gives round(x, 4): the double nearest to x's exact binary value rounded to four decimals, a tie to the
+    even digit, -0.0 kept (as decimal's quantize says), also where it works it out without round() (away from half-way)."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    values = [123.45678, -123.45672, 595.2756, 0.03125, -0.03125, 0.03135, 1.00005, -0.00001, 0.00004, 0.00006,
+              2.5e-5, -2.5e-5, 1e12 + 0.12345, 841.8898, 0.1 + 0.2, 1 / 3, 5e-324]
+    values += [k / 64 for k in range(-200, 200)]  # exact binary fractions: ties at the fifth decimal
+    values += [struct.unpack("=f", struct.pack("=f", k * 0.37))[0] for k in range(-300, 300)]  # single precision
+    rounded = pdf_raw._Rounded()
+    for x in values:
+        expected = float(Decimal(x).quantize(Decimal("1e-4"), ROUND_HALF_EVEN))
+        assert repr(rounded[x]) == repr(expected), x
+    assert rounded[float("inf")] == float("inf") and rounded[float("nan")] != rounded[float("nan")]
