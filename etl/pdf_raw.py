@@ -147,7 +147,7 @@ _c = SimpleNamespace(**{name: _by_address(name) for name in (
     "FPDFClipPath_CountPathSegments", "FPDFClipPath_GetPathSegment", "FPDFPageObj_GetBounds",
     "FPDFTextObj_GetTextRenderMode", "FPDFTextObj_SetTextRenderMode", "FPDFPageObj_GetStrokeWidth",
     "FPDFPageObj_SetStrokeWidth", "FPDFPageObj_Transform", "FPDF_LoadPage", "FPDF_ClosePage", "FPDFText_LoadPage",
-    "FPDFText_ClosePage", "FPDFPage_GetMediaBox", "FPDFPage_GetRotation")})
+    "FPDFText_ClosePage", "FPDFPage_GetMediaBox", "FPDFPage_GetRotation", "FPDFText_GetTextIndexFromCharIndex")})
 
 
 class _Handle(ctypes.c_void_p):
@@ -342,10 +342,18 @@ _CLIP_STATES = (b"q 0 0 12 50 re W n BT /F1 9 Tf 10 10 Td (A) Tj ET BT /F1 9 Tf 
 
 def _one_page_pdf(content: bytes) -> bytes:
     """A PDF of one 100 x 100 page drawing ``content`` (Helvetica as /F1)."""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >> "
-            b"/Contents 5 0 R >>", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
+    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >> "
+                 b"/Contents 5 0 R >>", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", _stream(content)])
+
+
+def _stream(data: bytes, entries: bytes = b"") -> bytes:
+    """A stream object holding ``data`` (``entries``: more of its dictionary)."""
+    return b"<< %s/Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data)
+
+
+def _pdf(objs: list[bytes]) -> bytes:
+    """A PDF of the objects ``objs`` (numbered from 1, the first the catalog) with its cross-reference table."""
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for no, body in enumerate(objs, 1):
         offsets.append(len(out))
@@ -1135,17 +1143,25 @@ def _chars_readable() -> bool:
 
 
 def _layer(tp: int) -> tuple[list[int], list[int | None], list | None]:
-    """The code units of the characters of the text layer ``tp`` (one per character index; 0 for none), the text
-    object of each (an address; ``0`` or ``None`` where it has none; any value where the unit is 0) and their records
-    as :func:`_records_at` reads them from memory (columns); ``None`` for the records where that read is not possible:
-    then :func:`_chars` asks pdfium's API for what it needs of each character (:func:`_chars_asked`). The text objects
-    placed are ``set(compress(objs, codes))`` (:func:`_placed`)."""
+    """The code units of the characters of the text layer ``tp`` (one per character index, as pdfium's text gives
+    them; 0 for none, and for a character its text leaves out), the text object of each (an address; ``0`` or
+    ``None`` where it has none; any value where the unit is 0) and their records as :func:`_records_at` reads them
+    from memory (columns); ``None`` for the records where that read is not possible: then :func:`_chars` asks
+    pdfium's API for what it needs of each character (:func:`_chars_asked`). The text objects placed are
+    ``set(compress(objs, codes))`` (:func:`_placed`)."""
     n = _c.FPDFText_CountChars(tp)
     if n <= 0:
         return [], [], []
     units = (ctypes.c_ushort * (n + 1))()
-    _c.FPDFText_GetText(tp, 0, n, units)  # one code unit per character index
-    codes = units[:n]
+    # the text has one code unit per character index (n and the terminator written) unless pdfium left characters
+    # out of it: control characters (a glyph its font maps to U+FFFE, U+0002, U+0093..., not a hyphen it marks) and
+    # those of code 0. Then each index takes the unit of its place in the text (one call a character, on such pages
+    # only): taken in turn, every later unit would be another character's, placed where that one stands
+    if _c.FPDFText_GetText(tp, 0, n, units) == n + 1:
+        codes = units[:n]
+    else:
+        place = _c.FPDFText_GetTextIndexFromCharIndex
+        codes = [units[at] if (at := place(tp, i)) >= 0 else 0 for i in range(n)]
     records = _records_at(tp, n) if _CHARS_READABLE else None
     if records is None:
         text_object, page = _per_char.text_object, ctypes.c_void_p(tp)

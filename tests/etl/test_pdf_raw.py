@@ -391,6 +391,45 @@ def test_characters_asked_of_the_api_are_those_read_from_memory(monkeypatch):
     assert pages > 10  # pages with text met, for the comparison to mean anything
 
 
+def _mapped_bar_pdf(unicode: bytes) -> bytes:
+    """A 100 x 100 page printing "a|b" on a baseline at 80 and "ok" 20pt below, 9pt Helvetica, whose ToUnicode CMap
+    maps the bar (code 7C) to ``unicode`` (four hex digits) and leaves the other codes to the font's encoding."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) "
+            b"/Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <7C> <%s> endbfchar endcmap "
+            b"CMapName currentdict /CMap defineresource pop end end" % unicode)
+    return pdf_raw._pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        pdf_raw._stream(b"BT /F1 9 Tf 10 80 Td (a|b) Tj 0 -20 Td (ok) Tj ET"), pdf_raw._stream(cmap)])
+
+
+@pytest.mark.parametrize("from_memory", [True, False], ids=["array", "per-character"])
+@pytest.mark.parametrize("unicode", [b"FFFE", b"0002", b"007C"], ids=["noncharacter", "control", "bar"])
+def test_characters_left_out_of_pdfium_s_text_shift_no_other(unicode, from_memory, monkeypatch):
+    """pdfium's text (FPDFText_GetText) leaves out a character its font maps to the noncharacter U+FFFE or a control
+    character (U+0002 here), while its character indices keep it: the reader takes each index's code from its place
+    in the text, so every other character stands where the page prints it (the previous reader took the text's
+    units in turn: "b" at the bar's place, a line end at b's, "o" and "k" at the generated line break's and o's).
+    The characters as the page prints them: Helvetica's widths (a and o 556, bar 260) put a and o at 10, the bar at
+    15.004, b at 17.344, k at 15.004; the lines 20pt apart, each 9pt high, a baseline at 80 (20 from the top).
+    The bar has no text where it maps to U+FFFE or U+0002 (as in pdfium's text); mapped to itself it is there."""
+    readable("_CHARS_READABLE", from_memory)
+    monkeypatch.setattr(pdf_raw, "_CHARS_READABLE", from_memory)
+    pdf = pdfium.PdfDocument(_mapped_bar_pdf(unicode))
+    try:
+        chars = pdf_raw.raw_page(pdf, 0).chars
+    finally:
+        pdf.close()
+    bar = [("|", 15.004)] if unicode == b"007C" else []
+    assert [(c["text"], c["x0"]) for c in chars] == [("a", 10.0), *bar, ("b", 17.344), ("o", 10.0), ("k", 15.004)]
+    top, bottom = chars[0]["top"], chars[0]["bottom"]
+    assert [(c["top"], c["bottom"]) for c in chars] == [(top, bottom)] * (len(chars) - 2) + [
+        (pytest.approx(top + 20), pytest.approx(bottom + 20))] * 2
+    assert bottom - top == pytest.approx(9) and 20 <= bottom < 20 + 9 / 2
+
+
 # an address no process maps (within page 0): reading it through a slice of memory crashes the process
 UNMAPPED = 16
 
