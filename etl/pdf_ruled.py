@@ -9,11 +9,16 @@ every pair of them for a shared edge, and ``Table.extract`` tests every characte
 every row and cell; on a page of a budget table that is most of the reading time. Here the same tests
 run on what can pass them: intersections in the same column or row (with the edges at each
 intersection as sets made once), horizontal edges near each vertical one, characters in a row's band
-(in the page's order, as pdfplumber keeps it). The snapping and joining of edges, the grouping of cells
-into tables and the words and lines of a cell's text are pdfplumber's steps redone without a new dict
-per edge, word or test: the same arithmetic in the same order, so the tables are the same (the test
-``tests/etl/test_pdf_ruled.py`` compares them with pdfplumber's on every page of the bundled and corpus
-PDFs, and the cell texts on cases of its own).
+(in the page's order, as pdfplumber keeps it). The page's edges (:func:`page_edges`), the snapping and
+joining of edges, the grouping of cells into tables and the words and lines of a cell's text are
+pdfplumber's steps redone without a new dict per edge, word or test: the same arithmetic in the same order,
+so the tables are the same (the test ``tests/etl/test_pdf_ruled.py`` compares them with pdfplumber's on
+every page of the bundled and corpus PDFs, the edges with pdfplumber's helpers, and the cell texts on cases
+of its own).
+
+:func:`open_ends` is not pdfplumber's: the rules it adds for grids cut by page breaks are the reader's own, so
+``RawPage.edges`` (``page_edges`` and then those rules) differs from pdfplumber's ``Page.edges`` on the pages
+where it adds some; the tables are pdfplumber's for the edges given.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from functools import cached_property
 from itertools import groupby, repeat
+from math import isnan
 from operator import add, itemgetter, truediv
 
 from pdfplumber.table import Table, TableFinder, TableSettings
@@ -55,11 +61,14 @@ def page_edges(lines: list[dict], rects: list[dict], curves: list[dict]) -> list
         left["object_type"], left["width"], left["x1"], left["orientation"] = "rect_edge", 0, r["x0"], "v"
         right["object_type"], right["width"], right["x0"], right["orientation"] = "rect_edge", 0, r["x1"], "v"
         out += (top, bottom, left, right)
-    for c in curves:  # curve_to_edges: a side per two points in a row
+    for c in curves:  # curve_to_edges: a side per two points in a row (a point's first two coordinates)
         pts = c["pts"]
+        if len(pts) < 2:
+            continue  # no side, and curve_to_edges reads nothing else of the curve
         shift = c["doctop"] - c["top"]
-        ax, ay = pts[0]
-        for bx, by in pts[1:]:
+        ax, ay = pts[0][0], pts[0][1]
+        for p in pts[1:]:
+            bx, by = p[0], p[1]
             top = by if by < ay else ay
             out.append({"object_type": "curve_edge", "x0": bx if bx < ax else ax, "x1": bx if bx > ax else ax,
                         "top": top, "doctop": top + shift, "bottom": by if by > ay else ay, "width": abs(ax - bx),
@@ -108,7 +117,7 @@ def open_ends(edges: list[dict]) -> list[dict]:
     # rule crosses (a column of one cell, merged from the grid's top rule on over the page break)
     open_top = {id(v) for v in tops[1]}
     flipped = [{"x0": e["x0"], "x1": e["x1"], "top": -e["bottom"], "bottom": -e["top"]} for e in hs + vs]
-    by_top = sorted(hs, key=itemgetter("top"))
+    by_top = sorted(hs, key=_TOP)
     heights = [h["top"] for h in by_top]
 
     def crossed(v: dict) -> bool:  # a horizontal rule crosses v strictly between its ends
@@ -124,9 +133,13 @@ def open_ends(edges: list[dict]) -> list[dict]:
 def _closed_below(hs: list[dict], vs: list[dict], xt: float, yt: float) -> bool:
     """Whether a horizontal rule of ``hs`` runs across the bottom end of every vertical rule of ``vs`` within the
     tolerances: then :func:`_open` on the page turned upside down finds no rule open at its top. (Tested without
-    :data:`_SLACK`, so never wider than that pass: a rule this finds, it finds too.)"""
+    :data:`_SLACK`, so never wider than that pass: a rule this finds, it finds too. That holds for finite heights:
+    a NaN ``bottom`` leaves the sorted lists of both unordered, where each search may find what the other does not,
+    so then the answer is no and the pass is made.)"""
     hs = sorted(hs, key=_BOTTOM)
     lows = [h["bottom"] for h in hs]
+    if any(map(isnan, lows)):
+        return False
     across: dict[float, list[tuple[float, float]]] = {}  # height -> the x-ranges of the rules at it, as in _open
     for v in vs:
         x, y = v["x0"], v["bottom"]
@@ -144,7 +157,7 @@ def _closed_below(hs: list[dict], vs: list[dict], xt: float, yt: float) -> bool:
 def _open(hs: list[dict], vs: list[dict], xt: float, yt: float, only: set[int] | None) -> tuple[list[dict], list[dict]]:
     """The top rules to carry over vertical rules open at their top (of ``only``, their ids, when given), and
     the vertical rules open at their top (of ``only``, when given) (:func:`open_ends`)."""
-    hs = sorted(hs, key=itemgetter("top"))
+    hs = sorted(hs, key=_TOP)
     tops = [h["top"] for h in hs]
 
     def at(y: float) -> list[dict]:  # the horizontal edges at height y
@@ -355,8 +368,9 @@ def cells(found: dict) -> list[tuple]:
     pdfplumber's test that two points are connected (the same x and a vertical edge through both, or the
     same y and a horizontal one) is made here knowing which holds: points of one column share their x
     only, points of one row their y only, and so do a cell's corners with the corners above and left. The points
-    to the right are tested for a shared ruling line one by one as the search reaches them (pdfplumber tests
-    them all, though the first usually closes the cell)."""
+    to the right are tested for a shared ruling line one by one as the search reaches them, as pdfplumber's loop
+    calls ``edge_connects`` on them (again for each point below; here each is tested once and remembered). This
+    module's previous code tested them all up front, though the first usually closes the cell."""
     columns: dict = {}  # x -> its points, top to bottom
     rows: dict = {}  # y -> its points, left to right
     for p in sorted(found):
@@ -575,7 +589,7 @@ def _clusters(objs: list, key, tolerance: float) -> list[list]:
         return [list(objs)]
     index, n, last = {}, -1, None
     for value in sorted(set(map(key, objs))):
-        if last is None or value > last + tolerance:
+        if last is None or not value <= last + tolerance:  # cluster_list's test, as written (they differ for NaN)
             n += 1
         index[value] = n
         last = value

@@ -7,6 +7,7 @@ texts; and the reader's documents of the bundled PDFs are the same when its page
 pdfplumber's finder.
 """
 
+from itertools import permutations
 from pathlib import Path
 
 import pytest
@@ -25,12 +26,21 @@ def tables(found) -> list:
     return [(t.bbox, t.cells, t.extract()) for t in found]
 
 
+def plumber_edges(lines: list[dict], rects: list[dict], curves: list[dict]) -> list[dict]:
+    """pdfplumber's ``Page.edges`` of these lines, rectangles and curves (its helpers, in its order)."""
+    return ([line_to_edge(ln) for ln in lines] + [e for r in rects for e in rect_to_edges(r)]
+            + [e for c in curves for e in curve_to_edges(c)])
+
+
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
 def test_same_tables_as_pdfplumber_on_every_page(path):
     ruled = 0  # tables found
     with pdf_raw.PdfPages(path.read_bytes(), path.name) as pages:
         for i in range(len(pages)):
             page = pages.page(i)
+            # the page's own edges (open_ends' rules, the reader's, come after them) are pdfplumber's Page.edges
+            own = page.edges[:len(page.edges) - len(page.opened)]
+            assert repr(own) == repr(plumber_edges(page.lines, page.rects, page.curves)), f"page {i + 1}"
             if not page.edges:
                 continue
             expected = tables(TableFinder(page).tables)
@@ -112,11 +122,55 @@ def _box(kind: str, x0: float, top: float, x1: float, bottom: float, **more) -> 
 def test_page_edges_are_pdfplumbers():
     """The edges of lines, rectangles and curves are the dicts pdfplumber's helpers make: keys in their order and
     values of their types (a rectangle side's height or width is the integer 0), min() and max() of equal values
-    taking the first (0.0 and -0.0), a curve's points in any direction, a slanted side without orientation."""
+    taking the first (0.0 and -0.0), a curve's points in any direction, a slanted side without orientation; a curve
+    of no point or of one has no side (and nothing else of it is read: these have no heights), and of a point with
+    more than two coordinates the first two are read."""
     lines = [_box("line", 1.0, 2.0, 9.0, 2.0), _box("line", 4.0, 2.0, 4.0, 8.5)]
     rects = [_box("rect", 1.0, 2.0, 3.0, 6.0), _box("rect", -0.0, 0.0, 0.0, 0.0)]
     curves = [_box("curve", -0.0, 0.0, 5.0, 5.0, pts=[(5.0, 5.0), (0.0, 5.0), (0.0, 0.0), (-0.0, -0.0), (3.0, 4.5),
-                                                        (5.0, 5.0)])]
-    expected = ([line_to_edge(ln) for ln in lines] + [e for r in rects for e in rect_to_edges(r)]
-                + [e for c in curves for e in curve_to_edges(c)])
-    assert repr(pdf_ruled.page_edges(lines, rects, curves)) == repr(expected)
+                                                        (5.0, 5.0)]),
+              {"object_type": "curve", "pts": []}, {"object_type": "curve", "pts": [(1.0, 2.0)]},
+              _box("curve", 0.0, 0.0, 5.0, 5.0, pts=[(0.0, 0.0, 1.0), (5.0, 0.0, 1.0), (5.0, 5.0, 7.0)])]
+    assert repr(pdf_ruled.page_edges(lines, rects, curves)) == repr(plumber_edges(lines, rects, curves))
+
+
+def _h(x0: float, x1: float, y: float) -> dict:
+    return {"orientation": "h", "object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "doctop": y,
+            "width": x1 - x0, "height": 0.0}
+
+
+def _v(x: float, top: float, bottom: float) -> dict:
+    return {"orientation": "v", "object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom, "doctop": top,
+            "width": 0.0, "height": bottom - top}
+
+
+def test_open_ends_with_a_rule_at_no_height():
+    """A horizontal rule at a NaN height is no rule across either end of a vertical rule: the rule at x=100 from 10
+    to 50 meets none of the rules at 10 and 50 (they end at 20), so it is open at both ends, and by the rules of
+    open_ends' docstring the rule at its top height is carried from its end (20) to it, and so is the rule at its
+    bottom height (a rule open at both ends)."""
+    nan = float("nan")
+    edges = [_h(0.0, 20.0, 10.0), _h(0.0, 20.0, 50.0), _v(100.0, 10.0, 50.0), _h(0.0, 100.0, nan)]
+    found = [(e["x0"], e["x1"], e["top"], e["bottom"], e["open"]) for e in pdf_ruled.open_ends(edges)]
+    assert found == [(20.0, 100.0, 10.0, 10.0, "top"), (20.0, 100.0, 50.0, 50.0, "bottom")]
+
+
+class _EdgesPage:
+    """A page of edges only, as TableFinder and find_tables read one."""
+
+    def __init__(self, edges: list[dict]):
+        self.edges, self.chars, self.bbox = edges, [], (0.0, 0.0, 200.0, 200.0)
+
+
+@pytest.mark.parametrize("odd", ["h", "v"])
+def test_tables_of_a_grid_with_an_edge_at_nan_are_pdfplumbers(odd):
+    """A grid of two cells and an edge at a NaN position: pdfplumber's clustering (cluster_list joins a value
+    when ``x <= last + tolerance``, never for NaN) and so its tables, in every order of the edges."""
+    nan = float("nan")
+    grid = [_h(0.0, 100.0, 0.0), _h(0.0, 100.0, 50.0), _v(0.0, 0.0, 50.0), _v(50.0, 0.0, 50.0), _v(100.0, 0.0, 50.0)]
+    grid.append(_h(0.0, 100.0, nan) if odd == "h" else _v(nan, 0.0, 50.0))
+    for order in permutations(grid):
+        page = _EdgesPage(list(order))
+        expected = tables(TableFinder(page).tables)
+        assert [bbox for bbox, _, _ in expected] == [(0.0, 0.0, 100.0, 50.0)]  # the grid, as pdfplumber finds it
+        assert tables(pdf_ruled.find_tables(page)) == expected, order
