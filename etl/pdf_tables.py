@@ -171,6 +171,16 @@ _X0, _X1, _TOP, _BOTTOM, _TEXT, _SIZE = (itemgetter(k) for k in ("x0", "x1", "to
 
 
 def _make_line(top: float, bottom: float, chars: list[dict], offsets: list) -> Line:
+    """The line of ``chars`` (put in order along it); its type size the most common of their sizes rounded to a
+    tenth, the first along the line among equally common ones.
+
+    >>> def line(*sizes):  # (x0, size) of each character
+    ...     return _make_line(0.0, 10.0, [{"text": "a", "x0": x, "x1": x + 8.0, "size": s} for x, s in sizes], [])
+    >>> line((0.0, 10.04), (10.0, 10.06)).size, line((10.0, 10.04), (0.0, 10.06)).size  # 10.0 and 10.1 tied
+    (10.0, 10.1)
+    >>> line((0.0, 10.06), (10.0, 10.04), (20.0, 10.02)).size  # two of 10.0 against one of 10.1 first
+    10.0
+    """
     chars.sort(key=_X0)
     sizes = Counter(map(_SIZE, chars))
     if len(sizes) == 1:  # one size (most lines)
