@@ -341,28 +341,24 @@ _DARK_PIXEL = re.compile(b"[%s-%s]" % (re.escape(bytes([0])), re.escape(bytes([1
 
 def _ink(page, lines: list) -> dict[int, float]:
     """The share of the pixel rows of each line (by ``id``) that print something dark, in the page
-    rendered at :data:`_SCALE`: only bands of rows around the lines are rendered (the same pixels as in
-    the whole page: a band starts at a whole pixel); a row outside the page counts as dark."""
+    rendered at :data:`_SCALE`: only bands of rows around the lines are rendered, each over the page's
+    whole width and from a whole pixel; a row outside the page counts as dark. (A band is not always the
+    whole page's pixels: pdfium draws a shape cut by the band's top edge with other anti-aliasing, so rows
+    near it may differ; a crop at the left edge too moved a line's ink across the limit, so there is none.)"""
     width, height = (math.ceil(v * _SCALE) for v in page.get_size())
     rows = {id(ln): range(int(ln.top * _SCALE), max(int(ln.top * _SCALE) + 1, int(ln.bottom * _SCALE)))
             for ln in lines}
-    # a band spans the columns of its lines' boxes only (from a whole pixel, as its rows: the same pixels)
-    bands: list[list[int]] = []  # [first row, row after, first column, column after]
-    for ln in sorted(lines, key=lambda ln: rows[id(ln)].start):
-        r = rows[id(ln)]
+    bands: list[list[int]] = []
+    for r in sorted(rows.values(), key=lambda r: r.start):
         start, stop = max(r.start, 0), min(r.stop, height)
         if start >= stop:
             continue
-        left = min(max(int(ln.x0 * _SCALE), 0), width - 1)
-        right = max(min(int(ln.x1 * _SCALE) + 1, width), left + 1)
         if bands and start <= bands[-1][1] + _BAND_GAP:
-            band = bands[-1]
-            band[1], band[2], band[3] = max(band[1], stop), min(band[2], left), max(band[3], right)
+            bands[-1][1] = max(bands[-1][1], stop)
         else:
-            bands.append([start, stop, left, right])
-    images = [(start, left, page.render(scale=_SCALE, crop=(left / _SCALE, (height - stop) / _SCALE,
-                                                             (width - right) / _SCALE, start / _SCALE))
-               .to_pil().convert("L")) for start, stop, left, right in bands]
+            bands.append([start, stop])
+    images = [(start, page.render(scale=_SCALE, crop=(0, (height - stop) / _SCALE, 0, start / _SCALE))
+               .to_pil().convert("L")) for start, stop in bands]
 
     out = {}
     for ln in lines:
@@ -373,8 +369,8 @@ def _ink(page, lines: list) -> dict[int, float]:
         if start < stop:
             # the line's box cut from its band at once (padded with black beyond the image, as a row's crop is): a
             # row is dark where its darkest pixel is
-            top, left, img = next(band for band in reversed(images) if band[0] <= start)
-            pixels = img.crop((x0 - left, start - top, x1 - left, stop - top)).tobytes()
+            top, img = next((b, img) for b, img in reversed(images) if b <= start)
+            pixels = img.crop((x0, start - top, x1, stop - top)).tobytes()
             dark += sum(_DARK_PIXEL.search(pixels, k, k + x1 - x0) is not None for k in range(0, len(pixels), x1 - x0))
         out[id(ln)] = dark / len(ys)
     return out

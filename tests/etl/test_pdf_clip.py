@@ -112,3 +112,24 @@ def test_ruling_outside_its_clip_is_not_drawn():
         pdf2.close()
     finally:
         pdf.close()
+
+
+def test_a_line_s_ink_is_that_of_the_whole_page_where_a_glyph_starts_left_of_it():
+    """The ink of a line is measured in the page rendered whole (``_ink`` renders only bands of rows, over the page's
+    width). On this page a glyph starts left of the box given here: a render cropped at the box's left edge drew it with
+    other anti-aliasing and counted one more dark row (0.65 instead of 0.60; a reviewer's case, 84a01bd)."""
+    from budgetkg.etl.pdf_tables import _ink
+
+    pdf = pdfium.PdfDocument(str(ROOT / "tests" / "cases" / "huzhou" / "project_goals_bare_unit" / "input.pdf"))
+    try:
+        page = pdf[0]
+        line = SimpleNamespace(x0=781.392, x1=794.1071, top=50.49659, bottom=60.44159)
+        # the whole page at 2 pixels a point, in grey: a row of the box is dark where a pixel is darker than 160
+        whole = page.render(scale=2).to_pil().convert("L")
+        x0, x1, rows = int(line.x0 * 2), int(line.x1 * 2) + 1, range(int(line.top * 2), int(line.bottom * 2))
+        dark = sum(min(whole.crop((x0, y, x1, y + 1)).tobytes()) < 160 for y in rows)
+        assert dark / len(rows) == 0.6  # (12 of the box's 20 pixel rows)
+        assert _ink(page, [line])[id(line)] == dark / len(rows)
+        page.close()
+    finally:
+        pdf.close()
