@@ -620,10 +620,52 @@ def test_text_is_held_against_its_own_clipping_state(by_state, by_head, monkeypa
         assert pdf_raw.clipped_text(pages, 0) == page.clipped
 
 
+@pytest.mark.parametrize("read", ["walk", "object-head", "api"])
+def test_text_reaching_past_its_clip_by_more_than_the_slack_is_listed(read, monkeypatch):
+    """A text object is listed as clipped when its box reaches more than pdf_raw._CLIP_SLACK (1pt) past a side of its
+    clip box: an "H" reaching 1.5pt past the left, top, right or bottom side of its clipping rectangle is, one reaching
+    0.5pt past is not (each clip 5pt clear of the other sides). The boxes: the object's bounds as pdfium gives them
+    (FPDFPageObj_GetBounds, measured on a page without the clips) and the rectangle the page writes, in pdfplumber's
+    coordinates (top = 100 - y). The same from the object walk, from the object heads and from the API alone."""
+    readable("_KINDS", read == "walk")
+    readable("_HEADS_READABLE", read != "api")
+    if read != "walk":
+        monkeypatch.setattr(pdf_raw, "_KINDS", {})
+    if read == "api":
+        monkeypatch.setattr(pdf_raw, "_HEADS_READABLE", False)
+    cases = [(side, past) for side in range(4) for past in (0.5, 1.5)]  # side: left, bottom, right, top (PDF's y up)
+    texts = [b"BT /F1 9 Tf %d %d Td (H) Tj ET" % (10 + 45 * (k % 2), 10 + 20 * (k // 2)) for k in range(len(cases))]
+    pdf = pdfium.PdfDocument(pdf_raw._one_page_pdf(b" ".join(texts)))
+    try:
+        bounds = [obj.get_bounds() for obj in pdf[0].get_objects()]  # left, bottom, right, top
+    finally:
+        pdf.close()
+    clips, expected = [], []
+    for (side, past), box, text in zip(cases, bounds, texts):
+        rect = [box[0] - 5, box[1] - 5, box[2] + 5, box[3] + 5]
+        rect[side] = box[side] + (past if side < 2 else -past)  # the text reaches ``past`` beyond that side
+        clips.append(b"q %r %r %r %r re W n %s Q" % (rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1], text))
+        if past > 1:
+            expected.append(((box[0], 100 - box[3], box[2], 100 - box[1]),
+                             (rect[0], 100 - rect[3], rect[2], 100 - rect[1])))
+    data = pdf_raw._one_page_pdf(b" ".join(clips))
+    with pdf_raw.PdfPages(data, "clips.pdf") as pages:
+        page = pages.page(0)
+        listed = pdf_raw.clipped_text(pages, 0)
+    assert "".join(c["text"] for c in page.chars) == "H" * len(cases)
+    assert listed == page.clipped
+
+    def rounded(pairs: list) -> list:  # the rectangle is written in decimals, read in single precision
+        return [tuple(tuple(round(v, 3) for v in box) for box in pair) for pair in pairs]
+
+    assert rounded(page.clipped) == rounded(expected) and len(expected) == 4
+
+
 @pytest.mark.parametrize("name,value", [
     ("_VTABLE", struct.Struct("=8xQ")),  # the type named by the second word (the clip path's)
     ("_PATH_AT", 120),  # the path's fields a word earlier
     ("_PATH_HEAD", struct.Struct("=xBB13x24s")),  # the stroke flag and fill type a byte later
+    ("_PATH_HEAD", struct.Struct("=BxB13x24s")),  # the fill type a byte later
     ("_PATH_HEAD", struct.Struct("=BB22x24s")),  # the matrix a word later
     ("_HEADS_READABLE", False), ("_MEM_FD", None)])
 def test_the_object_kind_self_check_says_no_to_another_layout(name, value, monkeypatch):
@@ -650,31 +692,61 @@ def _form_and_image_pdf() -> bytes:
     form = b"BT /F1 9 Tf 5 5 Td (F) Tj ET 0 0 m 30 0 l S"
     content = (b"q 1 0 0 1 20 30 cm /Fm1 Do Q q 10 0 0 10 60 60 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \xff EI Q "
                b"q 0 0 10 10 re W n 50 50 m 90 50 l S Q 1 g 0 80 50 10 re f")
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    return pdf_raw._pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> "
+        b"/XObject << /Fm1 6 0 R >> >> /Contents 5 0 R >>", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        pdf_raw._stream(content),
+        pdf_raw._stream(form, b"/Type /XObject /Subtype /Form /BBox [0 0 50 50] "
+                              b"/Resources << /Font << /F1 4 0 R >> >> ")])
+
+
+# forms nested in a chain on _forms_pdf's second page: two more than the reader opens (pdf_raw._FORM_DEPTH, 15)
+CHAIN = 17
+
+
+def _forms_pdf() -> bytes:
+    """Two pages of form XObjects (Helvetica as /F1).
+
+    The first, 400 x 100 turned by /Rotate 90 (100 wide, 400 high), draws a form under ``2 0 0 0.5 20 30 cm`` whose
+    /Matrix is ``[0 1 -1 0 150 10]``: in it a line from (0, 0) to (10, 0) and at (5, 5) the text "x " then a text
+    object of one space (``( ) Tj``), which pdfium's text layer leaves out (one space of a run is kept).
+
+    The second, 100 x 100, draws a form that draws another twice, under ``1 0 0 1 5 0 cm`` and ``0.5 0 0 0.5 30 10
+    cm`` (that one holds a line from (0, 0) to (10, 0) and one from (0, 0) to (0, 8)), then under ``1 0 0 1 60 5 cm``
+    the first of a chain of CHAIN forms, each drawing a line from (0, 0) to (10, 0) and the next form 4pt higher."""
+    def form(content: bytes, matrix: bytes = b"", xobjects: bytes = b"") -> bytes:
+        return pdf_raw._stream(content, b"/Type /XObject /Subtype /Form /BBox [-1000 -1000 1000 1000] " + matrix
+                               + b"/Resources << /Font << /F1 4 0 R >> " + xobjects + b">> ")
+
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 100] /Rotate 90 /Resources << /Font << /F1 4 0 R >> "
+            b"/XObject << /Fr 8 0 R >> >> /Contents 5 0 R >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            pdf_raw._stream(b"q 2 0 0 0.5 20 30 cm /Fr Do Q"),
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> "
-            b"/XObject << /Fm1 6 0 R >> >> /Contents 5 0 R >>", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-            b"<< /Type /XObject /Subtype /Form /BBox [0 0 50 50] /Resources << /Font << /F1 4 0 R >> >> /Length %d >>"
-            b"\nstream\n%s\nendstream" % (len(form), form)]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for no, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (no, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+            b"/XObject << /Fo 9 0 R /C 11 0 R >> >> /Contents 7 0 R >>",
+            pdf_raw._stream(b"/Fo Do q 1 0 0 1 60 5 cm /C Do Q"),
+            form(b"0 0 m 10 0 l S BT /F1 9 Tf 5 5 Td (x ) Tj ( ) Tj ET", b"/Matrix [0 1 -1 0 150 10] "),
+            form(b"q 1 0 0 1 5 0 cm /Fi Do Q q 0.5 0 0 0.5 30 10 cm /Fi Do Q", xobjects=b"/XObject << /Fi 10 0 R >> "),
+            form(b"0 0 m 10 0 l S 0 0 m 0 8 l S")]
+    for no in range(11, 10 + CHAIN):  # form no draws form no + 1
+        objs.append(form(b"0 0 m 10 0 l S q 1 0 0 1 0 4 cm /C Do Q", xobjects=b"/XObject << /C %d 0 R >> " % (no + 1)))
+    objs.append(form(b"0 0 m 10 0 l S"))
+    return pdf_raw._pdf(objs)
 
 
 def test_objects_read_from_memory_are_the_api_s(monkeypatch):
     """The reader takes each page object's type, and a path's draw mode and matrix, from the object's memory
-    (pdf_raw._walk, where pdf_raw._KINDS found the layout): every page of the bundled PDFs, and a page with a form
-    XObject, an inline image, a clipped rule and a white cell, reads as from pdfium's API object by object (pdf_raw._objects),
-    also with only the text objects' type read from memory (a path's type not met by the self-check is asked)."""
+    (pdf_raw._walk, where pdf_raw._KINDS found the layout): every page of the bundled PDFs, a page with a form
+    XObject, an inline image, a clipped rule and a white cell, and the pages of forms turned, scaled, drawn twice and
+    nested too deep (_forms_pdf), read as from pdfium's API object by object (pdf_raw._objects), also with only the
+    text objects' type read from memory (a path's type not met by the self-check is asked). pdfium is asked the type
+    of the form and the image only (the others are read)."""
     readable("_KINDS")
     kinds = pdf_raw._KINDS
     texts = {vtable: kind for vtable, kind in kinds.items() if kind == pdfium.raw.FPDF_PAGEOBJ_TEXT}
-    datas = [p.read_bytes() for p in PDFS if p.parent.name == "samples"] + [_form_and_image_pdf()]
+    datas = [p.read_bytes() for p in PDFS if p.parent.name == "samples"] + [_forms_pdf(), _form_and_image_pdf()]
     for data in datas:
         monkeypatch.setattr(pdf_raw, "_KINDS", kinds)
         read = _raw_pages(data)
@@ -682,10 +754,50 @@ def test_objects_read_from_memory_are_the_api_s(monkeypatch):
         assert _raw_pages(data) == read
         monkeypatch.setattr(pdf_raw, "_KINDS", {})
         assert _raw_pages(data) == read
-    page = pdf_raw.raw_page(pdfium.PdfDocument(datas[-1]), 0)  # the form's line placed by the form's matrix
+    monkeypatch.setattr(pdf_raw, "_KINDS", kinds)
+    asked = []
+    kind = pdf_raw._per_object.kind
+    monkeypatch.setattr(pdf_raw._per_object, "kind", lambda obj: asked.append(kind(obj)) or asked[-1])
+    pdf = pdfium.PdfDocument(datas[-1])
+    try:
+        page = pdf_raw.raw_page(pdf, 0)
+    finally:
+        pdf.close()
+    assert asked == [pdfium.raw.FPDF_PAGEOBJ_FORM, pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+    # the form's line placed by the form's matrix
     assert [(ln["x0"], ln["x1"], ln["top"]) for ln in page.lines] == [(20.0, 50.0, 70.0)]
     assert "".join(c["text"] for c in page.chars) == "F" and len(page.images) == 1 and page.objects == 5
     assert page.rects == []  # the white cell is not drawn
+
+
+@pytest.mark.parametrize("by_memory", [True, False], ids=["walk", "api"])
+def test_forms_are_placed_by_their_matrices(by_memory, monkeypatch):
+    """The objects of a form XObject are placed by the form's matrix then the matrix it is drawn under (the page's
+    rotation last), wherever it is drawn, and forms nested deeper than the reader opens (15) are not read. On
+    _forms_pdf, from the matrices its content writes (x, y on the page turned by 90 degrees to x = y, top = x; 400
+    high): the turned form's line (150, 10)-(150, 20) in the page's space, (320, 35)-(320, 40) on the page, 35 to 40
+    at top 320; its text at (145, 15), (310, 37.5) on the page: "x" at 37.5, 9pt scaled by 0.5 across, the space
+    that ends it at 37.5 + 500 / 1000 * 9 * 0.5 = 39.75 and the lone space out of the text layer one at 39.75 + 278 /
+    1000 * 9 * 0.5 = 41.001 (Helvetica's widths). The form drawn twice: its lines 5 to 15 at 100 and 5 at 92 to 100,
+    then halved at (30, 10): 30 to 35 at 90 and 30 at 86 to 90. The chain: one line 60 to 70 for each of the 15 forms
+    read, 4pt apart from top 95 (none of the 16th and 17th)."""
+    readable("_KINDS", by_memory)
+    if not by_memory:
+        monkeypatch.setattr(pdf_raw, "_KINDS", {})
+    pdf = pdfium.PdfDocument(_forms_pdf())
+    try:
+        turned, nested = pdf_raw.raw_page(pdf, 0), pdf_raw.raw_page(pdf, 1)
+    finally:
+        pdf.close()
+    assert turned.bbox == (0, 0, 100, 400)
+    assert [(ln["x0"], ln["x1"], ln["top"], ln["bottom"]) for ln in turned.lines] == [(35, 40, 320, 320)]
+    # (the lone space is placed from its object's matrix, in single precision)
+    assert [(c["text"], c["x0"]) for c in turned.chars] == [("x", 37.5), (" ", 39.75), (" ", pytest.approx(41.001))]
+    assert turned.chars[0]["x1"] == 39.75
+    assert [(ln["x0"], ln["x1"], ln["top"], ln["bottom"]) for ln in nested.lines] == [
+        (5, 15, 100, 100), (5, 5, 92, 100), (30, 35, 90, 90), (30, 30, 86, 90)] + [
+        (60, 70, 95 - 4 * k, 95 - 4 * k) for k in range(15)]
+    assert nested.objects == 4 + CHAIN - 2  # the paths read (forms not counted)
 
 
 def test_rounded_positions_are_those_of_round_to_four_digits():
