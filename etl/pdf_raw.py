@@ -182,7 +182,8 @@ _per_object = SimpleNamespace(
     draw_mode=_bare("FPDFPath_GetDrawMode", ctypes.c_int), fill=_bare("FPDFPageObj_GetFillColor", ctypes.c_int),
     segments=_bare("FPDFPath_CountSegments", ctypes.c_int),
     # the objects as addresses (ints), for :func:`_walk`, which reads their memory and wraps only those it calls about
-    page_address=_bare("FPDFPage_GetObject", ctypes.c_void_p), form_address=_bare("FPDFFormObj_GetObject", ctypes.c_void_p))
+    page_address=_bare("FPDFPage_GetObject", ctypes.c_void_p),
+    form_address=_bare("FPDFFormObj_GetObject", ctypes.c_void_p))
 _MOVE, _LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
 _ABCD = struct.Struct("=4f").unpack_from  # a, b, c, d of an FS_MATRIX (floats), in one call
 _segment_at = _bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the address of a segment, as an int
@@ -193,9 +194,10 @@ _segment_at = _bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the address o
 # segment) where :func:`_points_readable` found that layout in the pdfium loaded, else segment by segment
 _POINT = struct.Struct("=ffBB2x")
 # the pdfium build on which the memory layouts read here were found (_POINT, _OBJECT_HEAD with _CLIP_AT, _VTABLE with
-# _PATH_AT and _PATH_HEAD, _CHAR_LIST with _CHAR_INFO) and agree with the API on every character and object of the 17 sample PDFs: pdfium 159.0.8149.0,
-# as pypdfium2 5.15.2 ships it. On another build each is read from memory only where its self-check finds it (5.0.0
-# and 5.6.0 keep the path and object layouts, not the character records'); the tests expect them all on this one
+# _PATH_AT and _PATH_HEAD, _CHAR_LIST with _CHAR_INFO) and agree with the API on every character and object of the 17
+# sample PDFs: pdfium 159.0.8149.0, as pypdfium2 5.15.2 ships it. On another build each is read from memory only where
+# its self-check finds it (5.0.0 and 5.6.0 keep the path and object layouts, not the character records'); the tests
+# expect them all on this one
 _LAYOUT_BUILD = 8149
 # the process's memory as bytes, to read such an array by slicing (``_MEMORY[address:address + size]``): a slice
 # costs a third of ``ctypes.string_at``, which converts its arguments through a ctypes prototype on every call.
@@ -439,8 +441,8 @@ _VTABLE = struct.Struct("=Q")
 _PATH_AT = 128
 _PATH_HEAD = struct.Struct("=BB14x24s")  # stroke, fill type, the matrix's bytes (:data:`_MATRIX`)
 _MATRIX = struct.Struct("=6f")
-# the page :func:`_kinds_readable` reads: paths stroked, filled (both fill rules), both and neither, under three
-# matrices, clipped and not, between text objects clipped and not
+# the page :func:`_kinds_readable` reads: paths stroked, filled (both fill rules) and both, under three matrices,
+# clipped and not, between text objects clipped and not (the clipping path's ``n`` paints nothing: it makes no object)
 _OBJECT_KINDS = (b"q 1 0 0 1 3 4 cm 2 w 0 0 m 50 50 l S Q BT /F1 9 Tf 10 10 Td (A) Tj ET q 0.5 0 0 2 7 9 cm "
                  b"10 10 20 30 re f 5 5 m 9 9 l B 1 1 m 4 1 l 2 3 l f* Q q 0 0 12 50 re W n 0 0 m 40 40 l S "
                  b"BT /F1 9 Tf 11 20 Td (B) Tj ET 1 0 0 rg 3 3 m 7 3 l 5 9 l h b Q 2 2 m 8 8 l 0 0 0 RG S")
@@ -767,6 +769,11 @@ def _unplaced(obj: _Handle, ctm, top_of: float, out: tuple) -> None:
         out[6].append((obj, ctm))
 
 
+# form XObjects drawn within one another are opened this many deep, no deeper (:func:`_walk`, :func:`_objects`): a
+# bound on their recursion, as pypdfium2's ``get_objects`` keeps one
+_FORM_DEPTH = 15
+
+
 def _walk(owner, count: int, get, ctm, top_of: float, placed: set, out: tuple, scratch: _Scratch, clips: dict,
           depth: int = 0) -> int:
     """:func:`raw_page`'s pass over the ``count`` objects of ``owner`` (a page, or a form XObject: ``get`` gives the
@@ -777,7 +784,8 @@ def _walk(owner, count: int, get, ctm, top_of: float, placed: set, out: tuple, s
     (forms opened, not counted). ``clips``: the clip boxes of each matrix (:func:`_objects`)."""
     rects, lines, curves, images, _, clipped, _ = out
     boxes = clips.setdefault(ctm, {})
-    kinds, view, vtable_of, head_of, path_of = _KINDS, _VIEW, _VTABLE.unpack_from, _OBJECT_HEAD.unpack_from, _PATH_HEAD.unpack_from
+    kinds, view, vtable_of = _KINDS, _VIEW, _VTABLE.unpack_from
+    head_of, path_of = _OBJECT_HEAD.unpack_from, _PATH_HEAD.unpack_from
     reach = sys.maxsize - _PATH_AT - _PATH_HEAD.size  # an object beyond is read by the API (as _read)
     a, b, c, d, e, f = ctm
     objects = 0
@@ -797,8 +805,8 @@ def _walk(owner, count: int, get, ctm, top_of: float, placed: set, out: tuple, s
                     # min() and max() (among equal values, the first)
                     x0, x1 = bx if bx < ax else ax, bx if bx > ax else ax
                     low, high = by if by < ay else ay, by if by > ay else ay
-                    if x0 < box[0] - _CLIP_SLACK or top_of - high < box[1] - _CLIP_SLACK or x1 > box[2] + _CLIP_SLACK or (
-                            top_of - low > box[3] + _CLIP_SLACK):
+                    if (x0 < box[0] - _CLIP_SLACK or top_of - high < box[1] - _CLIP_SLACK
+                            or x1 > box[2] + _CLIP_SLACK or top_of - low > box[3] + _CLIP_SLACK):
                         clipped.append(((x0, top_of - high, x1, top_of - low), box))
             if address not in placed:
                 _unplaced(_Handle(address), ctm, top_of, out)
@@ -827,7 +835,7 @@ def _walk(owner, count: int, get, ctm, top_of: float, placed: set, out: tuple, s
             kind = _per_object.kind(obj)
             if kind == _FORM:
                 m = scratch.matrix
-                if depth < 15 and _per_object.matrix(obj, scratch.at_matrix):
+                if depth < _FORM_DEPTH and _per_object.matrix(obj, scratch.at_matrix):
                     objects += _walk(obj, _c.FPDFFormObj_CountObjects(obj), _per_object.form_address,
                                      _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm), top_of, placed, out, scratch, clips,
                                      depth + 1)
@@ -1028,7 +1036,7 @@ def _objects(page: int, ctm, clips: dict | None = None, form: _Handle | None = N
         obj = get(owner, i)
         kind = kind_of(obj)
         if kind == _FORM:
-            if depth < 15 and _c.FPDFPageObj_GetMatrix(obj, m):
+            if depth < _FORM_DEPTH and _c.FPDFPageObj_GetMatrix(obj, m):
                 yield from _objects(page, _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm), clips, obj, depth + 1)
             continue
         yield obj, ctm, kind, boxes
