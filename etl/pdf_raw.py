@@ -147,7 +147,8 @@ _c = SimpleNamespace(**{name: _by_address(name) for name in (
     "FPDFClipPath_CountPathSegments", "FPDFClipPath_GetPathSegment", "FPDFPageObj_GetBounds",
     "FPDFTextObj_GetTextRenderMode", "FPDFTextObj_SetTextRenderMode", "FPDFPageObj_GetStrokeWidth",
     "FPDFPageObj_SetStrokeWidth", "FPDFPageObj_Transform", "FPDF_LoadPage", "FPDF_ClosePage", "FPDFText_LoadPage",
-    "FPDFText_ClosePage", "FPDFPage_GetMediaBox", "FPDFPage_GetRotation", "FPDFText_GetTextIndexFromCharIndex")})
+    "FPDFText_ClosePage", "FPDFPage_GetMediaBox", "FPDFPage_GetRotation", "FPDFText_GetTextIndexFromCharIndex",
+    "FPDFText_GetUnicode")})
 
 
 class _Handle(ctypes.c_void_p):
@@ -489,6 +490,7 @@ _KINDS = _kinds_readable()  # checked once, on the pdfium loaded: {} where the o
 
 # pdfium replaces a hyphen ending a line by 0x02 (FPDFText_GetUnicode) or 0xFFFE (FPDFText_GetText)
 _HYPHEN_MARKS = (0x02, 0xFFFE)
+_NO_TEXT = _HYPHEN_MARKS[1]  # what FPDFText_GetText also gives for a glyph mapped to U+0000 (:func:`_layer`)
 
 # pdfminer's device matrix per page rotation, with (x0, y0, x1, y1) the media box
 _ROTATION_CTM = {
@@ -1170,6 +1172,11 @@ def _layer(tp: int) -> tuple[list[int], list[int | None], list | None]:
     else:
         place = _c.FPDFText_GetTextIndexFromCharIndex
         codes = [units[at] if (at := place(tp, i)) >= 0 else 0 for i in range(n)]
+    # U+FFFE in the text is a hyphen pdfium marks at a line end (its character's Unicode 0x02) or a glyph its font maps
+    # to U+0000 (its character's Unicode 0): that one has no text, not a hyphen (:data:`_HYPHEN_MARKS`)
+    if _NO_TEXT in codes:
+        unicode = _c.FPDFText_GetUnicode
+        codes = [0 if code == _NO_TEXT and not unicode(tp, i) else code for i, code in enumerate(codes)]
     records = _records_at(tp, n) if _CHARS_READABLE else None
     if records is None:
         text_object, page = _per_char.text_object, ctypes.c_void_p(tp)
