@@ -1154,7 +1154,8 @@ def _chars_readable() -> bool:
 
 def _layer(tp: int) -> tuple[list[int], list[int | None], list | None]:
     """The code units of the characters of the text layer ``tp`` (one per character index, as pdfium's text gives
-    them; 0 for none, and for a character its text leaves out), the text object of each (an address; ``0`` or
+    them; 0 for none, and for a character its text leaves out; a character beyond the BMP at the first of its two
+    indices, :func:`_paired`), the text object of each (an address; ``0`` or
     ``None`` where it has none; any value where the unit is 0) and their records as :func:`_records_at` reads them
     from memory (columns); ``None`` for the records where that read is not possible: then :func:`_chars` asks
     pdfium's API for what it needs of each character (:func:`_chars_asked`). The text objects placed are
@@ -1169,9 +1170,15 @@ def _layer(tp: int) -> tuple[list[int], list[int | None], list | None]:
     # only): taken in turn, every later unit would be another character's, placed where that one stands
     if _c.FPDFText_GetText(tp, 0, n, units) == n + 1:
         codes = units[:n]
+        # (the text decoded in C: a pair of surrogates becomes one character, a lone one stays one)
+        text = ctypes.string_at(units, 2 * n).decode("utf-16-le", "surrogatepass")
+        halves = len(text) != n or _SURROGATE.search(text) is not None
     else:
         place = _c.FPDFText_GetTextIndexFromCharIndex
         codes = [units[at] if (at := place(tp, i)) >= 0 else 0 for i in range(n)]
+        halves = any(0xD800 <= code < 0xE000 for code in codes)
+    if halves:
+        codes = _paired(codes)
     # U+FFFE in the text is a hyphen pdfium marks at a line end (its character's Unicode 0x02) or a glyph its font maps
     # to U+0000 (its character's Unicode 0): that one has no text, not a hyphen (:data:`_HYPHEN_MARKS`)
     if _NO_TEXT in codes:
@@ -1182,6 +1189,31 @@ def _layer(tp: int) -> tuple[list[int], list[int | None], list | None]:
         text_object, page = _per_char.text_object, ctypes.c_void_p(tp)
         return codes, [text_object(page, i) if code else None for i, code in enumerate(codes)], None
     return codes, records[-1].tolist(), records
+
+
+# a UTF-16 surrogate: pdfium gives a character beyond the Basic Multilingual Plane (CJK Extension B, say) as two
+# character indices of the one glyph (the same box), the halves of its surrogate pair
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _paired(codes: list[int]) -> list[int]:
+    """``codes`` with each surrogate pair as its character at the pair's first index and 0 (no character) at the
+    second, and a surrogate alone as U+FFFD (it is no character, and no text may hold it).
+
+    >>> [hex(c) for c in _paired([0x61, 0xD840, 0xDC00, 0xDC00, 0x62, 0xD840])]
+    ['0x61', '0x20000', '0x0', '0xfffd', '0x62', '0xfffd']
+    """
+    out, i, n = list(codes), 0, len(codes)
+    while i < n:
+        code = out[i]
+        if 0xD800 <= code < 0xE000:
+            if code < 0xDC00 and i + 1 < n and 0xDC00 <= out[i + 1] < 0xE000:
+                out[i], out[i + 1] = 0x10000 + ((code - 0xD800) << 10) + (out[i + 1] - 0xDC00), 0
+                i += 1
+            else:
+                out[i] = 0xFFFD
+        i += 1
+    return out
 
 
 def _placed(layer: tuple) -> set:

@@ -406,6 +406,26 @@ def _mapped_bar_pdf(unicode: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("from_memory", [True, False], ids=["array", "per-character"])
+@pytest.mark.parametrize(("unicode", "text"), [(b"D840DC00", "\U00020000"), (b"D840", "\ufffd"), (b"DC00", "\ufffd")],
+                         ids=["beyond-the-bmp", "high-half-alone", "low-half-alone"])
+def test_a_character_beyond_the_bmp_is_one_character(unicode, text, from_memory, monkeypatch):
+    """The bar mapped to U+20000 (a CJK Extension B character, two UTF-16 units) is one character where the bar is
+    printed: pdfium gives it as two character indices of the one glyph, the halves of the pair (before, two characters
+    of one surrogate each, which no text may hold: a JSON or RDF writer refuses them). A half alone is no character:
+    U+FFFD. Positions as in the test above (a and o at 10, the bar from 15.004 to 17.344, b at 17.344, k at 15.004)."""
+    readable("_CHARS_READABLE", from_memory)
+    monkeypatch.setattr(pdf_raw, "_CHARS_READABLE", from_memory)
+    pdf = pdfium.PdfDocument(_mapped_bar_pdf(unicode))
+    try:
+        chars = pdf_raw.raw_page(pdf, 0).chars
+    finally:
+        pdf.close()
+    assert [(c["text"], c["x0"]) for c in chars] == [("a", 10.0), (text, 15.004), ("b", 17.344), ("o", 10.0),
+                                                     ("k", 15.004)]
+    assert chars[1]["x1"] == 17.344
+
+
+@pytest.mark.parametrize("from_memory", [True, False], ids=["array", "per-character"])
 @pytest.mark.parametrize("unicode", [b"FFFE", b"0002", b"0000", b"007C"],
                          ids=["noncharacter", "control", "null", "bar"])
 def test_characters_left_out_of_pdfium_s_text_shift_no_other(unicode, from_memory, monkeypatch):
