@@ -1166,16 +1166,18 @@ def _layer(tp: int) -> tuple[list[int], list[int | None], list | None]:
     units = (ctypes.c_ushort * (n + 1))()
     # the text has one code unit per character index (n and the terminator written) unless pdfium left characters
     # out of it: control characters (a glyph its font maps to U+FFFE, U+0002, U+0093..., not a hyphen it marks) and
-    # those of code 0. Then each index takes the unit of its place in the text (one call a character, on such pages
-    # only): taken in turn, every later unit would be another character's, placed where that one stands
+    # those of code 0. Then each index takes its character's own (two calls a character, on such pages only): taken
+    # in turn, every later unit would be another character's, placed where that one stands
     if _c.FPDFText_GetText(tp, 0, n, units) == n + 1:
         codes = units[:n]
         # (the text decoded in C: a pair of surrogates becomes one character, a lone one stays one)
         text = ctypes.string_at(units, 2 * n).decode("utf-16-le", "surrogatepass")
         halves = len(text) != n or _SURROGATE.search(text) is not None
-    else:
-        place = _c.FPDFText_GetTextIndexFromCharIndex
-        codes = [units[at] if (at := place(tp, i)) >= 0 else 0 for i in range(n)]
+    else:  # each index its own character's Unicode: pdfium's text also leaves out a character beyond the BMP that
+        # one index holds (a glyph named u1F600, say) while its text indices count it, so the text's units cannot be
+        # taken by those indices either (one for a line-end hyphen is 0x02, :data:`_HYPHEN_MARKS`)
+        place, unicode = _c.FPDFText_GetTextIndexFromCharIndex, _c.FPDFText_GetUnicode
+        codes = [unicode(tp, i) if place(tp, i) >= 0 else 0 for i in range(n)]
         halves = any(0xD800 <= code < 0xE000 for code in codes)
     if halves:
         codes = _paired(codes)

@@ -406,6 +406,30 @@ def _mapped_bar_pdf(unicode: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("from_memory", [True, False], ids=["array", "per-character"])
+def test_a_character_beyond_the_bmp_by_its_glyph_name_shifts_no_other(from_memory, monkeypatch):
+    """A glyph named u1F600 (the /Differences of the font's encoding; no ToUnicode) is U+1F600 on one character index,
+    which pdfium's text leaves out while its text indices count it: the reader took "b" for it and every later
+    character for the one before (a reviewer's case). The page prints a at 10 (Helvetica's a is 556 wide at 9pt), the
+    glyph after it at 15.004, b after the glyph, and "ok" 20pt below at 10 and 15.004 (o is 556 wide)."""
+    readable("_CHARS_READABLE", from_memory)
+    monkeypatch.setattr(pdf_raw, "_CHARS_READABLE", from_memory)
+    page = pdf_raw._pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences [124 /u1F600] >> >>",
+        pdf_raw._stream(b"BT /F1 9 Tf 10 80 Td (a|b) Tj 0 -20 Td (ok) Tj ET")])
+    pdf = pdfium.PdfDocument(page)
+    try:
+        chars = pdf_raw.raw_page(pdf, 0).chars
+    finally:
+        pdf.close()
+    assert [c["text"] for c in chars] == ["a", "\U0001F600", "b", "o", "k"]
+    assert [chars[i]["x0"] for i in (0, 1, 3, 4)] == [10.0, 15.004, 10.0, 15.004]
+    assert chars[2]["x0"] > chars[1]["x0"] and chars[3]["top"] == pytest.approx(chars[0]["top"] + 20)
+
+
+@pytest.mark.parametrize("from_memory", [True, False], ids=["array", "per-character"])
 @pytest.mark.parametrize(("unicode", "text"), [(b"D840DC00", "\U00020000"), (b"D840", "\ufffd"), (b"DC00", "\ufffd")],
                          ids=["beyond-the-bmp", "high-half-alone", "low-half-alone"])
 def test_a_character_beyond_the_bmp_is_one_character(unicode, text, from_memory, monkeypatch):
