@@ -405,25 +405,29 @@ def _mapped_bar_pdf(unicode: bytes) -> bytes:
         pdf_raw._stream(b"BT /F1 9 Tf 10 80 Td (a|b) Tj 0 -20 Td (ok) Tj ET"), pdf_raw._stream(cmap)])
 
 
+def _chars_read(data: bytes, from_memory: bool, monkeypatch) -> list[dict]:
+    """The characters of the first page of the PDF ``data``, their records read from memory or asked of the API."""
+    readable("_CHARS_READABLE", from_memory)
+    monkeypatch.setattr(pdf_raw, "_CHARS_READABLE", from_memory)
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return pdf_raw.raw_page(pdf, 0).chars
+    finally:
+        pdf.close()
+
+
 @pytest.mark.parametrize("from_memory", [True, False], ids=["array", "per-character"])
 def test_a_character_beyond_the_bmp_by_its_glyph_name_shifts_no_other(from_memory, monkeypatch):
     """A glyph named u1F600 (the /Differences of the font's encoding; no ToUnicode) is U+1F600 on one character index,
     which pdfium's text leaves out while its text indices count it: the reader took "b" for it and every later
     character for the one before (a reviewer's case). The page prints a at 10 (Helvetica's a is 556 wide at 9pt), the
     glyph after it at 15.004, b after the glyph, and "ok" 20pt below at 10 and 15.004 (o is 556 wide)."""
-    readable("_CHARS_READABLE", from_memory)
-    monkeypatch.setattr(pdf_raw, "_CHARS_READABLE", from_memory)
-    page = pdf_raw._pdf([
+    chars = _chars_read(pdf_raw._pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >> "
         b"/Contents 5 0 R >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences [124 /u1F600] >> >>",
-        pdf_raw._stream(b"BT /F1 9 Tf 10 80 Td (a|b) Tj 0 -20 Td (ok) Tj ET")])
-    pdf = pdfium.PdfDocument(page)
-    try:
-        chars = pdf_raw.raw_page(pdf, 0).chars
-    finally:
-        pdf.close()
+        pdf_raw._stream(b"BT /F1 9 Tf 10 80 Td (a|b) Tj 0 -20 Td (ok) Tj ET")]), from_memory, monkeypatch)
     assert [c["text"] for c in chars] == ["a", "\U0001F600", "b", "o", "k"]
     assert [chars[i]["x0"] for i in (0, 1, 3, 4)] == [10.0, 15.004, 10.0, 15.004]
     assert chars[2]["x0"] > chars[1]["x0"] and chars[3]["top"] == pytest.approx(chars[0]["top"] + 20)
@@ -437,13 +441,7 @@ def test_a_character_beyond_the_bmp_is_one_character(unicode, text, from_memory,
     printed: pdfium gives it as two character indices of the one glyph, the halves of the pair (before, two characters
     of one surrogate each, which no text may hold: a JSON or RDF writer refuses them). A half alone is no character:
     U+FFFD. Positions as in the test above (a and o at 10, the bar from 15.004 to 17.344, b at 17.344, k at 15.004)."""
-    readable("_CHARS_READABLE", from_memory)
-    monkeypatch.setattr(pdf_raw, "_CHARS_READABLE", from_memory)
-    pdf = pdfium.PdfDocument(_mapped_bar_pdf(unicode))
-    try:
-        chars = pdf_raw.raw_page(pdf, 0).chars
-    finally:
-        pdf.close()
+    chars = _chars_read(_mapped_bar_pdf(unicode), from_memory, monkeypatch)
     assert [(c["text"], c["x0"]) for c in chars] == [("a", 10.0), (text, 15.004), ("b", 17.344), ("o", 10.0),
                                                      ("k", 15.004)]
     assert chars[1]["x1"] == 17.344
@@ -461,13 +459,7 @@ def test_characters_left_out_of_pdfium_s_text_shift_no_other(unicode, from_memor
     15.004, b at 17.344, k at 15.004; the lines 20pt apart, each 9pt high, a baseline at 80 (20 from the top).
     The bar has no text where it maps to U+FFFE or U+0002 (as in pdfium's text) or U+0000 (pdfium's text gives U+FFFE,
     as for the hyphen it marks at a line end: the previous reader printed it as "-"); mapped to itself it is there."""
-    readable("_CHARS_READABLE", from_memory)
-    monkeypatch.setattr(pdf_raw, "_CHARS_READABLE", from_memory)
-    pdf = pdfium.PdfDocument(_mapped_bar_pdf(unicode))
-    try:
-        chars = pdf_raw.raw_page(pdf, 0).chars
-    finally:
-        pdf.close()
+    chars = _chars_read(_mapped_bar_pdf(unicode), from_memory, monkeypatch)
     bar = [("|", 15.004)] if unicode == b"007C" else []
     assert [(c["text"], c["x0"]) for c in chars] == [("a", 10.0), *bar, ("b", 17.344), ("o", 10.0), ("k", 15.004)]
     top, bottom = chars[0]["top"], chars[0]["bottom"]
