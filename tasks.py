@@ -6,7 +6,8 @@
     python3 tasks.py setup   # only set up (.venv with the package and its test dependencies)
 
 Set-up is idempotent: the virtual environment is made once and re-installed
-only when pyproject.toml changes. Node packages for the SHACL cross-check are
+only when what the install builds changes (pyproject.toml, setup.py and the
+C source of the PDF reader's compiled loops). Node packages for the SHACL cross-check are
 installed when npm is present.
 """
 
@@ -24,6 +25,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 NODE_DIR = ROOT / "shapes" / "engine"
+# what `pip install -e .` builds from: a change to any re-installs (the C extension is compiled at install)
+INSTALLED_FROM = ("pyproject.toml", "setup.py", "etl/_speedups.c")
 
 
 def sh(*cmd, **kw) -> int:
@@ -36,7 +39,7 @@ def setup() -> None:
         if sh(sys.executable, "-m", "venv", VENV) != 0:
             sys.exit("could not create the virtual environment (Debian: apt-get install python3-venv)")
     stamp = VENV / ".budgetkg-installed"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in INSTALLED_FROM)).hexdigest()
     if not stamp.exists() or stamp.read_text() != digest:
         if sh(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip") != 0:
             sys.exit("pip upgrade failed")

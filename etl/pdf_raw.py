@@ -30,6 +30,7 @@ import re
 import struct
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import compress
 from types import SimpleNamespace
 
@@ -38,6 +39,11 @@ import pypdfium2.raw as pdfium_c
 
 from budgetkg.etl import pdf_ruled
 from budgetkg.etl.model import EtlError, Location
+
+try:  # the per-character and per-segment loops compiled (etl/_speedups.c, built by setup.py where a C compiler is)
+    from budgetkg.etl import _speedups
+except ImportError:  # not built: the same loops in Python, with the same results
+    _speedups = None
 
 # pdfium keeps coordinates in single precision (errors of 1e-5 on a page), pdfminer in double:
 # positions printed at whole hundredths or thousandths of a point come out of pdfium a few 1e-5
@@ -308,10 +314,9 @@ def _points(path: _Handle, n: int, scratch: _Scratch):
     known (:func:`_points_readable`), else one call at a time. The points of a path are one array (a
     ``std::vector``: one after the other, as :func:`_points_readable` sees on the path it builds), so the
     address of the first is enough."""
-    if _READABLE:
-        first = _segment_at(path, 0)
-        if first and (data := _read(first, n * _POINT.size)) is not None:
-            return _POINT.iter_unpack(data)
+    data = _point_bytes(path, n)
+    if data is not None:
+        return _POINT.iter_unpack(data)
     x, y, at_x, at_y = scratch.x, scratch.y, scratch.at_x, scratch.at_y
     out = []
     for i in range(n):
@@ -319,6 +324,16 @@ def _points(path: _Handle, n: int, scratch: _Scratch):
         _per_char.point(seg, at_x, at_y)
         out.append((x.value, y.value, _per_char.segment_type(seg), _per_char.closes(seg)))
     return out
+
+
+def _point_bytes(path: _Handle, n: int) -> bytes | None:
+    """The ``n`` segments of ``path`` as :data:`_POINT` packs them, read at once (:func:`_points`); None where their
+    layout is not known (:func:`_points_readable`) or the memory cannot be reached (:func:`_read`)."""
+    if _READABLE:
+        first = _segment_at(path, 0)
+        if first:
+            return _read(first, n * _POINT.size)
+    return None
 
 
 _PATH, _IMAGE, _TEXT, _FORM = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT,
@@ -490,6 +505,7 @@ _KINDS = _kinds_readable()  # checked once, on the pdfium loaded: {} where the o
 
 # pdfium replaces a hyphen ending a line by 0x02 (FPDFText_GetUnicode) or 0xFFFE (FPDFText_GetText)
 _HYPHEN_MARKS = (0x02, 0xFFFE)
+_HYPHEN_CODE = ord("-")  # what such a mark is read as
 _NO_TEXT = _HYPHEN_MARKS[1]  # what FPDFText_GetText also gives for a glyph mapped to U+0000 (:func:`_layer`)
 
 # pdfminer's device matrix per page rotation, with (x0, y0, x1, y1) the media box
@@ -1244,6 +1260,8 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
         return []
     if records is None:
         return _chars_asked(tp, ctm, top_of, codes, objs, rounded)
+    if _speedups is not None:
+        return _compiled_chars(tp, ctm, top_of, layer, rounded)
     page = ctypes.c_void_p(tp)
     # the font of a text object by its address as an int (a typed call: cheaper than wrapping it in a _Handle)
     font_size, font_of = _per_char.font_size, _c.FPDFTextObj_GetFont
@@ -1253,7 +1271,7 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
     straight = ctm[:4] == (1, 0, 0, 1)
     out = []
     append = out.append
-    spaces, digits, generated = _SPACES, _DIGITS, _GENERATED
+    spaces, generated = _SPACES, _GENERATED
     last = low = high = upright = baselines = None  # the text object of the character before
     # the fields read for every character as lists (:func:`_columns`), the others where they are needed
     kinds, xs, ys, lefts, bottoms, rights, tops, mas, mbs, mcs, mds, _ = records
@@ -1262,7 +1280,7 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
         if not code:
             continue
         if code in _HYPHEN_MARKS:  # pdfium marks a hyphen that ends a line (as a word break)
-            code = 0x2D
+            code = _HYPHEN_CODE
         elif code in spaces and kind == generated:
             continue
         if obj != last:
@@ -1281,16 +1299,43 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
             # exact thresholds, so even the rounding of the last bit matters)
             vertical = baselines.get(y)
             if vertical is None:  # the first character of this font on this baseline
-                f = round(y, digits) + f_shift
-                y0 = low + f
-                y1 = high + f
-                vertical = baselines[y] = (top_of - y1, top_of - y0, y1 - y0)
+                vertical = baselines[y] = _baseline(low, high, y, f_shift, top_of)
             ctop, cbottom, size = vertical
             append({"text": chr(code), "x0": rounded[x + e], "x1": rounded[right + e],
                     "top": ctop, "bottom": cbottom, "doctop": ctop, "size": size, "upright": upright})
         else:  # rotated or mirrored text: pdfium's loose box
             append(_turned(code, ctm, top_of, lefts[i], bottoms[i], right, tops[i], upright))
     return out
+
+
+def _baseline(low: float, high: float, y: float, f_shift: float, top_of: float) -> tuple[float, float, float]:
+    """The top, bottom and size of the characters on baseline ``y`` of the text objects whose boxes start ``low`` and
+    end ``high`` above it (:func:`_object_props`): pdfminer's box, from the descent to one font size above it,
+    computed with pdfminer's operations in pdfminer's order (the layout compares sizes and gaps at exact thresholds,
+    so even the rounding of the last bit matters)."""
+    f = round(y, _DIGITS) + f_shift
+    y0 = low + f
+    y1 = high + f
+    return top_of - y1, top_of - y0, y1 - y0
+
+
+def _compiled_chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list[dict]:
+    """:func:`_chars` by the compiled loop (``etl/_speedups.c``): the same characters, the same floats."""
+    codes, objs, records = layer
+    kinds, xs, ys, lefts, bottoms, rights, tops, mas, mbs, mcs, mds, _ = records
+    e, f_shift = ctm[4], ctm[5]
+    straight = ctm[:4] == (1, 0, 0, 1)
+    return _speedups.chars(
+        codes, objs, kinds.tolist(), xs.tolist(), ys.tolist(), rights.tolist(), (mas, mbs, mcs, mds), tp,
+        _FONT_SIZE_AT, _FONT_AT, partial(_object_props, ctm=ctm, straight=straight),
+        partial(_baseline, f_shift=f_shift, top_of=top_of),
+        lambda code, i, right, upright: _turned(code, ctm, top_of, lefts[i], bottoms[i], right, tops[i], upright),
+        e, rounded, _GENERATED, _HYPHEN_MARKS, _HYPHEN_CODE)
+
+
+# the addresses of the pdfium functions the compiled loop calls once per text object (as _chars does by ctypes)
+_FONT_SIZE_AT, _FONT_AT = (ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
+                           for name in ("FPDFText_GetFontSize", "FPDFTextObj_GetFont"))
 
 
 def _chars_asked(tp: int, ctm, top_of: float, codes: list[int], objs: list, rounded: _Rounded) -> list[dict]:
@@ -1312,13 +1357,13 @@ def _chars_asked(tp: int, ctm, top_of: float, codes: list[int], objs: list, roun
     straight = ctm[:4] == (1, 0, 0, 1)
     out = []
     append = out.append
-    spaces, digits = _SPACES, _DIGITS
+    spaces = _SPACES
     last = low = high = upright = baselines = None  # the text object of the character before
     for i, (code, obj) in enumerate(zip(codes, objs)):
         if not code:
             continue
         if code in _HYPHEN_MARKS:  # as in _chars
-            code = 0x2D
+            code = _HYPHEN_CODE
         elif code in spaces and generated(page, i):
             continue
         if obj != last:
@@ -1338,10 +1383,7 @@ def _chars_asked(tp: int, ctm, top_of: float, codes: list[int], objs: list, roun
             yv = y.value  # the box as in _chars
             vertical = baselines.get(yv)
             if vertical is None:
-                f = round(yv, digits) + f_shift
-                y0 = low + f
-                y1 = high + f
-                vertical = baselines[yv] = (top_of - y1, top_of - y0, y1 - y0)
+                vertical = baselines[yv] = _baseline(low, high, yv, f_shift, top_of)
             ctop, cbottom, size = vertical
             append({"text": chr(code), "x0": rounded[x.value + e], "x1": rounded[box.right + e],
                     "top": ctop, "bottom": cbottom, "doctop": ctop, "size": size, "upright": upright})
@@ -1427,9 +1469,13 @@ def _subpaths(obj, product: tuple, clip: tuple | None, top_of: float, rects: lis
               scratch: _Scratch) -> None:
     """:func:`_path`'s split of path ``obj``, drawn with matrix ``product`` into pdfminer's device space and clipped
     to the box ``clip`` (None: not clipped)."""
+    n = _per_object.segments(obj)
+    if _speedups is not None and n > 0 and (data := _point_bytes(obj, n)) is not None:
+        _speedups.subpaths(data, product, clip, top_of, scratch.rounded, rects, lines, curves, _MOVE, _LINE,
+                           _CLIP_SLACK)
+        return
     a, b, c, d, e, f = product
     rounded = scratch.rounded
-    n = _per_object.segments(obj)
     subpaths: list[tuple] = []  # (shape, points)
     shape, pts = "", None  # the subpath being read
     bezier = 0  # pdfium gives a c operator as three segments: two control points and the end point

@@ -1,0 +1,501 @@
+/* The two loops of budgetkg.etl.pdf_raw that run for every character and every path segment of a PDF, compiled:
+ * chars() is the loop of pdf_raw._chars, subpaths() the loop of pdf_raw._subpaths with _outside, _paint and _box.
+ *
+ * They give exactly what the Python loops give (the same dicts, keys in the same order, the same floats to the last
+ * bit: the same double operations in the same order, the positions rounded by the same pdf_raw._Rounded, every
+ * comparison of points made on the same Python objects), and pdf_raw uses the Python loops wherever this module is
+ * not built (a machine without a C compiler): tests/etl/test_pdf_speedups.py compares the two on every page of the
+ * bundled and corpus PDFs. Built with -ffp-contract=off (setup.py): a fused multiply-add would round differently.
+ *
+ * What needs Python's own arithmetic (round() with digits) or pdfium's API stays in Python, as callbacks met once
+ * per text object kind or baseline, not per character. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+static PyObject *k_text, *k_x0, *k_x1, *k_top, *k_bottom, *k_doctop, *k_size, *k_upright;
+static PyObject *k_object_type, *k_y0, *k_y1, *k_width, *k_height, *k_pts;
+static PyObject *s_line, *s_rect, *s_curve;
+
+/* rounded[value]: a lookup in pdf_raw._Rounded, its __missing__ called where the value is new (PyObject_GetItem on a
+ * dict subclass does both, as rounded[value] does) */
+static PyObject *rounded_get(PyObject *rounded, double value) {
+    PyObject *key = PyFloat_FromDouble(value);
+    if (key == NULL) return NULL;
+    PyObject *out = PyObject_GetItem(rounded, key);
+    Py_DECREF(key);
+    return out;
+}
+
+/* a new dict of the given keys and values (the values' references stolen), in that order; NULL (values released)
+ * on failure */
+static PyObject *dict_of(PyObject **keys, PyObject **values, int n) {
+#if PY_VERSION_HEX < 0x030D0000
+    PyObject *d = _PyDict_NewPresized(n);  /* as a dict display makes it: no resize while it is filled */
+#else
+    PyObject *d = PyDict_New();
+#endif
+    int i, ok = d != NULL;
+    for (i = 0; i < n; i++) {
+        if (ok && (values[i] == NULL || PyDict_SetItem(d, keys[i], values[i]) < 0)) ok = 0;
+        Py_XDECREF(values[i]);
+    }
+    if (!ok) {
+        Py_XDECREF(d);
+        return NULL;
+    }
+    return d;
+}
+
+static int append_steal(PyObject *list, PyObject *item) {
+    if (item == NULL) return -1;
+    int rc = PyList_Append(list, item);
+    Py_DECREF(item);
+    return rc;
+}
+
+/* the float of a strided buffer of C floats (a column of pdf_raw._columns) at index i */
+static double float_at(const Py_buffer *view, Py_ssize_t i) {
+    float v;
+    memcpy(&v, (const char *)view->buf + i * view->strides[0], sizeof v);
+    return (double)v;
+}
+
+static int float_column(PyObject *obj, Py_buffer *view, Py_ssize_t n) {
+    if (PyObject_GetBuffer(obj, view, PyBUF_STRIDES | PyBUF_FORMAT) < 0) return -1;
+    if (view->ndim != 1 || view->shape[0] < n || view->format == NULL || strcmp(view->format, "f") != 0) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_TypeError, "a column of C floats as long as the characters expected");
+        return -1;
+    }
+    return 0;
+}
+
+typedef double (*font_size_fn)(void *, int);
+typedef void *(*font_fn)(void *);
+
+/* chars(codes, objs, kinds, xs, ys, rights, abcd, textpage, font_size, font, make_props, vertical, turned, e,
+ *       rounded, generated, hyphens, hyphen) -> list of character dicts
+ *
+ * pdf_raw._chars on the columns of the character records: codes, objs (text objects as ints), kinds, xs, ys and
+ * rights are lists of one item per character index; abcd the four columns of the matrix (buffers of C floats);
+ * textpage the text page's address and font_size, font the addresses of pdfium's FPDFText_GetFontSize and
+ * FPDFTextObj_GetFont (called as _chars calls them, once per text object); make_props(key) is _object_props for a
+ * key not met on the page, vertical(low, high, y) the (top, bottom, size) of a baseline not met for a text object
+ * kind, turned(code, index, right, upright) a rotated character; e the x shift of the page's matrix; generated the
+ * kind of pdfium's generated characters; hyphens the code units pdfium marks a line-end hyphen with, hyphen its
+ * code. A generated character whose code unit str.isspace() accepts (Py_UNICODE_ISSPACE: how str.isspace is
+ * defined) is left out. */
+static PyObject *chars(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 18) {
+        PyErr_SetString(PyExc_TypeError, "chars() takes 18 arguments");
+        return NULL;
+    }
+    PyObject *codes = args[0], *objs = args[1], *kinds = args[2], *xs = args[3], *ys = args[4], *rights = args[5];
+    PyObject *abcd = args[6], *make_props = args[10], *vertical_of = args[11], *turned = args[12];
+    PyObject *rounded = args[14], *hyphens = args[16];
+    if (!PyList_Check(codes) || !PyList_Check(objs) || !PyList_Check(kinds) || !PyList_Check(xs) ||
+        !PyList_Check(ys) || !PyList_Check(rights) || !PyTuple_Check(abcd) || PyTuple_GET_SIZE(abcd) != 4 ||
+        !PyDict_Check(rounded) || !PyTuple_Check(hyphens)) {
+        PyErr_SetString(PyExc_TypeError, "chars(): lists of the characters' fields, a tuple of 4 columns expected");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(codes);
+    if (PyList_GET_SIZE(objs) < n || PyList_GET_SIZE(kinds) < n || PyList_GET_SIZE(xs) < n ||
+        PyList_GET_SIZE(ys) < n || PyList_GET_SIZE(rights) < n) {
+        PyErr_SetString(PyExc_ValueError, "chars(): a field shorter than the codes");
+        return NULL;
+    }
+    void *textpage = PyLong_AsVoidPtr(args[7]);
+    font_size_fn font_size = (font_size_fn)PyLong_AsVoidPtr(args[8]);
+    font_fn font_of = (font_fn)PyLong_AsVoidPtr(args[9]);
+    double e = PyFloat_AsDouble(args[13]);
+    long generated = PyLong_AsLong(args[15]), hyphen = PyLong_AsLong(args[17]);
+    if (PyErr_Occurred()) return NULL;
+    if (font_size == NULL || font_of == NULL) {
+        PyErr_SetString(PyExc_ValueError, "chars(): no address of pdfium's functions");
+        return NULL;
+    }
+    Py_ssize_t n_hyphens = PyTuple_GET_SIZE(hyphens), h;
+    long marks[4];
+    if (n_hyphens > 4) {
+        PyErr_SetString(PyExc_ValueError, "chars(): at most 4 hyphen marks");
+        return NULL;
+    }
+    for (h = 0; h < n_hyphens; h++) {
+        marks[h] = PyLong_AsLong(PyTuple_GET_ITEM(hyphens, h));
+        if (marks[h] == -1 && PyErr_Occurred()) return NULL;
+    }
+
+    Py_buffer columns[4];
+    int k, got = 0;
+    for (k = 0; k < 4; k++, got++)
+        if (float_column(PyTuple_GET_ITEM(abcd, k), &columns[k], n) < 0) goto release;
+
+    PyObject *out = PyList_New(0), *per_object = PyDict_New(), *known = PyDict_New();
+    PyObject *props = NULL;  /* borrowed from per_object, which keeps it */
+    PyObject *low = NULL, *high = NULL, *upright = NULL, *baselines = NULL;
+    unsigned long long last = 0;
+    int have_last = 0;
+    if (out == NULL || per_object == NULL || known == NULL) goto fail;
+
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long code = PyLong_AsLong(PyList_GET_ITEM(codes, i));
+        if (code == -1 && PyErr_Occurred()) goto fail;
+        if (!code) continue;
+        int marked = 0;
+        for (h = 0; h < n_hyphens; h++)
+            if (code == marks[h]) marked = 1;
+        if (marked) {
+            code = hyphen;
+        } else {
+            long kind = PyLong_AsLong(PyList_GET_ITEM(kinds, i));
+            if (kind == -1 && PyErr_Occurred()) goto fail;
+            if (code < 0x10000 && Py_UNICODE_ISSPACE((Py_UCS4)code) && kind == generated) continue;
+        }
+        PyObject *obj = PyList_GET_ITEM(objs, i);
+        unsigned long long address = PyLong_AsUnsignedLongLong(obj);
+        if (address == (unsigned long long)-1 && PyErr_Occurred()) goto fail;
+        if (!have_last || address != last) {
+            props = PyDict_GetItemWithError(per_object, obj);
+            if (props == NULL) {
+                if (PyErr_Occurred()) goto fail;
+                /* the key of _object_props: a, b, c, d of the matrix, the font size and the font (None for none) */
+                void *font = font_of((void *)(uintptr_t)address);
+                PyObject *full = PyTuple_New(6);
+                if (full == NULL) goto fail;
+                double parts[5] = {float_at(&columns[0], i), float_at(&columns[1], i), float_at(&columns[2], i),
+                                   float_at(&columns[3], i), font_size(textpage, (int)i)};
+                for (k = 0; k < 5; k++) PyTuple_SET_ITEM(full, k, PyFloat_FromDouble(parts[k]));
+                PyTuple_SET_ITEM(full, 5, font ? PyLong_FromVoidPtr(font) : Py_NewRef(Py_None));
+                for (k = 0; k < 6; k++)
+                    if (PyTuple_GET_ITEM(full, k) == NULL) break;
+                if (k < 6) {
+                    Py_DECREF(full);
+                    goto fail;
+                }
+                props = PyDict_GetItemWithError(known, full);
+                if (props == NULL) {
+                    PyObject *made = PyErr_Occurred() ? NULL : PyObject_CallOneArg(make_props, full);
+                    int rc = made ? PyDict_SetItem(known, full, made) : -1;
+                    Py_XDECREF(made);
+                    if (rc < 0) {
+                        Py_DECREF(full);
+                        goto fail;
+                    }
+                    props = PyDict_GetItemWithError(known, full);
+                }
+                Py_DECREF(full);
+                if (props == NULL || PyDict_SetItem(per_object, obj, props) < 0) goto fail;
+            }
+            if (!PyTuple_Check(props) || PyTuple_GET_SIZE(props) != 4) {
+                PyErr_SetString(PyExc_TypeError, "chars(): props of 4 items expected");
+                goto fail;
+            }
+            low = PyTuple_GET_ITEM(props, 0);
+            high = PyTuple_GET_ITEM(props, 1);
+            upright = PyTuple_GET_ITEM(props, 2);
+            baselines = PyTuple_GET_ITEM(props, 3);
+            last = address;
+            have_last = 1;
+        }
+        PyObject *right = PyList_GET_ITEM(rights, i);
+        if (low != Py_None) {
+            PyObject *y = PyList_GET_ITEM(ys, i);
+            if (!PyDict_Check(baselines)) {
+                PyErr_SetString(PyExc_TypeError, "chars(): a dict of baselines expected");
+                goto fail;
+            }
+            PyObject *vertical = PyDict_GetItemWithError(baselines, y);
+            if (vertical == NULL) {
+                if (PyErr_Occurred()) goto fail;
+                PyObject *made = PyObject_CallFunctionObjArgs(vertical_of, low, high, y, NULL);
+                int rc = made ? PyDict_SetItem(baselines, y, made) : -1;
+                Py_XDECREF(made);
+                if (rc < 0) goto fail;
+                vertical = PyDict_GetItemWithError(baselines, y);
+                if (vertical == NULL) goto fail;
+            }
+            if (!PyTuple_Check(vertical) || PyTuple_GET_SIZE(vertical) != 3) {
+                PyErr_SetString(PyExc_TypeError, "chars(): a baseline of 3 items expected");
+                goto fail;
+            }
+            double x = PyFloat_AsDouble(PyList_GET_ITEM(xs, i)), r = PyFloat_AsDouble(right);
+            if (PyErr_Occurred()) goto fail;
+            PyObject *ctop = PyTuple_GET_ITEM(vertical, 0);
+            PyObject *keys[8] = {k_text, k_x0, k_x1, k_top, k_bottom, k_doctop, k_size, k_upright};
+            PyObject *values[8] = {PyUnicode_FromOrdinal((int)code), rounded_get(rounded, x + e),
+                                   rounded_get(rounded, r + e), Py_NewRef(ctop),
+                                   Py_NewRef(PyTuple_GET_ITEM(vertical, 1)), Py_NewRef(ctop),
+                                   Py_NewRef(PyTuple_GET_ITEM(vertical, 2)), Py_NewRef(upright)};
+            if (append_steal(out, dict_of(keys, values, 8)) < 0) goto fail;
+        } else {
+            PyObject *code_obj = PyLong_FromLong(code), *index = PyLong_FromSsize_t(i);
+            PyObject *made = (code_obj && index)
+                                 ? PyObject_CallFunctionObjArgs(turned, code_obj, index, right, upright, NULL) : NULL;
+            Py_XDECREF(code_obj);
+            Py_XDECREF(index);
+            if (append_steal(out, made) < 0) goto fail;
+        }
+    }
+    Py_DECREF(per_object);
+    Py_DECREF(known);
+    for (k = 0; k < 4; k++) PyBuffer_Release(&columns[k]);
+    return out;
+
+fail:
+    Py_XDECREF(out);
+    Py_XDECREF(per_object);
+    Py_XDECREF(known);
+release:
+    for (k = 0; k < got; k++) PyBuffer_Release(&columns[k]);
+    return NULL;
+}
+
+/* pdf_raw._made of two corners, as pdf_raw._box picks them (of equal values, the first) */
+static PyObject *box(PyObject *kind, double ax, double atop, double bx, double btop, double top_of) {
+    double x0 = bx < ax ? bx : ax, x1 = bx > ax ? bx : ax;
+    double top = btop < atop ? btop : atop, bottom = btop > atop ? btop : atop;
+    PyObject *keys[10] = {k_object_type, k_x0, k_x1, k_top, k_bottom, k_doctop, k_y0, k_y1, k_width, k_height};
+    PyObject *values[10] = {Py_NewRef(kind), PyFloat_FromDouble(x0), PyFloat_FromDouble(x1), PyFloat_FromDouble(top),
+                            PyFloat_FromDouble(bottom), PyFloat_FromDouble(top), PyFloat_FromDouble(top_of - bottom),
+                            PyFloat_FromDouble(top_of - top), PyFloat_FromDouble(x1 - x0),
+                            PyFloat_FromDouble(bottom - top)};
+    return dict_of(keys, values, 10);
+}
+
+/* x and y of the point pts[i] (a tuple of two floats) */
+static int point(PyObject *pts, Py_ssize_t i, double *x, double *y) {
+    PyObject *p = PyList_GET_ITEM(pts, i);
+    *x = PyFloat_AsDouble(PyTuple_GET_ITEM(p, 0));
+    *y = PyFloat_AsDouble(PyTuple_GET_ITEM(p, 1));
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* pdf_raw._outside: whether every point lies beyond one side of the clip box by more than slack (max and min as
+ * Python's: of equal values, the first) */
+static int outside(const double *clip, PyObject *pts, double top_of, double slack) {
+    Py_ssize_t n = PyList_GET_SIZE(pts), i;
+    double x, y, min_x = 0, max_x = 0, min_top = 0, max_top = 0;
+    for (i = 0; i < n; i++) {
+        if (point(pts, i, &x, &y) < 0) return -1;
+        double top = top_of - y;
+        if (i == 0) {
+            min_x = max_x = x;
+            min_top = max_top = top;
+            continue;
+        }
+        if (x < min_x) min_x = x;
+        if (x > max_x) max_x = x;
+        if (top < min_top) min_top = top;
+        if (top > max_top) max_top = top;
+    }
+    return max_x < clip[0] - slack || min_x > clip[2] + slack || max_top < clip[1] - slack ||
+           min_top > clip[3] + slack;
+}
+
+static int equal_points(PyObject *pts, Py_ssize_t i, Py_ssize_t j) {
+    return PyObject_RichCompareBool(PyList_GET_ITEM(pts, i), PyList_GET_ITEM(pts, j), Py_EQ);
+}
+
+/* pdf_raw._paint of one subpath (shape: its operators, pts: its points as tuples) */
+static int paint(const char *shape, PyObject *pts, double top_of, PyObject *rects, PyObject *lines,
+                 PyObject *curves) {
+    Py_ssize_t n = PyList_GET_SIZE(pts), i;
+    double ax, ay, bx, by, cx, cy, dx, dy;
+    if (strcmp(shape, "ml") == 0 || strcmp(shape, "mlh") == 0) {
+        if (point(pts, 0, &ax, &ay) < 0 || point(pts, 1, &bx, &by) < 0) return -1;
+        return append_steal(lines, box(s_line, ax, top_of - ay, bx, top_of - by, top_of));
+    }
+    if ((strcmp(shape, "mlllh") == 0 || strcmp(shape, "mllll") == 0) && n == 5) {
+        if (point(pts, 0, &ax, &ay) < 0 || point(pts, 1, &bx, &by) < 0 || point(pts, 2, &cx, &cy) < 0 ||
+            point(pts, 3, &dx, &dy) < 0)
+            return -1;
+        int closed = equal_points(pts, 0, 4);
+        if (closed < 0) return -1;
+        if (closed && ((ax == bx && by == cy && cx == dx && dy == ay) || (ay == by && bx == cx && cy == dy && dx == ax)))
+            return append_steal(rects, box(s_rect, ax, top_of - ay, cx, top_of - cy, top_of));
+    }
+    PyObject *flipped = PyList_New(n);
+    if (flipped == NULL) return -1;
+    double x0 = 0, x1 = 0, top = 0, bottom = 0;
+    for (i = 0; i < n; i++) {
+        double x, y;
+        if (point(pts, i, &x, &y) < 0) {
+            Py_DECREF(flipped);
+            return -1;
+        }
+        double flip = top_of - y;
+        PyObject *p = PyTuple_New(2), *t = PyFloat_FromDouble(flip);
+        if (p == NULL || t == NULL) {
+            Py_XDECREF(p);
+            Py_XDECREF(t);
+            Py_DECREF(flipped);
+            return -1;
+        }
+        PyTuple_SET_ITEM(p, 0, Py_NewRef(PyTuple_GET_ITEM(PyList_GET_ITEM(pts, i), 0)));
+        PyTuple_SET_ITEM(p, 1, t);
+        PyList_SET_ITEM(flipped, i, p);
+        if (i == 0) {
+            x0 = x1 = x;
+            top = bottom = flip;
+            continue;
+        }
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (flip < top) top = flip;
+        if (flip > bottom) bottom = flip;
+    }
+    PyObject *keys[11] = {k_object_type, k_x0, k_x1, k_top, k_bottom, k_doctop, k_y0, k_y1, k_width, k_height, k_pts};
+    PyObject *values[11] = {Py_NewRef(s_curve), PyFloat_FromDouble(x0), PyFloat_FromDouble(x1),
+                            PyFloat_FromDouble(top), PyFloat_FromDouble(bottom), PyFloat_FromDouble(top),
+                            PyFloat_FromDouble(top_of - bottom), PyFloat_FromDouble(top_of - top),
+                            PyFloat_FromDouble(x1 - x0), PyFloat_FromDouble(bottom - top), flipped};
+    return append_steal(curves, dict_of(keys, values, 11));
+}
+
+/* the end of a subpath: pdf_raw._subpaths's clip test and closing fix, then paint() */
+static int finish(char *shape, size_t len, PyObject *pts, const double *clip, double top_of, double slack,
+                  PyObject *rects, PyObject *lines, PyObject *curves) {
+    if (clip != NULL) {
+        int out = outside(clip, pts, top_of, slack);
+        if (out) return out < 0 ? -1 : 0;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(pts);
+    /* pdfium closes a path with a segment back to its start and a close flag; pdfminer sees that segment and then h,
+     * and drops the segment when it ends on the start point */
+    if (len > 3 && shape[len - 2] == 'l' && shape[len - 1] == 'h' && n >= 2) {
+        int same = equal_points(pts, n - 2, 0);
+        if (same < 0) return -1;
+        if (same) {
+            shape[len - 2] = 'h';
+            shape[len - 1] = '\0';
+            if (PyList_SetSlice(pts, n - 2, n - 1, NULL) < 0) return -1;
+        }
+    }
+    return paint(shape, pts, top_of, rects, lines, curves);
+}
+
+/* subpaths(data, product, clip, top_of, rounded, rects, lines, curves, move, line, slack) -> None
+ *
+ * pdf_raw._subpaths on the points of a path as pdf_raw._POINT packs them (x, y as C floats, the segment type and the
+ * close flag as bytes, two bytes of padding), drawn with the matrix product (6 numbers) and clipped to the box clip
+ * (4 numbers, or None), each point rounded by rounded (pdf_raw._Rounded); the lines, rectangles and curves painted
+ * are appended to the lists given. move and line are the segment types of a move and a line (any other is a curve's:
+ * pdfium gives a c operator as three segments, of which pdfminer keeps the end point). */
+static PyObject *subpaths(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 11) {
+        PyErr_SetString(PyExc_TypeError, "subpaths() takes 11 arguments");
+        return NULL;
+    }
+    PyObject *product = args[1], *clip_obj = args[2], *rounded = args[4];
+    PyObject *rects = args[5], *lines = args[6], *curves = args[7];
+    Py_buffer data;
+    if (PyObject_GetBuffer(args[0], &data, PyBUF_SIMPLE) < 0) return NULL;
+    double m[6], clip[4], top_of = PyFloat_AsDouble(args[3]), slack = PyFloat_AsDouble(args[10]);
+    long move = PyLong_AsLong(args[8]), line = PyLong_AsLong(args[9]);
+    int k, has_clip = clip_obj != Py_None;
+    if (!PyTuple_Check(product) || PyTuple_GET_SIZE(product) != 6 || !PyDict_Check(rounded) ||
+        !PyList_Check(rects) || !PyList_Check(lines) || !PyList_Check(curves) ||
+        (has_clip && (!PyTuple_Check(clip_obj) || PyTuple_GET_SIZE(clip_obj) != 4)) || data.len % 12) {
+        PyBuffer_Release(&data);
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "subpaths(): unexpected arguments");
+        return NULL;
+    }
+    for (k = 0; k < 6; k++) m[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(product, k));
+    for (k = 0; k < 4 && has_clip; k++) clip[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(clip_obj, k));
+    if (PyErr_Occurred()) {
+        PyBuffer_Release(&data);
+        return NULL;
+    }
+    Py_ssize_t n = data.len / 12, i;
+    const unsigned char *at = data.buf;
+    /* a subpath's operators: m, then l, c or h per segment kept (two for a closing one) */
+    char *shape = PyMem_Malloc((size_t)(2 * n + 2));
+    size_t len = 0;
+    PyObject *pts = NULL;
+    int bezier = 0;
+    if (shape == NULL) {
+        PyBuffer_Release(&data);
+        return PyErr_NoMemory();
+    }
+    for (i = 0; i < n; i++, at += 12) {
+        float fx, fy;
+        memcpy(&fx, at, 4);
+        memcpy(&fy, at + 4, 4);
+        long kind = at[8];
+        int closes = at[9];
+        double px = fx, py = fy;
+        if (kind == move || pts == NULL) {
+            bezier = 0;
+        } else if (kind != line) {
+            bezier += 1;
+            if (bezier % 3) continue;
+        }
+        PyObject *x = rounded_get(rounded, (m[0] * px + m[2] * py) + m[4]);
+        PyObject *y = x ? rounded_get(rounded, (m[1] * px + m[3] * py) + m[5]) : NULL;
+        PyObject *pt = y ? PyTuple_Pack(2, x, y) : NULL;
+        Py_XDECREF(x);
+        Py_XDECREF(y);
+        if (pt == NULL) goto fail;
+        if (kind == move || pts == NULL) {
+            if (pts != NULL) {
+                shape[len] = '\0';
+                int rc = finish(shape, len, pts, has_clip ? clip : NULL, top_of, slack, rects, lines, curves);
+                Py_CLEAR(pts);
+                if (rc < 0) {
+                    Py_DECREF(pt);
+                    goto fail;
+                }
+            }
+            pts = PyList_New(0);
+            len = 0;
+            shape[len++] = 'm';
+            if (pts == NULL || append_steal(pts, pt) < 0) goto fail;
+        } else {
+            shape[len++] = kind == line ? 'l' : 'c';
+            if (append_steal(pts, pt) < 0) goto fail;
+            if (closes) {
+                shape[len++] = 'h';
+                if (PyList_Append(pts, PyList_GET_ITEM(pts, 0)) < 0) goto fail;
+            }
+        }
+    }
+    if (pts != NULL) {
+        shape[len] = '\0';
+        int rc = finish(shape, len, pts, has_clip ? clip : NULL, top_of, slack, rects, lines, curves);
+        Py_CLEAR(pts);
+        if (rc < 0) goto fail;
+    }
+    PyMem_Free(shape);
+    PyBuffer_Release(&data);
+    Py_RETURN_NONE;
+
+fail:
+    Py_XDECREF(pts);
+    PyMem_Free(shape);
+    PyBuffer_Release(&data);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"chars", (PyCFunction)(void (*)(void))chars, METH_FASTCALL, "pdf_raw._chars's loop (see the module's source)."},
+    {"subpaths", (PyCFunction)(void (*)(void))subpaths, METH_FASTCALL,
+     "pdf_raw._subpaths's loop (see the module's source)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_speedups",
+                                    "The per-character and per-segment loops of budgetkg.etl.pdf_raw, compiled.", -1,
+                                    methods};
+
+PyMODINIT_FUNC PyInit__speedups(void) {
+    PyObject **names[] = {&k_text, &k_x0, &k_x1, &k_top, &k_bottom, &k_doctop, &k_size, &k_upright, &k_object_type,
+                          &k_y0, &k_y1, &k_width, &k_height, &k_pts, &s_line, &s_rect, &s_curve};
+    const char *texts[] = {"text", "x0", "x1", "top", "bottom", "doctop", "size", "upright", "object_type",
+                           "y0", "y1", "width", "height", "pts", "line", "rect", "curve"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if ((*names[i] = PyUnicode_InternFromString(texts[i])) == NULL) return NULL;
+    return PyModule_Create(&module);
+}
