@@ -14,6 +14,10 @@
 #include <Python.h>
 #include <string.h>
 
+/* the layout of a path's points that pdf_raw._POINT reads (checked by pdf_raw before it calls this module) */
+#define POINT_LAYOUT "=ffBB2x"
+#define POINT_SIZE 12
+
 static PyObject *k_text, *k_x0, *k_x1, *k_top, *k_bottom, *k_doctop, *k_size, *k_upright;
 static PyObject *k_object_type, *k_y0, *k_y1, *k_width, *k_height, *k_pts;
 static PyObject *s_line, *s_rect, *s_curve;
@@ -377,50 +381,22 @@ static int finish(char *shape, size_t len, PyObject *pts, const double *clip, do
     return paint(shape, pts, top_of, rects, lines, curves);
 }
 
-/* subpaths(data, product, clip, top_of, rounded, rects, lines, curves, move, line, slack) -> None
- *
- * pdf_raw._subpaths on the points of a path as pdf_raw._POINT packs them (x, y as C floats, the segment type and the
- * close flag as bytes, two bytes of padding), drawn with the matrix product (6 numbers) and clipped to the box clip
- * (4 numbers, or None), each point rounded by rounded (pdf_raw._Rounded); the lines, rectangles and curves painted
- * are appended to the lists given. move and line are the segment types of a move and a line (any other is a curve's:
- * pdfium gives a c operator as three segments, of which pdfminer keeps the end point). */
-static PyObject *subpaths(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 11) {
-        PyErr_SetString(PyExc_TypeError, "subpaths() takes 11 arguments");
-        return NULL;
-    }
-    PyObject *product = args[1], *clip_obj = args[2], *rounded = args[4];
-    PyObject *rects = args[5], *lines = args[6], *curves = args[7];
-    Py_buffer data;
-    if (PyObject_GetBuffer(args[0], &data, PyBUF_SIMPLE) < 0) return NULL;
-    double m[6], clip[4], top_of = PyFloat_AsDouble(args[3]), slack = PyFloat_AsDouble(args[10]);
-    long move = PyLong_AsLong(args[8]), line = PyLong_AsLong(args[9]);
-    int k, has_clip = clip_obj != Py_None;
-    if (!PyTuple_Check(product) || PyTuple_GET_SIZE(product) != 6 || !PyDict_Check(rounded) ||
-        !PyList_Check(rects) || !PyList_Check(lines) || !PyList_Check(curves) ||
-        (has_clip && (!PyTuple_Check(clip_obj) || PyTuple_GET_SIZE(clip_obj) != 4)) || data.len % 12) {
-        PyBuffer_Release(&data);
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "subpaths(): unexpected arguments");
-        return NULL;
-    }
-    for (k = 0; k < 6; k++) m[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(product, k));
-    for (k = 0; k < 4 && has_clip; k++) clip[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(clip_obj, k));
-    if (PyErr_Occurred()) {
-        PyBuffer_Release(&data);
-        return NULL;
-    }
-    Py_ssize_t n = data.len / 12, i;
-    const unsigned char *at = data.buf;
+/* the path of n points at `at` (pdf_raw._POINT's layout: POINT_LAYOUT) drawn with matrix m, clipped to clip (NULL:
+ * not clipped): pdf_raw._subpaths's loop, painting into the lists given; 0, or -1 with an exception set */
+static int paint_path(const unsigned char *at, Py_ssize_t n, const double *m, const double *clip, double top_of,
+                      PyObject *rounded, PyObject *rects, PyObject *lines, PyObject *curves, long move, long line,
+                      double slack) {
     /* a subpath's operators: m, then l, c or h per segment kept (two for a closing one) */
     char *shape = PyMem_Malloc((size_t)(2 * n + 2));
     size_t len = 0;
     PyObject *pts = NULL;
     int bezier = 0;
+    Py_ssize_t i;
     if (shape == NULL) {
-        PyBuffer_Release(&data);
-        return PyErr_NoMemory();
+        PyErr_NoMemory();
+        return -1;
     }
-    for (i = 0; i < n; i++, at += 12) {
+    for (i = 0; i < n; i++, at += POINT_SIZE) {
         float fx, fy;
         memcpy(&fx, at, 4);
         memcpy(&fy, at + 4, 4);
@@ -442,7 +418,7 @@ static PyObject *subpaths(PyObject *self, PyObject *const *args, Py_ssize_t narg
         if (kind == move || pts == NULL) {
             if (pts != NULL) {
                 shape[len] = '\0';
-                int rc = finish(shape, len, pts, has_clip ? clip : NULL, top_of, slack, rects, lines, curves);
+                int rc = finish(shape, len, pts, clip, top_of, slack, rects, lines, curves);
                 Py_CLEAR(pts);
                 if (rc < 0) {
                     Py_DECREF(pt);
@@ -464,31 +440,255 @@ static PyObject *subpaths(PyObject *self, PyObject *const *args, Py_ssize_t narg
     }
     if (pts != NULL) {
         shape[len] = '\0';
-        int rc = finish(shape, len, pts, has_clip ? clip : NULL, top_of, slack, rects, lines, curves);
+        int rc = finish(shape, len, pts, clip, top_of, slack, rects, lines, curves);
         Py_CLEAR(pts);
         if (rc < 0) goto fail;
     }
     PyMem_Free(shape);
-    PyBuffer_Release(&data);
-    Py_RETURN_NONE;
+    return 0;
 
 fail:
     Py_XDECREF(pts);
     PyMem_Free(shape);
+    return -1;
+}
+
+/* the doubles of a tuple of n numbers; -1 with an exception set where it is not one */
+static int doubles(PyObject *tuple, double *out, Py_ssize_t n, const char *what) {
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != n) {
+        PyErr_Format(PyExc_TypeError, "%s: a tuple of %zd numbers expected", what, n);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) out[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(tuple, k));
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* subpaths(data, product, clip, top_of, rounded, rects, lines, curves, move, line, slack) -> None
+ *
+ * pdf_raw._subpaths on the points of a path as pdf_raw._POINT packs them (POINT_LAYOUT: x, y as C floats, the segment
+ * type and the close flag as bytes, two bytes of padding), drawn with the matrix product (6 numbers) and clipped to
+ * the box clip (4 numbers, or None), each point rounded by rounded (pdf_raw._Rounded); the lines, rectangles and
+ * curves painted are appended to the lists given. move and line are the segment types of a move and a line (any
+ * other is a curve's: pdfium gives a c operator as three segments, of which pdfminer keeps the end point). */
+static PyObject *subpaths(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 11) {
+        PyErr_SetString(PyExc_TypeError, "subpaths() takes 11 arguments");
+        return NULL;
+    }
+    PyObject *clip_obj = args[2], *rounded = args[4], *rects = args[5], *lines = args[6], *curves = args[7];
+    double m[6], clip[4], top_of = PyFloat_AsDouble(args[3]), slack = PyFloat_AsDouble(args[10]);
+    long move = PyLong_AsLong(args[8]), line = PyLong_AsLong(args[9]);
+    int has_clip = clip_obj != Py_None;
+    if (PyErr_Occurred() || doubles(args[1], m, 6, "subpaths(): the matrix") < 0 ||
+        (has_clip && doubles(clip_obj, clip, 4, "subpaths(): the clip box") < 0))
+        return NULL;
+    if (!PyDict_Check(rounded) || !PyList_Check(rects) || !PyList_Check(lines) || !PyList_Check(curves)) {
+        PyErr_SetString(PyExc_TypeError, "subpaths(): a dict of rounded values and three lists expected");
+        return NULL;
+    }
+    Py_buffer data;
+    if (PyObject_GetBuffer(args[0], &data, PyBUF_SIMPLE) < 0) return NULL;
+    int rc = -1;
+    if (data.len % POINT_SIZE)
+        PyErr_SetString(PyExc_TypeError, "subpaths(): points of " POINT_LAYOUT " expected");
+    else
+        rc = paint_path(data.buf, data.len / POINT_SIZE, m, has_clip ? clip : NULL, top_of, rounded, rects, lines,
+                        curves, move, line, slack);
     PyBuffer_Release(&data);
-    return NULL;
+    if (rc < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+typedef void *(*object_fn)(void *, int);
+typedef int (*count_fn)(void *);
+typedef void *(*segment_fn)(void *, int);
+typedef int (*color_fn)(void *, unsigned int *, unsigned int *, unsigned int *, unsigned int *);
+
+/* the box (4 doubles) of clipping state `state` under the walk's matrix: boxes[state], made by clip_box(address)
+ * where not met yet (None kept too); 0 without a box, 1 with one, -1 with an exception set */
+static int clip_of(PyObject *boxes, PyObject *clip_box, unsigned long long state, uintptr_t address, double *out,
+                   PyObject **box_out) {
+    PyObject *key = PyLong_FromUnsignedLongLong(state);
+    if (key == NULL) return -1;
+    PyObject *box = PyDict_GetItemWithError(boxes, key);
+    if (box == NULL) {
+        if (PyErr_Occurred()) {
+            Py_DECREF(key);
+            return -1;
+        }
+        PyObject *at = PyLong_FromVoidPtr((void *)address);
+        PyObject *made = at ? PyObject_CallOneArg(clip_box, at) : NULL;
+        Py_XDECREF(at);
+        int rc = made ? PyDict_SetItem(boxes, key, made) : -1;
+        Py_XDECREF(made);
+        box = rc < 0 ? NULL : PyDict_GetItemWithError(boxes, key);
+        if (box == NULL) {
+            Py_DECREF(key);
+            return -1;
+        }
+    }
+    Py_DECREF(key);
+    *box_out = box;  /* borrowed: boxes keeps it */
+    if (box == Py_None) return 0;
+    return doubles(box, out, 4, "walk(): a clip box") < 0 ? -1 : 1;
+}
+
+static int call_int(PyObject *fn, uintptr_t address, long *out) {
+    PyObject *at = PyLong_FromVoidPtr((void *)address);
+    PyObject *r = at ? PyObject_CallOneArg(fn, at) : NULL;
+    Py_XDECREF(at);
+    if (r == NULL) return -1;
+    *out = r == Py_None ? 0 : PyLong_AsLong(r);
+    Py_DECREF(r);
+    return (*out == -1 && PyErr_Occurred()) ? -1 : 0;
+}
+
+/* walk(owner, count, get, vtables, reach, offsets, functions, ctm, top_of, placed, boxes, clip_box, unplaced, other,
+ *      rounded, rects, lines, curves, clipped, move, line, slack) -> number of objects read
+ *
+ * pdf_raw._walk over the `count` objects of `owner` (a page or form's address; get: the address of pdfium's
+ * FPDFPage_GetObject or FPDFFormObj_GetObject) placed with ctm (6 numbers) on a page of height top_of: an object whose
+ * first word is vtables[0] is a text object, vtables[1] a path (pdf_raw._KINDS; only below the address `reach`);
+ * offsets: where an object holds its clipping state and bounds (4 floats), and a path its stroke flag, fill type and
+ * matrix (6 floats) (pdf_raw._OBJECT_HEAD, pdf_raw._PATH_HEAD); functions: the addresses of FPDFPath_CountSegments,
+ * FPDFPath_GetPathSegment and FPDFPageObj_GetFillColor. A text object reaching outside its clip box by more than
+ * slack is appended to clipped as pdf_raw._walk does; one not in the set placed is given to unplaced(address). A
+ * path not filled white (or unseen) is painted as subpaths() paints. Any other object is other(address)'s, which
+ * gives the objects it read (forms opened, objects read by pdfium's API). boxes: the clip boxes by state under ctm,
+ * made by clip_box(address) where not met. */
+static PyObject *walk(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 22) {
+        PyErr_SetString(PyExc_TypeError, "walk() takes 22 arguments");
+        return NULL;
+    }
+    void *owner = PyLong_AsVoidPtr(args[0]);
+    Py_ssize_t count = PyLong_AsSsize_t(args[1]);
+    object_fn get = (object_fn)PyLong_AsVoidPtr(args[2]);
+    uintptr_t reach = (uintptr_t)PyLong_AsVoidPtr(args[4]);
+    double top_of = PyFloat_AsDouble(args[8]), slack = PyFloat_AsDouble(args[21]);
+    long move = PyLong_AsLong(args[19]), line = PyLong_AsLong(args[20]);
+    PyObject *vtables = args[3], *offsets = args[5], *functions = args[6], *placed = args[9], *boxes = args[10];
+    PyObject *clip_box = args[11], *unplaced = args[12], *other = args[13], *rounded = args[14];
+    PyObject *rects = args[15], *lines = args[16], *curves = args[17], *clipped = args[18];
+    if (PyErr_Occurred()) return NULL;
+    double ctm[6];
+    if (doubles(args[7], ctm, 6, "walk(): the matrix") < 0) return NULL;
+    if (!PyTuple_Check(vtables) || PyTuple_GET_SIZE(vtables) != 2 || !PyTuple_Check(offsets) ||
+        PyTuple_GET_SIZE(offsets) != 5 || !PyTuple_Check(functions) || PyTuple_GET_SIZE(functions) != 3 ||
+        !PyAnySet_Check(placed) || !PyDict_Check(boxes) || !PyDict_Check(rounded) || !PyList_Check(rects) ||
+        !PyList_Check(lines) || !PyList_Check(curves) || !PyList_Check(clipped) || get == NULL) {
+        PyErr_SetString(PyExc_TypeError, "walk(): unexpected arguments");
+        return NULL;
+    }
+    unsigned long long text_vt = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(vtables, 0));
+    unsigned long long path_vt = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(vtables, 1));
+    Py_ssize_t at[5];
+    for (int k = 0; k < 5; k++) at[k] = PyLong_AsSsize_t(PyTuple_GET_ITEM(offsets, k));
+    count_fn segments = (count_fn)PyLong_AsVoidPtr(PyTuple_GET_ITEM(functions, 0));
+    segment_fn segment = (segment_fn)PyLong_AsVoidPtr(PyTuple_GET_ITEM(functions, 1));
+    color_fn fill_color = (color_fn)PyLong_AsVoidPtr(PyTuple_GET_ITEM(functions, 2));
+    if (PyErr_Occurred()) return NULL;
+    if (segments == NULL || segment == NULL || fill_color == NULL) {
+        PyErr_SetString(PyExc_ValueError, "walk(): no address of pdfium's functions");
+        return NULL;
+    }
+    Py_ssize_t state_at = at[0], bounds_at = at[1], stroke_at = at[2], fill_at = at[3], matrix_at = at[4];
+    double a = ctm[0], b = ctm[1], c = ctm[2], d = ctm[3], e = ctm[4], f = ctm[5];
+    long objects = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        uintptr_t address = (uintptr_t)get(owner, (int)i);
+        if (!address) continue;  /* pdf_raw._walk: no object, not counted */
+        unsigned long long vt = 0;
+        if (address < reach) memcpy(&vt, (const void *)address, sizeof vt);
+        if (address < reach && vt == text_vt) {
+            objects++;
+            unsigned long long state;
+            memcpy(&state, (const char *)address + state_at, sizeof state);
+            if (state) {
+                double box[4];
+                PyObject *box_obj;
+                int has = clip_of(boxes, clip_box, state, address, box, &box_obj);
+                if (has < 0) return NULL;
+                if (has) {
+                    float bounds[4];
+                    memcpy(bounds, (const char *)address + bounds_at, sizeof bounds);
+                    double left = bounds[0], bottom = bounds[1], right = bounds[2], top = bounds[3];
+                    double ax = (a * left + c * bottom) + e, ay = (b * left + d * bottom) + f;
+                    double bx = (a * right + c * top) + e, by = (b * right + d * top) + f;
+                    double x0 = bx < ax ? bx : ax, x1 = bx > ax ? bx : ax;
+                    double low = by < ay ? by : ay, high = by > ay ? by : ay;
+                    if (x0 < box[0] - slack || top_of - high < box[1] - slack || x1 > box[2] + slack ||
+                        top_of - low > box[3] + slack) {
+                        PyObject *item = Py_BuildValue("((dddd)O)", x0, top_of - high, x1, top_of - low, box_obj);
+                        if (append_steal(clipped, item) < 0) return NULL;
+                    }
+                }
+            }
+            PyObject *key = PyLong_FromVoidPtr((void *)address);
+            int in = key ? PySet_Contains(placed, key) : -1;
+            Py_XDECREF(key);
+            if (in < 0) return NULL;
+            if (!in) {
+                long ignored;
+                if (call_int(unplaced, address, &ignored) < 0) return NULL;
+            }
+            continue;
+        }
+        if (address < reach && vt == path_vt) {
+            objects++;
+            unsigned char stroke = *((const unsigned char *)address + stroke_at);
+            unsigned char fill = *((const unsigned char *)address + fill_at);
+            if (!stroke && fill) {
+                unsigned int r, g, bl, al;
+                if (fill_color((void *)address, &r, &g, &bl, &al) && (al == 0 || (r == g && g == bl && bl == 255)))
+                    continue;  /* filled white (or fully transparent) and not stroked: not drawn on white paper */
+            }
+            unsigned long long state;
+            memcpy(&state, (const char *)address + state_at, sizeof state);
+            double box[4];
+            int has = 0;
+            if (state) {
+                PyObject *box_obj;
+                has = clip_of(boxes, clip_box, state, address, box, &box_obj);
+                if (has < 0) return NULL;
+            }
+            /* pdf_raw._mult(matrix, ctm), in its order */
+            float mf[6];
+            memcpy(mf, (const char *)address + matrix_at, sizeof mf);
+            double m0 = mf[0], m1 = mf[1], m2 = mf[2], m3 = mf[3], m4 = mf[4], m5 = mf[5];
+            double product[6] = {m0 * a + m1 * c, m0 * b + m1 * d, m2 * a + m3 * c, m2 * b + m3 * d,
+                                 (m4 * a + m5 * c) + e, (m4 * b + m5 * d) + f};
+            int n = segments((void *)address);
+            if (n <= 0) continue;
+            const unsigned char *first = segment((void *)address, 0);
+            if (first == NULL) {  /* its points by pdfium's API, as pdf_raw._subpaths reads them then */
+                long ignored;
+                if (call_int(other, address, &ignored) < 0) return NULL;
+                continue;
+            }
+            if (paint_path(first, n, product, has ? box : NULL, top_of, rounded, rects, lines, curves, move, line,
+                           slack) < 0)
+                return NULL;
+            continue;
+        }
+        long read;
+        if (call_int(other, address, &read) < 0) return NULL;
+        objects += read;
+    }
+    return PyLong_FromLong(objects);
 }
 
 static PyMethodDef methods[] = {
     {"chars", (PyCFunction)(void (*)(void))chars, METH_FASTCALL, "pdf_raw._chars's loop (see the module's source)."},
     {"subpaths", (PyCFunction)(void (*)(void))subpaths, METH_FASTCALL,
      "pdf_raw._subpaths's loop (see the module's source)."},
+    {"walk", (PyCFunction)(void (*)(void))walk, METH_FASTCALL, "pdf_raw._walk's loop (see the module's source)."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_speedups",
                                     "The per-character and per-segment loops of budgetkg.etl.pdf_raw, compiled.", -1,
-                                    methods};
+                                    methods, NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__speedups(void) {
     PyObject **names[] = {&k_text, &k_x0, &k_x1, &k_top, &k_bottom, &k_doctop, &k_size, &k_upright, &k_object_type,
@@ -497,5 +697,7 @@ PyMODINIT_FUNC PyInit__speedups(void) {
                            "y0", "y1", "width", "height", "pts", "line", "rect", "curve"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if ((*names[i] = PyUnicode_InternFromString(texts[i])) == NULL) return NULL;
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddStringConstant(m, "POINT_LAYOUT", POINT_LAYOUT) < 0) Py_CLEAR(m);
+    return m;
 }

@@ -200,6 +200,8 @@ _segment_at = _bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the address o
 # gives the address of one of them: the array is read at once (one call per path instead of four per
 # segment) where :func:`_points_readable` found that layout in the pdfium loaded, else segment by segment
 _POINT = struct.Struct("=ffBB2x")
+if _speedups is not None and _speedups.POINT_LAYOUT != _POINT.format:  # compiled for another layout: not used
+    _speedups = None
 # the pdfium build on which the memory layouts read here were found (_POINT, _OBJECT_HEAD with _CLIP_AT, _VTABLE with
 # _PATH_AT and _PATH_HEAD, _CHAR_LIST with _CHAR_INFO) and agree with the API on every character and object of the 17
 # sample PDFs: pdfium 159.0.8149.0, as pypdfium2 5.15.2 ships it. On another build each is read from memory only where
@@ -501,6 +503,17 @@ def _kinds_readable() -> dict[int, int]:
 
 
 _KINDS = _kinds_readable()  # checked once, on the pdfium loaded: {} where the objects are read by the API
+# an object beyond this address is read by the API (as _read: the view of memory ends at sys.maxsize)
+_REACH = sys.maxsize - _PATH_AT - _PATH_HEAD.size
+# what the compiled walk (etl/_speedups.c) reads where _walk reads memory: the vtables of text and path objects
+# (_KINDS), the offsets of the clipping state and bounds (_OBJECT_HEAD) and of a path's stroke flag, fill type and
+# matrix (_PATH_HEAD), and the pdfium functions it calls for a path (its segments, the first one's address, the
+# fill colour of a path filled and not stroked: _filled_white)
+_VTABLES = tuple(next((v for v, k in _KINDS.items() if k == kind), 0) for kind in (_TEXT, _PATH))
+_OFFSETS = (_CLIP_AT, _OBJECT_HEAD.size - struct.calcsize("=4f"), _PATH_AT, _PATH_AT + 1,
+            _PATH_AT + _PATH_HEAD.size - _MATRIX.size)
+_PATH_CALLS = tuple(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
+                    for name in ("FPDFPath_CountSegments", "FPDFPath_GetPathSegment", "FPDFPageObj_GetFillColor"))
 
 
 # pdfium replaces a hyphen ending a line by 0x02 (FPDFText_GetUnicode) or 0xFFFE (FPDFText_GetText)
@@ -802,10 +815,20 @@ def _walk(owner, count: int, get, ctm, top_of: float, placed: set, out: tuple, s
     (forms opened, not counted). ``clips``: the clip boxes of each matrix (:func:`_objects`)."""
     rects, lines, curves, images, _, clipped, _ = out
     boxes = clips.setdefault(ctm, {})
+
+    def other(address: int) -> int:
+        return _other(address, ctm, top_of, placed, out, scratch, clips, boxes, depth)
+
+    if _speedups is not None and _READABLE:  # the same loop compiled (etl/_speedups.c)
+        return _speedups.walk(
+            owner.value, count, ctypes.cast(get, ctypes.c_void_p).value, _VTABLES, _REACH, _OFFSETS, _PATH_CALLS, ctm,
+            top_of, placed, boxes, lambda address: _clip_box(address + _CLIP_AT, ctm, top_of),
+            lambda address: _unplaced(_Handle(address), ctm, top_of, out), other, scratch.rounded, rects, lines,
+            curves, clipped, _MOVE, _LINE, _CLIP_SLACK)
     kinds, view, vtable_of = _KINDS, _VIEW, _VTABLE.unpack_from
     head_of, path_of = _OBJECT_HEAD.unpack_from, _PATH_HEAD.unpack_from
-    reach = sys.maxsize - _PATH_AT - _PATH_HEAD.size  # an object beyond is read by the API (as _read)
     a, b, c, d, e, f = ctm
+    reach = _REACH
     objects = 0
     for i in range(count):
         address = get(owner, i)
@@ -847,27 +870,34 @@ def _walk(owner, count: int, get, ctm, top_of: float, placed: set, out: tuple, s
                 product = scratch.products[key] = _mult(_MATRIX.unpack(matrix), ctm)
             _subpaths(obj, product, clip, top_of, rects, lines, curves, scratch)
             continue
-        if kind is None:  # a type not met by the self-check (images, forms, shadings), or out of the view's reach
-            if not address:
-                continue
-            kind = _per_object.kind(obj)
-            if kind == _FORM:
-                m = scratch.matrix
-                if depth < _FORM_DEPTH and _per_object.matrix(obj, scratch.at_matrix):
-                    objects += _walk(obj, _c.FPDFFormObj_CountObjects(obj), _per_object.form_address,
-                                     _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm), top_of, placed, out, scratch, clips,
-                                     depth + 1)
-                continue
-        objects += 1
-        if kind == _TEXT:  # out of the view's reach: as raw_page without _KINDS
-            _clipped(obj, ctm, top_of, boxes, clipped, scratch)
-            if address not in placed:
-                _unplaced(obj, ctm, top_of, out)
-        elif kind == _PATH:
-            _path(obj, ctm, top_of, rects, lines, curves, boxes, scratch)
-        elif kind == _IMAGE:
-            images.append({"object_type": "image"})
+        if address:  # a type not met by the self-check (images, forms, shadings), or out of the view's reach
+            objects += other(address)
     return objects
+
+
+def _other(address: int, ctm, top_of: float, placed: set, out: tuple, scratch: _Scratch, clips: dict, boxes: dict,
+           depth: int) -> int:
+    """:func:`_walk`'s reading of an object whose memory it does not read (its type is asked of pdfium's API): a form
+    XObject opened (its objects walked), any other object read as :func:`raw_page` reads it without :data:`_KINDS`.
+    Returns the number of objects read."""
+    obj = _Handle(address)
+    kind = _per_object.kind(obj)
+    if kind == _FORM:
+        m = scratch.matrix
+        if depth < _FORM_DEPTH and _per_object.matrix(obj, scratch.at_matrix):
+            return _walk(obj, _c.FPDFFormObj_CountObjects(obj), _per_object.form_address,
+                         _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm), top_of, placed, out, scratch, clips, depth + 1)
+        return 0
+    rects, lines, curves, images, _, clipped, _ = out
+    if kind == _TEXT:  # out of the view's reach: as raw_page without _KINDS
+        _clipped(obj, ctm, top_of, boxes, clipped, scratch)
+        if address not in placed:
+            _unplaced(obj, ctm, top_of, out)
+    elif kind == _PATH:
+        _path(obj, ctm, top_of, rects, lines, curves, boxes, scratch)
+    elif kind == _IMAGE:
+        images.append({"object_type": "image"})
+    return 1
 
 
 # half the stroke width that widens the box of a text object pdfium cannot measure (:func:`_measurable`), in points:
