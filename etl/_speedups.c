@@ -277,26 +277,34 @@ static int point(PyObject *pts, Py_ssize_t i, double *x, double *y) {
     return PyErr_Occurred() ? -1 : 0;
 }
 
-/* pdf_raw._outside: whether every point lies beyond one side of the clip box by more than slack (max and min as
- * Python's: of equal values, the first) */
+/* the extent of points (x, top): min() and max() of each as Python's (of equal values, the first; a NaN met first
+ * stays) */
+struct extent {
+    double x0, x1, top, bottom;
+};
+
+static void extend(struct extent *e, Py_ssize_t i, double x, double top) {
+    if (i == 0) {
+        e->x0 = e->x1 = x;
+        e->top = e->bottom = top;
+        return;
+    }
+    if (x < e->x0) e->x0 = x;
+    if (x > e->x1) e->x1 = x;
+    if (top < e->top) e->top = top;
+    if (top > e->bottom) e->bottom = top;
+}
+
+/* pdf_raw._outside: whether every point lies beyond one side of the clip box by more than slack */
 static int outside(const double *clip, PyObject *pts, double top_of, double slack) {
     Py_ssize_t n = PyList_GET_SIZE(pts), i;
-    double x, y, min_x = 0, max_x = 0, min_top = 0, max_top = 0;
+    double x, y;
+    struct extent e = {0, 0, 0, 0};
     for (i = 0; i < n; i++) {
         if (point(pts, i, &x, &y) < 0) return -1;
-        double top = top_of - y;
-        if (i == 0) {
-            min_x = max_x = x;
-            min_top = max_top = top;
-            continue;
-        }
-        if (x < min_x) min_x = x;
-        if (x > max_x) max_x = x;
-        if (top < min_top) min_top = top;
-        if (top > max_top) max_top = top;
+        extend(&e, i, x, top_of - y);
     }
-    return max_x < clip[0] - slack || min_x > clip[2] + slack || max_top < clip[1] - slack ||
-           min_top > clip[3] + slack;
+    return e.x1 < clip[0] - slack || e.x0 > clip[2] + slack || e.bottom < clip[1] - slack || e.top > clip[3] + slack;
 }
 
 static int equal_points(PyObject *pts, Py_ssize_t i, Py_ssize_t j) {
@@ -323,7 +331,7 @@ static int paint(const char *shape, PyObject *pts, double top_of, PyObject *rect
     }
     PyObject *flipped = PyList_New(n);
     if (flipped == NULL) return -1;
-    double x0 = 0, x1 = 0, top = 0, bottom = 0;
+    struct extent e = {0, 0, 0, 0};
     for (i = 0; i < n; i++) {
         double x, y;
         if (point(pts, i, &x, &y) < 0) {
@@ -341,16 +349,9 @@ static int paint(const char *shape, PyObject *pts, double top_of, PyObject *rect
         PyTuple_SET_ITEM(p, 0, Py_NewRef(PyTuple_GET_ITEM(PyList_GET_ITEM(pts, i), 0)));
         PyTuple_SET_ITEM(p, 1, t);
         PyList_SET_ITEM(flipped, i, p);
-        if (i == 0) {
-            x0 = x1 = x;
-            top = bottom = flip;
-            continue;
-        }
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (flip < top) top = flip;
-        if (flip > bottom) bottom = flip;
+        extend(&e, i, x, flip);
     }
+    double x0 = e.x0, x1 = e.x1, top = e.top, bottom = e.bottom;
     PyObject *keys[11] = {k_object_type, k_x0, k_x1, k_top, k_bottom, k_doctop, k_y0, k_y1, k_width, k_height, k_pts};
     PyObject *values[11] = {Py_NewRef(s_curve), PyFloat_FromDouble(x0), PyFloat_FromDouble(x1),
                             PyFloat_FromDouble(top), PyFloat_FromDouble(bottom), PyFloat_FromDouble(top),
