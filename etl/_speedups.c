@@ -1,5 +1,6 @@
-/* The two loops of budgetkg.etl.pdf_raw that run for every character and every path segment of a PDF, compiled:
- * chars() is the loop of pdf_raw._chars, subpaths() the loop of pdf_raw._subpaths with _outside, _paint and _box.
+/* The loops of budgetkg.etl.pdf_raw that run for every character, page object and path segment of a PDF, compiled:
+ * chars() is the loop of pdf_raw._chars, walk() the loop of pdf_raw._walk over a page's (or a form's) objects, and
+ * subpaths() the loop of pdf_raw._subpaths with _outside, _paint and _box (walk() paints a path as it does).
  *
  * They give exactly what the Python loops give (the same dicts, keys in the same order, the same floats to the last
  * bit: the same double operations in the same order, the positions rounded by the same pdf_raw._Rounded, every
@@ -326,7 +327,8 @@ static int paint(const char *shape, PyObject *pts, double top_of, PyObject *rect
             return -1;
         int closed = equal_points(pts, 0, 4);
         if (closed < 0) return -1;
-        if (closed && ((ax == bx && by == cy && cx == dx && dy == ay) || (ay == by && bx == cx && cy == dy && dx == ax)))
+        if (closed &&
+            ((ax == bx && by == cy && cx == dx && dy == ay) || (ay == by && bx == cx && cy == dy && dx == ax)))
             return append_steal(rects, box(s_rect, ax, top_of - ay, cx, top_of - cy, top_of));
     }
     PyObject *flipped = PyList_New(n);
@@ -687,9 +689,10 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_speedups",
-                                    "The per-character and per-segment loops of budgetkg.etl.pdf_raw, compiled.", -1,
-                                    methods, NULL, NULL, NULL, NULL};
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_speedups",
+    "The per-character, per-object and per-segment loops of budgetkg.etl.pdf_raw, compiled.", -1, methods, NULL, NULL,
+    NULL, NULL};
 
 PyMODINIT_FUNC PyInit__speedups(void) {
     PyObject **names[] = {&k_text, &k_x0, &k_x1, &k_top, &k_bottom, &k_doctop, &k_size, &k_upright, &k_object_type,

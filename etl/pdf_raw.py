@@ -40,9 +40,11 @@ import pypdfium2.raw as pdfium_c
 from budgetkg.etl import pdf_ruled
 from budgetkg.etl.model import EtlError, Location
 
-try:  # the per-character and per-segment loops compiled (etl/_speedups.c, built by setup.py where a C compiler is)
+# the per-character, per-object and per-segment loops compiled (etl/_speedups.c, built by setup.py where a C compiler
+# is); elsewhere the same loops in Python, with the same results
+try:
     from budgetkg.etl import _speedups
-except ImportError:  # not built: the same loops in Python, with the same results
+except ImportError:
     _speedups = None
 
 # pdfium keeps coordinates in single precision (errors of 1e-5 on a page), pdfminer in double:

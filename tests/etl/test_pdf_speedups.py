@@ -1,6 +1,6 @@
 """The compiled loops of the PDF reader (``etl/_speedups.c``) against the Python loops they replace.
 
-``budgetkg.etl.pdf_raw`` reads every character and every path segment of a page in one of two loops: compiled where
+``budgetkg.etl.pdf_raw`` reads every character, page object and path segment of a page in loops that are compiled where
 ``setup.py`` could build ``budgetkg.etl._speedups``, in Python elsewhere. Both must give the same page to the last bit:
 the same dicts with their keys in the same order, the same floats (``repr`` tells -0.0 from 0.0 and every last digit).
 """
@@ -142,6 +142,8 @@ def test_the_loops_refuse_what_they_cannot_read():
         SPEEDUPS.subpaths(b"\0" * 12, (1.0,) * 5, None, 0.0, {}, [], [], [], 2, 0, 1.0)
     with pytest.raises(TypeError, match="subpaths"):
         SPEEDUPS.subpaths(b"\0" * 13, (1.0,) * 6, None, 0.0, {}, [], [], [], 2, 0, 1.0)
+    with pytest.raises(TypeError, match="walk"):
+        SPEEDUPS.walk(0, 0)
     with pytest.raises(ValueError, match="chars"):
         SPEEDUPS.chars([1, 2], [0], [0], [0.0], [0.0], [0.0], (memoryview(b""),) * 4, 0, 1, 1, None, None,
                                 None, 0.0, {}, 0, (2,), 45)
