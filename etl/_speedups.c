@@ -664,7 +664,7 @@ static PyObject *walk(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
             int n = segments((void *)address);
             if (n <= 0) continue;
             const unsigned char *first = segment((void *)address, 0);
-            if (first == NULL) {  /* its points by pdfium's API, as pdf_raw._subpaths reads them then */
+            if (first == NULL) {  /* its points not at one address: the path read by pdfium's API (other: _path) */
                 long ignored;
                 if (call_int(other, address, &ignored) < 0) return NULL;
                 continue;

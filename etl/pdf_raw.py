@@ -345,7 +345,7 @@ _PATH, _IMAGE, _TEXT, _FORM = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ
 
 
 def _address(handle) -> int:
-    """The address a pypdfium2 handle (``page.raw``, ``textpage.raw``) points to."""
+    """The address a pypdfium2 handle (``page.raw``, ``textpage.raw``) points to, or of a pdfium function."""
     return ctypes.cast(handle, ctypes.c_void_p).value
 
 
@@ -514,7 +514,7 @@ _REACH = sys.maxsize - _PATH_AT - _PATH_HEAD.size
 _VTABLES = tuple(next((v for v, k in _KINDS.items() if k == kind), 0) for kind in (_TEXT, _PATH))
 _OFFSETS = (_CLIP_AT, _OBJECT_HEAD.size - struct.calcsize("=4f"), _PATH_AT, _PATH_AT + 1,
             _PATH_AT + _PATH_HEAD.size - _MATRIX.size)
-_PATH_CALLS = tuple(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
+_PATH_CALLS = tuple(_address(getattr(pdfium_c, name))
                     for name in ("FPDFPath_CountSegments", "FPDFPath_GetPathSegment", "FPDFPageObj_GetFillColor"))
 
 
@@ -823,8 +823,8 @@ def _walk(owner, count: int, get, ctm, top_of: float, placed: set, out: tuple, s
 
     if _speedups is not None and _READABLE:  # the same loop compiled (etl/_speedups.c)
         return _speedups.walk(
-            owner.value, count, ctypes.cast(get, ctypes.c_void_p).value, _VTABLES, _REACH, _OFFSETS, _PATH_CALLS, ctm,
-            top_of, placed, boxes, lambda address: _clip_box(address + _CLIP_AT, ctm, top_of),
+            owner.value, count, _address(get), _VTABLES, _REACH, _OFFSETS, _PATH_CALLS, ctm, top_of, placed, boxes,
+            lambda address: _clip_box(address + _CLIP_AT, ctm, top_of),
             lambda address: _unplaced(_Handle(address), ctm, top_of, out), other, scratch.rounded, rects, lines,
             curves, clipped, _MOVE, _LINE, _CLIP_SLACK)
     kinds, view, vtable_of = _KINDS, _VIEW, _VTABLE.unpack_from
@@ -1366,7 +1366,7 @@ def _compiled_chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded
 
 
 # the addresses of the pdfium functions the compiled loop calls once per text object (as _chars does by ctypes)
-_FONT_SIZE_AT, _FONT_AT = (ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
+_FONT_SIZE_AT, _FONT_AT = (_address(getattr(pdfium_c, name))
                            for name in ("FPDFText_GetFontSize", "FPDFTextObj_GetFont"))
 
 

@@ -12,10 +12,9 @@ import pypdfium2 as pdfium
 import pytest
 
 from budgetkg.etl import pdf_raw
+from tests.etl.test_pdf_raw import CORPUS, PDFS, readable
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "samples" / "corpus"
-BUNDLED = sorted((ROOT / "data" / "samples").glob("*.pdf"))
+BUNDLED = [p for p in PDFS if p.parent.name == "samples"]
 SPEEDUPS = pdf_raw._speedups  # as imported: the tests set pdf_raw._speedups to None to run the Python loops
 compiled = pytest.mark.skipif(SPEEDUPS is None, reason="budgetkg.etl._speedups is not built here")
 
@@ -25,6 +24,12 @@ def test_the_compiled_loops_are_built_where_a_c_compiler_is():
     if not (shutil.which("cc") or shutil.which("gcc")):
         pytest.skip("no C compiler: the Python loops are the reader's")
     assert SPEEDUPS is not None
+
+
+def _records_and_points_readable() -> None:
+    """The compiled loops take the character records and path points read from memory (test_pdf_raw.readable)."""
+    readable("_CHARS_READABLE")
+    readable("_READABLE")
 
 
 class _Counted:
@@ -77,9 +82,7 @@ def _read_both(monkeypatch, path: Path) -> tuple[int, dict]:
 
 @compiled
 def test_compiled_loops_read_the_bundled_pdfs_as_the_python_loops(monkeypatch):
-    pdf_raw_readable = pdf_raw._CHARS_READABLE and pdf_raw._READABLE
-    if not pdf_raw_readable:
-        pytest.skip("this pdfium build is read by its API: the compiled loops take the records read from memory")
+    _records_and_points_readable()
     total: dict = {}
     for path in BUNDLED:
         _, seen = _read_both(monkeypatch, path)
@@ -92,14 +95,9 @@ def test_compiled_loops_read_the_bundled_pdfs_as_the_python_loops(monkeypatch):
 @compiled
 @pytest.mark.parametrize("path", sorted(CORPUS.glob("*.pdf")), ids=lambda p: p.stem)
 def test_compiled_loops_read_the_corpus_as_the_python_loops(monkeypatch, path):
-    if not (pdf_raw._CHARS_READABLE and pdf_raw._READABLE):
-        pytest.skip("this pdfium build is read by its API")
+    _records_and_points_readable()
     pages, seen = _read_both(monkeypatch, path)
     assert pages and seen["chars"]
-
-
-def _one_page(content: bytes) -> pdfium.PdfDocument:
-    return pdfium.PdfDocument(pdf_raw._one_page_pdf(content))
 
 
 # rotated text (read by the loose box, pdf_raw._turned), a line-end hyphen, a closed square drawn with its closing
@@ -111,7 +109,7 @@ _BRANCHES = (b"BT /F1 9 Tf 0 1 -1 0 60 20 Tm (Up) Tj ET BT /F1 9 Tf 10 80 Td (Ab
 
 @compiled
 def test_each_branch_of_the_loops_reads_as_in_python(monkeypatch):
-    pdf = _one_page(_BRANCHES)
+    pdf = pdfium.PdfDocument(pdf_raw._one_page_pdf(_BRANCHES))
     try:
         monkeypatch.setattr(pdf_raw, "_speedups", SPEEDUPS)
         fast = pdf_raw.raw_page(pdf, 0)
