@@ -81,7 +81,7 @@ typedef double (*font_size_fn)(void *, int);
 typedef void *(*font_fn)(void *);
 
 /* chars(codes, objs, kinds, xs, ys, rights, abcd, textpage, font_size, font, make_props, vertical, turned, e,
- *       rounded, generated, hyphens, hyphen) -> list of character dicts
+ *       rounded, generated, marked) -> list of character dicts
  *
  * pdf_raw._chars on the columns of the character records: codes, objs (text objects as ints), kinds, xs, ys and
  * rights are lists of one item per character index; abcd the four columns of the matrix (buffers of C floats);
@@ -89,20 +89,20 @@ typedef void *(*font_fn)(void *);
  * FPDFTextObj_GetFont (called as _chars calls them, once per text object); make_props(key) is _object_props for a
  * key not met on the page, vertical(low, high, y) the (top, bottom, size) of a baseline not met for a text object
  * kind, turned(code, index, right, upright) a rotated character; e the x shift of the page's matrix; generated the
- * kind of pdfium's generated characters; hyphens the code units pdfium marks a line-end hyphen with, hyphen its
- * code. A generated character whose code unit str.isspace() accepts (Py_UNICODE_ISSPACE: how str.isspace is
- * defined) is left out. */
+ * kind of pdfium's generated characters; marked the code each mark is read as (pdf_raw._MARKED: a line-end hyphen
+ * pdfium marks, a glyph of Unicode 0 pdf_raw._layer marks). A generated character whose code unit str.isspace()
+ * accepts (Py_UNICODE_ISSPACE: how str.isspace is defined) is left out. */
 static PyObject *chars(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 18) {
-        PyErr_SetString(PyExc_TypeError, "chars() takes 18 arguments");
+    if (nargs != 17) {
+        PyErr_SetString(PyExc_TypeError, "chars() takes 17 arguments");
         return NULL;
     }
     PyObject *codes = args[0], *objs = args[1], *kinds = args[2], *xs = args[3], *ys = args[4], *rights = args[5];
     PyObject *abcd = args[6], *make_props = args[10], *vertical_of = args[11], *turned = args[12];
-    PyObject *rounded = args[14], *hyphens = args[16];
+    PyObject *rounded = args[14], *marked = args[16];
     if (!PyList_Check(codes) || !PyList_Check(objs) || !PyList_Check(kinds) || !PyList_Check(xs) ||
         !PyList_Check(ys) || !PyList_Check(rights) || !PyTuple_Check(abcd) || PyTuple_GET_SIZE(abcd) != 4 ||
-        !PyDict_Check(rounded) || !PyTuple_Check(hyphens)) {
+        !PyDict_Check(rounded) || !PyDict_Check(marked)) {
         PyErr_SetString(PyExc_TypeError, "chars(): lists of the characters' fields, a tuple of 4 columns expected");
         return NULL;
     }
@@ -116,21 +116,23 @@ static PyObject *chars(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
     font_size_fn font_size = (font_size_fn)PyLong_AsVoidPtr(args[8]);
     font_fn font_of = (font_fn)PyLong_AsVoidPtr(args[9]);
     double e = PyFloat_AsDouble(args[13]);
-    long generated = PyLong_AsLong(args[15]), hyphen = PyLong_AsLong(args[17]);
+    long generated = PyLong_AsLong(args[15]);
     if (PyErr_Occurred()) return NULL;
     if (font_size == NULL || font_of == NULL) {
         PyErr_SetString(PyExc_ValueError, "chars(): no address of pdfium's functions");
         return NULL;
     }
-    Py_ssize_t n_hyphens = PyTuple_GET_SIZE(hyphens), h;
-    long marks[4];
-    if (n_hyphens > 4) {
-        PyErr_SetString(PyExc_ValueError, "chars(): at most 4 hyphen marks");
+    Py_ssize_t n_marks = PyDict_GET_SIZE(marked), h = 0, at = 0;
+    long marks[4], read_as[4];
+    if (n_marks > 4) {
+        PyErr_SetString(PyExc_ValueError, "chars(): at most 4 marks");
         return NULL;
     }
-    for (h = 0; h < n_hyphens; h++) {
-        marks[h] = PyLong_AsLong(PyTuple_GET_ITEM(hyphens, h));
-        if (marks[h] == -1 && PyErr_Occurred()) return NULL;
+    PyObject *mark, *as;
+    while (PyDict_Next(marked, &at, &mark, &as)) {
+        marks[h] = PyLong_AsLong(mark);
+        read_as[h++] = PyLong_AsLong(as);
+        if (PyErr_Occurred()) return NULL;
     }
 
     Py_buffer columns[4];
@@ -149,11 +151,11 @@ static PyObject *chars(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
         long code = PyLong_AsLong(PyList_GET_ITEM(codes, i));
         if (code == -1 && PyErr_Occurred()) goto fail;
         if (!code) continue;
-        int marked = 0;
-        for (h = 0; h < n_hyphens; h++)
-            if (code == marks[h]) marked = 1;
-        if (marked) {
-            code = hyphen;
+        int found = -1;
+        for (h = 0; h < n_marks; h++)
+            if (code == marks[h]) found = (int)h;
+        if (found >= 0) {
+            code = read_as[found];
         } else {
             long kind = PyLong_AsLong(PyList_GET_ITEM(kinds, i));
             if (kind == -1 && PyErr_Occurred()) goto fail;

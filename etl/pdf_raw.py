@@ -522,6 +522,11 @@ _PATH_CALLS = tuple(_address(getattr(pdfium_c, name))
 _HYPHEN_MARKS = (0x02, 0xFFFE)
 _HYPHEN_CODE = ord("-")  # what such a mark is read as
 _NO_TEXT = _HYPHEN_MARKS[1]  # what FPDFText_GetText also gives for a glyph mapped to U+0000 (:func:`_layer`)
+# a glyph of Unicode 0 (its font's ToUnicode maps it to U+0000, or its code is 0) is the character U+0000, as pdfminer
+# reads it; :func:`_layer` marks it by a code no character has, since a code 0 there means no character
+_NUL_MARK = sys.maxunicode + 1
+# what :func:`_chars` reads each mark as
+_MARKED = {**dict.fromkeys(_HYPHEN_MARKS, _HYPHEN_CODE), _NUL_MARK: 0}
 
 # pdfminer's device matrix per page rotation, with (x0, y0, x1, y1) the media box
 _ROTATION_CTM = {
@@ -1203,7 +1208,7 @@ def _chars_readable() -> bool:
 def _layer(tp: int) -> tuple[list[int], list[int | None], list | None]:
     """The code units of the characters of the text layer ``tp`` (one per character index, as pdfium's text gives
     them; 0 for none, and for a character its text leaves out; a character beyond the BMP at the first of its two
-    indices, :func:`_paired`), the text object of each (an address; ``0`` or
+    indices, :func:`_paired`; :data:`_NUL_MARK` for a glyph of Unicode 0), the text object of each (an address; ``0`` or
     ``None`` where it has none; any value where the unit is 0) and their records as :func:`_records_at` reads them
     from memory (columns); ``None`` for the records where that read is not possible: then :func:`_chars` asks
     pdfium's API for what it needs of each character (:func:`_chars_asked`). The text objects placed are
@@ -1214,8 +1219,9 @@ def _layer(tp: int) -> tuple[list[int], list[int | None], list | None]:
     units = (ctypes.c_ushort * (n + 1))()
     # the text has one code unit per character index (n and the terminator written) unless pdfium left characters
     # out of it: control characters (a glyph its font maps to U+FFFE, U+0002, U+0093..., not a hyphen it marks) and
-    # those of code 0. Then each index takes its character's own (two calls a character, on such pages only): taken
-    # in turn, every later unit would be another character's, placed where that one stands
+    # glyphs of code 0 (their Unicode 0 whatever their font maps them to). Then each index takes its character's own
+    # (two calls a character, on such pages only): taken in turn, every later unit would be another character's,
+    # placed where that one stands
     if _c.FPDFText_GetText(tp, 0, n, units) == n + 1:
         codes = units[:n]
         # (the text decoded in C: a pair of surrogates becomes one character, a lone one stays one)
@@ -1225,15 +1231,15 @@ def _layer(tp: int) -> tuple[list[int], list[int | None], list | None]:
         # one index holds (a glyph named u1F600, say) while its text indices count it, so the text's units cannot be
         # taken by those indices either (one for a line-end hyphen is 0x02, :data:`_HYPHEN_MARKS`)
         place, unicode = _c.FPDFText_GetTextIndexFromCharIndex, _c.FPDFText_GetUnicode
-        codes = [unicode(tp, i) if place(tp, i) >= 0 else 0 for i in range(n)]
+        codes = [_NUL_MARK if not (code := unicode(tp, i)) else code if place(tp, i) >= 0 else 0 for i in range(n)]
         halves = any(0xD800 <= code < 0xE000 for code in codes)
     if halves:
         codes = _paired(codes)
     # U+FFFE in the text is a hyphen pdfium marks at a line end (its character's Unicode 0x02) or a glyph its font maps
-    # to U+0000 (its character's Unicode 0): that one has no text, not a hyphen (:data:`_HYPHEN_MARKS`)
+    # to U+0000 (its character's Unicode 0): that one is U+0000, not a hyphen (:data:`_HYPHEN_MARKS`)
     if _NO_TEXT in codes:
         unicode = _c.FPDFText_GetUnicode
-        codes = [0 if code == _NO_TEXT and not unicode(tp, i) else code for i, code in enumerate(codes)]
+        codes = [_NUL_MARK if code == _NO_TEXT and not unicode(tp, i) else code for i, code in enumerate(codes)]
     records = _records_at(tp, n) if _CHARS_READABLE else None
     if records is None:
         text_object, page = _per_char.text_object, ctypes.c_void_p(tp)
@@ -1303,7 +1309,7 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
     straight = ctm[:4] == (1, 0, 0, 1)
     out = []
     append = out.append
-    spaces, generated = _SPACES, _GENERATED
+    spaces, generated, marked = _SPACES, _GENERATED, _MARKED
     last = low = high = upright = baselines = None  # the text object of the character before
     # the fields read for every character as lists (:func:`_columns`), the others where they are needed
     kinds, xs, ys, lefts, bottoms, rights, tops, mas, mbs, mcs, mds, _ = records
@@ -1311,8 +1317,8 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
                                                rights.tolist()):
         if not code:
             continue
-        if code in _HYPHEN_MARKS:  # pdfium marks a hyphen that ends a line (as a word break)
-            code = _HYPHEN_CODE
+        if code in marked:  # pdfium marks a hyphen that ends a line (as a word break); _layer a glyph of Unicode 0
+            code = marked[code]
         elif code in spaces and kind == generated:
             continue
         if obj != last:
@@ -1362,7 +1368,7 @@ def _compiled_chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded
         _FONT_SIZE_AT, _FONT_AT, partial(_object_props, ctm=ctm, straight=straight),
         partial(_baseline, f_shift=f_shift, top_of=top_of),
         lambda code, i, right, upright: _turned(code, ctm, top_of, lefts[i], bottoms[i], right, tops[i], upright),
-        e, rounded, _GENERATED, _HYPHEN_MARKS, _HYPHEN_CODE)
+        e, rounded, _GENERATED, _MARKED)
 
 
 # the addresses of the pdfium functions the compiled loop calls once per text object (as _chars does by ctypes)
@@ -1389,13 +1395,13 @@ def _chars_asked(tp: int, ctm, top_of: float, codes: list[int], objs: list, roun
     straight = ctm[:4] == (1, 0, 0, 1)
     out = []
     append = out.append
-    spaces = _SPACES
+    spaces, marked = _SPACES, _MARKED
     last = low = high = upright = baselines = None  # the text object of the character before
     for i, (code, obj) in enumerate(zip(codes, objs)):
         if not code:
             continue
-        if code in _HYPHEN_MARKS:  # as in _chars
-            code = _HYPHEN_CODE
+        if code in marked:  # as in _chars
+            code = marked[code]
         elif code in spaces and generated(page, i):
             continue
         if obj != last:

@@ -457,15 +457,80 @@ def test_characters_left_out_of_pdfium_s_text_shift_no_other(unicode, from_memor
     units in turn: "b" at the bar's place, a line end at b's, "o" and "k" at the generated line break's and o's).
     The characters as the page prints them: Helvetica's widths (a and o 556, bar 260) put a and o at 10, the bar at
     15.004, b at 17.344, k at 15.004; the lines 20pt apart, each 9pt high, a baseline at 80 (20 from the top).
-    The bar has no text where it maps to U+FFFE or U+0002 (as in pdfium's text) or U+0000 (pdfium's text gives U+FFFE,
-    as for the hyphen it marks at a line end: the previous reader printed it as "-"); mapped to itself it is there."""
+    The bar has no text where it maps to U+FFFE or U+0002 (as in pdfium's text); mapped to U+0000 it is U+0000, as
+    pdfplumber reads it (pdfium's text gives U+FFFE, as for the hyphen it marks at a line end: an earlier reader printed
+    it as "-", a later one dropped it; test_a_glyph_of_unicode_0_is_the_character_u_0000); mapped to itself it is "|"."""
     chars = _chars_read(_mapped_bar_pdf(unicode), from_memory, monkeypatch)
-    bar = [("|", 15.004)] if unicode == b"007C" else []
+    bar = {b"007C": [("|", 15.004)], b"0000": [("\x00", 15.004)]}.get(unicode, [])
     assert [(c["text"], c["x0"]) for c in chars] == [("a", 10.0), *bar, ("b", 17.344), ("o", 10.0), ("k", 15.004)]
     top, bottom = chars[0]["top"], chars[0]["bottom"]
     assert [(c["top"], c["bottom"]) for c in chars] == [(top, bottom)] * (len(chars) - 2) + [
         (pytest.approx(top + 20), pytest.approx(bottom + 20))] * 2
     assert bottom - top == pytest.approx(9) and 20 <= bottom < 20 + 9 / 2
+
+
+# a font of no standard name (pdfminer takes a standard font's widths from its own metrics, by glyph name, and gives
+# a glyph mapped to U+0000 none), its widths and descent declared: 556 for a and b, 260 for the bar, 500 for code 0,
+# descent 200/1000 of the size
+_WIDTHS = b"/FirstChar 0 /LastChar 124 /Widths [500 " + b"0 " * 96 + b"556 556 " + b"0 " * 25 + b"260]"
+_DESCRIPTOR = (b"<< /Type /FontDescriptor /FontName /BudgetSans /Flags 32 /FontBBox [0 -200 1000 800] /ItalicAngle 0 "
+               b"/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>")
+
+
+def _declared_font_pdf(content: bytes, mapped: bytes) -> bytes:
+    """A 100 x 100 page drawing ``content`` in that font (/F1, not embedded), whose ToUnicode CMap maps the codes
+    ``mapped`` (hex, each two digits) to U+0000 and leaves the others to the font's standard encoding."""
+    pairs = b" ".join(b"<%s> <0000>" % code for code in mapped.split())
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) "
+            b"/Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange %d beginbfchar %s endbfchar endcmap "
+            b"CMapName currentdict /CMap defineresource pop end end" % (len(mapped.split()), pairs))
+    return pdf_raw._pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /BudgetSans " + _WIDTHS + b" /FontDescriptor 7 0 R /ToUnicode 6 0 R >>",
+        pdf_raw._stream(content), pdf_raw._stream(cmap), _DESCRIPTOR])
+
+
+def _boxes(chars: list[dict]) -> list[tuple]:
+    """(text, x0, x1, top, bottom, size, upright) of each character, to a thousandth, in reading order."""
+    return sorted((c["text"], *(round(c[k], 3) for k in ("x0", "x1", "top", "bottom", "size")), c["upright"])
+                  for c in chars)
+
+
+@pytest.mark.parametrize("loops", ["compiled", "python"])
+@pytest.mark.parametrize("from_memory", [True, False], ids=["array", "per-character"])
+@pytest.mark.parametrize("code0", [b"00 ", b""], ids=["code-0-mapped", "code-0-unmapped"])
+def test_a_glyph_of_unicode_0_is_the_character_u_0000(code0, from_memory, loops, monkeypatch):
+    """A glyph whose ToUnicode maps to U+0000 (the bar here), alone in its text object or in a run, is the character
+    U+0000 where the page prints it, as pdfplumber reads it (the reader took a text object of only that glyph for a run
+    of spaces, pdf_raw._blank, and read a blank; in a run it read nothing), and so is a glyph of code 0: pdfplumber reads
+    it as U+0000 where the CMap maps it so, else as "(cid:0)", its text for a code without Unicode. pdfium's API tells
+    neither the codes nor what the CMap maps (it gives Unicode 0 for both and leaves code 0 out of its text), so the
+    reader reads U+0000 for both (pinned here, pdfplumber's "(cid:0)" beside it).
+
+    Read off the page: 9pt, a box from 1.8 below the baseline (descent 200) to 7.2 above it; on the baseline at 80 (top
+    12.8) the bar alone at 30 (260 wide: to 32.34) and "a|b" at 50 (a 556 wide to 55.004, the bar to 57.344, b to
+    62.348); on the baseline at 60 (top 32.8) code 0 alone at 10 (500 wide: to 14.5) and "a", code 0, "b" at 30."""
+    if loops == "compiled" and pdf_raw._speedups is None:
+        pytest.skip("budgetkg.etl._speedups is not built here")
+    if loops == "python":
+        monkeypatch.setattr(pdf_raw, "_speedups", None)
+    data = _declared_font_pdf(b"BT /F1 9 Tf 30 80 Td (|) Tj ET BT /F1 9 Tf 50 80 Td (a|b) Tj ET "
+                              b"BT /F1 9 Tf 10 60 Td (\\000) Tj ET BT /F1 9 Tf 30 60 Td (a\\000b) Tj ET", code0 + b"7C")
+    chars = _chars_read(data, from_memory, monkeypatch)
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        expected = plumber.pages[0].chars
+    nul = "\x00"
+    zero = nul if code0 else "(cid:0)"  # pdfplumber's text for code 0
+    assert [c["text"] for c in sorted(expected, key=lambda c: (c["top"], c["x0"]))] == [
+        nul, "a", nul, "b", zero, "a", zero, "b"]
+    first, second = (12.8, 21.8, 9.0, True), (32.8, 41.8, 9.0, True)
+    assert _boxes(chars) == _boxes([dict(c, text=c["text"].replace(zero, nul)) for c in expected]) == sorted([
+        (nul, 30.0, 32.34, *first), ("a", 50.0, 55.004, *first), (nul, 55.004, 57.344, *first),
+        ("b", 57.344, 62.348, *first), (nul, 10.0, 14.5, *second), ("a", 30.0, 35.004, *second),
+        (nul, 35.004, 39.504, *second), ("b", 39.504, 44.508, *second)])
 
 
 # an address no process maps (within page 0): reading it through a slice of memory crashes the process

@@ -144,4 +144,4 @@ def test_the_loops_refuse_what_they_cannot_read():
         SPEEDUPS.walk(0, 0)
     with pytest.raises(ValueError, match="chars"):
         SPEEDUPS.chars([1, 2], [0], [0], [0.0], [0.0], [0.0], (memoryview(b""),) * 4, 0, 1, 1, None, None,
-                                None, 0.0, {}, 0, (2,), 45)
+                                None, 0.0, {}, 0, {2: 45})
