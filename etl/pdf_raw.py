@@ -156,7 +156,7 @@ _c = SimpleNamespace(**{name: _by_address(name) for name in (
     "FPDFTextObj_GetTextRenderMode", "FPDFTextObj_SetTextRenderMode", "FPDFPageObj_GetStrokeWidth",
     "FPDFPageObj_SetStrokeWidth", "FPDFPageObj_Transform", "FPDF_LoadPage", "FPDF_ClosePage", "FPDFText_LoadPage",
     "FPDFText_ClosePage", "FPDFPage_GetMediaBox", "FPDFPage_GetRotation", "FPDFText_GetTextIndexFromCharIndex",
-    "FPDFText_GetUnicode")})
+    "FPDFText_GetUnicode", "FPDFFont_GetGlyphWidth")})
 
 
 class _Handle(ctypes.c_void_p):
@@ -1058,21 +1058,28 @@ def _clip_box(clip: int, ctm, top_of: float) -> tuple | None:
 
 
 def _blank(obj, ctm, top_of: float) -> dict:
-    """One space character at the origin of a text object of spaces (its boxes as :func:`_chars`)."""
+    """One space character at the origin of a text object of spaces, in pdfminer's box (``LTChar``): from the descent
+    to one font size above the baseline and over the space's advance in the object's text space, its four corners
+    through the object's matrix and ``ctm``; its size the box's height, as pdfminer's. (The text layer does not hold
+    the object, so its box cannot be pdfium's, as :func:`_turned` takes it for other rotated text.)"""
     m = pdfium_c.FS_MATRIX()
     _c.FPDFPageObj_GetMatrix(obj, m)
     size = ctypes.c_float()
     _c.FPDFTextObj_GetFontSize(obj, size)
-    desc = ctypes.c_float()
+    desc, width = ctypes.c_float(), ctypes.c_float()
     font = _c.FPDFTextObj_GetFont(obj)
     descent = plausible_descent(desc.value, size.value) if _c.FPDFFont_GetDescent(font, size, desc) else 0.0
-    x, y = m.e, m.f + descent * m.d
-    px0, py0 = _apply(ctm, x, y)
-    px1, py1 = _apply(ctm, x, y + size.value * m.d)
-    top, bottom = top_of - max(py0, py1), top_of - min(py0, py1)
-    full = _mult((m.a, m.b, m.c, m.d, 0, 0), ctm)
-    return {"text": " ", "x0": min(px0, px1), "x1": max(px0, px1), "top": top, "bottom": bottom, "doctop": top,
+    # the space's advance at this size (pdfium folds the horizontal scaling into the object's matrix)
+    advance = width.value if _c.FPDFFont_GetGlyphWidth(font, _SPACE, size, width) else 0.0
+    full = _mult((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
+    corners = [_apply(full, x, y) for x in (0.0, advance) for y in (descent, descent + size.value)]
+    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+    top, bottom = top_of - max(ys), top_of - min(ys)
+    return {"text": " ", "x0": min(xs), "x1": max(xs), "top": top, "bottom": bottom, "doctop": top,
             "size": bottom - top, "upright": 0 < full[0] * full[3] and full[1] * full[2] <= 0}
+
+
+_SPACE = ord(" ")  # the character :func:`_blank` places
 
 
 def _objects(page: int, ctm, clips: dict | None = None, form: _Handle | None = None, depth: int = 0):

@@ -470,9 +470,10 @@ def test_characters_left_out_of_pdfium_s_text_shift_no_other(unicode, from_memor
 
 
 # a font of no standard name (pdfminer takes a standard font's widths from its own metrics, by glyph name, and gives
-# a glyph mapped to U+0000 none), its widths and descent declared: 556 for a and b, 260 for the bar, 500 for code 0,
-# descent 200/1000 of the size
-_WIDTHS = b"/FirstChar 0 /LastChar 124 /Widths [500 " + b"0 " * 96 + b"556 556 " + b"0 " * 25 + b"260]"
+# a glyph mapped to U+0000 none), its widths and descent declared: 556 for a and b, 260 for the bar, 250 for the space,
+# 500 for code 0, descent 200/1000 of the size
+_WIDTHS = (b"/FirstChar 0 /LastChar 124 /Widths [500 " + b"0 " * 31 + b"250 " + b"0 " * 64 + b"556 556 " + b"0 " * 25
+           + b"260]")
 _DESCRIPTOR = (b"<< /Type /FontDescriptor /FontName /BudgetSans /Flags 32 /FontBBox [0 -200 1000 800] /ItalicAngle 0 "
                b"/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>")
 
@@ -531,6 +532,52 @@ def test_a_glyph_of_unicode_0_is_the_character_u_0000(code0, from_memory, loops,
         (nul, 30.0, 32.34, *first), ("a", 50.0, 55.004, *first), (nul, 55.004, 57.344, *first),
         ("b", 57.344, 62.348, *first), (nul, 10.0, 14.5, *second), ("a", 30.0, 35.004, *second),
         (nul, 35.004, 39.504, *second), ("b", 39.504, 44.508, *second)])
+
+
+def _lone_space_pdf(cm: bytes, matrix: bytes, rotate: bytes) -> bytes:
+    """A 100 x 100 page (``rotate``: its /Rotate entry) drawing under ``cm`` a form of /Matrix ``matrix`` that prints
+    "a " at (5, 5) and then a text object of one space, in the font of _declared_font_pdf (not embedded, no ToUnicode)."""
+    form = pdf_raw._stream(b"BT /F1 9 Tf 5 5 Td (a ) Tj ( ) Tj ET", b"/Type /XObject /Subtype /Form /BBox [-1000 -1000 "
+                           b"1000 1000] /Matrix [%s] /Resources << /Font << /F1 4 0 R >> >> " % matrix)
+    return pdf_raw._pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] %s/Resources << /Font << /F1 4 0 R >> "
+        b"/XObject << /Fr 6 0 R >> >> /Contents 5 0 R >>" % rotate,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /BudgetSans " + _WIDTHS + b" /FontDescriptor 7 0 R >>",
+        pdf_raw._stream(b"q %s cm /Fr Do Q" % cm), form, _DESCRIPTOR])
+
+
+@pytest.mark.parametrize("loops", ["compiled", "python"])
+@pytest.mark.parametrize(("cm", "matrix", "rotate", "box"), [
+    # turned by the form: x from 60 - 12.2 to 60 - 3.2, y from 10 + 12.254 to 10 + 14.504; its size the box's height
+    (b"1 0 0 1 0 0", b"0 1 -1 0 60 10", b"", (47.8, 56.8, 75.496, 77.746, 2.25, False)),
+    # turned by the form and back by the page (upright), scaled by 0.5 across and 2 up by the cm: x 20 + 0.5 * (the
+    # form's y 10 + 12.254 to 14.504), top (400 - 2 * ...) - 30: as pdfplumber reads it
+    (b"2 0 0 0.5 20 30", b"0 1 -1 0 60 10", b"/Rotate 90 ", (41.127, 42.252, 115.6, 133.6, 18.0, True)),
+    # moved by the form: from 10 + 12.254 to 10 + 14.504 across, 15 - 1.8 to 15 + 7.2 up
+    (b"1 0 0 1 0 0", b"1 0 0 1 10 10", b"", (22.254, 24.504, 77.8, 86.8, 9.0, True))], ids=["turned", "upright", "moved"])
+def test_a_lone_space_is_placed_as_pdfplumber_places_it(cm, matrix, rotate, box, loops, monkeypatch):
+    """A text object of one space after a space, which pdfium's text layer leaves out (the reader places it from its
+    object: pdf_raw._blank), has pdfminer's box: over the space's advance (250 of 9pt: 2.25) from the descent (1.8 below
+    the baseline) to one size above it, through the matrices it is drawn with, its size that box's height, as
+    pdfplumber reads it (the reader's box had no advance: no width, and no height where the form turns it). The
+    space is read off the page: the form prints a (556: 5.004 wide) at 5, the space after it at 10.004, the lone
+    space at 12.254, on the baseline at 5."""
+    if loops == "compiled" and pdf_raw._speedups is None:
+        pytest.skip("budgetkg.etl._speedups is not built here")
+    if loops == "python":
+        monkeypatch.setattr(pdf_raw, "_speedups", None)
+    data = _lone_space_pdf(cm, matrix, rotate)
+    pdf = pdfium.PdfDocument(data)
+    try:
+        chars = pdf_raw.raw_page(pdf, 0).chars
+    finally:
+        pdf.close()
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        expected = plumber.pages[0].chars
+    assert [c["text"] for c in expected] == ["a", " ", " "] and sorted(c["text"] for c in chars) == [" ", " ", "a"]
+    lone = [c for c in chars if c["text"] == " " and not (c["x0"] == expected[1]["x0"] and c["top"] == expected[1]["top"])]
+    assert _boxes(lone) == _boxes(expected[2:]) == [(" ", *box)]
 
 
 # an address no process maps (within page 0): reading it through a slice of memory crashes the process
