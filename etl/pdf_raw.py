@@ -807,9 +807,12 @@ def _unplaced(obj: _Handle, ctm, top_of: float, out: tuple) -> None:
         out[6].append((obj, ctm))
 
 
-# form XObjects drawn within one another are opened this many deep, no deeper (:func:`_walk`, :func:`_objects`): a
-# bound on their recursion, as pypdfium2's ``get_objects`` keeps one
-_FORM_DEPTH = 15
+# form XObjects drawn within one another are opened this many deep, no deeper (:func:`_walk`, :func:`_objects`): as
+# deep as pdfium parses their objects (pdfium 159: the forms of 40 levels; a deeper one holds no object, and its text
+# is in no text layer), so that the paths are read from the same forms as the characters. pdfminer opens every level:
+# beyond pdfium's, its characters and paths cannot be read here. A bound on this recursion too (pypdfium2's
+# ``get_objects(max_depth=_FORM_DEPTH + 1)`` opens as many levels: its max_depth counts the page)
+_FORM_DEPTH = 40
 
 
 def _walk(owner, count: int, get, ctm, top_of: float, placed: set, out: tuple, scratch: _Scratch, clips: dict,

@@ -27,6 +27,8 @@ PDFS = sorted((ROOT / "data" / "samples").glob("*.pdf")) + sorted(CORPUS.glob("*
 # pdf_raw's memory layouts were found on one pdfium build: its self-checks must accept them there; on another they may
 # say no (the reader then asks pdfium's API), and nothing is read from memory where they did
 ON_LAYOUT_BUILD = pdfium.PDFIUM_INFO.build == pdf_raw._LAYOUT_BUILD
+# pypdfium2's get_objects(max_depth=FORM_LEVELS) opens the forms the reader opens (its max_depth counts the page)
+FORM_LEVELS = pdf_raw._FORM_DEPTH + 1
 
 
 def readable(flag: str, from_memory: bool = True) -> None:
@@ -166,7 +168,7 @@ def test_pages_stay_open_up_to_an_estimate_of_their_size(monkeypatch):
     path = PDFS[0]
     fresh = pdfium.PdfDocument(path.read_bytes())
     try:
-        first = sum(1 for o in fresh[1].get_objects(max_depth=15) if o.type != pdfium_c.FPDF_PAGEOBJ_FORM)
+        first = sum(1 for o in fresh[1].get_objects(max_depth=FORM_LEVELS) if o.type != pdfium_c.FPDF_PAGEOBJ_FORM)
     finally:
         fresh.close()
     assert first > 50  # a page of a budget table (the second of the file)
@@ -242,7 +244,7 @@ def test_path_segments_read_at_once_are_the_api_s(at_once, monkeypatch):
         pdf = pdfium.PdfDocument(path.read_bytes())
         try:
             for page in pdf:
-                for obj in page.get_objects(max_depth=15):
+                for obj in page.get_objects(max_depth=FORM_LEVELS):
                     if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
                         check(obj.raw)
                 page.close()
@@ -726,7 +728,7 @@ def test_object_heads_read_from_memory_are_the_api_s():
         pdf = pdfium.PdfDocument(path.read_bytes())
         try:
             for page in pdf:
-                for obj in page.get_objects(max_depth=15):
+                for obj in page.get_objects(max_depth=FORM_LEVELS):
                     if obj.type not in (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH):
                         continue
                     clip = ctypes.cast(pdfium_c.FPDFPageObj_GetClipPath(obj.raw), ctypes.c_void_p).value
@@ -851,8 +853,9 @@ def _form_and_image_pdf() -> bytes:
                               b"/Resources << /Font << /F1 4 0 R >> >> ")])
 
 
-# forms nested in a chain on _forms_pdf's second page: two more than the reader opens (pdf_raw._FORM_DEPTH, 15)
-CHAIN = 17
+# forms nested in a chain on _forms_pdf's second page: two more than the reader opens (pdf_raw._FORM_DEPTH, as deep as
+# pdfium parses them)
+CHAIN = pdf_raw._FORM_DEPTH + 2
 
 
 def _forms_pdf() -> bytes:
@@ -864,7 +867,7 @@ def _forms_pdf() -> bytes:
 
     The second, 100 x 100, draws a form that draws another twice, under ``1 0 0 1 5 0 cm`` and ``0.5 0 0 0.5 30 10
     cm`` (that one holds a line from (0, 0) to (10, 0) and one from (0, 0) to (0, 8)), then under ``1 0 0 1 60 5 cm``
-    the first of a chain of CHAIN forms, each drawing a line from (0, 0) to (10, 0) and the next form 4pt higher."""
+    the first of a chain of CHAIN forms, each drawing a line from (0, 0) to (10, 0) and the next form 2pt higher."""
     def form(content: bytes, matrix: bytes = b"", xobjects: bytes = b"") -> bytes:
         return pdf_raw._stream(content, b"/Type /XObject /Subtype /Form /BBox [-1000 -1000 1000 1000] " + matrix
                                + b"/Resources << /Font << /F1 4 0 R >> " + xobjects + b">> ")
@@ -881,7 +884,7 @@ def _forms_pdf() -> bytes:
             form(b"q 1 0 0 1 5 0 cm /Fi Do Q q 0.5 0 0 0.5 30 10 cm /Fi Do Q", xobjects=b"/XObject << /Fi 10 0 R >> "),
             form(b"0 0 m 10 0 l S 0 0 m 0 8 l S")]
     for no in range(11, 10 + CHAIN):  # form no draws form no + 1
-        objs.append(form(b"0 0 m 10 0 l S q 1 0 0 1 0 4 cm /C Do Q", xobjects=b"/XObject << /C %d 0 R >> " % (no + 1)))
+        objs.append(form(b"0 0 m 10 0 l S q 1 0 0 1 0 2 cm /C Do Q", xobjects=b"/XObject << /C %d 0 R >> " % (no + 1)))
     objs.append(form(b"0 0 m 10 0 l S"))
     return pdf_raw._pdf(objs)
 
@@ -923,14 +926,15 @@ def test_objects_read_from_memory_are_the_api_s(monkeypatch):
 @pytest.mark.parametrize("by_memory", [True, False], ids=["walk", "api"])
 def test_forms_are_placed_by_their_matrices(by_memory, monkeypatch):
     """The objects of a form XObject are placed by the form's matrix then the matrix it is drawn under (the page's
-    rotation last), wherever it is drawn, and forms nested deeper than the reader opens (15) are not read. On
+    rotation last), wherever it is drawn, and forms nested deeper than the reader opens (pdf_raw._FORM_DEPTH, as
+    deep as pdfium parses them: test_forms_are_opened_as_deep_as_pdfium_parses_them) are not read. On
     _forms_pdf, from the matrices its content writes (x, y on the page turned by 90 degrees to x = y, top = x; 400
     high): the turned form's line (150, 10)-(150, 20) in the page's space, (320, 35)-(320, 40) on the page, 35 to 40
     at top 320; its text at (145, 15), (310, 37.5) on the page: "x" at 37.5, 9pt scaled by 0.5 across, the space
     that ends it at 37.5 + 500 / 1000 * 9 * 0.5 = 39.75 and the lone space out of the text layer one at 39.75 + 278 /
     1000 * 9 * 0.5 = 41.001 (Helvetica's widths). The form drawn twice: its lines 5 to 15 at 100 and 5 at 92 to 100,
-    then halved at (30, 10): 30 to 35 at 90 and 30 at 86 to 90. The chain: one line 60 to 70 for each of the 15 forms
-    read, 4pt apart from top 95 (none of the 16th and 17th)."""
+    then halved at (30, 10): 30 to 35 at 90 and 30 at 86 to 90. The chain: one line 60 to 70 for each of the forms
+    read, 2pt apart from top 95 (none of the last two)."""
     readable("_KINDS", by_memory)
     if not by_memory:
         monkeypatch.setattr(pdf_raw, "_KINDS", {})
@@ -946,8 +950,69 @@ def test_forms_are_placed_by_their_matrices(by_memory, monkeypatch):
     assert turned.chars[0]["x1"] == 39.75
     assert [(ln["x0"], ln["x1"], ln["top"], ln["bottom"]) for ln in nested.lines] == [
         (5, 15, 100, 100), (5, 5, 92, 100), (30, 35, 90, 90), (30, 30, 86, 90)] + [
-        (60, 70, 95 - 4 * k, 95 - 4 * k) for k in range(15)]
+        (60, 70, 95 - 2 * k, 95 - 2 * k) for k in range(CHAIN - 2)]
     assert nested.objects == 4 + CHAIN - 2  # the paths read (forms not counted)
+
+
+# forms nested in a chain deeper than pdfium parses them (it parses the objects of 40 levels of forms drawn within one
+# another, pdfium 159: the text layer holds no character of a deeper one, and a deeper form has no objects)
+DEEP = 45
+
+
+def _deep_forms_pdf() -> bytes:
+    """A 100 x 200 page drawing at (60, 5) the first of a chain of DEEP forms, each printing "a" (4pt Helvetica) at
+    (20, 0) and a line from (0, 0) to (10, 0), then drawing the next form 4pt higher."""
+    def form(content: bytes, xobjects: bytes = b"") -> bytes:
+        return pdf_raw._stream(content, b"/Type /XObject /Subtype /Form /BBox [-1000 -1000 1000 1000] "
+                               b"/Resources << /Font << /F1 4 0 R >> " + xobjects + b">> ")
+
+    drawn = b"BT /F1 4 Tf 20 0 Td (a) Tj ET 0 0 m 10 0 l S"
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 200] /Resources << /Font << /F1 4 0 R >> "
+            b"/XObject << /C 6 0 R >> >> /Contents 5 0 R >>", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            pdf_raw._stream(b"q 1 0 0 1 60 5 cm /C Do Q")]
+    for no in range(6, 5 + DEEP):  # form no draws form no + 1
+        objs.append(form(drawn + b" q 1 0 0 1 0 4 cm /C Do Q", b"/XObject << /C %d 0 R >> " % (no + 1)))
+    objs.append(form(drawn))
+    return pdf_raw._pdf(objs)
+
+
+@pytest.mark.parametrize("loops", ["compiled", "python"])
+@pytest.mark.parametrize("by_memory", [True, False], ids=["walk", "api"])
+def test_forms_are_opened_as_deep_as_pdfium_parses_them(by_memory, loops, monkeypatch):
+    """The reader opens forms drawn within one another as deep as pdfium parses their objects (pdf_raw._FORM_DEPTH):
+    the paths of the same forms as the characters of pdfium's text layer, the lines and characters pdfplumber reads
+    there. pdfplumber (pdfminer) opens every level (DEEP here); pdfium parses none deeper than its own bound (no object
+    of a deeper form exists), so the reader cannot read the forms beyond it: both there, pinned. Read off the page: the
+    form of level k (from 0) draws its line from 60 to 70 at top 195 - 4k and its "a" at 80."""
+    readable("_KINDS", by_memory)
+    if not by_memory:
+        monkeypatch.setattr(pdf_raw, "_KINDS", {})
+    if loops == "compiled" and pdf_raw._speedups is None:
+        pytest.skip("budgetkg.etl._speedups is not built here")
+    if loops == "python":
+        monkeypatch.setattr(pdf_raw, "_speedups", None)
+    data = _deep_forms_pdf()
+    pdf = pdfium.PdfDocument(data)
+    try:
+        page = pdf[0]
+        parsed = sum(o.type == pdfium.raw.FPDF_PAGEOBJ_PATH for o in page.get_objects(max_depth=2 * DEEP))
+        textpage = page.get_textpage()
+        printed = textpage.get_text_range().count("a")  # the characters of pdfium's text layer
+        textpage.close()
+        page.close()
+        raw = pdf_raw.raw_page(pdf, 0)
+    finally:
+        pdf.close()
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        lines, chars = plumber.pages[0].lines, plumber.pages[0].chars
+    assert len(lines) == len(chars) == DEEP  # pdfplumber: every level
+    assert parsed == printed < DEEP  # pdfium: the levels it parses (40 on pdfium 159)
+    assert [(ln["x0"], ln["x1"], ln["top"]) for ln in raw.lines] == [
+        (ln["x0"], ln["x1"], ln["top"]) for ln in lines[:parsed]] == [(60, 70, 195 - 4 * k) for k in range(parsed)]
+    assert sorted((c["text"], c["x0"]) for c in raw.chars) == sorted(
+        (c["text"], round(c["x0"], 4)) for c in chars[:parsed]) == [("a", 80.0)] * parsed
+    assert raw.objects == 2 * parsed  # the texts and lines read (forms not counted)
 
 
 def test_rounded_positions_are_those_of_round_to_four_digits():
