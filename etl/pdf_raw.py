@@ -1295,10 +1295,10 @@ def _chars(tp: int, ctm, top_of: float, layer: tuple, rounded: _Rounded) -> list
     """The characters of the text layer ``tp`` (pdfium's generated spaces and line ends left out);
     ``layer``: what :func:`_layer` gave for ``tp``; ``rounded``: :class:`_Rounded`.
 
-    A text object is placed when it has a non-zero character in the text layer (exactly when
-    ``FPDFTextObj_GetText`` gives it a text: that function collects those characters). One that is not
-    has no glyph box. In an embedded font that is a run of spaces (a blank glyph), which pdfminer
-    reports and which separates words in a table cell (:func:`_blank`). In a font that is not embedded
+    A text object is placed when it has a character of a non-zero code in the text layer (:func:`_layer`'s codes,
+    where a glyph of Unicode 0 is :data:`_NUL_MARK`). One that is not has no glyph box. In an embedded font
+    that is a run of spaces (a blank glyph), which pdfminer reports and which separates words in a table cell
+    (:func:`_blank`). In a font that is not embedded
     it may be any text whose glyphs the substituted system font lacks (the digits of a CID font, say);
     pdfminer places them by their widths alone, and so does pdfium once the object is widened
     (:func:`_measurable`).
