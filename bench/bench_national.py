@@ -1,7 +1,7 @@
 """A national corpus of real PDFs on one machine: N copies of the bundled and corpus PDFs, built,
 validated and loaded, then rebuilt after one document changed (issue 15).
 
-Run: ``python -m bench.bench_national [--documents 1000] [--jobs 2] [--work DIR] [--no-change]``.
+Run: ``python -m bench.bench_national [--documents 1000] [--jobs 2] [--work DIR] [--no-change] [--no-store]``.
 
 The corpus: ``--documents`` PDFs, copies in turn of every bundled sample PDF and every PDF of
 ``../shared/samples/corpus``, each copy named a department of its own in a ``sources.csv`` (two
@@ -15,6 +15,12 @@ copies of one disclosure would otherwise be one graph; the year and kind are tho
    largest child process (a worker, or GNU sort merging the shards);
 2. one document changed (its bytes replaced by another disclosure's) and the rebuild with the
    cache: wall time, the documents it processed again (from its own report), ratio to step 1.
+
+``--no-store``: the build as ``budgetkg build --no-store`` makes it, for an external store
+(docs/external-stores.md), then that store's bulk loader on the quads dump as the README gives it
+(``oxigraph load --lenient``, the Oxigraph server's own, all cores), timed apart: the build's wall time
+and CPU, the loader's, and their sum against the goal. Skipped when the ``oxigraph`` command is
+missing (``pip install oxigraph``). No rebuild step.
 
 Prints the load average before and after: on a shared machine absolute times grow with it.
 """
@@ -40,9 +46,9 @@ GOAL_SECONDS_PER_1000 = 300.0  # issue 15: 1,000 real PDFs in under 5 minutes on
 CHILD = r"""
 import json, resource, sys, time
 from budgetkg.etl.build import build
-src, out, jobs, cache = json.loads(sys.argv[1])
+src, out, jobs, cache, store = json.loads(sys.argv[1])
 t0 = time.perf_counter()
-r = build([src], out=out, jobs=jobs, cache=cache, keep_going=True)
+r = build([src], out=out, jobs=jobs, cache=cache, keep_going=True, store=store)
 wall = time.perf_counter() - t0
 print(json.dumps({"wall": wall, "triples": r.triples, "documents": len(r.documents), "failed": len(r.failed),
     "reprocessed": len(r.reprocessed), "seconds": getattr(r, "seconds", {}),
@@ -83,12 +89,34 @@ def corpus(folder: Path, documents: int) -> list[Path]:
     return copies
 
 
-def run(src: Path, out: Path, jobs: int, cache: Path) -> dict:
-    payload = json.dumps([str(src), str(out), jobs, str(cache)])
+def run(src: Path, out: Path, jobs: int, cache: Path, store: bool = True) -> dict:
+    payload = json.dumps([str(src), str(out), jobs, str(cache), store])
     res = subprocess.run([sys.executable, "-c", CHILD, payload], capture_output=True, text=True, cwd=ROOT)
     if res.returncode not in (0, 2):  # 2: --keep-going with failed documents, still a build
         sys.exit(f"build failed ({res.returncode}):\n{res.stderr[-3000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def external_load(out: Path, build_wall: float, documents: int) -> None:
+    """Time the external store's bulk loader on the build's quads dump (the README's commands)."""
+    from budgetkg.names import DUMP_QUADS, DUMPS_DIR
+
+    loader = shutil.which("oxigraph", path=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    if loader is None:
+        print("oxigraph load: skipped (no oxigraph command: pip install oxigraph)")
+        return
+    before = os.times()
+    t0 = time.perf_counter()
+    subprocess.run([loader, "load", "--lenient", "--location", str(out / "oxigraph-load"),
+                    "--file", str(out / DUMPS_DIR / DUMP_QUADS)], check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    after = os.times()
+    cpu = after.children_user + after.children_system - before.children_user - before.children_system
+    total = build_wall + wall
+    per_1000 = total / max(documents, 1) * 1000
+    print(f"then oxigraph load --lenient of the quads dump: {wall:8.1f} s (CPU {cpu:.1f} s)")
+    print(f"  build, validate and load: {total:.1f} s, per 1,000 documents {per_1000:.0f} s "
+          f"({per_1000 / GOAL_SECONDS_PER_1000:.2f}x the goal)")
 
 
 def main() -> None:
@@ -97,16 +125,19 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one, removed)")
     ap.add_argument("--no-change", action="store_true", help="skip the rebuild after one changed document")
+    ap.add_argument("--no-store", action="store_true",
+                    help="build without the embedded store, then time oxigraph's bulk loader on the quads dump")
     args = ap.parse_args()
     with scratch(args.work, "budgetkg-bench-national-") as work:
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         copies = corpus(work / "src", args.documents)
-        first = run(work / "src", work / "out", args.jobs, work / "cache")
+        first = run(work / "src", work / "out", args.jobs, work / "cache", store=not args.no_store)
         n = first["documents"]
         per_doc = first["wall"] / max(n, 1)
         print(f"documents: {args.documents} PDFs ({len(originals())} originals), built {n}, failed {first['failed']}, "
               f"jobs {args.jobs}")
-        print(f"build, validate, load:  {first['wall']:8.1f} s  {per_doc * 1000:7.0f} ms/document  "
+        what = "build, validate" if args.no_store else "build, validate, load"
+        print(f"{what + ':':23} {first['wall']:8.1f} s  {per_doc * 1000:7.0f} ms/document  "
               f"{first['triples']:,} triples")
         print(f"  per 1,000 documents: {per_doc * 1000:.0f} s (goal {GOAL_SECONDS_PER_1000:.0f} s: "
               f"{per_doc * 1000 / GOAL_SECONDS_PER_1000:.2f}x the goal)")
@@ -116,7 +147,9 @@ def main() -> None:
         print(f"  CPU: parent {first['self_cpu']:.1f} s, workers and merges {first['children_cpu']:.1f} s "
               f"({(first['self_cpu'] + first['children_cpu']) / max(n, 1) * 1000:.0f} ms per document)")
         print(f"  peak memory: parent {first['self_kb'] / 1024:.0f} MB, largest child process (workers, GNU sort) {first['children_kb'] / 1024:.0f} MB")
-        if not args.no_change:
+        if args.no_store:
+            external_load(work / "out", first["wall"], n)
+        elif not args.no_change:
             changed = copies[len(copies) // 2]
             other = next(c for c in copies if c.name.split("_", 1)[1] != changed.name.split("_", 1)[1])
             shutil.copyfile(other, changed)
