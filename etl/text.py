@@ -8,6 +8,8 @@ API: :func:`clean_cell` (printed cell -> text as a reader sees it),
 '资源勘探工业信息等支出'
 >>> clean_cell("2022 年底")
 '2022 年底'
+>>> clean_cell("项目\\x00名称\\x01"), is_clean("项目\\x00名称"), is_clean("项目名称")
+('项目名称', False, True)
 >>> match_key("十、卫生健康 支出")
 '卫生健康支出'
 >>> match_key("其中：公务用车购置费")
@@ -22,8 +24,12 @@ from functools import lru_cache
 
 from .lexicon import OF_WHICH_MARKS, ORDINAL_PREFIX_RE
 
-# Characters that PDF extraction leaves in text and that carry no meaning.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Characters that PDF extraction leaves in text and that carry no meaning: zero-width characters, the soft
+# hyphen, and the control characters other than the tab and line ends (a glyph of Unicode 0 is U+0000 to the
+# PDF readers, as to pdfplumber). No literal may hold a control character: XML 1.0 has no way to write one, so a
+# SPARQL XML result or an RDF/XML document holding one is not XML.
+_CONTROLS = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r")
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad" + _CONTROLS), None)
 
 _MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span)[^>]*>|\*\*", re.IGNORECASE)
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’"

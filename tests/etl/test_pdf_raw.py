@@ -538,6 +538,17 @@ def test_a_glyph_of_unicode_0_is_the_character_u_0000(code0, from_memory, loops,
         (nul, 35.004, 39.504, *second), ("b", 39.504, 44.508, *second)])
 
 
+def test_a_glyph_of_unicode_0_leaves_no_control_character_in_a_line(monkeypatch):
+    """The U+0000 that the character layer keeps (as pdfplumber's) is dropped from the text of the line, as every
+    control character is (budgetkg.etl.text.INVISIBLE): no literal of the graph may hold one, since XML cannot write
+    it (a SPARQL XML result holding it would not be XML). The page prints "a", the bar mapped to U+0000, "b"."""
+    from budgetkg.etl import pdf_tables
+
+    chars = _chars_read(_declared_font_pdf(b"BT /F1 9 Tf 10 80 Td (a|b) Tj ET", b"7C"), False, monkeypatch)
+    assert [c["text"] for c in chars] == ["a", "\x00", "b"]
+    assert [line.text for line in pdf_tables.build_lines(chars)] == ["ab"]
+
+
 def _lone_space_pdf(cm: bytes, matrix: bytes, rotate: bytes) -> bytes:
     """A 100 x 100 page (``rotate``: its /Rotate entry) drawing under ``cm`` a form of /Matrix ``matrix`` that prints
     "a " at (5, 5) and then a text object of one space, in the font of _declared_font_pdf (not embedded, no

@@ -45,6 +45,13 @@ def test_stray_space_in_cell_rejoined():
     assert t.rows[0].cells[2] == "资源勘探工业信息等支出"
 
 
+def test_control_characters_dropped_from_cells():
+    """A control character in a cell (here U+0000 and U+0001) carries no meaning and cannot be written in XML: the
+    cell is read without it."""
+    t = one_table("## 表\n\n" + PAGE + HEADER + "1\t215\t资源勘探\x00工业信息等支出\x01\t1.00\n")
+    assert t.rows[0].cells[1:3] == ["215", "资源勘探工业信息等支出"]
+
+
 def test_space_between_digit_and_han_kept():
     t = one_table("## 表\n\n" + PAGE + HEADER + "1\t215\t2022 年底\t1.00\n")
     assert t.rows[0].cells[2] == "2022 年底"
