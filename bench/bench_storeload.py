@@ -84,10 +84,10 @@ def load(how: str, location: Path, shards: list[Path]) -> dict:
 
 
 def main() -> None:
-    from budgetkg.names import DEFAULT_BASE
+    from budgetkg.names import DEFAULT_BASE, DUMP_QUADS, DUMPS_DIR
 
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dump", type=Path, required=True, help="a build's dumps/budgetkg.nq")
+    ap.add_argument("--dump", type=Path, required=True, help=f"a build's {DUMPS_DIR}/{DUMP_QUADS}")
     ap.add_argument("--copies", type=int, default=65)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one, removed)")
