@@ -1442,14 +1442,15 @@ def _chars_asked(tp: int, ctm, top_of: float, codes: list[int], objs: list, roun
 
 def _turned(code: int, ctm, top_of: float, left: float, bottom: float, right: float, top: float,
             upright: bool) -> dict:
-    """A character of rotated or mirrored text (code unit ``code``), placed by pdfium's loose box."""
+    """A character of rotated or mirrored text (code unit ``code``), placed by pdfium's loose box; its size the box's
+    height, as pdfminer's ``LTChar`` of a horizontal font has it, upright or not (the box's width only in a vertical
+    font, which pdfium's API does not tell)."""
     px0, py0 = _apply(ctm, left, bottom)
     px1, py1 = _apply(ctm, right, top)
     cx0, cx1 = round(min(px0, px1), _DIGITS), round(max(px0, px1), _DIGITS)
     ctop, cbottom = round(top_of - max(py0, py1), _DIGITS), round(top_of - min(py0, py1), _DIGITS)
-    csize = cbottom - ctop if upright else cx1 - cx0
     return {"text": chr(code), "x0": cx0, "x1": cx1, "top": ctop, "bottom": cbottom, "doctop": ctop,
-            "size": csize, "upright": upright}
+            "size": cbottom - ctop, "upright": upright}
 
 
 # the code units that str.isspace() accepts (pdfium's generated spaces and line ends among them)

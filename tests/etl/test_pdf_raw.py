@@ -597,6 +597,36 @@ def test_a_lone_space_is_placed_as_pdfplumber_places_it(cm, matrix, rotate, box,
     assert _boxes(chars[-1:]) == _boxes(expected[2:]) == [(" ", *box)]
 
 
+@pytest.mark.parametrize("loops", ["compiled", "python"])
+@pytest.mark.parametrize("from_memory", [True, False], ids=["array", "per-character"])
+def test_turned_characters_have_pdfminer_s_size(from_memory, loops, monkeypatch):
+    """A character of rotated, sheared or mirrored text (placed by pdfium's loose box: pdf_raw._turned) has the size
+    pdfplumber gives it: pdfminer's LTChar of a horizontal font is ``size = height`` of its box on the page, whatever
+    the matrix (the reader took the box's width for text pdfminer does not call upright: 9.0 for a 9pt a turned by
+    90 degrees, where pdfplumber reads 5.004).
+
+    Read off the page: "ab" in 9pt (a and b 556 wide: 5.004; the box from 1.8 below the baseline to 7.2 above it)
+    turned by 90 degrees at (30, 20) (x from 30 - 7.2 to 30 + 1.8, up from 20 by 5.004 a character), by 180 at (80, 60)
+    (leftward from 80, from 60 - 7.2 to 60 + 1.8 up: upright, as pdfminer calls it), by 270 at (70, 90) (x from 70 - 1.8
+    to 70 + 7.2, down from 90), turned by 90 and sheared at (50, 30) (x' = 50 + 0.5x - y, y' = 30 + x) and mirrored at
+    (40, 85) (leftward from 40, from 85 - 1.8 to 85 + 7.2 up)."""
+    if loops == "compiled" and pdf_raw._speedups is None:
+        pytest.skip("budgetkg.etl._speedups is not built here")
+    if loops == "python":
+        monkeypatch.setattr(pdf_raw, "_speedups", None)
+    data = _declared_font_pdf(b" ".join(b"BT /F1 9 Tf %s Tm (ab) Tj ET" % m for m in (
+        b"0 1 -1 0 30 20", b"-1 0 0 -1 80 60", b"0 -1 1 0 70 90", b"0.5 1 -1 0 50 30", b"-1 0 0 1 40 85")), b"")
+    chars = _chars_read(data, from_memory, monkeypatch)
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        expected = plumber.pages[0].chars
+    assert _boxes(chars) == _boxes(expected) == sorted([
+        ("a", 22.8, 31.8, 74.996, 80.0, 5.004, False), ("b", 22.8, 31.8, 69.992, 74.996, 5.004, False),
+        ("a", 74.996, 80.0, 38.2, 47.2, 9.0, True), ("b", 69.992, 74.996, 38.2, 47.2, 9.0, True),
+        ("a", 68.2, 77.2, 10.0, 15.004, 5.004, False), ("b", 68.2, 77.2, 15.004, 20.008, 5.004, False),
+        ("a", 42.8, 54.302, 64.996, 70.0, 5.004, False), ("b", 45.302, 56.804, 59.992, 64.996, 5.004, False),
+        ("a", 34.996, 40.0, 7.8, 16.8, 9.0, False), ("b", 29.992, 34.996, 7.8, 16.8, 9.0, False)])
+
+
 # an address no process maps (within page 0): reading it through a slice of memory crashes the process
 UNMAPPED = 16
 
