@@ -25,9 +25,9 @@ from functools import lru_cache
 from .lexicon import OF_WHICH_MARKS, ORDINAL_PREFIX_RE
 
 # Characters that PDF extraction leaves in text and that carry no meaning: zero-width characters, the soft
-# hyphen, and the control characters other than the tab and line ends (a glyph of Unicode 0 is U+0000 to the
-# PDF readers, as to pdfplumber). No literal may hold a control character: XML 1.0 has no way to write one, so a
-# SPARQL XML result or an RDF/XML document holding one is not XML.
+# hyphen, and the control characters (C0 other than tab, line feed and carriage return; DEL; C1). A glyph of
+# Unicode 0 is U+0000 to the PDF readers, as to pdfplumber, and no literal may hold it or another C0 control:
+# XML 1.0 has no way to write them, so a SPARQL XML result or an RDF/XML document holding one is not XML.
 _CONTROLS = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r")
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad" + _CONTROLS), None)
 
