@@ -13,12 +13,11 @@ as a flat peak column.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import child
 
 CHILD = r"""
 import json, resource, sys, time
@@ -51,12 +50,8 @@ def main() -> None:
         print(f"{'docs':>6} {'jobs':>4} {'wall s':>8} {'docs/s':>8} {'ms/doc':>8} {'triples':>10} {'parent MB':>10} {'worker MB':>10}")
         for size in sizes:
             for jobs in jobs_list:
-                payload = json.dumps([[str(p) for p in paths[:size]], str(Path(tmp) / f"out-{size}-{jobs}"), jobs, not args.no_validate])
-                res = subprocess.run([sys.executable, "-c", CHILD, payload], capture_output=True, text=True)
-                if res.returncode != 0:
-                    print(res.stderr[-2000:])
-                    sys.exit(1)
-                r = json.loads(res.stdout.strip().splitlines()[-1])
+                r = child(CHILD, [[str(p) for p in paths[:size]], str(Path(tmp) / f"out-{size}-{jobs}"), jobs,
+                                  not args.no_validate])
                 print(f"{size:6d} {jobs:4d} {r['wall']:8.1f} {size / r['wall']:8.1f} {r['wall'] / size * 1000:8.1f} "
                       f"{r['triples']:10d} {r['self_kb'] / 1024:10.0f} {r['children_kb'] / 1024:10.0f}")
 

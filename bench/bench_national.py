@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import shutil
 import subprocess
@@ -37,7 +36,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import scratch
+from bench import child, scratch
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "samples" / "corpus"
@@ -90,11 +89,8 @@ def corpus(folder: Path, documents: int) -> list[Path]:
 
 
 def run(src: Path, out: Path, jobs: int, cache: Path, store: bool = True) -> dict:
-    payload = json.dumps([str(src), str(out), jobs, str(cache), store])
-    res = subprocess.run([sys.executable, "-c", CHILD, payload], capture_output=True, text=True, cwd=ROOT)
-    if res.returncode not in (0, 2):  # 2: --keep-going with failed documents, still a build
-        sys.exit(f"build failed ({res.returncode}):\n{res.stderr[-3000:]}")
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    # exit status 2: --keep-going with failed documents, still a build
+    return child(CHILD, [str(src), str(out), jobs, str(cache), store], cwd=ROOT, ok=(0, 2))
 
 
 def external_load(out: Path, build_wall: float, documents: int) -> None:

@@ -16,13 +16,10 @@ corpus dump is 232,522 quads: 65 copies are about the 15 M quads of 1,000 PDFs (
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-from bench import scratch
+from bench import child, scratch
 
 SHARD_LINES = 15_500  # about one document's quads (14,806,171 triples of 1,000 PDFs in bench_national)
 
@@ -78,9 +75,7 @@ def make_shards(dump: Path, copies: int, folder: Path, base: str) -> list[Path]:
 
 
 def load(how: str, location: Path, shards: list[Path]) -> dict:
-    res = subprocess.run([sys.executable, "-c", CHILD, json.dumps([how, str(location), list(map(str, shards))])],
-                         capture_output=True, text=True, check=True)
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return child(CHILD, [how, str(location), list(map(str, shards))])
 
 
 def main() -> None:
