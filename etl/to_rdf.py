@@ -1,6 +1,7 @@
 """Records of one disclosure to RDF triples.
 
-API: :func:`to_rdf` ``(rec, *, base) -> (graph, triples)``; :func:`to_graph`
+API: :func:`to_rdf` ``(rec, *, base) -> (graph, triples)`` (``triples`` a :class:`~budgetkg.etl.terms.Triples`
+keeping the terms each triple was made of, for validation); :func:`to_graph`
 ``(rec, *, base) -> rdflib.Graph`` for callers that want rdflib;
 :data:`MAPPERS`, the mappers of the records beside the tables (indicators, narrative),
 called after the tables in this order, each ``mapper(rec, minter, emit)``;
@@ -25,6 +26,7 @@ from .iris import Minter, slug_for
 from .jurisdictions import lineage
 from .narrative_rdf import map_narrative
 from .pipeline import DisclosureRec, process
+from .terms import Triples, columns, few_collections
 from .vocab import BKG, CNY, DCT, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, A, decimal, emit_location, emit_organization, integer, lit, typed
 
 Emit = Callable[[ox.NamedNode, ox.NamedNode, object], None]
@@ -55,12 +57,14 @@ def map_document_nt(path, *, base: str, overrides=None,
                     require_budget: bool = False) -> tuple[DisclosureRec, ox.NamedNode, list[ox.Triple], bytes]:
     """:func:`map_document`, and its triples as N-Triples in the same order (the build's shard)."""
     rec = process(path, overrides=overrides, require_budget=require_budget)
-    graph, triples = to_rdf(rec, base=base)
-    return rec, graph, *sorted_unique(triples)
+    with few_collections():
+        graph, triples = to_rdf(rec, base=base)
+        return rec, graph, *sorted_unique(triples)
 
 
 def sorted_unique(triples: list[ox.Triple]) -> tuple[list[ox.Triple], bytes]:
-    """The distinct ``triples`` in the order of their N-Triples lines, and those lines.
+    """The distinct ``triples`` in the order of their N-Triples lines (a :class:`.terms.Triples`, with their terms),
+    and those lines.
 
     Each triple is serialised once, by oxigraph's N-Triples writer (a line is ``str(triple) + " .\\n"``,
     the form is canonical, so equal triples give equal lines), and the lines are sorted as bytes
@@ -71,9 +75,11 @@ def sorted_unique(triples: list[ox.Triple]) -> tuple[list[ox.Triple], bytes]:
     >>> unique == sorted(set(t), key=str), lines == "".join(f"{x} .\\n" for x in unique).encode()
     (True, True)
     """
-    by_line = dict(zip(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True), triples))
+    by_line = dict(zip(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True), range(len(triples))))
     lines = sorted(by_line)
-    return [by_line[line] for line in lines], b"".join(lines)
+    order = [by_line[line] for line in lines]
+    return Triples.of_columns([triples[i] for i in order], *([column[i] for i in order] for column in columns(triples))), \
+        b"".join(lines)
 
 
 def shard_quads(lines: bytes, graph: ox.NamedNode, extra: list[ox.Quad] = ()) -> bytes:
@@ -96,13 +102,24 @@ def shard_quads(lines: bytes, graph: ox.NamedNode, extra: list[ox.Quad] = ()) ->
     return b"".join(nquads)
 
 
-def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
-    """Map a disclosure to the triples of its named graph."""
+def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, Triples]:
+    """Map a disclosure to the triples of its named graph (a :class:`.terms.Triples`, with the terms of each)."""
+    with few_collections():
+        return _to_rdf(rec, base=base)
+
+
+def _to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, Triples]:
     m = minter_for(rec, base)
     triples: list[ox.Triple] = []
+    # what each triple was made of, kept for validation (see terms.Triples)
+    subjects, predicates, objects = made = ([], [], [])
+    add, add_s, add_p, add_o = triples.append, subjects.append, predicates.append, objects.append
 
     def emit(s, p, o) -> None:
-        triples.append(ox.Triple(s, p, o))
+        add(ox.Triple(s, p, o))
+        add_s(s)
+        add_p(p)
+        add_o(o)
 
     source = m.source(rec.doc.sha256)
     org = m.department()
@@ -128,7 +145,7 @@ def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, list[ox.Trip
             emit(node, DCT.title, lit(loc.table, "zh"))
     for mapper in MAPPERS:
         mapper(rec, m, emit)
-    return m.graph, triples
+    return m.graph, Triples.of_columns(triples, *made)
 
 
 def to_graph(rec: DisclosureRec, *, base: str):
