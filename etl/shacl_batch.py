@@ -576,18 +576,17 @@ class Document:
         if self._store is None:
             triples = self.triples
             if self.predicates is not None:
-                wanted = {ox.NamedNode(p) for p in self.predicates}
-                triples = [t for t in triples if t.predicate in wanted]
+                triples = self.index.with_predicates({ox.NamedNode(p) for p in self.predicates})
             self._store = _store(triples)
         return self._store
 
     def exact_for(self, check: Check) -> bool:
         """Whether ``check`` must run on the store of exact terms: it reads a predicate with a literal that the
         store would rewrite (elsewhere the two stores hold the same terms)."""
-        known, by_predicate = self._rewritten, self.index.by_predicate
+        known, index = self._rewritten, self.index
         for iri in check.reads:  # each predicate's triples read once per document, if a check must run
             if iri not in known:
-                known[iri] = shacl_terms.rewritten_any(by_predicate.get(ox.NamedNode(iri), ()))
+                known[iri] = shacl_terms.rewritten_any(index.objects_of(ox.NamedNode(iri)))
             if known[iri]:
                 return True
         return False
@@ -595,10 +594,14 @@ class Document:
     def query(self, query: str, exact: bool = False, **kwargs):
         if exact:
             if self._exact_store is None:
-                exact_term, reads = shacl_terms.exact, self.exact_reads
-                self._exact_store = _store([ox.Triple(t.subject, t.predicate, exact_term(t.object)) for t in (
-                    self.triples if reads is None else (t for p, ts in self.index.by_predicate.items()
-                                                        if p.value in reads or p in _INSTANCE_OF for t in ts))])
+                exact_term, reads, index = shacl_terms.exact, self.exact_reads, self.index
+                subjects, objects, rows = index.subjects, index.objects, index.rows
+                if reads is None:  # every triple, in the document's order
+                    triples = [ox.Triple(t.subject, t.predicate, exact_term(t.object)) for t in self.triples]
+                else:  # those of the predicates read, by predicate
+                    triples = [ox.Triple(subjects[i], p, exact_term(objects[i])) for p in rows
+                               if p.value in reads or p in _INSTANCE_OF for i in rows[p]]
+                self._exact_store = _store(triples)
             store = self._exact_store
         else:
             store = self.store

@@ -19,7 +19,8 @@ sequence path through a literal, or a literal ``sh:hasValue`` next to a literal 
 query): more left to the query, never less.
 
 API: :func:`plan` ``(g, shape, param, arg, path, targets, lexical) -> tuple | None``; :func:`targets`
-``(g, shape) -> tuple | None``; :class:`Index` ``(triples)``; :func:`may_find` ``(index, plan) -> bool``;
+``(g, shape) -> tuple | None``; :class:`Index` ``(triples)`` (positions by predicate, maps by subject and
+object; ``with_predicates(wanted)``, ``objects_of(predicate)``, ``release()``); :func:`group` ``(keys)``; :func:`may_find` ``(index, plan) -> bool``;
 :func:`to_run` ``(index, checks) -> list`` (the checks whose query must run).
 """
 
@@ -39,9 +40,9 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from budgetkg import names
 
 from .shacl_terms import STRINGS
+from .terms import columns
 
 _TYPE = ox.NamedNode(names.RDF_TYPE)
-_PREDICATE = operator.attrgetter("predicate")
 _SUBCLASS = ox.NamedNode(names.RDFS + "subClassOf")
 # sh:pattern with these characters only means the same in Python's re as in SPARQL's REGEX.
 _PLAIN_PATTERN = re.compile(r"^[\^$\[\]{}()|?*+.,0-9A-Za-z-]*$")
@@ -296,40 +297,33 @@ class Index:
     language (most tests decide a whole group at once)."""
 
     def __init__(self, triples):
-        by_predicate: dict = {}
-        triples = triples if isinstance(triples, (list, tuple)) else list(triples)
-        for p, t in zip(map(_PREDICATE, triples), triples):  # (each predicate read by map in C)
-            found = by_predicate.get(p)
-            if found is None:
-                by_predicate[p] = [t]
-            else:
-                found.append(t)
-        self.by_predicate = by_predicate
+        triples = triples if isinstance(triples, list) else list(triples)
+        subjects, predicates, objects = columns(triples)  # (the mapper's terms: no term read again)
+        rows = _group(predicates)
+        self.triples = triples
+        self.rows = rows  # predicate -> the positions of its triples, in order
+        self.subjects, self.objects = subjects, objects
         # SHACL instance of follows rdfs:subClassOf: with any in the data nothing is screened
-        self.subclasses = _SUBCLASS in by_predicate
+        self.subclasses = _SUBCLASS in rows
         self._maps: dict = {}
         self._cache: dict = {}
+
+    def with_predicates(self, wanted) -> list:
+        """The triples whose predicate is in ``wanted`` (terms), in the document's order."""
+        rows = self.rows
+        return [self.triples[i] for i in sorted(i for p in wanted for i in rows.get(p, ()))]
+
+    def objects_of(self, p) -> list:
+        """The objects of the triples of predicate ``p``."""
+        objects = self.objects
+        return [objects[i] for i in self.rows.get(p, ())]
 
     def _both(self, p) -> tuple[dict, dict]:
         """(subject -> objects, object -> subjects) of predicate ``p``, as lists: a triple given
         twice counts twice (the screen then says "may find", never the reverse)."""
         out = self._maps.get(p)
         if out is None:
-            forward: dict = {}
-            inverse: dict = {}
-            for t in self.by_predicate.get(p, ()):  # (plain dicts, not defaultdicts copied after: about a fifth less)
-                s, o = t.subject, t.object
-                values = forward.get(s)
-                if values is None:
-                    forward[s] = [o]
-                else:
-                    values.append(o)
-                values = inverse.get(o)
-                if values is None:
-                    inverse[o] = [s]
-                else:
-                    values.append(s)
-            out = self._maps[p] = (forward, inverse)
+            out = self._maps[p] = _pairs(self.subjects, self.objects, self.rows.get(p, ()))
         return out
 
     def forward(self, p) -> dict:
@@ -348,7 +342,8 @@ class Index:
             inverse.clear()
         self._maps.clear()
         self._cache.clear()
-        self.by_predicate.clear()
+        self.rows.clear()
+        self.triples = self.subjects = self.objects = []  # (the caller's lists: left as they are)
 
     def cached(self, key, make):
         """``make()``, made once per index (also for other screens: :mod:`.sparql_screen`)."""
@@ -432,6 +427,46 @@ class Index:
                 out.setdefault(sig, []).append(v)
             return out
         return self.cached(("groups", key), make)
+
+
+def _group(keys: list) -> dict:
+    """key -> the positions where it is in ``keys``, in order."""
+    out: dict = {}
+    for i, key in enumerate(keys):  # (plain dicts, not defaultdicts copied after: about a fifth less)
+        found = out.get(key)
+        if found is None:
+            out[key] = [i]
+        else:
+            found.append(i)
+    return out
+
+
+def _pairs(subjects: list, objects: list, rows: list) -> tuple[dict, dict]:
+    """(subject -> objects, object -> subjects) of the triples at the positions ``rows``, in order."""
+    forward: dict = {}
+    inverse: dict = {}
+    for i in rows:
+        s, o = subjects[i], objects[i]
+        values = forward.get(s)
+        if values is None:
+            forward[s] = [o]
+        else:
+            values.append(o)
+        values = inverse.get(o)
+        if values is None:
+            inverse[o] = [s]
+        else:
+            values.append(s)
+    return forward, inverse
+
+
+def group(keys: list) -> dict:
+    """key -> the positions where it is in ``keys``, in order.
+
+    >>> group(["a", "b", "a"])
+    {'a': [0, 2], 'b': [1]}
+    """
+    return _group(keys)
 
 
 _TYPES = {ox.NamedNode: 0, ox.BlankNode: 1, ox.Literal: 2}

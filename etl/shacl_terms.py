@@ -77,6 +77,6 @@ def value_of(v: str) -> str:
     return f"IF(isLiteral({v}) && STRSTARTS({dt}, \"{PREFIX}\"), STRDT(STR({v}), IRI(STRAFTER({dt}, \"{PREFIX}\"))), {v})"
 
 
-def rewritten_any(triples) -> bool:
-    """Whether the store may rewrite the object of one of ``triples``."""
-    return any(rewritten(t.object) for t in triples)
+def rewritten_any(objects) -> bool:
+    """Whether the store may rewrite one of ``objects`` (of triples)."""
+    return any(map(rewritten, objects))

@@ -30,12 +30,9 @@ Each result is a dict: ``rule`` (the shape's local name), ``name``, ``severity``
 
 from __future__ import annotations
 
-import gc
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import attrgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,7 +42,8 @@ from budgetkg import names
 from budgetkg.resources import SHAPES, files
 
 from .findings import describe_results, report_graph_iri, report_triples, retag_messages  # noqa: F401  (re-exported)
-from .shacl_screen import to_ox
+from .shacl_screen import group, to_ox
+from .terms import Triples, columns, few_collections, joined
 from .vocabulary import vocabulary_files, vocabulary_triples
 
 BKG_IRI, CL_IRI, QB_IRI, SKOS_IRI, RDF_TYPE = names.BKG, names.CL, names.QB, names.SKOS, names.RDF_TYPE
@@ -77,7 +75,6 @@ _FOLLOW = {SKOS_IRI + "broader": _CONCEPT_KEEP, SKOSXL_IRI + "prefLabel": _NAME_
            _IN_SCHEME: _TYPE_KEEP, SKOS_IRI + "topConceptOf": _TYPE_KEEP, QB_IRI + "codeList": _TYPE_KEEP,
            QB_IRI + "component": _COMPONENT_KEEP, QB_IRI + "dimension": _PROPERTY_KEEP, QB_IRI + "measure": _PROPERTY_KEEP,
            QB_IRI + "attribute": _PROPERTY_KEEP}
-_SUBJECT, _OBJECT = attrgetter("subject"), attrgetter("object")
 log = logging.getLogger(__name__)
 
 
@@ -159,15 +156,16 @@ def context_triples(triples) -> list[ox.Triple]:
                 seen.add(item[0])
                 backwards.append(item)
 
-    backward = (triples if isinstance(triples, (list, tuple)) else list(triples))[::-1]
-    subjects.update(map(_SUBJECT, backward))  # (each term read by map in C, not by a loop in Python)
+    triples = triples if isinstance(triples, list) else list(triples)
+    subject_terms, predicates, objects = columns(triples)
+    subjects.update(subject_terms)
     vocabulary = v.by_subject
-    for t, o in zip(backward, map(_OBJECT, backward)):
+    for p, o in zip(reversed(predicates), reversed(objects)):
         if type(o) is not ox.NamedNode or o not in vocabulary or o in expanded:  # (the term classes are final)
             continue
         if o.value.startswith(CL_IRI):
             pushed = [(o, _CONCEPT_KEEP)] + [(c, _CONCEPT_KEEP) for c in v.siblings.get(v.parent.get(o), ())]
-        elif t.predicate.value == QB_IRI + "structure":
+        elif p.value == QB_IRI + "structure":
             pushed = [(o, _DSD_KEEP)]
         else:
             continue
@@ -176,37 +174,40 @@ def context_triples(triples) -> list[ox.Triple]:
     sight(reversed([(p, _PROPERTY_KEEP) for p in v.dimension_properties]))
     todo = backwards[::-1]
     seen.clear()
+    terms: list[tuple] = []
     while todo:
         node, keep = todo.pop()
         if node in seen:
             continue
         seen.add(node)
-        kept, follows = _kept(v, node, keep)
+        kept, kept_terms, follows = _kept(v, node, keep)
         # a concept minted in the document itself keeps the document's description of it
         if not (node in subjects and node.value.startswith(CL_IRI)):
             out += kept
+            terms += kept_terms
         todo += follows
-    return out
+    return Triples(out, terms)
 
 
-def _kept(v: _Vocabulary, node: ox.NamedNode, keep: frozenset) -> tuple[list, list]:
-    """The triples of ``node`` whose predicate is in ``keep``, and the nodes they lead to, in the order
+def _kept(v: _Vocabulary, node: ox.NamedNode, keep: frozenset) -> tuple[list, list, list]:
+    """The triples of ``node`` whose predicate is in ``keep``, their terms, and the nodes they lead to, in the order
     :func:`context_triples` visits them (a stack: the last pushed is visited first)."""
     key = (node, keep)  # a frozenset hashes once (CPython keeps its hash)
     out = v.kept.get(key)
     if out is None:
-        kept, follows = [], []
+        kept, terms, follows = [], [], []
         for p, o, t in v.links.get(node, ()):
             if p not in keep:
                 continue
             kept.append(t)
+            terms.append((t.subject, t.predicate, t.object))
             follow = _FOLLOW.get(p) if o is not None else None
             if follow is None:
                 continue
             follows.append((o, follow))
             if p == _IN_SCHEME and o.value in WHOLE_SCHEMES:
                 follows.extend((c, _CONCEPT_KEEP) for c in v.schemes.get(o, ()))
-        out = v.kept[key] = (kept, follows)
+        out = v.kept[key] = (kept, terms, follows)
     return out
 
 
@@ -381,36 +382,16 @@ def validate_documents(documents, *, with_context: bool = True, use_shapes: list
     sparql = [c for c in checks if c.focus_query is not None]
     shapes = shapes_graph()
     out: list[Outcome] = []
-    with _few_collections():
+    with few_collections():
         for triples, name in documents:
-            triples = list(triples)
+            triples = triples if isinstance(triples, list) else list(triples)
             if with_context:
-                triples += context_triples(triples)
+                triples = joined(triples, context_triples(triples))
             report = batch_report(run_document(triples, core, sparql), shapes)
             data = TriplesGraph(triples)
             results = describe_results(report, data, shapes, document=name)
             out.append(Outcome(not any(r["severity"] == "Violation" for r in results), results, report, data))
     return out
-
-
-# Objects allocated (net of those freed) before a collection of the youngest generation, while
-# validating: more than one document's maps and terms hold at once (about 60,000), so that they
-# are freed when the document is done instead of being scanned by collections first (at Python's
-# default of 700, the collections took about 70 of 480 ms a document, measured on the corpus).
-_YOUNG_THRESHOLD = 100_000
-
-
-@contextmanager
-def _few_collections():
-    """The cycle collector's youngest generation collected only every :data:`_YOUNG_THRESHOLD`
-    allocations (its threshold restored after; a threshold of 0, automatic collection off, is left off)."""
-    threshold = gc.get_threshold()
-    if threshold[0]:
-        gc.set_threshold(max(threshold[0], _YOUNG_THRESHOLD), *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
 
 
 def batch_report(findings, shapes: rdflib.Graph) -> rdflib.Graph:
@@ -463,36 +444,32 @@ class TriplesGraph:
     than the queries of a small document)."""
 
     def __init__(self, triples):
-        self.triples = triples
+        self.triples = triples = triples if isinstance(triples, list) else list(triples)
+        self.columns = columns(triples)
         self._by_subject: dict | None = None
         self._by_object: dict = {}  # predicate -> {object: [subjects]}
 
     def _subjects(self) -> dict:
+        """subject -> the positions of its triples."""
         if self._by_subject is None:
-            index: dict = {}
-            for s, t in zip(map(_SUBJECT, self.triples), self.triples):
-                found = index.get(s)
-                if found is None:
-                    index[s] = [t]
-                else:
-                    found.append(t)
-            self._by_subject = index
+            self._by_subject = group(self.columns[0])
         return self._by_subject
 
     def objects(self, s, p):
         if isinstance(s, rdflib.Literal) or s is None:
             return iter(())
         p = to_ox(p)
-        return (_to_rdflib(t.object) for t in self._subjects().get(to_ox(s), ()) if t.predicate == p)
+        _, predicates, objects = self.columns
+        return (_to_rdflib(objects[i]) for i in self._subjects().get(to_ox(s), ()) if predicates[i] == p)
 
     def subjects(self, p, o):
         p = to_ox(p)
         index = self._by_object.get(p)
         if index is None:
             index = self._by_object[p] = {}
-            for t in self.triples:
-                if t.predicate == p:
-                    index.setdefault(t.object, []).append(t.subject)
+            for s, q, x in zip(*self.columns):
+                if q == p:
+                    index.setdefault(x, []).append(s)
         return (_to_rdflib(s) for s in index.get(to_ox(o), ()))
 
     def __contains__(self, triple) -> bool:
