@@ -30,10 +30,15 @@ import pyoxigraph as ox
 from budgetkg.names import BKG, DQV, RDF_TYPE, XSD
 from budgetkg.names import SHAPES as SHAPES_NS
 
+from .terms import columns
+
 SHARE_PLACES = Decimal("0.0001")
 SEVERITY_METRICS = {"Violation": "metric-violations", "Warning": "metric-warnings", "Info": "metric-infos"}
 METRICS = ("metric-findings", *SEVERITY_METRICS.values(), "metric-prescribed-tables", "metric-reconciled-amounts")
 MISSING_TABLE_CHECK = "AuditPrescribedTable"
+# What the measurements read of a document's triples (terms, compared as terms).
+_TYPE, _AMOUNT, _PHASE = ox.NamedNode(RDF_TYPE), ox.NamedNode(BKG + "amount"), ox.NamedNode(BKG + "budgetPhase")
+_OBSERVATION, _DISCLOSURE = ox.NamedNode(BKG + "BudgetObservation"), ox.NamedNode(BKG + "Disclosure")
 
 
 @dataclass(frozen=True)
@@ -80,12 +85,19 @@ def _share(part: int, whole: int) -> Decimal:
 
 def measures(results: list[dict], triples) -> list[Measure]:
     """The measurements of one document (see the module docstring)."""
-    amount = BKG + "amount"
-    observation = BKG + "BudgetObservation"
-    typed = {t.subject.value for t in triples if t.predicate.value == RDF_TYPE and t.object.value == observation}
-    amounts = {t.subject.value for t in triples if t.predicate.value == amount and t.subject.value in typed}
-    disclosures = {t.subject for t in triples if t.predicate.value == RDF_TYPE and t.object.value == BKG + "Disclosure"}
-    phase = next((t.object.value for t in triples if t.predicate.value == BKG + "budgetPhase" and t.subject in disclosures), None)
+    typed, disclosures, amounted, phases = set(), set(), [], []
+    for s, p, o in zip(*columns(triples)):  # (one pass, over the terms the mapper made: none read again)
+        if p == _TYPE:
+            if o == _OBSERVATION:
+                typed.add(s)
+            elif o == _DISCLOSURE:
+                disclosures.add(s)
+        elif p == _AMOUNT:
+            amounted.append(s)
+        elif p == _PHASE:
+            phases.append((s, o))
+    amounts = {s.value for s in amounted if s in typed}
+    phase = next((o.value for s, o in phases if s in disclosures), None)
     out = [Measure("metric-findings", sum(1 for r in results if r["rule"] == check), check)
            for check in sorted(set(document_checks()) | {r["rule"] for r in results})]
     out += [Measure(metric, sum(1 for r in results if r["severity"] == severity))
@@ -103,7 +115,7 @@ def quality_triples(results: list[dict], triples, graph_iri) -> list[ox.Triple]:
     graph = ox.NamedNode(graph_iri.value if isinstance(graph_iri, ox.NamedNode) else str(graph_iri))
     N = ox.NamedNode
     out: list[ox.Triple] = []
-    for m in measures(results, list(triples)):
+    for m in measures(results, triples if isinstance(triples, list) else list(triples)):
         node = N(f"{graph.value}/quality/findings/{m.check}" if m.check else f"{graph.value}/quality/{m.metric}")
         kind = "integer" if isinstance(m.value, int) else "decimal"
         out += [
