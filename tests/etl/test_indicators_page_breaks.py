@@ -35,7 +35,6 @@ from budgetkg.etl.read_pdf import read_pdf
 from budgetkg.etl.recognize import UNKNOWN_KIND
 
 CASES = Path(__file__).parents[1] / "cases"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "samples" / "corpus"
 
 
 def _rec(case: str):
@@ -154,12 +153,12 @@ def test_project_merged_over_the_page_break():
     assert not any(r.startswith(UNKNOWN_KIND) for loc, r in rec.skipped if loc.page and loc.page > 1)
 
 
-def test_cells_merged_over_three_pages():
+def test_cells_merged_over_three_pages(shared_dir):
     """北京市财政局 2026 报表 (the corpus document): the project 会计管理业务服务 starts in the last row of page 22, fills
     page 23 (its cells 项目名称 ... 绩效目标 without a rule above or below them there) and ends in the first row of
     page 24; 行政事业单位国有资产数据审核服务 starts under a full rule on page 40 and ends on page 41. Rows and
     texts from the page images."""
-    doc = read_pdf(CORPUS / "beijing_czj_2026_budget_dept_tables.pdf")
+    doc = read_pdf(shared_dir / "samples" / "corpus" / "beijing_czj_2026_budget_dept_tables.pdf")
     doc.meta.update(department_name="北京市财政局", year="2026")  # the attachment has no cover
     rec = process_document(doc)
     by_name = {p.name.split("-", 1)[1]: p for p in rec.performance if p.page and 17 <= p.page <= 43}

@@ -10,7 +10,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from budgetkg.service.executor import Pool, QueryTimeout
+from budgetkg.service.executor import Pool, PoolBusy, QueryTimeout
 
 EX = "http://example.org/"
 N = 4000  # a two-way cross join of N triples is N*N = 16 million rows to count: over a second
@@ -103,20 +103,39 @@ def test_a_worker_that_dies_while_idle_is_replaced(store_path):
 
 
 def test_time_waiting_for_a_worker_does_not_count_against_a_query(store_path):
-    async def scenario(pool):
+    async def attempt(pool):
         started = time.monotonic()
         await pool.run(_job(COUNT2), 60)
         alone = time.monotonic() - started  # what the query takes when nothing else runs
+        limit = 1.5 * alone
+        killed = pool.killed
         first = asyncio.ensure_future(pool.run(_job(COUNT2), 60))
+        first_done: list[float] = []
+        first.add_done_callback(lambda _: first_done.append(time.monotonic()))
         await asyncio.sleep(0.05)
         # One slot: the second waits about `alone` for it, then needs `alone` to run; its limit, 1.5 x `alone`,
         # covers the run but not the wait and the run together.
-        second = await pool.run(_job(COUNT2), 1.5 * alone)
+        queued = time.monotonic()
+        try:
+            second = await pool.run(_job(COUNT2), limit)
+        except (PoolBusy, QueryTimeout) as exc:
+            second = exc
+        ended = time.monotonic()
         await first
-        return second, pool.killed
+        # Other work on the machine can make the wait alone, or the run alone, longer than the limit: then
+        # this try says nothing (a limit counted from the queue ends the run before `limit` has passed).
+        fair = first_done[0] - queued < limit and (isinstance(second, tuple) or ended - first_done[0] < 0.95 * limit)
+        return second, pool.killed - killed, fair
+
+    async def scenario(pool):
+        for _ in range(3):
+            second, killed, fair = await attempt(pool)
+            if fair:
+                return second, killed
+        pytest.skip("the machine is too busy for this test's timing: in three tries a query alone overran 1.5 x its time")
 
     second, killed = _with_pool(store_path, 1, scenario)
-    assert second[0] == "ok" and killed == 0
+    assert isinstance(second, tuple) and second[0] == "ok" and killed == 0
 
 
 def doubling(times: int, seed: str = "x" * 64) -> str:
