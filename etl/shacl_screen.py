@@ -20,7 +20,8 @@ query): more left to the query, never less.
 
 API: :func:`plan` ``(g, shape, param, arg, path, targets, lexical) -> tuple | None``; :func:`targets`
 ``(g, shape) -> tuple | None``; :class:`Index` ``(triples)`` (positions by predicate, maps by subject and
-object; ``with_predicates(wanted)``, ``objects_of(predicate)``, ``release()``); :func:`group` ``(keys)``; :func:`may_find` ``(index, plan) -> bool``;
+object; ``with_predicates(wanted)``, ``objects_of(predicate)``, ``values_on(steps)``, ``holding(steps)``,
+``several(steps)``, ``release()``); :func:`group` ``(keys)``; :func:`may_find` ``(index, plan) -> bool``;
 :func:`to_run` ``(index, checks) -> list`` (the checks whose query must run).
 """
 
@@ -292,9 +293,11 @@ def lang_matches(tag: str, language_range: str) -> bool:
 
 class Index:
     """A document's triples by predicate, with the maps the screens ask for, each built once:
-    forward (subject -> objects) and inverse (object -> subjects) per predicate, the focus nodes
-    of each target, and the distinct values of each path grouped by node kind, datatype and
-    language (most tests decide a whole group at once)."""
+    forward (subject -> objects) and inverse (object -> subjects) per predicate, each direction when first asked,
+    the focus nodes of each target, and the distinct values of each path grouped by node kind, datatype and
+    language (most tests decide a whole group at once). A test of single values reads the distinct values of the
+    path (:meth:`values_on`), and a count the nodes holding values (:meth:`holding`, :meth:`several`): neither
+    builds a map unless a value or a count may break the constraint."""
 
     def __init__(self, triples):
         triples = triples if isinstance(triples, list) else list(triples)
@@ -305,7 +308,8 @@ class Index:
         self.subjects, self.objects = subjects, objects
         # SHACL instance of follows rdfs:subClassOf: with any in the data nothing is screened
         self.subclasses = _SUBCLASS in rows
-        self._maps: dict = {}
+        self._forward: dict = {}
+        self._inverse: dict = {}
         self._cache: dict = {}
 
     def with_predicates(self, wanted) -> list:
@@ -318,29 +322,59 @@ class Index:
         objects = self.objects
         return [objects[i] for i in self.rows.get(p, ())]
 
-    def _both(self, p) -> tuple[dict, dict]:
-        """(subject -> objects, object -> subjects) of predicate ``p``, as lists: a triple given
-        twice counts twice (the screen then says "may find", never the reverse)."""
-        out = self._maps.get(p)
+    def forward(self, p) -> dict:
+        """subject -> objects of predicate ``p``, as lists: a triple given twice counts twice (the
+        screen then says "may find", never the reverse)."""
+        out = self._forward.get(p)
         if out is None:
-            out = self._maps[p] = _pairs(self.subjects, self.objects, self.rows.get(p, ()))
+            out = self._forward[p] = _pairs(self.subjects, self.objects, self.rows.get(p, ()))
         return out
 
-    def forward(self, p) -> dict:
-        return self._both(p)[0]
-
     def inverse(self, p) -> dict:
-        return self._both(p)[1]
+        """object -> subjects of predicate ``p``, as :meth:`forward` (each direction built when first asked: most
+        predicates are asked in one only)."""
+        out = self._inverse.get(p)
+        if out is None:
+            out = self._inverse[p] = _pairs(self.objects, self.subjects, self.rows.get(p, ()))
+        return out
+
+    def values_on(self, steps: tuple) -> dict:
+        """The distinct values on a path of :func:`_path` (the keys of :meth:`owners`, in the same order, without
+        building it: a value test reads the values, and their owners only when one fails)."""
+        def make():
+            out: dict = {}
+            for p, back in steps:
+                column, maps = (self.subjects, self._forward) if back else (self.objects, self._inverse)
+                done = maps.get(p)
+                out.update(dict.fromkeys(done) if done is not None else dict.fromkeys(map(column.__getitem__, self.rows.get(p, ()))))
+            return out
+        return self.cached(("values", steps), make)
+
+    def holding(self, steps: tuple) -> dict:
+        """The nodes with a value on the path (the keys of :meth:`holders`, without building it for a path of
+        :func:`_path`)."""
+        if steps[0] == "seq":
+            return self.holders(steps)
+        return self.values_on(tuple((p, not back) for p, back in steps))
+
+    def several(self, steps: tuple) -> dict:
+        """node -> its number of values on the path, for the nodes with more than one (most paths have none: when
+        no node holds two of its triples, the path's values are not mapped)."""
+        def make():
+            if steps[0] != "seq" and len(self.holding(steps)) == sum(len(self.rows.get(p, ())) for p, _ in steps):
+                return {}
+            return {f: len(vs) for f, vs in self.holders(steps).items() if len(vs) > 1}
+        return self.cached(("several", steps), make)
 
     def release(self) -> None:
         """Empty the maps, in place: the screens' own maps share them and make reference cycles with
         the index (:mod:`.sparql_screen` keeps the index it reads), so that otherwise a document's
         maps (a list per node and predicate) would wait for the cycle collector, which scans them
         all first."""
-        for forward, inverse in self._maps.values():
-            forward.clear()
-            inverse.clear()
-        self._maps.clear()
+        for maps in (self._forward, self._inverse):
+            for m in maps.values():
+                m.clear()
+            maps.clear()
         self._cache.clear()
         self.rows.clear()
         self.triples = self.subjects = self.objects = []  # (the caller's lists: left as they are)
@@ -441,23 +475,17 @@ def _group(keys: list) -> dict:
     return out
 
 
-def _pairs(subjects: list, objects: list, rows: list) -> tuple[dict, dict]:
-    """(subject -> objects, object -> subjects) of the triples at the positions ``rows``, in order."""
-    forward: dict = {}
-    inverse: dict = {}
+def _pairs(keys: list, values: list, rows: list) -> dict:
+    """key -> values of the triples at the positions ``rows`` (``keys`` and ``values``: two columns), in order."""
+    out: dict = {}
     for i in rows:
-        s, o = subjects[i], objects[i]
-        values = forward.get(s)
-        if values is None:
-            forward[s] = [o]
+        k = keys[i]
+        found = out.get(k)
+        if found is None:
+            out[k] = [values[i]]
         else:
-            values.append(o)
-        values = inverse.get(o)
-        if values is None:
-            inverse[o] = [s]
-        else:
-            values.append(s)
-    return forward, inverse
+            found.append(values[i])
+    return out
 
 
 def group(keys: list) -> dict:
@@ -470,6 +498,8 @@ def group(keys: list) -> dict:
 
 
 _TYPES = {ox.NamedNode: 0, ox.BlankNode: 1, ox.Literal: 2}
+# The tests of _value_test: each value on its own (the others read the values of each focus node together).
+_VALUE_TESTS = frozenset({"datatype", "kind", "languages", "compare", "pattern", "in", "class"})
 
 
 def to_run(index: Index, checks: list) -> list:
@@ -495,19 +525,25 @@ def may_find(index: Index, screen: tuple) -> bool:
         if kind == "logic":
             return len(_truth(index, focus, test[1])[0]) < len(focus)
         return bool(_bad_values(index, ("focus", targets), focus, test))
-    holders = index.holders(steps)
+    if kind in _VALUE_TESTS:  # the values alone, and their owners only when one may break the test
+        bad = _bad_values(index, ("steps", steps), index.values_on(steps), test)
+        if not bad:
+            return False
+        owners = index.owners(steps)
+        return any(not focus.isdisjoint(owners[v]) for v in bad)
+    if kind == "has":
+        return bool(focus.difference(index.owners(steps).get(test[1], ())))
     if kind == "min1":
-        return bool(focus.difference(holders))
-    if kind == "qualified_min1":  # some focus node without a value that surely conforms
-        bad = index.cached(("qualified", steps, test), lambda: set().union(
-            *(_bad_values(index, ("steps", steps), index.owners(steps), t) for t in test[1])))
-        return any(all(v in bad for v in holders.get(f, ())) for f in focus)
+        return bool(focus.difference(index.holding(steps)))
     if kind == "max":
         if test[1] == 0:
-            return not focus.isdisjoint(holders)
-        # the nodes with more than one value on the path, once per path (most paths have none)
-        several = index.cached(("several", steps), lambda: {f: len(vs) for f, vs in holders.items() if len(vs) > 1})
-        return any(n > test[1] and f in focus for f, n in several.items())
+            return not focus.isdisjoint(index.holding(steps))
+        return any(n > test[1] and f in focus for f, n in index.several(steps).items())
+    holders = index.holders(steps)
+    if kind == "qualified_min1":  # some focus node without a value that surely conforms
+        bad = index.cached(("qualified", steps, test), lambda: set().union(
+            *(_bad_values(index, ("steps", steps), index.values_on(steps), t) for t in test[1])))
+        return any(all(v in bad for v in holders.get(f, ())) for f in focus)
     if kind == "unique_lang":
         return not focus.isdisjoint(index.cached(("repeated_lang", steps), lambda: _repeated_lang(holders)))
     if kind == "equals":
@@ -519,10 +555,7 @@ def may_find(index: Index, screen: tuple) -> bool:
             if mine != theirs and (mine is None or theirs is None or set(mine) != set(theirs)):
                 return True
         return False
-    owners = index.owners(steps)
-    if kind == "has":
-        return bool(focus.difference(owners.get(test[1], ())))
-    return any(not focus.isdisjoint(owners[v]) for v in _bad_values(index, ("steps", steps), owners, test))
+    raise ValueError(f"unknown screen test {kind!r}")
 
 
 def _truth(index: Index, focus: set, condition: tuple) -> tuple[set, set]:

@@ -309,3 +309,27 @@ def test_a_datatype_the_store_reads_as_another_is_not_screened():
     g, shape = rdflib.Graph(), rdflib.BNode()
     assert shacl_screen._value_test(g, shape, SH.datatype, XSD.int, {}) is None  # the store says xsd:integer
     assert shacl_screen._value_test(g, shape, SH.datatype, XSD.string, {}) is not None
+
+
+def test_values_and_counts_on_a_path_agree_with_its_maps():
+    """The distinct values of a path, the nodes holding values and those holding several, read without building the
+    path's maps, are the maps' own: on one predicate, an inverse, an alternative of both, and a triple given twice
+    (counted twice, as the maps count it: the screen then says "may find")."""
+    e = "http://example.org/"
+    a, b, c, p, q = (ox.NamedNode(e + x) for x in ("a", "b", "c", "p", "q"))
+    one, two = ox.Literal("1"), ox.Literal("2")
+    triples = [ox.Triple(a, p, one), ox.Triple(a, p, two), ox.Triple(b, p, one), ox.Triple(c, q, a),
+               ox.Triple(c, q, b), ox.Triple(b, q, a), ox.Triple(b, q, a)]
+    for steps, values, holders, several in [
+        (((p, False),), [one, two], {a, b}, {a: 2}),
+        (((q, True),), [c, b], {a, b}, {a: 3}),
+        (((p, False), (q, True)), [one, two, c, b], {a, b}, {a: 5, b: 2}),
+        (((q, False),), [a, b], {c, b}, {c: 2, b: 2}),
+    ]:
+        fresh = shacl_screen.Index(triples)
+        assert list(fresh.values_on(steps)) == values
+        assert set(fresh.holding(steps)) == holders
+        assert fresh.several(steps) == several
+        mapped = shacl_screen.Index(triples)  # the same, read from the maps once they are built
+        assert list(mapped.owners(steps)) == values and set(mapped.holders(steps)) == holders
+        assert list(mapped.values_on(steps)) == values and mapped.several(steps) == several
