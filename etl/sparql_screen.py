@@ -158,9 +158,12 @@ def _one(values):
 
 def _distinct(m: dict) -> dict:
     """``m`` (node -> list) with each list's repeated values once (a copy only when one repeats)."""
-    if all(len(vs) == 1 or len(set(vs)) == len(vs) for vs in m.values()):
-        return m
+    if max(map(len, m.values()), default=0) < 2 or all(len(vs) == 1 or len(set(vs)) == len(vs) for vs in m.values()):
+        return m  # (the first test, in C, holds for most maps: a value per node)
     return {k: list(dict.fromkeys(vs)) for k, vs in m.items()}
+
+
+_NO_PART = object()  # an observation whose part is not read yet (None: it has none)
 
 
 class _Inverse(dict):
@@ -192,6 +195,7 @@ class _Doc:
         self._cells = None
         self._dims = None
         self._memo: dict = {}
+        self._part: dict = {}  # observation -> part (see part)
         self.verdicts: dict = {}  # (screen, focus node) -> may find
         # The screens join nodes by their terms, the store by its own: it holds "01"^^xsd:integer as "1"
         # (two terms here, one there), and a MAX over the STR of a blank node is unbound. Both never
@@ -271,12 +275,17 @@ class _Doc:
 
     def part(self, obs):
         """(column, line item, amount, half a unit) of an observation summed as a part, or None
-        when it has no amount or no precision (the SELECT's pattern requires both)."""
-        amounts, decimals = self.values("amount", obs), self.values("decimals", obs)
-        if not amounts or not decimals:
-            return None
-        return (_one(self.values("column", obs)), _one(self.values("lineItem", obs)), _amount(_one(amounts)),
+        when it has no amount or no precision (the SELECT's pattern requires both); read once per observation
+        (the row, column and summary screens sum the same cells)."""
+        out = self._part.get(obs, _NO_PART)
+        if out is _NO_PART:
+            f = self.f
+            amounts, decimals = f["amount"].get(obs, ()), f["decimals"].get(obs, ())
+            out = None if not amounts or not decimals else (
+                _one(f["column"].get(obs, ())), _one(f["lineItem"].get(obs, ())), _amount(_one(amounts)),
                 _half(_one(decimals)))
+            self._part[obs] = out  # (not when the values are not in a form the screen computes: _Unsure is raised)
+        return out
 
     def printed(self, obs) -> bool:
         return bool(self.values("amount", obs))
