@@ -345,8 +345,8 @@ class Index:
             out: dict = {}
             for p, back in steps:
                 column, maps = (self.subjects, self._forward) if back else (self.objects, self._inverse)
-                done = maps.get(p)
-                out.update(dict.fromkeys(done) if done is not None else dict.fromkeys(map(column.__getitem__, self.rows.get(p, ()))))
+                done = maps.get(p)  # (the map's keys when it is built, else the column read at the predicate's rows)
+                out.update(dict.fromkeys(done if done is not None else map(column.__getitem__, self.rows.get(p, ()))))
             return out
         return self.cached(("values", steps), make)
 
@@ -359,7 +359,7 @@ class Index:
 
     def several(self, steps: tuple) -> dict:
         """node -> its number of values on the path, for the nodes with more than one (most paths have none: when
-        no node holds two of its triples, the path's values are not mapped)."""
+        the path has as many holders as triples, no node holds two, and the path is not mapped)."""
         def make():
             if steps[0] != "seq" and len(self.holding(steps)) == sum(len(self.rows.get(p, ())) for p, _ in steps):
                 return {}
@@ -555,7 +555,7 @@ def may_find(index: Index, screen: tuple) -> bool:
             if mine != theirs and (mine is None or theirs is None or set(mine) != set(theirs)):
                 return True
         return False
-    raise ValueError(f"unknown screen test {kind!r}")
+    return True  # a test this function does not know: the query decides
 
 
 def _truth(index: Index, focus: set, condition: tuple) -> tuple[set, set]:
