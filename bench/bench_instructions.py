@@ -30,16 +30,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "samples"
+CORPUS = ROOT.parent / "shared" / "samples" / "corpus"
 # The function whose entry makes callgrind write the counts so far (and start counting again): the child calls it
 # just before and just after validation, so that the middle one of three dumps holds validation alone.
 _MARK = "sched_yield"
 
 
 def documents(limit: int | None = None) -> list[Path]:
-    """The bundled samples, then the corpus PDFs, of ``../shared`` (sorted by name)."""
-    out = sorted(p for p in SHARED.glob("*") if p.suffix in (".txt", ".pdf"))
-    out += sorted((SHARED / "corpus").glob("*.pdf"))
+    """The bundled samples, then the corpus PDFs of ``../shared`` (sorted by name), as bench_validate reads them."""
+    from budgetkg.resources import default_sources
+
+    out = list(default_sources()) + sorted(CORPUS.glob("*.pdf"))
     return out[:limit] if limit else out
 
 
@@ -47,15 +48,15 @@ def write_documents(paths: list[Path], folder: Path) -> list[Path]:
     """Each document that builds, mapped by this tree, as ``folder/NN.nt`` (its triples in the mapper's order)."""
     import pyoxigraph as ox
 
-    from budgetkg.etl.to_rdf import map_document
-    from budgetkg.names import DEFAULT_BASE
+    from bench.bench_validate import document_triples
+    from budgetkg.errors import BudgetkgError
 
     out = []
     for n, path in enumerate(paths):
         try:
-            triples = map_document(str(path), base=DEFAULT_BASE)[2]
-        except Exception as exc:  # noqa: BLE001  (a document that does not build is left out, and said so)
-            print(f"left out {path.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            triples = document_triples(str(path))
+        except BudgetkgError as exc:  # a document that does not build is left out, and said so
+            print(f"left out {path.name}: {exc}", file=sys.stderr)
             continue
         target = folder / f"{n:02d}.nt"
         target.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
@@ -93,17 +94,17 @@ def child(tree: Path, files: list[Path], out: Path) -> None:
     from budgetkg.etl import validation
 
     assert Path(validation.__file__).is_relative_to(tree), validation.__file__
+    try:  # the terms kept beside the triples, as the mapper hands them over (trees since session 20)
+        from budgetkg.etl.terms import Triples, columns
+    except ImportError:
+        Triples = None
     docs = []
     for f in files:
         triples = list(ox.parse(path=str(f), format=ox.RdfFormat.N_TRIPLES))
-        try:  # the terms kept beside the triples, as the mapper hands them over (trees since session 20)
-            from budgetkg.etl.terms import Triples, columns
-        except ImportError:
-            docs.append((triples, f.name))
-            continue
-        seen: dict = {}  # each term one object, as the mapper makes them
-        cols = [[seen.setdefault(t, t) for t in column] for column in columns(triples)]
-        docs.append((Triples.of_columns(triples, *cols), f.name))
+        if Triples is not None:
+            seen: dict = {}  # each term one object, as the mapper makes them
+            triples = Triples.of_columns(triples, *([seen.setdefault(t, t) for t in c] for c in columns(triples)))
+        docs.append((triples, f.name))
     validation._checks(None)  # the shapes compiled and the vocabulary read before the first mark
     validation.validate_documents(docs[:1])
     os.sched_yield()
@@ -157,9 +158,6 @@ def main(argv=None) -> int:
         return 0
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
-        return 2
-    if not SHARED.is_dir():
-        print(f"no documents: {SHARED} is not there", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="bench-instructions-") as tmp:
         work = Path(tmp)

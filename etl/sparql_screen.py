@@ -163,7 +163,7 @@ def _distinct(m: dict) -> dict:
     return {k: list(dict.fromkeys(vs)) for k, vs in m.items()}
 
 
-_NO_PART = object()  # an observation whose part is not read yet (None: it has none)
+_UNMADE = object()  # a key _Doc.memo has not made yet
 
 
 class _Inverse(dict):
@@ -195,7 +195,6 @@ class _Doc:
         self._cells = None
         self._dims = None
         self._memo: dict = {}
-        self._part: dict = {}  # observation -> part (see part)
         self.verdicts: dict = {}  # (screen, focus node) -> may find
         # The screens join nodes by their terms, the store by its own: it holds "01"^^xsd:integer as "1"
         # (two terms here, one there), and a MAX over the STR of a blank node is unbound. Both never
@@ -206,9 +205,9 @@ class _Doc:
             _NAMED.issuperset(map(type, vs)) for dim in self.dimensions() for vs in index.forward(dim).values())
 
     def memo(self, key, make):
-        """``make()``, once per document (what two screens of one hierarchy share)."""
-        out = self._memo.get(key)
-        if out is None:
+        """``make()``, once per document (what two screens of one hierarchy share; None too)."""
+        out = self._memo.get(key, _UNMADE)
+        if out is _UNMADE:
             out = self._memo[key] = make()
         return out
 
@@ -277,15 +276,13 @@ class _Doc:
         """(column, line item, amount, half a unit) of an observation summed as a part, or None
         when it has no amount or no precision (the SELECT's pattern requires both); read once per observation
         (the row, column and summary screens sum the same cells)."""
-        out = self._part.get(obs, _NO_PART)
-        if out is _NO_PART:
-            f = self.f
-            amounts, decimals = f["amount"].get(obs, ()), f["decimals"].get(obs, ())
-            out = None if not amounts or not decimals else (
-                _one(f["column"].get(obs, ())), _one(f["lineItem"].get(obs, ())), _amount(_one(amounts)),
-                _half(_one(decimals)))
-            self._part[obs] = out  # (not when the values are not in a form the screen computes: _Unsure is raised)
-        return out
+        def make():  # (nothing is kept when a value is not in a form the screen computes: _Unsure is raised)
+            amounts, decimals = self.values("amount", obs), self.values("decimals", obs)
+            if not amounts or not decimals:
+                return None
+            return (_one(self.values("column", obs)), _one(self.values("lineItem", obs)), _amount(_one(amounts)),
+                    _half(_one(decimals)))
+        return self.memo(("part", obs), make)
 
     def printed(self, obs) -> bool:
         return bool(self.values("amount", obs))
