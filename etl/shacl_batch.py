@@ -46,7 +46,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from . import shacl_screen, shacl_terms, sparql_screen, sparql_screen_audit, sparql_shared
 from .xsd_lexical import INTEGER_BOUNDS as _INTEGER_BOUNDS, LEXICAL as _LEXICAL
-from .sparql_predicates import predicates
+from .sparql_predicates import read_by
 
 GRAPH_VAR = "bkgBatchGraph"
 _G = "?" + GRAPH_VAR
@@ -137,6 +137,7 @@ class Check:
     focus_screen: object = None  # SHACL-SPARQL: ``(index, focus) -> bool``, False when no solution (sparql_screen)
     reads: frozenset = frozenset()  # core: the IRIs of its query (the predicates whose values it compares among them)
     predicates: frozenset | None = None  # the predicates its queries read (sparql_predicates); None: any
+    classes: frozenset | None = None  # the classes whose rdf:type triples they read (sparql_predicates); None: any
 
 
 @dataclass
@@ -401,8 +402,9 @@ class _Compiler:
 
         def add(param, arg, query, value, value_shape=None):
             screen = shacl_screen.plan(g, shape, param, arg, path, focus, _LEXICAL, value_shape)
+            read, classes = read_by(query, _INSTANCE_IRIS)
             out.append(Check(shape, _COMPONENT[param], severity, path, query, value, messages, targets=nodes, screen=screen,
-                             reads=_reads(query), predicates=predicates(query, _INSTANCE_IRIS)))
+                             reads=_reads(query), predicates=read, classes=classes))
 
         head = f"SELECT DISTINCT {_G} ?this"
         if path is None:
@@ -507,11 +509,12 @@ class _Compiler:
         ox.Store().query(query)  # a syntax error names the shape now, not in the middle of a build
         focus_query = f"SELECT DISTINCT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} }} }}"
         extra = tuple(m for m in g.objects(constraint, SH.message) if m not in messages)
-        read = predicates(query), predicates(focus_query, _INSTANCE_IRIS)
+        (read, classes), (focus_read, focus_classes) = read_by(query), read_by(focus_query, _INSTANCE_IRIS)
         return [Check(shape, SH.SPARQLConstraintComponent, severity, None, query, "row-or-focus",
                       messages + extra, constraint=constraint, targets=nodes, focus_query=focus_query, prologue=head,
                       focus_screen=sparql_screen.plan(shape, query, SPARQL_SCREENS), focus_targets=focus,
-                      predicates=None if None in read else read[0] | read[1])]
+                      predicates=None if None in (read, focus_read) else read | focus_read,
+                      classes=None if None in (classes, focus_classes) else classes | focus_classes)]
 
 
 # ---------------------------------------------------------------- compiling and running
@@ -563,6 +566,7 @@ class Document:
         # triples, every triple those queries may match (their predicates are all IRIs of their text)
         self.exact_reads: set | None = None
         self.predicates: frozenset | None = None  # what the checks run on the store read (see keep)
+        self.classes: frozenset | None = None  # the classes of the rdf:type triples they read (see keep)
         self.verdicts: dict = {}  # id of a SHACL-SPARQL check -> (the check, {focus node: its screen's verdict})
 
     def keep(self, checks: list[Check]) -> None:
@@ -570,13 +574,17 @@ class Document:
         among them)."""
         read = [check.predicates for check in checks]
         self.predicates = None if None in read else frozenset().union(*read)
+        classes = [check.classes for check in checks]
+        self.classes = None if None in classes else frozenset().union(*classes)
 
     @property
     def store(self) -> ox.Store:
         if self._store is None:
             triples = self.triples
             if self.predicates is not None:
-                triples = self.index.with_predicates({ox.NamedNode(p) for p in self.predicates})
+                # "instance of" reads rdf:type alone where the document has no rdfs:subClassOf (see _INSTANCE)
+                classes = None if self.classes is None or self.index.subclasses else {ox.NamedNode(c) for c in self.classes}
+                triples = self.index.with_predicates({ox.NamedNode(p) for p in self.predicates}, classes)
             self._store = _store(triples)
         return self._store
 

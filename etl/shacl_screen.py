@@ -20,7 +20,7 @@ query): more left to the query, never less.
 
 API: :func:`plan` ``(g, shape, param, arg, path, targets, lexical) -> tuple | None``; :func:`targets`
 ``(g, shape) -> tuple | None``; :class:`Index` ``(triples)`` (positions by predicate, maps by subject and
-object; ``with_predicates(wanted)``, ``objects_of(predicate)``, ``values_on(steps)``, ``holding(steps)``,
+object; ``with_predicates(wanted, classes=None)``, ``objects_of(predicate)``, ``values_on(steps)``, ``holding(steps)``,
 ``several(steps)``, ``release()``); :func:`group` ``(keys)``; :func:`may_find` ``(index, plan) -> bool``;
 :func:`to_run` ``(index, checks) -> list`` (the checks whose query must run).
 """
@@ -312,10 +312,14 @@ class Index:
         self._inverse: dict = {}
         self._cache: dict = {}
 
-    def with_predicates(self, wanted) -> list:
-        """The triples whose predicate is in ``wanted`` (terms), in the document's order."""
-        rows = self.rows
-        return [self.triples[i] for i in sorted(i for p in wanted for i in rows.get(p, ()))]
+    def with_predicates(self, wanted, classes=None) -> list:
+        """The triples whose predicate is in ``wanted`` (terms), in the document's order; of ``rdf:type``, those whose
+        object is in ``classes`` (terms) when given."""
+        rows, objects = self.rows, self.objects
+        kept = [i for p in wanted if classes is None or p != _TYPE for i in rows.get(p, ())]
+        if classes is not None and _TYPE in wanted:
+            kept += [i for i in rows.get(_TYPE, ()) if objects[i] in classes]
+        return [self.triples[i] for i in sorted(kept)]
 
     def objects_of(self, p) -> list:
         """The objects of the triples of predicate ``p``."""

@@ -15,15 +15,27 @@ The query is read with :mod:`budgetkg.sparqltext`'s tokenizer, by the grammar's 
 and triples blocks (expressions are skipped but for the groups of their ``EXISTS``). rdflib's parser
 gives the same sets (tests/etl/test_sparql_predicates.py) but takes seconds on the narrative audits.
 
-API: :func:`predicates` ``(query, instance=()) -> frozenset[str] | None``: ``instance`` are the
-predicates of :mod:`.shacl_batch`'s "instance of" placeholder, its other placeholders are read as
-empty groups.
+A pattern whose verb is ``rdf:type`` alone (``a``, the IRI, or the "instance of" placeholder when the
+document has no ``rdfs:subClassOf``) and whose object is an IRI only matches the ``rdf:type`` triples of that
+class: a query that reads ``rdf:type`` only so (a target class, ``sh:class``) needs only those, a few
+of the thousands a document has (one per node). Any other reading of ``rdf:type`` (a variable or blank
+node as the class, a step of a path) may need every one.
+
+API: :func:`predicates` ``(query, instance=()) -> frozenset[str] | None``; :func:`classes` ``(query,
+instance=()) -> frozenset[str] | None`` (the classes whose ``rdf:type`` triples it reads; None: any);
+:func:`read_by` ``(query, instance=())`` (both, the query read once). ``instance`` are the predicates of
+:mod:`.shacl_batch`'s "instance of" placeholder, its other placeholders are read as empty groups.
 
 >>> sorted(predicates("PREFIX : <http://x/> SELECT ?v { $this :a/:b* ?v FILTER NOT EXISTS { ?v ^:c ?w } }"))
 ['http://x/a', 'http://x/b', 'http://x/c']
 >>> [predicates(q) for q in ("SELECT ?p { $this ?p ?o }", "PREFIX : <http://x/> SELECT ?o { $this :a* ?o }",
 ...                          "PREFIX : <http://x/> SELECT ?o { $this !:a ?o }")]
 [None, None, None]
+>>> sorted(classes("PREFIX : <http://x/> SELECT ?v { $this a :T ; :a ?v . ?v a :U , :V }"))
+['http://x/T', 'http://x/U', 'http://x/V']
+>>> [classes(q) for q in ("PREFIX : <http://x/> SELECT ?c { $this a ?c }", "PREFIX : <http://x/> SELECT ?v { $this a/:b ?v }",
+...                       "PREFIX : <http://x/> SELECT ?v { $this :a ?v }")]
+[None, None, frozenset()]
 """
 
 from __future__ import annotations
@@ -48,6 +60,8 @@ class _Reader:
         self.prefixes: dict[str, str] = {}
         self.instance = instance
         self.out: set[str] = set()
+        self.classes: set[str] = set()  # the classes of the rdf:type patterns with an IRI object
+        self.any_class = False  # rdf:type read otherwise: every rdf:type triple may be needed
 
     # -------------------------------------------------------- tokens
 
@@ -230,18 +244,40 @@ class _Reader:
 
     def properties(self) -> None:
         while True:
+            typed, before = self.type_verb(), self.any_class
             if self.verb():
                 raise _Whole  # a path that may have length zero
-            self.node()
+            if typed:  # rdf:type alone: its objects tell which of its triples are read
+                self.any_class = before
+            self.object(typed)
             while self.punct() == ",":
                 self.take()
-                self.node()
+                self.object(typed)
             if self.punct() != ";":
                 return
             while self.punct() == ";":
                 self.take()
             if self.punct() in (".", "]", "}") or self.word() in _GROUP_WORDS:
                 return
+
+    def type_verb(self) -> bool:
+        """Whether the verb ahead is ``rdf:type`` alone (``a``, its IRI, the "instance of" placeholder), no step of
+        a path."""
+        t = self.peek()
+        if t is None or not (t.kind == "word" and t.text in ("a", "INSTANCE__OF")
+                             or t.kind in ("iri", "pname") and self.iri(t) == names.RDF_TYPE):
+            return False
+        return self.punct(1) not in ("/", "|", "*", "+", "?")
+
+    def object(self, typed: bool) -> None:
+        """An object; of an ``rdf:type`` verb alone (``typed``), its class when an IRI."""
+        t = self.peek()
+        if typed:
+            if t is not None and t.kind in ("iri", "pname"):
+                self.classes.add(self.iri(t))
+            else:
+                self.any_class = True
+        self.node()
 
     # -------------------------------------------------------- paths (True: may have length zero)
 
@@ -250,12 +286,14 @@ class _Reader:
         if t is not None and t.kind == "word" and t.text == "a":
             self.take()
             self.out.add(names.RDF_TYPE)
+            self.any_class = True
             return False
         if t is not None and t.kind == "word" and t.text == "INSTANCE__OF":
             self.take()
             if not self.instance:
                 raise _Whole
             self.out.update(self.instance)
+            self.any_class = True
             return False
         return self.alternative()
 
@@ -278,10 +316,13 @@ class _Reader:
             self.take()
         t = self.take()
         if t.kind in ("iri", "pname"):
-            self.out.add(self.iri(t))
+            iri = self.iri(t)
+            self.out.add(iri)
+            self.any_class = self.any_class or iri == names.RDF_TYPE
             nullable = False
         elif t.kind == "word" and t.text == "a":
             self.out.add(names.RDF_TYPE)
+            self.any_class = True
             nullable = False
         elif t.kind == "punct" and t.text == "(":
             nullable = self.alternative()
@@ -295,11 +336,26 @@ class _Reader:
         return nullable
 
 
-def predicates(query: str, instance: tuple = ()) -> frozenset | None:
-    """The predicate IRIs ``query`` reads, or None when it may read any triple."""
+def read_by(query: str, instance: tuple = ()) -> tuple[frozenset | None, frozenset | None]:
+    """:func:`predicates` and :func:`classes` of ``query``, read once."""
     reader = _Reader(query, tuple(instance))
     try:
         reader.query()
     except (_Whole, AttributeError):  # AttributeError: the query ended where a token was expected
-        return None
-    return frozenset(reader.out)
+        return None, None
+    read = frozenset(reader.out)
+    if names.RDF_TYPE not in read:
+        return read, frozenset()
+    return read, None if reader.any_class else frozenset(reader.classes)
+
+
+def predicates(query: str, instance: tuple = ()) -> frozenset | None:
+    """The predicate IRIs ``query`` reads, or None when it may read any triple."""
+    return read_by(query, instance)[0]
+
+
+def classes(query: str, instance: tuple = ()) -> frozenset | None:
+    """The classes whose ``rdf:type`` triples ``query`` reads (empty when it reads none), or None when it may read
+    any ``rdf:type`` triple (``instance``: with "instance of" read as ``rdf:type`` alone, a document without
+    ``rdfs:subClassOf``)."""
+    return read_by(query, instance)[1]

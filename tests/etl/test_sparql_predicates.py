@@ -18,7 +18,7 @@ from tests.etl.test_shacl_screen import _mutate
 from tests.shapes.test_shapes_support import fixed_sample
 
 from budgetkg.etl import shacl_batch
-from budgetkg.etl.sparql_predicates import predicates
+from budgetkg.etl.sparql_predicates import classes, predicates
 from budgetkg.etl.validation import _checks, context_triples
 
 X = "http://x/"
@@ -63,6 +63,34 @@ def test_the_predicates_a_query_names(query, expected):
 ])
 def test_a_query_that_may_read_any_triple_gets_the_whole_graph(query):
     assert predicates(P + query) is None
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT ?o { $this :a ?o }", set()),  # no rdf:type triple read
+    ("SELECT ?o { $this a :T ; :a ?o . ?o rdf:type :U , :V }", {"T", "U", "V"}),
+    ("SELECT ?o { [ a :T ] :a ?o FILTER NOT EXISTS { ?o a :U } OPTIONAL { ?o <" + RDF_TYPE + "> :V } }", {"T", "U", "V"}),
+    ("SELECT ?o { $this a ?c }", None),  # a variable class: any rdf:type triple
+    ("SELECT ?o { $this a :T , ?c }", None),
+    ("SELECT ?o { $this a [ :a ?o ] }", None),  # a blank node class
+    ("SELECT ?o { $this a \"T\" }", None),
+    ("SELECT ?o { $this a/:b ?o }", None),  # rdf:type as a step of a path: its objects are not the pattern's
+    ("SELECT ?o { $this (a|:b) ?o }", None),
+    ("SELECT ?o { ?o ^rdf:type $this }", None),
+    ("SELECT ?o { $this a+ :T }", None),
+    ("SELECT ?o { $this :a ?o . $this :b/rdf:type :T }", None),
+])
+def test_the_classes_whose_rdf_type_triples_a_query_reads(query, expected):
+    query = P + "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n" + query
+    assert classes(query) == (None if expected is None else {X + e for e in expected})
+
+
+def test_instance_of_reads_the_rdf_type_triples_of_its_class():
+    """The "instance of" placeholder read as rdf:type alone (the document has no rdfs:subClassOf: see the store tests
+    below for one that has)."""
+    instance = shacl_batch._INSTANCE_IRIS
+    assert classes(P + "SELECT ?this { ?this INSTANCE__OF :T }", instance) == {X + "T"}
+    assert classes(P + "SELECT ?this { ?this INSTANCE__OF ?c }", instance) is None
+    assert classes(P + "SELECT ?this { ?this INSTANCE__OF :T }") is None  # no placeholder predicates: the whole graph
 
 
 def _reference(query: str):
@@ -144,7 +172,8 @@ def _data() -> list[ox.Triple]:
             ox.Triple(n(X + "b"), n(X + "p"), ox.Literal("1")), ox.Triple(n(X + "b"), n(X + "other"), ox.Literal("3"))]
 
 
-def _run(select: str):
+def _run_on(select: str, data: list[ox.Triple]):
+    """The focus nodes found (sorted) and the triples the document's store was loaded with."""
     checks = shacl_batch.compile_shapes(_shapes(select))
     captured = []
     real = shacl_batch._store
@@ -155,11 +184,16 @@ def _run(select: str):
 
     shacl_batch._store = spy
     try:
-        found = shacl_batch.run_document(_data(), [c for c in checks if c.focus_query is None],
+        found = shacl_batch.run_document(data, [c for c in checks if c.focus_query is None],
                                          [c for c in checks if c.focus_query is not None])
     finally:
         shacl_batch._store = real
-    return sorted(f.focus.value for f in found), {t.predicate.value for t in captured}
+    return sorted(f.focus.value for f in found), captured
+
+
+def _run(select: str):
+    found, captured = _run_on(select, _data())
+    return found, {t.predicate.value for t in captured}
 
 
 def test_a_filter_not_exists_reads_its_predicate():
@@ -200,3 +234,32 @@ def test_mutated_documents_find_the_same_with_the_whole_graph(seed):
     every = key([f for c in shacl_batch.shacl_screen.to_run(whole.index, core) for f in shacl_batch.run_check(whole, c)]
                 + [f for c in sparql for f in shacl_batch.run_check(whole, c, shared)])
     assert restricted == every
+
+
+def _typed(data: list[ox.Triple]) -> set:
+    return {(t.subject.value, t.object.value) for t in data if t.predicate.value == RDF_TYPE}
+
+
+def test_a_document_store_holds_the_rdf_type_triples_of_the_classes_read():
+    """Focus nodes of class :T (both :a and :b have :p): the node of class :U is not among them, and its rdf:type
+    triple is not loaded; a query that reads the class of any node (?k, a variable) gets every rdf:type triple and
+    finds :U."""
+    n, t = ox.NamedNode, ox.NamedNode(RDF_TYPE)
+    data = _data() + [ox.Triple(n(X + "c"), t, n(X + "U")), ox.Triple(n(X + "c"), n(X + "p"), ox.Literal("1"))]
+    found, loaded = _run_on("SELECT $this WHERE { $this :p ?v }", data)
+    assert found == [X + "a", X + "b"]
+    assert _typed(loaded) == {(X + "a", X + "T"), (X + "b", X + "T")}
+    found, loaded = _run_on("SELECT $this WHERE { $this :p ?v . ?c a ?k FILTER (?k = :U) }", data)
+    assert found == [X + "a", X + "b"]
+    assert (X + "c", X + "U") in _typed(loaded)
+
+
+def test_with_subclasses_every_rdf_type_triple_is_loaded():
+    """:d is of class :T2, a subclass of :T: a SHACL instance of :T, so a focus node, found through its rdf:type triple
+    of class :T2 (which the store must hold though the query names :T only)."""
+    n, t = ox.NamedNode, ox.NamedNode(RDF_TYPE)
+    data = _data() + [ox.Triple(n(X + "T2"), n("http://www.w3.org/2000/01/rdf-schema#subClassOf"), n(X + "T")),
+                      ox.Triple(n(X + "d"), t, n(X + "T2")), ox.Triple(n(X + "d"), n(X + "p"), ox.Literal("1"))]
+    found, loaded = _run_on("SELECT $this WHERE { $this :p ?v }", data)
+    assert found == [X + "a", X + "b", X + "d"]
+    assert (X + "d", X + "T2") in _typed(loaded)
