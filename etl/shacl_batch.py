@@ -138,6 +138,8 @@ class Check:
     reads: frozenset = frozenset()  # core: the IRIs of its query (the predicates whose values it compares among them)
     predicates: frozenset | None = None  # the predicates its queries read (sparql_predicates); None: any
     classes: frozenset | None = None  # the classes whose rdf:type triples they read (sparql_predicates); None: any
+    # (IRI, "object" | "subject"): its variable verbs read the predicates that are the objects (subjects) of IRI's triples
+    verbs: frozenset = frozenset()
 
 
 @dataclass
@@ -402,9 +404,9 @@ class _Compiler:
 
         def add(param, arg, query, value, value_shape=None):
             screen = shacl_screen.plan(g, shape, param, arg, path, focus, _LEXICAL, value_shape)
-            read, classes = read_by(query, _INSTANCE_IRIS)
+            read = read_by(query, _INSTANCE_IRIS)
             out.append(Check(shape, _COMPONENT[param], severity, path, query, value, messages, targets=nodes, screen=screen,
-                             reads=_reads(query), predicates=read, classes=classes))
+                             reads=_reads(query), predicates=read.predicates, classes=read.classes, verbs=read.bound))
 
         head = f"SELECT DISTINCT {_G} ?this"
         if path is None:
@@ -509,12 +511,13 @@ class _Compiler:
         ox.Store().query(query)  # a syntax error names the shape now, not in the middle of a build
         focus_query = f"SELECT DISTINCT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} }} }}"
         extra = tuple(m for m in g.objects(constraint, SH.message) if m not in messages)
-        (read, classes), (focus_read, focus_classes) = read_by(query), read_by(focus_query, _INSTANCE_IRIS)
+        read, focus_read = read_by(query), read_by(focus_query, _INSTANCE_IRIS)
+        classes = read.classes, focus_read.classes
         return [Check(shape, SH.SPARQLConstraintComponent, severity, None, query, "row-or-focus",
                       messages + extra, constraint=constraint, targets=nodes, focus_query=focus_query, prologue=head,
                       focus_screen=sparql_screen.plan(shape, query, SPARQL_SCREENS), focus_targets=focus,
-                      predicates=None if None in (read, focus_read) else read | focus_read,
-                      classes=None if None in (classes, focus_classes) else classes | focus_classes)]
+                      predicates=None if None in (read.predicates, focus_read.predicates) else read.predicates | focus_read.predicates,
+                      classes=None if None in classes else classes[0] | classes[1], verbs=read.bound | focus_read.bound)]
 
 
 # ---------------------------------------------------------------- compiling and running
@@ -567,6 +570,7 @@ class Document:
         self.exact_reads: set | None = None
         self.predicates: frozenset | None = None  # what the checks run on the store read (see keep)
         self.classes: frozenset | None = None  # the classes of the rdf:type triples they read (see keep)
+        self.verbs: frozenset = frozenset()  # the bindings of their variable verbs (see keep)
         self.verdicts: dict = {}  # id of a SHACL-SPARQL check -> (the check, {focus node: its screen's verdict})
 
     def keep(self, checks: list[Check]) -> None:
@@ -576,17 +580,29 @@ class Document:
         self.predicates = None if None in read else frozenset().union(*read)
         classes = [check.classes for check in checks]
         self.classes = None if None in classes else frozenset().union(*classes)
+        self.verbs = frozenset().union(*(check.verbs for check in checks))
 
     @property
     def store(self) -> ox.Store:
         if self._store is None:
             triples = self.triples
             if self.predicates is not None:
-                # "instance of" reads rdf:type alone where the document has no rdfs:subClassOf (see _INSTANCE)
-                classes = None if self.classes is None or self.index.subclasses else {ox.NamedNode(c) for c in self.classes}
-                triples = self.index.with_predicates({ox.NamedNode(p) for p in self.predicates}, classes)
+                bound = self._verb_predicates()
+                # "instance of" reads rdf:type alone where the document has no rdfs:subClassOf (see _INSTANCE); a
+                # variable verb bound to rdf:type reads every class
+                classes = None if self.classes is None or self.index.subclasses or _INSTANCE_OF[0] in bound else {
+                    ox.NamedNode(c) for c in self.classes}
+                triples = self.index.with_predicates({ox.NamedNode(p) for p in self.predicates} | bound, classes)
             self._store = _store(triples)
         return self._store
+
+    def _verb_predicates(self) -> set:
+        """The predicates the checks' variable verbs are bound to in this document (see sparql_predicates)."""
+        index, out = self.index, set()
+        for iri, position in self.verbs:
+            column = index.objects if position == "object" else index.subjects
+            out.update(column[i] for i in index.rows.get(ox.NamedNode(iri), ()))
+        return {t for t in out if type(t) is ox.NamedNode}
 
     def exact_for(self, check: Check) -> bool:
         """Whether ``check`` must run on the store of exact terms: it reads a predicate with a literal that the

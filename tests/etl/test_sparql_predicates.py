@@ -18,7 +18,7 @@ from tests.etl.test_shacl_screen import _mutate
 from tests.shapes.test_shapes_support import fixed_sample
 
 from budgetkg.etl import shacl_batch
-from budgetkg.etl.sparql_predicates import classes, predicates
+from budgetkg.etl.sparql_predicates import classes, predicates, read_by
 from budgetkg.etl.validation import _checks, context_triples
 
 X = "http://x/"
@@ -151,7 +151,11 @@ def test_the_shapes_queries_read_as_rdflib_reads_them():
     short = [t for t in texts if len(t) < 4000]
     assert len(short) > 20
     for text in short:
-        assert predicates(text) == _reference(text), text[:200]
+        ours, theirs = read_by(text), _reference(text)
+        if theirs is None and ours.predicates is not None:  # a variable verb, which the reference does not follow
+            assert ours.bound, text[:200]  # bound here by a pattern (tests below)
+        else:
+            assert ours.predicates == theirs, text[:200]
 
 
 # ---------------------------------------------------------------- stores holding those triples
@@ -263,3 +267,85 @@ def test_with_subclasses_every_rdf_type_triple_is_loaded():
     found, loaded = _run_on("SELECT $this WHERE { $this :p ?v }", data)
     assert found == [X + "a", X + "b", X + "d"]
     assert (X + "d", X + "T2") in _typed(loaded)
+
+
+# ---------------------------------------------------------------- variable verbs bound by a pattern
+
+DIM = ("http://x/dim", "object")
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT ?v { ?c :dim ?p . $this ?p ?v }", {DIM}),
+    ("SELECT ?v { $this ?p ?v . ?c :dim ?p }", {DIM}),  # a join: the order of the patterns does not matter
+    ("SELECT ?v { ?p :codeList ?l . $this ?p ?v }", {("http://x/codeList", "subject")}),
+    ("SELECT ?v { ?c :dim ?p , ?q . $this ?p ?v ; ?q ?w }", {DIM}),
+    ("SELECT ?v { ?c :dim ?p FILTER NOT EXISTS { $this ?p ?v } }", {DIM}),
+    ("SELECT ?v { ?c :dim ?p FILTER (?c != :x || NOT EXISTS { $this ?p ?v }) }", {DIM}),
+    ("SELECT ?v { ?c :dim ?p OPTIONAL { $this ?p ?v } }", {DIM}),
+    ("SELECT ?v { OPTIONAL { ?c :dim ?p FILTER NOT EXISTS { $this ?p ?v } } }", {DIM}),  # bound within the OPTIONAL
+    ("SELECT ?v { ?c :dim ?p MINUS { $this ?p ?v } }", {DIM}),
+    ("SELECT ?v { ?c :dim ?p { $this ?p ?v } UNION { $this :a ?v } }", {DIM}),
+    ("SELECT ?v { { ?c :dim ?p } $this ?p ?v }", {DIM}),  # a group joined to the pattern's
+    ("SELECT ?v { { SELECT ?p WHERE { ?c :dim ?p } } $this ?p ?v }", {DIM}),  # projected by a sub-SELECT
+    ("SELECT ?v { $this :a ?v }", set()),
+])
+def test_the_bindings_of_variable_verbs(query, expected):
+    read = read_by(P + query)
+    assert read.predicates is not None
+    assert read.bound == expected
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?v { $this ?p ?v OPTIONAL { ?c :dim ?p } }",  # bound only where the OPTIONAL matches
+    "SELECT ?v { { ?c :dim ?p } UNION { ?c :a ?q } $this ?p ?v }",  # bound in one branch only
+    # the OPTIONAL and MINUS are evaluated on the solutions of the patterns before them, where ?p is unbound
+    "SELECT ?v { OPTIONAL { $this ?p ?v } ?c :dim ?p }",
+    "SELECT ?v { $this :a ?v MINUS { $this ?p ?v } ?c :dim ?p }",
+    "SELECT ?v { $this :a ?v BIND (EXISTS { $this ?p ?v } AS ?e) ?c :dim ?p }",  # a BIND: before it
+    "SELECT ?v { ?c :dim ?p { SELECT ?v WHERE { $this ?p ?v } } }",  # a sub-SELECT does not see ?p
+    "SELECT ?v { { SELECT ?v WHERE { ?c :dim ?p } } $this ?p ?v }",  # nor project it
+    "SELECT ?v { ?c :dim ?p { $this :a ?v FILTER NOT EXISTS { $this ?q ?v } } }",  # ?q bound nowhere
+    "SELECT ?c { ?c :dim ?p } GROUP BY ?c HAVING (EXISTS { $this ?p ?v })",
+    "SELECT ?v { ?c :dim ?p . ?c ?p ?v . $this ?v* ?c }",
+])
+def test_variable_verbs_bound_otherwise_read_the_whole_graph(query):
+    assert read_by(P + query).predicates is None
+
+
+def _dimensions() -> list[ox.Triple]:
+    """Two items, each with a dimension value :p (a :dim of the structure) and another value :q (not one)."""
+    n = ox.NamedNode
+    return _data() + [ox.Triple(n(X + "s"), n(X + "dim"), n(X + "p"))]
+
+
+@pytest.mark.parametrize("select, expected", [
+    # the items with a value on a dimension: :p is one, :q and :other are not
+    ("SELECT $this WHERE { ?s :dim ?d . $this ?d ?v }", ["a", "b"]),
+    # the items without a value on some dimension: none (both have :p)
+    ("SELECT $this WHERE { ?s :dim ?d FILTER NOT EXISTS { $this ?d ?v } }", []),
+])
+def test_a_variable_verb_bound_to_a_dimension_loads_the_dimensions_triples(select, expected):
+    found, loaded = _run_on(select, _dimensions())
+    assert found == [X + e for e in expected]
+    assert {t.predicate.value for t in loaded} == {RDF_TYPE, X + "dim", X + "p"}
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT ?v { $this ?d ?v FILTER (?d IN (:a, :b)) }", {"a", "b"}),
+    ("SELECT ?v { $this ?d ?v FILTER (?d = :a) }", {"a"}),
+    ("SELECT ?v { { SELECT ?d WHERE { ?x ?d ?y FILTER (?d IN (:a)) } } $this ?d ?v }", {"a"}),
+    ("SELECT ?v { $this ?d ?v FILTER (?d IN (:a, ?x)) }", None),  # not constants only
+    ("SELECT ?v { $this ?d ?v FILTER (?d IN (:a) || ?v = 1) }", None),
+    ("SELECT ?v { $this ?d ?v FILTER (?d NOT IN (:a)) }", None),
+    ("SELECT ?v { $this ?d ?v FILTER (?d != :a) }", None),
+])
+def test_a_variable_verb_a_filter_binds_to_constants(query, expected):
+    read = read_by(P + query)
+    assert read.predicates == (None if expected is None else {X + e for e in expected})
+    assert not read.bound
+
+
+def test_a_variable_verb_bound_to_rdf_type_reads_every_class():
+    query = P + f"SELECT ?v {{ $this a :T ; ?d ?v FILTER (?d IN (:a, <{RDF_TYPE}>)) }}"
+    assert read_by(query).predicates == {X + "a", RDF_TYPE}
+    assert classes(query) is None
