@@ -1,6 +1,6 @@
 """Validation's instructions per document, counted by valgrind's callgrind, this tree against a git revision.
 
-    python -m bench.bench_instructions [--base REV] [--documents N] [--json OUT]
+    python -m bench.bench_instructions [--base REV] [--documents N] [--timed N] [--json OUT]
 
 Wall and CPU times of one validation pass over the samples and the corpus vary by about 15% between runs of the
 same code on the shared 2-core machine (docs/benchmarks.md, session 22), more than most changes to the screens
@@ -14,6 +14,11 @@ Both children run at once (callgrind runs one thread; the counts do not depend o
 
 Prints instructions per document of each tree, the ratio, and whether both give the same findings. A child takes
 about 3 minutes (valgrind runs Python about 50x slower). Needs valgrind (``apt-get install valgrind``).
+
+Instructions do not count what memory costs (a store's load moves far more bytes per instruction than the
+screens): ``--timed N`` also runs each tree's child N times without valgrind, one at a time, the two trees
+alternated, and prints the least and the median CPU time (``time.process_time``) of validation per document of
+each, and the ratio of the least.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ import pickle
 import shutil
 import subprocess
 import sys
+import statistics
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -108,10 +115,13 @@ def child(tree: Path, files: list[Path], out: Path) -> None:
     validation._checks(None)  # the shapes compiled and the vocabulary read before the first mark
     validation.validate_documents(docs[:1])
     os.sched_yield()
+    cpu = time.process_time()
     outcomes = validation.validate_documents(docs)
+    cpu = time.process_time() - cpu
     os.sched_yield()
     out.write_bytes(pickle.dumps([[(r["rule"], r["focus"], r["severity"], str(r.get("value")), r.get("message"))
                                    for r in o.results] for o in outcomes]))
+    out.with_suffix(".cpu").write_text(repr(cpu))
 
 
 def _count(tree: Path, files: list[Path], work: Path, name: str) -> tuple[int, list]:
@@ -132,6 +142,16 @@ def _count(tree: Path, files: list[Path], work: Path, name: str) -> tuple[int, l
     return int(totals[0].split()[1]), pickle.loads(findings.read_bytes())
 
 
+def _timed(tree: Path, files: list[Path], work: Path, name: str) -> float:
+    """CPU seconds of validation in ``tree``, in a child run without valgrind."""
+    findings = work / f"{name}.timed"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(tree), str(findings), *map(str, files)]
+    run = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    if run.returncode != 0:
+        raise RuntimeError(f"{name}: the child exited {run.returncode}:\n{run.stderr[-2000:]}")
+    return float(findings.with_suffix(".cpu").read_text())
+
+
 def _worktree(rev: str, where: Path) -> Path:
     """A checkout of ``rev`` at ``where`` (a git worktree), with this tree's compiled extension when its source is
     the same, else the extension built there."""
@@ -149,6 +169,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--base", default="HEAD", help="the git revision to compare with (default HEAD: the last commit)")
     p.add_argument("--documents", type=int, default=None, help="only the first N documents")
+    p.add_argument("--timed", type=int, default=0, help="also N timed runs of each tree, alternated")
     p.add_argument("--json", default=None)
     p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -167,6 +188,10 @@ def main(argv=None) -> int:
             with ThreadPoolExecutor(2) as pool:
                 jobs = {name: pool.submit(_count, tree, files, work, name) for name, tree in (("base", base), ("tree", ROOT))}
                 (base_ir, base_found), (tree_ir, tree_found) = jobs["base"].result(), jobs["tree"].result()
+            cpu: dict = {"base": [], "tree": []}
+            for _ in range(args.timed):  # one child at a time: the two trees share the machine's load alike
+                for name, tree in (("base", base), ("tree", ROOT)):
+                    cpu[name].append(_timed(tree, files, work, name))
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
     n = len(files)
@@ -177,6 +202,11 @@ def main(argv=None) -> int:
         "ratio_tree_over_base": round(tree_ir / base_ir, 4),
         "same_findings": base_found == tree_found,
     }
+    if args.timed:
+        ms = {name: [1000 * x / n for x in xs] for name, xs in cpu.items()}
+        result["cpu_ms_per_document"] = {name: {"least": round(min(xs), 1), "median": round(statistics.median(xs), 1)}
+                                         for name, xs in ms.items()}
+        result["cpu_ratio_tree_over_base"] = round(min(ms["tree"]) / min(ms["base"]), 4)
     print(json.dumps(result, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")

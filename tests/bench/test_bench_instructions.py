@@ -45,3 +45,7 @@ def test_the_child_validates_with_the_tree_it_is_given(tmp_path):
     assert len(found) == 1 and found[0] and found[0] == [
         (r["rule"], r["focus"], r["severity"], str(r.get("value")), r.get("message")) for r in here]
     assert len(map_document(str(sample), base=DEFAULT_BASE)[2]) == len(triples)
+    # --timed: the same child, its CPU time of validation read back
+    assert float(out.with_suffix(".cpu").read_text()) > 0
+    assert bench_instructions._timed(tree, written, tmp_path, "timed") > 0
+    assert pickle.loads((tmp_path / "timed.timed").read_bytes()) == found
