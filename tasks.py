@@ -25,8 +25,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 NODE_DIR = ROOT / "shapes" / "engine"
-# what `pip install -e .` builds from: a change to any re-installs (the C extension is compiled at install)
-INSTALLED_FROM = ("pyproject.toml", "setup.py", "etl/_speedups.c")
+# what `pip install -e .` builds from: a change to any re-installs (the C extensions are compiled at install)
+INSTALLED_FROM = ("pyproject.toml", "setup.py", "etl/_speedups.c", "etl/_grouping.c")
 
 
 def sh(*cmd, **kw) -> int:

@@ -153,14 +153,18 @@ def _timed(tree: Path, files: list[Path], work: Path, name: str) -> float:
 
 
 def _worktree(rev: str, where: Path) -> Path:
-    """A checkout of ``rev`` at ``where`` (a git worktree), with this tree's compiled extension when its source is
-    the same, else the extension built there."""
+    """A checkout of ``rev`` at ``where`` (a git worktree), with this tree's compiled extensions when their sources
+    are the same, else the extensions built there."""
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(where), rev], check=True)
-    same = subprocess.run(["git", "-C", str(ROOT), "diff", "--quiet", rev, "--", "etl/_speedups.c"]).returncode == 0
-    built = list((ROOT / "etl").glob("_speedups*.so"))
-    if same and built:
-        shutil.copy2(built[0], where / "etl" / built[0].name)
-    else:
+    built = []
+    for source in sorted((where / "etl").glob("*.c")):
+        same = subprocess.run(["git", "-C", str(ROOT), "diff", "--quiet", rev, "--", f"etl/{source.name}"]).returncode == 0
+        found = list((ROOT / "etl").glob(f"{source.stem}.*.so"))
+        built += found if same and found else [None]
+    if built and None not in built:
+        for module in built:
+            shutil.copy2(module, where / "etl" / module.name)
+    elif built:
         subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=where, check=True)
     return where
 

@@ -43,6 +43,11 @@ from budgetkg import names
 from .shacl_terms import STRINGS
 from .terms import columns
 
+try:  # the grouping loops below compiled (etl/_grouping.c, built by setup.py where a C compiler is found)
+    from budgetkg.etl import _grouping
+except ImportError:  # pragma: no cover - a machine without a C compiler
+    _grouping = None
+
 _TYPE = ox.NamedNode(names.RDF_TYPE)
 _SUBCLASS = ox.NamedNode(names.RDFS + "subClassOf")
 # sh:pattern with these characters only means the same in Python's re as in SPARQL's REGEX.
@@ -467,7 +472,7 @@ class Index:
         return self.cached(("groups", key), make)
 
 
-def _group(keys: list) -> dict:
+def _group_loop(keys: list) -> dict:
     """key -> the positions where it is in ``keys``, in order."""
     out: dict = {}
     for i, key in enumerate(keys):  # (plain dicts, not defaultdicts copied after: about a fifth less)
@@ -479,7 +484,7 @@ def _group(keys: list) -> dict:
     return out
 
 
-def _pairs(keys: list, values: list, rows: list) -> dict:
+def _pairs_loop(keys: list, values: list, rows: list) -> dict:
     """key -> values of the triples at the positions ``rows`` (``keys`` and ``values``: two columns), in order."""
     out: dict = {}
     for i in rows:
@@ -490,6 +495,11 @@ def _pairs(keys: list, values: list, rows: list) -> dict:
         else:
             found.append(values[i])
     return out
+
+
+# the loops compiled where they are built (the same dicts: tests/etl/test_shacl_screen.py), else in Python
+_group = _grouping.group if _grouping is not None else _group_loop
+_pairs = _grouping.pairs if _grouping is not None else _pairs_loop
 
 
 def group(keys: list) -> dict:

@@ -55,9 +55,10 @@ def test_wheel_holds_no_benchmarks_and_imports_from_the_venv(installed, tmp_path
     for line in r.stdout.splitlines():
         assert line.startswith(str(installed)), line
     assert run(py, "-c", "import importlib.util as u; print(u.find_spec('bench'))", cwd=tmp_path).stdout.strip() == "None"
-    if shutil.which("cc") or shutil.which("gcc"):  # the wheel compiled the PDF reader's loops (setup.py)
-        r = run(py, "-c", "from budgetkg.etl import pdf_raw; print(pdf_raw._speedups.__file__)", cwd=tmp_path)
-        assert r.stdout.startswith(str(installed)), r.stdout
+    if shutil.which("cc") or shutil.which("gcc"):  # the wheel compiled the PDF reader's and the screens' loops (setup.py)
+        r = run(py, "-c", "from budgetkg.etl import pdf_raw, shacl_screen as s; print(pdf_raw._speedups.__file__); "
+                "print(s._grouping.__file__)", cwd=tmp_path)
+        assert [line.startswith(str(installed)) for line in r.stdout.splitlines()] == [True, True], r.stdout
 
 
 def test_installed_build_of_the_bundled_sample_from_another_folder(installed, tmp_path):

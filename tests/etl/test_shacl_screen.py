@@ -333,3 +333,59 @@ def test_values_and_counts_on_a_path_agree_with_its_maps():
         mapped = shacl_screen.Index(triples)  # the same, read from the maps once they are built
         assert list(mapped.owners(steps)) == values and set(mapped.holders(steps)) == holders
         assert list(mapped.values_on(steps)) == values and mapped.several(steps) == several
+
+
+# ---------------------------------------------------------------- the grouping loops compiled (etl/_grouping.c)
+
+_compiled = pytest.mark.skipif(shacl_screen._grouping is None, reason="budgetkg.etl._grouping is not built here")
+
+
+def _same(compiled: dict, loop: dict) -> None:
+    """The same dict: keys in the same order, each with the same list."""
+    assert list(compiled.items()) == list(loop.items())
+
+
+@_compiled
+def test_the_compiled_grouping_loops_give_the_python_loops_dicts():
+    """On the bundled samples, with the terms as the mapper makes them (one object per term) and as a parser gives
+    them (a new object at each reading): the triples by predicate, and each predicate's maps both ways."""
+    from budgetkg.etl.terms import columns
+    from budgetkg.etl.to_rdf import map_document
+    from budgetkg.names import DEFAULT_BASE
+    from budgetkg.resources import default_sources
+
+    grouping = shacl_screen._grouping
+    for path in default_sources():
+        made = map_document(str(path), base=DEFAULT_BASE)[2]
+        parsed = list(ox.parse(ox.serialize(made, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES))
+        for subjects, predicates, objects in (columns(made), columns(parsed)):
+            rows = shacl_screen._group_loop(predicates)
+            _same(grouping.group(predicates), rows)
+            assert len(rows) > 10, path
+            for positions in rows.values():
+                _same(grouping.pairs(subjects, objects, positions), shacl_screen._pairs_loop(subjects, objects, positions))
+                _same(grouping.pairs(objects, subjects, positions), shacl_screen._pairs_loop(objects, subjects, positions))
+
+
+@_compiled
+def test_the_compiled_grouping_loops_on_equal_terms_of_two_objects_and_on_bad_input():
+    grouping = shacl_screen._grouping
+    a, a_again, one = ox.NamedNode("http://e/a"), ox.NamedNode("http://e/a"), ox.Literal("1")
+    keys = [a, one, a_again, a, one]
+    assert list(grouping.group(keys).items()) == [(a, [0, 2, 3]), (one, [1, 4])]
+    values = ["v", "w", "x", "y", "z"]
+    for rows in ([4, 0, 2], (1, 3), [], [-1, -5]):  # a negative position counts from the end, as list indexing does
+        _same(grouping.pairs(keys, values, rows), shacl_screen._pairs_loop(keys, values, rows))
+    assert grouping.pairs(keys, values, [4, 0, 2]) == {one: ["z"], a: ["v", "x"]}
+    # many keys, each met again as the same object and as another equal one (the cache by address and the dict agree)
+    many = [ox.Literal(str(i)) for i in range(3000)]
+    keys = many + many[::-1] + [ox.Literal(str(i)) for i in range(0, 3000, 7)]
+    _same(grouping.group(keys), shacl_screen._group_loop(keys))
+    _same(grouping.pairs(keys, list(range(len(keys))), list(range(0, len(keys), 3))),
+          shacl_screen._pairs_loop(keys, list(range(len(keys))), list(range(0, len(keys), 3))))
+    with pytest.raises(IndexError):
+        grouping.pairs(keys, values, [len(values)])
+    with pytest.raises(TypeError):
+        grouping.group([a, []])  # a key that cannot be hashed
+    with pytest.raises(TypeError):
+        grouping.group((a, one))  # not a list
