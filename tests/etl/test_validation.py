@@ -106,6 +106,21 @@ def test_context_of_a_concept_minted_in_one_document_only():
     assert context_triples(sample) == first
 
 
+def test_context_follows_a_data_structure_where_qb_structure_names_it():
+    """A data structure named again by another predicate after its qb:structure, or a concept named by a triple
+    moved to the end: the data structure is followed where qb:structure names it (the context unchanged, its order
+    too), the concept where the document last names it (the context's order changes, its triples do not)."""
+    sample = list(fixed_sample())
+    dsd = ox.NamedNode("https://budgetkg.org/def/budget#dsd-expenditure")
+    see_also = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+    first = context_triples(sample)
+    assert context_triples(sample + [ox.Triple(sample[0].subject, see_also, dsd)]) == first
+    concept = ox.NamedNode("https://budgetkg.org/def/cl/functional/2150501")
+    uses = [t for t in sample if t.object == concept]
+    moved = context_triples([t for t in sample if t.object != concept] + uses)
+    assert moved != first and sorted(map(str, moved)) == sorted(map(str, first))
+
+
 def test_decimal_arithmetic_is_exact_in_both_engines():
     data = "<urn:a> <urn:v> 0.1 , 0.2 , 1476.29 , 0.01 ."
     q = "SELECT (SUM(?v) AS ?s) WHERE { ?x <urn:v> ?v }"
