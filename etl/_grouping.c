@@ -1,7 +1,8 @@
 /* The grouping loops of budgetkg.etl.shacl_screen, compiled: group() is the loop of shacl_screen._group_loop (a
- * document's triple positions by predicate) and pairs() the loop of shacl_screen._pairs_loop (a predicate's
- * subject -> objects or object -> subjects). Together they were about an eighth of a document's validation in
- * Python (docs/benchmarks.md, session 23).
+ * document's triple positions by predicate), pairs() the loop of shacl_screen._pairs_loop (a predicate's
+ * subject -> objects or object -> subjects), last() the loop of shacl_screen._last_loop (the last position of each
+ * IRI among a document's objects). They were about a sixth of a document's validation in Python
+ * (docs/benchmarks.md, session 23).
  *
  * They give exactly what the Python loops give: the same dict, keys in the same order (first met), each key's list
  * in the same order; keys are looked up by hash and equality as dict.get looks them up. Two things are cheaper:
@@ -103,9 +104,48 @@ fail:
     return NULL;
 }
 
+/* last(keys: list, cls: type) -> dict: key -> its last position in ``keys``, for the keys of exactly the class
+ * ``cls``, in the order each is first met (the others are not hashed); a key met again as the same object is not
+ * hashed again (its hash kept by address, as list_of keeps its list). */
+static PyObject *last(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyList_CheckExact(args[0]) || !PyType_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "last(keys, cls): a list and a type");
+        return NULL;
+    }
+    PyObject *keys = args[0];
+    PyTypeObject *cls = (PyTypeObject *)args[1];
+    struct {
+        PyObject *key; /* borrowed: held by ``keys`` for the whole call */
+        Py_hash_t hash;
+    } cache[CACHE_SIZE] = {{NULL, 0}};
+    PyObject *out = PyDict_New();
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        if (Py_TYPE(key) != cls) continue;
+        Py_ssize_t at = ((uintptr_t)key >> 4) & (CACHE_SIZE - 1);
+        Py_hash_t hash = cache[at].key == key ? cache[at].hash : PyObject_Hash(key);
+        PyObject *position = hash == -1 ? NULL : PyLong_FromSsize_t(i);
+#if PY_VERSION_HEX < 0x030D0000
+        int rc = position == NULL ? -1 : _PyDict_SetItem_KnownHash(out, key, position, hash);
+#else
+        int rc = position == NULL ? -1 : PyDict_SetItem(out, key, position);
+#endif
+        Py_XDECREF(position);
+        if (rc < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        cache[at].key = key;
+        cache[at].hash = hash;
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"group", (PyCFunction)(void (*)(void))group, METH_FASTCALL, "shacl_screen._group_loop, compiled."},
     {"pairs", (PyCFunction)(void (*)(void))pairs, METH_FASTCALL, "shacl_screen._pairs_loop, compiled."},
+    {"last", (PyCFunction)(void (*)(void))last, METH_FASTCALL, "shacl_screen._last_loop, compiled."},
     {NULL, NULL, 0, NULL},
 };
 

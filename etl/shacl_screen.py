@@ -22,7 +22,8 @@ API: :func:`plan` ``(g, shape, param, arg, path, targets, lexical) -> tuple | No
 ``(g, shape) -> tuple | None``; :class:`Index` ``(triples)`` (positions by predicate, maps by subject and
 object; ``with_predicates(wanted, classes=None)``, ``objects_of(predicate)``, ``values_on(steps)``, ``holding(steps)``,
 ``several(steps)``, ``release()``); :func:`group` ``(keys)``; :func:`may_find` ``(index, plan) -> bool``;
-:func:`to_run` ``(index, checks) -> list`` (the checks whose query must run).
+:func:`to_run` ``(index, checks) -> list`` (the checks whose query must run); :func:`last_of` ``(keys, cls) -> dict``
+(each key of class ``cls`` -> its last position in the list ``keys``).
 """
 
 from __future__ import annotations
@@ -497,9 +498,15 @@ def _pairs_loop(keys: list, values: list, rows: list) -> dict:
     return out
 
 
+def _last_loop(keys: list, cls: type) -> dict:
+    """key -> its last position in ``keys``, for the keys of class ``cls`` exactly, in the order each is first met."""
+    return {key: i for i, key in enumerate(keys) if type(key) is cls}
+
+
 # the loops compiled where they are built (the same dicts: tests/etl/test_shacl_screen.py), else in Python
 _group = _grouping.group if _grouping is not None else _group_loop
 _pairs = _grouping.pairs if _grouping is not None else _pairs_loop
+last_of = _grouping.last if _grouping is not None else _last_loop
 
 
 def group(keys: list) -> dict:

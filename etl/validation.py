@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,7 +43,7 @@ from budgetkg import names
 from budgetkg.resources import SHAPES, files
 
 from .findings import describe_results, report_graph_iri, report_triples, retag_messages  # noqa: F401  (re-exported)
-from .shacl_screen import group, to_ox
+from .shacl_screen import group, last_of, to_ox
 from .terms import Triples, columns, few_collections, joined
 from .vocabulary import vocabulary_files, vocabulary_triples
 
@@ -70,6 +71,7 @@ _COMPONENT_KEEP = frozenset(QB_IRI + p for p in ("dimension", "measure", "attrib
 _DSD_KEEP = frozenset({RDF_TYPE, QB_IRI + "component"})
 _TYPE_KEEP = frozenset({RDF_TYPE})
 _IN_SCHEME = SKOS_IRI + "inScheme"
+_STRUCTURE = ox.NamedNode(QB_IRI + "structure")
 # The nodes the context follows from a kept triple, by its predicate: what is kept of its object.
 _FOLLOW = {SKOS_IRI + "broader": _CONCEPT_KEEP, SKOSXL_IRI + "prefLabel": _NAME_KEEP, SKOSXL_IRI + "altLabel": _NAME_KEEP,
            _IN_SCHEME: _TYPE_KEEP, SKOS_IRI + "topConceptOf": _TYPE_KEEP, QB_IRI + "codeList": _TYPE_KEEP,
@@ -148,7 +150,6 @@ def context_triples(triples) -> list[ox.Triple]:
     # keeping each node's first sighting (a concept's siblings are listed once, not once per cell
     # that uses the concept), and the stack is the reverse of that.
     backwards: list[tuple[ox.NamedNode, set[str]]] = []
-    expanded: set[ox.NamedNode] = set()
 
     def sight(items) -> None:
         for item in items:
@@ -160,16 +161,24 @@ def context_triples(triples) -> list[ox.Triple]:
     subject_terms, predicates, objects = columns(triples)
     subjects.update(subject_terms)
     vocabulary = v.by_subject
-    for p, o in zip(reversed(predicates), reversed(objects)):
-        if type(o) is not ox.NamedNode or o not in vocabulary or o in expanded:  # (the term classes are final)
+    # Read backwards, a concept is met first at its last position in the document, a data structure at its last
+    # position as the object of qb:structure: the IRIs' last positions are found in C (literals not even hashed), and
+    # the loop is over the distinct IRIs, not over every triple.
+    structures = {objects[i]: i for i in group(predicates).get(_STRUCTURE, ())}
+    met = []
+    for o, i in last_of(objects, ox.NamedNode).items():  # (the term classes are final: a type is a class)
+        if o not in vocabulary:
             continue
         if o.value.startswith(CL_IRI):
+            met.append((i, o, True))
+        elif o in structures:
+            met.append((structures[o], o, False))
+    met.sort(key=itemgetter(0), reverse=True)  # (one object per position)
+    for _, o, concept in met:
+        if concept:
             pushed = [(o, _CONCEPT_KEEP)] + [(c, _CONCEPT_KEEP) for c in v.siblings.get(v.parent.get(o), ())]
-        elif p.value == QB_IRI + "structure":
-            pushed = [(o, _DSD_KEEP)]
         else:
-            continue
-        expanded.add(o)
+            pushed = [(o, _DSD_KEEP)]
         sight(reversed(pushed))
     sight(reversed([(p, _PROPERTY_KEEP) for p in v.dimension_properties]))
     todo = backwards[::-1]

@@ -348,7 +348,8 @@ def _same(compiled: dict, loop: dict) -> None:
 @_compiled
 def test_the_compiled_grouping_loops_give_the_python_loops_dicts():
     """On the bundled samples, with the terms as the mapper makes them (one object per term) and as a parser gives
-    them (a new object at each reading): the triples by predicate, and each predicate's maps both ways."""
+    them (a new object at each reading): the triples by predicate, each predicate's maps both ways, and the last
+    position of each IRI among the objects."""
     from budgetkg.etl.terms import columns
     from budgetkg.etl.to_rdf import map_document
     from budgetkg.names import DEFAULT_BASE
@@ -361,6 +362,7 @@ def test_the_compiled_grouping_loops_give_the_python_loops_dicts():
         for subjects, predicates, objects in (columns(made), columns(parsed)):
             rows = shacl_screen._group_loop(predicates)
             _same(grouping.group(predicates), rows)
+            _same(grouping.last(objects, ox.NamedNode), shacl_screen._last_loop(objects, ox.NamedNode))
             assert len(rows) > 10, path
             for positions in rows.values():
                 _same(grouping.pairs(subjects, objects, positions), shacl_screen._pairs_loop(subjects, objects, positions))
@@ -377,10 +379,13 @@ def test_the_compiled_grouping_loops_on_equal_terms_of_two_objects_and_on_bad_in
     for rows in ([4, 0, 2], (1, 3), [], [-1, -5]):  # a negative position counts from the end, as list indexing does
         _same(grouping.pairs(keys, values, rows), shacl_screen._pairs_loop(keys, values, rows))
     assert grouping.pairs(keys, values, [4, 0, 2]) == {one: ["z"], a: ["v", "x"]}
+    assert list(grouping.last(keys, ox.NamedNode).items()) == [(a, 3)]
+    assert list(grouping.last([1, "x", 2, 1, True], int).items()) == [(1, 3), (2, 2)]  # of the class exactly: not True
     # many keys, each met again as the same object and as another equal one (the cache by address and the dict agree)
     many = [ox.Literal(str(i)) for i in range(3000)]
     keys = many + many[::-1] + [ox.Literal(str(i)) for i in range(0, 3000, 7)]
     _same(grouping.group(keys), shacl_screen._group_loop(keys))
+    _same(grouping.last(keys, ox.Literal), shacl_screen._last_loop(keys, ox.Literal))
     _same(grouping.pairs(keys, list(range(len(keys))), list(range(0, len(keys), 3))),
           shacl_screen._pairs_loop(keys, list(range(len(keys))), list(range(0, len(keys), 3))))
     with pytest.raises(IndexError):
@@ -389,3 +394,5 @@ def test_the_compiled_grouping_loops_on_equal_terms_of_two_objects_and_on_bad_in
         grouping.group([a, []])  # a key that cannot be hashed
     with pytest.raises(TypeError):
         grouping.group((a, one))  # not a list
+    with pytest.raises(TypeError):
+        grouping.last([[]], list)  # a key that cannot be hashed
