@@ -9,8 +9,9 @@
  * a key is hashed once, not once to look it up and again to insert it, and a key met again as the same object is
  * found by its address in a small cache, without hashing it (pyoxigraph's terms do not keep their hash: every dict
  * operation on a term hashes its whole text; the mapper makes one object per term, so a predicate met again is
- * usually the same object). tests/etl/test_shacl_screen.py compares both on every sample and corpus document, and
- * shacl_screen uses the Python loops wherever this module is not built (a machine without a C compiler). */
+ * usually the same object). tests/etl/test_shacl_screen.py compares both on the bundled samples (terms as the
+ * mapper makes them and as a parser does) and on edge cases; shacl_screen uses the Python loops wherever this module
+ * is not built (a machine without a C compiler). */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
