@@ -406,7 +406,7 @@ class _Compiler:
             screen = shacl_screen.plan(g, shape, param, arg, path, focus, _LEXICAL, value_shape)
             read = read_by(query, _INSTANCE_IRIS)
             out.append(Check(shape, _COMPONENT[param], severity, path, query, value, messages, targets=nodes, screen=screen,
-                             reads=_reads(query), predicates=read.predicates, classes=read.classes, verbs=read.bound))
+                             reads=_reads(query), predicates=read.predicates, classes=read.classes, verbs=read.verbs))
 
         head = f"SELECT DISTINCT {_G} ?this"
         if path is None:
@@ -517,7 +517,7 @@ class _Compiler:
                       messages + extra, constraint=constraint, targets=nodes, focus_query=focus_query, prologue=head,
                       focus_screen=sparql_screen.plan(shape, query, SPARQL_SCREENS), focus_targets=focus,
                       predicates=None if None in (read.predicates, focus_read.predicates) else read.predicates | focus_read.predicates,
-                      classes=None if None in classes else classes[0] | classes[1], verbs=read.bound | focus_read.bound)]
+                      classes=None if None in classes else classes[0] | classes[1], verbs=read.verbs | focus_read.verbs)]
 
 
 # ---------------------------------------------------------------- compiling and running

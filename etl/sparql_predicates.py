@@ -44,7 +44,7 @@ placeholders are read as empty groups.
 [None, None, None]
 >>> sorted(classes("PREFIX : <http://x/> SELECT ?v { $this a :T ; :a ?v . ?v a :U , :V }"))
 ['http://x/T', 'http://x/U', 'http://x/V']
->>> read_by("PREFIX : <http://x/> SELECT ?v { ?c :dim ?p . $this ?p ?v }").bound
+>>> read_by("PREFIX : <http://x/> SELECT ?v { ?c :dim ?p . $this ?p ?v }").verbs
 frozenset({('http://x/dim', 'object')})
 >>> [classes(q) for q in ("PREFIX : <http://x/> SELECT ?c { $this a ?c }", "PREFIX : <http://x/> SELECT ?v { $this a/:b ?v }",
 ...                       "PREFIX : <http://x/> SELECT ?v { $this :a ?v }")]
@@ -67,12 +67,12 @@ _PATH_MARKS = ("/", "|", "*", "+", "?")  # after a verb's first token: the verb 
 
 class Reads(NamedTuple):
     """What a query reads: ``predicates`` (None: any triple), ``classes`` (of its ``rdf:type`` triples; None:
-    any), ``bound`` (``(IRI, "object" | "subject")``: the variable verbs read the predicates that are objects, or
+    any), ``verbs`` (``(IRI, "object" | "subject")``: the variable verbs read the predicates that are objects, or
     subjects, of that IRI's triples)."""
 
     predicates: frozenset | None
     classes: frozenset | None
-    bound: frozenset
+    verbs: frozenset
 
 
 class _Whole(Exception):
@@ -88,7 +88,7 @@ class _Reader:
         self.out: set[str] = set()
         self.classes: set[str] = set()  # the classes of the rdf:type patterns with an IRI object
         self.any_class = False  # rdf:type read otherwise: every rdf:type triple may be needed
-        self.bound: set[tuple[str, str]] = set()  # the bindings of the variable verbs (see Reads)
+        self.verbs: set[tuple[str, str]] = set()  # the bindings of the variable verbs (see Reads)
         # per group (and SELECT) being read: variable -> its bindings by the group's patterns in every solution, the
         # variables used as verbs within it not yet bound, and those of the EXISTS of its filters
         self.frames: list[tuple[dict, set, set]] = []
@@ -186,7 +186,7 @@ class _Reader:
                     self.out.add(iri)
                     self.any_class = self.any_class or iri == names.RDF_TYPE  # rdf:type as a variable verb: any class
                 else:
-                    self.bound.add((iri, position))
+                    self.verbs.add((iri, position))
 
     def one_of(self) -> list:
         """``[(variable, IRIs)]`` when the filter ahead is ``(?v IN (IRI, ...))`` or ``(?v = IRI)`` (nothing read)."""
@@ -473,10 +473,10 @@ def read_by(query: str, instance: tuple = ()) -> Reads:
         reader.query()
     except (_Whole, AttributeError):  # AttributeError: the query ended where a token was expected
         return Reads(None, None, frozenset())
-    read, bound = frozenset(reader.out), frozenset(reader.bound)
+    read, verbs = frozenset(reader.out), frozenset(reader.verbs)
     if names.RDF_TYPE not in read:
-        return Reads(read, frozenset(), bound)
-    return Reads(read, None if reader.any_class else frozenset(reader.classes), bound)
+        return Reads(read, frozenset(), verbs)
+    return Reads(read, None if reader.any_class else frozenset(reader.classes), verbs)
 
 
 def predicates(query: str, instance: tuple = ()) -> frozenset | None:

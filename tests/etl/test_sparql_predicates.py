@@ -153,7 +153,7 @@ def test_the_shapes_queries_read_as_rdflib_reads_them():
     for text in short:
         ours, theirs = read_by(text), _reference(text)
         if theirs is None and ours.predicates is not None:  # a variable verb, which the reference does not follow
-            assert ours.bound, text[:200]  # bound here by a pattern (tests below)
+            assert ours.verbs, text[:200]  # bound here by a pattern (tests below)
         else:
             assert ours.predicates == theirs, text[:200]
 
@@ -292,7 +292,7 @@ DIM = ("http://x/dim", "object")
 def test_the_bindings_of_variable_verbs(query, expected):
     read = read_by(P + query)
     assert read.predicates is not None
-    assert read.bound == expected
+    assert read.verbs == expected
 
 
 @pytest.mark.parametrize("query", [
@@ -342,7 +342,7 @@ def test_a_variable_verb_bound_to_a_dimension_loads_the_dimensions_triples(selec
 def test_a_variable_verb_a_filter_binds_to_constants(query, expected):
     read = read_by(P + query)
     assert read.predicates == (None if expected is None else {X + e for e in expected})
-    assert not read.bound
+    assert not read.verbs
 
 
 def test_a_variable_verb_bound_to_rdf_type_reads_every_class():
