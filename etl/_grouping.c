@@ -19,9 +19,12 @@
 
 #define CACHE_SIZE 256 /* slots of the cache by address (a power of two) */
 
+/* The cache compares keys by address only, never reads them. A key's hash or equality may run Python code that
+ * changes the caller's lists (pyoxigraph's terms run none): each key and value is held while it is used, so that a
+ * list changed meanwhile can at worst be grouped wrongly, never make this code read freed memory. */
 typedef struct {
-    PyObject *key;  /* borrowed: held by the caller's list of keys for the whole call */
-    PyObject *list; /* borrowed: held by the dict being made */
+    PyObject *key;  /* compared by address only */
+    PyObject *list; /* borrowed: held by the dict being made, which no other code sees */
 } slot;
 
 /* The list of ``key`` in ``out`` (a new empty one when ``key`` is new); borrowed; NULL with an exception set. */
@@ -63,10 +66,13 @@ static PyObject *group(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
     PyObject *out = PyDict_New();
     if (out == NULL) return NULL;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
-        PyObject *list = list_of(out, PyList_GET_ITEM(keys, i), cache);
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        Py_INCREF(key);
+        PyObject *list = list_of(out, key, cache);
         PyObject *position = list == NULL ? NULL : PyLong_FromSsize_t(i);
         int rc = position == NULL ? -1 : PyList_Append(list, position);
         Py_XDECREF(position);
+        Py_DECREF(key);
         if (rc < 0) {
             Py_DECREF(out);
             return NULL;
@@ -96,8 +102,14 @@ static PyObject *pairs(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
             PyErr_SetString(PyExc_IndexError, "list index out of range");
             goto fail;
         }
-        PyObject *list = list_of(out, PyList_GET_ITEM(keys, k), cache);
-        if (list == NULL || PyList_Append(list, PyList_GET_ITEM(values, v)) < 0) goto fail;
+        PyObject *key = PyList_GET_ITEM(keys, k), *value = PyList_GET_ITEM(values, v);
+        Py_INCREF(key);
+        Py_INCREF(value);
+        PyObject *list = list_of(out, key, cache);
+        int rc = list == NULL ? -1 : PyList_Append(list, value);
+        Py_DECREF(key);
+        Py_DECREF(value);
+        if (rc < 0) goto fail;
     }
     return out;
 fail:
@@ -116,7 +128,7 @@ static PyObject *last(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *keys = args[0];
     PyTypeObject *cls = (PyTypeObject *)args[1];
     struct {
-        PyObject *key; /* borrowed: held by ``keys`` for the whole call */
+        PyObject *key; /* compared by address only (see slot) */
         Py_hash_t hash;
     } cache[CACHE_SIZE] = {{NULL, 0}};
     PyObject *out = PyDict_New();
@@ -124,6 +136,7 @@ static PyObject *last(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
         PyObject *key = PyList_GET_ITEM(keys, i);
         if (Py_TYPE(key) != cls) continue;
+        Py_INCREF(key);
         Py_ssize_t at = ((uintptr_t)key >> 4) & (CACHE_SIZE - 1);
         Py_hash_t hash = cache[at].key == key ? cache[at].hash : PyObject_Hash(key);
         PyObject *position = hash == -1 ? NULL : PyLong_FromSsize_t(i);
@@ -133,6 +146,7 @@ static PyObject *last(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
         int rc = position == NULL ? -1 : PyDict_SetItem(out, key, position);
 #endif
         Py_XDECREF(position);
+        Py_DECREF(key);
         if (rc < 0) {
             Py_DECREF(out);
             return NULL;
