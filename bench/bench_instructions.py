@@ -28,9 +28,9 @@ import json
 import os
 import pickle
 import shutil
+import statistics
 import subprocess
 import sys
-import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -124,17 +124,22 @@ def child(tree: Path, files: list[Path], out: Path) -> None:
     out.with_suffix(".cpu").write_text(repr(cpu))
 
 
-def _count(tree: Path, files: list[Path], work: Path, name: str) -> tuple[int, list]:
-    """Instructions of validation in ``tree`` (the middle of callgrind's dumps), and its findings."""
-    counts = work / f"{name}.callgrind"
-    findings = work / f"{name}.findings"
-    cmd = ["valgrind", "--tool=callgrind", f"--dump-before={_MARK}", f"--callgrind-out-file={counts}",
-           sys.executable, str(Path(__file__).resolve()), "--child", str(tree), str(findings), *map(str, files)]
+def _run_child(tree: Path, files: list[Path], findings: Path, name: str, wrapper: tuple = ()) -> None:
+    """The child (:func:`child`) validating ``files`` with ``tree``, run by ``wrapper`` (a command such as valgrind's)."""
+    cmd = [*wrapper, sys.executable, str(Path(__file__).resolve()), "--child", str(tree), str(findings), *map(str, files)]
     # string hashes fixed, so that dicts of strings are laid out alike in every run (the counts then vary by a few
     # hundredths of a percent between runs: addresses)
     run = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
     if run.returncode != 0:
-        raise RuntimeError(f"{name}: valgrind exited {run.returncode}:\n{run.stderr[-2000:]}")
+        raise RuntimeError(f"{name}: {cmd[0]} exited {run.returncode}:\n{run.stderr[-2000:]}")
+
+
+def _count(tree: Path, files: list[Path], work: Path, name: str) -> tuple[int, list]:
+    """Instructions of validation in ``tree`` (the middle of callgrind's dumps), and its findings."""
+    counts = work / f"{name}.callgrind"
+    findings = work / f"{name}.findings"
+    _run_child(tree, files, findings, name,
+               ("valgrind", "--tool=callgrind", f"--dump-before={_MARK}", f"--callgrind-out-file={counts}"))
     dumps = sorted(work.glob(f"{name}.callgrind.*"), key=lambda p: int(p.suffix[1:]))
     if len(dumps) != 2:  # .1 up to the first mark, .2 between the marks (the rest is the file without a suffix)
         raise RuntimeError(f"{name}: {len(dumps)} dumps of the counts, expected 2 (is {_MARK} called elsewhere?)")
@@ -145,10 +150,7 @@ def _count(tree: Path, files: list[Path], work: Path, name: str) -> tuple[int, l
 def _timed(tree: Path, files: list[Path], work: Path, name: str) -> float:
     """CPU seconds of validation in ``tree``, in a child run without valgrind."""
     findings = work / f"{name}.timed"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(tree), str(findings), *map(str, files)]
-    run = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
-    if run.returncode != 0:
-        raise RuntimeError(f"{name}: the child exited {run.returncode}:\n{run.stderr[-2000:]}")
+    _run_child(tree, files, findings, name)
     return float(findings.with_suffix(".cpu").read_text())
 
 

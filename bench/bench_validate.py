@@ -187,9 +187,7 @@ def batch_vs_pyshacl(docs: list[tuple[list, str]]) -> dict:
             run = phase("index and core screens", lambda: shacl_screen.to_run(doc.index, core))
             screened += len(core) - len(run)
             queried = phase("SHACL-SPARQL screens", lambda: [c for c in sparql if not shacl_batch.cleared(doc, c)])
-            exact = {id(c) for c in run if doc.exact_for(c)}  # (checks on the store of exact terms: run_document)
-            doc.exact_reads = set().union(*(c.reads for c in run if id(c) in exact))
-            doc.keep([c for c in run if id(c) not in exact] + queried)
+            doc.plan(run, queried)
             if run or queried:
                 phase("store load", lambda: doc.store)  # loaded here, not in the first check that queries it
             found: list = []

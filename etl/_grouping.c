@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #define CACHE_SIZE 256 /* slots of the cache by address (a power of two) */
+#define SLOT_OF(key) (((uintptr_t)(key) >> 4) & (CACHE_SIZE - 1)) /* (objects are 16-byte aligned) */
 
 /* The cache compares keys by address only, never reads them. A key's hash or equality may run Python code that
  * changes the caller's lists (pyoxigraph's terms run none): each key and value is held while it is used, so that a
@@ -29,7 +30,7 @@ typedef struct {
 
 /* The list of ``key`` in ``out`` (a new empty one when ``key`` is new); borrowed; NULL with an exception set. */
 static PyObject *list_of(PyObject *out, PyObject *key, slot *cache) {
-    slot *s = &cache[((uintptr_t)key >> 4) & (CACHE_SIZE - 1)];
+    slot *s = &cache[SLOT_OF(key)];
     if (s->key == key) return s->list;
     Py_hash_t hash = PyObject_Hash(key);
     if (hash == -1) return NULL;
@@ -137,7 +138,7 @@ static PyObject *last(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
         PyObject *key = PyList_GET_ITEM(keys, i);
         if (Py_TYPE(key) != cls) continue;
         Py_INCREF(key);
-        Py_ssize_t at = ((uintptr_t)key >> 4) & (CACHE_SIZE - 1);
+        Py_ssize_t at = SLOT_OF(key);
         Py_hash_t hash = cache[at].key == key ? cache[at].hash : PyObject_Hash(key);
         PyObject *position = hash == -1 ? NULL : PyLong_FromSsize_t(i);
 #if PY_VERSION_HEX < 0x030D0000

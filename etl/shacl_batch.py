@@ -512,12 +512,11 @@ class _Compiler:
         focus_query = f"SELECT DISTINCT {_G} ?this WHERE {{ GRAPH {_G} {{ {target} }} }}"
         extra = tuple(m for m in g.objects(constraint, SH.message) if m not in messages)
         read, focus_read = read_by(query), read_by(focus_query, _INSTANCE_IRIS)
-        classes = read.classes, focus_read.classes
         return [Check(shape, SH.SPARQLConstraintComponent, severity, None, query, "row-or-focus",
                       messages + extra, constraint=constraint, targets=nodes, focus_query=focus_query, prologue=head,
                       focus_screen=sparql_screen.plan(shape, query, SPARQL_SCREENS), focus_targets=focus,
-                      predicates=None if None in (read.predicates, focus_read.predicates) else read.predicates | focus_read.predicates,
-                      classes=None if None in classes else classes[0] | classes[1], verbs=read.verbs | focus_read.verbs)]
+                      predicates=_union(read.predicates, focus_read.predicates),
+                      classes=_union(read.classes, focus_read.classes), verbs=read.verbs | focus_read.verbs)]
 
 
 # ---------------------------------------------------------------- compiling and running
@@ -568,18 +567,20 @@ class Document:
         # the predicates the checks run on the store of exact terms read (None: all): that store holds only their
         # triples, every triple those queries may match (their predicates are all IRIs of their text)
         self.exact_reads: set | None = None
-        self.predicates: frozenset | None = None  # what the checks run on the store read (see keep)
-        self.classes: frozenset | None = None  # the classes of the rdf:type triples they read (see keep)
-        self.verbs: frozenset = frozenset()  # the bindings of their variable verbs (see keep)
+        self.predicates: frozenset | None = None  # what the checks run on the store read (see plan)
+        self.classes: frozenset | None = None  # the classes of the rdf:type triples they read (see plan)
+        self.verbs: frozenset = frozenset()  # the bindings of their variable verbs (see plan)
         self.verdicts: dict = {}  # id of a SHACL-SPARQL check -> (the check, {focus node: its screen's verdict})
 
-    def keep(self, checks: list[Check]) -> None:
-        """The store, when loaded, holds only the triples ``checks`` read (every check that runs on it must be
-        among them)."""
-        read = [check.predicates for check in checks]
-        self.predicates = None if None in read else frozenset().union(*read)
-        classes = [check.classes for check in checks]
-        self.classes = None if None in classes else frozenset().union(*classes)
+    def plan(self, core: list[Check], sparql: list[Check]) -> None:
+        """What the stores hold, when loaded, for the checks that run (every check run must be among them): the
+        ``core`` checks reading a literal the store would rewrite run on the store of exact terms (:meth:`exact_for`),
+        the others and the ``sparql`` checks on the store, which holds only the triples they read."""
+        exact = {id(c) for c in core if self.exact_for(c)}
+        self.exact_reads = set().union(*(c.reads for c in core if id(c) in exact))
+        checks = [c for c in core if id(c) not in exact] + sparql
+        self.predicates = _union(*(check.predicates for check in checks))
+        self.classes = _union(*(check.classes for check in checks))
         self.verbs = frozenset().union(*(check.verbs for check in checks))
 
     @property
@@ -643,11 +644,8 @@ def run_document(triples: list[ox.Triple], core: list[Check], sparql: list[Check
     out: list[Finding] = []
     try:
         todo = shacl_screen.to_run(doc.index, core)
-        exact = [c for c in todo if doc.exact_for(c)]
-        doc.exact_reads = set().union(*(c.reads for c in exact))
         sparql = [check for check in sparql if not cleared(doc, check)]
-        on_exact = {id(c) for c in exact}
-        doc.keep([c for c in todo if id(c) not in on_exact] + sparql)
+        doc.plan(todo, sparql)
         for check in todo:
             out.extend(run_check(doc, check))
         shared: dict = {}  # answers of the sub-SELECTs the checks share (sparql_shared), per focus node
@@ -656,6 +654,11 @@ def run_document(triples: list[ox.Triple], core: list[Check], sparql: list[Check
     finally:
         doc.index.release()  # freed now, not by the cycle collector (see Index.release)
     return out
+
+
+def _union(*sets: frozenset | None) -> frozenset | None:
+    """The union of ``sets``, None (any) when one is None."""
+    return None if None in sets else frozenset().union(*sets)
 
 
 def _store(triples) -> ox.Store:
