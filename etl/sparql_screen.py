@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from functools import partial
+from functools import lru_cache, partial
 from decimal import Decimal, InvalidOperation, localcontext
 
 import pyoxigraph as ox
@@ -95,9 +95,18 @@ class _Unsure(Exception):
     """The triples are not in the form the screen computes on: the query must run."""
 
 
+# The screens read the same terms again and again (a row's index, a cell's precision and amount, a concept's
+# label, each in several screens), and a term's value is the same wherever it is: each reading below keeps its
+# values by term (not its _Unsure: that is raised again), a document's worth of them (a document has some
+# thousands of distinct figures), so that the cache stays small across documents.
+_TERMS_KEPT = 1 << 14
+by_term = lru_cache(maxsize=_TERMS_KEPT)
+
+
 # ---------------------------------------------------------------- terms as the store evaluates them
 
 
+@by_term
 def _int(term) -> int:
     """The value of an ``xsd:integer`` literal (one the store reads: it holds integers in 64 bits, and
     a comparison with one it cannot read fails, which may leave a whole ``MAX`` unbound)."""
@@ -108,6 +117,7 @@ def _int(term) -> int:
     raise _Unsure
 
 
+@by_term
 def _amount(term) -> Decimal:
     """The value of an ``xsd:decimal`` or ``xsd:integer`` figure."""
     if isinstance(term, ox.Literal) and term.datatype.value in (_DECIMAL, _INTEGER) and _DECIMAL_FORM.match(term.value):
@@ -120,12 +130,14 @@ def _amount(term) -> Decimal:
     raise _Unsure
 
 
+@by_term
 def _half(term) -> Decimal:
     """``IF(?d = 0, 0.5, IF(?d = 1, 0.05, IF(?d = 2, 0.005, IF(?d = 3, 0.0005, 0.00005))))``."""
     d = _int(term)
     return Decimal(("0.5", "0.05", "0.005", "0.0005")[d]) if 0 <= d <= 3 else Decimal("0.00005")
 
 
+@by_term
 def _str(term) -> str:
     """``STR(term)`` as the store gives it (it holds numbers and dates in canonical form)."""
     if isinstance(term, ox.NamedNode):
@@ -139,6 +151,7 @@ def _str(term) -> str:
     raise _Unsure
 
 
+@by_term
 def _plain(term) -> str:
     """The value of an ``xsd:string`` literal (compared with ``=`` to a string)."""
     if isinstance(term, ox.Literal) and term.datatype == _STRING and not term.language:

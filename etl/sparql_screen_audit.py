@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from budgetkg import names
 
 from .sparql_screen import (_BOOLEAN, _NOT_APPLICABLE, _RDF_TYPE, _STRING, _Doc, _Unsure, _amount, _half, _int, _plain,
-                            _power, _str, _tables)
+                            _power, _str, _tables, by_term)
 
 _B = {k: ox.NamedNode(names.BKG + k) for k in (
     "printedCode", "printedLabel", "rowLabelNamesItem", "tableKind", "rowIndex", "NarrativeDataSet", "figureKind",
@@ -55,6 +55,7 @@ def _values(doc: _Doc, p, node) -> list:
     return doc.index.forward(p).get(node, ())
 
 
+@by_term
 def _text(term) -> str:
     """``STR(term)`` of an IRI or a string (the store prints other literals in their canonical form)."""
     if isinstance(term, ox.NamedNode):
@@ -64,6 +65,7 @@ def _text(term) -> str:
     raise _Unsure
 
 
+@by_term
 def _squeezed(term) -> str:
     """``REPLACE(REPLACE(REPLACE(STR(term), "\\s|\\u3000", ""), "\\uFF08", "("), "\\uFF09", ")")``."""
     s = _text(term)

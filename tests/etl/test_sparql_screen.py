@@ -217,6 +217,29 @@ def test_the_forms_the_screen_does_not_compute_on_are_left_to_the_query():
         assert verdicts["RowSum"] and verdicts["ColumnSum"]
 
 
+
+def test_a_term_read_again_gives_its_value_and_a_form_not_read_is_never_kept():
+    """The screens keep each term's reading (sparql_screen.by_term): the same value for an equal term made apart, the
+    form they do not compute on refused at every reading, and no more terms kept than a document's worth."""
+    from budgetkg.etl import sparql_screen as screen
+
+    decimal_iri = ox.NamedNode(XSD + "decimal")
+    assert screen._amount(ox.Literal("1234.50", datatype=decimal_iri)) == Decimal("1234.5")
+    again = screen._amount(ox.Literal("1234.50", datatype=decimal_iri))
+    assert again == Decimal("1234.50") and again.as_tuple().exponent == -2  # (the printed precision, as read)
+    for _ in range(2):
+        with pytest.raises(screen._Unsure):
+            screen._amount(ox.Literal("1,234.50", datatype=decimal_iri))
+        with pytest.raises(screen._Unsure):
+            screen._int(ox.Literal("2"))  # a precision that is not an xsd:integer
+    assert screen._plain(ox.Literal("in")) == "in"
+    with pytest.raises(screen._Unsure):
+        screen._plain(ox.Literal("in", language="zh"))
+    for i in range(2 * screen._TERMS_KEPT):
+        screen._int(ox.Literal(str(i), datatype=ox.NamedNode(XSD + "integer")))
+    assert screen._int.cache_info().currsize <= screen._TERMS_KEPT
+    assert screen._int(ox.Literal("7", datatype=ox.NamedNode(XSD + "integer"))) == 7
+
 def _with_node(triples, old, new) -> list:
     return [ox.Triple(new if t.subject == old else t.subject, t.predicate, new if t.object == old else t.object)
             for t in triples]
