@@ -23,6 +23,7 @@ from tests.shapes.test_shapes_support import (
     B, N, assert_same_report, fixed_sample, replace, report_tuples, sample_triples, set_amount, subjects_of_type,
 )
 
+from budgetkg import names
 from budgetkg.etl.shacl_batch import SUPPORTED, Unsupported, compile_shapes
 from budgetkg.etl.validation import shapes_graph, validate_documents, validate_graph
 from budgetkg.resources import default_sources
@@ -58,6 +59,48 @@ def test_an_unsupported_component_fails_loudly():
     """, format="turtle")
     with pytest.raises(Unsupported, match="closed"):
         compile_shapes(g)
+
+
+def test_the_focus_nodes_found_in_python_are_the_focus_querys():
+    """shacl_batch.cleared finds a SHACL-SPARQL check's focus nodes in Python (Index.focus) to let its screen clear
+    them all: the same nodes as the check's focus query, on every bundled sample, for the targets the shapes use
+    (classes and nodes) and targets of the subjects or objects of a predicate; on a document with a subclass, where
+    the query follows rdfs:subClassOf and Index.focus does not, no check is cleared."""
+    import pyoxigraph as ox
+
+    from budgetkg.etl import shacl_batch
+    from budgetkg.etl.terms import joined
+    from budgetkg.etl.validation import _checks, context_triples
+
+    sparql = [c for c in _checks(None) if c.focus_query is not None]
+    assert all(c.focus_targets is not None for c in sparql)  # (every shape's targets are plain IRIs)
+    g = rdflib.Graph().parse(format="turtle", data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix bkg: <{names.BKG}> .
+        <urn:test:subjects> a sh:NodeShape ; sh:targetSubjectsOf bkg:lineItem ; sh:sparql [ sh:select "SELECT $this WHERE {{ }}" ] .
+        <urn:test:objects> a sh:NodeShape ; sh:targetObjectsOf bkg:lineItem ; sh:sparql [ sh:select "SELECT $this WHERE {{ }}" ] .
+    """)
+    checks = sparql + compile_shapes(g)
+    with_nodes = 0
+    for path in default_sources():
+        triples = _triples(path)
+        doc = shacl_batch.Document(joined(triples, context_triples(triples)))
+        doc.plan([], checks)
+        for check in checks:
+            found = doc.index.focus(check.focus_targets)
+            assert found == {sol["this"] for sol in doc.query(shacl_batch._fill(check.focus_query, check))}, check.shape
+            with_nodes += bool(found)
+    assert with_nodes >= 3 * 20  # (most checks have focus nodes in every sample)
+
+    check = next(c for c in sparql if c.focus_screen is not None and any(k == "class" for k, _ in c.focus_targets))
+    cls = next(node for kind, node in check.focus_targets if kind == "class")
+    sub, extra = ox.NamedNode("urn:test:Sub"), ox.NamedNode("urn:test:node")
+    rdfs_subclass = ox.NamedNode(str(rdflib.RDFS.subClassOf))
+    triples = list(sample_triples()) + [ox.Triple(sub, rdfs_subclass, cls), ox.Triple(extra, ox.NamedNode(str(RDF.type)), sub)]
+    doc = shacl_batch.Document(joined(triples, context_triples(triples)))
+    doc.plan([], sparql)
+    assert extra in {sol["this"] for sol in doc.query(shacl_batch._fill(check.focus_query, check))}
+    assert not any(shacl_batch.cleared(doc, c) for c in sparql)
 
 
 def test_a_bundled_sample_batch_gives_each_document_its_own_report():
