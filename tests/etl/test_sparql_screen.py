@@ -217,7 +217,6 @@ def test_the_forms_the_screen_does_not_compute_on_are_left_to_the_query():
         assert verdicts["RowSum"] and verdicts["ColumnSum"]
 
 
-
 def test_a_term_read_again_gives_its_value_and_a_form_not_read_is_never_kept():
     """The screens keep each term's reading (sparql_screen.by_term): the same value for an equal term made apart, the
     form they do not compute on refused at every reading, and no more terms kept than a document's worth."""
@@ -239,6 +238,7 @@ def test_a_term_read_again_gives_its_value_and_a_form_not_read_is_never_kept():
         screen._int(ox.Literal(str(i), datatype=ox.NamedNode(XSD + "integer")))
     assert screen._int.cache_info().currsize <= screen._TERMS_KEPT
     assert screen._int(ox.Literal("7", datatype=ox.NamedNode(XSD + "integer"))) == 7
+
 
 def _with_node(triples, old, new) -> list:
     return [ox.Triple(new if t.subject == old else t.subject, t.predicate, new if t.object == old else t.object)
