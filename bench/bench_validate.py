@@ -164,9 +164,9 @@ def batch_vs_pyshacl(docs: list[tuple[list, str]]) -> dict:
     sparql = [c for c in checks if c.focus_query is not None]
     screened = 0  # core checks the screen skipped (shacl_screen), summed over documents
 
-    def timed(doc, c, shared=None, found=None) -> float:
+    def timed(doc, c, shared, found: list) -> float:
         t = time.perf_counter()
-        (found if found is not None else []).extend(shacl_batch.run_check(doc, c, shared))
+        found.extend(shacl_batch.run_check(doc, c, shared))
         spent = time.perf_counter() - t
         name = str(c.shape).rsplit("#", 1)[-1] if "#" in str(c.shape) else "(property shapes)"
         by_shape[name] = by_shape.get(name, 0.0) + spent

@@ -601,8 +601,7 @@ class Document:
         """The predicates the checks' variable verbs are bound to in this document (see sparql_predicates)."""
         index, out = self.index, set()
         for iri, position in self.verbs:
-            column = index.objects if position == "object" else index.subjects
-            out.update(column[i] for i in index.rows.get(ox.NamedNode(iri), ()))
+            out.update((index.objects_of if position == "object" else index.subjects_of)(ox.NamedNode(iri)))
         return {t for t in out if type(t) is ox.NamedNode}
 
     def exact_for(self, check: Check) -> bool:

@@ -20,9 +20,9 @@ query): more left to the query, never less.
 
 API: :func:`plan` ``(g, shape, param, arg, path, targets, lexical) -> tuple | None``; :func:`targets`
 ``(g, shape) -> tuple | None``; :class:`Index` ``(triples)`` (positions by predicate, maps by subject and
-object; ``with_predicates(wanted, classes=None)``, ``objects_of(predicate)``, ``values_on(steps)``, ``holding(steps)``,
-``several(steps)``, ``release()``); :func:`group` ``(keys)``; :func:`may_find` ``(index, plan) -> bool``;
-:func:`to_run` ``(index, checks) -> list`` (the checks whose query must run); :func:`last_of` ``(keys, cls) -> dict``
+object; ``with_predicates(wanted, classes=None)``, ``objects_of(predicate)``, ``subjects_of(predicate)``,
+``values_on(steps)``, ``holding(steps)``, ``several(steps)``, ``release()``); :func:`group` ``(keys)``;
+:func:`positions` ``(keys, key)``; :func:`may_find` ``(index, plan) -> bool``; :func:`to_run` ``(index, checks) -> list`` (the checks whose query must run); :func:`last_of` ``(keys, cls) -> dict``
 (each key of class ``cls`` -> its last position in the list ``keys``).
 """
 
@@ -332,6 +332,11 @@ class Index:
         objects = self.objects
         return [objects[i] for i in self.rows.get(p, ())]
 
+    def subjects_of(self, p) -> list:
+        """The subjects of the triples of predicate ``p``."""
+        subjects = self.subjects
+        return [subjects[i] for i in self.rows.get(p, ())]
+
     def forward(self, p) -> dict:
         """subject -> objects of predicate ``p``, as lists: a triple given twice counts twice (the
         screen then says "may find", never the reverse)."""
@@ -516,6 +521,22 @@ def group(keys: list) -> dict:
     {'a': [0, 2], 'b': [1]}
     """
     return _group(keys)
+
+
+def positions(keys: list, key) -> list:
+    """The positions where ``key`` is in ``keys``, in order: ``group(keys).get(key, [])`` without grouping the others
+    (found by ``list.index``, which compares in C and by identity first).
+
+    >>> positions(["a", "b", "a"], "a"), positions(["a"], "c")
+    ([0, 2], [])
+    """
+    out, i = [], -1
+    try:
+        while True:
+            i = keys.index(key, i + 1)
+            out.append(i)
+    except ValueError:
+        return out
 
 
 _TYPES = {ox.NamedNode: 0, ox.BlankNode: 1, ox.Literal: 2}

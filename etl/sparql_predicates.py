@@ -389,7 +389,7 @@ class _Reader:
         if t is None or not (t.kind == "word" and t.text in ("a", "INSTANCE__OF")
                              or t.kind in ("iri", "pname") and self.iri(t) == names.RDF_TYPE):
             return False
-        return self.punct(1) not in ("/", "|", "*", "+", "?")
+        return self.punct(1) not in _PATH_MARKS
 
     def object(self, typed: bool, verb: str | None = None) -> None:
         """An object; of an ``rdf:type`` verb alone (``typed``), its class when an IRI; of an IRI verb alone

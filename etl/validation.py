@@ -43,7 +43,7 @@ from budgetkg import names
 from budgetkg.resources import SHAPES, files
 
 from .findings import describe_results, report_graph_iri, report_triples, retag_messages  # noqa: F401  (re-exported)
-from .shacl_screen import group, last_of, to_ox
+from .shacl_screen import group, last_of, positions, to_ox
 from .terms import Triples, columns, few_collections, joined
 from .vocabulary import vocabulary_files, vocabulary_triples
 
@@ -164,7 +164,7 @@ def context_triples(triples) -> list[ox.Triple]:
     # Read backwards, a concept is met first at its last position in the document, a data structure at its last
     # position as the object of qb:structure: the IRIs' last positions are found in C (literals not even hashed), and
     # the loop is over the distinct IRIs, not over every triple.
-    structures = {objects[i]: i for i in group(predicates).get(_STRUCTURE, ())}
+    structures = {objects[i]: i for i in positions(predicates, _STRUCTURE)}
     met = []
     for o, i in last_of(objects, ox.NamedNode).items():  # (the term classes are final: a type is a class)
         if o not in vocabulary:
