@@ -43,11 +43,14 @@ def _build(args) -> int:
 
     from budgetkg.etl.pipeline import Overrides
 
+    if args.prune_cache and not args.cache:
+        raise ValueError("--prune-cache needs --cache DIR: the folder to prune")
     limit = None if args.max_input_mb is None else int(args.max_input_mb * 2**20)
     overrides = Overrides(args.department, args.jurisdiction, args.year, args.phase, args.level)
     result = build(args.sources, out=args.out, base=args.base_iri, jobs=args.jobs, max_input_bytes=limit, timeout=args.doc_timeout,
                    overrides=overrides, keep_going=args.keep_going, strict=args.strict, store=not args.no_store,
-                   memory_mb=args.doc_memory_mb, scheduler=args.scheduler, cache=args.cache)
+                   memory_mb=args.doc_memory_mb, scheduler=args.scheduler, cache=args.cache,
+                   prune_cache=args.prune_cache)
     for d in result.documents:
         print(f"{_shown(d.path)}: {d.department} {d.year} {d.phase}: {d.tables} tables, {d.observations} observations, {d.triples} triples")
         scope = f", printed with （{d.name_scope}）" if d.name_scope else ""
@@ -73,6 +76,9 @@ def _build(args) -> int:
     if args.cache:
         print(f"cache {_shown(args.cache)}: {len(result.reprocessed)} documents processed, {len(result.reused)} reused"
               + (f"; store {result.store}" if result.store else ""))
+        if result.pruned is not None:
+            entries, size = result.pruned
+            print(f"cache {_shown(args.cache)}: pruned {entries} entries this build did not use ({size / 2**20:.1f} MB)")
         for p in result.reprocessed:
             print(f"processed: {_shown(p)}")
     for f in result.failed:
@@ -249,6 +255,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--cache", metavar="DIR", default=None, help=(
         "keep each document's shards in DIR and, on a rebuild, process again only the documents whose "
         "bytes, options or code changed (dumps byte-identical to a clean build)"))
+    b.add_argument("--prune-cache", action="store_true", help=(
+        "with --cache: once the build is written, remove the cache's entries it did not use (older code versions, "
+        "changed or removed documents); other files in DIR are kept"))
     b.add_argument("--no-store", action="store_true", help=(
         "write dumps, catalog and manifest but no embedded store (serve from an external one: "
         "`budgetkg serve --sparql-endpoint URL`)"))

@@ -92,6 +92,8 @@ class BuildResult:
     # with a cache: the documents read, mapped and validated by this build, and those taken from the cache
     reprocessed: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    # with prune_cache: (entries, bytes) removed from the cache, those this build did not use
+    pruned: tuple[int, int] | None = None
     # how the embedded store was made (:func:`budgetkg.etl.storeload.load_store`); None with --no-store
     store: str | None = None
     # wall seconds of the build's two parts: "documents" (read, map, validate in the workers) and
@@ -401,6 +403,7 @@ def build(
     memory_mb: int | None = None,
     scheduler: str | None = None,
     cache: str | Path | None = None,
+    prune_cache: bool = False,
 ) -> BuildResult:
     """Build every source into ``out``.
 
@@ -419,7 +422,8 @@ def build(
     runs as a task on its cluster (:mod:`budgetkg.etl.distributed`) instead of the local pool.
     ``cache``: a folder of the shards of earlier builds (:mod:`budgetkg.etl.buildcache`); only
     documents whose bytes, options or code changed since are processed again
-    (``BuildResult.reprocessed``), with dumps byte-identical to a clean build.
+    (``BuildResult.reprocessed``), with dumps byte-identical to a clean build. ``prune_cache``: once
+    the build is published, the cache's entries it did not use are removed (``BuildResult.pruned``).
 
     :raises InputError: bad input (file, line or page, table named; EtlError is one); with
         ``keep_going`` only when no document builds; nothing is written.
@@ -427,10 +431,12 @@ def build(
     :raises OutputRefused: ``out`` is a file or a folder holding more than a previous build.
     :raises ValidationFailed: a document whose graph violates the shapes.
     :raises SchedulerUnreachable: no Dask scheduler answers at ``scheduler``.
-    :raises ValueError: an invalid base IRI.
+    :raises ValueError: an invalid base IRI; ``prune_cache`` without ``cache``.
     :raises FileNotFoundError: a source that does not exist.
     """
     check_base(base)
+    if prune_cache and cache is None:
+        raise ValueError("prune_cache needs a cache: which folder to prune")
     plan = plan_sources(list(sources or []), overrides)
     paths = [str(p) for p, _ in plan.documents]
     if not paths:
@@ -532,10 +538,13 @@ def build(
         result.seconds = {"documents": processed - started, "publish": time.perf_counter() - processed}
         publish(tmp, out)
         result.out = out
-        return result
     except BaseException:
         discard(tmp)
         raise
+    if prune_cache:  # only once published: a build that fails leaves the cache as it was
+        # (the keys of every document this build used: from the cache or kept by it; a failed one has no entry)
+        result.pruned = shards.prune(keys.values())
+    return result
 
 
 def _digest(f: Path) -> dict[str, object]:

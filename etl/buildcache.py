@@ -1,7 +1,7 @@
 """The per-document shards of earlier builds, for incremental rebuilds (``budgetkg build --cache DIR``).
 
 API: :class:`ShardCache` ``(folder)`` with :meth:`~ShardCache.key`, :meth:`~ShardCache.restore`,
-:meth:`~ShardCache.keep`; :func:`code_version`.
+:meth:`~ShardCache.keep`, :meth:`~ShardCache.prune`; :func:`code_version`.
 
 A document's entry is keyed by the SHA-256 of its bytes, its path (named in its validation
 report), its overrides and the build options, and :func:`code_version`: the code, ontology,
@@ -10,6 +10,11 @@ map and validate. Any change to one of them is a new key, so an entry is never s
 merge of shards is the clean build's, so the dumps are byte-identical to it. Entries are
 written to a temporary name and renamed. The folder holds a marker naming it budgetkg's: a
 folder without it that is not empty is refused, and nothing else in it is ever deleted.
+
+Entries are never stale but they are never reused once their document or the code changed: a cache
+kept across releases grows by a whole corpus at each (about 3.5 MB a document, docs/scaling.md).
+:meth:`~ShardCache.prune` (``budgetkg build --cache DIR --prune-cache``) removes, after a build,
+the entries it did not use.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import asdict
 from functools import lru_cache
@@ -31,6 +37,12 @@ MARKER = "budgetkg-shard-cache"
 LIBRARIES = ("pdfplumber", "pypdfium2", "pyoxigraph", "pyshacl", "rdflib")
 # The shard files of a document, as build.process_one writes them.
 SHARDS = (".nq", ".nt")
+# The report of an entry: written last, so an entry counts only once it is there (and, pruned, is gone first).
+REPORT = ".json"
+# The names this module writes: an entry's files (a key is a SHA-256 in hex) and their temporary names
+# (replace_file: "." + the name + "." + the writer's pid + ".tmp"); nothing else in the folder is pruned.
+_ENTRY = re.compile(r"([0-9a-f]{64})(\.nq|\.nt|\.json)")
+_TEMPORARY = re.compile(r"\.([0-9a-f]{64})(?:\.nq|\.nt|\.json)\.([0-9]+)\.tmp")
 
 
 def _digest_files(digest, root: Path, paths) -> None:
@@ -102,7 +114,7 @@ class ShardCache:
         """The cached report of ``key`` (a dict) with its shards linked (or copied) to ``stem.nq``/``.nt``; None if absent."""
         entry = self.folder / key
         try:
-            report = json.loads(entry.with_suffix(".json").read_text(encoding="utf-8"))
+            report = json.loads(entry.with_suffix(REPORT).read_text(encoding="utf-8"))
             for suffix in SHARDS:
                 _share(entry.with_suffix(suffix), stem.with_suffix(suffix))
         except (OSError, ValueError):
@@ -118,4 +130,53 @@ class ShardCache:
             replace_file(entry.with_suffix(suffix), lambda tmp, s=suffix: _share(stem.with_suffix(s), tmp))
         # the report last: an entry counts only once it is there
         data = json.dumps(asdict(result), ensure_ascii=False).encode()
-        replace_file(entry.with_suffix(".json"), lambda tmp: tmp.write_bytes(data))
+        replace_file(entry.with_suffix(REPORT), lambda tmp: tmp.write_bytes(data))
+
+    def prune(self, keep) -> tuple[int, int]:
+        """Remove the entries whose key is not in ``keep`` (the keys a build used), and the temporary
+        files of writers no longer running; return (entries removed, bytes of their files).
+
+        Only names this class writes are removed: any other file in the folder stays. An entry's
+        report goes first, so a build reading the cache meanwhile finds the entry whole or absent
+        (and then processes its document again).
+
+        :raises OSError: a file that cannot be removed (those before it are gone, the entries after it kept).
+        """
+        keep = set(keep)
+        entries: dict[str, list[Path]] = {}
+        temporary: list[Path] = []
+        for path in self.folder.iterdir():
+            named = _ENTRY.fullmatch(path.name)
+            if named and named[1] not in keep:
+                entries.setdefault(named[1], []).append(path)
+            stale = _TEMPORARY.fullmatch(path.name)
+            if stale and not _running(int(stale[2])):
+                temporary.append(path)
+        removed = 0
+        for key in sorted(entries):
+            for path in sorted(entries[key], key=lambda p: p.suffix != REPORT):  # the report first
+                removed += _remove(path)
+        for path in sorted(temporary):
+            removed += _remove(path)
+        return len(entries), removed
+
+
+def _remove(path: Path) -> int:
+    """Remove ``path``; its size (0 if another process removed it first)."""
+    try:
+        size = path.stat().st_size
+        path.unlink()
+    except FileNotFoundError:
+        return 0
+    return size
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (a temporary file of a running build is being written)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # (a number past the largest pid: no process)
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
