@@ -110,13 +110,12 @@ def to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, Triples]:
 
 def _to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, Triples]:
     m = minter_for(rec, base)
-    triples: list[ox.Triple] = []
-    # what each triple was made of, kept for validation (see terms.Triples)
+    # what each triple is made of, kept for validation (see terms.Triples); the triples are made from these
+    # columns at the end, in one loop in C (not one call from Python per triple)
     subjects, predicates, objects = made = ([], [], [])
-    add, add_s, add_p, add_o = triples.append, subjects.append, predicates.append, objects.append
+    add_s, add_p, add_o = subjects.append, predicates.append, objects.append
 
     def emit(s, p, o) -> None:
-        add(ox.Triple(s, p, o))
         add_s(s)
         add_p(p)
         add_o(o)
@@ -145,7 +144,7 @@ def _to_rdf(rec: DisclosureRec, *, base: str) -> tuple[ox.NamedNode, Triples]:
             emit(node, DCT.title, lit(loc.table, "zh"))
     for mapper in MAPPERS:
         mapper(rec, m, emit)
-    return m.graph, Triples.of_columns(triples, *made)
+    return m.graph, Triples.of_columns(list(map(ox.Triple, *made)), *made)
 
 
 def to_graph(rec: DisclosureRec, *, base: str):

@@ -21,9 +21,12 @@ class NS:
         self._cache: dict[str, ox.NamedNode] = {}
 
     def __getattr__(self, name: str) -> ox.NamedNode:
+        """Called only for a name not yet read: the node is then kept as an attribute of the namespace, so that the
+        mapping's hundreds of thousands of reads (``BKG.amount`` for each cell) are plain attribute reads."""
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        node = self.__dict__[name] = self[name]
+        return node
 
     def __getitem__(self, name: str) -> ox.NamedNode:
         node = self._cache.get(name)
